@@ -1,0 +1,213 @@
+"""Score the boilerplate line classifier on real scraped pages (../shared/eval/readability-pages).
+
+Each raw page line is labelled content (1) or boilerplate (0); a system keeps lines, and we report
+line precision, recall and F1 (micro over all lines, macro over pages), the share of content
+characters kept, and the French pages apart. Keep-all and C4-style line rules run as references.
+
+    python benchmarks/boilerplate_eval.py [--data DIR] [--per-page] [--errors N] [--justext]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from cleanse.classify import classify_lines  # noqa: E402
+
+DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
+
+System = Callable[[Sequence[str], str], list[bool]]
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    lang: str
+    lines: list[str]
+    labels: list[int]
+
+
+def load_pages(data: Path, include_synthetic: bool = False) -> list[Page]:
+    """Read the labelled pages (real ones only unless `include_synthetic`)."""
+    pages = []
+    for row in (data / "index.jsonl").read_text(encoding="utf-8").splitlines():
+        meta = json.loads(row)
+        if meta["likely_synthetic"] and not include_synthetic:
+            continue
+        raw = (data / f"{meta['id']}.raw.txt").read_text(encoding="utf-8").split("\n")
+        labels = json.loads((data / f"{meta['id']}.labels.json").read_text(encoding="utf-8"))
+        labels = labels["labels"]
+        if raw and raw[-1] == "" and len(raw) == len(labels) + 1:
+            raw = raw[:-1]
+        if len(raw) != len(labels):
+            msg = f"{meta['id']}: {len(raw)} lines but {len(labels)} labels"
+            raise SystemExit(msg)
+        pages.append(Page(meta["id"], meta["lang"] or "und", raw, labels))
+    return pages
+
+
+# --- systems ------------------------------------------------------------------------------------
+def keep_all(lines: Sequence[str], lang: str) -> list[bool]:
+    return [True] * len(lines)
+
+
+_TERMINAL = re.compile(r"[.!?\"'”’»)]$")
+
+
+def c4_rules(lines: Sequence[str], lang: str) -> list[bool]:
+    """C4-style line filter: keep lines of 5+ words ending on terminal punctuation, no code."""
+    out = []
+    for line in lines:
+        s = line.strip()
+        ok = (
+            len(s.split()) >= 5
+            and bool(_TERMINAL.search(s))
+            and "javascript" not in s.lower()
+            and "{" not in s
+            and "lorem ipsum" not in s.lower()
+        )
+        out.append(ok)
+    return out
+
+
+def cleanse_system(lines: Sequence[str], lang: str) -> list[bool]:
+    return [v.keep for v in classify_lines(lines, lang)]
+
+
+def justext_system(lines: Sequence[str], lang: str) -> list[bool]:  # pragma: no cover - optional
+    import justext  # type: ignore[import-not-found]
+
+    names = {"en": "English", "fr": "French", "es": "Spanish", "de": "German", "pt": "Portuguese"}
+    stop = justext.get_stoplist(names.get(lang.split("-")[0], "English"))
+    html = "<html><body>" + "".join(f"<p>{_esc(x)}</p>" for x in lines) + "</body></html>"
+    paras = justext.justext(html.encode("utf-8"), stop, encoding="utf-8")
+    kept = {p.text.strip() for p in paras if not p.is_boilerplate}
+    return [" ".join(x.split()) in kept for x in lines]
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") or "&nbsp;"
+
+
+# --- scoring ------------------------------------------------------------------------------------
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    content_chars: int = 0
+    kept_content_chars: int = 0
+
+    def add(self, lines: Sequence[str], labels: Sequence[int], keep: Sequence[bool]) -> None:
+        for line, y, k in zip(lines, labels, keep, strict=True):
+            if y:
+                self.content_chars += len(line.strip())
+                if k:
+                    self.kept_content_chars += len(line.strip())
+            self.tp += int(bool(y and k))
+            self.fp += int(bool(k and not y))
+            self.fn += int(bool(y and not k))
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def chars_kept(self) -> float:
+        return self.kept_content_chars / self.content_chars if self.content_chars else 1.0
+
+
+def evaluate(pages: Sequence[Page], system: System) -> dict[str, float]:
+    total, french = Counts(), Counts()
+    macro = [0.0, 0.0, 0.0]
+    for page in pages:
+        keep = system(page.lines, page.lang)
+        one = Counts()
+        one.add(page.lines, page.labels, keep)
+        total.add(page.lines, page.labels, keep)
+        if page.lang.startswith("fr"):
+            french.add(page.lines, page.labels, keep)
+        for i, v in enumerate(one.prf()):
+            macro[i] += v
+    p, r, f = total.prf()
+    n = max(len(pages), 1)
+    return {
+        "P": p, "R": r, "F1": f,
+        "macroP": macro[0] / n, "macroR": macro[1] / n, "macroF1": macro[2] / n,
+        "chars": total.chars_kept(),
+        "frF1": french.prf()[2], "frChars": french.chars_kept(),
+    }
+
+
+def print_table(rows: dict[str, dict[str, float]]) -> None:
+    cols = ["P", "R", "F1", "macroP", "macroR", "macroF1", "chars", "frF1", "frChars"]
+    print(f"{'system':<12}" + "".join(f"{c:>9}" for c in cols))
+    for name, m in rows.items():
+        print(f"{name:<12}" + "".join(f"{m[c]:>9.3f}" for c in cols))
+
+
+def print_errors(pages: Sequence[Page], limit: int) -> None:
+    """Show up to `limit` dropped content lines and kept boilerplate lines, with reasons."""
+    dropped, kept = [], []
+    for page in pages:
+        for line, y, v in zip(page.lines, page.labels, classify_lines(page.lines, page.lang)):
+            if y and not v.keep:
+                dropped.append((page.id, v.reason, line))
+            elif v.keep and not y:
+                kept.append((page.id, v.reason, line))
+    for title, rows in (("content dropped", dropped), ("boilerplate kept", kept)):
+        print(f"\n## {title}: {len(rows)} lines")
+        by_reason = Counter(reason for _pid, reason, _line in rows)
+        print("   by reason: " + ", ".join(f"{r} {n}" for r, n in by_reason.most_common()))
+        for pid, reason, line in rows[:limit]:
+            print(f"  {pid:<24} {reason:<14} {line[:110]!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="readability-pages folder")
+    ap.add_argument("--include-synthetic", action="store_true", help="also score the tiny pages")
+    ap.add_argument("--per-page", action="store_true", help="print F1 per page")
+    ap.add_argument("--errors", type=int, default=0, help="print N examples of each error kind")
+    ap.add_argument("--justext", action="store_true", help="also run jusText (pip install justext)")
+    args = ap.parse_args(argv)
+    if not (args.data / "index.jsonl").is_file():
+        print(f"no index.jsonl in {args.data}; pass --data", file=sys.stderr)
+        return 2
+    pages = load_pages(args.data, args.include_synthetic)
+    systems: dict[str, System] = {"keep-all": keep_all, "c4-rules": c4_rules}
+    if args.justext:
+        systems["justext"] = justext_system
+    systems["cleanse"] = cleanse_system
+    rows = {}
+    for name, system in systems.items():
+        t0 = time.perf_counter()
+        rows[name] = evaluate(pages, system)
+        rows[name]["secs"] = time.perf_counter() - t0
+    print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
+          f"{sum(sum(p.labels) for p in pages)} content lines")
+    print_table(rows)
+    if args.per_page:
+        for page in pages:
+            one = Counts()
+            one.add(page.lines, page.labels, cleanse_system(page.lines, page.lang))
+            p, r, f = one.prf()
+            print(f"  {page.id:<36} {page.lang:<6} P={p:.2f} R={r:.2f} F1={f:.2f}")
+    if args.errors:
+        print_errors(pages, args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+"""Allow `python -m cleanse`."""
+
+import sys
+
+from cleanse.cli import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Apply rules to the lines of one document and record every change they make.
+
+Lines keep their input line numbers through every stage, so the audit can point at the line of
+the file the user has. Stages run in the fixed order artifacts -> lines -> document; the first two
+repeat (at most three passes) until nothing changes, which makes cleaning idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cleanse.document import Change
+from cleanse.lexicon import Lexicon, load_lexicon
+from cleanse.rules import Rule
+
+MAX_PASSES = 3
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the rules did to a document: surviving lines, changes, extracted values, removal."""
+
+    lines: list[tuple[int, str]]
+    changes: list[Change] = field(default_factory=list)
+    extracted: dict[str, str] = field(default_factory=dict)
+    removed_by: str | None = None
+    timeouts: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Lines:
+    """Mutable working state: line numbers, texts and which lines are still alive."""
+
+    numbers: list[int]
+    texts: list[str]
+    alive: list[bool]
+
+    def next_alive_nonblank(self, index: int) -> int | None:
+        for j in range(index + 1, len(self.texts)):
+            if self.alive[j] and self.texts[j].strip():
+                return j
+        return None
+
+
+class RuleRunner:
+    """Runs a fixed sequence of rules over documents of one language and site."""
+
+    def __init__(self, rules: Sequence[Rule], lang: str | None, timeout: float) -> None:
+        self.artifacts = [r for r in rules if r.stage == "artifacts"]
+        self.line_rules = [r for r in rules if r.stage == "lines"]
+        self.doc_rules = [r for r in rules if r.stage == "document"]
+        self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
+        self.timeout = timeout
+
+    def run(self, lines: Sequence[tuple[int, str]]) -> Outcome:
+        """Apply every stage to `lines` ((number, text) pairs) and return the outcome."""
+        state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
+        outcome = Outcome(lines=[])
+        for _ in range(MAX_PASSES):
+            before = len(outcome.changes)
+            self._artifacts(state, outcome)
+            self._lines(state, outcome)
+            if len(outcome.changes) == before:
+                break
+        self._document(state, outcome)
+        outcome.lines = _surviving(state)
+        return outcome
+
+    # -- stages -------------------------------------------------------------------------------
+
+    def _artifacts(self, state: _Lines, outcome: Outcome) -> None:
+        for i, text in enumerate(state.texts):
+            if not state.alive[i] or not text:
+                continue
+            for rule in self.artifacts:
+                new = self._replace(rule, state.texts[i], outcome)
+                if new != state.texts[i]:
+                    self._edit(state, i, rule, new, outcome)
+
+    def _lines(self, state: _Lines, outcome: Outcome) -> None:
+        for i in range(len(state.texts)):
+            for rule in self.line_rules:
+                if not state.alive[i] or not state.texts[i].strip():
+                    break
+                if rule.action == "replace":
+                    new = self._replace(rule, state.texts[i], outcome)
+                    if new != state.texts[i]:
+                        self._edit(state, i, rule, new, outcome)
+                    continue
+                match = self._search(rule, state.texts[i].strip(), outcome)
+                if match is None:
+                    continue
+                if rule.action == "extract":
+                    assert rule.field is not None  # checked by the loader
+                    value = match.group("value") if "value" in rule.pattern.groupindex else None
+                    outcome.extracted.setdefault(rule.field, (value or match.group(0)).strip())
+                self._drop(state, i, rule, outcome)
+                if rule.action == "drop_tail":
+                    for j in range(i + 1, len(state.texts)):
+                        if state.alive[j] and state.texts[j].strip():
+                            self._drop(state, j, rule, outcome)
+                elif rule.drop_next is not None:
+                    j = state.next_alive_nonblank(i)
+                    if j is not None and self._search_with(
+                        rule, rule.drop_next, state.texts[j].strip(), outcome
+                    ):
+                        self._drop(state, j, rule, outcome)
+
+    def _document(self, state: _Lines, outcome: Outcome) -> None:
+        if not self.doc_rules:
+            return
+        text = "\n".join(t for t, alive in zip(state.texts, state.alive, strict=True) if alive)
+        for rule in self.doc_rules:
+            if self._search(rule, text, outcome) is not None:
+                outcome.removed_by = rule.id
+                return
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def _edit(self, state: _Lines, i: int, rule: Rule, new: str, outcome: Outcome) -> None:
+        after: str | None = new
+        if not new.strip():
+            state.alive[i] = False
+            after = None
+        outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], after))
+        state.texts[i] = new
+
+    def _drop(self, state: _Lines, i: int, rule: Rule, outcome: Outcome) -> None:
+        state.alive[i] = False
+        outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], None))
+
+    def _replace(self, rule: Rule, text: str, outcome: Outcome) -> str:
+        assert rule.replace is not None  # checked by the loader
+        template = rule.replace
+        try:
+            if rule.guard is None:
+                return rule.pattern.sub(template, text, timeout=self.timeout)
+            max_rank, lexicon = rule.guard.max_rank, self.lexicon
+
+            def guarded(match: object) -> str:
+                token, word = match.group("token"), match.group("word")  # type: ignore[attr-defined]
+                rank = lexicon.rank(word) if lexicon else None
+                if rank is None or rank > max_rank or lexicon.rank(token) is not None:  # type: ignore[union-attr]
+                    return match.group(0)  # type: ignore[attr-defined,no-any-return]
+                return match.expand(template)  # type: ignore[attr-defined,no-any-return]
+
+            return rule.pattern.sub(guarded, text, timeout=self.timeout)
+        except TimeoutError:
+            outcome.timeouts.append(rule.id)
+            return text
+
+    def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
+        return self._search_with(rule, rule.pattern, text, outcome)
+
+    def _search_with(self, rule: Rule, pattern: object, text: str, outcome: Outcome) -> object | None:
+        try:
+            return pattern.search(text, timeout=self.timeout)  # type: ignore[attr-defined]
+        except TimeoutError:
+            outcome.timeouts.append(rule.id)
+            return None
+
+
+def _surviving(state: _Lines) -> list[tuple[int, str]]:
+    """Alive lines, without the blank lines a drop would leave doubled or at either end.
+
+    A document no rule touched comes back exactly as it went in.
+    """
+    out: list[tuple[int, str]] = []
+    gap = False  # a dropped line lies between the last non-blank emitted line and this one
+    for number, text, alive in zip(state.numbers, state.texts, state.alive, strict=True):
+        if not alive:
+            gap = True
+            continue
+        blank = not text.strip()
+        if blank and gap and (not out or not out[-1][1].strip()):
+            continue
+        out.append((number, text))
+        if not blank:
+            gap = False
+    if gap:
+        while out and not out[-1][1].strip():
+            out.pop()
+    return out

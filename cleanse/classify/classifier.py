@@ -1,0 +1,287 @@
+"""Generic boilerplate line classifier for plain text: `classify_lines` says, per line, keep or drop.
+
+It first decides what kind of document it sees (an extracted article with a little residue, or a
+raw page dump), then, on pages, finds the content regions and judges each line by its own features
+and by its place: inside a region a short line is a heading or a list item, outside it is furniture.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cleanse.classify.features import WORD_RE, LineFeatures, line_features
+from cleanse.classify.regions import find_regions
+from cleanse.classify.stopwords import guess_language, stopwords_for
+from cleanse.errors import ConfigError
+
+MODES = ("auto", "article", "page", "off")
+# Cues that drop a line even inside a content region (a share bar between two paragraphs).
+_HARD_CUES = frozenset({"tail", "share", "nav", "counter", "social", "notice", "byline", "credit", "date"})
+# Cues that drop a line even in an extracted article: nothing a reader could miss.
+_ARTICLE_CUES = frozenset({"share", "counter"})
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifyConfig:
+    """Settings of the line classifier; the defaults are safe on articles and on raw pages.
+
+    `mode`: 'auto' detects the kind of document, 'article' only drops obvious furniture, 'page'
+    always looks for content regions, 'off' keeps everything.
+    """
+
+    mode: str = "auto"
+    min_prose: float = 0.5  # a line at least this prose-like anchors a content region
+    gap_penalty: float = 0.7  # weight of a non-prose line when finding regions
+    cue_penalty: float = 1.2  # weight of a line with a furniture cue
+    min_region_score: float = 1.5
+    min_region_share: float = 0.35  # a secondary region must score this share of the best one
+    article_max_run: int = 5  # longest run of non-prose lines an extracted article may show
+    article_min_prose_chars: float = 0.7  # share of characters in prose lines of an article
+    outside_min_prose: float = 0.9  # outside regions keep only long, clearly prose lines
+    outside_min_words: int = 40
+    tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
+    min_table_numeric: float = 0.25  # share of numeric lines that makes a short-line run a table
+    guess_lang: bool = True  # for lang 'und' or unknown codes, guess from stop words
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            msg = f"ClassifyConfig.mode must be one of {MODES}, got {self.mode!r}"
+            raise ConfigError(msg)
+        for name in ("min_prose", "min_region_share", "article_min_prose_chars", "outside_min_prose"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                msg = f"ClassifyConfig.{name} must be in [0, 1], got {value!r}"
+                raise ConfigError(msg)
+        if self.article_max_run < 0 or self.outside_min_words < 0:
+            msg = "ClassifyConfig.article_max_run and outside_min_words must be >= 0"
+            raise ConfigError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    """The classifier's decision on one line: keep it or not, why, and the scores behind it."""
+
+    keep: bool
+    reason: str
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def classify_lines(
+    lines: Sequence[str], lang: str, config: ClassifyConfig | None = None
+) -> list[LineVerdict]:
+    """Classify each line of one document as content (keep) or boilerplate (drop).
+
+    `lines` are the document's lines, blank ones included; the result is aligned with them.
+
+    >>> page = ["Home", "News", "Sport", "Weather", "Contact", "Sign in",
+    ...         "The council voted on Tuesday to close the old bridge to cars, after an "
+    ...         "inspection found that two of its supports had cracked during the winter.",
+    ...         "Share on Facebook"]
+    >>> [v.keep for v in classify_lines(page, "en")]
+    [False, False, False, False, False, False, True, False]
+    """
+    cfg = config or ClassifyConfig()
+    if cfg.mode == "off":
+        return [LineVerdict(True, "off") for _ in lines]
+    stops = _stopwords(lines, lang, cfg)
+    feats: list[LineFeatures | None] = [
+        line_features(s, stops) if (s := line.strip()) else None for line in lines
+    ]
+    mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg)
+    if mode == "article":
+        return [_article_verdict(f) for f in feats]
+    return _page_verdicts(feats, cfg)
+
+
+def _stopwords(lines: Sequence[str], lang: str, cfg: ClassifyConfig) -> frozenset[str] | None:
+    stops = stopwords_for(lang or "und")
+    if stops is None and cfg.guess_lang:
+        sample = " ".join(itertools.islice((x for x in lines if x.strip()), 400))[:20000]
+        guessed = guess_language(WORD_RE.findall(sample.lower()), min_share=0.2)
+        stops = stopwords_for(guessed)
+    return stops
+
+
+def _detect_kind(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> str:
+    """'article' for an extracted text (prose paragraphs, few and short runs of other lines)."""
+    total_chars = prose_chars = 0
+    run = longest = 0
+    for f in feats:
+        if f is None:
+            continue
+        total_chars += f.n_chars
+        if f.prose >= cfg.min_prose:
+            prose_chars += f.n_chars
+            run = 0
+        else:
+            run += 1
+            longest = max(longest, run)
+    if total_chars == 0:
+        return "article"
+    if longest <= cfg.article_max_run and prose_chars / total_chars >= cfg.article_min_prose_chars:
+        return "article"
+    return "page"
+
+
+def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
+    scores = {
+        "prose": round(f.prose, 3),
+        "words": round(f.n_words, 1),
+        "stop": round(f.stop_ratio, 3),
+        "end_punct": f.end_punct,
+    }
+    scores.update(extra)
+    return scores
+
+
+def _article_verdict(f: LineFeatures | None) -> LineVerdict:
+    if f is None:
+        return LineVerdict(True, "blank")
+    if f.cue in _ARTICLE_CUES:
+        return LineVerdict(False, f.cue, _scores(f, article=1.0))
+    return LineVerdict(True, "article", _scores(f, article=1.0))
+
+
+# Cues of furniture that sits next to the article (dropped anyway): cheap when finding regions, so
+# a byline or a share bar does not cut the lead paragraph off the body.
+_SOFT_CUES = frozenset({"byline", "credit", "date", "share", "social"})
+
+
+def _weight(
+    f: LineFeatures | None, run: int, list_run: int, table: bool, cfg: ClassifyConfig
+) -> float:
+    """Weight of a line when finding regions: prose counts by length, other lines by their run."""
+    if f is None:
+        return 0.0
+    if f.prose >= cfg.min_prose and f.cue not in _HARD_CUES:
+        # Longer paragraphs carry more evidence, with diminishing returns.
+        return f.prose * math.log1p(f.n_words / 6.0)
+    if list_run >= 3 and f.n_words >= 2 and not f.cue:
+        return 0.1  # an item of a bulleted list
+    if f.cue == "tail":
+        return -cfg.tail_penalty  # related links or comments follow: the article ended
+    if table and f.cue in ("", "counter", "date"):
+        return -0.05  # a cell of a table: names and numbers in turn
+    if f.cue in _SOFT_CUES and run <= 4:
+        return -0.2
+    if f.cue and f.cue != "counter":
+        return -cfg.cue_penalty
+    # A lone short line between paragraphs is a heading; twenty in a row are a menu.
+    return -cfg.gap_penalty * (1.0 - f.prose) * min(1.0, run / 4.0)
+
+
+def _page_verdicts(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> list[LineVerdict]:
+    runs, tables = _short_runs(feats, cfg)
+    list_runs = _bullet_runs(feats)
+    weights = [_weight(f, runs[i], list_runs[i], tables[i], cfg) for i, f in enumerate(feats)]
+    regions = find_regions(weights, cfg.min_region_score, cfg.min_region_share)
+    in_region = [False] * len(feats)
+    titles: set[int] = set()
+    for start, end, _score in regions:
+        for i in range(start, end):
+            in_region[i] = True
+        title = _title_before(feats, start, runs)
+        if title is not None:
+            titles.add(title)
+    out: list[LineVerdict] = []
+    for i, f in enumerate(feats):
+        if f is None:
+            out.append(LineVerdict(True, "blank"))
+            continue
+        scores = _scores(f, weight=round(weights[i], 3), region=float(in_region[i]))
+        if in_region[i]:
+            if tables[i] and f.cue in ("counter", "date"):
+                out.append(LineVerdict(True, "table-cell", scores))
+            elif f.cue in _HARD_CUES and f.prose < cfg.outside_min_prose:
+                out.append(LineVerdict(False, f.cue, scores))
+            elif f.prose >= cfg.min_prose:
+                out.append(LineVerdict(True, "content", scores))
+            else:
+                out.append(LineVerdict(True, "in-region", scores))
+            continue
+        scores["run"] = float(runs[i])
+        if i in titles:
+            out.append(LineVerdict(True, "title", scores))
+        elif f.cue:
+            out.append(LineVerdict(False, f.cue, scores))
+        elif f.prose >= cfg.outside_min_prose and f.n_words >= cfg.outside_min_words:
+            out.append(LineVerdict(True, "prose-outside", scores))
+        elif runs[i] >= 5:
+            out.append(LineVerdict(False, "menu-run", scores))
+        elif f.prose >= cfg.min_prose:
+            out.append(LineVerdict(False, "prose-orphan", scores))
+        else:
+            out.append(LineVerdict(False, "short-orphan", scores))
+    return out
+
+
+def _title_before(
+    feats: Sequence[LineFeatures | None], start: int, runs: Sequence[int]
+) -> int | None:
+    """The headline of a region: a heading-like line just above it, past a byline, a dateline or
+    share buttons (a lead paragraph cut off from its title by page furniture)."""
+    seen = 0
+    i = start - 1
+    while i >= 0 and seen < 4:
+        f = feats[i]
+        i -= 1
+        if f is None:
+            continue
+        seen += 1
+        if f.cue in _SOFT_CUES or (f.separators >= 2 and f.digit_ratio > 0.05):
+            continue
+        if f.cue or not 3 <= f.n_words <= 25 or f.end_punct == 1.0 and f.n_words > 12:
+            return None
+        return i + 1
+    return None
+
+
+def _short_runs(
+    feats: Sequence[LineFeatures | None], cfg: ClassifyConfig
+) -> tuple[list[int], list[bool]]:
+    """For each line, the length of the run of consecutive non-prose lines it belongs to (0 for
+    prose), and whether that run looks like a table (numbers mixed with labels) rather than a menu.
+    """
+    runs = [0] * len(feats)
+    tables = [False] * len(feats)
+    i = 0
+    n = len(feats)
+    while i < n:
+        f = feats[i]
+        if f is None or f.prose >= cfg.min_prose:
+            i += 1
+            continue
+        j = i
+        while j < n and (feats[j] is None or feats[j].prose < cfg.min_prose):  # type: ignore[union-attr]
+            j += 1
+        members = [g for g in feats[i:j] if g is not None]
+        numeric = sum(1 for g in members if g.digit_ratio >= 0.15)
+        table = len(members) >= 4 and cfg.min_table_numeric * len(members) <= numeric < len(members)
+        for k in range(i, j):
+            runs[k] = len(members)
+            tables[k] = table
+        i = j
+    return runs, tables
+
+
+def _bullet_runs(feats: Sequence[LineFeatures | None]) -> list[int]:
+    """Length of the run of consecutive bulleted lines each line belongs to (0 if not bulleted)."""
+    runs = [0] * len(feats)
+    i = 0
+    n = len(feats)
+    while i < n:
+        f = feats[i]
+        if f is None or not f.bullet:
+            i += 1
+            continue
+        j = i
+        while j < n and (feats[j] is None or feats[j].bullet):  # type: ignore[union-attr]
+            j += 1
+        length = sum(1 for k in range(i, j) if feats[k] is not None)
+        for k in range(i, j):
+            runs[k] = length
+        i = j
+    return runs

@@ -1,0 +1,267 @@
+"""Per-line features for the boilerplate classifier: shape, punctuation, stop-word density and cues.
+
+Everything here looks at one line only; the document context (neighbours, position, runs of
+short lines) is the classifier's job. Cues are small multilingual word lists of what menus,
+share bars, counters, bylines and credits say; they are evidence to weigh, never a verdict alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Analyse at most this many characters of a line: a paragraph's first 1,500 characters say
+# everything a feature needs, and it bounds the time spent on very long lines.
+_MAX_SCAN = 1500
+
+WORD_RE = re.compile(r"[^\W\d_]+")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+SENT_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?:\s|$)")
+DIGIT_RE = re.compile(r"\d")
+UPPER_START_RE = re.compile(r"^[^\W\d_]")
+SEPARATOR_RE = re.compile(r"(?:^|\s)[|•▪·›»/–\-](?=\s)|\s[|▪•·›]\S?")
+BULLET_RE = re.compile(r"^(?:[•◦▪‣∙·*+–—-]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
+URL_RE = re.compile(r"https?://|www\.|\b\S+\.(?:com|org|net|fr|de|co\.uk|io)\b", re.IGNORECASE)
+CLOSERS = "\"'”’»)]*"
+SENT_PUNCT = ".!?…。！？"
+
+# --- cue lexicons (lower-cased, matched on short lines) -------------------------------------
+# Written for this project from the vocabulary of share bars, menus and page furniture in
+# English, French and a few other languages.
+_SHARE = (
+    r"share|shares|sharing|tweet|retweet|pin it|e-?mail|print|partager|partage|imprimer|envoyer"
+    r"|facebook|twitter|linkedin|whatsapp|pinterest|reddit|google\+|messenger|tumblr|instagram"
+    r"|youtube|flipboard|rss|copy link|copier le lien|compartir|teilen|condividi|compartilhar"
+)
+_NAV = (
+    r"home|accueil|menu|search|rechercher|recherche|skip to (?:main )?content|skip to navigation"
+    r"|back to top|haut de page|close|fermer|next|previous|prev|suivant|précédent|more|show more"
+    r"|read more|see more|view more|load more|lire la suite|voir plus|en savoir plus|continue reading"
+    r"|advertisement|advertising|publicité|sponsored|ad|ads|related|related articles|related stories"
+    r"|most popular|most read|trending|topics|tags?|categories|archives|sections|about us|contact"
+    r"|contact us|help|faq|sitemap|plan du site|newsletters?|video|videos|vidéos?|photos?|podcasts?"
+    r"|mentions légales|cgu|cgv|jobs|careers|sign in|sign up|log in|login|log out|register|connexion"
+    r"|se connecter|s'inscrire|inscription|mon compte|my account|subscribe|s'abonner|abonnez-vous"
+    r"|subscriptions?|abonnements?|privacy|privacy policy|cookie policy|terms|terms of use"
+    r"|terms of service|terms & conditions|all rights reserved|tous droits réservés|imprint"
+    r"|impressum|español|english|français|deutsch|toggle navigation|navigation|main menu"
+)
+_SOCIAL_PHRASE = (
+    r"(?:share|partager|post) (?:on|via|sur|par) |follow us|suivez-nous|follow @|like us on"
+    r"|sign up for|subscribe to|abonnez-vous à|inscrivez-vous|get the newsletter|recevez nos"
+    r"|newsletter|reply|répondre|report abuse|signaler|comments?$|commentaires?$|\bsays:$"
+    r"|\ba dit ?:$|leave a (?:comment|reply)|laisser un commentaire|permalink|click here"
+    r"|cliquez ici|read the full|download the app|téléchargez l'application|accept cookies"
+    r"|accepter les cookies|we use cookies|nous utilisons des cookies|cookies? settings"
+)
+_NOTICE = (
+    r"cookies?\b.*\b(?:accept|consent|agree|use|utilisation|navigation|acceptez|continuing|browsing)"
+    r"|all rights reserved|tous droits réservés|©|copyright \d|\bterms of (?:use|service)"
+    r"|privacy policy|politique de confidentialité|newsletter.*e-?mail|e-?mail.*newsletter"
+    r"|comments? (?:are|is) (?:moderated|closed)|commentaires? (?:sont|est) (?:modérés?|fermés?)"
+    r"|by (?:continuing|using this site)|en poursuivant votre navigation|this (?:material|article) may"
+    r" not be (?:published|reproduced)|javascript (?:is )?(?:disabled|required)|enable javascript"
+)
+# Headers that open a block of foreign content after an article: related links, comments.
+_TAIL = (
+    r"related|related (?:articles|stories|posts|content|coverage|links|news)|more (?:stories|news"
+    r"|from [\w .&'’-]+|on this (?:story|topic)|in [\w .&'’-]+|like this|to explore|videos)"
+    r"|recommended(?: for you| stories| articles| reading)?|you (?:may|might) (?:also )?(?:like|enjoy)"
+    r"|most (?:popular|read|viewed|shared|emailed|commented)|trending(?: now| stories)?|comments?"
+    r"|\d+ (?:comments?|responses?|replies|commentaires?|réactions?)|leave a (?:reply|comment)"
+    r"|read (?:next|more)|what to read next|up next|next up(?: in [\w ]+)?|latest(?: news| stories)?"
+    r"|around the web|from around the web|sponsored (?:content|stories|links)|promoted stories"
+    r"|sur le même sujet|les plus (?:lus|partagés|commentés)|articles? (?:similaires|liés|connexes"
+    r"|recommandés)|vous aimerez (?:aussi|également)|à lire (?:aussi|également)|dans la même rubrique"
+    r"|commentaires?|réagissez|réactions|à voir aussi|nos (?:dernières )?vidéos|lire la suite"
+    r"|toute l'actualité|dernières (?:infos|actualités|nouvelles)"
+)
+TAIL_RE = re.compile(rf"^(?:{_TAIL})\s*(?:\(\d+\))?[\s:»›>.…]*$")
+YEAR_RE = re.compile(r"^(?:1[5-9]|20)\d\d$")
+SHARE_RE = re.compile(rf"^(?:{_SHARE})(?:\s+(?:{_SHARE}))*[\s:]*$")
+NAV_RE = re.compile(rf"^(?:{_NAV})[\s:»›>.…]*$")
+SOCIAL_RE = re.compile(_SOCIAL_PHRASE)
+NOTICE_RE = re.compile(_NOTICE)
+BYLINE_RE = re.compile(
+    r"^(?:by|par|von|por|di|door|de|written by|posted by|publié par|écrit par|author:|auteur ?:)"
+    r"\s+[\"“]?[A-ZÀ-Ýa-z@]",
+    re.IGNORECASE,
+)
+CREDIT_RE = re.compile(
+    r"\b(?:photograph|photo|image|picture|illustration|credit|crédit|source|via|video|vidéo)s?"
+    r"\s?:|getty images|shutterstock|istock|reuters|associated press|\bAP\b|\bAFP\b|/ ?AFP",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july"
+    r"|august|september|october|november|december|janv|févr|fév|mars|avr|avril|mai|juin|juil"
+    r"|juillet|août|aout|septembre|octobre|novembre|décembre|janvier|février"
+)
+DATE_RE = re.compile(
+    rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:{_MONTHS})\b"
+    r"|\b\d{1,2}[:h]\d{2}\b|\b(?:published|updated|posted|publié|mis à jour|modifié)\b",
+    re.IGNORECASE,
+)
+COUNTER_RE = re.compile(
+    r"^[\W_]*[\d.,:kKmM%+/ ]+[\W_]*(?:\s*(?:comments?|commentaires?|shares?|partages?|views?|vues"
+    r"|likes?|replies|réponses|min(?:ute)?s?(?: read| de lecture)?|points?|votes?|photos?|videos?"
+    r"|vidéos?|images?|followers|abonnés|reactions?|réactions?))?[\W_]*$",
+    re.IGNORECASE,
+)
+# Noise words of any language that a menu or label uses but a sentence of prose rarely ends on.
+_FUNCTION_TAIL = frozenset("the a an of to and or in on for with le la les de des du et ou à au".split())
+
+
+@dataclass(frozen=True, slots=True)
+class LineFeatures:
+    """What one line shows on its own; `prose` sums it up in [0, 1]."""
+
+    n_chars: int
+    n_words: float
+    stop_ratio: float  # share of stop words among words; -1.0 when the language has no list
+    end_punct: float  # 1 sentence end, 0.5 colon/semicolon, 0 none
+    n_sentences: int
+    cap_ratio: float
+    digit_ratio: float
+    alpha_ratio: float
+    separators: int
+    bullet: bool
+    url: bool
+    cue: str  # '' or one of: tail, share, nav, social, notice, byline, credit, date, counter
+    prose: float
+
+
+def _end_punct(text: str) -> float:
+    stripped = text.rstrip(CLOSERS + " ")
+    if not stripped:
+        return 0.0
+    last = stripped[-1]
+    if last in SENT_PUNCT:
+        return 1.0
+    if last in ":;":
+        return 0.5
+    return 0.0
+
+
+def _cue(low: str, text: str, n_words: float, digit_ratio: float, alpha_ratio: float) -> str:
+    if n_words <= 8 and TAIL_RE.match(low):
+        return "tail"
+    if YEAR_RE.match(low):
+        return ""  # a bare year: a table cell or a dateline more often than a counter
+    if n_words <= 6 and (SHARE_RE.match(low) or NAV_RE.match(low)):
+        return "nav" if NAV_RE.match(low) else "share"
+    if n_words <= 4 and COUNTER_RE.match(low):
+        return "counter"
+    if alpha_ratio < 0.35 and len(text) <= 40:
+        return "counter"
+    if n_words <= 14 and SOCIAL_RE.search(low):
+        return "social"
+    if NOTICE_RE.search(low):
+        return "notice"
+    if n_words <= 8 and BYLINE_RE.match(text) and _looks_like_name(text):
+        return "byline"
+    if n_words <= 12 and CREDIT_RE.search(text) and not SENT_END_RE.search(text[:-1] + " "):
+        return "credit"
+    if n_words <= 6 and DATE_RE.search(low) and digit_ratio > 0.05:
+        return "date"
+    return ""
+
+
+def _looks_like_name(text: str) -> bool:
+    """A byline's tail is capitalised names, not a sentence ('By the time we left, ...')."""
+    words = text.split()[1:]
+    if not words or words[0].lower() in _FUNCTION_TAIL:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or w[:1] in "@(")
+    return caps >= max(1, (len(words) + 1) // 2)
+
+
+def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
+    """Compute the features of one stripped, non-empty line.
+
+    >>> f = line_features("Share on Facebook", None)
+    >>> (f.cue, f.prose < 0.3)
+    ('social', True)
+    """
+    text = line[:_MAX_SCAN]
+    n_chars = len(line)
+    low = text.lower()
+    words = WORD_RE.findall(low)
+    n_cjk = len(CJK_RE.findall(text)) if not text.isascii() else 0
+    if n_cjk:
+        n_words = len(words) + n_cjk / 2.0
+    else:
+        n_words = float(len(words))
+    if stopwords is None or not words or n_cjk > len(words):
+        stop_ratio = -1.0
+    else:
+        stop_ratio = sum(1 for w in words if w in stopwords) / len(words)
+    n_digits = len(DIGIT_RE.findall(text))
+    n_alpha = sum(len(w) for w in words) + n_cjk
+    scan_len = max(len(text), 1)
+    digit_ratio = n_digits / scan_len
+    alpha_ratio = n_alpha / scan_len
+    raw_words = text.split()
+    cap_ratio = (
+        sum(1 for w in raw_words if UPPER_START_RE.match(w) and w[:1].isupper()) / len(raw_words)
+        if raw_words
+        else 0.0
+    )
+    end = _end_punct(text if n_chars <= _MAX_SCAN else line)
+    n_sentences = len(SENT_END_RE.findall(text))
+    cue = _cue(low, text, n_words, digit_ratio, alpha_ratio)
+    features = LineFeatures(
+        n_chars=n_chars,
+        n_words=n_words,
+        stop_ratio=stop_ratio,
+        end_punct=end,
+        n_sentences=n_sentences,
+        cap_ratio=cap_ratio,
+        digit_ratio=digit_ratio,
+        alpha_ratio=alpha_ratio,
+        separators=len(SEPARATOR_RE.findall(text)),
+        bullet=bool(BULLET_RE.match(text)),
+        url=bool(URL_RE.search(text)),
+        cue=cue,
+        prose=0.0,
+    )
+    return _with_prose(features)
+
+
+def _with_prose(f: LineFeatures) -> LineFeatures:
+    """Score how much a line reads like running prose (0 = label, 1 = sentence of a paragraph)."""
+    length = min(max((f.n_words - 3.0) / 12.0, 0.0), 1.0)
+    punct = max(f.end_punct, 0.6 if f.n_sentences >= 2 else 0.0)
+    if f.stop_ratio < 0:
+        stop = 0.55  # no list for this language: neutral
+    else:
+        stop = min(f.stop_ratio / 0.28, 1.0)
+    # Title Case Lines Are Headlines Or Menus, sentences are mostly lower case.
+    caps_penalty = max(f.cap_ratio - 0.45, 0.0) if f.n_words >= 4 else 0.0
+    score = length * (0.3 + 0.35 * punct + 0.35 * stop) - caps_penalty
+    if f.separators >= 2:
+        score -= 0.15 * min(f.separators, 4)
+    if f.alpha_ratio < 0.6:
+        score -= 0.6 - f.alpha_ratio
+    if f.cue in ("tail", "share", "nav", "counter", "social", "notice", "byline"):
+        score -= 0.4
+    return _replace_prose(f, min(max(score, 0.0), 1.0))
+
+
+def _replace_prose(f: LineFeatures, prose: float) -> LineFeatures:
+    return LineFeatures(
+        f.n_chars,
+        f.n_words,
+        f.stop_ratio,
+        f.end_punct,
+        f.n_sentences,
+        f.cap_ratio,
+        f.digit_ratio,
+        f.alpha_ratio,
+        f.separators,
+        f.bullet,
+        f.url,
+        f.cue,
+        prose,
+    )

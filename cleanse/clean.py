@@ -1,0 +1,132 @@
+"""The cleaning stages for one document: ftfy line by line, then the rule stages.
+
+`Cleaner` is the engine shared by the CLI, `Pipeline` and `clean_text`: it takes a Document and
+returns a new one whose `changes` say what each stage did and why.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleanse.apply import RuleRunner
+from cleanse.decode import normalize_newlines
+from cleanse.document import Change, Document
+from cleanse.errors import ConfigError
+from cleanse.fix import fix_line
+from cleanse.lang import UNDETERMINED, detect_language
+from cleanse.rules import STATUSES, RuleSet, load_rules
+
+EMPTY_INPUT = "input.empty"
+EMPTY_RESULT = "clean.empty-after-cleaning"
+
+
+@dataclass(frozen=True, slots=True)
+class CleanConfig:
+    """Settings of the cleaning stages.
+
+    lang: force a language for every document (None: detect per document).
+    fix_encoding: run ftfy (CORPUS_PROFILE in cleanse.fix) on every line.
+    statuses: which rule statuses apply; `review` rules are candidates a person has not checked.
+    rule_timeout: seconds one pattern may spend on one line before it is skipped for that line.
+    """
+
+    lang: str | None = None
+    fix_encoding: bool = True
+    statuses: tuple[str, ...] = ("stable",)
+    rule_timeout: float = 1.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.statuses) - set(STATUSES)
+        if unknown:
+            msg = f"unknown rule status {sorted(unknown)}; use {', '.join(STATUSES)}"
+            raise ConfigError(msg)
+        if not self.rule_timeout > 0:
+            msg = f"rule_timeout must be positive, got {self.rule_timeout}"
+            raise ConfigError(msg)
+
+
+class Cleaner:
+    """Cleans documents with one rule set and config; reusable and safe to copy to workers."""
+
+    def __init__(self, ruleset: RuleSet, config: CleanConfig | None = None) -> None:
+        self.config = config or CleanConfig()
+        self.ruleset = ruleset.select(self.config.statuses)
+        self._runners: dict[tuple[str | None, str | None], RuleRunner] = {}
+
+    def _runner(self, lang: str | None, site: str | None) -> RuleRunner:
+        key = (lang, site)
+        runner = self._runners.get(key)
+        if runner is None:
+            rules = [r for r in self.ruleset.rules if r.applies_to(lang, site)]
+            runner = RuleRunner(rules, lang, self.config.rule_timeout)
+            self._runners[key] = runner
+        return runner
+
+    def clean(self, doc: Document) -> Document:
+        """Run ftfy and the rule stages on one document."""
+        if doc.removed is not None:
+            return doc
+        text = normalize_newlines(doc.text)
+        if not text.strip():
+            return doc.evolve(removed=EMPTY_INPUT)
+        lang = self.config.lang or detect_language(text)
+        ending = "\n" if text.endswith("\n") else ""
+        lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
+        changes: list[Change] = []
+        if self.config.fix_encoding:
+            lines = _fix_lines(lines, changes)
+        outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
+        changes += outcome.changes
+        flags = doc.flags + tuple(f"rule-timeout:{rule}" for rule in sorted(set(outcome.timeouts)))
+        extracted = {**doc.extracted, **outcome.extracted}
+        cleaned = "\n".join(t for _, t in outcome.lines)
+        cleaned = cleaned + ending if cleaned else ""
+        result = doc.with_changes(cleaned, changes, lang=lang, flags=flags, extracted=extracted)
+        if outcome.removed_by is not None:
+            return result.evolve(removed=outcome.removed_by)
+        if not cleaned.strip():
+            return result.evolve(removed=EMPTY_RESULT)
+        return result
+
+
+def _fix_lines(lines: list[tuple[int, str]], changes: list[Change]) -> list[tuple[int, str]]:
+    fixed_lines = []
+    for number, text in lines:
+        fixed, steps = fix_line(text)
+        if fixed != text:
+            changes.append(Change("fix", "ftfy", number, text, fixed, {"steps": steps}))
+        fixed_lines.append((number, fixed))
+    return fixed_lines
+
+
+@functools.cache
+def _default_cleaner(rule_paths: tuple[Path, ...], config: CleanConfig | None) -> Cleaner:
+    return Cleaner(load_rules(list(rule_paths)), config)
+
+
+def clean_text(
+    text: str,
+    lang: str | None = None,
+    *,
+    rules: Sequence[Path] = (),
+    config: CleanConfig | None = None,
+) -> str:
+    """Clean one text with the built-in packs (plus `rules`); '' when the text is removed whole.
+
+    >>> clean_text("« cDes inquiétudes subsistent »", lang="fr")
+    '« Des inquiétudes subsistent »'
+    """
+    if lang is not None:
+        config = CleanConfig(lang=lang) if config is None else _with_lang(config, lang)
+    cleaner = _default_cleaner(tuple(Path(p) for p in rules), config)
+    doc = cleaner.clean(Document(id="<text>", text=text))
+    return "" if doc.removed is not None else doc.text
+
+
+def _with_lang(config: CleanConfig, lang: str) -> CleanConfig:
+    import dataclasses
+
+    return dataclasses.replace(config, lang=lang)

@@ -1,0 +1,88 @@
+"""`cleanse explain`: print what cleaning would change, line by line, with the rule beside each change."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+
+from cleanse.cli import options
+from cleanse.clean import Cleaner
+from cleanse.document import Change, Document
+from cleanse.readers import read_documents
+
+CONTEXT = 40
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `explain` command."""
+    parser = commands.add_parser(
+        "explain", help="show what would change and why, writing nothing",
+        description="Dry run: a readable diff of what cleaning would do to each document, with the "
+        "rule id beside each change. Lines marked '-' would be dropped, '~' edited in place.",
+    )  # fmt: skip
+    parser.add_argument("paths", nargs="+", metavar="FILE", help="files or folders (as for `cleanse run` SRC)")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the diff")
+    options.add_input_options(parser)
+    options.add_rule_options(parser)
+    parser.set_defaults(handler=explain_command)
+
+
+def explain_command(args: argparse.Namespace) -> int:
+    """Handler of `explain`."""
+    cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    for path in args.paths:
+        for doc in read_documents(path, options.read_config(args)):
+            for line in render(cleaner.clean(doc), color):
+                print(line)
+    return 0
+
+
+def render(doc: Document, color: bool = False) -> Iterator[str]:
+    """The explanation of one cleaned document, line by line."""
+    red, green, dim, bold, off = ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
+    count = len(doc.changes)
+    header = f"{bold}{doc.id}{off}  ({doc.lang or 'und'}, {count} change{'s' if count != 1 else ''}"
+    header += f", REMOVED by {doc.removed})" if doc.removed else ")"
+    yield header
+    for flag in doc.flags:
+        yield f"   {dim}flag: {flag}{off}"
+    for change in doc.changes:
+        where = f"{change.line:>5}" if change.line is not None else "  doc"
+        tag = f"{dim}[{change.stage}: {change.rule}]{off}"
+        if change.after is None:
+            yield f"{where} {red}- {_clip(change.before)}{off}  {tag}"
+        else:
+            before, after = _window(change)
+            yield f"{where} ~ {tag}"
+            yield f"        {red}- {before}{off}"
+            yield f"        {green}+ {after}{off}"
+        reason = (change.detail or {}).get("scores")
+        if reason:
+            yield f"        {dim}scores: {reason}{off}"
+    for key, value in doc.extracted.items():
+        yield f"   {dim}extracted {key}: {value}{off}"
+    yield ""
+
+
+def _clip(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _window(change: Change) -> tuple[str, str]:
+    """The edited part of a long line with some context on both sides."""
+    before, after = change.before, change.after or ""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    lo = max(0, start - CONTEXT)
+    left = "…" if lo > 0 else ""
+    b_hi, a_hi = len(before) - end + CONTEXT, len(after) - end + CONTEXT
+    right_b = "…" if b_hi < len(before) else ""
+    right_a = "…" if a_hi < len(after) else ""
+    return left + before[lo:b_hi] + right_b, left + after[lo:a_hi] + right_a

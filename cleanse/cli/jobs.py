@@ -1,0 +1,76 @@
+"""`cleanse run`, `cleanse clean`: read SRC, run the stages, write DEST and the report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cleanse.cli import options
+from cleanse.job import JobConfig, run_job
+from cleanse.stats import Stats
+
+RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
+CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs)"
+SRC_HELP = "a folder of .txt/.jsonl/.jsonl.gz files (searched recursively), one such file, or - for JSONL on stdin"
+DEST_HELP = "output folder mirroring SRC (or an output file for a single-file SRC; - for JSONL on stdout)"
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the job commands to the parser."""
+    for name, help_text in (("run", RUN_HELP), ("clean", CLEAN_HELP)):
+        parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        parser.add_argument("src", metavar="SRC", help=SRC_HELP)
+        parser.add_argument("dest", metavar="DEST", help=DEST_HELP)
+        parser.add_argument(
+            "--report", metavar="DIR",
+            help="where summary.json and audit.jsonl go (default: DEST/.cleanse/)",
+        )  # fmt: skip
+        options.add_input_options(parser)
+        options.add_rule_options(parser)
+        options.add_run_options(parser)
+        parser.set_defaults(handler=run_command, stages=name)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Handler of `run` and `clean`."""
+    if args.workers < 1:
+        args.workers = 1
+    config = JobConfig(
+        src=args.src,
+        dest=args.dest,
+        report=args.report,
+        read=options.read_config(args),
+        cleaning=options.clean_config(args),
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    stats, layout = run_job(config, options.ruleset(args))
+    if not args.quiet:
+        print_summary(stats, str(layout.report) if layout.report else None)
+    return 0
+
+
+def print_summary(stats: Stats, report: str | None) -> None:
+    """A few lines on stderr: what happened, the busiest rules, where the report is."""
+    summary = stats.to_json()
+    docs = summary["documents"]
+    chars = summary["characters"]
+    removed_chars = chars["in"] - chars["out"]
+    share = 100.0 * removed_chars / chars["in"] if chars["in"] else 0.0
+    lines_removed = sum(c.get("lines_removed", 0) for c in summary["rules"].values())
+    err = sys.stderr
+    print(
+        f"cleanse: {docs['in']} documents: {docs['kept']} kept as is, {docs['changed']} changed, "
+        f"{docs['removed']} removed; {lines_removed} lines and {removed_chars:,} characters "
+        f"removed ({share:.1f}%)",
+        file=err,
+    )
+    busiest = sorted(summary["rules"].items(), key=lambda kv: (-kv[1].get("changes", 0), kv[0]))[:5]
+    if busiest:
+        listed = ", ".join(f"{rule} ({counts['changes']})" for rule, counts in busiest)
+        print(f"cleanse: most active rules: {listed}", file=err)
+    if summary["removed_by"]:
+        listed = ", ".join(f"{reason} ({n})" for reason, n in summary["removed_by"].items())
+        print(f"cleanse: documents removed by: {listed}", file=err)
+    if report:
+        print(f"cleanse: report: {report}/summary.json and {report}/audit.jsonl", file=err)

@@ -1,0 +1,78 @@
+"""Option groups shared by several commands, and the one place flags become configs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cleanse.clean import CleanConfig
+from cleanse.parallel import default_workers
+from cleanse.readers import ReadConfig
+from cleanse.rules import STATUSES, RuleSet, load_rules
+
+
+def add_rule_options(parser: argparse.ArgumentParser) -> None:
+    """--rules, --no-builtin-rules, --rule-status, --lang."""
+    group = parser.add_argument_group("rules")
+    group.add_argument(
+        "--rules", metavar="PATH", action="append", type=Path, default=[],
+        help="a rule file or folder of *.toml rule files, loaded after the built-in packs (repeatable)",
+    )  # fmt: skip
+    group.add_argument(
+        "--no-builtin-rules", action="store_true",
+        help="load only the files given with --rules",
+    )  # fmt: skip
+    group.add_argument(
+        "--rule-status", metavar="STATUS", default="stable",
+        help=f"comma-separated statuses to apply, among {', '.join(STATUSES)} (default: stable)",
+    )  # fmt: skip
+    group.add_argument(
+        "--lang", metavar="CODE",
+        help="language of every document (e.g. fr, en); default: detected per document",
+    )  # fmt: skip
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """--text-field, --id-field, --site-from."""
+    group = parser.add_argument_group("input")
+    group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+    group.add_argument(
+        "--id-field", default="id",
+        help="JSONL field holding a record's id (default: id; records without one get FILE:LINE)",
+    )  # fmt: skip
+    group.add_argument(
+        "--site-from", default="auto", metavar="auto|folder|FIELD",
+        help="where a document's site comes from, for site-scoped rules (default: auto = the "
+        "`site` or `url` field, else the top-level folder of a .txt tree)",
+    )  # fmt: skip
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """--workers, --quiet, --verbose."""
+    group = parser.add_argument_group("execution")
+    group.add_argument(
+        "--workers", "-j", type=int, default=default_workers(), metavar="N",
+        help="worker processes (default: all cores); the output does not depend on it",
+    )  # fmt: skip
+    group.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary on stderr")
+    group.add_argument("--verbose", "-v", action="count", default=0, help="log diagnostics")
+
+
+def rule_statuses(args: argparse.Namespace) -> tuple[str, ...]:
+    """The statuses given to --rule-status."""
+    return tuple(s.strip() for s in args.rule_status.split(",") if s.strip())
+
+
+def clean_config(args: argparse.Namespace) -> CleanConfig:
+    """CleanConfig from the parsed flags."""
+    return CleanConfig(lang=args.lang, statuses=rule_statuses(args))
+
+
+def read_config(args: argparse.Namespace) -> ReadConfig:
+    """ReadConfig from the parsed flags."""
+    return ReadConfig(text_field=args.text_field, id_field=args.id_field, site_from=args.site_from)
+
+
+def ruleset(args: argparse.Namespace) -> RuleSet:
+    """Load (and check) the rule files the flags name."""
+    return load_rules(args.rules, builtin=not args.no_builtin_rules)

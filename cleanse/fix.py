@@ -1,0 +1,62 @@
+"""Mojibake repair with ftfy, in a profile that is safe for corpora, applied line by line.
+
+The profile (`CORPUS_PROFILE`) keeps the text's own typography: curly quotes, « », full-width
+characters and compatibility forms stay as written (no NFKC); only real damage is repaired.
+Lines that cannot hold anything ftfy would change skip it, which is most of the speed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import ftfy
+import regex
+from ftfy import chardata
+from ftfy.badness import is_bad
+
+# Each setting with its reason; the rest are ftfy's defaults (encoding repair and its helpers).
+CORPUS_PROFILE = ftfy.TextFixerConfig(
+    unescape_html="auto",  # "&amp;" in scraped text is an artefact, but keep it when markup is present
+    fix_latin_ligatures=True,  # "ﬁ" from PDF copy-paste reads as "fi"; no meaning is lost
+    fix_character_width=False,  # full-width forms are correct CJK typography, not damage
+    uncurl_quotes=False,  # curly quotes and apostrophes are the author's typography
+    fix_line_breaks=False,  # cleanse normalises CR/LF itself before this step
+    normalization="NFC",  # canonical composition only; NFKC would rewrite ligatures, ½, ², ﬀ…
+    explain=True,
+)
+
+# Characters one of the enabled fixers would touch even in text that is not mojibake: HTML
+# entities, C1 controls, surrogates, and ftfy's own tables of ligatures and control characters
+# (read from ftfy so that the shortcut follows its version).
+def _build_suspect_re() -> regex.Pattern[str]:
+    table = set(chardata.LIGATURES) | set(chardata.CONTROL_CHARS)
+    singles = "".join(regex.escape(chr(code)) for code in sorted(table))
+    return regex.compile(rf"[&\x80-\x9f\ud800-\udfff{singles}]")
+
+
+_SUSPECT_RE = _build_suspect_re()
+
+
+def needs_fixing(line: str) -> bool:
+    """Cheap test: could ftfy change this line under CORPUS_PROFILE?
+
+    >>> needs_fixing("Un texte correct, « bien » écrit."), needs_fixing("Ã©tÃ©")
+    (False, True)
+    """
+    if _SUSPECT_RE.search(line):
+        return True
+    if line.isascii():
+        return False
+    return not unicodedata.is_normalized("NFC", line) or is_bad(line)
+
+
+def fix_line(line: str) -> tuple[str, list[str]]:
+    """Repair one line; return it with the names of the ftfy steps that changed it.
+
+    >>> fix_line("l’Ã©tÃ© dernier")
+    ('l’été dernier', ['apply:decode_inconsistent_utf8'])
+    """
+    if not needs_fixing(line):
+        return line, []
+    fixed, steps = ftfy.fix_and_explain(line, CORPUS_PROFILE)
+    return fixed, [f"{step.action}:{step.parameter}" for step in steps or ()]

@@ -1,0 +1,97 @@
+"""The streaming library API: dicts in, cleaned dicts (with their audit) out.
+
+`Pipeline` wraps the same engine the CLI uses (`Cleaner`, and the duplicate stages when enabled)
+for callers that hold records in memory or read them from their own sources.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from cleanse.clean import CleanConfig, Cleaner
+from cleanse.document import Document
+from cleanse.parallel import ordered_map
+from cleanse.readers import MISSING_TEXT
+from cleanse.rules import RuleSet, load_rules
+from cleanse.writers import to_record
+
+
+def _build_cleaner(ruleset: RuleSet, config: CleanConfig) -> Cleaner:
+    return Cleaner(ruleset, config)
+
+
+def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
+    return cleaner.clean(doc)
+
+
+class _CleanerFactory:
+    """Picklable recipe for a worker's cleaning function (the rules are already validated)."""
+
+    def __init__(self, ruleset: RuleSet, config: CleanConfig) -> None:
+        self.ruleset = ruleset
+        self.config = config
+
+    def __call__(self) -> Any:
+        return functools.partial(_clean_one, _build_cleaner(self.ruleset, self.config))
+
+
+def clean_documents(
+    docs: Iterable[Document], ruleset: RuleSet, config: CleanConfig, workers: int = 1
+) -> Iterator[Document]:
+    """Clean documents in order, over `workers` processes."""
+    return ordered_map(_CleanerFactory(ruleset, config), docs, workers)
+
+
+class Pipeline:
+    """Clean records (dicts) as they stream by.
+
+    >>> pipe = Pipeline(lang="fr")
+    >>> out = list(pipe.run([{"id": 7, "text": "Partager cet article\\nLe texte."}]))
+    >>> out[0]["text"], out[0]["cleanse"]["status"]
+    ('Le texte.', 'changed')
+    """
+
+    def __init__(
+        self,
+        lang: str | None = None,
+        *,
+        rules: Sequence[str | Path] = (),
+        config: CleanConfig | None = None,
+        workers: int = 1,
+        text_field: str = "text",
+        id_field: str = "id",
+        audit_field: str | None = "cleanse",
+        include_removed: bool = False,
+    ) -> None:
+        config = config or CleanConfig()
+        if lang is not None:
+            config = CleanConfig(lang, config.fix_encoding, config.statuses, config.rule_timeout)
+        self.config = config
+        self.ruleset = load_rules([Path(p) for p in rules])
+        self.workers = workers
+        self.text_field = text_field
+        self.id_field = id_field
+        self.audit_field = audit_field
+        self.include_removed = include_removed
+
+    def documents(self, records: Iterable[dict[str, Any]]) -> Iterator[Document]:
+        """Turn records into Documents (the id is `id_field`, else the record's position)."""
+        for position, record in enumerate(records):
+            doc_id = record.get(self.id_field)
+            text = record.get(self.text_field)
+            meta = {k: (None if k == self.text_field else v) for k, v in record.items()}
+            doc = Document(str(position) if doc_id is None else str(doc_id), text or "", meta)
+            if not isinstance(text, str):
+                doc = doc.evolve(removed=MISSING_TEXT)
+            yield doc
+
+    def run(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Yield each cleaned record, its audit under `audit_field`; removed ones only on request."""
+        for doc in clean_documents(self.documents(records), self.ruleset, self.config, self.workers):
+            if doc.removed is not None and not self.include_removed:
+                continue
+            extra = {self.audit_field: doc.audit()} if self.audit_field else None
+            yield to_record(doc, self.text_field, extra)

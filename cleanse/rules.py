@@ -1,0 +1,291 @@
+"""Rule files: parse and validate TOML rule packs into `Rule`s, and find the built-in packs.
+
+A rule file holds `[[rule]]` tables (format in README.md, "Writing rules"). Loading refuses, with
+file, rule id and a hint, any rule that does not parse or compile; the embedded examples are run by
+`cleanse.ruletest`, which the loader calls unless told the rules were already checked.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+import dataclasses
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleanse.errors import RuleFileError
+
+STAGES = ("artifacts", "lines", "document")
+ACTIONS_BY_STAGE = {
+    "artifacts": ("replace",),
+    "lines": ("replace", "drop_line", "drop_tail", "extract"),
+    "document": ("drop_doc",),
+}
+STATUSES = ("stable", "review", "experimental")
+ANY_LANG = "*"
+_ID_RE = regex.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+_KNOWN_KEYS = {
+    "id", "stage", "action", "pattern", "replace", "lang", "sites", "status", "note", "guard",
+    "drop_next", "field", "tests", "evidence",
+}  # fmt: skip
+_TEST_KEYS = {"fix", "drop", "keep"}
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A lexicon check on each match of a replace rule.
+
+    The match must have groups `token` (what the text says) and `word` (what the repair makes of
+    it); the repair happens only when `word` ranks within `max_rank` of the document language's
+    lexicon and `token` is not in it at all.
+    """
+
+    max_rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTests:
+    """Examples that travel with a rule: (before, after) fixes, texts it drops, look-alikes it keeps."""
+
+    fix: tuple[tuple[str, str], ...] = ()
+    drop: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule. `source` is the file it came from, for error messages and listings."""
+
+    id: str
+    stage: str
+    action: str
+    pattern: regex.Pattern[str]
+    replace: str | None = None
+    lang: tuple[str, ...] = (ANY_LANG,)
+    sites: tuple[str, ...] = ()
+    status: str = "stable"
+    note: str = ""
+    guard: Guard | None = None
+    drop_next: regex.Pattern[str] | None = None
+    field: str | None = None
+    tests: RuleTests = dataclasses.field(default_factory=RuleTests)
+    evidence: Mapping[str, Any] | None = None
+    source: str = ""
+
+    def applies_to(self, lang: str | None, site: str | None) -> bool:
+        """True when the rule's language and site scope cover a document."""
+        if ANY_LANG not in self.lang and lang not in self.lang:
+            return False
+        if not self.sites:
+            return True
+        if site is None:
+            return False
+        return any(site == s or site.endswith("." + s) for s in self.sites)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Rules in application order (file name order, then order within each file)."""
+
+    rules: tuple[Rule, ...]
+    files: tuple[str, ...] = ()
+
+    def for_stage(self, stage: str) -> tuple[Rule, ...]:
+        """The rules of one stage, in order."""
+        return tuple(rule for rule in self.rules if rule.stage == stage)
+
+    def select(self, statuses: Iterable[str]) -> RuleSet:
+        """Only the rules whose status is among `statuses`."""
+        wanted = set(statuses)
+        return RuleSet(tuple(r for r in self.rules if r.status in wanted), self.files)
+
+
+def builtin_rules_dir() -> Path:
+    """Where the built-in packs live: inside the installed package, or `rules/` in a checkout."""
+    shipped = Path(str(resources.files("cleanse"))) / "rules"
+    if shipped.is_dir():
+        return shipped
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    msg = f"the built-in rule packs are missing (looked in {shipped} and {checkout}); reinstall cleanse"
+    raise RuleFileError(msg)
+
+
+def find_rule_files(paths: Sequence[Path]) -> list[Path]:
+    """Every .toml file under the given files and folders, sorted by path within each folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.toml") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            msg = f"rule path {path} does not exist (check --rules)"
+            raise RuleFileError(msg)
+    return found
+
+
+def load_rules(
+    paths: Sequence[Path] | None = None, *, builtin: bool = True, check: bool = True
+) -> RuleSet:
+    """Load the built-in packs (unless `builtin=False`) and then the files or folders in `paths`.
+
+    With `check`, every embedded example is run and a failing one raises RuleFileError.
+    """
+    files = find_rule_files([builtin_rules_dir()] if builtin else [])
+    files += find_rule_files(list(paths or ()))
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for rule in parse_rule_file(path):
+            if rule.id in seen:
+                msg = f"{path}: rule {rule.id!r} is already defined in {seen[rule.id]}; ids are unique"
+                raise RuleFileError(msg)
+            seen[rule.id] = str(path)
+            rules.append(rule)
+    ruleset = RuleSet(tuple(rules), tuple(str(p) for p in files))
+    if check:
+        from cleanse.ruletest import check_rules  # local import: ruletest uses the engine
+
+        failures = check_rules(ruleset)
+        if failures:
+            raise RuleFileError(failures[0].message + _more(len(failures) - 1))
+    return ruleset
+
+
+def _more(count: int) -> str:
+    return f" (and {count} more failing example(s); run `cleanse rules test`)" if count else ""
+
+
+def parse_rule_file(path: Path) -> list[Rule]:
+    """Parse one TOML file into rules, refusing anything malformed with file and rule id."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"{path}: not valid TOML: {exc}"
+        raise RuleFileError(msg) from exc
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        msg = f"{path}: rules are written as [[rule]] tables"
+        raise RuleFileError(msg)
+    return [parse_rule(table, str(path)) for table in tables]
+
+
+def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
+    """Validate one `[[rule]]` table."""
+    rule_id = table.get("id")
+    where = f"{source}: rule {rule_id!r}"
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+        msg = f"{where}: `id` must be lower-case words joined by '.' or '-', e.g. 'fr.share.partager'"
+        raise RuleFileError(msg)
+    unknown = set(table) - _KNOWN_KEYS
+    if unknown:
+        msg = f"{where}: unknown key(s) {sorted(unknown)}; known keys are {sorted(_KNOWN_KEYS)}"
+        raise RuleFileError(msg)
+    stage = _choice(table, "stage", STAGES, where, default=None)
+    action = _choice(table, "action", ACTIONS_BY_STAGE[stage], where, default=None)
+    replace = table.get("replace")
+    if action == "replace" and not isinstance(replace, str):
+        msg = f"{where}: action 'replace' needs a `replace` string (may be '')"
+        raise RuleFileError(msg)
+    if action != "replace" and replace is not None:
+        msg = f"{where}: `replace` is only used by action 'replace'"
+        raise RuleFileError(msg)
+    field_name = table.get("field")
+    if action == "extract" and not (isinstance(field_name, str) and field_name.isidentifier()):
+        msg = f"{where}: action 'extract' needs `field`, the metadata name for the value"
+        raise RuleFileError(msg)
+    guard = _guard(table.get("guard"), where)
+    pattern = _compile(table.get("pattern"), f"{where}: `pattern`")
+    if guard is not None and not {"token", "word"} <= set(pattern.groupindex):
+        msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
+        raise RuleFileError(msg)
+    drop_next = table.get("drop_next")
+    return Rule(
+        id=rule_id,
+        stage=stage,
+        action=action,
+        pattern=pattern,
+        replace=replace,
+        lang=_str_tuple(table.get("lang", [ANY_LANG]), "lang", where),
+        sites=_str_tuple(table.get("sites", []), "sites", where),
+        status=_choice(table, "status", STATUSES, where, default="stable"),
+        note=str(table.get("note", "")),
+        guard=guard,
+        drop_next=None if drop_next is None else _compile(drop_next, f"{where}: `drop_next`"),
+        field=field_name,
+        tests=_tests(table.get("tests"), where),
+        evidence=table.get("evidence"),
+        source=source,
+    )
+
+
+def _choice(
+    table: Mapping[str, Any], key: str, allowed: Sequence[str], where: str, default: str | None
+) -> str:
+    value = table.get(key, default)
+    if value not in allowed:
+        msg = f"{where}: `{key}` is {value!r}; use one of {', '.join(allowed)}"
+        raise RuleFileError(msg)
+    return str(value)
+
+
+def _compile(source: Any, where: str) -> regex.Pattern[str]:
+    if not isinstance(source, str) or not source:
+        msg = f"{where} must be a non-empty string (a `regex` module pattern)"
+        raise RuleFileError(msg)
+    try:
+        return regex.compile(source, regex.VERSION1)
+    except regex.error as exc:
+        msg = f"{where} does not compile: {exc}"
+        raise RuleFileError(msg) from exc
+
+
+def _str_tuple(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        msg = f"{where}: `{key}` must be a list of strings"
+        raise RuleFileError(msg)
+    return tuple(value)
+
+
+def _guard(value: Any, where: str) -> Guard | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"max_rank"} or not isinstance(
+        value["max_rank"], int
+    ):
+        msg = f"{where}: `guard` is written {{ max_rank = 2000 }}"
+        raise RuleFileError(msg)
+    return Guard(max_rank=value["max_rank"])
+
+
+def _tests(value: Any, where: str) -> RuleTests:
+    if not isinstance(value, dict) or not set(value) <= _TEST_KEYS:
+        msg = f"{where}: `tests` needs `fix`, `drop` and/or `keep` lists (and nothing else)"
+        raise RuleFileError(msg)
+    fix = value.get("fix", [])
+    if not isinstance(fix, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, str) for s in pair)
+        for pair in fix
+    ):
+        msg = f"{where}: `tests.fix` is a list of [before, after] pairs"
+        raise RuleFileError(msg)
+    tests = RuleTests(
+        fix=tuple((before, after) for before, after in fix),
+        drop=_str_tuple(value.get("drop", []), "tests.drop", where),
+        keep=_str_tuple(value.get("keep", []), "tests.keep", where),
+    )
+    if not (tests.fix or tests.drop) or not tests.keep:
+        msg = (
+            f"{where}: every rule carries at least one example it changes (tests.fix or "
+            "tests.drop) and one look-alike it keeps (tests.keep)"
+        )
+        raise RuleFileError(msg)
+    return tests
