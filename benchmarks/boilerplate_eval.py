@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cleanse.classify import classify_lines  # noqa: E402
+from cleanse.classify import classify_lines
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
 
@@ -143,10 +143,15 @@ def evaluate(pages: Sequence[Page], system: System) -> dict[str, float]:
     p, r, f = total.prf()
     n = max(len(pages), 1)
     return {
-        "P": p, "R": r, "F1": f,
-        "macroP": macro[0] / n, "macroR": macro[1] / n, "macroF1": macro[2] / n,
+        "P": p,
+        "R": r,
+        "F1": f,
+        "macroP": macro[0] / n,
+        "macroR": macro[1] / n,
+        "macroF1": macro[2] / n,
         "chars": total.chars_kept(),
-        "frF1": french.prf()[2], "frChars": french.chars_kept(),
+        "frF1": french.prf()[2],
+        "frChars": french.chars_kept(),
     }
 
 
@@ -161,7 +166,9 @@ def print_errors(pages: Sequence[Page], limit: int) -> None:
     """Show up to `limit` dropped content lines and kept boilerplate lines, with reasons."""
     dropped, kept = [], []
     for page in pages:
-        for line, y, v in zip(page.lines, page.labels, classify_lines(page.lines, page.lang)):
+        for line, y, v in zip(
+            page.lines, page.labels, classify_lines(page.lines, page.lang), strict=True
+        ):
             if y and not v.keep:
                 dropped.append((page.id, v.reason, line))
             elif v.keep and not y:
@@ -195,8 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         rows[name] = evaluate(pages, system)
         rows[name]["secs"] = time.perf_counter() - t0
-    print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
-          f"{sum(sum(p.labels) for p in pages)} content lines")
+    print(
+        f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
+        f"{sum(sum(p.labels) for p in pages)} content lines"
+    )
     print_table(rows)
     if args.per_page:
         for page in pages:

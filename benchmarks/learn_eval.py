@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cleanse.learn import LearnConfig, learn_boilerplate, line_key  # noqa: E402
+from cleanse.learn import LearnConfig, learn_boilerplate, line_key
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
 DEFAULT_CORPORA = REPO / ".." / "shared" / "corpora"
@@ -77,8 +77,11 @@ def vary(line: str, rng: random.Random) -> str:
 
 
 def build_corpus(
-    templates: Sequence[tuple[str, list[str], list[str]]], runs: Sequence[list[str]],
-    sites: int, docs: int, seed: int,
+    templates: Sequence[tuple[str, list[str], list[str]]],
+    runs: Sequence[list[str]],
+    sites: int,
+    docs: int,
+    seed: int,
 ) -> tuple[list[tuple[str, str, str]], dict[str, set[str]], set[str]]:
     """Return (documents, template keys per site, keys of body paragraphs)."""
     rng = random.Random(seed)
@@ -123,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng = random.Random(args.seed)
     templates = load_templates(args.data)
     runs = load_paragraphs(args.corpora, rng)
-    corpus, template_keys, body_keys = build_corpus(templates, runs, args.sites, args.docs, args.seed)
+    corpus, template_keys, body_keys = build_corpus(
+        templates, runs, args.sites, args.docs, args.seed
+    )
     cfg = LearnConfig()
     t0 = time.perf_counter()
     learned = learn_boilerplate(corpus, cfg)
@@ -146,10 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     precision = len(tp) / len(learned) if len(learned) else 1.0
     toml_text = learned.to_toml()
     print(f"{len(corpus)} documents, {len(template_keys)} sites, seed {args.seed}, {secs:.2f} s")
-    print(f"rules proposed {len(learned)}  template {len(tp)}  other {len(fp)}  "
-          f"body paragraphs proposed {len(body_hits)}")
-    print(f"precision {precision:.3f}  recall {found / total if total else 1.0:.3f} "
-          f"(of {total} template lines recurring in >= {cfg.min_share:.0%} of pages)")
+    print(
+        f"rules proposed {len(learned)}  template {len(tp)}  other {len(fp)}  "
+        f"body paragraphs proposed {len(body_hits)}"
+    )
+    print(
+        f"precision {precision:.3f}  recall {found / total if total else 1.0:.3f} "
+        f"(of {total} template lines recurring in >= {cfg.min_share:.0%} of pages)"
+    )
     print(f"to_toml: {len(toml_text.splitlines())} lines")
     for r in fp[: args.show]:
         print(f"  FP {r.id}: {r.example[:90]!r} ({r.documents}/{r.of}, {r.position})")

@@ -2,7 +2,8 @@
 
 The profile (`CORPUS_PROFILE`) keeps the text's own typography: curly quotes, « », full-width
 characters and compatibility forms stay as written (no NFKC); only real damage is repaired.
-Lines that cannot hold anything ftfy would change skip it, which is most of the speed.
+Lines that cannot hold anything ftfy would change skip it, which is most of the speed. Control
+characters ftfy leaves in place (form feed, undefined C1 codes) are removed after it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _build_suspect_re() -> regex.Pattern[str]:
 _SUSPECT_RE = _build_suspect_re()
 
 
+# C0 and C1 controls that ftfy keeps (form feed, and C1 codes with no cp1252 meaning): never text.
+LEFTOVER_CONTROL_RE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def needs_fixing(line: str) -> bool:
     """Cheap test: could ftfy change this line under CORPUS_PROFILE?
 
@@ -59,4 +64,8 @@ def fix_line(line: str) -> tuple[str, list[str]]:
     if not needs_fixing(line):
         return line, []
     fixed, steps = ftfy.fix_and_explain(line, CORPUS_PROFILE)
-    return fixed, [f"{step.action}:{step.parameter}" for step in steps or ()]
+    names = [f"{step.action}:{step.parameter}" for step in steps or ()]
+    stripped = LEFTOVER_CONTROL_RE.sub("", fixed)
+    if stripped != fixed:
+        names.append("remove:leftover_controls")
+    return stripped, names

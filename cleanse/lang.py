@@ -14,8 +14,8 @@ _SAMPLE_CHARS = 4000
 _MIN_HITS = 3
 _WORD_RE = regex.compile(r"\p{L}+")
 
-# Frequent words that are rare as words in the other listed languages (so "a", "de", "la", shared
-# by several of them, are left out).
+# Frequent function words of each language; "a", "de", "la", frequent in several of them, are left
+# out, and a word listed under two languages counts for both.
 _MARKERS = {
     "fr": "le les des est une pour dans qui que pas sur avec sont mais nous vous cette ces aux "
     "leur ont été fait être comme plus elle ils du au",
@@ -32,14 +32,13 @@ _MARKERS = {
     "nl": "het een van en niet zijn dat voor met ook aan wordt maar bij nog werd door naar "
     "deze heeft worden om",
 }
-_WORDS: dict[str, str] = {}
 
 
-def _build_words() -> dict[str, str]:
-    table: dict[str, str] = {}
+def _build_words() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
     for lang, words in _MARKERS.items():
         for word in words.split():
-            table[word] = lang
+            table[word] = (*table.get(word, ()), lang)
     return table
 
 
@@ -58,8 +57,7 @@ def detect_language(text: str) -> str:
     """
     hits: dict[str, int] = {}
     for word in _WORD_RE.findall(text[:_SAMPLE_CHARS]):
-        lang = _WORDS.get(word.lower())
-        if lang is not None:
+        for lang in _WORDS.get(word.lower(), ()):
             hits[lang] = hits.get(lang, 0) + 1
     if not hits:
         return UNDETERMINED

@@ -19,7 +19,9 @@ from cleanse.errors import ConfigError
 
 MODES = ("auto", "article", "page", "off")
 # Cues that drop a line even inside a content region (a share bar between two paragraphs).
-_HARD_CUES = frozenset({"tail", "share", "nav", "counter", "social", "notice", "byline", "credit", "date"})
+_HARD_CUES = frozenset(
+    {"tail", "share", "nav", "counter", "social", "notice", "byline", "credit", "date"}
+)
 # Cues that drop a line even in an extracted article: nothing a reader could miss.
 _ARTICLE_CUES = frozenset({"share", "counter"})
 
@@ -50,7 +52,12 @@ class ClassifyConfig:
         if self.mode not in MODES:
             msg = f"ClassifyConfig.mode must be one of {MODES}, got {self.mode!r}"
             raise ConfigError(msg)
-        for name in ("min_prose", "min_region_share", "article_min_prose_chars", "outside_min_prose"):
+        for name in (
+            "min_prose",
+            "min_region_share",
+            "article_min_prose_chars",
+            "outside_min_prose",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 msg = f"ClassifyConfig.{name} must be in [0, 1], got {value!r}"
@@ -127,12 +134,7 @@ def _detect_kind(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> s
 
 
 def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
-    scores = {
-        "prose": round(f.prose, 3),
-        "words": round(f.n_words, 1),
-        "stop": round(f.stop_ratio, 3),
-        "end_punct": f.end_punct,
-    }
+    scores = {"prose": f.prose, "words": f.n_words, "stop": f.stop_ratio, "end_punct": f.end_punct}
     scores.update(extra)
     return scores
 
@@ -191,7 +193,7 @@ def _page_verdicts(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) ->
         if f is None:
             out.append(LineVerdict(True, "blank"))
             continue
-        scores = _scores(f, weight=round(weights[i], 3), region=float(in_region[i]))
+        scores = _scores(f, weight=weights[i], region=float(in_region[i]))
         if in_region[i]:
             if tables[i] and f.cue in ("counter", "date"):
                 out.append(LineVerdict(True, "table-cell", scores))
@@ -233,7 +235,7 @@ def _title_before(
         seen += 1
         if f.cue in _SOFT_CUES or (f.separators >= 2 and f.digit_ratio > 0.05):
             continue
-        if f.cue or not 3 <= f.n_words <= 25 or f.end_punct == 1.0 and f.n_words > 12:
+        if f.cue or not 3 <= f.n_words <= 25 or (f.end_punct == 1.0 and f.n_words > 12):
             return None
         return i + 1
     return None

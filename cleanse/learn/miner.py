@@ -113,7 +113,9 @@ def mine_sites(
         df[doc.site].update({k for k in doc.keys if k})
     frequent: dict[str, set[str]] = {
         site: {
-            k for k, n in counts.items() if n >= cfg.min_docs and n >= cfg.min_share * site_docs[site]
+            k
+            for k, n in counts.items()
+            if n >= cfg.min_docs and n >= cfg.min_share * site_docs[site]
         }
         for site, counts in df.items()
     }

@@ -9,18 +9,78 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import regex
 from urllib.parse import urlsplit
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre "
-    "décembre decembre janv févr fév avr juil déc "
-    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche"
-).split()
+import regex
+
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janvier",
+    "février",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "decembre",
+    "janv",
+    "févr",
+    "fév",
+    "avr",
+    "juil",
+    "déc",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+]
 # Longest names first so that 'september' wins over 'sep' in the alternation.
 _MONTH_ALT = "|".join(sorted({re.escape(m) for m in _MONTH_NAMES}, key=lambda m: (-len(m), m)))
 # A month or day name is a slot only next to a number ("4 May", "May 4,", "lundi 3"): elsewhere
@@ -69,7 +129,7 @@ def key_pattern(key: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return regex.escape(text, special_only=True, literal_spaces=True)
+    return str(regex.escape(text, special_only=True, literal_spaces=True))
 
 
 def has_slots(key: str) -> bool:

@@ -84,7 +84,7 @@ class LearnedRules:
         """The candidate rules in the project's rule-file format, status = "review"."""
         out = [
             "# Candidate boilerplate rules learned by `cleanse rules learn`.",
-            "# Review each rule; set status = \"stable\" to keep it, or delete it.",
+            '# Review each rule; set status = "stable" to keep it, or delete it.',
             "",
         ]
         for rule in self.rules:
@@ -96,7 +96,9 @@ def _toml_str(text: str) -> str:
     """A TOML string: literal when possible (no escaping of regex backslashes), else basic."""
     if "'" not in text and "\n" not in text and "\r" not in text:
         return f"'{text}'"
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
     escaped = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
     return f'"{escaped}"'
 
@@ -152,9 +154,18 @@ def learn_boilerplate(
             rule_id = _unique_id(f"learned.{site_slug(site) or 'site'}.{slug(example)}", used)
             rules.append(
                 LearnedRule(
-                    id=rule_id, site=site, key=key, pattern=pattern, example=example,
-                    variants=variants, documents=st.documents, of=site_docs[site],
-                    position=st.position, top=st.top, middle=st.middle, bottom=st.bottom,
+                    id=rule_id,
+                    site=site,
+                    key=key,
+                    pattern=pattern,
+                    example=example,
+                    variants=variants,
+                    documents=st.documents,
+                    of=site_docs[site],
+                    position=st.position,
+                    top=st.top,
+                    middle=st.middle,
+                    bottom=st.bottom,
                     samples=tuple(sorted(st.samples)),
                 )
             )

@@ -31,18 +31,65 @@ FR_PARA = [
     "Une porte-parole de la mairie a indiqué que la sécurité passait avant tout et que la "
     "décision avait été prise sur l'avis des ingénieurs du département.",
 ]
-MENU_EN = ["Home", "News", "World", "Politics", "Business", "Tech", "Science", "Health",
-           "Sport", "Culture", "Travel", "Weather", "Video", "Podcasts", "Newsletters",
-           "Sign in", "Subscribe", "Search", "Opinion", "Obituaries"]
-MENU_FR = ["Accueil", "International", "Politique", "Société", "Économie", "Culture", "Idées",
-           "Planète", "Sport", "Sciences", "Techno", "Campus", "Le Mag", "Connexion",
-           "S'abonner", "Rechercher", "Newsletters", "Vidéos", "Podcasts", "Météo"]
-FOOTER_EN = ["About us", "Contact us", "Privacy policy", "Cookie policy", "Terms & conditions",
-             "Advertise with us", "© 2024 Example Media Ltd. All rights reserved."]
+MENU_EN = [
+    "Home",
+    "News",
+    "World",
+    "Politics",
+    "Business",
+    "Tech",
+    "Science",
+    "Health",
+    "Sport",
+    "Culture",
+    "Travel",
+    "Weather",
+    "Video",
+    "Podcasts",
+    "Newsletters",
+    "Sign in",
+    "Subscribe",
+    "Search",
+    "Opinion",
+    "Obituaries",
+]
+MENU_FR = [
+    "Accueil",
+    "International",
+    "Politique",
+    "Société",
+    "Économie",
+    "Culture",
+    "Idées",
+    "Planète",
+    "Sport",
+    "Sciences",
+    "Techno",
+    "Campus",
+    "Le Mag",
+    "Connexion",
+    "S'abonner",
+    "Rechercher",
+    "Newsletters",
+    "Vidéos",
+    "Podcasts",
+    "Météo",
+]
+FOOTER_EN = [
+    "About us",
+    "Contact us",
+    "Privacy policy",
+    "Cookie policy",
+    "Terms & conditions",
+    "Advertise with us",
+    "© 2024 Example Media Ltd. All rights reserved.",
+]
 
 
 def keep_map(lines: list[str], lang: str, config: ClassifyConfig | None = None) -> dict[str, bool]:
-    return {line: v.keep for line, v in zip(lines, classify_lines(lines, lang, config))}
+    return {
+        line: v.keep for line, v in zip(lines, classify_lines(lines, lang, config), strict=True)
+    }
 
 
 def test_verdicts_are_aligned_and_typed() -> None:
@@ -55,8 +102,12 @@ def test_verdicts_are_aligned_and_typed() -> None:
         assert v.reason and v.reason == v.reason.lower() and " " not in v.reason
 
 
-@pytest.mark.parametrize(("lang", "menu", "paras"), [("en", MENU_EN, EN_PARA), ("fr", MENU_FR, FR_PARA)])
-def test_top_menu_is_dropped_and_paragraphs_kept(lang: str, menu: list[str], paras: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "menu", "paras"), [("en", MENU_EN, EN_PARA), ("fr", MENU_FR, FR_PARA)]
+)
+def test_top_menu_is_dropped_and_paragraphs_kept(
+    lang: str, menu: list[str], paras: list[str]
+) -> None:
     lines = [*menu, *paras]
     verdicts = classify_lines(lines, lang)
     assert not any(v.keep for v in verdicts[: len(menu)])
@@ -65,8 +116,14 @@ def test_top_menu_is_dropped_and_paragraphs_kept(lang: str, menu: list[str], par
 
 
 def test_footer_and_share_bar_dropped() -> None:
-    lines = [*MENU_EN, *EN_PARA, "Share on Facebook", "Share on Twitter", "Share via Email",
-             *FOOTER_EN]
+    lines = [
+        *MENU_EN,
+        *EN_PARA,
+        "Share on Facebook",
+        "Share on Twitter",
+        "Share via Email",
+        *FOOTER_EN,
+    ]
     kept = keep_map(lines, "en")
     assert all(kept[p] for p in EN_PARA)
     assert not any(kept[x] for x in FOOTER_EN)
@@ -83,9 +140,18 @@ def test_heading_between_paragraphs_is_kept() -> None:
 
 
 def test_counters_and_bylines_between_paragraphs_are_dropped() -> None:
-    lines = [*MENU_EN, EN_PARA[0], "By Jane Smith", EN_PARA[1], "12 comments", EN_PARA[2],
-             "(Credit: Getty Images)", EN_PARA[3], *FOOTER_EN]
-    verdicts = dict(zip(lines, classify_lines(lines, "en")))
+    lines = [
+        *MENU_EN,
+        EN_PARA[0],
+        "By Jane Smith",
+        EN_PARA[1],
+        "12 comments",
+        EN_PARA[2],
+        "(Credit: Getty Images)",
+        EN_PARA[3],
+        *FOOTER_EN,
+    ]
+    verdicts = dict(zip(lines, classify_lines(lines, "en"), strict=True))
     assert not verdicts["By Jane Smith"].keep and verdicts["By Jane Smith"].reason == "byline"
     assert not verdicts["12 comments"].keep
     assert not verdicts["(Credit: Getty Images)"].keep
@@ -94,7 +160,9 @@ def test_counters_and_bylines_between_paragraphs_are_dropped() -> None:
 
 
 def test_french_byline_dropped_but_sentence_starting_with_par_kept() -> None:
-    sentence = "Par ailleurs, la mairie a promis une navette gratuite entre les deux rives du fleuve."
+    sentence = (
+        "Par ailleurs, la mairie a promis une navette gratuite entre les deux rives du fleuve."
+    )
     lines = [*MENU_FR, FR_PARA[0], "Par Laurence Defranoux", FR_PARA[1], sentence, FR_PARA[2]]
     kept = keep_map(lines, "fr")
     assert not kept["Par Laurence Defranoux"]
@@ -102,8 +170,12 @@ def test_french_byline_dropped_but_sentence_starting_with_par_kept() -> None:
 
 
 def test_bullet_list_inside_article_is_kept() -> None:
-    bullets = ["• Two supports cracked", "• Buses diverted for eight months",
-               "• Residents were not consulted", "• The mayor will be asked to reconsider"]
+    bullets = [
+        "• Two supports cracked",
+        "• Buses diverted for eight months",
+        "• Residents were not consulted",
+        "• The mayor will be asked to reconsider",
+    ]
     lines = [*MENU_EN, EN_PARA[0], "Key points:", *bullets, EN_PARA[1], EN_PARA[2], *FOOTER_EN]
     kept = keep_map(lines, "en")
     assert all(kept[b] for b in bullets)
@@ -111,23 +183,51 @@ def test_bullet_list_inside_article_is_kept() -> None:
 
 
 def test_table_of_names_and_numbers_inside_article_is_kept() -> None:
-    table = ["Name", "Votes", "Share", "Alice Martin", "4,120", "41.2%", "Bob Stone",
-             "3,870", "38.7%", "Carla Diaz", "2,010", "20.1%"]
+    table = [
+        "Name",
+        "Votes",
+        "Share",
+        "Alice Martin",
+        "4,120",
+        "41.2%",
+        "Bob Stone",
+        "3,870",
+        "38.7%",
+        "Carla Diaz",
+        "2,010",
+        "20.1%",
+    ]
     lines = [*MENU_EN, EN_PARA[0], EN_PARA[1], *table, EN_PARA[2], EN_PARA[3], *FOOTER_EN]
     kept = keep_map(lines, "en")
     assert all(kept[c] for c in table if c != "Share")
 
 
 def test_one_line_paragraphs_article_is_kept_whole() -> None:
-    lines = ["Bridge to close for repairs", "", EN_PARA[0], "", "Why now?", "", EN_PARA[1], "",
-             "A short one-line paragraph closes the story.", "", EN_PARA[2]]
+    lines = [
+        "Bridge to close for repairs",
+        "",
+        EN_PARA[0],
+        "",
+        "Why now?",
+        "",
+        EN_PARA[1],
+        "",
+        "A short one-line paragraph closes the story.",
+        "",
+        EN_PARA[2],
+    ]
     assert all(v.keep for v in classify_lines(lines, "en"))
 
 
 def test_related_headlines_after_article_are_dropped() -> None:
-    related = ["Related stories", "Mayor promises new bridge by 2026",
-               "Buses to run through industrial estate", "Ten photos of the river in winter",
-               "Council tax to rise by 4%", "Residents protest at town hall"]
+    related = [
+        "Related stories",
+        "Mayor promises new bridge by 2026",
+        "Buses to run through industrial estate",
+        "Ten photos of the river in winter",
+        "Council tax to rise by 4%",
+        "Residents protest at town hall",
+    ]
     lines = [*MENU_EN, *EN_PARA, *related, *FOOTER_EN]
     kept = keep_map(lines, "en")
     assert not any(kept[r] for r in related)
@@ -135,8 +235,10 @@ def test_related_headlines_after_article_are_dropped() -> None:
 
 def test_unknown_language_degrades_safely() -> None:
     # Without a stop-word list the classifier still drops the menu and keeps long paragraphs.
-    para = ("Kaupunginvaltuusto päätti tiistaina sulkea vanhan sillan autoilta, koska tarkastuksessa "
-            "havaittiin, että kaksi sen tukea oli haljennut talven aikana pakkasen vuoksi.")
+    para = (
+        "Kaupunginvaltuusto päätti tiistaina sulkea vanhan sillan autoilta, koska tarkastuksessa "
+        "havaittiin, että kaksi sen tukea oli haljennut talven aikana pakkasen vuoksi."
+    )
     lines = [*MENU_EN[:12], para, para.replace("tiistaina", "keskiviikkona")]
     verdicts = classify_lines(lines, "fi")
     assert verdicts[-1].keep and verdicts[-2].keep
@@ -144,8 +246,18 @@ def test_unknown_language_degrades_safely() -> None:
 
 
 def test_cjk_paragraph_is_kept() -> None:
-    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"
-    lines = ["首页", "新闻", "体育", "财经", "科技", "娱乐", "登录", para, para + "居民们表示他们没有被征求意见。"]
+    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"  # noqa: RUF001 - CJK punctuation on purpose
+    lines = [
+        "首页",
+        "新闻",
+        "体育",
+        "财经",
+        "科技",
+        "娱乐",
+        "登录",
+        para,
+        para + "居民们表示他们没有被征求意见。",
+    ]  # noqa: RUF001
     verdicts = classify_lines(lines, "zh-cn")
     assert verdicts[-1].keep and verdicts[-2].keep
 
@@ -172,8 +284,13 @@ def test_empty_and_blank_documents() -> None:
 
 # --- the seeds: extracted articles whose every content line must survive -------------------------
 RESIDUE = {
-    "Source link", "Partager cet article", "Commentaires (0)", "Poster un commentaire",
-    "Temps de lecture: 2 minutes", "in", "- dans",
+    "Source link",
+    "Partager cet article",
+    "Commentaires (0)",
+    "Poster un commentaire",
+    "Temps de lecture: 2 minutes",
+    "in",
+    "- dans",
 }
 
 

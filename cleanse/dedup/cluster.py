@@ -1,0 +1,186 @@
+"""From band keys to decisions: group by key, verify edges, connected components, keep policy.
+
+Each step is a pure function of arrays indexed by item number (items in first-seen order), so a
+distributed engine can run the same stages and get the same clusters. Items below `n_fixed`
+come from a persistent index: they were published earlier and are never removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+
+
+@nb.njit(cache=True)
+def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # noqa: ANN001, ANN202
+    """Pairs (i < j) of items sharing a key; buckets above max_bucket link only near neighbours."""
+    n = skeys.shape[0]
+    total = 0
+    start = 0
+    for stage in range(2):
+        if stage == 1:
+            out = np.empty((total, 2), dtype=np.int64)
+        pos = 0
+        start = 0
+        while start < n:
+            end = start + 1
+            while end < n and skeys[end] == skeys[start]:
+                end += 1
+            size = end - start
+            for x in range(start, end):
+                reach = end if size <= max_bucket else min(end, x + 1 + max_bucket // 2)
+                for y in range(x + 1, reach):
+                    i = order[x]
+                    j = order[y]
+                    if i >= n_fixed or j >= n_fixed:
+                        if stage == 1:
+                            out[pos, 0] = min(i, j)
+                            out[pos, 1] = max(i, j)
+                        pos += 1
+            start = end
+        if stage == 0:
+            total = pos
+    return out
+
+
+def candidate_pairs(keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucket: int) -> np.ndarray:
+    """Distinct candidate pairs among `items` (item numbers, ascending), sorted, int64[M, 2].
+
+    Group by (band, key): any shared band key makes a candidate. Pairs of two index items are
+    skipped; they were settled in an earlier run.
+    """
+    found = []
+    for band in range(keys.shape[1]):
+        col = keys[items, band]
+        order = np.argsort(col, kind="stable")
+        pairs = _bucket_pairs(col[order], items[order], max_bucket, n_fixed)
+        if len(pairs):
+            found.append(pairs)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+@nb.njit(cache=True)
+def _jaccards(values, offs, left, right):  # noqa: ANN001, ANN202
+    out = np.empty(left.shape[0], dtype=np.float64)
+    for k in range(left.shape[0]):
+        i0, i1 = offs[left[k]], offs[left[k] + 1]
+        j0, j1 = offs[right[k]], offs[right[k] + 1]
+        inter = 0
+        while i0 < i1 and j0 < j1:
+            if values[i0] == values[j0]:
+                inter += 1
+                i0 += 1
+                j0 += 1
+            elif values[i0] < values[j0]:
+                i0 += 1
+            else:
+                j0 += 1
+        union = (offs[left[k] + 1] - offs[left[k]]) + (offs[right[k] + 1] - offs[right[k]]) - inter
+        out[k] = inter / union if union > 0 else 1.0
+    return out
+
+
+SetsFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def exact_jaccard(pairs: np.ndarray, sets: SetsFn) -> np.ndarray:
+    """Exact Jaccard of each pair's shingle sets; `sets(items)` returns their CSR sets."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.float64)
+    items, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(pairs.shape)
+    values, offs = sets(items)
+    return _jaccards(values, offs, local[:, 0].copy(), local[:, 1].copy())
+
+
+def components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Label of each item's connected component: the smallest item number in it."""
+    parent = np.arange(n, dtype=np.int64)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return x
+
+    for i, j in edges.tolist():
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)  # the smaller number wins: order-independent
+    return np.array([find(x) for x in range(n)], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One item to remove: the item it duplicates, their similarity, how it was found."""
+
+    item: int
+    target: int
+    similarity: float
+    kind: str  # "exact" or "near"
+    kept: int  # the cluster's kept item, or its first item under keep="none"
+
+
+def resolve(
+    labels: np.ndarray,
+    edges: np.ndarray,
+    weights: np.ndarray,
+    exact: np.ndarray,
+    lengths: np.ndarray,
+    n_fixed: int,
+    keep: str,
+    threshold: float,
+    sets: SetsFn,
+) -> list[Removal]:
+    """Apply the keep policy to each component and name, for each removed item, what it duplicates.
+
+    The target is the kept item when their own Jaccard reaches the threshold (it usually does),
+    otherwise the verified neighbour ranked best by the policy; so every reported similarity is at
+    least the threshold.
+    """
+    members: dict[int, list[int]] = {}
+    for item in np.flatnonzero(labels != np.arange(len(labels))).tolist():
+        members.setdefault(int(labels[item]), [int(labels[item])]).append(item)
+    if not members:
+        return []
+    neighbours: dict[int, list[tuple[int, float]]] = {}
+    for (i, j), w in zip(edges.tolist(), weights.tolist(), strict=True):
+        neighbours.setdefault(i, []).append((j, w))
+        neighbours.setdefault(j, []).append((i, w))
+
+    def rank(item: int) -> tuple[int, int, int]:
+        fixed = 0 if item < n_fixed else 1
+        size = -int(lengths[item]) if keep == "longest" else 0
+        return (fixed, size, item)
+
+    plan: list[tuple[int, int, int]] = []  # (item, kept, first)
+    for group in members.values():
+        group.sort()
+        has_fixed = group[0] < n_fixed
+        kept = group[0] if has_fixed or keep != "longest" else min(group, key=rank)
+        if keep == "none" and not has_fixed:
+            kept = -1
+        plan.extend((m, kept, group[0]) for m in group if m >= n_fixed and m != kept)
+    want = [(m, k if k >= 0 else f) for m, k, f in plan if (k if k >= 0 else f) != m]
+    direct = np.array([p for p in want if exact[p[0]] != exact[p[1]]], dtype=np.int64).reshape(-1, 2)
+    sims = dict(zip(map(tuple, direct.tolist()), exact_jaccard(direct, sets).tolist(), strict=True))
+    out = []
+    for m, kept, first in plan:
+        target = kept if kept >= 0 else first
+        kept_or_first = target
+        if target != m and exact[m] == exact[target]:
+            out.append(Removal(m, target, 1.0, "exact", kept_or_first))
+            continue
+        sim = sims.get((m, target), 0.0)
+        if target != m and sim >= threshold:
+            out.append(Removal(m, target, sim, "near", kept_or_first))
+            continue
+        best, weight = min(neighbours.get(m, []), key=lambda nw: rank(nw[0]))
+        kind = "exact" if exact[m] == exact[best] else "near"
+        out.append(Removal(m, best, 1.0 if kind == "exact" else weight, kind, kept_or_first))
+    return out

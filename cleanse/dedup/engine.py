@@ -1,0 +1,318 @@
+"""find_duplicates(): the duplicate stages from documents to decisions.
+
+Stages, each a pure function a distributed engine can run unchanged: signatures per paragraph
+(and per document as their union) -> band keys -> group by key -> verified edges -> connected
+components -> keep policy. Documents are settled first; paragraphs are then deduplicated within
+and across the documents that remain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cleanse.dedup import signatures as sig
+from cleanse.dedup.cluster import Removal, candidate_pairs, components, exact_jaccard, resolve
+from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.normalize import fold_table
+from cleanse.errors import InputError
+
+if TYPE_CHECKING:
+    from cleanse.dedup.index import DuplicateIndex
+
+Doc = tuple[str, Sequence[str]]
+CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """Why an item is a duplicate: what it duplicates and how similar they are.
+
+    `duplicate_of_paragraph` is None for whole documents. `kind` is "exact" (same normalised
+    text) or "near" (verified Jaccard at or above the threshold). `from_index` marks a match
+    with something seen in an earlier run.
+    """
+
+    duplicate_of: str
+    duplicate_of_paragraph: int | None
+    similarity: float
+    kind: str
+    from_index: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """Decisions of one run: duplicate documents, duplicate paragraphs, statistics, parameters."""
+
+    documents: dict[str, Duplicate]
+    paragraphs: dict[tuple[str, int], Duplicate]
+    clusters: dict[str, Any]
+    params: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Signed:
+    """Per-chunk output of the signature stage (concatenated in corpus order)."""
+
+    p_exact: np.ndarray
+    p_words: np.ndarray
+    p_count: np.ndarray
+    p_keys: np.ndarray
+    d_exact: np.ndarray
+    d_count: np.ndarray
+    d_keys: np.ndarray
+    p_sigs: np.ndarray | None = None
+    d_sigs: np.ndarray | None = None
+
+
+def _doc_exact(p_exact: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(bounds) - 1, dtype=np.uint64)
+    for d in range(len(out)):
+        part = p_exact[bounds[d] : bounds[d + 1]]
+        part = part[part != 0]
+        if len(part):
+            digest = hashlib.blake2b(part.tobytes(), digest_size=8).digest()
+            out[d] = int.from_bytes(digest, "little") or 1
+    return out
+
+
+def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> _Signed:
+    """Signature stage for a run of consecutive documents (runs in a worker process)."""
+    docs, config, keep_sigs = args
+    paragraphs = [p for paras in docs for p in paras]
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in docs], out=bounds[1:])
+    a, b = sig.permutations(config.num_perm, config.seed)
+    bands, rows = config.banding
+    batch = sig.shingle_batch(paragraphs, config)
+    p_sigs = sig.minhash(batch, a, b)
+    d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    nonempty = bounds[1:] > bounds[:-1]
+    if nonempty.any():
+        d_sigs[nonempty] = np.minimum.reduceat(p_sigs, bounds[:-1][nonempty], axis=0)
+    p_count = np.diff(batch.offsets).astype(np.int32)
+    d_count = np.add.reduceat(np.append(p_count, 0), bounds[:-1]) * nonempty
+    return _Signed(
+        p_exact=batch.exact,
+        p_words=batch.words,
+        p_count=p_count,
+        p_keys=sig.band_keys(p_sigs, bands, rows),
+        d_exact=_doc_exact(batch.exact, bounds),
+        d_count=d_count.astype(np.int64),
+        d_keys=sig.band_keys(d_sigs, bands, rows),
+        p_sigs=p_sigs if keep_sigs else None,
+        d_sigs=d_sigs if keep_sigs else None,
+    )
+
+
+def _chunks(docs: Sequence[Doc]) -> list[list[Sequence[str]]]:
+    out: list[list[Sequence[str]]] = [[]]
+    size = 0
+    for _, paras in docs:
+        if size >= CHUNK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(paras)
+        size += sum(len(p) for p in paras) + 1
+    return out
+
+
+def _sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> _Signed:
+    jobs = [(chunk, config, keep_sigs) for chunk in _chunks(docs)]
+    fold_table()  # build once here; forked workers inherit it
+    if workers > 1 and len(jobs) > 1:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            parts = list(pool.map(_sign_chunk, jobs))  # map keeps input order
+    else:
+        parts = [_sign_chunk(job) for job in jobs]
+    cat = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _Signed.__slots__ if getattr(parts[0], name) is not None}
+    return _Signed(**cat)
+
+
+def _stage(
+    *,
+    exact: np.ndarray,
+    keys: np.ndarray,
+    lengths: np.ndarray,
+    n_fixed: int,
+    config: DedupConfig,
+    sets: Any,  # noqa: ANN401 - callable items -> CSR sets
+) -> tuple[list[Removal], np.ndarray]:
+    """Exact groups, LSH candidates among their representatives, verification, components."""
+    n = len(exact)
+    _, first, inverse = np.unique(exact, return_index=True, return_inverse=True)
+    rep = first[inverse]
+    exact_edges = np.stack([rep, np.arange(n)], axis=1)[rep != np.arange(n)]
+    reps = np.sort(first)
+    pairs = candidate_pairs(keys, reps, n_fixed, config.max_bucket)
+    sims = exact_jaccard(pairs, sets)
+    ok = sims >= config.threshold
+    edges = np.concatenate([exact_edges, pairs[ok]]).astype(np.int64)
+    weights = np.concatenate([np.ones(len(exact_edges)), sims[ok]])
+    labels = components(n, edges)
+    removals = resolve(labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets)
+    return removals, np.array([len(pairs), int(ok.sum())])
+
+
+def _stats(removals: list[Removal], labels_kept: list[int], n_items: int, candidates: np.ndarray) -> dict[str, Any]:
+    sizes = Counter(Counter(r.kept for r in removals).values())
+    return {
+        "items": n_items,
+        "duplicates": len(removals),
+        "exact": sum(r.kind == "exact" for r in removals),
+        "near": sum(r.kind == "near" for r in removals),
+        "clusters": len({r.kept for r in removals}),
+        "cluster_sizes": {str(k + 1): v for k, v in sorted(sizes.items())},
+        "candidate_pairs": int(candidates[0]),
+        "verified_pairs": int(candidates[1]),
+    }
+
+
+def find_duplicates(
+    docs: Sequence[Doc],
+    config: DedupConfig | None = None,
+    index: DuplicateIndex | None = None,
+    workers: int = 1,
+) -> DedupResult:
+    """Find duplicate documents and paragraphs in `docs`, a sequence of (doc_id, paragraphs).
+
+    The order of `docs` defines "first seen". With an `index`, items seen in earlier runs come
+    first and are never removed; what this run keeps is added to the index.
+
+    >>> text = ["one two three four five six seven eight nine ten eleven twelve"]
+    >>> r = find_duplicates([("a", text), ("b", text)])
+    >>> r.documents["b"].duplicate_of, r.documents["b"].kind
+    ('a', 'exact')
+    """
+    config = config or DedupConfig()
+    docs = list(docs)
+    ids = [d[0] for d in docs]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i, c in Counter(ids).items() if c > 1)
+        msg = f"document ids must be unique; {dup!r} appears more than once"
+        raise InputError(msg)
+    if workers < 1:
+        msg = f"workers must be >= 1, got {workers}"
+        raise InputError(msg)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    signed = _sign_all(docs, config, index is not None, workers)
+    timings["signatures"] = time.perf_counter() - t0
+    para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
+    para_doc = np.repeat(np.arange(len(docs)), np.diff(para_bounds))
+    para_pos = np.arange(len(para_doc)) - para_bounds[para_doc]
+    documents: dict[str, Duplicate] = {}
+    paragraphs: dict[tuple[str, int], Duplicate] = {}
+    clusters: dict[str, Any] = {}
+    removed_docs = np.zeros(len(docs), dtype=bool)
+    kept: dict[str, np.ndarray] = {}
+
+    def text_sets(doc_items: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """CSR shingle sets of items, each given as an array of global paragraph numbers."""
+        flat = np.concatenate(doc_items) if doc_items else np.zeros(0, dtype=np.int64)
+        all_paras = [docs[para_doc[g]][1][para_pos[g]] for g in flat.tolist()]
+        values, offs = sig.unique_sets(sig.shingle_batch(all_paras, config))
+        parts, pos = [], 0
+        for item in doc_items:
+            lo, hi = offs[pos], offs[pos + len(item)]
+            parts.append(np.unique(values[lo:hi]))
+            pos += len(item)
+        out_offs = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in parts], out=out_offs[1:])
+        return (np.concatenate(parts) if parts else values[:0]), out_offs
+
+    for level in ("document", "paragraph"):
+        if config.level not in (level, "both"):
+            continue
+        t1 = time.perf_counter()
+        if level == "document":
+            new = np.flatnonzero(signed.d_count > 0)
+            n_exact, n_keys = signed.d_exact[new], signed.d_keys[new]
+            new_len = np.array([sum(len(p) for p in docs[d][1]) for d in new.tolist()], dtype=np.int64)
+        else:
+            eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
+            new = np.flatnonzero(eligible & ~removed_docs[para_doc])
+            n_exact, n_keys = signed.p_exact[new], signed.p_keys[new]
+            new_len = np.array([len(docs[para_doc[g]][1][para_pos[g]]) for g in new.tolist()], dtype=np.int64)
+        fx_exact, fx_keys = index.entries(level) if index is not None else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint64))
+        n_fixed = len(fx_exact)
+
+        def sets(items: np.ndarray, level: str = level, new: np.ndarray = new, n_fixed: int = n_fixed) -> tuple[np.ndarray, np.ndarray]:
+            fixed = items[items < n_fixed]
+            mine = new[items[items >= n_fixed] - n_fixed]
+            if level == "document":
+                groups = [np.arange(para_bounds[d], para_bounds[d + 1]) for d in mine.tolist()]
+            else:
+                groups = [np.array([g]) for g in mine.tolist()]
+            v1, o1 = index.sets(level, fixed) if index is not None and len(fixed) else (np.zeros(0, np.uint32), np.zeros(1, np.int64))
+            v2, o2 = text_sets(groups)
+            return np.concatenate([v1, v2]), np.concatenate([o1, o2[1:] + o1[-1]])
+
+        removals, counts = _stage(
+            exact=np.concatenate([fx_exact, n_exact]),
+            keys=np.concatenate([fx_keys, n_keys]),
+            lengths=np.concatenate([np.zeros(n_fixed, np.int64), new_len]),
+            n_fixed=n_fixed,
+            config=config,
+            sets=sets,
+        )
+        gone = np.zeros(len(new), dtype=bool)
+        for r in removals:
+            local = r.item - n_fixed
+            gone[local] = True
+            if r.target < n_fixed:
+                target_doc, target_para = index.describe(level, r.target)
+            elif level == "document":
+                target_doc, target_para = ids[new[r.target - n_fixed]], None
+            else:
+                g = new[r.target - n_fixed]
+                target_doc, target_para = ids[para_doc[g]], int(para_pos[g])
+            dup = Duplicate(target_doc, target_para, round(float(r.similarity), 6), r.kind, r.target < n_fixed)
+            if level == "document":
+                documents[ids[new[local]]] = dup
+                removed_docs[new[local]] = True
+            else:
+                g = new[local]
+                paragraphs[(ids[para_doc[g]], int(para_pos[g]))] = dup
+        kept[level] = new[~gone]
+        clusters[level] = _stats(removals, [], len(new), counts)
+        timings[level] = time.perf_counter() - t1
+    if index is not None:
+        t2 = time.perf_counter()
+        _update_index(index, docs, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets, para_bounds)
+        timings["index"] = time.perf_counter() - t2
+    return DedupResult(documents, paragraphs, clusters, config.params(), timings)
+
+
+def _update_index(index: DuplicateIndex, docs: Sequence[Doc], ids: list[str], signed: _Signed, kept: dict[str, np.ndarray], para_doc: np.ndarray, para_pos: np.ndarray, removed_docs: np.ndarray, text_sets: Any, para_bounds: np.ndarray) -> None:  # noqa: ANN401, PLR0913
+    assert signed.p_sigs is not None and signed.d_sigs is not None
+    for level in ("document", "paragraph"):
+        if level not in kept:
+            continue
+        items = kept[level]
+        if level == "paragraph":
+            items = items[~removed_docs[para_doc[items]]]
+            groups = [np.array([g]) for g in items.tolist()]
+            names = [ids[para_doc[g]] for g in items.tolist()]
+            paras = para_pos[items].astype(np.int32)
+            exact, keys, sigs = signed.p_exact[items], signed.p_keys[items], signed.p_sigs[items]
+        else:
+            groups = [np.arange(para_bounds[d], para_bounds[d + 1]) for d in items.tolist()]
+            names = [ids[d] for d in items.tolist()]
+            paras = np.full(len(items), -1, dtype=np.int32)
+            exact, keys, sigs = signed.d_exact[items], signed.d_keys[items], signed.d_sigs[items]
+        values, offs = text_sets(groups)
+        index.add(level, names, paras, exact, keys, sigs, values, offs)
+    index.commit()

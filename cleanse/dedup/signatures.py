@@ -1,0 +1,172 @@
+"""MinHash signatures compatible with datasketch's default "affine32" scheme, computed in bulk.
+
+The numba kernel does the work without a Python loop per token; without numba a pure-Python
+shingler plus numpy permutations give the same bits, slowly. `to_datasketch` rebuilds a
+`datasketch.LeanMinHash` from one of our signatures.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from cleanse.dedup.normalize import fold_table
+from cleanse.dedup.shingles import exact_hash64, normalize, shingle_hash32, shingle_kind, shingles
+
+if TYPE_CHECKING:
+    from cleanse.dedup.config import DedupConfig
+
+try:  # the compiled path; every function below has a numpy twin that gives the same bits
+    from cleanse.dedup import kernel as _kernel
+except ImportError:  # pragma: no cover - exercised by forcing `use_numba=False` in the tests
+    _kernel = None
+
+HAVE_NUMBA = _kernel is not None
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+class Shingled(NamedTuple):
+    """Shingle hashes of a batch of paragraphs (CSR) and what the kernel learnt on the way."""
+
+    values: np.ndarray  # uint32, all paragraphs' shingle hashes back to back
+    offsets: np.ndarray  # int64[P + 1]
+    exact: np.ndarray  # uint64[P], 0 for a paragraph without tokens
+    words: np.ndarray  # int32[P]
+    is_char: np.ndarray  # bool[P]
+
+
+@functools.cache
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) of datasketch's affine32 scheme for this seed: odd a, any b, both uint32.
+
+    Drawn from numpy's legacy RandomState(seed) in datasketch's order (all a, then all b).
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint64).astype(np.uint32)
+    return a, b
+
+
+def encode(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """UTF-8 bytes of all paragraphs back to back, and the paragraph bounds (P + 1 offsets)."""
+    parts = [p.encode("utf-8", "surrogatepass") for p in paragraphs]
+    bounds = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in parts], out=bounds[1:])
+    return np.frombuffer(b"".join(parts), dtype=np.uint8), bounds
+
+
+def shingle_batch(paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True) -> Shingled:
+    """Shingle hashes (with repeats, in text order) of each paragraph."""
+    if use_numba and _kernel is not None:
+        offsets, blob, _ = fold_table()
+        buf, bounds = encode(paragraphs)
+        values, offs, exact, words, is_char = _kernel.shingle_hashes(
+            buf, bounds, offsets, blob, config.word_ngram, config.char_ngram, config.short_words
+        )
+        return Shingled(values, offs, exact, words, is_char)
+    return _shingle_batch_python(paragraphs, config)
+
+
+def _shingle_batch_python(paragraphs: Sequence[str], config: DedupConfig) -> Shingled:
+    chunks: list[np.ndarray] = []
+    n = len(paragraphs)
+    offs = np.zeros(n + 1, dtype=np.int64)
+    exact = np.zeros(n, dtype=np.uint64)
+    words = np.zeros(n, dtype=np.int32)
+    is_char = np.zeros(n, dtype=np.bool_)
+    for i, text in enumerate(paragraphs):
+        found = shingles(text, config.word_ngram, config.char_ngram, config.short_words)
+        chunks.append(np.array([shingle_hash32(s) for s in found], dtype=np.uint32))
+        offs[i + 1] = offs[i] + len(found)
+        exact[i] = exact_hash64(text)
+        norm = normalize(text)
+        is_char[i] = bool(norm) and shingle_kind(norm, config.short_words) == "char"
+        words[i] = _count_words(norm)
+    values = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.uint32)
+    return Shingled(values, offs, exact, words, is_char)
+
+
+def _count_words(norm: str) -> int:
+    from cleanse.dedup.normalize import is_unspaced
+
+    plain = unspaced = 0
+    for token in norm.split():
+        n = sum(1 for c in token if is_unspaced(ord(c)))
+        unspaced += n
+        plain += n == 0
+    return plain + unspaced // 2
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash(batch: Shingled, a: np.ndarray, b: np.ndarray, *, use_numba: bool = True) -> np.ndarray:
+    """Signatures uint32[P, num_perm] of a shingled batch (all 0xFFFFFFFF for no shingles)."""
+    if use_numba and _kernel is not None:
+        return _kernel.minhash_csr(batch.values, batch.offsets, a, b)
+    n = len(batch.offsets) - 1
+    sigs = np.full((n, len(a)), _EMPTY, dtype=np.uint32)
+    mixed = _fmix32(batch.values.astype(np.uint32))
+    with np.errstate(over="ignore"):
+        for p in range(n):
+            lo, hi = batch.offsets[p], batch.offsets[p + 1]
+            if hi > lo:
+                sigs[p] = (mixed[lo:hi, None] * a[None, :] + b[None, :]).min(axis=0)
+    return sigs
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True) -> np.ndarray:
+    """uint64[N, bands] keys; equal keys in a band make two items LSH candidates."""
+    if use_numba and _kernel is not None:
+        return _kernel.band_keys(sigs, bands, rows)
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    keys = np.empty((len(sigs), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            s = np.full(len(sigs), np.uint64(band + 1) * mix, dtype=np.uint64)
+            for r in range(rows):
+                s = (s ^ sigs[:, band * rows + r].astype(np.uint64)) * mix
+            s ^= s >> np.uint64(33)
+            s *= np.uint64(0xFF51AFD7ED558CCD)
+            s ^= s >> np.uint64(33)
+            s *= np.uint64(0xC4CEB9FE1A85EC53)
+            keys[:, band] = s ^ (s >> np.uint64(33))
+    return keys
+
+
+def unique_sets(batch: Shingled, *, use_numba: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct shingle hashes of each paragraph (CSR), for exact Jaccard."""
+    if use_numba and _kernel is not None:
+        return _kernel.unique_csr(batch.values, batch.offsets)
+    parts = [np.unique(batch.values[batch.offsets[p] : batch.offsets[p + 1]]) for p in range(len(batch.offsets) - 1)]
+    offs = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in parts], out=offs[1:])
+    values = np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, dtype=np.uint32)
+    return values, offs
+
+
+def signature(paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True) -> np.ndarray:
+    """One signature for a whole document: the MinHash of the union of its paragraphs' shingles.
+
+    >>> from cleanse.dedup import DedupConfig
+    >>> signature(["Hello world, hello again."], DedupConfig()).shape
+    (128,)
+    """
+    a, b = permutations(config.num_perm, config.seed)
+    sigs = minhash(shingle_batch(paragraphs, config, use_numba=use_numba), a, b, use_numba=use_numba)
+    return sigs.min(axis=0) if len(sigs) else np.full(config.num_perm, _EMPTY, dtype=np.uint32)
+
+
+def to_datasketch(sig: np.ndarray, config: DedupConfig) -> Any:  # noqa: ANN401 - datasketch is untyped
+    """A `datasketch.LeanMinHash` with our hash values, seed and scheme (to share an LSH index)."""
+    from datasketch import LeanMinHash, MinHash
+
+    return LeanMinHash(MinHash(config.num_perm, config.seed, hashvalues=sig, scheme="affine32"))

@@ -1,0 +1,96 @@
+"""Signatures: datasketch compatibility, numba == numpy fallback, pinned values, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanse.dedup import DedupConfig
+from cleanse.dedup import signatures as sig
+from cleanse.dedup.shingles import shingle_hash32, shingles
+
+TEXTS = [
+    "« La mise en scène du rapprochement entre Moscou et Pyongyang est avant tout un moyen »",
+    "Source link",
+    "",
+    "   ",
+    "日本語のテキストです。これは重複の検出のための文です。",
+    "Straße ﬁnale ＡＢＣ café CAFÉ cafe\u0301 — l’été, 1_2, naïve déjà-vu!",
+    "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen.",
+]
+CONFIG = DedupConfig()
+
+
+@pytest.mark.parametrize("seed", [1, 7, 12345])
+def test_permutations_are_datasketchs(seed: int) -> None:
+    a, b = sig.permutations(64, seed)
+    ref = MinHash(num_perm=64, seed=seed)
+    assert ref.scheme == "affine32"
+    np.testing.assert_array_equal(ref.permutations[0], a)
+    np.testing.assert_array_equal(ref.permutations[1], b)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_kernel_matches_datasketch_with_our_hashfunc(text: str) -> None:
+    a, b = sig.permutations(CONFIG.num_perm, CONFIG.seed)
+    ours = sig.minhash(sig.shingle_batch([text], CONFIG), a, b)[0]
+    ref = MinHash(num_perm=CONFIG.num_perm, seed=CONFIG.seed, hashfunc=shingle_hash32)
+    ref.update_batch(shingles(text))
+    np.testing.assert_array_equal(ref.hashvalues, ours)
+
+
+def test_round_trip_through_leanminhash() -> None:
+    s1 = sig.signature(TEXTS[:1], CONFIG)
+    s2 = sig.signature([TEXTS[0] + " Source link"], CONFIG)
+    lean1, lean2 = sig.to_datasketch(s1, CONFIG), sig.to_datasketch(s2, CONFIG)
+    assert isinstance(lean1, LeanMinHash)
+    np.testing.assert_array_equal(lean1.hashvalues, s1)
+    assert lean1.seed == CONFIG.seed
+    assert lean1.jaccard(lean2) == pytest.approx(float(np.mean(s1 == s2)))
+    restored = LeanMinHash.deserialize(bytes(_serialize(lean1)))
+    np.testing.assert_array_equal(restored.hashvalues, s1)
+
+
+def _serialize(lean: LeanMinHash) -> bytearray:
+    buf = bytearray(lean.bytesize())
+    lean.serialize(buf)
+    return buf
+
+
+def test_pinned_signature_prefix() -> None:
+    """Fails loudly when normalisation, shingling, hashing or permutations change."""
+    s = sig.signature(["The quick brown fox jumps over the lazy dog, again and again and again."], CONFIG)
+    assert s[:4].tolist() == [299280308, 15751829, 50958433, 76269584]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=5))
+def test_numba_and_numpy_paths_agree(paragraphs: list[str]) -> None:
+    fast = sig.shingle_batch(paragraphs, CONFIG)
+    slow = sig.shingle_batch(paragraphs, CONFIG, use_numba=False)
+    for name in ("values", "offsets", "exact", "words", "is_char"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name), err_msg=name)
+    a, b = sig.permutations(CONFIG.num_perm, CONFIG.seed)
+    s1, s2 = sig.minhash(fast, a, b), sig.minhash(slow, a, b, use_numba=False)
+    np.testing.assert_array_equal(s1, s2)
+    np.testing.assert_array_equal(sig.band_keys(s1, 21, 6), sig.band_keys(s1, 21, 6, use_numba=False))
+    for x, y in zip(sig.unique_sets(fast), sig.unique_sets(fast, use_numba=False), strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=200))
+def test_signatures_are_deterministic(text: str) -> None:
+    np.testing.assert_array_equal(sig.signature([text], CONFIG), sig.signature([text], CONFIG))
+
+
+def test_document_signature_is_the_union_of_paragraphs() -> None:
+    a, b = sig.permutations(CONFIG.num_perm, CONFIG.seed)
+    ref = MinHash(num_perm=CONFIG.num_perm, seed=CONFIG.seed, hashfunc=shingle_hash32)
+    for text in TEXTS:
+        ref.update_batch(shingles(text))
+    np.testing.assert_array_equal(ref.hashvalues, sig.signature(TEXTS, CONFIG))
+    assert a.dtype == np.uint32

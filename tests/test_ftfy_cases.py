@@ -1,0 +1,52 @@
+"""ftfy's own mojibake cases (../shared/eval/ftfy-cases.jsonl) under cleanse's ftfy profile.
+
+Three documented differences from ftfy's defaults: cleanse keeps curly quotes (uncurl_quotes=False)
+and full-width forms (fix_character_width=False), and it removes the control characters ftfy leaves
+in place (case ftfy-0142 expects a C1 control U+0081 to survive; in a corpus it is never text). So a case passes when our output, with only those
+two typographic steps applied, equals ftfy's expected text. For the cases ftfy itself is known to
+fail (`expect: fail`), cleanse must do exactly what ftfy's defaults do, no worse.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ftfy
+import pytest
+
+from cleanse.fix import LEFTOVER_CONTROL_RE
+from cleanse.fix import CORPUS_PROFILE, fix_line
+
+CASES_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "ftfy-cases.jsonl"
+CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").split("\n") if line] if CASES_FILE.exists() else []
+TYPOGRAPHY_ONLY = ftfy.TextFixerConfig(
+    fix_encoding=False, unescape_html=False, uncurl_quotes=True, fix_character_width=True, normalization=None
+)
+
+
+def fix_text_by_lines(text: str) -> str:
+    return "\n".join(fix_line(line)[0] for line in text.split("\n"))
+
+
+@pytest.mark.skipif(not CASES, reason="../shared/eval/ftfy-cases.jsonl is not present")
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case):
+    ours = ftfy.fix_text(fix_text_by_lines(case["original"]), TYPOGRAPHY_ONLY)
+    if case["expect"] == "pass":
+        assert ours == LEFTOVER_CONTROL_RE.sub("", case["fixed"])
+    else:
+        assert ours == LEFTOVER_CONTROL_RE.sub("", ftfy.fix_text(case["original"]))
+
+
+@pytest.mark.skipif(not CASES, reason="../shared/eval/ftfy-cases.jsonl is not present")
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_shortcut_matches_full_ftfy(case):
+    """Skipping ftfy on lines that cannot need it changes nothing."""
+    full = ftfy.fix_text(case["original"], CORPUS_PROFILE)
+    assert fix_text_by_lines(case["original"]) == LEFTOVER_CONTROL_RE.sub("", full)
+
+
+def test_profile_keeps_typography():
+    text = "« Bonjour », dit-elle. “Quotes” and ‘single’ — ½ ² ﬁ"
+    assert fix_text_by_lines(text) == text.replace("ﬁ", "fi")

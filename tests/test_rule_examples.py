@@ -1,0 +1,66 @@
+"""Every example embedded in the built-in rule packs, as its own test."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanse.rules import load_rules
+from cleanse.ruletest import check_example, examples
+
+RULESET = load_rules(check=False)
+EXAMPLES = [ex for rule in RULESET.rules for ex in examples(rule)]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{ex.name}/{i}" for i, ex in enumerate(EXAMPLES)])
+def test_example_holds(example):
+    failure = check_example(example)
+    assert failure is None, failure.message
+
+
+def test_every_rule_has_a_change_and_a_lookalike():
+    for rule in RULESET.rules:
+        assert rule.tests.fix or rule.tests.drop, rule.id
+        assert rule.tests.keep, rule.id
+
+
+def test_ids_are_unique_and_scoped_by_pack():
+    ids = [rule.id for rule in RULESET.rules]
+    assert len(ids) == len(set(ids))
+    for rule in RULESET.rules:
+        prefix = rule.id.split(".")[0]
+        assert prefix in {"common", "fr", "en"}, rule.id
+        assert f"/{prefix}/" in rule.source.replace("\\", "/"), (rule.id, rule.source)
+
+
+ARTIFACT_LOOKALIKES = [
+    "McDonald", "iPhone", "eBay", "LLaMA", "XXe siècle", "qqch", "Lloyd’s", "CCleaner", "DDoS",
+    "Le XXe siècle a vu naître l’iPhone, eBay et McDonald’s ; qqch comme CCleaner contre les DDoS.",
+    "« La Corée du Nord » a déclaré quand même que des Lloyd’s assuraient LLaMA.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("text", ARTIFACT_LOOKALIKES)
+def test_artifact_rules_leave_lookalikes_alone(text, lang):
+    from cleanse.clean import clean_text
+
+    assert clean_text(text, lang=lang) == text
+
+
+CONTENT_THAT_BEGINS_LIKE_BOILERPLATE = [
+    ("fr", "Par ailleurs, la visite a été reportée à une date ultérieure."),
+    ("en", "You may also like the new policy, the minister joked."),
+    ("fr", "Lire la suite des événements demande du recul, estime le chercheur."),
+    ("en", "Share prices fell sharply on Monday after the announcement."),
+    ("fr", "Partager cet article avec ses élèves est devenu une habitude."),
+    ("en", "By Monday, the plan had collapsed."),
+    ("fr", "Temps de lecture: 2 minutes par jour suffisent, selon l’étude."),
+    ("en", "Copyright law protects authors for seventy years after their death."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), CONTENT_THAT_BEGINS_LIKE_BOILERPLATE)
+def test_line_rules_keep_content_sentences(lang, text):
+    from cleanse.clean import clean_text
+
+    assert clean_text(text, lang=lang) == text
