@@ -129,10 +129,14 @@ class Counts:
 
 
 def evaluate(pages: Sequence[Page], system: System) -> dict[str, float]:
+    return evaluate_keeps(pages, [system(page.lines, page.lang) for page in pages])
+
+
+def evaluate_keeps(pages: Sequence[Page], keeps: Sequence[Sequence[bool]]) -> dict[str, float]:
+    """Score given keep decisions (one list per page) against the labels."""
     total, french = Counts(), Counts()
     macro = [0.0, 0.0, 0.0]
-    for page in pages:
-        keep = system(page.lines, page.lang)
+    for page, keep in zip(pages, keeps, strict=True):
         one = Counts()
         one.add(page.lines, page.labels, keep)
         total.add(page.lines, page.labels, keep)

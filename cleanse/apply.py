@@ -7,7 +7,7 @@ repeat (at most three passes) until nothing changes, which makes cleaning idempo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cleanse.document import Change
@@ -64,7 +64,7 @@ class RuleRunner:
             if len(outcome.changes) == before:
                 break
         self._document(state, outcome)
-        outcome.lines = _surviving(state)
+        outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
         return outcome
 
     # -- stages -------------------------------------------------------------------------------
@@ -161,14 +161,17 @@ class RuleRunner:
             return None
 
 
-def _surviving(state: _Lines) -> list[tuple[int, str]]:
-    """Alive lines, without the blank lines a drop would leave doubled or at either end.
+def tidy_lines(rows: Iterable[tuple[int, str, bool]]) -> list[tuple[int, str]]:
+    """The alive (number, text) rows, without the blank lines a drop would leave doubled or at an end.
 
-    A document no rule touched comes back exactly as it went in.
+    A document nothing was dropped from comes back exactly as it went in.
+
+    >>> tidy_lines([(1, "a", True), (2, "", True), (3, "x", False), (4, "", True), (5, "b", True)])
+    [(1, 'a'), (2, ''), (5, 'b')]
     """
     out: list[tuple[int, str]] = []
     gap = False  # a dropped line lies between the last non-blank emitted line and this one
-    for number, text, alive in zip(state.numbers, state.texts, state.alive, strict=True):
+    for number, text, alive in rows:
         if not alive:
             gap = True
             continue

@@ -11,15 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanse.apply import RuleRunner
+from cleanse.apply import RuleRunner, tidy_lines
+from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.decode import normalize_newlines
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
 from cleanse.fix import fix_line
 from cleanse.lang import UNDETERMINED, detect_language
+from cleanse.learn import LearnedRules
 from cleanse.rules import STATUSES, RuleSet, load_rules
 
 EMPTY_INPUT = "input.empty"
+# The classifier judges a line by its neighbours; with fewer lines than this there is too little
+# context to call anything boilerplate, so short texts are left to the rule packs.
+MIN_LINES_TO_CLASSIFY = 4
 EMPTY_RESULT = "clean.empty-after-cleaning"
 
 
@@ -31,12 +36,15 @@ class CleanConfig:
     fix_encoding: run ftfy (CORPUS_PROFILE in cleanse.fix) on every line.
     statuses: which rule statuses apply; `review` rules are candidates a person has not checked.
     rule_timeout: seconds one pattern may spend on one line before it is skipped for that line.
+    classify: the line classifier's mode: `auto` (tell an extracted article from a raw page
+    dump), `article`, `page`, or `off`.
     """
 
     lang: str | None = None
     fix_encoding: bool = True
     statuses: tuple[str, ...] = ("stable",)
     rule_timeout: float = 1.0
+    classify: str = "auto"
 
     def __post_init__(self) -> None:
         unknown = set(self.statuses) - set(STATUSES)
@@ -46,14 +54,19 @@ class CleanConfig:
         if not self.rule_timeout > 0:
             msg = f"rule_timeout must be positive, got {self.rule_timeout}"
             raise ConfigError(msg)
+        ClassifyConfig(mode=self.classify)  # validates the mode
 
 
 class Cleaner:
     """Cleans documents with one rule set and config; reusable and safe to copy to workers."""
 
-    def __init__(self, ruleset: RuleSet, config: CleanConfig | None = None) -> None:
+    def __init__(
+        self, ruleset: RuleSet, config: CleanConfig | None = None, learned: LearnedRules | None = None
+    ) -> None:
         self.config = config or CleanConfig()
         self.ruleset = ruleset.select(self.config.statuses)
+        self.learned = learned
+        self.classify_config = ClassifyConfig(mode=self.config.classify)
         self._runners: dict[tuple[str | None, str | None], RuleRunner] = {}
 
     def _runner(self, lang: str | None, site: str | None) -> RuleRunner:
@@ -72,17 +85,20 @@ class Cleaner:
         text = normalize_newlines(doc.text)
         if not text.strip():
             return doc.evolve(removed=EMPTY_INPUT)
-        lang = self.config.lang or detect_language(text)
         ending = "\n" if text.endswith("\n") else ""
         lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []
         if self.config.fix_encoding:
             lines = _fix_lines(lines, changes)
+        # The language is read from the repaired text, so that a second pass sees what the first saw.
+        lang = self.config.lang or detect_language("\n".join(t for _, t in lines))
         outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
         changes += outcome.changes
+        lines = self._drop_learned(outcome.lines, doc.site, changes)
+        lines = self._classify(lines, lang, changes)
         flags = doc.flags + tuple(f"rule-timeout:{rule}" for rule in sorted(set(outcome.timeouts)))
         extracted = {**doc.extracted, **outcome.extracted}
-        cleaned = "\n".join(t for _, t in outcome.lines)
+        cleaned = "\n".join(t for _, t in lines)
         cleaned = cleaned + ending if cleaned else ""
         result = doc.with_changes(cleaned, changes, lang=lang, flags=flags, extracted=extracted)
         if outcome.removed_by is not None:
@@ -90,6 +106,38 @@ class Cleaner:
         if not cleaned.strip():
             return result.evolve(removed=EMPTY_RESULT)
         return result
+
+
+    def _drop_learned(
+        self, lines: list[tuple[int, str]], site: str | None, changes: list[Change]
+    ) -> list[tuple[int, str]]:
+        """Drop the lines that `cleanse run --learn` found repeated across the site's pages."""
+        if self.learned is None or site is None:
+            return lines
+        rows = []
+        for number, text in lines:
+            rule = self.learned.matches(site, text) if text.strip() else None
+            if rule is not None:
+                changes.append(Change("learned", rule, number, text, None))
+            rows.append((number, text, rule is None))
+        return tidy_lines(rows)
+
+    def _classify(
+        self, lines: list[tuple[int, str]], lang: str, changes: list[Change]
+    ) -> list[tuple[int, str]]:
+        """Drop the lines the boilerplate classifier does not take for content."""
+        if self.classify_config.mode == "off":
+            return lines
+        if sum(1 for _, text in lines if text.strip()) < MIN_LINES_TO_CLASSIFY:
+            return lines
+        verdicts = classify_lines([t for _, t in lines], lang, self.classify_config)
+        rows = []
+        for (number, text), verdict in zip(lines, verdicts, strict=True):
+            if not verdict.keep:
+                detail = {"scores": {k: round(v, 3) for k, v in verdict.scores.items()}}
+                changes.append(Change("classify", f"classify.{verdict.reason}", number, text, None, detail))
+            rows.append((number, text, verdict.keep))
+        return tidy_lines(rows)
 
 
 def _fix_lines(lines: list[tuple[int, str]], changes: list[Change]) -> list[tuple[int, str]]:

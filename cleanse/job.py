@@ -19,6 +19,7 @@ from tqdm import tqdm
 from cleanse.clean import CleanConfig
 from cleanse.document import Document
 from cleanse.errors import InputError
+from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
 from cleanse.readers import STDIN, ReadConfig, read_documents
 from cleanse.rules import RuleSet
@@ -40,6 +41,7 @@ class JobConfig:
     cleaning: CleanConfig = field(default_factory=CleanConfig)
     workers: int = 1
     progress: bool = True
+    learn: LearnConfig | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +87,16 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     docs = _with_progress(read_documents(config.src, config.read), config.progress)
     sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
     docs = _remember_sizes(docs, sizes)
-    if config.clean:
-        docs = clean_documents(docs, ruleset, config.cleaning, config.workers)
     stats = Stats()
+    if config.clean:
+        learned = None
+        if config.learn is not None:
+            learned = learn_from(config.src, config.read, config.learn)
+            stats.extra["learned_rules"] = [
+                {"id": r.id, "site": r.site, "example": r.example, "documents": r.documents, "of": r.of}
+                for r in learned
+            ]
+        docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
     writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
     audit = _open_audit(layout.report)
     try:
@@ -106,6 +115,15 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
             json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     return stats, layout
+
+
+def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
+    """Learn each site's template lines from every document under SRC (read here, once)."""
+    if src == STDIN:
+        msg = "learning reads the input before cleaning it; save stdin to a file and give its path"
+        raise InputError(msg)
+    triples = ((d.id, d.site or "", d.text) for d in read_documents(src, read) if d.removed is None)
+    return learn_boilerplate(triples, config)
 
 
 def _remember_sizes(docs: Iterator[Document], sizes: deque[int]) -> Iterator[Document]:
@@ -138,4 +156,6 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "text_field": config.read.text_field,
         "id_field": config.read.id_field,
         "workers": config.workers,
+        "classify": config.cleaning.classify,
+        "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
     }

@@ -13,14 +13,11 @@ from typing import Any
 
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
+from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.readers import MISSING_TEXT
 from cleanse.rules import RuleSet, load_rules
 from cleanse.writers import to_record
-
-
-def _build_cleaner(ruleset: RuleSet, config: CleanConfig) -> Cleaner:
-    return Cleaner(ruleset, config)
 
 
 def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
@@ -30,19 +27,24 @@ def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
 class _CleanerFactory:
     """Picklable recipe for a worker's cleaning function (the rules are already validated)."""
 
-    def __init__(self, ruleset: RuleSet, config: CleanConfig) -> None:
+    def __init__(self, ruleset: RuleSet, config: CleanConfig, learned: LearnedRules | None) -> None:
         self.ruleset = ruleset
         self.config = config
+        self.learned = learned
 
     def __call__(self) -> Any:
-        return functools.partial(_clean_one, _build_cleaner(self.ruleset, self.config))
+        return functools.partial(_clean_one, Cleaner(self.ruleset, self.config, self.learned))
 
 
 def clean_documents(
-    docs: Iterable[Document], ruleset: RuleSet, config: CleanConfig, workers: int = 1
+    docs: Iterable[Document],
+    ruleset: RuleSet,
+    config: CleanConfig,
+    workers: int = 1,
+    learned: LearnedRules | None = None,
 ) -> Iterator[Document]:
     """Clean documents in order, over `workers` processes."""
-    return ordered_map(_CleanerFactory(ruleset, config), docs, workers)
+    return ordered_map(_CleanerFactory(ruleset, config, learned), docs, workers)
 
 
 class Pipeline:

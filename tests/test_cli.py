@@ -199,3 +199,50 @@ def test_undecodable_bytes_are_flagged(tmp_path):
     audit = {a["id"]: a for a in map(json.loads, (out / ".cleanse" / "audit.jsonl").read_text().splitlines())}
     assert audit["latin.txt"]["flags"] == ["decoded-cp1252"]
     assert audit["image.txt"]["status"] == "removed" and audit["image.txt"]["reason"] == "input.binary"
+
+
+def _site_tree(root: Path) -> None:
+    bodies = [
+        "Le conseil municipal a voté mardi le budget de la ville pour l’année prochaine, après un long débat.",
+        "Les habitants du quartier nord réclament depuis des mois une nouvelle ligne de bus vers la gare.",
+        "La bibliothèque rouvrira ses portes en mars après deux ans de travaux de rénovation énergétique.",
+        "Le club de football local a remporté dimanche son troisième match consécutif devant ses supporters.",
+        "Une exposition consacrée aux peintres de la région ouvre samedi au musée des beaux-arts de la ville.",
+        "Les travaux du pont principal devraient durer jusqu’à l’été, selon les services techniques municipaux.",
+    ]
+    for i, body in enumerate(bodies):
+        folder = root / "gazette"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = f"Abonnez-vous à la Gazette du Val\nÉdition du {i + 3} mai 2024\n\n{body}\n\n{body.upper()[:40]} est une phrase reprise.\n\nSuivez la Gazette sur les réseaux\n"
+        (folder / f"article-{i}.txt").write_text(text, encoding="utf-8")
+
+
+def test_rules_learn_writes_reviewable_candidates(tmp_path):
+    _site_tree(tmp_path / "src")
+    out = tmp_path / "candidates.toml"
+    result = cli("rules", "learn", str(tmp_path / "src"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert 'status = "review"' in text and "gazette" in text
+    assert "Abonnez-vous" in text and "Suivez la Gazette" in text
+    assert "conseil municipal" not in text
+    assert cli("rules", "test", str(out)).returncode == 0
+    # Reviewed candidates are ordinary rules once their status is accepted.
+    cleaned = tmp_path / "out"
+    run = cli("clean", str(tmp_path / "src"), str(cleaned), "--rules", str(out), "--rule-status", "stable,review", "-q")
+    assert run.returncode == 0, run.stderr
+    assert "Abonnez-vous" not in (cleaned / "gazette" / "article-0.txt").read_text(encoding="utf-8")
+
+
+def test_run_learn_drops_site_templates_and_keeps_bodies(tmp_path):
+    _site_tree(tmp_path / "src")
+    out = tmp_path / "out"
+    result = cli("run", str(tmp_path / "src"), str(out), "--learn", "-q", "--classify", "off")
+    assert result.returncode == 0, result.stderr
+    text = (out / "gazette" / "article-2.txt").read_text(encoding="utf-8")
+    assert "Abonnez-vous" not in text and "Suivez la Gazette" not in text
+    assert "La bibliothèque rouvrira ses portes" in text
+    audit = [json.loads(x) for x in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()]
+    assert any(c["stage"] == "learned" for c in audit[0]["changes"])
+    summary = json.loads((out / ".cleanse" / "summary.json").read_text())
+    assert summary["learned_rules"]

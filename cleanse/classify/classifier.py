@@ -12,7 +12,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import WORD_RE, LineFeatures, line_features
+from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import guess_language, stopwords_for
 from cleanse.errors import ConfigError
@@ -47,6 +51,8 @@ class ClassifyConfig:
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
     min_table_numeric: float = 0.25  # share of numeric lines that makes a short-line run a table
     guess_lang: bool = True  # for lang 'und' or unknown codes, guess from stop words
+    use_model: bool = True  # on pages, let the fitted line model overrule the rule pass
+    threshold: float | None = None  # the model's keep threshold; None: the fitted one
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -62,6 +68,9 @@ class ClassifyConfig:
             if not 0.0 <= value <= 1.0:
                 msg = f"ClassifyConfig.{name} must be in [0, 1], got {value!r}"
                 raise ConfigError(msg)
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            msg = f"ClassifyConfig.threshold must be in [0, 1] or None, got {self.threshold!r}"
+            raise ConfigError(msg)
         if self.article_max_run < 0 or self.outside_min_words < 0:
             msg = "ClassifyConfig.article_max_run and outside_min_words must be >= 0"
             raise ConfigError(msg)
@@ -77,11 +86,16 @@ class LineVerdict:
 
 
 def classify_lines(
-    lines: Sequence[str], lang: str, config: ClassifyConfig | None = None
+    lines: Sequence[str],
+    lang: str,
+    config: ClassifyConfig | None = None,
+    *,
+    model: LineModel | None = None,
 ) -> list[LineVerdict]:
     """Classify each line of one document as content (keep) or boilerplate (drop).
 
     `lines` are the document's lines, blank ones included; the result is aligned with them.
+    `model` replaces the shipped line model (benchmarks fit one per cross-validation fold).
 
     >>> page = ["Home", "News", "Sport", "Weather", "Contact", "Sign in",
     ...         "The council voted on Tuesday to close the old bridge to cars, after an "
@@ -100,7 +114,62 @@ def classify_lines(
     mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg)
     if mode == "article":
         return [_article_verdict(f) for f in feats]
-    return _page_verdicts(feats, cfg)
+    lay = page_layout(feats, cfg)
+    rules = rule_verdicts(feats, lay, cfg)
+    model = model or DEFAULT_MODEL
+    if not cfg.use_model or model is None:
+        return rules
+    x, idx = page_matrix(lines, feats, lay, rules)
+    proba = model.proba(x)
+    threshold = model.threshold if cfg.threshold is None else cfg.threshold
+    for i, p in zip(idx, proba.tolist(), strict=True):
+        rule = rules[i]
+        keep = p >= threshold
+        if keep == rule.keep:
+            reason = rule.reason
+        else:  # the model overrules the rule pass
+            reason = "model-content" if keep else "model-boilerplate"
+        rule.scores["p_content"] = round(p, 4)
+        rules[i] = LineVerdict(keep, reason, rule.scores)
+    return rules
+
+
+def page_features(
+    lines: Sequence[str], lang: str, config: ClassifyConfig | None = None
+) -> tuple[np.ndarray, list[int], list[LineVerdict], str]:
+    """The model's input for one document: (feature rows, their line indexes, the rule pass's
+    verdicts, the detected kind), as `benchmarks/fit_classifier.py` needs it."""
+    cfg = config or ClassifyConfig()
+    stops = _stopwords(lines, lang, cfg)
+    feats = [line_features(s, stops) if (s := line.strip()) else None for line in lines]
+    kind = _detect_kind(feats, cfg)
+    lay = page_layout(feats, cfg)
+    rules = rule_verdicts(feats, lay, cfg)
+    x, idx = page_matrix(lines, feats, lay, rules)
+    return x, idx, rules, kind
+
+
+def page_matrix(
+    lines: Sequence[str],
+    feats: Sequence[LineFeatures | None],
+    lay: PageLayout,
+    rules: Sequence[LineVerdict],
+) -> tuple[np.ndarray, list[int]]:
+    """Feature rows of the non-blank lines, and their indexes in `lines`."""
+    idx = [i for i, f in enumerate(feats) if f is not None]
+    x = feature_matrix(
+        [lines[i].strip() for i in idx],
+        [feats[i] for i in idx],  # type: ignore[misc]
+        [lay.weights[i] for i in idx],
+        [lay.runs[i] for i in idx],
+        [lay.tables[i] for i in idx],
+        [lay.list_runs[i] for i in idx],
+        [lay.region_rank[i] for i in idx],
+        lay.region_scores,
+        [rules[i].keep for i in idx],
+        [rules[i].reason for i in idx],
+    )
+    return x, idx
 
 
 def _stopwords(lines: Sequence[str], lang: str, cfg: ClassifyConfig) -> frozenset[str] | None:
@@ -175,27 +244,50 @@ def _weight(
     return -cfg.gap_penalty * (1.0 - f.prose) * min(1.0, run / 4.0)
 
 
-def _page_verdicts(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> list[LineVerdict]:
+@dataclass(slots=True)
+class PageLayout:
+    """What the rule pass sees on a page: line weights, runs of short lines, tables, bulleted
+    runs, the content regions (rank of each line's region, -1 outside) and the region titles."""
+
+    weights: list[float]
+    runs: list[int]
+    tables: list[bool]
+    list_runs: list[int]
+    region_rank: list[int]
+    region_scores: list[float]
+    titles: set[int]
+
+
+def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> PageLayout:
+    """Run the hand-set rule pass: weigh every line and find the content regions."""
     runs, tables = _short_runs(feats, cfg)
     list_runs = _bullet_runs(feats)
     weights = [_weight(f, runs[i], list_runs[i], tables[i], cfg) for i, f in enumerate(feats)]
     regions = find_regions(weights, cfg.min_region_score, cfg.min_region_share)
-    in_region = [False] * len(feats)
+    rank = [-1] * len(feats)
     titles: set[int] = set()
-    for start, end, _score in regions:
-        for i in range(start, end):
-            in_region[i] = True
+    for k, (start, end, _score) in enumerate(regions):
+        rank[start:end] = [k] * (end - start)
         title = _title_before(feats, start, runs)
         if title is not None:
             titles.add(title)
+    scores = [r[2] for r in regions]
+    return PageLayout(weights, runs, tables, list_runs, rank, scores, titles)
+
+
+def rule_verdicts(
+    feats: Sequence[LineFeatures | None], lay: PageLayout, cfg: ClassifyConfig
+) -> list[LineVerdict]:
+    """The rule pass's verdict on each line of a page (also the model's strongest feature)."""
     out: list[LineVerdict] = []
     for i, f in enumerate(feats):
         if f is None:
             out.append(LineVerdict(True, "blank"))
             continue
-        scores = _scores(f, weight=weights[i], region=float(in_region[i]))
-        if in_region[i]:
-            if tables[i] and f.cue in ("counter", "date"):
+        in_region = lay.region_rank[i] >= 0
+        scores = _scores(f, weight=lay.weights[i], region=float(in_region))
+        if in_region:
+            if lay.tables[i] and f.cue in ("counter", "date"):
                 out.append(LineVerdict(True, "table-cell", scores))
             elif f.cue in _HARD_CUES and f.prose < cfg.outside_min_prose:
                 out.append(LineVerdict(False, f.cue, scores))
@@ -204,14 +296,14 @@ def _page_verdicts(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) ->
             else:
                 out.append(LineVerdict(True, "in-region", scores))
             continue
-        scores["run"] = float(runs[i])
-        if i in titles:
+        scores["run"] = float(lay.runs[i])
+        if i in lay.titles:
             out.append(LineVerdict(True, "title", scores))
         elif f.cue:
             out.append(LineVerdict(False, f.cue, scores))
         elif f.prose >= cfg.outside_min_prose and f.n_words >= cfg.outside_min_words:
             out.append(LineVerdict(True, "prose-outside", scores))
-        elif runs[i] >= 5:
+        elif lay.runs[i] >= 5:
             out.append(LineVerdict(False, "menu-run", scores))
         elif f.prose >= cfg.min_prose:
             out.append(LineVerdict(False, "prose-orphan", scores))

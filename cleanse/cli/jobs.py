@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cleanse.cli import options
+from cleanse.cli import learn_cmd, options
 from cleanse.job import JobConfig, run_job
 from cleanse.stats import Stats
 
@@ -27,6 +27,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         )  # fmt: skip
         options.add_input_options(parser)
         options.add_rule_options(parser)
+        parser.add_argument(
+            "--learn", action="store_true",
+            help="first learn each site's template lines from SRC (as `cleanse rules learn` does), "
+            "then drop them in this run; see --min-docs and --min-share",
+        )  # fmt: skip
+        learn_cmd.add_learn_options(parser)
         options.add_run_options(parser)
         parser.set_defaults(handler=run_command, stages=name)
 
@@ -43,6 +49,7 @@ def run_command(args: argparse.Namespace) -> int:
         cleaning=options.clean_config(args),
         workers=args.workers,
         progress=not args.quiet,
+        learn=learn_cmd.learn_config(args) if args.learn else None,
     )
     stats, layout = run_job(config, options.ruleset(args))
     if not args.quiet:

@@ -12,7 +12,7 @@ from cleanse.rules import STATUSES, RuleSet, load_rules
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
-    """--rules, --no-builtin-rules, --rule-status, --lang."""
+    """--rules, --no-builtin-rules, --rule-status, --classify, --lang."""
     group = parser.add_argument_group("rules")
     group.add_argument(
         "--rules", metavar="PATH", action="append", type=Path, default=[],
@@ -25,6 +25,11 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--rule-status", metavar="STATUS", default="stable",
         help=f"comma-separated statuses to apply, among {', '.join(STATUSES)} (default: stable)",
+    )  # fmt: skip
+    group.add_argument(
+        "--classify", choices=("auto", "article", "page", "off"), default="auto",
+        help="boilerplate line classifier: auto tells extracted articles (light touch) from raw "
+        "page dumps (menus, footers, related links removed); off keeps every line the rules keep",
     )  # fmt: skip
     group.add_argument(
         "--lang", metavar="CODE",
@@ -65,7 +70,7 @@ def rule_statuses(args: argparse.Namespace) -> tuple[str, ...]:
 
 def clean_config(args: argparse.Namespace) -> CleanConfig:
     """CleanConfig from the parsed flags."""
-    return CleanConfig(lang=args.lang, statuses=rule_statuses(args))
+    return CleanConfig(lang=args.lang, statuses=rule_statuses(args), classify=args.classify)
 
 
 def read_config(args: argparse.Namespace) -> ReadConfig:

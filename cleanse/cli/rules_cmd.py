@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cleanse.cli import options
+from cleanse.cli import learn_cmd, options
 from cleanse.errors import RuleFileError
 from cleanse.rules import load_rules
 from cleanse.ruletest import check_example, examples
@@ -29,6 +29,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = sub.add_parser("list", help="show rules with their stage, scope and status")
     options.add_rule_options(listing)
     listing.set_defaults(handler=list_command)
+
+    learn_cmd.register(sub)
 
 
 def test_command(args: argparse.Namespace) -> int:

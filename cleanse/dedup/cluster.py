@@ -53,10 +53,14 @@ def candidate_pairs(keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucke
     skipped; they were settled in an earlier run.
     """
     found = []
+    # Sort (key, item) packed into one uint64 instead of argsorting keys: about twice as fast.
+    # The key keeps its high bits; a rare collision of truncated keys only adds a candidate,
+    # which verification then rejects.
+    shift = np.uint64(max(1, int(items.max(initial=0)).bit_length()))
+    low = (np.uint64(1) << shift) - np.uint64(1)
     for band in range(keys.shape[1]):
-        col = keys[items, band]
-        order = np.argsort(col, kind="stable")
-        pairs = _bucket_pairs(col[order], items[order], max_bucket, n_fixed)
+        packed = np.sort((keys[items, band] & ~low) | items.astype(np.uint64))
+        pairs = _bucket_pairs(packed & ~low, (packed & low).astype(np.int64), max_bucket, n_fixed)
         if len(pairs):
             found.append(pairs)
     if not found:
@@ -100,19 +104,24 @@ def exact_jaccard(pairs: np.ndarray, sets: SetsFn) -> np.ndarray:
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:
     """Label of each item's connected component: the smallest item number in it."""
-    parent = np.arange(n, dtype=np.int64)
+    parent: dict[int, int] = {}
 
     def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = int(parent[x])
-        return x
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
 
     for i, j in edges.tolist():
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)  # the smaller number wins: order-independent
-    return np.array([find(x) for x in range(n)], dtype=np.int64)
+    labels = np.arange(n, dtype=np.int64)
+    for x in list(parent):
+        labels[x] = find(x)
+    return labels
 
 
 @dataclass(frozen=True, slots=True)

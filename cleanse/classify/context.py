@@ -1,0 +1,248 @@
+"""Context features for the line model: each line's own features, its neighbours', its run and
+region, its place in the page and page-wide statistics, as one numpy row per non-blank line.
+`FEATURE_NAMES` is the contract with `weights.json`; change both together (refit the model).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from cleanse.classify.features import LineFeatures
+
+CUES = ("tail", "share", "nav", "social", "notice", "byline", "credit", "date", "counter")
+# Verdict reasons of the rule pass that are not cues.
+REASONS = (
+    "content",
+    "in-region",
+    "table-cell",
+    "title",
+    "prose-outside",
+    "menu-run",
+    "prose-orphan",
+    "short-orphan",
+)
+_OWN = (
+    "log_chars",
+    "log_words",
+    "stop_ratio",
+    "end_punct",
+    "n_sentences",
+    "cap_ratio",
+    "digit_ratio",
+    "alpha_ratio",
+    "separators",
+    "bullet",
+    "url",
+    "prose",
+    "chars_per_word",
+)
+_LAYOUT = ("weight", "log_run", "table", "log_list_run", "region_best", "region_other", "rule_keep")
+_NEIGHBOURS = tuple(
+    f"{side}{k}_{name}"
+    for side, k in (("prev", 1), ("next", 1), ("prev", 2), ("next", 2))
+    for name in ("prose", "log_words", "end_punct", "rule_keep", "cue", "weight")
+)
+_WINDOWS = ("prose_win3", "prose_win10", "keep_win5", "weight_win5", "words_win3")
+_POSITION = (
+    "pos",
+    "dist_best_region",
+    "before_best",
+    "after_best",
+    "into_best",
+    "tails_above",
+    "tail_since_prose",
+    "dist_prose_above",
+    "dist_prose_below",
+    "log_repeats",
+    "chars_vs_median",
+)
+_DOC = (
+    "doc_log_lines",
+    "doc_prose_chars",
+    "doc_mean_prose",
+    "doc_region_share",
+    "doc_n_regions",
+    "doc_has_stops",
+    "doc_best_score",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    _OWN
+    + tuple(f"cue_{c}" for c in CUES)
+    + tuple(f"reason_{r}" for r in REASONS)
+    + _LAYOUT
+    + _NEIGHBOURS
+    + _WINDOWS
+    + _POSITION
+    + _DOC
+)
+_CUE_CODE = {c: i + 1 for i, c in enumerate(CUES)}
+_REASON_CODE = {r: i for i, r in enumerate(REASONS)}
+
+
+def _own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
+    return np.array(
+        [
+            (
+                f.n_chars,
+                f.n_words,
+                f.stop_ratio,
+                f.end_punct,
+                f.n_sentences,
+                f.cap_ratio,
+                f.digit_ratio,
+                f.alpha_ratio,
+                f.separators,
+                f.bullet,
+                f.url,
+                f.prose,
+                _CUE_CODE.get(f.cue, 0),
+            )
+            for f in feats
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 13)
+
+
+def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
+    """a[i - k] (k > 0: the previous line), `fill` past the edges."""
+    out = np.full_like(a, fill)
+    if k > 0 and k < len(a):
+        out[k:] = a[:-k]
+    elif k < 0 and -k < len(a):
+        out[:k] = a[-k:]
+    return out
+
+
+def _window_mean(a: np.ndarray, half: int) -> np.ndarray:
+    c = np.concatenate(([0.0], np.cumsum(a)))
+    n = len(a)
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, n)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def _distance_to(flags: np.ndarray, reverse: bool) -> np.ndarray:
+    """Lines since the last flagged line above (or below, when `reverse`); 0 on a flagged line."""
+    n = len(flags)
+    idx = np.arange(n)
+    if reverse:
+        last = np.where(flags[::-1], idx, -1)
+        last = np.maximum.accumulate(last)
+        dist = np.where(last >= 0, idx - last, n + 1)[::-1]
+    else:
+        last = np.maximum.accumulate(np.where(flags, idx, -1))
+        dist = np.where(last >= 0, idx - last, n + 1)
+    return np.log1p(np.minimum(dist, 50).astype(np.float64))
+
+
+def feature_matrix(
+    texts: Sequence[str],
+    feats: Sequence[LineFeatures],
+    weights: Sequence[float],
+    runs: Sequence[int],
+    tables: Sequence[bool],
+    list_runs: Sequence[int],
+    region_rank: Sequence[int],
+    region_scores: Sequence[float],
+    rule_keep: Sequence[bool],
+    rule_reason: Sequence[str],
+) -> np.ndarray:
+    """One row of `FEATURE_NAMES` per non-blank line; all arguments hold those lines only."""
+    n = len(feats)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    own = _own_rows(feats)
+    chars, words, prose, cue = own[:, 0], own[:, 1], own[:, 11], own[:, 12]
+    cols: list[np.ndarray] = [
+        np.log1p(chars),
+        np.log1p(words),
+        *own[:, 2:12].T,
+        chars / np.maximum(words, 1.0),
+    ]
+    cols.extend((cue == k + 1).astype(np.float64) for k in range(len(CUES)))
+    reason = np.array([_REASON_CODE.get(r, -1) for r in rule_reason])
+    cols.extend((reason == k).astype(np.float64) for k in range(len(REASONS)))
+    weight = np.asarray(weights, dtype=np.float64)
+    rank = np.asarray(region_rank)
+    keep = np.asarray(rule_keep, dtype=np.float64)
+    cols += [
+        weight,
+        np.log1p(np.asarray(runs, dtype=np.float64)),
+        np.asarray(tables, dtype=np.float64),
+        np.log1p(np.asarray(list_runs, dtype=np.float64)),
+        (rank == 0).astype(np.float64),
+        (rank > 0).astype(np.float64),
+        keep,
+    ]
+    log_words = cols[1]
+    end_punct = own[:, 3]
+    has_cue = (cue > 0).astype(np.float64)
+    for k in (1, -1, 2, -2):
+        for a, fill in (
+            (prose, -1.0),
+            (log_words, -1.0),
+            (end_punct, -1.0),
+            (keep, -1.0),
+            (has_cue, -1.0),
+            (weight, 0.0),
+        ):
+            cols.append(_shift(a, k, fill))
+    cols += [
+        _window_mean(prose, 3),
+        _window_mean(prose, 10),
+        _window_mean(keep, 5),
+        _window_mean(weight, 5),
+        _window_mean(log_words, 3),
+    ]
+    idx = np.arange(n, dtype=np.float64)
+    best = np.flatnonzero(rank == 0)
+    if len(best):
+        first, last = float(best[0]), float(best[-1])
+        before = (idx < first).astype(np.float64)
+        after = (idx > last).astype(np.float64)
+        dist = np.log1p(np.maximum(first - idx, 0) + np.maximum(idx - last, 0))
+        into = np.clip((idx - first) / max(last - first, 1.0), -1.0, 2.0)
+    else:
+        before = after = np.zeros(n)
+        dist = np.full(n, np.log1p(n))
+        into = np.full(n, -1.0)
+    tail = cue == _CUE_CODE["tail"]
+    tails_above = np.cumsum(tail) - tail
+    proseline = prose >= 0.5
+    # A 'related'/'comments' header with no paragraph since: the lines below are its links.
+    last_tail = np.maximum.accumulate(np.where(tail, idx, -1))
+    last_prose = np.maximum.accumulate(np.where(proseline & (words >= 15), idx, -1))
+    tail_since = ((last_tail >= 0) & (last_tail >= last_prose)).astype(np.float64)
+    counts = Counter(texts)
+    repeats = np.array([counts[t] for t in texts], dtype=np.float64)
+    median = float(np.median(chars))
+    cols += [
+        idx / max(n - 1, 1),
+        dist,
+        before,
+        after,
+        into,
+        np.log1p(tails_above),
+        tail_since,
+        _distance_to(proseline, reverse=False),
+        _distance_to(proseline, reverse=True),
+        np.log1p(repeats - 1),
+        np.log1p(chars) - np.log1p(median),
+    ]
+    total = float(chars.sum())
+    top = max(region_scores) if region_scores else 0.0
+    doc = (
+        np.log1p(n),
+        float(chars[proseline].sum()) / total if total else 0.0,
+        float(prose.mean()),
+        float((rank >= 0).mean()),
+        float(len(region_scores)),
+        float((own[:, 2] >= 0).any()),
+        np.log1p(top),
+    )
+    cols += [np.full(n, v, dtype=np.float64) for v in doc]
+    return np.stack(cols, axis=1)

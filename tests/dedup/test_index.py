@@ -1,0 +1,114 @@
+"""DuplicateIndex: incremental runs, refusal of mismatched settings, crash safety."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
+from cleanse.dedup.signatures import signature
+from cleanse.errors import ConfigError
+
+from .conftest import mutate, random_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _day(rng: random.Random, prefix: str, n: int) -> list[tuple[str, list[str]]]:
+    return [(f"{prefix}{i}", [random_text(rng, 50), random_text(rng, 50)]) for i in range(n)]
+
+
+def test_second_run_flags_what_the_first_saw(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig()
+    day1 = _day(rng, "day1-", 10)
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    first = find_duplicates(day1, config, index=index)
+    assert first.documents == {} and first.paragraphs == {}
+    assert index.count("document") == 10 and index.count("paragraph") == 20
+
+    again = DuplicateIndex.open(tmp_path / "idx", config)
+    day2 = _day(rng, "day2-", 5)
+    day2 += [
+        ("copy-of-3", list(day1[3][1])),
+        ("near-of-4", [mutate(rng, p, 0.01) for p in day1[4][1]]),
+        ("reuses-a-paragraph", [random_text(rng, 40), day1[7][1][1]]),
+    ]
+    second = find_duplicates(day2, config, index=again)
+    assert second.documents["copy-of-3"].duplicate_of == "day1-3"
+    assert second.documents["copy-of-3"].from_index and second.documents["copy-of-3"].kind == "exact"
+    assert second.documents["near-of-4"].duplicate_of == "day1-4"
+    assert second.documents["near-of-4"].similarity >= 0.8
+    para = second.paragraphs[("reuses-a-paragraph", 1)]
+    assert (para.duplicate_of, para.duplicate_of_paragraph, para.from_index) == ("day1-7", 1, True)
+    assert not any(d.startswith("day2-") for d in second.documents)
+    # what run 2 kept is now indexed too; duplicates are not
+    assert again.count("document") == 10 + 5 + 1
+    sig = again.signature("document", 0)
+    np.testing.assert_array_equal(sig, signature(day1[0][1], config))
+
+
+def test_mismatched_settings_are_refused(tmp_path: Path) -> None:
+    DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+    with pytest.raises(ConfigError, match=r"num_perm: index has 128, this run has 256"):
+        DuplicateIndex.open(tmp_path / "idx", DedupConfig(num_perm=256))
+    with pytest.raises(ConfigError, match="seed"):
+        DuplicateIndex.open(tmp_path / "idx", DedupConfig(seed=2))
+    with pytest.raises(ConfigError, match="word_ngram"):
+        DuplicateIndex.open(tmp_path / "idx", DedupConfig(word_ngram=3, short_words=16))
+    # keep and level do not change signatures: allowed
+    DuplicateIndex.open(tmp_path / "idx", DedupConfig(keep="longest", level="document"))
+
+
+def test_not_an_index(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match="not a directory"):
+        DuplicateIndex.open(tmp_path / "file")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.json").write_text("{")
+    with pytest.raises(ConfigError, match="unreadable"):
+        DuplicateIndex.open(tmp_path / "bad")
+
+
+CRASH = textwrap.dedent(
+    """
+    import os, random, signal, sys
+    sys.path.insert(0, {root!r})
+    from cleanse.dedup import index as ix, DedupConfig, DuplicateIndex, find_duplicates
+    from tests.dedup.conftest import random_text
+    real = ix._publish
+    def publish(src, dst):
+        if dst.name == {when!r} or (dst.name.startswith("seg-") and {when!r} == "segment"):
+            os.kill(os.getpid(), signal.SIGKILL)  # killed midway, like kill -9
+        real(src, dst)
+    ix._publish = publish
+    rng = random.Random(5)
+    docs = [(f"day2-{{i}}", [random_text(rng, 50)]) for i in range(30)]
+    find_duplicates(docs, DedupConfig(), index=DuplicateIndex.open({path!r}))
+    """
+)
+
+
+@pytest.mark.parametrize("when", ["segment", "manifest.json"])
+def test_killed_run_leaves_index_usable(tmp_path: Path, rng: random.Random, when: str) -> None:
+    path = str(tmp_path / "idx")
+    day1 = _day(rng, "day1-", 8)
+    find_duplicates(day1, index=DuplicateIndex.open(path))
+    before = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASH.format(root=str(ROOT), path=path, when=when)], capture_output=True, check=False
+    )
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert json.loads((tmp_path / "idx" / "manifest.json").read_text()) == before
+    index = DuplicateIndex.open(path)  # usable, and what the dead run left behind is swept away
+    assert index.count("document") == 8
+    assert not [p for p in (tmp_path / "idx").iterdir() if p.name.startswith((".tmp-", ".manifest-"))]
+    result = find_duplicates([("again", list(day1[2][1]))], index=index)
+    assert result.documents["again"].duplicate_of == "day1-2"
+    assert index.count("document") == 8  # a duplicate adds nothing
