@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
 from cleanse.rules import Rule
+from cleanse.watchdog import Overtime, time_limit
 
 MAX_PASSES = 3
+# A document's whole rule work gets `timeout` seconds plus one per this many characters before
+# it is redone with a timeout on every regex call, which then names the rule that ran over.
+CHARS_PER_SECOND_FLOOR = 100_000
 
 
 @dataclass(slots=True)
@@ -52,9 +56,25 @@ class RuleRunner:
         self.doc_rules = [r for r in rules if r.stage == "document"]
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
+        self.call_timeout: float | None = timeout
 
     def run(self, lines: Sequence[tuple[int, str]]) -> Outcome:
-        """Apply every stage to `lines` ((number, text) pairs) and return the outcome."""
+        """Apply every stage to `lines` ((number, text) pairs) and return the outcome.
+
+        The fast path runs every pattern without a per-call timeout under one alarm for the
+        whole document; if the alarm rings, the document is redone call by call.
+        """
+        budget = self.timeout + sum(len(text) for _, text in lines) / CHARS_PER_SECOND_FLOOR
+        with time_limit(budget) as armed:
+            if armed:
+                try:
+                    return self._run(lines, None)
+                except Overtime:
+                    pass
+        return self._run(lines, self.timeout)
+
+    def _run(self, lines: Sequence[tuple[int, str]], call_timeout: float | None) -> Outcome:
+        self.call_timeout = call_timeout
         state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
         outcome = Outcome(lines=[])
         for _ in range(MAX_PASSES):
@@ -74,6 +94,8 @@ class RuleRunner:
             if not state.alive[i] or not text:
                 continue
             for rule in self.artifacts:
+                if rule.contains_re is not None and not rule.contains_re.search(state.texts[i]):
+                    continue
                 new = self._replace(rule, state.texts[i], outcome)
                 if new != state.texts[i]:
                     self._edit(state, i, rule, new, outcome)
@@ -83,6 +105,8 @@ class RuleRunner:
             for rule in self.line_rules:
                 if not state.alive[i] or not state.texts[i].strip():
                     break
+                if rule.contains_re is not None and not rule.contains_re.search(state.texts[i]):
+                    continue
                 if rule.action == "replace":
                     new = self._replace(rule, state.texts[i], outcome)
                     if new != state.texts[i]:
@@ -135,7 +159,7 @@ class RuleRunner:
         template = rule.replace
         try:
             if rule.guard is None:
-                return rule.pattern.sub(template, text, timeout=self.timeout)
+                return rule.pattern.sub(template, text, timeout=self.call_timeout)
             max_rank, lexicon = rule.guard.max_rank, self.lexicon
 
             def guarded(match: object) -> str:
@@ -145,7 +169,7 @@ class RuleRunner:
                     return match.group(0)  # type: ignore[attr-defined,no-any-return]
                 return match.expand(template)  # type: ignore[attr-defined,no-any-return]
 
-            return rule.pattern.sub(guarded, text, timeout=self.timeout)
+            return rule.pattern.sub(guarded, text, timeout=self.call_timeout)
         except TimeoutError:
             outcome.timeouts.append(rule.id)
             return text
@@ -155,7 +179,7 @@ class RuleRunner:
 
     def _search_with(self, rule: Rule, pattern: object, text: str, outcome: Outcome) -> object | None:
         try:
-            return pattern.search(text, timeout=self.timeout)  # type: ignore[attr-defined]
+            return pattern.search(text, timeout=self.call_timeout)  # type: ignore[attr-defined]
         except TimeoutError:
             outcome.timeouts.append(rule.id)
             return None

@@ -17,7 +17,7 @@ from cleanse.decode import normalize_newlines
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
 from cleanse.fix import fix_line
-from cleanse.lang import UNDETERMINED, detect_language
+from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.rules import STATUSES, RuleSet, load_rules
 
@@ -91,7 +91,7 @@ class Cleaner:
         if self.config.fix_encoding:
             lines = _fix_lines(lines, changes)
         # The language is read from the repaired text, so that a second pass sees what the first saw.
-        lang = self.config.lang or detect_language("\n".join(t for _, t in lines))
+        lang = self.config.lang or detect_language(_head(lines))
         outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
         changes += outcome.changes
         lines = self._drop_learned(outcome.lines, doc.site, changes)
@@ -138,6 +138,17 @@ class Cleaner:
                 changes.append(Change("classify", f"classify.{verdict.reason}", number, text, None, detail))
             rows.append((number, text, verdict.keep))
         return tidy_lines(rows)
+
+
+def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
+    """The first lines of a document, up to about `chars` characters (enough to tell its language)."""
+    taken, size = [], 0
+    for _, text in lines:
+        taken.append(text)
+        size += len(text) + 1
+        if size >= chars:
+            break
+    return "\n".join(taken)
 
 
 def _fix_lines(lines: list[tuple[int, str]], changes: list[Change]) -> list[tuple[int, str]]:

@@ -32,7 +32,7 @@ CORPUS_PROFILE = ftfy.TextFixerConfig(
 def _build_suspect_re() -> regex.Pattern[str]:
     table = set(chardata.LIGATURES) | set(chardata.CONTROL_CHARS)
     singles = "".join(regex.escape(chr(code)) for code in sorted(table))
-    return regex.compile(rf"[&\x80-\x9f\ud800-\udfff{singles}]")
+    return regex.compile(rf"[&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{singles}]")
 
 
 _SUSPECT_RE = _build_suspect_re()

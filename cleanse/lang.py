@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 UNDETERMINED = "und"
-_SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 4000
 _MIN_HITS = 3
 _WORD_RE = regex.compile(r"\p{L}+")
 
@@ -56,7 +56,7 @@ def detect_language(text: str) -> str:
     'und'
     """
     hits: dict[str, int] = {}
-    for word in _WORD_RE.findall(text[:_SAMPLE_CHARS]):
+    for word in _WORD_RE.findall(text[:SAMPLE_CHARS]):
         for lang in _WORDS.get(word.lower(), ()):
             hits[lang] = hits.get(lang, 0) + 1
     if not hits:

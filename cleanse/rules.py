@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 import dataclasses
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,7 +31,7 @@ ANY_LANG = "*"
 _ID_RE = regex.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 _KNOWN_KEYS = {
     "id", "stage", "action", "pattern", "replace", "lang", "sites", "status", "note", "guard",
-    "drop_next", "field", "tests", "evidence",
+    "drop_next", "field", "tests", "evidence", "contains",
 }  # fmt: skip
 _TEST_KEYS = {"fix", "drop", "keep"}
 
@@ -58,7 +59,12 @@ class RuleTests:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One validated rule. `source` is the file it came from, for error messages and listings."""
+    """One validated rule. `source` is the file it came from, for error messages and listings.
+
+    `contains` is an optional speed hint: the rule is tried only on lines holding one of these
+    strings, whatever their case (`contains_re` is the compiled test). The embedded examples check
+    that the hint is right.
+    """
 
     id: str
     stage: str
@@ -72,6 +78,8 @@ class Rule:
     guard: Guard | None = None
     drop_next: regex.Pattern[str] | None = None
     field: str | None = None
+    contains: tuple[str, ...] = ()
+    contains_re: re.Pattern[str] | None = None
     tests: RuleTests = dataclasses.field(default_factory=RuleTests)
     evidence: Mapping[str, Any] | None = None
     source: str = ""
@@ -206,6 +214,10 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
         raise RuleFileError(msg)
     drop_next = table.get("drop_next")
+    contains = _str_tuple(table.get("contains", []), "contains", where)
+    if not all(contains):
+        msg = f"{where}: `contains` lists non-empty strings"
+        raise RuleFileError(msg)
     return Rule(
         id=rule_id,
         stage=stage,
@@ -219,6 +231,8 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         guard=guard,
         drop_next=None if drop_next is None else _compile(drop_next, f"{where}: `drop_next`"),
         field=field_name,
+        contains=tuple(s.lower() for s in contains),
+        contains_re=re.compile("|".join(map(re.escape, contains)), re.IGNORECASE) if contains else None,
         tests=_tests(table.get("tests"), where),
         evidence=table.get("evidence"),
         source=source,

@@ -20,7 +20,8 @@ SENT_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?:\s|$)")
 DIGIT_RE = re.compile(r"\d")
 SEPARATOR_RE = re.compile(r"(?:^|\s)[|•▪·›»/–\-](?=\s)|\s[|▪•·›]\S?")
 BULLET_RE = re.compile(r"^(?:[•◦▪‣∙·*+–—-]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
-URL_RE = re.compile(r"https?://|www\.|\b\S+\.(?:com|org|net|fr|de|co\.uk|io)\b", re.IGNORECASE)
+# `\S\.com` rather than `\b\S+\.com`: the same lines, without backtracking over every token.
+URL_RE = re.compile(r"https?://|www\.|\S\.(?:com|org|net|fr|de|co\.uk|io)\b", re.IGNORECASE)
 CLOSERS = "\"'”’»)]*"
 SENT_PUNCT = ".!?…。！？"
 
@@ -82,6 +83,19 @@ NOTICE_TRIGGER_RE = re.compile(
     "cookie|right|droits|©|copyright|terms|privacy|confidentialit|newsletter|comments? (?:are|is)"
     "|commentaires? (?:sont|est)|continuing|en poursuivant|javascript|this material|this article"
     "|using this"
+)
+# Words one of whose presence a social or credit phrase needs: a set test is far cheaper than
+# running the unanchored alternations on every short line.
+SOCIAL_WORDS = frozenset(
+    "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter"
+    " reply répondre report signaler comment comments commentaire commentaires says dit leave"
+    " laisser permalink click cliquez read download téléchargez accept accepter we nous cookie"
+    " cookies".split()
+)
+CREDIT_WORDS = frozenset(
+    "photograph photographs photo photos image images picture pictures illustration illustrations"
+    " credit credits crédit crédits source sources via vias video videos vidéo vidéos getty"
+    " shutterstock istock istockphoto reuters associated ap afp".split()
 )
 SHARE_RE = re.compile(rf"^(?:{_SHARE})(?:\s+(?:{_SHARE}))*[\s:]*$")
 NAV_RE = re.compile(rf"^(?:{_NAV})[\s:»›>.…]*$")
@@ -173,7 +187,14 @@ def _end_punct(text: str) -> float:
     return 0.0
 
 
-def _cue(low: str, text: str, n_words: float, digit_ratio: float, alpha_ratio: float) -> str:
+def _cue(
+    low: str,
+    text: str,
+    words: list[str],
+    n_words: float,
+    digit_ratio: float,
+    alpha_ratio: float,
+) -> str:
     if n_words <= 8 and TAIL_RE.match(low):
         return "tail"
     if YEAR_RE.match(low):
@@ -184,15 +205,20 @@ def _cue(low: str, text: str, n_words: float, digit_ratio: float, alpha_ratio: f
         return "counter"
     if alpha_ratio < 0.35 and len(text) <= 40:
         return "counter"
-    if n_words <= 14 and SOCIAL_RE.search(low):
+    if n_words <= 14 and not SOCIAL_WORDS.isdisjoint(words) and SOCIAL_RE.search(low):
         return "social"
     if n_words <= 60 and NOTICE_TRIGGER_RE.search(low) and NOTICE_RE.search(low):
         return "notice"
     if n_words <= 8 and BYLINE_RE.match(text) and _looks_like_name(text):
         return "byline"
-    if n_words <= 12 and CREDIT_RE.search(text) and not SENT_END_RE.search(text[:-1] + " "):
+    if (
+        n_words <= 12
+        and not CREDIT_WORDS.isdisjoint(words)
+        and CREDIT_RE.search(text)
+        and not SENT_END_RE.search(text[:-1] + " ")
+    ):
         return "credit"
-    if n_words <= 6 and DATE_RE.search(low) and digit_ratio > 0.05:
+    if n_words <= 6 and digit_ratio > 0.05 and DATE_RE.search(low):
         return "date"
     return ""
 
@@ -232,8 +258,9 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     cap_ratio = sum(1 for w in raw_words if w[0].isupper()) / len(raw_words) if raw_words else 0.0
     end = _end_punct(text if n_chars <= _MAX_SCAN else line)
     n_sentences = len(SENT_END_RE.findall(text))
-    cue = _cue(low, text, n_words, digit_ratio, alpha_ratio)
-    features = LineFeatures(
+    cue = _cue(low, text, words, n_words, digit_ratio, alpha_ratio)
+    separators = len(SEPARATOR_RE.findall(text)) if not _SEPARATOR_CHARS.isdisjoint(text) else 0
+    return LineFeatures(
         n_chars=n_chars,
         n_words=n_words,
         stop_ratio=stop_ratio,
@@ -242,53 +269,44 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
         cap_ratio=cap_ratio,
         digit_ratio=digit_ratio,
         alpha_ratio=alpha_ratio,
-        separators=len(SEPARATOR_RE.findall(text)) if _may_separate(text) else 0,
+        separators=separators,
         bullet=bool(BULLET_RE.match(text)),
         url=("." in text or ":" in text) and bool(URL_RE.search(text)),
         cue=cue,
-        prose=0.0,
+        prose=_prose(
+            n_words, end, n_sentences, stop_ratio, cap_ratio, separators, alpha_ratio, cue
+        ),
     )
-    return _with_prose(features)
 
 
 _SEPARATOR_CHARS = frozenset("|•▪·›»/–-")
 
 
-def _may_separate(text: str) -> bool:
-    return not _SEPARATOR_CHARS.isdisjoint(text)
+_PROSE_PENALISED_CUES = frozenset(("tail", "share", "nav", "counter", "social", "notice", "byline"))
 
 
-def _with_prose(f: LineFeatures) -> LineFeatures:
+def _prose(
+    n_words: float,
+    end_punct: float,
+    n_sentences: int,
+    stop_ratio: float,
+    cap_ratio: float,
+    separators: int,
+    alpha_ratio: float,
+    cue: str,
+) -> float:
     """Score how much a line reads like running prose (0 = label, 1 = sentence of a paragraph)."""
-    length = min(max((f.n_words - 3.0) / 12.0, 0.0), 1.0)
-    punct = max(f.end_punct, 0.6 if f.n_sentences >= 2 else 0.0)
+    length = min(max((n_words - 3.0) / 12.0, 0.0), 1.0)
+    punct = max(end_punct, 0.6 if n_sentences >= 2 else 0.0)
     # No list for this language: a neutral 0.55.
-    stop = 0.55 if f.stop_ratio < 0 else min(f.stop_ratio / 0.28, 1.0)
+    stop = 0.55 if stop_ratio < 0 else min(stop_ratio / 0.28, 1.0)
     # Title Case Lines Are Headlines Or Menus, sentences are mostly lower case.
-    caps_penalty = max(f.cap_ratio - 0.45, 0.0) if f.n_words >= 4 else 0.0
+    caps_penalty = max(cap_ratio - 0.45, 0.0) if n_words >= 4 else 0.0
     score = length * (0.3 + 0.35 * punct + 0.35 * stop) - caps_penalty
-    if f.separators >= 2:
-        score -= 0.15 * min(f.separators, 4)
-    if f.alpha_ratio < 0.6:
-        score -= 0.6 - f.alpha_ratio
-    if f.cue in ("tail", "share", "nav", "counter", "social", "notice", "byline"):
+    if separators >= 2:
+        score -= 0.15 * min(separators, 4)
+    if alpha_ratio < 0.6:
+        score -= 0.6 - alpha_ratio
+    if cue in _PROSE_PENALISED_CUES:
         score -= 0.4
-    return _replace_prose(f, min(max(score, 0.0), 1.0))
-
-
-def _replace_prose(f: LineFeatures, prose: float) -> LineFeatures:
-    return LineFeatures(
-        f.n_chars,
-        f.n_words,
-        f.stop_ratio,
-        f.end_punct,
-        f.n_sentences,
-        f.cap_ratio,
-        f.digit_ratio,
-        f.alpha_ratio,
-        f.separators,
-        f.bullet,
-        f.url,
-        f.cue,
-        prose,
-    )
+    return min(max(score, 0.0), 1.0)

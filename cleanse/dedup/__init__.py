@@ -8,4 +8,4 @@ from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.engine import DedupResult, Duplicate, find_duplicates
 from cleanse.dedup.index import DuplicateIndex
 
-__all__ = ["DedupConfig", "DedupResult", "DuplicateIndex", "Duplicate", "find_duplicates"]
+__all__ = ["DedupConfig", "DedupResult", "Duplicate", "DuplicateIndex", "find_duplicates"]

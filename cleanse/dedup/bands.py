@@ -43,7 +43,10 @@ def choose_bands(threshold: float, num_perm: int, recall: float) -> tuple[int, i
 
 def s_curve(bands: int, rows: int, points: int = 21) -> list[tuple[float, float]]:
     """(similarity, candidate probability) at evenly spaced similarities from 0 to 1."""
-    return [(i / (points - 1), candidate_probability(i / (points - 1), bands, rows)) for i in range(points)]
+    return [
+        (i / (points - 1), candidate_probability(i / (points - 1), bands, rows))
+        for i in range(points)
+    ]
 
 
 def format_curves(curves: dict[str, tuple[int, int]], marks: tuple[float, ...] = ()) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 
 @nb.njit(cache=True)
-def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # noqa: ANN001, ANN202
+def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """Pairs (i < j) of items sharing a key; buckets above max_bucket link only near neighbours."""
     n = skeys.shape[0]
     total = 0
@@ -46,7 +46,9 @@ def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # noqa: ANN001, ANN202
     return out
 
 
-def candidate_pairs(keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucket: int) -> np.ndarray:
+def candidate_pairs(
+    keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucket: int
+) -> np.ndarray:
     """Distinct candidate pairs among `items` (item numbers, ascending), sorted, int64[M, 2].
 
     Group by (band, key): any shared band key makes a candidate. Pairs of two index items are
@@ -69,7 +71,7 @@ def candidate_pairs(keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucke
 
 
 @nb.njit(cache=True)
-def _jaccards(values, offs, left, right):  # noqa: ANN001, ANN202
+def _jaccards(values, offs, left, right):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     out = np.empty(left.shape[0], dtype=np.float64)
     for k in range(left.shape[0]):
         i0, i1 = offs[left[k]], offs[left[k] + 1]
@@ -99,7 +101,8 @@ def exact_jaccard(pairs: np.ndarray, sets: SetsFn) -> np.ndarray:
     items, local = np.unique(pairs, return_inverse=True)
     local = local.reshape(pairs.shape)
     values, offs = sets(items)
-    return _jaccards(values, offs, local[:, 0].copy(), local[:, 1].copy())
+    out: np.ndarray = _jaccards(values, offs, local[:, 0].copy(), local[:, 1].copy())
+    return out
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:
@@ -176,7 +179,9 @@ def resolve(
             kept = -1
         plan.extend((m, kept, group[0]) for m in group if m >= n_fixed and m != kept)
     want = [(m, k if k >= 0 else f) for m, k, f in plan if (k if k >= 0 else f) != m]
-    direct = np.array([p for p in want if exact[p[0]] != exact[p[1]]], dtype=np.int64).reshape(-1, 2)
+    direct = np.array([p for p in want if exact[p[0]] != exact[p[1]]], dtype=np.int64).reshape(
+        -1, 2
+    )
     sims = dict(zip(map(tuple, direct.tolist()), exact_jaccard(direct, sets).tolist(), strict=True))
     out = []
     for m, kept, first in plan:

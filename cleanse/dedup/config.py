@@ -66,14 +66,19 @@ class DedupConfig:
         if not (1 <= self.word_ngram <= 16 and 1 <= self.char_ngram <= 32):
             problems.append("word_ngram must be in [1, 16] and char_ngram in [1, 32]")
         if self.short_words < self.word_ngram:
-            problems.append(f"short_words ({self.short_words}) must be >= word_ngram ({self.word_ngram})")
+            problems.append(
+                f"short_words ({self.short_words}) must be >= word_ngram ({self.word_ngram})"
+            )
         if self.min_paragraph_words < 1 or self.max_bucket < 2:
             problems.append("min_paragraph_words must be >= 1 and max_bucket >= 2")
         if (self.bands is None) != (self.rows is None):
             problems.append("give both bands and rows, or neither")
-        elif self.bands is not None and self.rows is not None:
-            if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
-                problems.append(f"bands x rows must fit in num_perm={self.num_perm}")
+        elif (
+            self.bands is not None
+            and self.rows is not None
+            and (self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm)
+        ):
+            problems.append(f"bands x rows must fit in num_perm={self.num_perm}")
         if problems:
             msg = "invalid DedupConfig: " + "; ".join(problems)
             raise ConfigError(msg)

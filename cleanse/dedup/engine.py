@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cleanse.dedup import signatures as sig
-from cleanse.dedup.cluster import Removal, candidate_pairs, components, exact_jaccard, resolve
+from cleanse.dedup.cluster import (
+    Removal,
+    SetsFn,
+    candidate_pairs,
+    components,
+    exact_jaccard,
+    resolve,
+)
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.normalize import fold_table
 from cleanse.errors import InputError
@@ -117,30 +124,50 @@ def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> _Signed:
     )
 
 
-def _chunks(docs: Sequence[Doc]) -> list[list[Sequence[str]]]:
-    out: list[list[Sequence[str]]] = [[]]
-    size = 0
-    for _, paras in docs:
+def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
+    """Consecutive document ranges of about CHUNK_CHARS characters (independent of workers)."""
+    out: list[tuple[int, int]] = []
+    start = size = 0
+    for i, (_, paras) in enumerate(docs):
         if size >= CHUNK_CHARS:
-            out.append([])
-            size = 0
-        out[-1].append(paras)
+            out.append((start, i))
+            start, size = i, 0
         size += sum(len(p) for p in paras) + 1
+    out.append((start, len(docs)))
     return out
 
 
+# Documents handed to forked workers by inheritance rather than pickling: set just before the
+# pool forks, cleared right after. Only the parent writes it; workers only read their copy.
+_FORK_DOCS: list[Sequence[Doc]] = []
+
+
+def _sign_range(args: tuple[int, int, DedupConfig, bool]) -> _Signed:
+    start, end, config, keep_sigs = args
+    docs = _FORK_DOCS[0][start:end]
+    return _sign_chunk(([paras for _, paras in docs], config, keep_sigs))
+
+
 def _sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> _Signed:
-    jobs = [(chunk, config, keep_sigs) for chunk in _chunks(docs)]
+    ranges = _chunks(docs)
     fold_table()  # build once here; forked workers inherit it
-    if workers > 1 and len(jobs) > 1:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            parts = list(pool.map(_sign_chunk, jobs))  # map keeps input order
+    if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _FORK_DOCS[:] = [docs]
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                jobs = [(a, b, config, keep_sigs) for a, b in ranges]
+                parts = list(pool.map(_sign_range, jobs))  # map keeps input order
+        finally:
+            _FORK_DOCS.clear()
+    elif workers > 1 and len(ranges) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            jobs2 = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
+            parts = list(pool.map(_sign_chunk, jobs2))
     else:
-        parts = [_sign_chunk(job) for job in jobs]
-    cat = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _Signed.__slots__ if getattr(parts[0], name) is not None}
-    return _Signed(**cat)
+        parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
+    names = [n for n in _Signed.__slots__ if getattr(parts[0], n) is not None]
+    return _Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
 
 
 def _stage(
@@ -150,7 +177,7 @@ def _stage(
     lengths: np.ndarray,
     n_fixed: int,
     config: DedupConfig,
-    sets: Any,  # noqa: ANN401 - callable items -> CSR sets
+    sets: SetsFn,
 ) -> tuple[list[Removal], np.ndarray]:
     """Exact groups, LSH candidates among their representatives, verification, components."""
     n = len(exact)
@@ -164,11 +191,15 @@ def _stage(
     edges = np.concatenate([exact_edges, pairs[ok]]).astype(np.int64)
     weights = np.concatenate([np.ones(len(exact_edges)), sims[ok]])
     labels = components(n, edges)
-    removals = resolve(labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets)
+    removals = resolve(
+        labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets
+    )
     return removals, np.array([len(pairs), int(ok.sum())])
 
 
-def _stats(removals: list[Removal], labels_kept: list[int], n_items: int, candidates: np.ndarray) -> dict[str, Any]:
+def _stats(
+    removals: list[Removal], labels_kept: list[int], n_items: int, candidates: np.ndarray
+) -> dict[str, Any]:
     sizes = Counter(Counter(r.kept for r in removals).values())
     return {
         "items": n_items,
@@ -202,8 +233,8 @@ def find_duplicates(
     docs = list(docs)
     ids = [d[0] for d in docs]
     if len(set(ids)) != len(ids):
-        dup = next(i for i, c in Counter(ids).items() if c > 1)
-        msg = f"document ids must be unique; {dup!r} appears more than once"
+        twice = next(i for i, c in Counter(ids).items() if c > 1)
+        msg = f"document ids must be unique; {twice!r} appears more than once"
         raise InputError(msg)
     if workers < 1:
         msg = f"workers must be >= 1, got {workers}"
@@ -243,24 +274,36 @@ def find_duplicates(
         if level == "document":
             new = np.flatnonzero(signed.d_count > 0)
             n_exact, n_keys = signed.d_exact[new], signed.d_keys[new]
-            doc_len = np.add.reduceat(np.append(signed.p_bytes, 0), para_bounds[:-1]) * (np.diff(para_bounds) > 0)
+            doc_len = np.add.reduceat(np.append(signed.p_bytes, 0), para_bounds[:-1]) * (
+                np.diff(para_bounds) > 0
+            )
             new_len = doc_len[new]
         else:
             eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
             new = np.flatnonzero(eligible & ~removed_docs[para_doc])
             n_exact, n_keys = signed.p_exact[new], signed.p_keys[new]
             new_len = signed.p_bytes[new]
-        fx_exact, fx_keys = index.entries(level) if index is not None else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint64))
+        fx_exact, fx_keys = (
+            index.entries(level)
+            if index is not None
+            else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint64))
+        )
         n_fixed = len(fx_exact)
 
-        def sets(items: np.ndarray, level: str = level, new: np.ndarray = new, n_fixed: int = n_fixed) -> tuple[np.ndarray, np.ndarray]:
+        def sets(
+            items: np.ndarray, level: str = level, new: np.ndarray = new, n_fixed: int = n_fixed
+        ) -> tuple[np.ndarray, np.ndarray]:
             fixed = items[items < n_fixed]
             mine = new[items[items >= n_fixed] - n_fixed]
             if level == "document":
                 groups = [np.arange(para_bounds[d], para_bounds[d + 1]) for d in mine.tolist()]
             else:
                 groups = [np.array([g]) for g in mine.tolist()]
-            v1, o1 = index.sets(level, fixed) if index is not None and len(fixed) else (np.zeros(0, np.uint32), np.zeros(1, np.int64))
+            v1, o1 = (
+                index.sets(level, fixed)
+                if index is not None and len(fixed)
+                else (np.zeros(0, np.uint32), np.zeros(1, np.int64))
+            )
             v2, o2 = text_sets(groups)
             return np.concatenate([v1, v2]), np.concatenate([o1, o2[1:] + o1[-1]])
 
@@ -276,14 +319,16 @@ def find_duplicates(
         for r in removals:
             local = r.item - n_fixed
             gone[local] = True
-            if r.target < n_fixed:
+            if index is not None and r.target < n_fixed:
                 target_doc, target_para = index.describe(level, r.target)
             elif level == "document":
                 target_doc, target_para = ids[new[r.target - n_fixed]], None
             else:
                 g = new[r.target - n_fixed]
                 target_doc, target_para = ids[para_doc[g]], int(para_pos[g])
-            dup = Duplicate(target_doc, target_para, round(float(r.similarity), 6), r.kind, r.target < n_fixed)
+            dup = Duplicate(
+                target_doc, target_para, round(float(r.similarity), 6), r.kind, r.target < n_fixed
+            )
             if level == "document":
                 documents[ids[new[local]]] = dup
                 removed_docs[new[local]] = True
@@ -295,12 +340,25 @@ def find_duplicates(
         timings[level] = time.perf_counter() - t1
     if index is not None:
         t2 = time.perf_counter()
-        _update_index(index, docs, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets, para_bounds)
+        _update_index(
+            index, docs, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets, para_bounds
+        )
         timings["index"] = time.perf_counter() - t2
     return DedupResult(documents, paragraphs, clusters, config.params(), timings)
 
 
-def _update_index(index: DuplicateIndex, docs: Sequence[Doc], ids: list[str], signed: _Signed, kept: dict[str, np.ndarray], para_doc: np.ndarray, para_pos: np.ndarray, removed_docs: np.ndarray, text_sets: Any, para_bounds: np.ndarray) -> None:  # noqa: ANN401, PLR0913
+def _update_index(
+    index: DuplicateIndex,
+    docs: Sequence[Doc],
+    ids: list[str],
+    signed: _Signed,
+    kept: dict[str, np.ndarray],
+    para_doc: np.ndarray,
+    para_pos: np.ndarray,
+    removed_docs: np.ndarray,
+    text_sets: Callable[[list[np.ndarray]], tuple[np.ndarray, np.ndarray]],
+    para_bounds: np.ndarray,
+) -> None:
     assert signed.p_sigs is not None and signed.d_sigs is not None
     for level in ("document", "paragraph"):
         if level not in kept:

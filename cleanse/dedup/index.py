@@ -30,7 +30,7 @@ _FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
 
 def _publish(src: Path, dst: Path) -> None:
     """Atomic rename (a seam for the crash tests)."""
-    os.replace(src, dst)
+    src.replace(dst)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -63,7 +63,9 @@ class DuplicateIndex:
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], config: DedupConfig | None = None) -> DuplicateIndex:
+    def open(
+        cls, path: str | os.PathLike[str], config: DedupConfig | None = None
+    ) -> DuplicateIndex:
         """Open (or create) the index at `path` for runs with `config`."""
         config = config or DedupConfig()
         root = Path(path)
@@ -104,7 +106,9 @@ class DuplicateIndex:
         return self._cache[key]
 
     def _counts(self, level: str) -> np.ndarray:
-        return np.array([len(self._array(s, level, "exact")) for s in self._segments], dtype=np.int64)
+        return np.array(
+            [len(self._array(s, level, "exact")) for s in self._segments], dtype=np.int64
+        )
 
     def __len__(self) -> int:
         return int(sum(self._counts(level).sum() for level in LEVELS))
@@ -147,27 +151,41 @@ class DuplicateIndex:
         for item in items.tolist():
             segment, local = self._locate(level, item)
             off = self._array(segment, level, "setoff")
-            parts.append(np.asarray(self._array(segment, level, "sets")[off[local] : off[local + 1]]))
+            parts.append(
+                np.asarray(self._array(segment, level, "sets")[off[local] : off[local + 1]])
+            )
         offs = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([len(p) for p in parts], out=offs[1:])
         return (np.concatenate(parts) if parts else np.zeros(0, np.uint32)), offs
 
     # -- writing ---------------------------------------------------------------------------
-    def add(self, level: str, doc_ids: list[str], paras: np.ndarray, exact: np.ndarray, keys: np.ndarray, sigs: np.ndarray, set_values: np.ndarray, set_offsets: np.ndarray) -> None:  # noqa: PLR0913
+    def add(
+        self,
+        level: str,
+        doc_ids: list[str],
+        paras: np.ndarray,
+        exact: np.ndarray,
+        keys: np.ndarray,
+        sigs: np.ndarray,
+        set_values: np.ndarray,
+        set_offsets: np.ndarray,
+    ) -> None:
         """Queue entries of `level` for the next `commit`."""
         encoded = [d.encode("utf-8", "surrogatepass") for d in doc_ids]
         idoff = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=idoff[1:])
-        self._pending[level].append({
-            "exact": np.asarray(exact, np.uint64),
-            "keys": np.asarray(keys, np.uint64),
-            "sigs": np.asarray(sigs, np.uint32),
-            "para": np.asarray(paras, np.int32),
-            "ids": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-            "idoff": idoff,
-            "sets": np.asarray(set_values, np.uint32),
-            "setoff": np.asarray(set_offsets, np.int64),
-        })
+        self._pending[level].append(
+            {
+                "exact": np.asarray(exact, np.uint64),
+                "keys": np.asarray(keys, np.uint64),
+                "sigs": np.asarray(sigs, np.uint32),
+                "para": np.asarray(paras, np.int32),
+                "ids": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+                "idoff": idoff,
+                "sets": np.asarray(set_values, np.uint32),
+                "setoff": np.asarray(set_offsets, np.int64),
+            }
+        )
 
     def commit(self) -> None:
         """Write queued entries as one new segment, then publish it in the manifest atomically."""
@@ -176,7 +194,9 @@ class DuplicateIndex:
         tmp = self.path / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
         for level in LEVELS:
-            merged = _merge(self._pending[level], int(self.params["bands"]), int(self.params["num_perm"]))
+            merged = _merge(
+                self._pending[level], int(self.params["bands"]), int(self.params["num_perm"])
+            )
             for name in _FIELDS:
                 _save(tmp / f"{level}.{name}.npy", merged[name])
         _fsync_dir(tmp)
@@ -207,10 +227,13 @@ class DuplicateIndex:
         if not path.exists():
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
-            msg = f"--index {root}: manifest.json is unreadable ({err}); this is not a cleanse index"
+            msg = (
+                f"--index {root}: manifest.json is unreadable ({err}); this is not a cleanse index"
+            )
             raise ConfigError(msg) from err
+        return manifest
 
     @staticmethod
     def _write_manifest(root: Path, manifest: dict[str, Any]) -> None:
@@ -248,7 +271,10 @@ def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dic
             "sets": np.zeros(0, np.uint32),
             "setoff": np.zeros(1, np.int64),
         }
-    out = {name: np.concatenate([p[name] for p in parts]) for name in ("exact", "keys", "sigs", "para", "ids", "sets")}
+    out = {
+        name: np.concatenate([p[name] for p in parts])
+        for name in ("exact", "keys", "sigs", "para", "ids", "sets")
+    }
     for name in ("idoff", "setoff"):
         shifted, base = [np.zeros(1, np.int64)], 0
         for p in parts:

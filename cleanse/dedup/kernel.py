@@ -5,6 +5,8 @@ n-grams exactly as `shingles.shingle_hash32` does and applies datasketch's "affi
 Importing this module needs numba; `signatures` falls back to a numpy path without it.
 """
 
+# numba kernels take and return plain numpy arrays; their signatures are documented, not typed.
+# mypy: disable-error-code="no-untyped-def,arg-type"
 from __future__ import annotations
 
 import numba as nb
@@ -37,7 +39,7 @@ def _fmix32(h: np.uint32) -> np.uint32:
 
 @nb.njit(cache=True)
 def _unspaced(cp: int, ranges: np.ndarray) -> bool:
-    for i in range(ranges.shape[0]):
+    for i in range(ranges.shape[0]):  # noqa: SIM110 - numba compiles loops, not generators
         if ranges[i, 0] <= cp <= ranges[i, 1]:
             return True
     return False
@@ -58,7 +60,11 @@ def _fold(buf, start, end, offsets, blob, out):  # noqa: ANN001, ANN202 - numba 
             cp = ((b0 & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
             i += 2
         elif b0 < 0xF0:
-            cp = ((b0 & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (np.int64(buf[i + 2]) & 0x3F)
+            cp = (
+                ((b0 & 0x0F) << 12)
+                | ((np.int64(buf[i + 1]) & 0x3F) << 6)
+                | (np.int64(buf[i + 2]) & 0x3F)
+            )
             i += 3
         else:
             cp = (

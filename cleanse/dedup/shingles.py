@@ -51,7 +51,9 @@ def shingle_hash32(shingle: bytes) -> int:
     A word shingle is its tokens joined by spaces; a character shingle is `CHAR_TAG` + characters.
     """
     if shingle[:1] == CHAR_TAG:
-        units = [c.encode("utf-8", "surrogatepass") for c in shingle[1:].decode("utf-8", "surrogatepass")]
+        units = [
+            c.encode("utf-8", "surrogatepass") for c in shingle[1:].decode("utf-8", "surrogatepass")
+        ]
         return chain64(SALT_CHAR, map(token_hash64, units)) >> 32
     return chain64(SALT_WORD, map(token_hash64, shingle.split(b" "))) >> 32
 
@@ -65,7 +67,9 @@ def shingle_kind(norm: str, short_words: int) -> str:
     return "char" if len(norm.split()) < short_words else "word"
 
 
-def shingles(text: str, word_ngram: int = 5, char_ngram: int = 5, short_words: int = 16) -> list[bytes]:
+def shingles(
+    text: str, word_ngram: int = 5, char_ngram: int = 5, short_words: int = 16
+) -> list[bytes]:
     """The shingles of one paragraph, in order, with repeats (a MinHash sees a set anyway).
 
     >>> shingles("One, two; THREE!", word_ngram=2, short_words=2)
@@ -79,7 +83,10 @@ def shingles(text: str, word_ngram: int = 5, char_ngram: int = 5, short_words: i
         n = min(word_ngram, len(tokens))
         return [b" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     n = min(char_ngram, len(norm))
-    return [CHAR_TAG + norm[i : i + n].encode("utf-8", "surrogatepass") for i in range(len(norm) - n + 1)]
+    return [
+        CHAR_TAG + norm[i : i + n].encode("utf-8", "surrogatepass")
+        for i in range(len(norm) - n + 1)
+    ]
 
 
 def exact_hash64(text: str) -> int:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from cleanse.dedup.normalize import fold_table
-from cleanse.dedup.shingles import exact_hash64, normalize, shingle_hash32, shingle_kind, shingles
+from cleanse.dedup.normalize import fold_table, normalize
+from cleanse.dedup.shingles import exact_hash64, shingle_hash32, shingle_kind, shingles
 
 if TYPE_CHECKING:
     from cleanse.dedup.config import DedupConfig
 
+_kernel: Any
 try:  # the compiled path; every function below has a numpy twin that gives the same bits
     from cleanse.dedup import kernel as _kernel
 except ImportError:  # pragma: no cover - exercised by forcing `use_numba=False` in the tests
@@ -58,7 +59,9 @@ def encode(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(b"".join(parts), dtype=np.uint8), bounds
 
 
-def shingle_batch(paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True) -> Shingled:
+def shingle_batch(
+    paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
     if use_numba and _kernel is not None:
         offsets, blob, _ = fold_table()
@@ -105,13 +108,15 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
     h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    out: np.ndarray = h ^ (h >> np.uint32(16))
+    return out
 
 
 def minhash(batch: Shingled, a: np.ndarray, b: np.ndarray, *, use_numba: bool = True) -> np.ndarray:
     """Signatures uint32[P, num_perm] of a shingled batch (all 0xFFFFFFFF for no shingles)."""
     if use_numba and _kernel is not None:
-        return _kernel.minhash_csr(batch.values, batch.offsets, a, b)
+        out: np.ndarray = _kernel.minhash_csr(batch.values, batch.offsets, a, b)
+        return out
     n = len(batch.offsets) - 1
     sigs = np.full((n, len(a)), _EMPTY, dtype=np.uint32)
     mixed = _fmix32(batch.values.astype(np.uint32))
@@ -126,7 +131,8 @@ def minhash(batch: Shingled, a: np.ndarray, b: np.ndarray, *, use_numba: bool = 
 def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True) -> np.ndarray:
     """uint64[N, bands] keys; equal keys in a band make two items LSH candidates."""
     if use_numba and _kernel is not None:
-        return _kernel.band_keys(sigs, bands, rows)
+        keys0: np.ndarray = _kernel.band_keys(sigs, bands, rows)
+        return keys0
     mix = np.uint64(0x9E3779B97F4A7C15)
     keys = np.empty((len(sigs), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -145,15 +151,21 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True
 def unique_sets(batch: Shingled, *, use_numba: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct shingle hashes of each paragraph (CSR), for exact Jaccard."""
     if use_numba and _kernel is not None:
-        return _kernel.unique_csr(batch.values, batch.offsets)
-    parts = [np.unique(batch.values[batch.offsets[p] : batch.offsets[p + 1]]) for p in range(len(batch.offsets) - 1)]
+        pair: tuple[np.ndarray, np.ndarray] = _kernel.unique_csr(batch.values, batch.offsets)
+        return pair
+    parts = [
+        np.unique(batch.values[batch.offsets[p] : batch.offsets[p + 1]])
+        for p in range(len(batch.offsets) - 1)
+    ]
     offs = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in parts], out=offs[1:])
     values = np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, dtype=np.uint32)
     return values, offs
 
 
-def signature(paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True) -> np.ndarray:
+def signature(
+    paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+) -> np.ndarray:
     """One signature for a whole document: the MinHash of the union of its paragraphs' shingles.
 
     >>> from cleanse.dedup import DedupConfig
@@ -161,12 +173,17 @@ def signature(paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool
     (128,)
     """
     a, b = permutations(config.num_perm, config.seed)
-    sigs = minhash(shingle_batch(paragraphs, config, use_numba=use_numba), a, b, use_numba=use_numba)
-    return sigs.min(axis=0) if len(sigs) else np.full(config.num_perm, _EMPTY, dtype=np.uint32)
+    sigs = minhash(
+        shingle_batch(paragraphs, config, use_numba=use_numba), a, b, use_numba=use_numba
+    )
+    if not len(sigs):
+        return np.full(config.num_perm, _EMPTY, dtype=np.uint32)
+    merged: np.ndarray = sigs.min(axis=0)
+    return merged
 
 
 def to_datasketch(sig: np.ndarray, config: DedupConfig) -> Any:  # noqa: ANN401 - datasketch is untyped
     """A `datasketch.LeanMinHash` with our hash values, seed and scheme (to share an LSH index)."""
-    from datasketch import LeanMinHash, MinHash
+    from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
 
     return LeanMinHash(MinHash(config.num_perm, config.seed, hashvalues=sig, scheme="affine32"))

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanse.dedup import DedupConfig, find_duplicates
-from cleanse.dedup import engine
+from cleanse.dedup import DedupConfig, engine, find_duplicates
 from cleanse.dedup.shingles import shingles
 from cleanse.errors import ConfigError, InputError
 
@@ -48,7 +47,11 @@ def test_seed_001_headline_kept_once() -> None:
     assert result.documents == {}
     assert {doc for doc, _ in result.paragraphs} == {"001_86e46f91a25bda8f.txt"}
     paras = dict(docs)["001_86e46f91a25bda8f.txt"]
-    kept = [i for i, p in enumerate(paras) if HEADLINE in p and ("001_86e46f91a25bda8f.txt", i) not in result.paragraphs]
+    kept = [
+        i
+        for i, p in enumerate(paras)
+        if HEADLINE in p and ("001_86e46f91a25bda8f.txt", i) not in result.paragraphs
+    ]
     assert len(kept) == 1
     assert sum(HEADLINE in p for p in paras) == 5
     for dup in result.paragraphs.values():
@@ -61,7 +64,15 @@ def test_short_paragraphs_are_never_duplicates() -> None:
     body = "A long enough paragraph about one thing and another that will not repeat at all here"
     docs = [
         ("a", ["Chapter One", "Source link", body + " alpha"]),
-        ("b", ["Chapter One", "Source link", body.replace("thing", "matter") + " beta", "Chapter One"]),
+        (
+            "b",
+            [
+                "Chapter One",
+                "Source link",
+                body.replace("thing", "matter") + " beta",
+                "Chapter One",
+            ],
+        ),
     ]
     result = find_duplicates(docs, DedupConfig(level="paragraph"))
     assert all(docs[0][1][0] not in k for k in result.paragraphs)
@@ -130,7 +141,9 @@ def _cluster_docs(rng: random.Random) -> list[tuple[str, list[str]]]:
     for c in range(6):
         base = [random_text(rng, 60) for _ in range(4)]
         docs.append((f"c{c}-a", base))
-        docs.append((f"c{c}-b", [*base, "An extra closing paragraph that the copy adds at its end."]))
+        docs.append(
+            (f"c{c}-b", [*base, "An extra closing paragraph that the copy adds at its end."])
+        )
         docs.append((f"c{c}-c", [mutate(rng, p, 0.01) for p in base]))
         docs.append((f"u{c}", [random_text(rng, 60) for _ in range(3)]))
     shared = random_text(rng, 40)
@@ -154,10 +167,16 @@ def test_keep_policies(rng: random.Random) -> None:
         assert ("syndicated0", 1) not in result.paragraphs
         for i in (1, 2, 3):
             dup = result.paragraphs[(f"syndicated{i}", 1)]
-            assert (dup.duplicate_of, dup.duplicate_of_paragraph, dup.kind) == ("syndicated0", 1, "exact")
+            assert (dup.duplicate_of, dup.duplicate_of_paragraph, dup.kind) == (
+                "syndicated0",
+                1,
+                "exact",
+            )
 
 
-def test_deterministic_across_workers_and_order(rng: random.Random, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deterministic_across_workers_and_order(
+    rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = _cluster_docs(rng)
     one = find_duplicates(docs, workers=1)
     monkeypatch.setattr(engine, "CHUNK_CHARS", 500)  # many chunks, so two workers really share
@@ -188,7 +207,15 @@ def test_bad_input_and_config() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.sampled_from("alpha beta gamma delta epsilon zeta eta theta iota kappa".split()), min_size=8, max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+        ),
+        min_size=8,
+        max_size=40,
+    )
+)
 def test_exact_copies_always_caught(words: list[str]) -> None:
     text = " ".join(words)
     result = find_duplicates([("a", [text]), ("b", ["Something else entirely."]), ("c", [text])])
@@ -203,8 +230,20 @@ def test_whitespace_noise_does_not_change_results(data: st.DataObject) -> None:
     docs = [(f"d{i}", [random_text(rng, 30), random_text(rng, 30)]) for i in range(4)]
     docs.append(("copy", [docs[0][1][0], mutate(rng, docs[1][1][1], 0.0)]))
     noisy = [
-        (name, ["  " + p.replace(" ", data.draw(st.sampled_from([" ", "  ", "\t", " \n "]))) + " \n" for p in paras])
+        (
+            name,
+            [
+                "  " + p.replace(" ", data.draw(st.sampled_from([" ", "  ", "\t", " \n "]))) + " \n"
+                for p in paras
+            ],
+        )
         for name, paras in docs
     ]
     assert find_duplicates(docs).paragraphs == find_duplicates(noisy).paragraphs
     assert find_duplicates(docs).documents == find_duplicates(noisy).documents
+
+
+def test_empty_inputs() -> None:
+    assert find_duplicates([]).documents == {}
+    result = find_duplicates([("a", []), ("b", ["  ", ""]), ("c", []), ("d", ["x y z"])])
+    assert result.documents == {} and result.paragraphs == {}

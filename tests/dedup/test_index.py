@@ -42,7 +42,9 @@ def test_second_run_flags_what_the_first_saw(tmp_path: Path, rng: random.Random)
     ]
     second = find_duplicates(day2, config, index=again)
     assert second.documents["copy-of-3"].duplicate_of == "day1-3"
-    assert second.documents["copy-of-3"].from_index and second.documents["copy-of-3"].kind == "exact"
+    assert (
+        second.documents["copy-of-3"].from_index and second.documents["copy-of-3"].kind == "exact"
+    )
     assert second.documents["near-of-4"].duplicate_of == "day1-4"
     assert second.documents["near-of-4"].similarity >= 0.8
     para = second.paragraphs[("reuses-a-paragraph", 1)]
@@ -102,13 +104,17 @@ def test_killed_run_leaves_index_usable(tmp_path: Path, rng: random.Random, when
     find_duplicates(day1, index=DuplicateIndex.open(path))
     before = json.loads((tmp_path / "idx" / "manifest.json").read_text())
     proc = subprocess.run(
-        [sys.executable, "-c", CRASH.format(root=str(ROOT), path=path, when=when)], capture_output=True, check=False
+        [sys.executable, "-c", CRASH.format(root=str(ROOT), path=path, when=when)],
+        capture_output=True,
+        check=False,
     )
     assert proc.returncode == -9, proc.stderr.decode()
     assert json.loads((tmp_path / "idx" / "manifest.json").read_text()) == before
     index = DuplicateIndex.open(path)  # usable, and what the dead run left behind is swept away
     assert index.count("document") == 8
-    assert not [p for p in (tmp_path / "idx").iterdir() if p.name.startswith((".tmp-", ".manifest-"))]
+    assert not [
+        p for p in (tmp_path / "idx").iterdir() if p.name.startswith((".tmp-", ".manifest-"))
+    ]
     result = find_duplicates([("again", list(day1[2][1]))], index=index)
     assert result.documents["again"].duplicate_of == "day1-2"
     assert index.count("document") == 8  # a duplicate adds nothing

@@ -1,0 +1,269 @@
+"""Speed and memory of cleanse's duplicate stage against datasketch, rensa and datatrove.
+
+All contenders run in one process on the same text (novels from ../shared/corpora, one paragraph
+per line) and compute 128-permutation MinHash signatures of every paragraph, then an LSH index.
+Usage: python benchmarks/dedup_speed.py --mb 100 [--peer-mb 100] [--skip datatrove]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import re
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dedup_common import read_novels
+
+from cleanse.dedup import DedupConfig, find_duplicates
+from cleanse.dedup.cluster import candidate_pairs
+
+WORD_RE = re.compile(r"\w+")
+NUM_PERM = 128
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def python_shingles(text: str, n: int = 5) -> list[str]:
+    """The usual Python way: lower-case regex words, then word 5-grams joined by spaces."""
+    words = WORD_RE.findall(text.lower())
+    if len(words) < n:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def run_cleanse(docs: list, workers: int) -> dict[str, float]:  # type: ignore[type-arg]
+    t0 = time.perf_counter()
+    result = find_duplicates(docs, DedupConfig(), workers=workers)
+    return {"total": time.perf_counter() - t0, **result.timings}
+
+
+def run_tokenise(paras: list[str]) -> float:
+    t0 = time.perf_counter()
+    for p in paras:
+        python_shingles(p)
+    return time.perf_counter() - t0
+
+
+def run_datasketch(paras: list[str]) -> tuple[float, float]:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
+    sig_t = lsh_t = 0.0
+    for i, p in enumerate(paras):
+        t0 = time.perf_counter()
+        m = MinHash(num_perm=NUM_PERM)
+        m.update_batch([s.encode("utf-8") for s in python_shingles(p)])
+        t1 = time.perf_counter()
+        lsh.insert(i, m, check_duplication=False)
+        lsh_t += time.perf_counter() - t1
+        sig_t += t1 - t0
+    return sig_t, lsh_t
+
+
+def run_rensa(paras: list[str]) -> tuple[float, float]:
+    from rensa import RMinHash, RMinHashLSH
+
+    lsh = RMinHashLSH(threshold=0.8, num_perm=NUM_PERM, num_bands=16)
+    sig_t = lsh_t = 0.0
+    for i, p in enumerate(paras):
+        t0 = time.perf_counter()
+        m = RMinHash(num_perm=NUM_PERM, seed=1)
+        m.update(python_shingles(p))
+        t1 = time.perf_counter()
+        lsh.insert(i, m)
+        lsh_t += time.perf_counter() - t1
+        sig_t += t1 - t0
+    return sig_t, lsh_t
+
+
+def run_datatrove(paras: list[str]) -> float | str:
+    """datatrove's signature step (spaCy word tokeniser, xxhash, 14x8 buckets, files on disk)."""
+    try:
+        from datatrove.data import Document
+        from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+    except ImportError as err:
+        return f"not installed ({err})"
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            step = MinhashDedupSignature(output_folder=tmp, config=MinhashConfig(), language="eng")
+        except ImportError as err:
+            return f"unavailable ({err})"
+        docs = (Document(text=p, id=str(i)) for i, p in enumerate(paras))
+        t0 = time.perf_counter()
+        out = step.run(docs, rank=0, world_size=1)
+        if out is not None:
+            for _ in out:
+                pass
+        return time.perf_counter() - t0
+
+
+def memory_per_entry(paras: list[str], n: int) -> dict[str, float]:
+    """Bytes per LSH entry: datasketch MinHashLSH (tracemalloc) and cleanse's band-key arrays."""
+    from datasketch import MinHash, MinHashLSH
+
+    sample = paras[:n]
+    sigs = []
+    for p in sample:
+        m = MinHash(num_perm=NUM_PERM)
+        m.update_batch([s.encode("utf-8") for s in python_shingles(p)])
+        sigs.append(m)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
+    for i, m in enumerate(sigs):
+        lsh.insert(i, m, check_duplication=False)
+    ds = (tracemalloc.get_traced_memory()[0] - base) / n
+    tracemalloc.stop()
+    del lsh, sigs
+    gc.collect()
+    config = DedupConfig()
+    bands, _ = config.banding
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 2**63, size=(n, bands), dtype=np.uint64)
+    exact = rng.integers(0, 2**63, size=n, dtype=np.uint64)
+    resident = (keys.nbytes + exact.nbytes) / n
+    tracemalloc.start()
+    candidate_pairs(keys, np.arange(n), 0, config.max_bucket)
+    peak = tracemalloc.get_traced_memory()[1] / n
+    tracemalloc.stop()
+    return {"datasketch": ds, "cleanse_resident": resident, "cleanse_grouping_peak": peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--mb", type=float, default=100.0, help="megabytes of real text (default 100)"
+    )
+    parser.add_argument(
+        "--peer-mb", type=float, default=None, help="time the peers on the first N MB only"
+    )
+    parser.add_argument(
+        "--datatrove-mb",
+        type=float,
+        default=10.0,
+        help="datatrove is slow: time it on N MB (default 10)",
+    )
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["datasketch", "rensa", "datatrove"]
+    )
+    parser.add_argument("--mem-entries", type=int, default=200_000)
+    args = parser.parse_args()
+
+    docs = read_novels(args.mb)
+    paras = [p for _, ps in docs for p in ps]
+    mb = sum(len(p.encode("utf-8")) for p in paras) / 1e6
+    print(
+        f"text: {mb:.1f} MB, {len(docs)} novels, {len(paras)} paragraphs (eltec-fra + eltec-eng); "
+        f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.2f}"
+    )
+    run_cleanse(docs[:1], 1)  # load the compiled kernel once (timed separately, see README)
+    rows: list[tuple[str, float, str]] = []
+    c1 = run_cleanse(docs, 1)
+    c2 = run_cleanse(docs, 2)
+    rows.append(
+        (
+            "cleanse signatures, 1 worker",
+            c1["signatures"],
+            "paragraph + document signatures, band keys",
+        )
+    )
+    rows.append(
+        (
+            "cleanse whole stage, 1 worker",
+            c1["total"],
+            "+ exact/LSH grouping, verification, clusters",
+        )
+    )
+    rows.append(("cleanse signatures, 2 workers", c2["signatures"], ""))
+    rows.append(("cleanse whole stage, 2 workers", c2["total"], ""))
+
+    peer_paras = paras
+    peer_mb = mb
+    if args.peer_mb:
+        peer_paras, size = [], 0
+        for p in paras:
+            peer_paras.append(p)
+            size += len(p.encode("utf-8"))
+            if size >= args.peer_mb * 1e6:
+                break
+        peer_mb = size / 1e6
+    tok = run_tokenise(peer_paras)
+    rows.append(
+        ("python regex word 5-grams only", tok * mb / peer_mb, "re.findall + join, no hashing")
+    )
+    peers: dict[str, float] = {}
+    if "datasketch" not in args.skip:
+        sig_t, lsh_t = run_datasketch(peer_paras)
+        peers["datasketch"] = sig_t * mb / peer_mb
+        rows.append(
+            ("datasketch MinHash.update_batch", sig_t * mb / peer_mb, "sha1 hashfunc, affine32")
+        )
+        rows.append(("datasketch MinHashLSH.insert", lsh_t * mb / peer_mb, "9x13 bands"))
+    if "rensa" not in args.skip:
+        sig_t, lsh_t = run_rensa(peer_paras)
+        peers["rensa"] = sig_t * mb / peer_mb
+        rows.append(
+            ("rensa RMinHash.update (from Python)", sig_t * mb / peer_mb, "same Python 5-grams")
+        )
+        rows.append(("rensa RMinHashLSH.insert", lsh_t * mb / peer_mb, "16 bands"))
+    if "datatrove" not in args.skip:
+        dt_paras, size = [], 0
+        for p in peer_paras:
+            dt_paras.append(p)
+            size += len(p.encode("utf-8"))
+            if size >= args.datatrove_mb * 1e6:
+                break
+        dt = run_datatrove(dt_paras)
+        if isinstance(dt, str):
+            rows.append(("datatrove MinhashDedupSignature", float("nan"), dt[:70]))
+        else:
+            peers["datatrove"] = dt * mb / (size / 1e6)
+            rows.append(
+                (
+                    "datatrove MinhashDedupSignature",
+                    peers["datatrove"],
+                    f"timed on {size / 1e6:.1f} MB, scaled",
+                )
+            )
+
+    scale = "" if peer_mb == mb else f" (peers timed on {peer_mb:.1f} MB, scaled to {mb:.1f} MB)"
+    print(f"\nseconds for {mb:.1f} MB{scale}")
+    print(f"{'contender':<40}{'seconds':>9}{'MB/s':>9}  note")
+    for name, secs, note in rows:
+        print(f"{name:<40}{secs:>9.2f}{mb / secs if secs == secs else float('nan'):>9.1f}  {note}")
+    ours = c1["signatures"]
+    print("\nratios (signatures per core, 1 worker):")
+    for name, secs in peers.items():
+        print(f"  cleanse vs {name:<12} {secs / ours:6.1f}x faster")
+    print(
+        f"  2 workers vs 1: signatures {c1['signatures'] / c2['signatures']:.2f}x, whole stage "
+        f"{c1['total'] / c2['total']:.2f}x (load average now {os.getloadavg()[0]:.2f})"
+    )
+
+    n = min(args.mem_entries, len(paras))
+    mem = memory_per_entry(paras, n)
+    print(
+        f"\nmemory per LSH entry ({n} entries): datasketch MinHashLSH {mem['datasketch']:.0f} B; "
+        f"cleanse {mem['cleanse_resident']:.0f} B resident (21 band keys + exact hash), "
+        f"{mem['cleanse_grouping_peak']:.0f} B peak extra while grouping"
+    )
+
+
+if __name__ == "__main__":
+    main()
