@@ -1,7 +1,7 @@
 """Fit the boilerplate line model (boosted oblivious trees, numpy only) on the labelled real pages
 and write cleanse/classify/weights.json; report leave-sites-out cross-validated scores first.
 
-    python benchmarks/fit_classifier.py [--data DIR] [--folds 5] [--trees 150] [--depth 4]
+    python benchmarks/fit_classifier.py [--data DIR] [--folds 5] [--trees 100] [--depth 3]
                                         [--min-chars 0.955] [--dry-run]
 
 Pages are grouped by site (the id's first dash-separated token: nytimes-1..5, wikipedia-2..4 and
@@ -185,8 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="readability-pages folder")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--trees", type=int, default=150)
-    ap.add_argument("--depth", type=int, default=4)
+    ap.add_argument("--trees", type=int, default=100)
+    ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--rate", type=float, default=0.1)
     ap.add_argument("--min-chars", type=float, default=0.955, help="content chars to keep (CV)")
     ap.add_argument("--dry-run", action="store_true", help="report CV only, write nothing")

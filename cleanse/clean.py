@@ -100,7 +100,10 @@ class Cleaner:
         extracted = {**doc.extracted, **outcome.extracted}
         cleaned = "\n".join(t for _, t in lines)
         cleaned = cleaned + ending if cleaned else ""
-        result = doc.with_changes(cleaned, changes, lang=lang, flags=flags, extracted=extracted)
+        numbers = tuple(n for n, _ in lines)
+        result = doc.with_changes(
+            cleaned, changes, lang=lang, flags=flags, extracted=extracted, line_numbers=numbers
+        )
         if outcome.removed_by is not None:
             return result.evolve(removed=outcome.removed_by)
         if not cleaned.strip():

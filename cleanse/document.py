@@ -51,7 +51,9 @@ class Document:
 
     `meta` holds the record's other fields (JSONL) and is written back unchanged; `site` scopes
     site-specific rules; `source` is the input file (relative to SRC) that the writer mirrors;
-    `extracted` holds values rules moved out of the text (e.g. a byline).
+    `extracted` holds values rules moved out of the text (e.g. a byline); `line_numbers` maps each
+    line of the current text to its line in the input, so later stages can report input lines;
+    `annotations` are decisions recorded instead of applied (`--annotate`), written with the record.
     `removed` holds the reason (a rule id) when the whole document is dropped.
     `flags` note facts worth auditing that are not edits, such as a fallback decoding.
     """
@@ -63,6 +65,15 @@ class Document:
     site: str | None = None
     source: str = ""
     extracted: Mapping[str, str] = field(default_factory=dict)
+    line_numbers: tuple[int, ...] = ()
+    annotations: Mapping[str, Any] = field(default_factory=dict)
+
+    def numbered_lines(self) -> list[tuple[int, str]]:
+        """The text's lines with their line numbers in the input (1, 2, … before any cleaning)."""
+        lines = self.text.removesuffix("\n").split("\n") if self.text else []
+        if len(self.line_numbers) == len(lines):
+            return list(zip(self.line_numbers, lines, strict=True))
+        return list(enumerate(lines, start=1))
     changes: tuple[Change, ...] = ()
     flags: tuple[str, ...] = ()
     removed: str | None = None
@@ -94,5 +105,6 @@ class Document:
             out["flags"] = list(self.flags)
         if self.extracted:
             out["extracted"] = dict(self.extracted)
+        out.update(self.annotations)
         out["changes"] = [change.to_json() for change in self.changes]
         return out

@@ -18,6 +18,8 @@ from tqdm import tqdm
 
 from cleanse.clean import CleanConfig
 from cleanse.document import Document
+from cleanse.dedup import DedupConfig, DuplicateIndex
+from cleanse.duplicates import deduplicate
 from cleanse.errors import InputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
@@ -42,6 +44,9 @@ class JobConfig:
     workers: int = 1
     progress: bool = True
     learn: LearnConfig | None = None
+    dedup: DedupConfig | None = None
+    index: str | None = None
+    annotate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report."""
     layout = plan_layout(config.src, config.dest, config.report)
+    # Opened first: an index built with other settings is refused before any work is done.
+    index = DuplicateIndex.open(Path(config.index), config.dedup) if config.dedup and config.index else None
     docs = _with_progress(read_documents(config.src, config.read), config.progress)
     sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
     docs = _remember_sizes(docs, sizes)
@@ -97,6 +104,8 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
                 for r in learned
             ]
         docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
+    if config.dedup is not None:
+        docs = iter(_deduplicate(list(docs), config, index, stats))
     writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
     audit = _open_audit(layout.report)
     try:
@@ -115,6 +124,20 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
             json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     return stats, layout
+
+
+def _deduplicate(
+    docs: list[Document], config: JobConfig, index: DuplicateIndex | None, stats: Stats
+) -> list[Document]:
+    """Run the duplicate stages over every document (they need the whole corpus at once)."""
+    assert config.dedup is not None
+    if config.progress and sys.stderr.isatty():
+        print(f"cleanse: looking for duplicates among {len(docs):,} documents", file=sys.stderr)
+    docs, result = deduplicate(
+        docs, config.dedup, index=index, workers=config.workers, annotate=config.annotate
+    )
+    stats.extra["duplicates"] = {**result.clusters, "annotate": config.annotate, "params": result.params}
+    return docs
 
 
 def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
@@ -156,6 +179,9 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "text_field": config.read.text_field,
         "id_field": config.read.id_field,
         "workers": config.workers,
+        "clean": config.clean,
         "classify": config.cleaning.classify,
+        "dedup": config.dedup is not None,
+        "index": config.index,
         "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
     }

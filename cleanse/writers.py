@@ -29,6 +29,7 @@ def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = 
         record = {"id": doc.id, text_field: doc.text}
     for key, value in doc.extracted.items():
         record.setdefault(key, value)
+    record.update(doc.annotations)
     if extra:
         record.update(extra)
     return record

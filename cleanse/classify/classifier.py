@@ -51,7 +51,9 @@ class ClassifyConfig:
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
     min_table_numeric: float = 0.25  # share of numeric lines that makes a short-line run a table
     guess_lang: bool = True  # for lang 'und' or unknown codes, guess from stop words
-    use_model: bool = True  # on pages, let the fitted line model overrule the rule pass
+    # Off by default: the fitted model does not beat the rule pass on held-out sites (see
+    # benchmarks/README.classify.md); opt in to let it overrule the rules on pages.
+    use_model: bool = False
     threshold: float | None = None  # the model's keep threshold; None: the fitted one
 
     def __post_init__(self) -> None:

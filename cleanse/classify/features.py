@@ -87,7 +87,7 @@ NOTICE_TRIGGER_RE = re.compile(
 # Words one of whose presence a social or credit phrase needs: a set test is far cheaper than
 # running the unanchored alternations on every short line.
 SOCIAL_WORDS = frozenset(
-    "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter"
+    "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter newsletters"
     " reply répondre report signaler comment comments commentaire commentaires says dit leave"
     " laisser permalink click cliquez read download téléchargez accept accepter we nous cookie"
     " cookies".split()
@@ -96,6 +96,11 @@ CREDIT_WORDS = frozenset(
     "photograph photographs photo photos image images picture pictures illustration illustrations"
     " credit credits crédit crédits source sources via vias video videos vidéo vidéos getty"
     " shutterstock istock istockphoto reuters associated ap afp".split()
+)
+NOTICE_WORDS = frozenset(
+    "cookie cookies rights droits copyright terms privacy confidentialité newsletter newsletters"
+    " comment comments commentaire commentaires continuing using poursuivant material article"
+    " javascript".split()
 )
 SHARE_RE = re.compile(rf"^(?:{_SHARE})(?:\s+(?:{_SHARE}))*[\s:]*$")
 NAV_RE = re.compile(rf"^(?:{_NAV})[\s:»›>.…]*$")
@@ -205,15 +210,24 @@ def _cue(
         return "counter"
     if alpha_ratio < 0.35 and len(text) <= 40:
         return "counter"
-    if n_words <= 14 and not SOCIAL_WORDS.isdisjoint(words) and SOCIAL_RE.search(low):
+    if (
+        n_words <= 14
+        and (not SOCIAL_WORDS.isdisjoint(words) or "newsletter" in low)
+        and SOCIAL_RE.search(low)
+    ):
         return "social"
-    if n_words <= 60 and NOTICE_TRIGGER_RE.search(low) and NOTICE_RE.search(low):
+    if (
+        n_words <= 60
+        and (not NOTICE_WORDS.isdisjoint(words) or "©" in low or "cookie" in low or "privacy" in low)
+        and NOTICE_TRIGGER_RE.search(low)
+        and NOTICE_RE.search(low)
+    ):
         return "notice"
     if n_words <= 8 and BYLINE_RE.match(text) and _looks_like_name(text):
         return "byline"
     if (
         n_words <= 12
-        and not CREDIT_WORDS.isdisjoint(words)
+        and (not CREDIT_WORDS.isdisjoint(words) or _has_credit_name(low))
         and CREDIT_RE.search(text)
         and not SENT_END_RE.search(text[:-1] + " ")
     ):
@@ -221,6 +235,11 @@ def _cue(
     if n_words <= 6 and digit_ratio > 0.05 and DATE_RE.search(low):
         return "date"
     return ""
+
+
+def _has_credit_name(low: str) -> bool:
+    """Agency names glued to the caption by the scrape ('New LeaderReuters TV')."""
+    return "reuters" in low or "getty" in low or "stock" in low or "afp" in low
 
 
 def _looks_like_name(text: str) -> bool:
@@ -259,7 +278,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     end = _end_punct(text if n_chars <= _MAX_SCAN else line)
     n_sentences = len(SENT_END_RE.findall(text))
     cue = _cue(low, text, words, n_words, digit_ratio, alpha_ratio)
-    separators = len(SEPARATOR_RE.findall(text)) if not _SEPARATOR_CHARS.isdisjoint(text) else 0
+    separators = len(SEPARATOR_RE.findall(text)) if _may_separate(text) else 0
     return LineFeatures(
         n_chars=n_chars,
         n_words=n_words,
@@ -271,7 +290,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
         alpha_ratio=alpha_ratio,
         separators=separators,
         bullet=bool(BULLET_RE.match(text)),
-        url=("." in text or ":" in text) and bool(URL_RE.search(text)),
+        url=_may_link(low) and bool(URL_RE.search(text)),
         cue=cue,
         prose=_prose(
             n_words, end, n_sentences, stop_ratio, cap_ratio, separators, alpha_ratio, cue
@@ -279,7 +298,35 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     )
 
 
-_SEPARATOR_CHARS = frozenset("|•▪·›»/–-")
+# Separator characters that count wherever they stand, and those that count only between spaces.
+_SEPARATOR_CHARS = frozenset("|•▪·›»\t\xa0\u2009\u202f")
+
+
+def _may_separate(text: str) -> bool:
+    """Cheap necessary condition for SEPARATOR_RE: skips the regex on most lines of prose."""
+    return (
+        not _SEPARATOR_CHARS.isdisjoint(text)
+        or " -" in text
+        or " /" in text
+        or " –" in text
+        or text[0] in "/–-"
+    )
+
+
+def _may_link(low: str) -> bool:
+    """Cheap necessary condition for URL_RE (on the lower-cased line)."""
+    return "://" in low or "www." in low or (
+        "." in low
+        and (
+            ".com" in low
+            or ".org" in low
+            or ".net" in low
+            or ".fr" in low
+            or ".de" in low
+            or ".co.uk" in low
+            or ".io" in low
+        )
+    )
 
 
 _PROSE_PENALISED_CUES = frozenset(("tail", "share", "nav", "counter", "social", "notice", "byline"))

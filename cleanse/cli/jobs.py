@@ -6,18 +6,21 @@ import argparse
 import sys
 
 from cleanse.cli import learn_cmd, options
+from cleanse.clean import CleanConfig
 from cleanse.job import JobConfig, run_job
+from cleanse.rules import RuleSet
 from cleanse.stats import Stats
 
 RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
-CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs)"
+CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs, line classifier)"
+DEDUP_HELP = "run the duplicate stages only (repeated paragraphs, near-duplicate documents)"
 SRC_HELP = "a folder of .txt/.jsonl/.jsonl.gz files (searched recursively), one such file, or - for JSONL on stdin"
 DEST_HELP = "output folder mirroring SRC (or an output file for a single-file SRC; - for JSONL on stdout)"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the job commands to the parser."""
-    for name, help_text in (("run", RUN_HELP), ("clean", CLEAN_HELP)):
+    for name, help_text in (("run", RUN_HELP), ("clean", CLEAN_HELP), ("dedup", DEDUP_HELP)):
         parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
         parser.add_argument("src", metavar="SRC", help=SRC_HELP)
         parser.add_argument("dest", metavar="DEST", help=DEST_HELP)
@@ -26,13 +29,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             help="where summary.json and audit.jsonl go (default: DEST/.cleanse/)",
         )  # fmt: skip
         options.add_input_options(parser)
-        options.add_rule_options(parser)
-        parser.add_argument(
-            "--learn", action="store_true",
-            help="first learn each site's template lines from SRC (as `cleanse rules learn` does), "
-            "then drop them in this run; see --min-docs and --min-share",
-        )  # fmt: skip
-        learn_cmd.add_learn_options(parser)
+        if name in ("run", "clean"):
+            options.add_rule_options(parser)
+            parser.add_argument(
+                "--learn", action="store_true",
+                help="first learn each site's template lines from SRC (as `cleanse rules learn` "
+                "does), then drop them in this run; see --min-docs and --min-share",
+            )  # fmt: skip
+            learn_cmd.add_learn_options(parser)
+        if name in ("run", "dedup"):
+            options.add_dedup_options(parser, with_switch=name == "run")
         options.add_run_options(parser)
         parser.set_defaults(handler=run_command, stages=name)
 
@@ -41,17 +47,23 @@ def run_command(args: argparse.Namespace) -> int:
     """Handler of `run` and `clean`."""
     if args.workers < 1:
         args.workers = 1
+    cleaning = args.stages in ("run", "clean")
+    deduplicating = args.stages == "dedup" or (args.stages == "run" and not args.no_dedup)
     config = JobConfig(
         src=args.src,
         dest=args.dest,
         report=args.report,
+        clean=cleaning,
         read=options.read_config(args),
-        cleaning=options.clean_config(args),
+        cleaning=options.clean_config(args) if cleaning else CleanConfig(),
         workers=args.workers,
         progress=not args.quiet,
-        learn=learn_cmd.learn_config(args) if args.learn else None,
+        learn=learn_cmd.learn_config(args) if cleaning and args.learn else None,
+        dedup=options.dedup_config(args) if deduplicating else None,
+        index=args.index if deduplicating else None,
+        annotate=deduplicating and args.annotate,
     )
-    stats, layout = run_job(config, options.ruleset(args))
+    stats, layout = run_job(config, options.ruleset(args) if cleaning else RuleSet(()))
     if not args.quiet:
         print_summary(stats, str(layout.report) if layout.report else None)
     return 0
@@ -72,6 +84,9 @@ def print_summary(stats: Stats, report: str | None) -> None:
         f"removed ({share:.1f}%)",
         file=err,
     )
+    dups = summary.get("duplicates")
+    if dups:
+        print(f"cleanse: duplicates: {_describe_duplicates(dups)}", file=err)
     busiest = sorted(summary["rules"].items(), key=lambda kv: (-kv[1].get("changes", 0), kv[0]))[:5]
     if busiest:
         listed = ", ".join(f"{rule} ({counts['changes']})" for rule, counts in busiest)
@@ -81,3 +96,14 @@ def print_summary(stats: Stats, report: str | None) -> None:
         print(f"cleanse: documents removed by: {listed}", file=err)
     if report:
         print(f"cleanse: report: {report}/summary.json and {report}/audit.jsonl", file=err)
+
+
+def _describe_duplicates(dups: dict) -> str:
+    """One line on the duplicate stages from summary.json's `duplicates` block."""
+    parts = []
+    for key, label in (("document", "documents"), ("paragraph", "paragraphs")):
+        block = dups.get(key)
+        if isinstance(block, dict) and "duplicates" in block:
+            parts.append(f"{block['duplicates']} {label} in {block.get('clusters', 0)} clusters")
+    verb = "annotated" if dups.get("annotate") else "removed"
+    return (", ".join(parts) + f" {verb}") if parts else "none found"

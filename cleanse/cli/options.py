@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cleanse.clean import CleanConfig
+from cleanse.dedup import DedupConfig
 from cleanse.parallel import default_workers
 from cleanse.readers import ReadConfig
 from cleanse.rules import STATUSES, RuleSet, load_rules
@@ -50,6 +51,47 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         help="where a document's site comes from, for site-scoped rules (default: auto = the "
         "`site` or `url` field, else the top-level folder of a .txt tree)",
     )  # fmt: skip
+
+
+def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> None:
+    """--threshold, --level, --keep, --annotate, --index (and --no-dedup for `run`)."""
+    defaults = DedupConfig()
+    group = parser.add_argument_group(
+        "duplicates",
+        "Two texts are near duplicates when the Jaccard similarity of their word 5-gram sets "
+        "(character 5-grams for short text and scripts without spaces) reaches --threshold; every "
+        "MinHash LSH candidate is verified against it before anything is removed.",
+    )
+    if with_switch:
+        group.add_argument("--no-dedup", action="store_true", help="clean only; skip the duplicate stages")
+    group.add_argument(
+        "--threshold", type=float, default=defaults.threshold, metavar="J",
+        help=f"Jaccard similarity at or above which texts are duplicates (default: {defaults.threshold}, "
+        "about 2%% of words changed, or a tenth of the text added or cut)",
+    )  # fmt: skip
+    group.add_argument(
+        "--level", choices=("both", "paragraph", "document"), default=defaults.level,
+        help="deduplicate paragraphs (within and across documents), whole documents, or both (default)",
+    )  # fmt: skip
+    group.add_argument(
+        "--keep", choices=("first", "longest", "none"), default=defaults.keep,
+        help="which member of a cluster stays: first seen (default), longest, or none",
+    )  # fmt: skip
+    group.add_argument(
+        "--annotate", action="store_true",
+        help="keep every record and add a `duplicate` field describing its status (JSONL output)",
+    )  # fmt: skip
+    group.add_argument(
+        "--index", metavar="DIR",
+        help="persistent duplicate index: deduplicate against everything earlier runs kept, then "
+        "add what this run keeps; refused if it was built with other settings",
+    )  # fmt: skip
+    group.add_argument("--num-perm", type=int, default=defaults.num_perm, metavar="N", help=argparse.SUPPRESS)
+
+
+def dedup_config(args: argparse.Namespace) -> DedupConfig:
+    """DedupConfig from the parsed flags."""
+    return DedupConfig(threshold=args.threshold, level=args.level, keep=args.keep, num_perm=args.num_perm)
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:

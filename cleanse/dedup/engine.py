@@ -71,7 +71,7 @@ class _Signed:
     """Per-chunk output of the signature stage (concatenated in corpus order)."""
 
     p_exact: np.ndarray
-    p_bytes: np.ndarray
+    p_chars: np.ndarray
     p_words: np.ndarray
     p_count: np.ndarray
     p_keys: np.ndarray
@@ -102,7 +102,7 @@ def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> _Signed:
     a, b = sig.permutations(config.num_perm, config.seed)
     bands, rows = config.banding
     batch = sig.shingle_batch(paragraphs, config)
-    p_bytes = np.array([len(p) for p in paragraphs], dtype=np.int64)
+    p_chars = np.array([len(p) for p in paragraphs], dtype=np.int64)
     p_sigs = sig.minhash(batch, a, b)
     d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     nonempty = bounds[1:] > bounds[:-1]
@@ -112,7 +112,7 @@ def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> _Signed:
     d_count = np.add.reduceat(np.append(p_count, 0), bounds[:-1]) * nonempty
     return _Signed(
         p_exact=batch.exact,
-        p_bytes=p_bytes,
+        p_chars=p_chars,
         p_words=batch.words,
         p_count=p_count,
         p_keys=sig.band_keys(p_sigs, bands, rows),
@@ -274,7 +274,7 @@ def find_duplicates(
         if level == "document":
             new = np.flatnonzero(signed.d_count > 0)
             n_exact, n_keys = signed.d_exact[new], signed.d_keys[new]
-            doc_len = np.add.reduceat(np.append(signed.p_bytes, 0), para_bounds[:-1]) * (
+            doc_len = np.add.reduceat(np.append(signed.p_chars, 0), para_bounds[:-1]) * (
                 np.diff(para_bounds) > 0
             )
             new_len = doc_len[new]
@@ -282,7 +282,7 @@ def find_duplicates(
             eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
             new = np.flatnonzero(eligible & ~removed_docs[para_doc])
             n_exact, n_keys = signed.p_exact[new], signed.p_keys[new]
-            new_len = signed.p_bytes[new]
+            new_len = signed.p_chars[new]
         fx_exact, fx_keys = (
             index.entries(level)
             if index is not None

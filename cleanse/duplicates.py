@@ -1,0 +1,99 @@
+"""The duplicate stages applied to Documents: paragraphs out, decisions back, audit recorded.
+
+`cleanse.dedup` finds duplicates over (id, paragraphs) pairs; this module turns documents into
+those pairs (a paragraph is a non-blank line) and writes the decisions back: duplicate
+paragraphs are dropped and duplicate documents removed, each change naming what it duplicates
+and how similar they are; with `annotate` nothing is dropped and the decisions go into metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cleanse.apply import tidy_lines
+from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
+from cleanse.document import Change, Document
+
+ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
+ANNOTATION = "duplicate"  # the field --annotate adds to every record
+
+
+def _paragraphs(doc: Document) -> list[tuple[int, int, str]]:
+    """(position in the text's lines, input line number, text) of each non-blank line."""
+    return [(i, n, t) for i, (n, t) in enumerate(doc.numbered_lines()) if t.strip()]
+
+
+def deduplicate(
+    docs: Sequence[Document],
+    config: DedupConfig,
+    *,
+    index: DuplicateIndex | None = None,
+    workers: int = 1,
+    annotate: bool = False,
+) -> tuple[list[Document], DedupResult]:
+    """Find and settle duplicates among `docs` (in corpus order: that order defines "first")."""
+    live = [i for i, doc in enumerate(docs) if doc.removed is None]
+    paragraphs = {i: _paragraphs(docs[i]) for i in live}
+    # Positions, not ids, key the engine: ids in a JSONL file need not be unique.
+    result = find_duplicates(
+        [(str(i), [t for _, _, t in paragraphs[i]]) for i in live], config, index, workers
+    )
+    out = list(docs)
+    for i in live:
+        out[i] = _settle(docs[i], i, paragraphs[i], result, docs, annotate)
+    return out, result
+
+
+def _describe(dup: Duplicate, docs: Sequence[Document]) -> dict[str, Any]:
+    """The audit fields of a duplicate decision, with the other document's real id."""
+    detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
+    if dup.from_index:
+        detail["duplicate_of"] = dup.duplicate_of
+        detail["from_index"] = True
+    else:
+        other = docs[int(dup.duplicate_of)]
+        detail["duplicate_of"] = other.id
+        if dup.duplicate_of_paragraph is not None:
+            para = _paragraphs(other)[dup.duplicate_of_paragraph]
+            detail["duplicate_of_line"] = para[1]
+    if dup.duplicate_of_paragraph is not None:
+        detail["duplicate_of_paragraph"] = dup.duplicate_of_paragraph
+    return detail
+
+
+def _settle(
+    doc: Document,
+    position: int,
+    paragraphs: list[tuple[int, int, str]],
+    result: DedupResult,
+    docs: Sequence[Document],
+    annotate: bool,
+) -> Document:
+    key = str(position)
+    whole = result.documents.get(key)
+    if whole is not None:
+        detail = _describe(whole, docs)
+        if annotate:
+            return doc.evolve(annotations={ANNOTATION: {"status": "duplicate", **detail}})
+        return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
+    found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
+    if annotate:
+        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, docs)} for k, d in found]
+        status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
+        return doc.evolve(annotations={ANNOTATION: status})
+    if not found:
+        return doc
+    dropped = {paragraphs[k][0] for k, _ in found}
+    changes = [
+        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, docs))
+        for k, d in found
+    ]
+    lines = doc.numbered_lines()
+    kept = tidy_lines((n, t, i not in dropped) for i, (n, t) in enumerate(lines))
+    ending = "\n" if doc.text.endswith("\n") else ""
+    text = "\n".join(t for _, t in kept)
+    updated = doc.with_changes(text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept))
+    if not text.strip():
+        return updated.evolve(removed=ALL_PARAGRAPHS_DUPLICATE)
+    return updated
