@@ -35,24 +35,42 @@ def deduplicate(
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first")."""
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
     paragraphs = {i: _paragraphs(docs[i]) for i in live}
-    # Positions, not ids, key the engine: ids in a JSONL file need not be unique.
+    keys = _unique_keys([docs[i].id for i in live])
+    position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
-        [(str(i), [t for _, _, t in paragraphs[i]]) for i in live], config, index, workers
+        [(key, [t for _, _, t in paragraphs[i]]) for key, i in zip(keys, live, strict=True)],
+        config,
+        index,
+        workers,
     )
     out = list(docs)
-    for i in live:
-        out[i] = _settle(docs[i], i, paragraphs[i], result, docs, annotate)
+    for key, i in zip(keys, live, strict=True):
+        out[i] = _settle(docs[i], key, paragraphs[i], result, docs, position, annotate)
     return out, result
 
 
-def _describe(dup: Duplicate, docs: Sequence[Document]) -> dict[str, Any]:
-    """The audit fields of a duplicate decision, with the other document's real id."""
+def _unique_keys(ids: list[str]) -> list[str]:
+    """The ids themselves (what a persistent index records), made unique with `#2`, `#3`…
+
+    >>> _unique_keys(["a", "b", "a"])
+    ['a', 'b', 'a#2']
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for doc_id in ids:
+        seen[doc_id] = seen.get(doc_id, 0) + 1
+        keys.append(doc_id if seen[doc_id] == 1 else f"{doc_id}#{seen[doc_id]}")
+    return keys
+
+
+def _describe(dup: Duplicate, docs: Sequence[Document], position: dict[str, int]) -> dict[str, Any]:
+    """The audit fields of a duplicate decision, with the other document's id."""
     detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
     if dup.from_index:
         detail["duplicate_of"] = dup.duplicate_of
         detail["from_index"] = True
     else:
-        other = docs[int(dup.duplicate_of)]
+        other = docs[position[dup.duplicate_of]]
         detail["duplicate_of"] = other.id
         if dup.duplicate_of_paragraph is not None:
             para = _paragraphs(other)[dup.duplicate_of_paragraph]
@@ -64,29 +82,29 @@ def _describe(dup: Duplicate, docs: Sequence[Document]) -> dict[str, Any]:
 
 def _settle(
     doc: Document,
-    position: int,
+    key: str,
     paragraphs: list[tuple[int, int, str]],
     result: DedupResult,
     docs: Sequence[Document],
+    position: dict[str, int],
     annotate: bool,
 ) -> Document:
-    key = str(position)
     whole = result.documents.get(key)
     if whole is not None:
-        detail = _describe(whole, docs)
+        detail = _describe(whole, docs, position)
         if annotate:
             return doc.evolve(annotations={ANNOTATION: {"status": "duplicate", **detail}})
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
     found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
     if annotate:
-        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, docs)} for k, d in found]
+        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, docs, position)} for k, d in found]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
         return doc.evolve(annotations={ANNOTATION: status})
     if not found:
         return doc
     dropped = {paragraphs[k][0] for k, _ in found}
     changes = [
-        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, docs))
+        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, docs, position))
         for k, d in found
     ]
     lines = doc.numbered_lines()
