@@ -4,7 +4,7 @@ Each raw page line is labelled content (1) or boilerplate (0); a system keeps li
 line precision, recall and F1 (micro over all lines, macro over pages), the share of content
 characters kept, and the French pages apart. Keep-all and C4-style line rules run as references.
 
-    python benchmarks/boilerplate_eval.py [--data DIR] [--per-page] [--errors N] [--justext]
+    python benchmarks/boilerplate_eval.py [--data DIR] [--per-page] [--errors N] [--justext] [--model]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cleanse.classify import classify_lines
+from cleanse.classify import ClassifyConfig, classify_lines
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
 
@@ -82,6 +82,11 @@ def c4_rules(lines: Sequence[str], lang: str) -> list[bool]:
 
 def cleanse_system(lines: Sequence[str], lang: str) -> list[bool]:
     return [v.keep for v in classify_lines(lines, lang)]
+
+
+def cleanse_model_system(lines: Sequence[str], lang: str) -> list[bool]:
+    """The opt-in fitted model; in-sample here (it was fitted on these pages), see fit_classifier."""
+    return [v.keep for v in classify_lines(lines, lang, ClassifyConfig(use_model=True))]
 
 
 def justext_system(lines: Sequence[str], lang: str) -> list[bool]:  # pragma: no cover - optional
@@ -191,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--include-synthetic", action="store_true", help="also score the tiny pages")
     ap.add_argument("--per-page", action="store_true", help="print F1 per page")
     ap.add_argument("--errors", type=int, default=0, help="print N examples of each error kind")
+    ap.add_argument("--model", action="store_true", help="also the fitted model (in-sample!)")
     ap.add_argument("--justext", action="store_true", help="also run jusText (pip install justext)")
     args = ap.parse_args(argv)
     if not (args.data / "index.jsonl").is_file():
@@ -201,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.justext:
         systems["justext"] = justext_system
     systems["cleanse"] = cleanse_system
+    if args.model:
+        systems["model(in)"] = cleanse_model_system
     rows = {}
     for name, system in systems.items():
         t0 = time.perf_counter()

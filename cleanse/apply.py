@@ -93,8 +93,9 @@ class RuleRunner:
         for i, text in enumerate(state.texts):
             if not state.alive[i] or not text:
                 continue
+            lowered = text.lower()
             for rule in self.artifacts:
-                if rule.contains_re is not None and not rule.contains_re.search(state.texts[i]):
+                if rule.contains and not _holds_any(lowered, rule.contains):
                     continue
                 new = self._replace(rule, state.texts[i], outcome)
                 if new != state.texts[i]:
@@ -102,15 +103,17 @@ class RuleRunner:
 
     def _lines(self, state: _Lines, outcome: Outcome) -> None:
         for i in range(len(state.texts)):
+            lowered = state.texts[i].lower()
             for rule in self.line_rules:
                 if not state.alive[i] or not state.texts[i].strip():
                     break
-                if rule.contains_re is not None and not rule.contains_re.search(state.texts[i]):
+                if rule.contains and not _holds_any(lowered, rule.contains):
                     continue
                 if rule.action == "replace":
                     new = self._replace(rule, state.texts[i], outcome)
                     if new != state.texts[i]:
                         self._edit(state, i, rule, new, outcome)
+                        lowered = new.lower()
                     continue
                 match = self._search(rule, state.texts[i].strip(), outcome)
                 if match is None:
@@ -183,6 +186,14 @@ class RuleRunner:
         except TimeoutError:
             outcome.timeouts.append(rule.id)
             return None
+
+
+def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
+    """True when `text` contains one of `needles` (a plain loop: faster than any() or a regex)."""
+    for needle in needles:  # noqa: SIM110
+        if needle in text:
+            return True
+    return False
 
 
 def tidy_lines(rows: Iterable[tuple[int, str, bool]]) -> list[tuple[int, str]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 import dataclasses
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -62,8 +61,8 @@ class Rule:
     """One validated rule. `source` is the file it came from, for error messages and listings.
 
     `contains` is an optional speed hint: the rule is tried only on lines holding one of these
-    strings, whatever their case (`contains_re` is the compiled test). The embedded examples check
-    that the hint is right.
+    strings, whatever their case (they are stored in lower case and looked for in the lower-cased
+    line). The embedded examples check that the hint is right.
     """
 
     id: str
@@ -79,7 +78,6 @@ class Rule:
     drop_next: regex.Pattern[str] | None = None
     field: str | None = None
     contains: tuple[str, ...] = ()
-    contains_re: re.Pattern[str] | None = None
     tests: RuleTests = dataclasses.field(default_factory=RuleTests)
     evidence: Mapping[str, Any] | None = None
     source: str = ""
@@ -232,7 +230,6 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         drop_next=None if drop_next is None else _compile(drop_next, f"{where}: `drop_next`"),
         field=field_name,
         contains=tuple(s.lower() for s in contains),
-        contains_re=re.compile("|".join(map(re.escape, contains)), re.IGNORECASE) if contains else None,
         tests=_tests(table.get("tests"), where),
         evidence=table.get("evidence"),
         source=source,

@@ -84,23 +84,30 @@ NOTICE_TRIGGER_RE = re.compile(
     "|commentaires? (?:sont|est)|continuing|en poursuivant|javascript|this material|this article"
     "|using this"
 )
+
+
+def _build_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words one of whose presence a social or credit phrase needs: a set test is far cheaper than
 # running the unanchored alternations on every short line.
-SOCIAL_WORDS = frozenset(
-    "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter newsletters"
+SOCIAL_WORDS = _build_words(
+    "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter"
+    " newsletters"
     " reply répondre report signaler comment comments commentaire commentaires says dit leave"
     " laisser permalink click cliquez read download téléchargez accept accepter we nous cookie"
-    " cookies".split()
+    " cookies"
 )
-CREDIT_WORDS = frozenset(
+CREDIT_WORDS = _build_words(
     "photograph photographs photo photos image images picture pictures illustration illustrations"
     " credit credits crédit crédits source sources via vias video videos vidéo vidéos getty"
-    " shutterstock istock istockphoto reuters associated ap afp".split()
+    " shutterstock istock istockphoto reuters associated ap afp"
 )
-NOTICE_WORDS = frozenset(
+NOTICE_WORDS = _build_words(
     "cookie cookies rights droits copyright terms privacy confidentialité newsletter newsletters"
     " comment comments commentaire commentaires continuing using poursuivant material article"
-    " javascript".split()
+    " javascript"
 )
 SHARE_RE = re.compile(rf"^(?:{_SHARE})(?:\s+(?:{_SHARE}))*[\s:]*$")
 NAV_RE = re.compile(rf"^(?:{_NAV})[\s:»›>.…]*$")
@@ -218,7 +225,9 @@ def _cue(
         return "social"
     if (
         n_words <= 60
-        and (not NOTICE_WORDS.isdisjoint(words) or "©" in low or "cookie" in low or "privacy" in low)
+        and (
+            not NOTICE_WORDS.isdisjoint(words) or "©" in low or "cookie" in low or "privacy" in low
+        )
         and NOTICE_TRIGGER_RE.search(low)
         and NOTICE_RE.search(low)
     ):
@@ -299,7 +308,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
 
 
 # Separator characters that count wherever they stand, and those that count only between spaces.
-_SEPARATOR_CHARS = frozenset("|•▪·›»\t\xa0\u2009\u202f")
+_SEPARATOR_CHARS = frozenset("|•▪·›»\t\xa0\u2009\u202f")  # noqa: RUF001 - separator characters on purpose
 
 
 def _may_separate(text: str) -> bool:
@@ -308,23 +317,27 @@ def _may_separate(text: str) -> bool:
         not _SEPARATOR_CHARS.isdisjoint(text)
         or " -" in text
         or " /" in text
-        or " –" in text
-        or text[0] in "/–-"
+        or " –" in text  # noqa: RUF001 - separator characters on purpose
+        or text[0] in "/–-"  # noqa: RUF001 - separator characters on purpose
     )
 
 
 def _may_link(low: str) -> bool:
     """Cheap necessary condition for URL_RE (on the lower-cased line)."""
-    return "://" in low or "www." in low or (
-        "." in low
-        and (
-            ".com" in low
-            or ".org" in low
-            or ".net" in low
-            or ".fr" in low
-            or ".de" in low
-            or ".co.uk" in low
-            or ".io" in low
+    return (
+        "://" in low
+        or "www." in low
+        or (
+            "." in low
+            and (
+                ".com" in low
+                or ".org" in low
+                or ".net" in low
+                or ".fr" in low
+                or ".de" in low
+                or ".co.uk" in low
+                or ".io" in low
+            )
         )
     )
 

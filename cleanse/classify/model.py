@@ -72,8 +72,9 @@ def model_from_json(data: dict[str, Any], source: str = "weights") -> LineModel:
     trees = data["trees"]
     depth = len(trees[0]["features"]) if trees else 1
     return LineModel(
-        features=np.array([[index[f] for f in t["features"]] for t in trees], dtype=np.int64)
-        .reshape(len(trees), depth),
+        features=np.array(
+            [[index[f] for f in t["features"]] for t in trees], dtype=np.int64
+        ).reshape(len(trees), depth),
         cuts=np.array([t["cuts"] for t in trees], dtype=np.float64).reshape(len(trees), depth),
         leaves=np.array([t["leaves"] for t in trees], dtype=np.float64).reshape(
             len(trees), 2**depth

@@ -9,6 +9,7 @@ and across the documents that remain.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import multiprocessing
 import time
 from collections import Counter
@@ -137,33 +138,71 @@ def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
     return out
 
 
-# Documents handed to forked workers by inheritance rather than pickling: set just before the
-# pool forks, cleared right after. Only the parent writes it; workers only read their copy.
-_FORK_DOCS: list[Sequence[Doc]] = []
+# State handed to forked workers by inheritance instead of pickling: the documents, and output
+# arrays in anonymous shared memory that each worker fills at its own rows. Set by the parent
+# just before the pool forks and cleared right after; workers only read the dict itself.
+_FORK_STATE: dict[str, Any] = {}
 
 
-def _sign_range(args: tuple[int, int, DedupConfig, bool]) -> _Signed:
-    start, end, config, keep_sigs = args
-    docs = _FORK_DOCS[0][start:end]
-    return _sign_chunk(([paras for _, paras in docs], config, keep_sigs))
+def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> _Signed:
+    bands, _ = config.banding
+
+    def alloc(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+        size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+        return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape))).reshape(
+            shape
+        )
+
+    return _Signed(
+        p_exact=alloc((n_paras,), np.uint64),
+        p_chars=alloc((n_paras,), np.int64),
+        p_words=alloc((n_paras,), np.int32),
+        p_count=alloc((n_paras,), np.int32),
+        p_keys=alloc((n_paras, bands), np.uint64),
+        d_exact=alloc((n_docs,), np.uint64),
+        d_count=alloc((n_docs,), np.int64),
+        d_keys=alloc((n_docs, bands), np.uint64),
+        p_sigs=alloc((n_paras, config.num_perm), np.uint32) if keep_sigs else None,
+        d_sigs=alloc((n_docs, config.num_perm), np.uint32) if keep_sigs else None,
+    )
+
+
+def _sign_range(args: tuple[int, int]) -> int:
+    """Worker: sign documents start:end and write the rows into the shared outputs."""
+    start, end = args
+    docs, config, out, para_bounds = (
+        _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
+    )
+    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
+    p0, p1 = para_bounds[start], para_bounds[end]
+    for name in _Signed.__slots__:
+        target = getattr(out, name)
+        if target is not None:
+            rows = slice(p0, p1) if name.startswith("p_") else slice(start, end)
+            target[rows] = getattr(part, name)
+    return end - start
 
 
 def _sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> _Signed:
     ranges = _chunks(docs)
     fold_table()  # build once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _FORK_DOCS[:] = [docs]
+        para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
+        out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
+        _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
         try:
             ctx = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                jobs = [(a, b, config, keep_sigs) for a, b in ranges]
-                parts = list(pool.map(_sign_range, jobs))  # map keeps input order
+                done = sum(pool.map(_sign_range, ranges))
         finally:
-            _FORK_DOCS.clear()
-    elif workers > 1 and len(ranges) > 1:
+            _FORK_STATE.clear()
+        assert done == len(docs)
+        return out
+    if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            jobs2 = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
-            parts = list(pool.map(_sign_chunk, jobs2))
+            jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
+            parts = list(pool.map(_sign_chunk, jobs))
     else:
         parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
     names = [n for n in _Signed.__slots__ if getattr(parts[0], n) is not None]

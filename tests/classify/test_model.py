@@ -76,7 +76,9 @@ def test_model_verdicts_are_aligned_and_explained() -> None:
             assert 0.0 <= v.scores["p_content"] <= 1.0
     assert classify_lines(PAGE, "en", cfg) == verdicts  # deterministic
     # The threshold is the knob: 0 keeps every line, 1 (almost) none.
-    assert all(v.keep for v in classify_lines(PAGE, "en", ClassifyConfig(use_model=True, threshold=0.0)))
+    assert all(
+        v.keep for v in classify_lines(PAGE, "en", ClassifyConfig(use_model=True, threshold=0.0))
+    )
 
 
 def _model_kept() -> set[str]:
