@@ -8,13 +8,9 @@ and across the documents that remain.
 
 from __future__ import annotations
 
-import hashlib
-import mmap
-import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +26,11 @@ from cleanse.dedup.cluster import (
     resolve,
 )
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.normalize import fold_table
+from cleanse.dedup.workers import Doc, Signed, sign_all
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
     from cleanse.dedup.index import DuplicateIndex
-
-Doc = tuple[str, Sequence[str]]
-CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,148 +60,6 @@ class DedupResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class _Signed:
-    """Per-chunk output of the signature stage (concatenated in corpus order)."""
-
-    p_exact: np.ndarray
-    p_chars: np.ndarray
-    p_words: np.ndarray
-    p_count: np.ndarray
-    p_keys: np.ndarray
-    d_exact: np.ndarray
-    d_count: np.ndarray
-    d_keys: np.ndarray
-    p_sigs: np.ndarray | None = None
-    d_sigs: np.ndarray | None = None
-
-
-def _doc_exact(p_exact: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(bounds) - 1, dtype=np.uint64)
-    for d in range(len(out)):
-        part = p_exact[bounds[d] : bounds[d + 1]]
-        part = part[part != 0]
-        if len(part):
-            digest = hashlib.blake2b(part.tobytes(), digest_size=8).digest()
-            out[d] = int.from_bytes(digest, "little") or 1
-    return out
-
-
-def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> _Signed:
-    """Signature stage for a run of consecutive documents (runs in a worker process)."""
-    docs, config, keep_sigs = args
-    paragraphs = [p for paras in docs for p in paras]
-    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in docs], out=bounds[1:])
-    a, b = sig.permutations(config.num_perm, config.seed)
-    bands, rows = config.banding
-    batch = sig.shingle_batch(paragraphs, config)
-    p_chars = np.array([len(p) for p in paragraphs], dtype=np.int64)
-    p_sigs = sig.minhash(batch, a, b)
-    d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    nonempty = bounds[1:] > bounds[:-1]
-    if nonempty.any():
-        d_sigs[nonempty] = np.minimum.reduceat(p_sigs, bounds[:-1][nonempty], axis=0)
-    p_count = np.diff(batch.offsets).astype(np.int32)
-    d_count = np.add.reduceat(np.append(p_count, 0), bounds[:-1]) * nonempty
-    return _Signed(
-        p_exact=batch.exact,
-        p_chars=p_chars,
-        p_words=batch.words,
-        p_count=p_count,
-        p_keys=sig.band_keys(p_sigs, bands, rows),
-        d_exact=_doc_exact(batch.exact, bounds),
-        d_count=d_count.astype(np.int64),
-        d_keys=sig.band_keys(d_sigs, bands, rows),
-        p_sigs=p_sigs if keep_sigs else None,
-        d_sigs=d_sigs if keep_sigs else None,
-    )
-
-
-def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
-    """Consecutive document ranges of about CHUNK_CHARS characters (independent of workers)."""
-    out: list[tuple[int, int]] = []
-    start = size = 0
-    for i, (_, paras) in enumerate(docs):
-        if size >= CHUNK_CHARS:
-            out.append((start, i))
-            start, size = i, 0
-        size += sum(len(p) for p in paras) + 1
-    out.append((start, len(docs)))
-    return out
-
-
-# State handed to forked workers by inheritance instead of pickling: the documents, and output
-# arrays in anonymous shared memory that each worker fills at its own rows. Set by the parent
-# just before the pool forks and cleared right after; workers only read the dict itself.
-_FORK_STATE: dict[str, Any] = {}
-
-
-def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> _Signed:
-    bands, _ = config.banding
-
-    def alloc(shape: tuple[int, ...], dtype: type) -> np.ndarray:
-        size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
-        return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape))).reshape(
-            shape
-        )
-
-    return _Signed(
-        p_exact=alloc((n_paras,), np.uint64),
-        p_chars=alloc((n_paras,), np.int64),
-        p_words=alloc((n_paras,), np.int32),
-        p_count=alloc((n_paras,), np.int32),
-        p_keys=alloc((n_paras, bands), np.uint64),
-        d_exact=alloc((n_docs,), np.uint64),
-        d_count=alloc((n_docs,), np.int64),
-        d_keys=alloc((n_docs, bands), np.uint64),
-        p_sigs=alloc((n_paras, config.num_perm), np.uint32) if keep_sigs else None,
-        d_sigs=alloc((n_docs, config.num_perm), np.uint32) if keep_sigs else None,
-    )
-
-
-def _sign_range(args: tuple[int, int]) -> int:
-    """Worker: sign documents start:end and write the rows into the shared outputs."""
-    start, end = args
-    docs, config, out, para_bounds = (
-        _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
-    )
-    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
-    p0, p1 = para_bounds[start], para_bounds[end]
-    for name in _Signed.__slots__:
-        target = getattr(out, name)
-        if target is not None:
-            rows = slice(p0, p1) if name.startswith("p_") else slice(start, end)
-            target[rows] = getattr(part, name)
-    return end - start
-
-
-def _sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> _Signed:
-    ranges = _chunks(docs)
-    fold_table()  # build once here; forked workers inherit it
-    if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
-        out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
-        _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
-        try:
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                done = sum(pool.map(_sign_range, ranges))
-        finally:
-            _FORK_STATE.clear()
-        assert done == len(docs)
-        return out
-    if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
-            parts = list(pool.map(_sign_chunk, jobs))
-    else:
-        parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
-    names = [n for n in _Signed.__slots__ if getattr(parts[0], n) is not None]
-    return _Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
-
-
 def _stage(
     *,
     exact: np.ndarray,
@@ -236,9 +87,7 @@ def _stage(
     return removals, np.array([len(pairs), int(ok.sum())])
 
 
-def _stats(
-    removals: list[Removal], labels_kept: list[int], n_items: int, candidates: np.ndarray
-) -> dict[str, Any]:
+def _stats(removals: list[Removal], n_items: int, candidates: np.ndarray) -> dict[str, Any]:
     sizes = Counter(Counter(r.kept for r in removals).values())
     return {
         "items": n_items,
@@ -280,7 +129,7 @@ def find_duplicates(
         raise InputError(msg)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    signed = _sign_all(docs, config, index is not None, workers)
+    signed = sign_all(docs, config, index is not None, workers)
     timings["signatures"] = time.perf_counter() - t0
     para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
@@ -375,7 +224,7 @@ def find_duplicates(
                 g = new[local]
                 paragraphs[(ids[para_doc[g]], int(para_pos[g]))] = dup
         kept[level] = new[~gone]
-        clusters[level] = _stats(removals, [], len(new), counts)
+        clusters[level] = _stats(removals, len(new), counts)
         timings[level] = time.perf_counter() - t1
     if index is not None:
         t2 = time.perf_counter()
@@ -390,7 +239,7 @@ def _update_index(
     index: DuplicateIndex,
     docs: Sequence[Doc],
     ids: list[str],
-    signed: _Signed,
+    signed: Signed,
     kept: dict[str, np.ndarray],
     para_doc: np.ndarray,
     para_pos: np.ndarray,

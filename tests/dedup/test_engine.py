@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.dedup import DedupConfig, engine, find_duplicates
+from cleanse.dedup import workers as sign_workers
 from cleanse.dedup.shingles import shingles
 from cleanse.errors import ConfigError, InputError
 
@@ -179,7 +180,9 @@ def test_deterministic_across_workers_and_order(
 ) -> None:
     docs = _cluster_docs(rng)
     one = find_duplicates(docs, workers=1)
-    monkeypatch.setattr(engine, "CHUNK_CHARS", 500)  # many chunks, so two workers really share
+    monkeypatch.setattr(
+        sign_workers, "CHUNK_CHARS", 500
+    )  # many chunks, so two workers really share
     two = find_duplicates(docs, workers=2)
     assert one.documents == two.documents and one.paragraphs == two.paragraphs
     assert one.clusters == two.clusters

@@ -118,3 +118,26 @@ def test_killed_run_leaves_index_usable(tmp_path: Path, rng: random.Random, when
     result = find_duplicates([("again", list(day1[2][1]))], index=index)
     assert result.documents["again"].duplicate_of == "day1-2"
     assert index.count("document") == 8  # a duplicate adds nothing
+
+
+def test_index_contents_do_not_depend_on_workers(
+    tmp_path: Path, rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleanse.dedup import workers as engine
+
+    monkeypatch.setattr(engine, "CHUNK_CHARS", 300)
+    docs = _day(rng, "d", 12)
+    docs.append(("copy", list(docs[0][1])))
+    results, indexes = [], []
+    for workers in (1, 2):
+        index = DuplicateIndex.open(tmp_path / f"idx{workers}")
+        results.append(find_duplicates(docs, index=index, workers=workers))
+        indexes.append(index)
+    assert results[0].documents == results[1].documents == {"copy": results[0].documents["copy"]}
+    for level in ("document", "paragraph"):
+        for x, y in zip(indexes[0].entries(level), indexes[1].entries(level), strict=True):
+            np.testing.assert_array_equal(x, y)
+        n = indexes[0].count(level)
+        np.testing.assert_array_equal(
+            indexes[0].signature(level, n - 1), indexes[1].signature(level, n - 1)
+        )

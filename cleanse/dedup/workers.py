@@ -1,0 +1,166 @@
+"""The signature stage: documents -> per-paragraph and per-document signatures and band keys.
+
+Work is cut into consecutive chunks of about CHUNK_CHARS characters whatever the number of
+workers, and rows land at fixed offsets, so results do not depend on workers or finishing order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cleanse.dedup import signatures as sig
+from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.normalize import fold_table
+
+Doc = tuple[str, Sequence[str]]
+CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
+
+
+@dataclass(slots=True)
+class Signed:
+    """Output of the signature stage, one row per paragraph (p_*) or document (d_*)."""
+
+    p_exact: np.ndarray
+    p_chars: np.ndarray
+    p_words: np.ndarray
+    p_count: np.ndarray
+    p_keys: np.ndarray
+    d_exact: np.ndarray
+    d_count: np.ndarray
+    d_keys: np.ndarray
+    p_sigs: np.ndarray | None = None
+    d_sigs: np.ndarray | None = None
+
+
+def _doc_exact(p_exact: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(bounds) - 1, dtype=np.uint64)
+    for d in range(len(out)):
+        part = p_exact[bounds[d] : bounds[d + 1]]
+        part = part[part != 0]
+        if len(part):
+            digest = hashlib.blake2b(part.tobytes(), digest_size=8).digest()
+            out[d] = int.from_bytes(digest, "little") or 1
+    return out
+
+
+def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
+    """Signature stage for a run of consecutive documents (runs in a worker process)."""
+    docs, config, keep_sigs = args
+    paragraphs = [p for paras in docs for p in paras]
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in docs], out=bounds[1:])
+    a, b = sig.permutations(config.num_perm, config.seed)
+    bands, rows = config.banding
+    batch = sig.shingle_batch(paragraphs, config)
+    p_chars = np.array([len(p) for p in paragraphs], dtype=np.int64)
+    p_sigs = sig.minhash(batch, a, b)
+    d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    nonempty = bounds[1:] > bounds[:-1]
+    if nonempty.any():
+        d_sigs[nonempty] = np.minimum.reduceat(p_sigs, bounds[:-1][nonempty], axis=0)
+    p_count = np.diff(batch.offsets).astype(np.int32)
+    d_count = np.add.reduceat(np.append(p_count, 0), bounds[:-1]) * nonempty
+    return Signed(
+        p_exact=batch.exact,
+        p_chars=p_chars,
+        p_words=batch.words,
+        p_count=p_count,
+        p_keys=sig.band_keys(p_sigs, bands, rows),
+        d_exact=_doc_exact(batch.exact, bounds),
+        d_count=d_count.astype(np.int64),
+        d_keys=sig.band_keys(d_sigs, bands, rows),
+        p_sigs=p_sigs if keep_sigs else None,
+        d_sigs=d_sigs if keep_sigs else None,
+    )
+
+
+def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
+    """Consecutive document ranges of about CHUNK_CHARS characters (independent of workers)."""
+    out: list[tuple[int, int]] = []
+    start = size = 0
+    for i, (_, paras) in enumerate(docs):
+        if size >= CHUNK_CHARS:
+            out.append((start, i))
+            start, size = i, 0
+        size += sum(len(p) for p in paras) + 1
+    out.append((start, len(docs)))
+    return out
+
+
+# State handed to forked workers by inheritance instead of pickling: the documents, and output
+# arrays in anonymous shared memory that each worker fills at its own rows. Set by the parent
+# just before the pool forks and cleared right after; workers only read the dict itself.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
+    bands, _ = config.banding
+
+    def alloc(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+        size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+        return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape))).reshape(
+            shape
+        )
+
+    return Signed(
+        p_exact=alloc((n_paras,), np.uint64),
+        p_chars=alloc((n_paras,), np.int64),
+        p_words=alloc((n_paras,), np.int32),
+        p_count=alloc((n_paras,), np.int32),
+        p_keys=alloc((n_paras, bands), np.uint64),
+        d_exact=alloc((n_docs,), np.uint64),
+        d_count=alloc((n_docs,), np.int64),
+        d_keys=alloc((n_docs, bands), np.uint64),
+        p_sigs=alloc((n_paras, config.num_perm), np.uint32) if keep_sigs else None,
+        d_sigs=alloc((n_docs, config.num_perm), np.uint32) if keep_sigs else None,
+    )
+
+
+def _sign_range(args: tuple[int, int]) -> int:
+    """Worker: sign documents start:end and write the rows into the shared outputs."""
+    start, end = args
+    docs, config, out, para_bounds = (
+        _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
+    )
+    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
+    p0, p1 = para_bounds[start], para_bounds[end]
+    for name in Signed.__slots__:
+        target = getattr(out, name)
+        if target is not None:
+            rows = slice(p0, p1) if name.startswith("p_") else slice(start, end)
+            target[rows] = getattr(part, name)
+    return end - start
+
+
+def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
+    ranges = _chunks(docs)
+    fold_table()  # build once here; forked workers inherit it
+    if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
+        out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
+        _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                done = sum(pool.map(_sign_range, ranges))
+        finally:
+            _FORK_STATE.clear()
+        assert done == len(docs)
+        return out
+    if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
+            parts = list(pool.map(_sign_chunk, jobs))
+    else:
+        parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
+    names = [n for n in Signed.__slots__ if getattr(parts[0], n) is not None]
+    return Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
