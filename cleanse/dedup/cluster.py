@@ -151,9 +151,10 @@ def resolve(
 ) -> list[Removal]:
     """Apply the keep policy to each component and name, for each removed item, what it duplicates.
 
-    The target is the kept item when their own Jaccard reaches the threshold (it usually does),
-    otherwise the verified neighbour ranked best by the policy; so every reported similarity is at
-    least the threshold.
+    The target is the kept item (the first item under keep="none") when their own Jaccard reaches
+    the threshold, as it usually does; otherwise the item's parent in a breadth-first tree of
+    verified edges grown from the kept item. So every reported similarity is at least the
+    threshold, and following duplicate_of links always leads to the kept item.
     """
     members: dict[int, list[int]] = {}
     for item in np.flatnonzero(labels != np.arange(len(labels))).tolist():
@@ -170,31 +171,34 @@ def resolve(
         size = -int(lengths[item]) if keep == "longest" else 0
         return (fixed, size, item)
 
-    plan: list[tuple[int, int, int]] = []  # (item, kept, first)
+    for adjacent in neighbours.values():
+        adjacent.sort(key=lambda nw: rank(nw[0]))
+    plan: list[tuple[int, int, int, float]] = []  # (item, root, tree parent, edge weight)
     for group in members.values():
         group.sort()
-        has_fixed = group[0] < n_fixed
-        kept = group[0] if has_fixed or keep != "longest" else min(group, key=rank)
-        if keep == "none" and not has_fixed:
-            kept = -1
-        plan.extend((m, kept, group[0]) for m in group if m >= n_fixed and m != kept)
-    want = [(m, k if k >= 0 else f) for m, k, f in plan if (k if k >= 0 else f) != m]
-    direct = np.array([p for p in want if exact[p[0]] != exact[p[1]]], dtype=np.int64).reshape(
-        -1, 2
-    )
+        root = group[0] if group[0] < n_fixed or keep != "longest" else min(group, key=rank)
+        parent = {root: (-1, 0.0)}
+        queue = [root]
+        for node in queue:  # breadth first, neighbours in policy order: deterministic
+            for other, w in neighbours[node]:
+                if other not in parent:
+                    parent[other] = (node, w)
+                    queue.append(other)
+        removable = [m for m in group if m >= n_fixed and (m != root or keep == "none")]
+        for m in removable:
+            up, w = parent[m] if m != root else neighbours[m][0]
+            plan.append((m, root, up, w))
+    direct = np.array(
+        [(m, r) for m, r, _, _ in plan if m != r and exact[m] != exact[r]], dtype=np.int64
+    ).reshape(-1, 2)
     sims = dict(zip(map(tuple, direct.tolist()), exact_jaccard(direct, sets).tolist(), strict=True))
     out = []
-    for m, kept, first in plan:
-        target = kept if kept >= 0 else first
-        kept_or_first = target
-        if target != m and exact[m] == exact[target]:
-            out.append(Removal(m, target, 1.0, "exact", kept_or_first))
-            continue
-        sim = sims.get((m, target), 0.0)
-        if target != m and sim >= threshold:
-            out.append(Removal(m, target, sim, "near", kept_or_first))
-            continue
-        best, weight = min(neighbours.get(m, []), key=lambda nw: rank(nw[0]))
-        kind = "exact" if exact[m] == exact[best] else "near"
-        out.append(Removal(m, best, 1.0 if kind == "exact" else weight, kind, kept_or_first))
+    for m, root, up, w in plan:
+        if m != root and exact[m] == exact[root]:
+            out.append(Removal(m, root, 1.0, "exact", root))
+        elif m != root and sims[(m, root)] >= threshold:
+            out.append(Removal(m, root, sims[(m, root)], "near", root))
+        else:
+            kind = "exact" if exact[m] == exact[up] else "near"
+            out.append(Removal(m, up, 1.0 if kind == "exact" else w, kind, root))
     return out

@@ -120,6 +120,12 @@ def test_planted_clusters(rng: random.Random) -> None:
             target = result.documents[name].duplicate_of
             assert true_jaccard(dict(docs)[name][0], dict(docs)[target][0]) >= config.threshold
     assert not any(n.startswith("distinct") for n in flagged)
+    for name in flagged:  # duplicate_of links lead to a kept document, never round in circles
+        seen = {name}
+        while name in result.documents:
+            name = result.documents[name].duplicate_of
+            assert name not in seen
+            seen.add(name)
     assert all(result.documents[f"c{c}-exact"].kind == "exact" for c in range(12))
 
 
