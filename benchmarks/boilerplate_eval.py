@@ -23,6 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from cleanse.classify import ClassifyConfig, classify_lines
+from cleanse.clean import Cleaner
+from cleanse.document import Document
+from cleanse.rules import load_rules
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
 
@@ -82,6 +85,18 @@ def c4_rules(lines: Sequence[str], lang: str) -> list[bool]:
 
 def cleanse_system(lines: Sequence[str], lang: str) -> list[bool]:
     return [v.keep for v in classify_lines(lines, lang)]
+
+
+_FULL_CLEANER: list[Cleaner] = []
+
+
+def cleanse_full_system(lines: Sequence[str], lang: str) -> list[bool]:
+    """What `cleanse clean` keeps: ftfy, every built-in pack, then the classifier (lang detected)."""
+    if not _FULL_CLEANER:
+        _FULL_CLEANER.append(Cleaner(load_rules()))
+    doc = _FULL_CLEANER[0].clean(Document("page", "\n".join(lines)))
+    kept = set() if doc.removed is not None else set(doc.line_numbers)
+    return [number in kept for number in range(1, len(lines) + 1)]
 
 
 def cleanse_model_system(lines: Sequence[str], lang: str) -> list[bool]:
@@ -207,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.justext:
         systems["justext"] = justext_system
     systems["cleanse"] = cleanse_system
+    systems["cleanse-full"] = cleanse_full_system
     if args.model:
         systems["model(in)"] = cleanse_model_system
     rows = {}

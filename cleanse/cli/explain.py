@@ -49,7 +49,8 @@ def render(doc: Document, color: bool = False) -> Iterator[str]:
     yield header
     for flag in doc.flags:
         yield f"   {dim}flag: {flag}{off}"
-    for change in doc.changes:
+    # In line order, so the diff reads top to bottom; stages keep their order on one line.
+    for change in sorted(doc.changes, key=lambda c: c.line or 0):
         where = f"{change.line:>5}" if change.line is not None else "  doc"
         tag = f"{dim}[{change.stage}: {change.rule}]{off}"
         if change.after is None:
