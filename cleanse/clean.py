@@ -6,6 +6,7 @@ returns a new one whose `changes` say what each stage did and why.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -182,13 +183,8 @@ def clean_text(
     '« Des inquiétudes subsistent »'
     """
     if lang is not None:
-        config = CleanConfig(lang=lang) if config is None else _with_lang(config, lang)
+        config = dataclasses.replace(config or CleanConfig(), lang=lang)
     cleaner = _default_cleaner(tuple(Path(p) for p in rules), config)
     doc = cleaner.clean(Document(id="<text>", text=text))
     return "" if doc.removed is not None else doc.text
 
-
-def _with_lang(config: CleanConfig, lang: str) -> CleanConfig:
-    import dataclasses
-
-    return dataclasses.replace(config, lang=lang)

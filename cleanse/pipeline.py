@@ -6,6 +6,7 @@ for callers that hold records in memory or read them from their own sources.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -70,7 +71,7 @@ class Pipeline:
     ) -> None:
         config = config or CleanConfig()
         if lang is not None:
-            config = CleanConfig(lang, config.fix_encoding, config.statuses, config.rule_timeout)
+            config = dataclasses.replace(config, lang=lang)
         self.config = config
         self.ruleset = load_rules([Path(p) for p in rules])
         self.workers = workers

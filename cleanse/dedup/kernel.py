@@ -39,6 +39,8 @@ def _fmix32(h: np.uint32) -> np.uint32:
 
 @nb.njit(cache=True)
 def _unspaced(cp: int, ranges: np.ndarray) -> bool:
+    if cp < 0x0E00:  # Latin, Greek, Cyrillic, Arabic, Indic...: the common case, answered at once
+        return False
     for i in range(ranges.shape[0]):  # noqa: SIM110 - numba compiles loops, not generators
         if ranges[i, 0] <= cp <= ranges[i, 1]:
             return True

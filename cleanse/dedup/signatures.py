@@ -55,7 +55,7 @@ def encode(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """UTF-8 bytes of all paragraphs back to back, and the paragraph bounds (P + 1 offsets)."""
     parts = [p.encode("utf-8", "surrogatepass") for p in paragraphs]
     bounds = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in parts], out=bounds[1:])
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=bounds[1:])
     return np.frombuffer(b"".join(parts), dtype=np.uint8), bounds
 
 

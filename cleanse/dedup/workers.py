@@ -60,7 +60,7 @@ def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
     a, b = sig.permutations(config.num_perm, config.seed)
     bands, rows = config.banding
     batch = sig.shingle_batch(paragraphs, config)
-    p_chars = np.array([len(p) for p in paragraphs], dtype=np.int64)
+    p_chars = np.fromiter(map(len, paragraphs), dtype=np.int64, count=len(paragraphs))
     p_sigs = sig.minhash(batch, a, b)
     d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     nonempty = bounds[1:] > bounds[:-1]
@@ -90,7 +90,7 @@ def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
         if size >= CHUNK_CHARS:
             out.append((start, i))
             start, size = i, 0
-        size += sum(len(p) for p in paras) + 1
+        size += sum(map(len, paras)) + 1
     out.append((start, len(docs)))
     return out
 
