@@ -2,13 +2,17 @@
 
 Lines keep their input line numbers through every stage, so the audit can point at the line of
 the file the user has. Stages run in the fixed order artifacts -> lines -> document; the first two
-repeat (at most three passes) until nothing changes, which makes cleaning idempotent.
+repeat (at most three passes) until nothing changes, which makes cleaning idempotent. Within the
+lines stage, `replace` rules edit a line first; then the first rule that drops it (or extracts it)
+decides, in file order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import regex
 
 from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
@@ -19,6 +23,7 @@ MAX_PASSES = 3
 # A document's whole rule work gets `timeout` seconds plus one per this many characters before
 # it is redone with a timeout on every regex call, which then names the rule that ran over.
 CHARS_PER_SECOND_FLOOR = 100_000
+GATE_ID = "lines-gate"  # reported when the union of the line rules runs over its time
 
 
 @dataclass(slots=True)
@@ -52,8 +57,12 @@ class RuleRunner:
 
     def __init__(self, rules: Sequence[Rule], lang: str | None, timeout: float) -> None:
         self.artifacts = [r for r in rules if r.stage == "artifacts"]
-        self.line_rules = [r for r in rules if r.stage == "lines"]
+        line_rules = [r for r in rules if r.stage == "lines"]
+        self.line_edits = [r for r in line_rules if r.action == "replace"]
+        self.line_drops = [r for r in line_rules if r.action != "replace"]
         self.doc_rules = [r for r in rules if r.stage == "document"]
+        self.hinted_drops = [r for r in self.line_drops if r.contains]
+        self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
         self.call_timeout: float | None = timeout
@@ -102,37 +111,50 @@ class RuleRunner:
                     self._edit(state, i, rule, new, outcome)
 
     def _lines(self, state: _Lines, outcome: Outcome) -> None:
+        """Replace rules first, then the rules that drop or extract whole lines."""
         for i in range(len(state.texts)):
-            lowered = state.texts[i].lower()
-            for rule in self.line_rules:
-                if not state.alive[i] or not state.texts[i].strip():
-                    break
-                if rule.contains and not _holds_any(lowered, rule.contains):
-                    continue
-                if rule.action == "replace":
+            if not state.alive[i] or not state.texts[i].strip():
+                continue
+            if self.line_edits:
+                lowered = state.texts[i].lower()
+                for rule in self.line_edits:
+                    if rule.contains and not _holds_any(lowered, rule.contains):
+                        continue
                     new = self._replace(rule, state.texts[i], outcome)
                     if new != state.texts[i]:
                         self._edit(state, i, rule, new, outcome)
+                        if not state.alive[i]:
+                            break
                         lowered = new.lower()
-                    continue
-                match = self._search(rule, state.texts[i].strip(), outcome)
-                if match is None:
-                    continue
-                if rule.action == "extract":
-                    assert rule.field is not None  # checked by the loader
-                    value = match.group("value") if "value" in rule.pattern.groupindex else None
-                    outcome.extracted.setdefault(rule.field, (value or match.group(0)).strip())
-                self._drop(state, i, rule, outcome)
-                if rule.action == "drop_tail":
-                    for j in range(i + 1, len(state.texts)):
-                        if state.alive[j] and state.texts[j].strip():
-                            self._drop(state, j, rule, outcome)
-                elif rule.drop_next is not None:
-                    j = state.next_alive_nonblank(i)
-                    if j is not None and self._search_with(
-                        rule, rule.drop_next, state.texts[j].strip(), outcome
-                    ):
+            if state.alive[i]:
+                self._drop_line(state, i, outcome)
+
+    def _drop_line(self, state: _Lines, i: int, outcome: Outcome) -> None:
+        stripped = state.texts[i].strip()
+        lowered = stripped.lower()
+        # Rules with a `contains` hint are asked when the hint holds; the others share one search
+        # of the union of their patterns, and are asked one by one only when it hits.
+        gate_hit = self.line_gate is None or self._search_with(GATE_ID, self.line_gate, stripped, outcome)
+        for rule in self.line_drops if gate_hit else self.hinted_drops:
+            if rule.contains and not _holds_any(lowered, rule.contains):
+                continue
+            match = self._search(rule, stripped, outcome)
+            if match is None:
+                continue
+            if rule.action == "extract":
+                assert rule.field is not None  # checked by the loader
+                value = match.group("value") if "value" in rule.pattern.groupindex else None
+                outcome.extracted.setdefault(rule.field, (value or match.group(0)).strip())
+            self._drop(state, i, rule, outcome)
+            if rule.action == "drop_tail":
+                for j in range(i + 1, len(state.texts)):
+                    if state.alive[j] and state.texts[j].strip():
                         self._drop(state, j, rule, outcome)
+            elif rule.drop_next is not None:
+                j = state.next_alive_nonblank(i)
+                if j is not None and self._search_with(rule.id, rule.drop_next, state.texts[j].strip(), outcome):
+                    self._drop(state, j, rule, outcome)
+            return
 
     def _document(self, state: _Lines, outcome: Outcome) -> None:
         if not self.doc_rules:
@@ -178,14 +200,28 @@ class RuleRunner:
             return text
 
     def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
-        return self._search_with(rule, rule.pattern, text, outcome)
+        return self._search_with(rule.id, rule.pattern, text, outcome)
 
-    def _search_with(self, rule: Rule, pattern: object, text: str, outcome: Outcome) -> object | None:
+    def _search_with(self, name: str, pattern: object, text: str, outcome: Outcome) -> object | None:
         try:
             return pattern.search(text, timeout=self.call_timeout)  # type: ignore[attr-defined]
         except TimeoutError:
-            outcome.timeouts.append(rule.id)
+            outcome.timeouts.append(name)
             return None
+
+
+def _build_gate(rules: Sequence[Rule]) -> regex.Pattern[str] | None:
+    """One pattern that matches wherever any of `rules` would: most lines then need one search.
+
+    Each rule's pattern becomes an alternative in its own group (with VERSION1, inline flags stay
+    inside their group). None when there is nothing to gate or the union does not compile.
+    """
+    if len(rules) < 2:
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules), regex.VERSION1)
+    except regex.error:
+        return None
 
 
 def _holds_any(text: str, needles: tuple[str, ...]) -> bool:

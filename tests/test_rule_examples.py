@@ -64,3 +64,20 @@ def test_line_rules_keep_content_sentences(lang, text):
     from cleanse.clean import clean_text
 
     assert clean_text(text, lang=lang) == text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_examples_hold_with_the_whole_pack_loaded(lang):
+    """The engine's shortcuts (one union search per line) must not hide any rule's match."""
+    from cleanse.apply import RuleRunner
+
+    rules = [r for r in RULESET.rules if r.applies_to(lang, None)]
+    runner = RuleRunner(rules, lang, 1.0)
+    assert runner.line_gate is not None
+    for rule in rules:
+        for text in rule.tests.drop:
+            outcome = runner.run(list(enumerate(text.split("\n"), start=1)))
+            assert not outcome.lines, (rule.id, text)
+        for before, _after in rule.tests.fix:
+            outcome = runner.run(list(enumerate(before.split("\n"), start=1)))
+            assert outcome.changes, (rule.id, before)
