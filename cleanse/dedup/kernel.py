@@ -29,6 +29,19 @@ def _fmix64(h: np.uint64) -> np.uint64:
 
 
 @nb.njit(cache=True, inline="always")
+def _chain_ngrams(th, n, g, salt, sh):  # noqa: ANN001, ANN202 (numba-typed arrays and ints)
+    """Hash each run of `g` consecutive token hashes of th[:n] into sh; return how many."""
+    count = 0
+    for t in range(n - g + 1):
+        s = salt
+        for j in range(g):
+            s = (s ^ th[t + j]) * np.uint64(MIX)
+        sh[count] = np.uint32(_fmix64(s) >> np.uint64(32))
+        count += 1
+    return count
+
+
+@nb.njit(cache=True, inline="always")
 def _fmix32(h: np.uint32) -> np.uint32:
     h ^= h >> np.uint32(16)
     h = np.uint32(h * np.uint32(0x85EBCA6B))
@@ -162,15 +175,8 @@ def _shingle(norm, n, word_ngram, char_ngram, short_words, ranges, th, sh):  # n
         e = (e ^ th[t]) * np.uint64(MIX)
     exact = _fmix64(e)
     is_char = 2 * nunsp >= nchars or ntok < short_words
-    count = 0
     if not is_char:
-        g = min(word_ngram, ntok)
-        for t in range(ntok - g + 1):
-            s = np.uint64(SALT_WORD)
-            for j in range(g):
-                s = (s ^ th[t + j]) * np.uint64(MIX)
-            sh[count] = np.uint32(_fmix64(s) >> np.uint64(32))
-            count += 1
+        count = _chain_ngrams(th, ntok, min(word_ngram, ntok), np.uint64(SALT_WORD), sh)
         return count, exact, words, False
     # character shingles: code point hashes (spaces included) into th
     ncp = 0
@@ -183,13 +189,7 @@ def _shingle(norm, n, word_ngram, char_ngram, short_words, ranges, th, sh):  # n
         th[ncp] = h
         ncp += 1
         i += k
-    g = min(char_ngram, ncp)
-    for t in range(ncp - g + 1):
-        s = np.uint64(SALT_CHAR)
-        for j in range(g):
-            s = (s ^ th[t + j]) * np.uint64(MIX)
-        sh[count] = np.uint32(_fmix64(s) >> np.uint64(32))
-        count += 1
+    count = _chain_ngrams(th, ncp, min(char_ngram, ncp), np.uint64(SALT_CHAR), sh)
     return count, exact, words, True
 
 
