@@ -16,7 +16,7 @@ from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
-from cleanse.readers import MISSING_TEXT
+from cleanse.readers import ReadConfig, record_document
 from cleanse.rules import RuleSet, load_rules
 from cleanse.writers import to_record
 
@@ -82,14 +82,9 @@ class Pipeline:
 
     def documents(self, records: Iterable[dict[str, Any]]) -> Iterator[Document]:
         """Turn records into Documents (the id is `id_field`, else the record's position)."""
+        config = ReadConfig(text_field=self.text_field, id_field=self.id_field)
         for position, record in enumerate(records):
-            doc_id = record.get(self.id_field)
-            text = record.get(self.text_field)
-            meta = {k: (None if k == self.text_field else v) for k, v in record.items()}
-            doc = Document(str(position) if doc_id is None else str(doc_id), text or "", meta)
-            if not isinstance(text, str):
-                doc = doc.evolve(removed=MISSING_TEXT)
-            yield doc
+            yield record_document(record, str(position), config)
 
     def run(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Yield each cleaned record, its audit under `audit_field`; removed ones only on request."""

@@ -123,17 +123,31 @@ def _read_jsonl(
             detail = {"error": f"line {number}: a JSON object is expected"}
             yield Document(fallback_id, "", {}, removed=MALFORMED_JSON, removed_detail=detail, source=rel)
             continue
-        doc_id = record.get(config.id_field)
-        doc_id = fallback_id if doc_id is None else str(doc_id)
-        text = record.get(config.text_field)
-        # The record keeps its key order; the writer puts the cleaned text back in its place.
-        meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
-        site = _site(record, folder, config)
-        if not isinstance(text, str):
-            detail = {"error": f"no string field {config.text_field!r} (see --text-field)"}
-            yield Document(doc_id, "", meta, site=site, removed=MISSING_TEXT, removed_detail=detail, source=rel)
-            continue
-        yield Document(doc_id, text, meta, site=site, flags=flags, source=rel)
+        yield record_document(record, fallback_id, config, folder=folder, flags=flags, source=rel)
+
+def record_document(
+    record: dict[str, Any],
+    fallback_id: str,
+    config: ReadConfig,
+    *,
+    folder: str | None = None,
+    flags: tuple[str, ...] = (),
+    source: str = "",
+) -> Document:
+    """The Document of one JSON record: its id, text and site, the other fields kept as metadata.
+
+    A record without a string text field comes back removed, with the reason.
+    """
+    doc_id = record.get(config.id_field)
+    doc_id = fallback_id if doc_id is None else str(doc_id)
+    text = record.get(config.text_field)
+    # The record keeps its key order; the writer puts the cleaned text back in its place.
+    meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
+    site = _site(record, folder, config)
+    if not isinstance(text, str):
+        detail = {"error": f"no string field {config.text_field!r} (see --text-field)"}
+        return Document(doc_id, "", meta, site=site, removed=MISSING_TEXT, removed_detail=detail, source=source)
+    return Document(doc_id, text, meta, site=site, flags=flags, source=source)
 
 
 def _site(record: dict[str, Any], folder: str | None, config: ReadConfig) -> str | None:
