@@ -9,6 +9,7 @@ and how similar they are; with `annotate` nothing is dropped and the decisions g
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cleanse.apply import tidy_lines
@@ -43,10 +44,20 @@ def deduplicate(
         index,
         workers,
     )
+    corpus = _Corpus(docs, position, paragraphs)
     out = list(docs)
     for key, i in zip(keys, live, strict=True):
-        out[i] = _settle(docs[i], key, paragraphs[i], result, docs, position, annotate)
+        out[i] = _settle(docs[i], key, paragraphs[i], result, corpus, annotate)
     return out, result
+
+
+@dataclass(frozen=True, slots=True)
+class _Corpus:
+    """What the audit needs to name the other side of a duplicate: documents and their paragraphs."""
+
+    docs: Sequence[Document]
+    position: dict[str, int]  # engine key -> position in docs
+    paragraphs: dict[int, list[tuple[int, int, str]]]  # position -> _paragraphs(doc)
 
 
 def _unique_keys(ids: list[str]) -> list[str]:
@@ -63,18 +74,17 @@ def _unique_keys(ids: list[str]) -> list[str]:
     return keys
 
 
-def _describe(dup: Duplicate, docs: Sequence[Document], position: dict[str, int]) -> dict[str, Any]:
+def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
     """The audit fields of a duplicate decision, with the other document's id."""
     detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
     if dup.from_index:
         detail["duplicate_of"] = dup.duplicate_of
         detail["from_index"] = True
     else:
-        other = docs[position[dup.duplicate_of]]
-        detail["duplicate_of"] = other.id
+        other = corpus.position[dup.duplicate_of]
+        detail["duplicate_of"] = corpus.docs[other].id
         if dup.duplicate_of_paragraph is not None:
-            para = _paragraphs(other)[dup.duplicate_of_paragraph]
-            detail["duplicate_of_line"] = para[1]
+            detail["duplicate_of_line"] = corpus.paragraphs[other][dup.duplicate_of_paragraph][1]
     if dup.duplicate_of_paragraph is not None:
         detail["duplicate_of_paragraph"] = dup.duplicate_of_paragraph
     return detail
@@ -85,26 +95,25 @@ def _settle(
     key: str,
     paragraphs: list[tuple[int, int, str]],
     result: DedupResult,
-    docs: Sequence[Document],
-    position: dict[str, int],
+    corpus: _Corpus,
     annotate: bool,
 ) -> Document:
     whole = result.documents.get(key)
     if whole is not None:
-        detail = _describe(whole, docs, position)
+        detail = _describe(whole, corpus)
         if annotate:
             return doc.evolve(annotations={ANNOTATION: {"status": "duplicate", **detail}})
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
     found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
     if annotate:
-        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, docs, position)} for k, d in found]
+        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, corpus)} for k, d in found]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
         return doc.evolve(annotations={ANNOTATION: status})
     if not found:
         return doc
     dropped = {paragraphs[k][0] for k, _ in found}
     changes = [
-        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, docs, position))
+        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, corpus))
         for k, d in found
     ]
     lines = doc.numbered_lines()
