@@ -14,6 +14,8 @@ from typing import Any
 KEPT = "kept"
 CHANGED = "changed"
 REMOVED = "removed"
+REJECTED = "rejected"
+REJECTED_PREFIX = "input."  # reasons of inputs that could not be read as documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,9 @@ class Document:
     `extracted` holds values rules moved out of the text (e.g. a byline); `line_numbers` maps each
     line of the current text to its line in the input, so later stages can report input lines;
     `annotations` are decisions recorded instead of applied (`--annotate`), written with the record.
-    `removed` holds the reason (a rule id) when the whole document is dropped.
+    `removed` holds the reason (a rule id) when the whole document is dropped; a reason starting
+    with `input.` means the input itself could not be read as a document (it is `rejected`), and
+    `removed_detail` then says where (`path`, `line`) and what to do (`error`).
     `flags` note facts worth auditing that are not edits, such as a fallback decoding.
     """
 
@@ -81,9 +85,9 @@ class Document:
 
     @property
     def status(self) -> str:
-        """`kept`, `changed` or `removed`, as written to the audit."""
+        """`kept`, `changed`, `removed` or `rejected`, as written to the audit."""
         if self.removed is not None:
-            return REMOVED
+            return REJECTED if self.removed.startswith(REJECTED_PREFIX) else REMOVED
         return CHANGED if self.changes else KEPT
 
     def evolve(self, **updates: Any) -> Document:

@@ -77,9 +77,11 @@ def _unique_keys(ids: list[str]) -> list[str]:
 def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
     """The audit fields of a duplicate decision, with the other document's id."""
     detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
-    if dup.from_index:
+    if dup.from_index or dup.duplicate_of not in corpus.position:
+        # Kept by an earlier run (from_index) or an earlier batch of this run: named by the index.
         detail["duplicate_of"] = dup.duplicate_of
-        detail["from_index"] = True
+        if dup.from_index:
+            detail["from_index"] = True
     else:
         other = corpus.position[dup.duplicate_of]
         detail["duplicate_of"] = corpus.docs[other].id

@@ -2,38 +2,56 @@
 
 The CLI commands `run`, `clean` and `dedup` are thin shells around `run_job`; everything a run
 decides is in `JobConfig`, so a run can be repeated exactly from its summary.json.
+
+Documents stream through in batches of about `batch_chars` input characters. After each batch
+the duplicate stages settle it against everything kept before (held in a duplicate index on
+disk, so memory grows with the index, not with the corpus), its documents are written, and a
+checkpoint is taken; `resume` continues a killed run from the last one. Batch edges depend only
+on the input, so a run's output does not depend on where it was interrupted.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tqdm import tqdm
 
+from cleanse.checkpoint import Checkpoint, fingerprint
 from cleanse.clean import CleanConfig
-from cleanse.document import Document
 from cleanse.dedup import DedupConfig, DuplicateIndex
+from cleanse.document import Document
 from cleanse.duplicates import deduplicate
 from cleanse.errors import InputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
-from cleanse.readers import STDIN, ReadConfig, read_documents
+from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter
+from cleanse.writers import STDOUT, CorpusWriter, temporary_name
 
 REPORT_DIRNAME = ".cleanse"
+RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
+BATCH_CHARS = 32_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class JobConfig:
-    """Where a run reads and writes, and which stages it runs."""
+    """Where a run reads and writes, and which stages it runs.
+
+    overwrite: write into a DEST that is not empty (files of the same name are replaced);
+    resume: continue the killed run whose checkpoint is in the report folder;
+    batch_chars: input characters per batch (the unit of memory use and of checkpoints).
+    """
 
     src: str
     dest: str
@@ -47,6 +65,9 @@ class JobConfig:
     dedup: DedupConfig | None = None
     index: str | None = None
     annotate: bool = False
+    overwrite: bool = False
+    resume: bool = False
+    batch_chars: int = BATCH_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,57 +107,170 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
     return Layout(dest, mirror, report_dir)
 
 
+def check_dest(layout: Layout, config: JobConfig) -> None:
+    """Refuse to write into a DEST that holds something, unless told to overwrite or resume."""
+    if config.resume:
+        if layout.report is None or config.src == STDIN or layout.dest == STDOUT:
+            msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
+            raise InputError(msg)
+        return
+    dest = Path(layout.dest)
+    if layout.dest == STDOUT or config.overwrite or not dest.exists():
+        return
+    occupied = any(dest.iterdir()) if dest.is_dir() else True
+    if not occupied:
+        return
+    unfinished = layout.report is not None and (layout.report / "progress.json").exists()
+    hint = "--resume to continue the run that was interrupted there, " if unfinished else ""
+    msg = (
+        f"DEST {layout.dest} is not empty; pass {hint}--overwrite to write over it, "
+        "or choose an empty or new DEST"
+    )
+    raise InputError(msg)
+
+
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report."""
     layout = plan_layout(config.src, config.dest, config.report)
+    check_dest(layout, config)
+    report = layout.report
+    settings = _settings(config, ruleset)
+    inputs = [] if config.src == STDIN else list_inputs(Path(config.src))
+    # The number of workers does not change the output, so a run may resume with another.
+    same_output = {k: v for k, v in settings.items() if k != "workers"}
+    mark = fingerprint(same_output, list(ruleset.files), inputs)
+    checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
     # Opened first: an index built with other settings is refused before any work is done.
-    index = DuplicateIndex.open(Path(config.index), config.dedup) if config.dedup and config.index else None
-    docs = _with_progress(read_documents(config.src, config.read), config.progress)
+    index, scratch = _open_index(config, report, checkpoint)
+    stats = Stats.restore(checkpoint.stats) if checkpoint else Stats()
+    learned = None
+    if config.clean and config.learn is not None:
+        learned = learn_from(config.src, config.read, config.learn)
+        stats.extra["learned_rules"] = [
+            {"id": r.id, "site": r.site, "example": r.example, "documents": r.documents, "of": r.of}
+            for r in learned
+        ]
+    if config.dedup is not None:
+        stats.extra["duplicates"] = {"annotate": config.annotate, "params": config.dedup.params()}
+    done = checkpoint.documents if checkpoint else 0
+    docs = itertools.islice(read_documents(config.src, config.read), done, None)
+    docs = _with_progress(docs, config.progress, done)
     sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
     docs = _remember_sizes(docs, sizes)
-    stats = Stats()
     if config.clean:
-        learned = None
-        if config.learn is not None:
-            learned = learn_from(config.src, config.read, config.learn)
-            stats.extra["learned_rules"] = [
-                {"id": r.id, "site": r.site, "example": r.example, "documents": r.documents, "of": r.of}
-                for r in learned
-            ]
         docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
-    if config.dedup is not None:
-        docs = iter(_deduplicate(list(docs), config, index, stats))
-    writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
-    audit = _open_audit(layout.report)
+    if checkpoint is None:
+        writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
+    else:
+        writer = CorpusWriter.resume(
+            layout.dest, checkpoint.writer, mirror=layout.mirror, text_field=config.read.text_field
+        )
+    audit = _open_audit(report, checkpoint)
     try:
-        for doc in docs:
-            writer.write(doc)
-            stats.add(doc, sizes.popleft())
-            if audit is not None:
-                audit.write(json.dumps(doc.audit(), ensure_ascii=False) + "\n")
-    finally:
-        writer.close()
+        for batch in _batches(docs, sizes, config.batch_chars):
+            if config.dedup is not None:
+                batch = _deduplicate(batch, config, index, stats)
+            for doc in batch:
+                writer.write(doc)
+                stats.add(doc, sizes.popleft())
+                if audit is not None:
+                    audit.write(json.dumps(doc.audit(), ensure_ascii=False) + "\n")
+            done += len(batch)
+            if report is not None and config.dest != STDOUT:
+                _save_checkpoint(report, mark, done, stats, writer, audit, index)
+    except BaseException:
+        writer.abandon()
         if audit is not None:
             audit.close()
-    if layout.report is not None:
-        summary = stats.to_json() | {"settings": _settings(config, ruleset)}
-        (layout.report / "summary.json").write_text(
-            json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        raise
+    writer.close()
+    if report is not None and audit is not None:
+        audit.close()
+        os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
+        summary = stats.to_json() | {"settings": settings}
+        _write_text_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        Checkpoint.clear(report)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
     return stats, layout
+
+
+def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterator[list[Document]]:
+    """Consecutive runs of documents holding about `limit` input characters each.
+
+    `sizes` holds the input size of every document read and not yet counted, in order, so the
+    edges fall on the same documents whatever the number of workers.
+    """
+    batch: list[Document] = []
+    chars = 0
+    for doc in docs:
+        chars += sizes[len(batch)]
+        batch.append(doc)
+        if chars >= limit:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _open_index(
+    config: JobConfig, report: Path | None, checkpoint: Checkpoint | None
+) -> tuple[DuplicateIndex | None, Path | None]:
+    """The duplicate index the batches share, and the scratch folder to remove at the end.
+
+    Without --index the run keeps its own index in the report folder (or a temporary folder
+    when there is no report), so that later batches are compared with earlier ones.
+    """
+    if config.dedup is None:
+        return None, None
+    scratch = None
+    if config.index:
+        path = Path(config.index)
+    elif report is not None:
+        path = scratch = report / RUN_INDEX_DIRNAME
+        if checkpoint is None:
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        path = scratch = Path(tempfile.mkdtemp(prefix="cleanse-index-"))
+    index = DuplicateIndex.open(path, config.dedup)
+    if checkpoint is not None and checkpoint.index_segments is not None:
+        index.roll_back(checkpoint.index_segments)
+    return index, scratch
+
+
+def _save_checkpoint(
+    report: Path,
+    mark: str,
+    done: int,
+    stats: Stats,
+    writer: CorpusWriter,
+    audit: IO[str] | None,
+    index: DuplicateIndex | None,
+) -> None:
+    """Make everything up to `done` documents durable, then record it."""
+    writer_state = writer.checkpoint()
+    audit_bytes = 0
+    if audit is not None:
+        audit.flush()
+        os.fsync(audit.fileno())
+        audit_bytes = audit.tell()
+    segments = index.segments if index is not None else None
+    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments).save(report)
 
 
 def _deduplicate(
     docs: list[Document], config: JobConfig, index: DuplicateIndex | None, stats: Stats
 ) -> list[Document]:
-    """Run the duplicate stages over every document (they need the whole corpus at once)."""
+    """Run the duplicate stages over one batch, against the index of everything kept before."""
     assert config.dedup is not None
     if config.progress and sys.stderr.isatty():
         print(f"cleanse: looking for duplicates among {len(docs):,} documents", file=sys.stderr)
     docs, result = deduplicate(
         docs, config.dedup, index=index, workers=config.workers, annotate=config.annotate
     )
-    stats.extra["duplicates"] = {**result.clusters, "annotate": config.annotate, "params": result.params}
+    stats.add_duplicates(result.clusters)
     return docs
 
 
@@ -149,22 +283,34 @@ def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
     return learn_boilerplate(triples, config)
 
 
-def _remember_sizes(docs: Iterator[Document], sizes: deque[int]) -> Iterator[Document]:
+def _remember_sizes(docs: Iterable[Document], sizes: deque[int]) -> Iterator[Document]:
     for doc in docs:
         sizes.append(len(doc.text))
         yield doc
 
 
-def _with_progress(docs: Iterator[Document], enabled: bool) -> Iterator[Document]:
+def _with_progress(docs: Iterator[Document], enabled: bool, done: int) -> Iterator[Document]:
     show = enabled and sys.stderr.isatty()
-    return iter(tqdm(docs, unit=" docs", disable=not show, file=sys.stderr, dynamic_ncols=True))
+    bar = tqdm(docs, unit=" docs", disable=not show, file=sys.stderr, dynamic_ncols=True, initial=done)
+    return iter(bar)
 
 
-def _open_audit(report: Path | None) -> Any:
+def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] | None:
+    """The audit, written under a temporary name until the run completes."""
     if report is None:
         return None
-    report.mkdir(parents=True, exist_ok=True)
-    return (report / "audit.jsonl").open("w", encoding="utf-8")
+    path = temporary_name(report / "audit.jsonl")
+    if checkpoint is None:
+        return path.open("w", encoding="utf-8")
+    with path.open("r+b") as raw:
+        raw.truncate(checkpoint.audit_bytes)
+    return path.open("a", encoding="utf-8")
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = temporary_name(path)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
@@ -182,6 +328,10 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "clean": config.clean,
         "classify": config.cleaning.classify,
         "dedup": config.dedup is not None,
+        "dedup_params": None if config.dedup is None else config.dedup.params(),
+        "keep": None if config.dedup is None else config.dedup.keep,
+        "annotate": config.annotate,
         "index": config.index,
+        "batch_chars": config.batch_chars,
         "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
     }

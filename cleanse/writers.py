@@ -3,11 +3,17 @@
 A .txt document becomes a file of the same relative path; JSONL records go back into a file of the
 same name, in input order, every field kept and the cleaned text in place. Files are written under
 a temporary name and renamed when complete, so an interrupted run never leaves half a file behind.
+
+`checkpoint()` makes everything written so far durable and returns where the open file stands;
+`CorpusWriter.resume` continues from such a state after a killed run. A .jsonl.gz file is written
+as one gzip member per checkpoint (readers see one stream), so that a resumed file and one written
+without interruption are the same bytes.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -18,6 +24,12 @@ from typing import IO, Any
 from cleanse.document import Document
 
 STDOUT = "-"
+TMP_SUFFIX = ".cleanse-tmp"
+
+
+def temporary_name(path: Path) -> Path:
+    """Where `path` is written until it is complete: a hidden sibling."""
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
 
 
 def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -46,8 +58,8 @@ class CorpusWriter:
         self.mirror = mirror
         self.text_field = text_field
         self._path: Path | None = None
-        self._tmp: Path | None = None
-        self._stream: IO[str] | None = None
+        self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
+        self._member: IO[str] | None = None  # the text layer over it (a gzip member for .gz)
         self.files_written = 0
 
     def write(self, doc: Document, extra: Mapping[str, Any] | None = None) -> None:
@@ -60,12 +72,57 @@ class CorpusWriter:
         path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
         if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
             self._switch(path)
-            assert self._stream is not None
-            self._stream.write(json.dumps(to_record(doc, self.text_field, extra), ensure_ascii=False) + "\n")
+            self._text().write(json.dumps(to_record(doc, self.text_field, extra), ensure_ascii=False) + "\n")
         else:
             self._switch(None)
             _write_atomic(path, doc.text)
             self.files_written += 1
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Make what was written durable; the state `resume` needs to continue from here."""
+        if str(self.dest) == STDOUT:
+            sys.stdout.flush()
+            return {"files_written": self.files_written}
+        self._end_member()
+        if self._raw is None or self._path is None:
+            return {"files_written": self.files_written}
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        return {"files_written": self.files_written, "path": str(self._path), "bytes": self._raw.tell()}
+
+    @classmethod
+    def resume(
+        cls, dest: str | Path, state: dict[str, Any], *, mirror: bool, text_field: str = "text"
+    ) -> CorpusWriter:
+        """A writer that continues from `checkpoint()`'s state, dropping whatever came after it."""
+        writer = cls(dest, mirror=mirror, text_field=text_field)
+        writer.files_written = int(state["files_written"])
+        if "path" in state:
+            path = Path(state["path"])
+            raw = temporary_name(path).open("r+b")
+            raw.truncate(int(state["bytes"]))
+            raw.seek(0, os.SEEK_END)
+            writer._path, writer._raw = path, raw
+        return writer
+
+    def _text(self) -> IO[str]:
+        if self._member is None:
+            assert self._raw is not None and self._path is not None
+            layer: IO[bytes] = self._raw
+            if self._path.name.lower().endswith(".gz"):
+                # mtime=0 and no file name in the header: the same input gives the same bytes.
+                layer = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+            self._member = io.TextIOWrapper(layer, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
+        return self._member
+
+    def _end_member(self) -> None:
+        if self._member is None:
+            return
+        self._member.flush()
+        inner = self._member.detach()
+        if isinstance(inner, gzip.GzipFile):
+            inner.close()  # writes the member's trailer; the file under it stays open
+        self._member = None
 
     def _switch(self, path: Path | None) -> None:
         if path == self._path:
@@ -74,19 +131,16 @@ class CorpusWriter:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.cleanse-tmp")
-        if path.name.lower().endswith(".gz"):
-            self._stream = gzip.open(tmp, "wt", encoding="utf-8")  # noqa: SIM115 (closed in _finish)
-        else:
-            self._stream = tmp.open("w", encoding="utf-8")
-        self._path, self._tmp = path, tmp
+        self._raw = temporary_name(path).open("wb")
+        self._path = path
 
     def _finish(self) -> None:
-        if self._stream is not None and self._path is not None and self._tmp is not None:
-            self._stream.close()
-            os.replace(self._tmp, self._path)
+        self._end_member()
+        if self._raw is not None and self._path is not None:
+            self._raw.close()
+            os.replace(temporary_name(self._path), self._path)
             self.files_written += 1
-        self._stream = self._path = self._tmp = None
+        self._raw = self._path = None
 
     def close(self) -> None:
         """Complete the file being written."""
@@ -94,9 +148,17 @@ class CorpusWriter:
         if str(self.dest) == STDOUT:
             sys.stdout.flush()
 
+    def abandon(self) -> None:
+        """Close the open file without publishing it (after an error: it stays a temporary file)."""
+        if self._member is not None:
+            self._member.flush()
+        if self._raw is not None:
+            self._raw.close()
+        self._member = self._raw = self._path = None
+
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.cleanse-tmp")
+    tmp = temporary_name(path)
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -67,7 +67,7 @@ def test_txt_tree_is_mirrored_with_report(tmp_path):
     change = audit[1]["changes"][0]
     assert change == {"stage": "lines", "rule": "fr.widget.partager", "line": 3, "before": "Partager cet article", "after": None}
     summary = json.loads((out / ".cleanse" / "summary.json").read_text())
-    assert summary["documents"] == {"in": 2, "kept": 1, "changed": 1, "removed": 0}
+    assert summary["documents"] == {"in": 2, "written": 2, "kept": 1, "changed": 1, "removed": 0, "rejected": 0}
     assert summary["rules"]["fr.widget.partager"]["lines_removed"] == 1
 
 
@@ -93,7 +93,7 @@ def test_jsonl_keeps_fields_ids_and_reports_bad_lines(tmp_path):
     assert records[0]["n"] == 3 and "Partager" not in records[0]["body"]
     audit = [json.loads(x) for x in (tmp_path / ".cleanse" / "audit.jsonl").read_text().splitlines()]
     assert [a["id"] for a in audit] == ["doc-1", "in.jsonl:2", "in.jsonl:3", "in.jsonl:4"]
-    assert audit[1]["status"] == "removed" and audit[1]["reason"] == "input.malformed-json"
+    assert audit[1]["status"] == "rejected" and audit[1]["reason"] == "input.malformed-json"
     assert audit[3]["reason"] == "input.missing-text"
 
 
@@ -198,7 +198,7 @@ def test_undecodable_bytes_are_flagged(tmp_path):
     assert (out / "latin.txt").read_text(encoding="utf-8") == "Le café est très apprécié à Paris depuis longtemps."
     audit = {a["id"]: a for a in map(json.loads, (out / ".cleanse" / "audit.jsonl").read_text().splitlines())}
     assert audit["latin.txt"]["flags"] == ["decoded-cp1252"]
-    assert audit["image.txt"]["status"] == "removed" and audit["image.txt"]["reason"] == "input.binary"
+    assert audit["image.txt"]["status"] == "rejected" and audit["image.txt"]["reason"] == "input.binary"
 
 
 def _site_tree(root: Path) -> None:

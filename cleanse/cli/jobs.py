@@ -39,6 +39,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             learn_cmd.add_learn_options(parser)
         if name in ("run", "dedup"):
             options.add_dedup_options(parser, with_switch=name == "run")
+        options.add_output_options(parser)
         options.add_run_options(parser)
         parser.set_defaults(handler=run_command, stages=name)
 
@@ -62,10 +63,16 @@ def run_command(args: argparse.Namespace) -> int:
         dedup=options.dedup_config(args) if deduplicating else None,
         index=args.index if deduplicating else None,
         annotate=deduplicating and args.annotate,
+        overwrite=args.overwrite,
+        resume=args.resume,
+        batch_chars=max(1, int(args.batch_mb * 1_000_000)),
     )
     stats, layout = run_job(config, options.ruleset(args) if cleaning else RuleSet(()))
     if not args.quiet:
         print_summary(stats, str(layout.report) if layout.report else None)
+    if stats.rejected and args.strict:
+        print(f"cleanse: error: {stats.rejected} inputs rejected (--strict)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -80,8 +87,8 @@ def print_summary(stats: Stats, report: str | None) -> None:
     err = sys.stderr
     print(
         f"cleanse: {docs['in']} documents: {docs['kept']} kept as is, {docs['changed']} changed, "
-        f"{docs['removed']} removed; {lines_removed} lines and {removed_chars:,} characters "
-        f"removed ({share:.1f}%)",
+        f"{docs['removed']} removed, {docs['rejected']} rejected; {lines_removed} lines and "
+        f"{removed_chars:,} characters removed ({share:.1f}%)",
         file=err,
     )
     dups = summary.get("duplicates")
@@ -94,6 +101,9 @@ def print_summary(stats: Stats, report: str | None) -> None:
     if summary["removed_by"]:
         listed = ", ".join(f"{reason} ({n})" for reason, n in summary["removed_by"].items())
         print(f"cleanse: documents removed by: {listed}", file=err)
+    if summary["rejected_by"]:
+        listed = ", ".join(f"{reason} ({n})" for reason, n in summary["rejected_by"].items())
+        print(f"cleanse: inputs rejected (status `rejected` in the audit): {listed}", file=err)
     if report:
         print(f"cleanse: report: {report}/summary.json and {report}/audit.jsonl", file=err)
 

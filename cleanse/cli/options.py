@@ -94,6 +94,35 @@ def dedup_config(args: argparse.Namespace) -> DedupConfig:
     return DedupConfig(threshold=args.threshold, level=args.level, keep=args.keep, num_perm=args.num_perm)
 
 
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--overwrite, --resume, --strict: what to do with an occupied DEST and with rejected input."""
+    group = parser.add_argument_group(
+        "output and failures",
+        "A run refuses a DEST that is not empty. Inputs that cannot be read (binary files, broken "
+        "JSON, truncated .gz, unreadable files...) are skipped and listed in the audit with status "
+        "`rejected`, their path and what to do; the run goes on.",
+    )
+    group.add_argument(
+        "--overwrite", action="store_true",
+        help="write into a DEST that is not empty; files of the same name are replaced, "
+        "other files are left as they are",
+    )  # fmt: skip
+    group.add_argument(
+        "--resume", action="store_true",
+        help="continue a run that was killed or interrupted, from its last checkpoint (same "
+        "command, same inputs); the result equals an uninterrupted run",
+    )  # fmt: skip
+    group.add_argument(
+        "--strict", action="store_true",
+        help="exit with status 1 when any input was rejected (default: report them and exit 0)",
+    )  # fmt: skip
+    group.add_argument(
+        "--batch-mb", type=float, default=32.0, metavar="MB",
+        help="input megabytes handled per batch (default: 32): memory use grows with it; a "
+        "checkpoint is taken after each batch. Duplicates are found across batches",
+    )  # fmt: skip
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--workers, --quiet, --verbose."""
     group = parser.add_argument_group("execution")

@@ -39,7 +39,7 @@ class Duplicate:
 
     `duplicate_of_paragraph` is None for whole documents. `kind` is "exact" (same normalised
     text) or "near" (verified Jaccard at or above the threshold). `from_index` marks a match
-    with something seen in an earlier run.
+    with something an earlier run put in the index (entries this run added are not marked).
     """
 
     duplicate_of: str
@@ -214,8 +214,9 @@ def find_duplicates(
             else:
                 g = new[r.target - n_fixed]
                 target_doc, target_para = ids[para_doc[g]], int(para_pos[g])
+            earlier_run = index is not None and r.target < index.base[level]
             dup = Duplicate(
-                target_doc, target_para, round(float(r.similarity), 6), r.kind, r.target < n_fixed
+                target_doc, target_para, round(float(r.similarity), 6), r.kind, earlier_run
             )
             if level == "document":
                 documents[ids[new[local]]] = dup

@@ -61,6 +61,8 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
+        # Entries below these numbers were there when the index was opened: earlier runs.
+        self.base = {level: self.count(level) for level in LEVELS}
 
     @classmethod
     def open(
@@ -209,6 +211,26 @@ class DuplicateIndex:
             self._write_manifest(self.path, manifest)
             self._segments = list(manifest["segments"])
         self._pending = {level: [] for level in LEVELS}
+
+    @property
+    def segments(self) -> list[str]:
+        """The published segments, oldest first (what a checkpoint records)."""
+        return list(self._segments)
+
+    def roll_back(self, segments: list[str]) -> None:
+        """Forget segments published after `segments` (a checkpoint's list) by a killed run."""
+        if self._segments[: len(segments)] != segments:
+            msg = f"--index {self.path}: changed since the checkpoint; it cannot be rolled back"
+            raise ConfigError(msg)
+        if self._segments == segments:
+            return
+        with self._locked(self.path):
+            manifest = self._read_manifest(self.path) or {}
+            manifest["segments"] = list(segments)
+            self._write_manifest(self.path, manifest)
+            self._collect_garbage(self.path, segments)
+        self._segments = list(segments)
+        self._cache.clear()
 
     # -- files -----------------------------------------------------------------------------
     @staticmethod
