@@ -32,6 +32,7 @@ class Checkpoint:
     audit_bytes: int
     writer: dict[str, Any]
     index_segments: list[str] | None
+    index_base: dict[str, int] | None  # entries the index held when the run began
     version: int = VERSION
 
     def save(self, report: Path) -> None:

@@ -135,7 +135,7 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     check_dest(layout, config)
     report = layout.report
     settings = _settings(config, ruleset)
-    inputs = [] if config.src == STDIN else list_inputs(Path(config.src))
+    inputs = [] if config.src == STDIN else [f.path for f in list_inputs(Path(config.src))]
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
     mark = fingerprint(same_output, list(ruleset.files), inputs)
@@ -237,6 +237,8 @@ def _open_index(
     index = DuplicateIndex.open(path, config.dedup)
     if checkpoint is not None and checkpoint.index_segments is not None:
         index.roll_back(checkpoint.index_segments)
+        # What this run added before it was killed is still this run's, not an earlier run's.
+        index.base = dict(checkpoint.index_base or index.base)
     return index, scratch
 
 
@@ -257,7 +259,8 @@ def _save_checkpoint(
         os.fsync(audit.fileno())
         audit_bytes = audit.tell()
     segments = index.segments if index is not None else None
-    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments).save(report)
+    base = dict(index.base) if index is not None else None
+    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments, base).save(report)
 
 
 def _deduplicate(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,29 @@ from cleanse.readers import ReadConfig, record_document
 from cleanse.rules import RuleSet, load_rules
 from cleanse.writers import to_record
 
+log = logging.getLogger(__name__)
+
+
+CLEANING_FAILED = "input.cleaning-failed"
+
 
 def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
-    return cleaner.clean(doc)
+    """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
+
+    A run over a crawl must account for every document, so a bug met on one input costs that
+    input only; the audit keeps the error for the bug report.
+    """
+    if doc.removed is not None:
+        return doc
+    try:
+        return cleaner.clean(doc)
+    except Exception as exc:  # noqa: BLE001 - reported in the audit, the run goes on
+        log.warning("%s: cleaning failed (%s: %s); the document is rejected", doc.id, type(exc).__name__, exc)
+        detail = {
+            "path": doc.source or doc.id,
+            "error": f"cleanse failed on this document ({type(exc).__name__}: {exc}); please report it",
+        }
+        return doc.evolve(text="", removed=CLEANING_FAILED, removed_detail=detail)
 
 
 class _CleanerFactory:

@@ -145,15 +145,10 @@ def find_duplicates(
         """CSR shingle sets of items, each given as an array of global paragraph numbers."""
         flat = np.concatenate(doc_items) if doc_items else np.zeros(0, dtype=np.int64)
         all_paras = [docs[para_doc[g]][1][para_pos[g]] for g in flat.tolist()]
-        values, offs = sig.unique_sets(sig.shingle_batch(all_paras, config))
-        parts, pos = [], 0
-        for item in doc_items:
-            lo, hi = offs[pos], offs[pos + len(item)]
-            parts.append(np.unique(values[lo:hi]))
-            pos += len(item)
-        out_offs = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in parts], out=out_offs[1:])
-        return (np.concatenate(parts) if parts else values[:0]), out_offs
+        values, offs = sig.shingle_sets(all_paras, config)
+        groups = np.zeros(len(doc_items) + 1, dtype=np.int64)
+        np.cumsum([len(item) for item in doc_items], out=groups[1:])
+        return sig.union_sets(values, offs, groups)
 
     for level in ("document", "paragraph"):
         if config.level not in (level, "both"):

@@ -163,6 +163,50 @@ def unique_sets(batch: Shingled, *, use_numba: bool = True) -> tuple[np.ndarray,
     return values, offs
 
 
+SETS_CHUNK_CHARS = 1 << 20  # shingle this much text at a time: the kernel's buffers scale with it
+
+
+def shingle_sets(
+    paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct shingle hashes of each paragraph (CSR), computed a chunk at a time."""
+    values: list[np.ndarray] = []
+    offsets = [np.zeros(1, dtype=np.int64)]
+    start = 0
+    while start < len(paragraphs):
+        end, size = start, 0
+        while end < len(paragraphs) and (size < SETS_CHUNK_CHARS or end == start):
+            size += len(paragraphs[end])
+            end += 1
+        v, o = unique_sets(shingle_batch(paragraphs[start:end], config, use_numba=use_numba), use_numba=use_numba)
+        values.append(v)
+        offsets.append(o[1:] + offsets[-1][-1])
+        start = end
+    if not values:
+        return np.zeros(0, dtype=np.uint32), offsets[0]
+    return np.concatenate(values), np.concatenate(offsets)
+
+
+def union_sets(values: np.ndarray, offsets: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Union of consecutive rows of a CSR set array: rows groups[k]..groups[k + 1] form set k.
+
+    >>> union_sets(np.array([1, 2, 2, 3, 5], np.uint32), np.array([0, 2, 4, 5]), np.array([0, 2, 3]))
+    (array([1, 2, 3, 5], dtype=uint32), array([0, 3, 4]))
+    """
+    n = len(groups) - 1
+    if np.array_equal(np.diff(groups), np.ones(n, dtype=groups.dtype)):  # one row per set
+        bounds = offsets[groups]
+        return values[bounds[0] : bounds[-1]], bounds - bounds[0]
+    bounds = offsets[groups]
+    labels = np.repeat(np.arange(n, dtype=np.uint64), np.diff(bounds))
+    packed = (labels << np.uint64(32)) | values[bounds[0] : bounds[-1]].astype(np.uint64)
+    packed.sort()  # a plain sort: np.unique's hashing is several times slower on this
+    if len(packed):
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+    out_offsets = np.searchsorted(packed >> np.uint64(32), np.arange(n + 1, dtype=np.uint64))
+    return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), out_offsets.astype(np.int64)
+
+
 def signature(
     paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
 ) -> np.ndarray:
