@@ -3,6 +3,8 @@
 It first decides what kind of document it sees (an extracted article with a little residue, or a
 raw page dump), then, on pages, finds the content regions and judges each line by its own features
 and by its place: inside a region a short line is a heading or a list item, outside it is furniture.
+Page context on top: the header that ends the article (comments, other articles), link boxes under
+'Related' headers, slideshows, and leads cut off from the body by a player.
 """
 
 from __future__ import annotations
@@ -44,15 +46,18 @@ class ClassifyConfig:
     cue_penalty: float = 1.2  # weight of a line with a furniture cue
     min_region_score: float = 1.5
     min_region_share: float = 0.35  # a secondary region must score this share of the best one
+    near_lines: int = 15  # ... or lie at most this many lines from it
     article_max_run: int = 5  # longest run of non-prose lines an extracted article may show
     article_min_prose_chars: float = 0.7  # share of characters in prose lines of an article
     outside_min_prose: float = 0.9  # outside regions keep only long, clearly prose lines
     outside_min_words: int = 40
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
+    continue_share: float = 0.5  # prose below an ending header, as a share of the article above,
+    # that shows the article goes on (a 'Recommended' box inside the text)
     min_table_numeric: float = 0.25  # share of numeric lines that makes a short-line run a table
     guess_lang: bool = True  # for lang 'und' or unknown codes, guess from stop words
     # Off by default: the fitted model does not beat the rule pass on held-out sites (see
-    # benchmarks/README.classify.md); opt in to let it overrule the rules on pages.
+    # benchmarks/README.md); opt in to let it overrule the rules on pages.
     use_model: bool = False
     threshold: float | None = None  # the model's keep threshold; None: the fitted one
 
@@ -65,6 +70,7 @@ class ClassifyConfig:
             "min_region_share",
             "article_min_prose_chars",
             "outside_min_prose",
+            "continue_share",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -258,6 +264,9 @@ class PageLayout:
     region_rank: list[int]
     region_scores: list[float]
     titles: set[int]
+    end: int  # the line that ends the article (a comments or related header), or len(lines)
+    gallery: list[bool]  # lines of a slideshow: counters 'k/n' with their captions and credits
+    boxes: list[bool]  # the links under a 'Related' / 'Read more' header inside a region
 
 
 def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> PageLayout:
@@ -265,16 +274,100 @@ def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> Pa
     runs, tables = _short_runs(feats, cfg)
     list_runs = _bullet_runs(feats)
     weights = [_weight(f, runs[i], list_runs[i], tables[i], cfg) for i, f in enumerate(feats)]
-    regions = find_regions(weights, cfg.min_region_score, cfg.min_region_share)
+    gallery = _slideshows(feats)
+    if any(gallery):
+        # A slideshow's captions are prose but not the article's: they neither make a region
+        # nor cut one (the text often goes on below the slideshow).
+        weights = [0.0 if g else w for w, g in zip(weights, gallery, strict=True)]
+    regions = _near_regions(
+        feats, find_regions(weights, cfg.min_region_score, 0.0, max_regions=12), cfg
+    )
+    end = _article_end(feats, weights, regions, cfg)
+    if end < len(feats):
+        # Nothing after a comment section's or a related block's header belongs to the article.
+        regions = [(a, min(b, end), sc) for a, b, sc in regions if a < end]
     rank = [-1] * len(feats)
     titles: set[int] = set()
-    for k, (start, end, _score) in enumerate(regions):
-        rank[start:end] = [k] * (end - start)
+    for k, (start, stop, _score) in enumerate(regions):
+        rank[start:stop] = [k] * (stop - start)
         title = _title_before(feats, start, runs)
         if title is not None:
             titles.add(title)
     scores = [r[2] for r in regions]
-    return PageLayout(weights, runs, tables, list_runs, rank, scores, titles)
+    boxes = _boxes(feats, rank, weights)
+    return PageLayout(weights, runs, tables, list_runs, rank, scores, titles, end, gallery, boxes)
+
+
+def _near_regions(
+    feats: Sequence[LineFeatures | None],
+    candidates: Sequence[tuple[int, int, float]],
+    cfg: ClassifyConfig,
+) -> list[tuple[int, int, float]]:
+    """Keep the best region and every candidate scoring `min_region_share` of it, or lying close
+    above or below it (at most `near_lines` lines apart, no 'Related'/'Comments' header between):
+    a lead paragraph cut off from the body by a video player or a share bar."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    out = [best]
+    for cand in candidates[1:]:
+        if cand[2] >= cfg.min_region_share * best[2]:
+            out.append(cand)
+            continue
+        lo, hi = (cand[1], best[0]) if cand[1] <= best[0] else (best[1], cand[0])
+        between = [f for f in feats[lo:hi] if f is not None]
+        if len(between) <= cfg.near_lines and not any(f.cue == "tail" for f in between):
+            out.append(cand)
+    return out
+
+
+def _article_end(
+    feats: Sequence[LineFeatures | None],
+    weights: Sequence[float],
+    regions: Sequence[tuple[int, int, float]],
+    cfg: ClassifyConfig,
+) -> int:
+    """Index of the first header that ends the article (comments, other articles) after the start
+    of the best region, or len(feats) when there is none.
+
+    A header is not the end when the article goes on below it: a 'Recommended' box inside the
+    text is followed by more paragraphs, as long as what came before, without the furniture of
+    comments ('Reply', 'X says:', dated signatures).
+    """
+    if not regions:
+        return len(feats)
+    start = regions[0][0]
+    for i in range(start + 1, len(feats)):
+        f = feats[i]
+        if f is None or not f.ends_article:
+            continue
+        before = sum(w for w in weights[start:i] if w > 0)
+        if not _continues(feats, weights, i + 1, before, cfg):
+            return i
+    return len(feats)
+
+
+def _continues(
+    feats: Sequence[LineFeatures | None],
+    weights: Sequence[float],
+    start: int,
+    before: float,
+    cfg: ClassifyConfig,
+) -> bool:
+    """Whether a stretch of prose below `start`, before the next ending header, weighs as much as
+    `before` (the article above) and shows no comment furniture."""
+    prose = 0.0
+    for j in range(start, len(feats)):
+        g = feats[j]
+        if g is None:
+            continue
+        if g.ends_article or g.comment_meta:
+            return False
+        if weights[j] > 0:
+            prose += weights[j]
+            if prose >= max(before * cfg.continue_share, cfg.min_region_score):
+                return True
+    return False
 
 
 def rule_verdicts(
@@ -288,6 +381,12 @@ def rule_verdicts(
             continue
         in_region = lay.region_rank[i] >= 0
         scores = _scores(f, weight=lay.weights[i], region=float(in_region))
+        if lay.gallery[i]:
+            out.append(LineVerdict(False, "slideshow", scores))
+            continue
+        if lay.boxes[i]:
+            out.append(LineVerdict(False, "related-box", scores))
+            continue
         if in_region:
             if lay.tables[i] and f.cue in ("counter", "date"):
                 out.append(LineVerdict(True, "table-cell", scores))
@@ -299,7 +398,10 @@ def rule_verdicts(
                 out.append(LineVerdict(True, "in-region", scores))
             continue
         scores["run"] = float(lay.runs[i])
-        if i in lay.titles:
+        if i >= lay.end and not f.cue:
+            scores["after_end"] = float(i - lay.end)
+            out.append(LineVerdict(False, "after-end", scores))
+        elif i in lay.titles:
             out.append(LineVerdict(True, "title", scores))
         elif f.cue:
             out.append(LineVerdict(False, f.cue, scores))
@@ -312,6 +414,54 @@ def rule_verdicts(
         else:
             out.append(LineVerdict(False, "short-orphan", scores))
     return out
+
+
+def _boxes(
+    feats: Sequence[LineFeatures | None],
+    rank: Sequence[int],
+    weights: Sequence[float],
+    max_lines: int = 10,
+) -> list[bool]:
+    """Mark the link boxes inside regions: the short lines right under a 'Related', 'Read more' or
+    'Recommended' header, up to the next paragraph, a numbered or bulleted line (the article's
+    own list goes on) or `max_lines` lines."""
+    marks = [False] * len(feats)
+    for i, f in enumerate(feats):
+        if f is None or not f.links_header or rank[i] < 0:
+            continue
+        seen = 0
+        j = i + 1
+        while j < len(feats) and seen < max_lines:
+            g = feats[j]
+            if g is not None:
+                if weights[j] > 0 or g.bullet:
+                    break
+                seen += 1
+            j += 1
+        if j < len(feats) and seen < max_lines:  # the box closes before the region goes on
+            marks[i + 1 : j] = [True] * (j - i - 1)
+    return marks
+
+
+def _slideshows(feats: Sequence[LineFeatures | None], min_slides: int = 3) -> list[bool]:
+    """Mark the slideshows of a page: from the first to the last of at least `min_slides` counters
+    'k/n' of the same n, going up, plus the caption lines that follow the last one (as many as
+    the typical gap between two counters)."""
+    marks = [False] * len(feats)
+    by_total: dict[int, list[tuple[int, int]]] = {}
+    for i, f in enumerate(feats):
+        if f is not None and f.slide is not None:
+            by_total.setdefault(f.slide[1], []).append((i, f.slide[0]))
+    for hits in by_total.values():
+        if len({k for _, k in hits}) < min_slides:
+            continue
+        ups = sum(1 for (_, a), (_, b) in itertools.pairwise(hits) if b > a)
+        if ups < (len(hits) - 1) * 0.8:
+            continue  # not a sequence: dates or scores that happen to share a denominator
+        gaps = sorted(j - i for (i, _), (j, _) in itertools.pairwise(hits))
+        first, last = hits[0][0], hits[-1][0] + gaps[len(gaps) // 2]
+        marks[first : min(last, len(feats))] = [True] * (min(last, len(feats)) - first)
+    return marks
 
 
 def _title_before(

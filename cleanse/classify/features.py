@@ -16,13 +16,17 @@ _MAX_SCAN = 800
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-SENT_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?:\s|$)")
+# A Latin sentence mark ends a sentence before a space; a CJK one (。！？) needs none, the next
+# sentence follows at once (Chinese and Japanese put no spaces between sentences).
+SENT_END_RE = re.compile(
+    r"[.!?…][\"'”’»)\]）」』】]*(?:\s|$)|[。！？][\"'”’»)\]）」』】]*"  # noqa: RUF001 - CJK marks
+)
 DIGIT_RE = re.compile(r"\d")
 SEPARATOR_RE = re.compile(r"(?:^|\s)[|•▪·›»/–\-](?=\s)|\s[|▪•·›]\S?")
 BULLET_RE = re.compile(r"^(?:[•◦▪‣∙·*+–—-]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
 # `\S\.com` rather than `\b\S+\.com`: the same lines, without backtracking over every token.
 URL_RE = re.compile(r"https?://|www\.|\S\.(?:com|org|net|fr|de|co\.uk|io)\b", re.IGNORECASE)
-CLOSERS = "\"'”’»)]*"
+CLOSERS = "\"'”’»)]*）」』】"  # noqa: RUF001 - fullwidth closers of CJK text
 SENT_PUNCT = ".!?…。！？"
 
 # --- cue lexicons (lower-cased, matched on short lines) -------------------------------------
@@ -53,6 +57,9 @@ _SOCIAL_PHRASE = (
     r"|\ba dit ?:$|leave a (?:comment|reply)|laisser un commentaire|^permalink$|click here"
     r"|cliquez ici|read the full|download the app|téléchargez l'application|accept cookies"
     r"|accepter les cookies|we use cookies|nous utilisons des cookies|cookies? settings"
+    r"|^(?:share|partager) (?:this|cet article|l'article)\W*$|^like this:$|^like loading|^cancel reply$"
+    r"|^annuler la réponse$|required fields are marked|champs obligatoires sont indiqués"
+    r"|your email address will not be published|adresse (?:e-?mail|de messagerie) ne sera pas publiée"
 )
 _NOTICE = (
     r"cookies?\b.*\b(?:accept|consent|agree|use|utilisation|navigation|acceptez|continuing|browsing)"
@@ -77,6 +84,55 @@ _TAIL = (
     r"|toute l'actualité|dernières (?:infos|actualités|nouvelles)"
 )
 TAIL_RE = re.compile(rf"^(?:{_TAIL})\s*(?:\(\d+\))?[\s:»›>.…]*$")
+# The headers among them after which nothing belongs to the article any more: a comment section
+# or a block of other articles. ('Related', 'Read more', 'Lire aussi' stand inside articles too,
+# and a lone 'Comment' is as often the button of a share bar.)
+_END = (
+    r"comments|\d+ (?:comments?|responses?|replies|commentaires?|réactions?)"
+    r"|(?:view|show|see|read) (?:all )?(?:the )?(?:\d+ )?comments?|there (?:are|is) \d+ comments?"
+    r"|leave a (?:reply|comment)|(?:post|add|write) a comment|join the (?:conversation|discussion)"
+    r"|related (?:articles|stories|posts|content|coverage)|more stories|recommended(?: for you"
+    r"| stories| articles| reading)?|you (?:may|might) (?:also )?(?:like|enjoy)"
+    r"|most (?:popular|read|viewed|shared|emailed|commented)|(?:from )?around the web"
+    r"|sponsored (?:content|stories|links)|promoted stories|sur le même sujet"
+    r"|les plus (?:lus|partagés|commentés)|articles? (?:similaires|liés|connexes|recommandés)"
+    r"|vous aimerez (?:aussi|également)|dans la même rubrique|commentaires|réagissez|vos réactions"
+    r"|(?:laisser|ajouter|écrire|poster) un commentaire|(?:voir|afficher|lire) (?:les |tous les )?"
+    r"(?:\d+ )?commentaires"
+)
+END_RE = re.compile(rf"^(?:{_END})\s*(?:\(\d+\))?[\s:»›>.…]*$")
+# The furniture of one comment: its action links, 'X says:', 'Name · March 10, 2017 at 12:20 AM'.
+COMMENT_ACTIONS = frozenset(
+    (
+        "reply",
+        "répondre",
+        "report",
+        "signaler",
+        "permalink",
+        "lien permanent",
+        "report abuse",
+        "signaler un abus",
+        "reply to this comment",
+        "répondre à ce commentaire",
+        "like",
+        "j'aime",
+    )
+)
+COMMENT_META_RE = re.compile(
+    r"\b(?:says|said|wrote|a dit|a écrit)\s*:$|\bat \d{1,2}:\d\d\s*(?:am|pm)?$"
+    r"|\b(?:le|posté le|publié le) \d{1,2}(?:er)? \w+ \d{4} (?:à|a) \d{1,2}[h:]\d\d$"
+)
+COMMENTS_WORD_RE = re.compile(
+    r"comment|respons|repl|réponse|réaction|réagi|discussion|conversation"
+)
+IMAGE_FILE_RE = re.compile(r"\S\.(?:jpe?g|png|gif|webp|svg|tiff?)\b")
+# A slideshow's counter opening a caption: '3/50 Star Wars boosts economy', '2 of 12', '4 sur 10'.
+SLIDE_RE = re.compile(r"^(\d{1,3}) ?(?:/|of|sur|de) ?(\d{1,3})(?!\d)(?![.,:/]\d)")
+# '2 comments on “These Weeks in Firefox”', '3 réponses à « … »': a comment section's title.
+COMMENTS_ON_RE = re.compile(
+    r"^(?:\d+|no|one|two|three) (?:comments?|responses?|replies|thoughts) (?:on|to) "
+    r"|^\d+ (?:commentaires?|réponses?|réactions?) (?:sur|à) "
+)
 YEAR_RE = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # Cheap substring checks before the costly notice regex (most lines contain none of them).
 NOTICE_TRIGGER_RE = re.compile(
@@ -96,6 +152,7 @@ SOCIAL_WORDS = _build_words(
     "share partager post follow suivez like sign subscribe abonnez inscrivez get recevez newsletter"
     " newsletters"
     " reply répondre report signaler comment comments commentaire commentaires says dit leave"
+    " cancel annuler required champs your adresse"
     " laisser permalink click cliquez read download téléchargez accept accepter we nous cookie"
     " cookies"
 )
@@ -185,6 +242,11 @@ class LineFeatures:
     url: bool
     cue: str  # '' or one of: tail, share, nav, social, notice, byline, credit, date, counter
     prose: float
+    # A 'tail' header after which nothing belongs to the article (comments, other articles).
+    ends_article: bool = False
+    comment_meta: bool = False  # a comment's 'Reply' link, 'X says:' or 'Name · date at time'
+    links_header: bool = False  # a 'Related' / 'Read more' header (a 'tail' not about comments)
+    slide: tuple[int, int] | None = None  # (k, n) of a slideshow counter 'k/n' opening the line
 
 
 def _end_punct(text: str) -> float:
@@ -207,7 +269,7 @@ def _cue(
     digit_ratio: float,
     alpha_ratio: float,
 ) -> str:
-    if n_words <= 8 and TAIL_RE.match(low):
+    if n_words <= 8 and (TAIL_RE.match(low) or END_RE.match(low)):
         return "tail"
     if YEAR_RE.match(low):
         return ""  # a bare year: a table cell or a dateline more often than a counter
@@ -241,9 +303,20 @@ def _cue(
         and not SENT_END_RE.search(text[:-1] + " ")
     ):
         return "credit"
+    if n_words <= 8 and "." in low and IMAGE_FILE_RE.search(low):
+        return "credit"  # an image's file name: 'WEB18-Facebook-1160x768.jpg'
     if n_words <= 6 and digit_ratio > 0.05 and DATE_RE.search(low):
         return "date"
     return ""
+
+
+def _slide(low: str) -> tuple[int, int] | None:
+    """(k, n) when the line opens with a slideshow counter 'k/n' (1 <= k <= n, n >= 3)."""
+    m = SLIDE_RE.match(low)
+    if m is None:
+        return None
+    k, n = int(m.group(1)), int(m.group(2))
+    return (k, n) if 1 <= k <= n and n >= 3 else None
 
 
 def _has_credit_name(low: str) -> bool:
@@ -283,10 +356,22 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     digit_ratio = n_digits / scan_len
     alpha_ratio = n_alpha / scan_len
     raw_words = text.split()
-    cap_ratio = sum(1 for w in raw_words if w[0].isupper()) / len(raw_words) if raw_words else 0.0
+    if n_cjk * 3 >= scan_len:
+        # CJK text has no spaces: a 'word' is a whole clause and its first letter, often a Latin
+        # name ('DeepMind表示…'), says nothing about Title Case.
+        cap_ratio = 0.0
+    else:
+        cap_ratio = (
+            sum(1 for w in raw_words if w[0].isupper()) / len(raw_words) if raw_words else 0.0
+        )
     end = _end_punct(text if n_chars <= _MAX_SCAN else line)
     n_sentences = len(SENT_END_RE.findall(text))
     cue = _cue(low, text, words, n_words, digit_ratio, alpha_ratio)
+    ends = (cue == "tail" and bool(END_RE.match(low))) or (
+        n_words <= 20 and low[:1] in _COMMENTS_ON_FIRST and bool(COMMENTS_ON_RE.match(low))
+    )
+    if ends:
+        cue = "tail"
     separators = len(SEPARATOR_RE.findall(text)) if _may_separate(text) else 0
     return LineFeatures(
         n_chars=n_chars,
@@ -301,11 +386,22 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
         bullet=bool(BULLET_RE.match(text)),
         url=_may_link(low) and bool(URL_RE.search(text)),
         cue=cue,
+        ends_article=ends,
+        comment_meta=n_words <= 14
+        and (
+            low in COMMENT_ACTIONS
+            or (low[-1] in _META_LAST and COMMENT_META_RE.search(low) is not None)
+        ),
+        links_header=cue == "tail" and COMMENTS_WORD_RE.search(low) is None,
+        slide=_slide(low) if low[:1].isdigit() and n_words <= 20 else None,
         prose=_prose(
             n_words, end, n_sentences, stop_ratio, cap_ratio, separators, alpha_ratio, cue
         ),
     )
 
+
+_COMMENTS_ON_FIRST = frozenset("0123456789not")
+_META_LAST = frozenset(":0123456789m")  # how COMMENT_META_RE's lines end
 
 # Separator characters that count wherever they stand, and those that count only between spaces.
 _SEPARATOR_CHARS = frozenset("|•▪·›»\t\xa0\u2009\u202f")  # noqa: RUF001 - separator characters on purpose
