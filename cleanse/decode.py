@@ -1,17 +1,53 @@
-"""Bytes to text: UTF-8 first, a stated fallback for everything else.
+"""Bytes to text: a byte-order mark if there is one, else UTF-8, else a stated fallback.
 
 Bytes that are not valid UTF-8 are decoded as Windows-1252 (the usual culprit on scraped pages),
 with the five bytes cp1252 leaves undefined taken as Latin-1, so decoding never fails and never
-drops a byte. The caller flags such documents so the audit shows the guess.
+drops a byte. The caller flags such documents so the audit shows the guess. `sniff_binary` tells
+images and archives from text that merely holds a few stray control characters.
 """
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 FALLBACK_ENCODING = "cp1252"
 FALLBACK_FLAG = "decoded-cp1252"
-_BINARY_PROBE = 8192
+BINARY_PROBE = 8192  # bytes looked at to tell binary data from text
+
+# Byte-order marks of the encodings whose newlines are not one byte, UTF-32 first: its
+# little-endian mark starts with UTF-16's. The codec named here reads the mark itself.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Leading bytes of binary formats that turn up in scraped dumps under a text name.
+MAGIC_NUMBERS = {
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image",
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a zip archive (or a docx, xlsx, epub file)",
+    b"PK\x05\x06": "an empty zip archive",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xfd7zXZ\x00": "an xz archive",
+    b"(\xb5/\xfd": "a zstd archive",
+    b"7z\xbc\xaf'\x1c": "a 7z archive",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Office document (doc, xls)",
+    b"SQLite format 3\x00": "an SQLite database",
+    b"\x7fELF": "an executable",
+}
+
+# C0 controls that never occur in text, and DEL; tab, newlines, form feed and escape are text.
+_CONTROL_BYTES = bytes(sorted({*range(0x20), 0x7F} - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}))
+
+# Share of such bytes above which a file is binary: random or compressed bytes hold about 10 %,
+# while text with a few stray NULs or form feeds stays far below, and the cleaner removes those.
+BINARY_CONTROL_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,35 +58,81 @@ class Decoded:
     flag: str | None
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """`utf-16` or `utf-32` when the bytes start with that encoding's byte-order mark, else None.
+
+    >>> wide_encoding("x".encode("utf-16")), wide_encoding(b"x")
+    ('utf-16', None)
+    """
+    for bom, encoding in WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What binary data the bytes look like (`a PNG image`, `binary data`), or None for text.
+
+    Text with a UTF-16 or UTF-32 byte-order mark is text, although it is full of NUL bytes.
+    Otherwise a known magic number, or many control bytes early on, mean binary.
+
+    >>> sniff_binary(b"plain text with a stray \\x00 NUL"), sniff_binary(b"\\x89PNG\\r\\n\\x1a\\n")
+    (None, 'a PNG image')
+    >>> sniff_binary(bytes(range(256)))
+    'binary data'
+    """
+    if wide_encoding(data):
+        return None
+    for magic, kind in MAGIC_NUMBERS.items():
+        if data.startswith(magic):
+            return kind
+    probe = data[:BINARY_PROBE]
+    controls = len(probe) - len(probe.translate(None, _CONTROL_BYTES))
+    return "binary data" if controls > BINARY_CONTROL_SHARE * len(probe) else None
+
+
 def looks_binary(data: bytes) -> bool:
-    """True when the bytes hold NUL characters early on, as images and archives do.
+    """True when the bytes look like an image, an archive or other binary data.
 
     >>> looks_binary(b"plain text"), looks_binary(b"PK\\x03\\x04\\x00\\x00")
     (False, True)
     """
-    return b"\x00" in data[:_BINARY_PROBE]
+    return sniff_binary(data) is not None
 
 
-def _cp1252_with_latin1_gaps(data: bytes) -> str:
+def _build_fallback_table() -> str:
+    """The 256 characters of cp1252, with Latin-1's for the five bytes cp1252 leaves undefined."""
     chars = []
-    for chunk in data.split(b"\n"):
-        chars.append(chunk.decode(FALLBACK_ENCODING, errors="surrogateescape"))
-    text = "\n".join(chars)
-    # Undefined cp1252 bytes came back as lone surrogates U+DC81 etc.; read them as Latin-1.
-    return "".join(chr(ord(c) - 0xDC00) if "\udc80" <= c <= "\udcff" else c for c in text)
+    for byte in range(256):
+        try:
+            chars.append(bytes([byte]).decode(FALLBACK_ENCODING))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))  # 0x81, 0x8D, 0x8F, 0x90, 0x9D
+    return "".join(chars)
+
+
+_FALLBACK_TABLE = _build_fallback_table()
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode bytes as UTF-8 (a leading BOM is dropped) or, failing that, as cp1252.
+    """Decode bytes by their byte-order mark, else as UTF-8 (a BOM is dropped), else as cp1252.
+
+    UTF-16 and UTF-32 are flagged (`decoded-utf-16`); their unpaired surrogates and a cut-off last
+    character become U+FFFD, the one place where decoding replaces rather than keeps.
 
     >>> decode_bytes("déjà".encode()).text, decode_bytes("déjà".encode("cp1252"))
     ('déjà', Decoded(text='déjà', flag='decoded-cp1252'))
+    >>> decode_bytes("déjà".encode("utf-16"))
+    Decoded(text='déjà', flag='decoded-utf-16')
     """
+    encoding = wide_encoding(data)
+    if encoding is not None:
+        return Decoded(data.decode(encoding, errors="replace"), f"decoded-{encoding}")
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8")
+        return Decoded(body.decode("utf-8"), None)
     except UnicodeDecodeError:
-        return Decoded(_cp1252_with_latin1_gaps(data), FALLBACK_FLAG)
-    return Decoded(text.removeprefix("\ufeff"), None)
+        return Decoded(codecs.charmap_decode(body, "strict", _FALLBACK_TABLE)[0], FALLBACK_FLAG)
 
 
 def normalize_newlines(text: str) -> str:

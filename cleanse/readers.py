@@ -1,31 +1,64 @@
 """Read documents from a .txt tree, JSONL / JSONL.gz files, a single file, or JSONL on stdin.
 
-Documents come out lazily in a deterministic order (sorted relative paths, then line order). Bad
-input never stops a run: a malformed JSON line, a record without text or a binary file becomes a
-Document that is already `removed`, with the reason, so the audit accounts for it.
+Documents come out lazily in a deterministic order (sorted relative paths, then line order; see
+cleanse.walk for how folders and links are walked). Bad input never stops a run: an input that
+cannot be read as a document (binary, empty, unreadable, malformed JSON, a cut-off gzip...)
+becomes a Document already `removed` with an `input.*` reason and a `removed_detail` naming its
+`path`, its `line` (JSONL) and what to do (`error`), so the audit accounts for every input.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
 import json
+import re
+import stat
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, TypeAlias
 from urllib.parse import urlsplit
 
-from cleanse.decode import decode_bytes, looks_binary
+from cleanse.decode import BINARY_PROBE, decode_bytes, sniff_binary, wide_encoding
 from cleanse.document import Document
-from cleanse.errors import InputError
+from cleanse.walk import InputFile, input_kind, list_inputs
+
+__all__ = [
+    "STDIN",
+    "InputFile",
+    "ReadConfig",
+    "input_kind",
+    "list_inputs",
+    "read_documents",
+    "record_document",
+]
 
 STDIN = "-"
-TEXT_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
-MALFORMED_JSON = "input.malformed-json"
-MISSING_TEXT = "input.missing-text"
-BINARY = "input.binary"
+GZIP_MAGIC = b"\x1f\x8b"
+
+# A JSON escape of a surrogate, and a surrogate left alone after decoding (a pair becomes one
+# character): only lines with the first are searched for the second.
+SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+REPLACED_SURROGATES = "replaced-lone-surrogates"
+
+# What JSONL is read from: a file, stdin, or a gzip stream over a file.
+ByteStream: TypeAlias = IO[bytes] | io.BufferedIOBase
+
+# Reasons of inputs that could not be read as documents; each comes with path, line and error.
+MALFORMED_JSON = "input.malformed-json"  # a JSONL line that is not a JSON object
+MISSING_TEXT = "input.missing-text"  # a record whose text field is absent or null
+TEXT_NOT_STRING = "input.text-not-string"  # a record whose text field is a number, list...
+BINARY = "input.binary"  # an image, archive or other binary data
+EMPTY = "input.empty"  # a .txt file with nothing but whitespace
+UNREADABLE = "input.unreadable"  # the OS refused: permissions, broken links, I/O errors
+NOT_GZIP = "input.not-gzip"  # a .jsonl.gz file that is not gzip-compressed
+TRUNCATED_GZIP = "input.truncated-gzip"  # a .jsonl.gz file that ends mid-stream
+CORRUPT_GZIP = "input.corrupt-gzip"  # a .jsonl.gz file whose compressed data is damaged
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,51 +75,62 @@ class ReadConfig:
     site_from: str = "auto"
 
 
-def input_kind(path: Path) -> str:
-    """`txt` or `jsonl` for a file name, else raise InputError naming the accepted suffixes."""
-    name = path.name.lower()
-    if name.endswith(TEXT_SUFFIXES):
-        return "txt"
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
-    msg = f"{path}: cannot read this kind of file; give .txt, .jsonl or .jsonl.gz files, or a folder of them"
-    raise InputError(msg)
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where documents come from: `name` names them in ids and in the `path` of rejects (the path
+    relative to SRC, or `stdin`), `source` is the file the writer mirrors, `folder` the top-level
+    folder (a .txt tree's site)."""
+
+    name: str
+    source: str
+    folder: str | None = None
 
 
-def list_inputs(src: Path) -> list[Path]:
-    """Input files under a folder (sorted, hidden entries skipped), or the file itself."""
-    if not src.exists():
-        msg = f"{src}: no such file or folder"
-        raise InputError(msg)
-    if src.is_file():
-        input_kind(src)
-        return [src]
-    files = []
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
-            files.append(path)
-    return files
+@dataclass(frozen=True, slots=True)
+class _StreamBreak:
+    """A stream failed while reading line `line`, with the error that stopped it."""
+
+    line: int
+    error: Exception
+
+
+class _NotRegularFileError(OSError):
+    """The path is a pipe, socket or device: reading it could block or never end."""
 
 
 def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterator[Document]:
-    """Every document under `src` (a folder, a file, or `-` for JSONL on stdin), in order."""
+    """Every document under `src` (a folder, a file, or `-` for JSONL on stdin), in order.
+
+    Inputs that cannot be read come out as rejected Documents; only a missing or unlistable SRC
+    raises (InputError).
+    """
     config = config or ReadConfig()
     if str(src) == STDIN:
-        yield from _read_jsonl(sys.stdin.buffer, "stdin", "stdin.jsonl", None, config)
+        yield from _read_jsonl(sys.stdin.buffer, _Origin("stdin", "stdin.jsonl"), config)
         return
-    root = Path(src)
-    for path in list_inputs(root):
-        rel = path.name if root.is_file() else path.relative_to(root).as_posix()
-        folder = None if root.is_file() else _top_folder(rel)
-        if input_kind(path) == "txt":
-            yield _read_txt(path, rel, folder, config)
-        else:
-            opener = gzip.open if path.name.lower().endswith(".gz") else open
-            with opener(path, "rb") as stream:
-                yield from _read_jsonl(stream, rel, rel, folder, config)
+    for found in list_inputs(Path(src)):
+        yield from _read_input(found, config)
+
+
+def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
+    """The documents of one listed input."""
+    name = _printable(found.rel)
+    origin = _Origin(name, found.rel, _top_folder(name))
+    if found.error is not None:
+        yield _rejected(UNREADABLE, origin, "cannot list this folder: " + _explain(found.error))
+    elif input_kind(found.path) == "txt":
+        yield _read_txt(found.path, origin, config)
+    else:
+        yield from _read_jsonl_file(found.path, origin, config)
+
+
+def _printable(rel: str) -> str:
+    """A path as text UTF-8 can hold: the bytes of a file name that are not UTF-8 shown as `\\xe9`.
+
+    >>> _printable("caf\\udce9/a.txt")
+    'caf\\\\xe9/a.txt'
+    """
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _top_folder(rel: str) -> str | None:
@@ -94,36 +138,223 @@ def _top_folder(rel: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def _read_txt(path: Path, rel: str, folder: str | None, config: ReadConfig) -> Document:
-    data = path.read_bytes()
-    site = folder if config.site_from in ("auto", "folder") else None
-    if looks_binary(data):
-        return Document(id=rel, text="", meta={}, site=site, removed=BINARY, source=rel)
+def _rejected(reason: str, origin: _Origin, error: str, line: int | None = None) -> Document:
+    """A Document standing for an input that could not be read: where it is and what to do."""
+    detail: dict[str, Any] = {"path": origin.name}
+    if line is not None:
+        detail["line"] = line
+    detail["error"] = error
+    doc_id = origin.name if line is None else f"{origin.name}:{line}"
+    return Document(doc_id, "", {}, removed=reason, removed_detail=detail, source=origin.source)
+
+
+def _explain(exc: OSError) -> str:
+    """Why the OS refused, and what to do about it, in one sentence."""
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno is not None and exc.errno in errno.errorcode:
+        cause = f"{cause} [{errno.errorcode[exc.errno]}]"
+    if isinstance(exc, PermissionError):
+        advice = "give the user running cleanse read access, or move it out of SRC"
+    elif isinstance(exc, FileNotFoundError):
+        advice = "it is a broken link or was deleted during the run; fix or remove it"
+    elif exc.errno == errno.ELOOP:
+        advice = "a symbolic link points to itself or in a circle; fix or remove it"
+    elif isinstance(exc, _NotRegularFileError):
+        advice = "reading it could block forever; move it out of SRC"
+    else:
+        advice = "the disk or network failed while reading; check it and run again"
+    return f"{cause}; {advice}"
+
+
+def _open_file(path: Path) -> io.BufferedReader:
+    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        msg = "not a regular file but a pipe, socket or device"
+        raise _NotRegularFileError(msg)
+    return path.open("rb")
+
+
+def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
+    """The Document of a .txt file, or a rejected one when it is unreadable, binary or empty."""
+    try:
+        with _open_file(path) as stream:
+            data = stream.read()
+    except OSError as exc:
+        return _rejected(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
+    kind = sniff_binary(data)
+    if kind is not None:
+        error = f"this looks like {kind}, not text; move it out of SRC or convert it to text"
+        return _rejected(BINARY, origin, error)
     decoded = decode_bytes(data)
+    if not decoded.text or decoded.text.isspace():
+        error = "the file is empty or holds only whitespace; remove it or export it again"
+        return _rejected(EMPTY, origin, error)
+    site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
-    return Document(id=rel, text=decoded.text, meta={}, site=site, flags=flags, source=rel)
+    return Document(origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source)
 
 
-def _read_jsonl(
-    stream: BinaryIO, label: str, rel: str, folder: str | None, config: ReadConfig
-) -> Iterator[Document]:
-    for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        fallback_id = f"{label}:{number}"
+def _read_jsonl_file(path: Path, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+    """The documents of a .jsonl or .jsonl.gz file."""
+    try:
+        raw = _open_file(path)
+    except OSError as exc:
+        yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
+        return
+    with raw:
+        stream = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
+        refusal = _refuse_start(raw, stream, origin)
+        if refusal is not None:
+            yield refusal
+            return
+        yield from _read_jsonl(stream, origin, config)
+
+
+def _refuse_start(
+    raw: io.BufferedReader, stream: io.BufferedReader | gzip.GzipFile, origin: _Origin
+) -> Document | None:
+    """A rejected Document when a JSONL file is refused from its first bytes: a .gz that is not
+    gzip, binary data, or a stream that fails at once; else None (nothing is consumed)."""
+    try:
+        if stream is not raw and not _starts_like_gzip(raw):
+            error = "the file is not gzip-compressed; rename it to .jsonl if it holds JSON lines"
+            return _rejected(NOT_GZIP, origin, error)
+        kind = sniff_binary(stream.peek(BINARY_PROBE))
+    except (OSError, EOFError, zlib.error) as exc:
+        return _broken_stream(_StreamBreak(1, exc), origin)
+    if kind is None:
+        return None
+    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; move it out of SRC")
+
+
+def _starts_like_gzip(raw: io.BufferedReader) -> bool:
+    """True when a file starts with gzip's magic number, or is empty (no records either way)."""
+    return raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] in (b"", GZIP_MAGIC)
+
+
+def _read_jsonl(stream: ByteStream, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+    """One Document per non-blank line; a stream that breaks ends with one rejected Document."""
+    for item in _raw_lines(stream):
+        if isinstance(item, _StreamBreak):
+            yield _broken_stream(item, origin)
+            return
+        number, raw = item
+        if number == 1 and wide_encoding(raw):
+            yield from _wide_documents(raw, origin, config)
+            return
         decoded = decode_bytes(raw)
-        flags = (decoded.flag,) if decoded.flag else ()
-        try:
-            record = json.loads(decoded.text)
-        except json.JSONDecodeError as exc:
-            detail = {"error": f"line {number}: {exc.msg} at column {exc.colno}"}
-            yield Document(fallback_id, "", {}, removed=MALFORMED_JSON, removed_detail=detail, source=rel)
-            continue
-        if not isinstance(record, dict):
-            detail = {"error": f"line {number}: a JSON object is expected"}
-            yield Document(fallback_id, "", {}, removed=MALFORMED_JSON, removed_detail=detail, source=rel)
-            continue
-        yield record_document(record, fallback_id, config, folder=folder, flags=flags, source=rel)
+        doc = _line_document(number, decoded.text, decoded.flag, origin, config)
+        if doc is not None:
+            yield doc
+
+
+def _raw_lines(stream: ByteStream) -> Iterator[tuple[int, bytes] | _StreamBreak]:
+    """Numbered lines of a stream, then a _StreamBreak if reading failed.
+
+    The first line of a UTF-16 or UTF-32 file comes with the rest of the file: its newlines are
+    several bytes long, so it can only be split after decoding.
+    """
+    number = 0
+    try:
+        for number, raw in enumerate(stream, start=1):
+            if number == 1 and wide_encoding(raw):
+                yield number, raw + stream.read()
+                return
+            yield number, raw
+    except (OSError, EOFError, zlib.error) as exc:
+        yield _StreamBreak(number + 1, exc)
+
+
+def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+    """The documents of a whole UTF-16 or UTF-32 JSONL file, decoded before it is split."""
+    decoded = decode_bytes(data)
+    for number, line in enumerate(decoded.text.split("\n"), start=1):
+        doc = _line_document(number, line, decoded.flag, origin, config)
+        if doc is not None:
+            yield doc
+
+
+def _broken_stream(item: _StreamBreak, origin: _Origin) -> Document:
+    """The rejected Document that ends a stream which failed at line `item.line`."""
+    done = f"the lines before line {item.line} were read"
+    if isinstance(item.error, EOFError):
+        error = f"the compressed file ends mid-stream; {done}; copy or compress it again"
+        return _rejected(TRUNCATED_GZIP, origin, error, item.line)
+    if isinstance(item.error, gzip.BadGzipFile | zlib.error):
+        error = f"the compressed data is damaged ({item.error}); {done}; copy or compress it again"
+        return _rejected(CORRUPT_GZIP, origin, error, item.line)
+    assert isinstance(item.error, OSError)  # the only other error _raw_lines catches
+    error = f"reading failed: {_explain(item.error)}; {done}"
+    return _rejected(UNREADABLE, origin, error, item.line)
+
+
+def _line_document(
+    number: int, text: str, flag: str | None, origin: _Origin, config: ReadConfig
+) -> Document | None:
+    """The Document of one JSONL line, a rejected one if it is not a JSON object, None if blank."""
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _rejected(MALFORMED_JSON, origin, _json_error(exc, text), number)
+    if not isinstance(record, dict):
+        error = f"the line holds {_json_type(record)}, not a JSON object; write one object per line"
+        return _rejected(MALFORMED_JSON, origin, error, number)
+    flags: tuple[str, ...] = (flag,) if flag else ()
+    if SURROGATE_ESCAPE_RE.search(text):
+        clean = _without_lone_surrogates(record)
+        flags += (REPLACED_SURROGATES,) if clean != record else ()
+        record = clean
+    return record_document(
+        record,
+        f"{origin.name}:{number}",
+        config,
+        folder=origin.folder,
+        flags=flags,
+        source=origin.source,
+        location={"path": origin.name, "line": number},
+    )
+
+
+def _without_lone_surrogates(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with each lone surrogate (left by an escape like `\\ud800`, which UTF-8 cannot
+    encode, so writing the record would fail) replaced by U+FFFD, in keys and values alike."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return LONE_SURROGATE_RE.sub("\ufffd", value)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        return value
+
+    return {str(clean(key)): clean(value) for key, value in record.items()}
+
+
+def _json_error(exc: json.JSONDecodeError, text: str) -> str:
+    """What is wrong with a line that is not JSON, and what to do."""
+    where = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+        return f"the line stops mid-record ({where}), as if the file was cut off; fix or remove it"
+    return f"not valid JSON ({where}); fix or remove the line"
+
+
+def _json_type(value: object) -> str:
+    """How JSON calls the type of a value, with an article: `a number`, `a list`, `null`."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
 
 def record_document(
     record: dict[str, Any],
@@ -133,10 +364,12 @@ def record_document(
     folder: str | None = None,
     flags: tuple[str, ...] = (),
     source: str = "",
+    location: Mapping[str, Any] | None = None,
 ) -> Document:
     """The Document of one JSON record: its id, text and site, the other fields kept as metadata.
 
-    A record without a string text field comes back removed, with the reason.
+    A record without a string text field comes back removed, with the reason and, in its detail,
+    `location` (the `path` and `line` it was read from).
     """
     doc_id = record.get(config.id_field)
     doc_id = fallback_id if doc_id is None else str(doc_id)
@@ -145,9 +378,29 @@ def record_document(
     meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
     site = _site(record, folder, config)
     if not isinstance(text, str):
-        detail = {"error": f"no string field {config.text_field!r} (see --text-field)"}
-        return Document(doc_id, "", meta, site=site, removed=MISSING_TEXT, removed_detail=detail, source=source)
+        reason, error = _text_problem(record, config.text_field)
+        detail = {**(location or {}), "error": error}
+        return Document(
+            doc_id, "", meta, site=site, removed=reason, removed_detail=detail, source=source
+        )
     return Document(doc_id, text, meta, site=site, flags=flags, source=source)
+
+
+def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
+    """The reason and error for a record whose text field is missing, null or not a string."""
+    value = record.get(field)
+    if value is None:
+        state = "is null" if field in record else "is missing"
+        error = (
+            f"the field {field!r} {state}; if the text is under another name, give that name "
+            "with --text-field"
+        )
+        return MISSING_TEXT, error
+    error = (
+        f"the field {field!r} holds {_json_type(value)}, not a string; export the text as one "
+        "string, or give the field that holds it with --text-field"
+    )
+    return TEXT_NOT_STRING, error
 
 
 def _site(record: dict[str, Any], folder: str | None, config: ReadConfig) -> str | None:

@@ -1,0 +1,127 @@
+"""Find the input files under SRC: a walk with os.scandir, sorted by relative path, hidden skipped.
+
+A symbolic link to a folder is followed only when it leads to a folder not read yet (by device and
+inode), and only after the real tree under SRC: so a link back into SRC, or a loop, is never
+followed, and a folder outside SRC is read once, under the first link to it in path order. Links to
+files are listed as files, and so are broken or looping ones, which the reader then rejects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleanse.errors import InputError
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input found under SRC: its path, its POSIX path relative to SRC (the file name when SRC
+    is a file), and, for a folder that could not be listed, the OSError that stopped it."""
+
+    path: Path
+    rel: str
+    error: OSError | None = None
+
+
+def input_kind(path: Path) -> str:
+    """`txt` or `jsonl` for a file name, else raise InputError naming the accepted suffixes."""
+    name = path.name.lower()
+    if name.endswith(TEXT_SUFFIXES):
+        return "txt"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    msg = (
+        f"{path}: cannot read this kind of file; "
+        "give .txt, .jsonl or .jsonl.gz files, or a folder of them"
+    )
+    raise InputError(msg)
+
+
+def list_inputs(src: Path) -> list[InputFile]:
+    """Input files under a folder (sorted by relative path, hidden entries skipped), or the file.
+
+    Broken and looping links with an input suffix are listed (reading them reports the problem),
+    and so are sub-folders that cannot be opened, with their error. SRC itself must be readable.
+    """
+    if not src.exists():
+        msg = f"{src}: no such file or folder"
+        raise InputError(msg)
+    if not src.is_dir():
+        input_kind(src)
+        return [InputFile(src, src.name)]
+    return sorted(_walk(src), key=lambda found: found.rel.split("/"))
+
+
+def _walk(root: Path) -> list[InputFile]:
+    """The inputs under root, unordered; links to folders wait until the real tree is read."""
+    seen: set[tuple[int, int]] = set()
+    folders: list[tuple[Path, str]] = [(root, "")]
+    links: list[tuple[Path, str]] = []
+    found: list[InputFile] = []
+    while folders or links:
+        path, rel = folders.pop() if folders else _next_link(links)
+        try:
+            if not _first_visit(path, seen):
+                logger.debug("%s: not followed, it leads to a folder already read", rel)
+                continue
+            entries = _scan(path)
+        except OSError as exc:
+            if not rel:
+                cause = exc.strerror or exc
+                msg = f"{root}: cannot list this folder ({cause}); check its permissions"
+                raise InputError(msg) from exc
+            found.append(InputFile(path, rel, exc))
+            continue
+        for entry in entries:
+            child = (Path(entry.path), f"{rel}/{entry.name}" if rel else entry.name)
+            kind = _entry_kind(entry)
+            if kind == "folder":
+                folders.append(child)
+            elif kind == "folder-link":
+                links.append(child)
+            elif entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                found.append(InputFile(*child))
+    return found
+
+
+def _next_link(links: list[tuple[Path, str]]) -> tuple[Path, str]:
+    """Take the pending folder link that comes first in path order."""
+    links.sort(key=lambda link: link[1].split("/"), reverse=True)
+    return links.pop()
+
+
+def _first_visit(folder: Path, seen: set[tuple[int, int]]) -> bool:
+    """True the first time a folder (identified by device and inode) is met; then remember it."""
+    info = folder.stat()
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder whose names do not start with a dot."""
+    with os.scandir(folder) as entries:
+        return [entry for entry in entries if not entry.name.startswith(".")]
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    """`folder`, `folder-link` (a symbolic link to a folder), or `file` for anything else:
+    files, and links that are broken or loop, which the reader reports."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_symlink() and entry.is_dir():
+            return "folder-link"
+    except OSError:
+        pass
+    return "file"
