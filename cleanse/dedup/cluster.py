@@ -46,14 +46,42 @@ def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # type: ignore[no-untyped
     return out
 
 
+def short_keys(keys: np.ndarray) -> np.ndarray:
+    """The high 32 bits of 64-bit band keys: what grouping compares (see BandKeys)."""
+    return (keys >> np.uint64(32)).astype(np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class BandKeys:
+    """32-bit band keys of items 0..n-1: index entries (`fixed`, first), then this batch's (`new`).
+
+    Held apart so that settling a batch never copies the index's keys. 32 bits per band keep an
+    index entry at 84 bytes; two unrelated keys meet with odds of about n / 2**32 per band, and
+    such a pair is only a candidate, which exact Jaccard then rejects.
+    """
+
+    fixed: np.ndarray
+    new: np.ndarray
+
+    def column(self, items: np.ndarray, band: int) -> np.ndarray:
+        """Keys of `items` (ascending item numbers) in one band, as uint64."""
+        cut = int(np.searchsorted(items, len(self.fixed)))
+        fixed = self.fixed[items[:cut], band]
+        new = self.new[items[cut:] - len(self.fixed), band]
+        return np.concatenate([fixed, new]).astype(np.uint64)
+
+
 def candidate_pairs(
-    keys: np.ndarray, items: np.ndarray, n_fixed: int, max_bucket: int
+    keys: np.ndarray | BandKeys, items: np.ndarray, n_fixed: int, max_bucket: int
 ) -> np.ndarray:
     """Distinct candidate pairs among `items` (item numbers, ascending), sorted, int64[M, 2].
 
     Group by (band, key): any shared band key makes a candidate. Pairs of two index items are
-    skipped; they were settled in an earlier run.
+    skipped; they were settled in an earlier run. `keys` is a uint64[n, bands] array of full keys
+    or a BandKeys of 32-bit ones.
     """
+    if isinstance(keys, BandKeys):
+        return _short_key_pairs(keys, items, n_fixed, max_bucket)
     found = []
     # Sort (key, item) packed into one uint64 instead of argsorting keys: about twice as fast.
     # The key keeps its high bits; a rare collision of truncated keys only adds a candidate,
@@ -62,6 +90,21 @@ def candidate_pairs(
     low = (np.uint64(1) << shift) - np.uint64(1)
     for band in range(keys.shape[1]):
         packed = np.sort((keys[items, band] & ~low) | items.astype(np.uint64))
+        pairs = _bucket_pairs(packed & ~low, (packed & low).astype(np.int64), max_bucket, n_fixed)
+        if len(pairs):
+            found.append(pairs)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def _short_key_pairs(keys: BandKeys, items: np.ndarray, n_fixed: int, max_bucket: int) -> np.ndarray:
+    """candidate_pairs over 32-bit keys: (key << 32 | item) sorts by key, then by item."""
+    found = []
+    low = np.uint64(0xFFFFFFFF)
+    numbers = items.astype(np.uint64)
+    for band in range(keys.new.shape[1]):
+        packed = np.sort((keys.column(items, band) << np.uint64(32)) | numbers)
         pairs = _bucket_pairs(packed & ~low, (packed & low).astype(np.int64), max_bucket, n_fixed)
         if len(pairs):
             found.append(pairs)

@@ -18,12 +18,14 @@ import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.cluster import (
+    BandKeys,
     Removal,
     SetsFn,
     candidate_pairs,
     components,
     exact_jaccard,
     resolve,
+    short_keys,
 )
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.workers import Doc, Signed, sign_all
@@ -63,7 +65,7 @@ class DedupResult:
 def _stage(
     *,
     exact: np.ndarray,
-    keys: np.ndarray,
+    keys: BandKeys,
     lengths: np.ndarray,
     n_fixed: int,
     config: DedupConfig,
@@ -169,7 +171,7 @@ def find_duplicates(
         fx_exact, fx_keys = (
             index.entries(level)
             if index is not None
-            else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint64))
+            else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint32))
         )
         n_fixed = len(fx_exact)
 
@@ -192,7 +194,7 @@ def find_duplicates(
 
         removals, counts = _stage(
             exact=np.concatenate([fx_exact, n_exact]),
-            keys=np.concatenate([fx_keys, n_keys]),
+            keys=BandKeys(fx_keys, short_keys(n_keys)),
             lengths=np.concatenate([np.zeros(n_fixed, np.int64), new_len]),
             n_fixed=n_fixed,
             config=config,

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from cleanse.dedup.cluster import short_keys
 from cleanse.dedup.config import DedupConfig
 from cleanse.errors import ConfigError
 
@@ -121,20 +122,23 @@ class DuplicateIndex:
         return int(self._counts(level).sum())
 
     def entries(self, level: str) -> tuple[np.ndarray, np.ndarray]:
-        """(exact hashes, band keys) of every entry of `level`, in insertion order, in memory.
+        """(exact hashes, 32-bit band keys) of every entry of `level`, in insertion order, in memory.
 
         Kept between calls and extended with the segments published since, so a run that
-        settles batch after batch reads each segment once (176 bytes per entry in memory).
+        settles batch after batch reads each segment once: 92 bytes per entry in memory (the
+        keys are the high halves of the stored 64-bit ones; see cluster.BandKeys).
         """
         bands = int(self.params["bands"])
         exact, keys, seen = self._entries.get(
-            level, (np.zeros(0, np.uint64), np.zeros((0, bands), np.uint64), 0)
+            level, (np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), 0)
         )
         if seen < len(self._segments):
             new = self._segments[seen:]
             folder = self.path
             exact = np.concatenate([exact, *(np.load(folder / s / f"{level}.exact.npy") for s in new)])
-            more = [np.load(folder / s / f"{level}.keys.npy").reshape(-1, bands) for s in new]
+            more = [
+                short_keys(np.load(folder / s / f"{level}.keys.npy").reshape(-1, bands)) for s in new
+            ]
             keys = np.concatenate([keys, *more])
             self._entries[level] = (exact, keys, len(self._segments))
         return exact, keys
