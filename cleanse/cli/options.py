@@ -75,7 +75,8 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
     )  # fmt: skip
     group.add_argument(
         "--keep", choices=("first", "longest", "none"), default=defaults.keep,
-        help="which member of a cluster stays: first seen (default), longest, or none",
+        help="which member of a cluster stays: first seen (default), longest, or none; `longest` "
+        "chooses within a batch (--batch-mb): a copy kept by an earlier batch stays",
     )  # fmt: skip
     group.add_argument(
         "--annotate", action="store_true",
