@@ -77,30 +77,13 @@ def candidate_pairs(
     """Distinct candidate pairs among `items` (item numbers, ascending), sorted, int64[M, 2].
 
     Group by (band, key): any shared band key makes a candidate. Pairs of two index items are
-    skipped; they were settled in an earlier run. `keys` is a uint64[n, bands] array of full keys
-    or a BandKeys of 32-bit ones.
+    skipped; they were settled in an earlier run. `keys` is a BandKeys, or a uint64[n, bands]
+    array of full keys (only their high halves are compared).
     """
-    if isinstance(keys, BandKeys):
-        return _short_key_pairs(keys, items, n_fixed, max_bucket)
+    if not isinstance(keys, BandKeys):
+        keys = BandKeys(np.zeros((0, keys.shape[1]), np.uint32), short_keys(keys))
     found = []
-    # Sort (key, item) packed into one uint64 instead of argsorting keys: about twice as fast.
-    # The key keeps its high bits; a rare collision of truncated keys only adds a candidate,
-    # which verification then rejects.
-    shift = np.uint64(max(1, int(items.max(initial=0)).bit_length()))
-    low = (np.uint64(1) << shift) - np.uint64(1)
-    for band in range(keys.shape[1]):
-        packed = np.sort((keys[items, band] & ~low) | items.astype(np.uint64))
-        pairs = _bucket_pairs(packed & ~low, (packed & low).astype(np.int64), max_bucket, n_fixed)
-        if len(pairs):
-            found.append(pairs)
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
-
-
-def _short_key_pairs(keys: BandKeys, items: np.ndarray, n_fixed: int, max_bucket: int) -> np.ndarray:
-    """candidate_pairs over 32-bit keys: (key << 32 | item) sorts by key, then by item."""
-    found = []
+    # Sort (key << 32 | item) instead of argsorting keys: about twice as fast.
     low = np.uint64(0xFFFFFFFF)
     numbers = items.astype(np.uint64)
     for band in range(keys.new.shape[1]):
