@@ -82,26 +82,44 @@ def _field(text: str, name: str) -> int:
     return next(int(x.split()[1]) * 1024 for x in text.splitlines() if x.startswith(name))
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
-    """(total, biggest) memory of process `pid` and all its descendants.
+def tree_memory(pid: int) -> tuple[int, int, int]:
+    """(total, biggest, biggest anonymous) memory of process `pid` and all its descendants.
 
     The total adds proportional set sizes (PSS: pages shared by forked workers are counted once
-    across them, not once per process); the biggest is one process's resident set (RSS).
+    across them, not once per process); the biggest is one process's resident set (RSS), and its
+    anonymous part (RssAnon: RSS without the pages of mapped files, such as the index's shingle
+    sets, which the kernel can drop and read again).
     """
-    total = biggest = 0
+    total = biggest = anon = 0
     todo = [pid]
     while todo:
         current = todo.pop()
         try:
             pss = _field(Path(f"/proc/{current}/smaps_rollup").read_text(), "Pss:")
-            rss = _field(Path(f"/proc/{current}/status").read_text(), "VmRSS:")
+            status = Path(f"/proc/{current}/status").read_text()
+            rss, rss_anon = _field(status, "VmRSS:"), _field(status, "RssAnon:")
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, StopIteration, ValueError):
             continue
         total += pss
         biggest = max(biggest, rss)
-    return total, biggest
+        anon = max(anon, rss_anon)
+    return total, biggest, anon
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files under `folder` now (0 if it is gone; files may vanish while counting)."""
+    total = 0
+    try:
+        for path in folder.rglob("*"):
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except OSError:
+                continue
+    except OSError:
+        return total
+    return total
 
 
 def measure(src: Path, workers: int, extra: list[str]) -> dict[str, float]:
@@ -111,14 +129,12 @@ def measure(src: Path, workers: int, extra: list[str]) -> dict[str, float]:
     command = [sys.executable, "-m", "cleanse", "run", str(src), str(dest), "-q", "--workers", str(workers), *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    peak_total = peak_one = 0
+    peak_total = peak_one = peak_anon = 0
     index_bytes = 0
     while proc.poll() is None:
-        total, one = tree_memory(proc.pid)
-        peak_total, peak_one = max(peak_total, total), max(peak_one, one)
-        index = dest / ".cleanse" / "run-index"
-        if index.exists():
-            index_bytes = max(index_bytes, sum(p.stat().st_size for p in index.rglob("*") if p.is_file()))
+        total, one, anon = tree_memory(proc.pid)
+        peak_total, peak_one, peak_anon = max(peak_total, total), max(peak_one, one), max(peak_anon, anon)
+        index_bytes = max(index_bytes, folder_bytes(dest / ".cleanse" / "run-index"))
         time.sleep(0.2)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -129,6 +145,7 @@ def measure(src: Path, workers: int, extra: list[str]) -> dict[str, float]:
         "wall_s": wall,
         "peak_tree_mb": peak_total / 1e6,
         "peak_process_mb": peak_one / 1e6,
+        "peak_anon_mb": peak_anon / 1e6,
         "index_mb": index_bytes / 1e6,
         "documents": summary["documents"]["in"],
         "duplicate_documents": sum(v for k, v in summary["removed_by"].items() if k.startswith("dedup.")),
@@ -156,7 +173,8 @@ def main() -> None:
             shutil.rmtree(root)
         print(
             f"{result['corpus_mb']:8.0f} MB corpus  {result['documents']:>8,} docs  "
-            f"peak {result['peak_tree_mb']:6.0f} MB (biggest process {result['peak_process_mb']:6.0f} MB)  "
+            f"peak {result['peak_tree_mb']:6.0f} MB (biggest process {result['peak_process_mb']:6.0f} MB, "
+            f"anonymous {result['peak_anon_mb']:6.0f} MB)  "
             f"index {result['index_mb']:6.0f} MB  peak/corpus {result['peak_tree_mb'] / result['corpus_mb']:.2f}  "
             f"{result['wall_s']:6.0f} s  duplicates removed {result['duplicate_documents']:,}",
             flush=True,
