@@ -21,9 +21,12 @@ from cleanse.watchdog import Overtime, time_limit
 
 MAX_PASSES = 3
 # A document's whole rule work gets `timeout` seconds plus one per this many characters before
-# it is redone with a timeout on every regex call, which then names the rule that ran over.
+# it is redone with a timeout on every regex call (`timeout` plus one second per this many
+# characters of the text searched), which then names the rule that ran over. A rule that runs
+# over is skipped for the rest of that document, so one document costs at most one timeout per
+# rule, however many lines would set it off.
 CHARS_PER_SECOND_FLOOR = 100_000
-GATE_ID = "lines-gate"  # reported when the union of the line rules runs over its time
+_GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
 
 
 @dataclass(slots=True)
@@ -66,6 +69,9 @@ class RuleRunner:
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
         self.call_timeout: float | None = timeout
+        # Per document: the rules (and the gate) that ran over their time in the redo.
+        self.overtime: set[str] = set()
+        self._lowered = ("", "")  # the last text lower-cased, and its lower case
 
     def run(self, lines: Sequence[tuple[int, str]]) -> Outcome:
         """Apply every stage to `lines` ((number, text) pairs) and return the outcome.
@@ -84,6 +90,7 @@ class RuleRunner:
 
     def _run(self, lines: Sequence[tuple[int, str]], call_timeout: float | None) -> Outcome:
         self.call_timeout = call_timeout
+        self.overtime = set()
         state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
         outcome = Outcome(lines=[])
         for _ in range(MAX_PASSES):
@@ -94,6 +101,7 @@ class RuleRunner:
                 break
         self._document(state, outcome)
         outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
+        self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
 
     # -- stages -------------------------------------------------------------------------------
@@ -102,7 +110,7 @@ class RuleRunner:
         for i, text in enumerate(state.texts):
             if not state.alive[i] or not text:
                 continue
-            lowered = text.lower()
+            lowered = self._lower(text)
             for rule in self.artifacts:
                 if rule.contains and not _holds_any(lowered, rule.contains):
                     continue
@@ -116,7 +124,7 @@ class RuleRunner:
             if not state.alive[i] or not state.texts[i].strip():
                 continue
             if self.line_edits:
-                lowered = state.texts[i].lower()
+                lowered = self._lower(state.texts[i])
                 for rule in self.line_edits:
                     if rule.contains and not _holds_any(lowered, rule.contains):
                         continue
@@ -125,17 +133,16 @@ class RuleRunner:
                         self._edit(state, i, rule, new, outcome)
                         if not state.alive[i]:
                             break
-                        lowered = new.lower()
+                        lowered = self._lower(new)
             if state.alive[i]:
                 self._drop_line(state, i, outcome)
 
     def _drop_line(self, state: _Lines, i: int, outcome: Outcome) -> None:
         stripped = state.texts[i].strip()
-        lowered = stripped.lower()
+        lowered = self._lower(stripped)
         # Rules with a `contains` hint are asked when the hint holds; the others share one search
         # of the union of their patterns, and are asked one by one only when it hits.
-        gate_hit = self.line_gate is None or self._search_with(GATE_ID, self.line_gate, stripped, outcome)
-        for rule in self.line_drops if gate_hit else self.hinted_drops:
+        for rule in self.line_drops if self._gate_hit(stripped) else self.hinted_drops:
             if rule.contains and not _holds_any(lowered, rule.contains):
                 continue
             match = self._search(rule, stripped, outcome)
@@ -179,12 +186,45 @@ class RuleRunner:
         state.alive[i] = False
         outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], None))
 
+    def _lower(self, text: str) -> str:
+        """`text.lower()`, remembered for the next stage: on a 50 MB line each call costs 0.2 s."""
+        if text is not self._lowered[0]:
+            self._lowered = (text, text.lower())
+        return self._lowered[1]
+
+    def _limit(self, text: str) -> float | None:
+        """The timeout of one regex call on `text` (None on the fast path, under the alarm)."""
+        if self.call_timeout is None:
+            return None
+        return self.call_timeout + len(text) / CHARS_PER_SECOND_FLOOR
+
+    def _timed_out(self, name: str, outcome: Outcome) -> None:
+        self.overtime.add(name)
+        outcome.timeouts.append(name)
+
+    def _gate_hit(self, text: str) -> bool:
+        """Whether the union of the unhinted drop rules matches `text`.
+
+        When the union runs over its time, it is given up for the document and the rules are
+        asked one by one, so that the one that runs over is the one named.
+        """
+        if self.line_gate is None or _GATE in self.overtime:
+            return True
+        try:
+            return self.line_gate.search(text, timeout=self._limit(text)) is not None
+        except TimeoutError:
+            self.overtime.add(_GATE)
+            return True
+
     def _replace(self, rule: Rule, text: str, outcome: Outcome) -> str:
         assert rule.replace is not None  # checked by the loader
+        if rule.id in self.overtime:
+            return text
         template = rule.replace
+        limit = self._limit(text)
         try:
             if rule.guard is None:
-                return rule.pattern.sub(template, text, timeout=self.call_timeout)
+                return rule.pattern.sub(template, text, timeout=limit)
             max_rank, lexicon = rule.guard.max_rank, self.lexicon
 
             def guarded(match: object) -> str:
@@ -194,19 +234,21 @@ class RuleRunner:
                     return match.group(0)  # type: ignore[attr-defined,no-any-return]
                 return match.expand(template)  # type: ignore[attr-defined,no-any-return]
 
-            return rule.pattern.sub(guarded, text, timeout=self.call_timeout)
+            return rule.pattern.sub(guarded, text, timeout=limit)
         except TimeoutError:
-            outcome.timeouts.append(rule.id)
+            self._timed_out(rule.id, outcome)
             return text
 
     def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
         return self._search_with(rule.id, rule.pattern, text, outcome)
 
     def _search_with(self, name: str, pattern: object, text: str, outcome: Outcome) -> object | None:
+        if name in self.overtime:
+            return None
         try:
-            return pattern.search(text, timeout=self.call_timeout)  # type: ignore[attr-defined]
+            return pattern.search(text, timeout=self._limit(text))  # type: ignore[attr-defined]
         except TimeoutError:
-            outcome.timeouts.append(name)
+            self._timed_out(name, outcome)
             return None
 
 

@@ -17,7 +17,7 @@ from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.decode import normalize_newlines
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
-from cleanse.fix import fix_line
+from cleanse.fix import FixBudget, fix_line
 from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.rules import STATUSES, RuleSet, load_rules
@@ -27,6 +27,12 @@ EMPTY_INPUT = "input.empty"
 # context to call anything boilerplate, so short texts are left to the rule packs.
 MIN_LINES_TO_CLASSIFY = 4
 EMPTY_RESULT = "clean.empty-after-cleaning"
+# Rules, learned lines and classifier run again (see Cleaner.clean) at most this many times in all.
+MAX_ROUNDS = 3
+# Flags on a document: a rule ran over its time (`rule-timeout:<rule id>`, the line is left as it
+# was), or ftfy's budget ran out (cleanse.fix.FixBudget; the rest only lost control characters).
+TIMEOUT_FLAG = "rule-timeout"
+FIX_BUDGET_FLAG = "fix-over-budget"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,8 @@ class CleanConfig:
     lang: force a language for every document (None: detect per document).
     fix_encoding: run ftfy (CORPUS_PROFILE in cleanse.fix) on every line.
     statuses: which rule statuses apply; `review` rules are candidates a person has not checked.
-    rule_timeout: seconds one pattern may spend on one line before it is skipped for that line.
+    rule_timeout: seconds one pattern may spend on one line (plus one per 100,000 characters)
+    before it is skipped for the rest of the document, which is flagged `rule-timeout:<id>`.
     classify: the line classifier's mode: `auto` (tell an extracted article from a raw page
     dump), `article`, `page`, or `off`.
     """
@@ -89,16 +96,37 @@ class Cleaner:
         ending = "\n" if text.endswith("\n") else ""
         lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []
+        budget = FixBudget()
         if self.config.fix_encoding:
-            lines = _fix_lines(lines, changes)
+            lines = _fix_lines(lines, changes, budget)
         # The language is read from the repaired text, so that a second pass sees what the first saw.
         lang = self.config.lang or detect_language(_head(lines))
-        outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
-        changes += outcome.changes
-        lines = self._drop_learned(outcome.lines, doc.site, changes)
-        lines = self._classify(lines, lang, changes)
-        flags = doc.flags + tuple(f"rule-timeout:{rule}" for rule in sorted(set(outcome.timeouts)))
-        extracted = {**doc.extracted, **outcome.extracted}
+        timeouts: set[str] = set()
+        found: dict[str, str] = {}
+        for _ in range(MAX_ROUNDS):
+            before = len(changes)
+            outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
+            changes += outcome.changes
+            timeouts.update(outcome.timeouts)
+            found = {**outcome.extracted, **found}
+            lines = self._drop_learned(outcome.lines, doc.site, changes)
+            lines = self._classify(lines, lang, changes)
+            if outcome.removed_by is not None or len(changes) == before:
+                break
+            # Edits and drops can change what ftfy and the language guess see: mojibake unglued
+            # from a guillemet ("»Ã©" -> "» Ã©"), a French article without its English menu. Then
+            # the stages run again, as they would on cleaning the result, so cleaning is idempotent.
+            edited = {c.line for c in changes[before:] if c.after is not None}
+            refixed = len(changes)
+            if self.config.fix_encoding:
+                lines = _fix_lines(lines, changes, budget, only=edited)
+            again = self.config.lang or detect_language(_head(lines))
+            if again == lang and len(changes) == refixed:
+                break
+            lang = again
+        flags = doc.flags + ((FIX_BUDGET_FLAG,) if budget.exceeded else ())
+        flags += tuple(f"{TIMEOUT_FLAG}:{rule}" for rule in sorted(timeouts))
+        extracted = {**doc.extracted, **found}
         cleaned = "\n".join(t for _, t in lines)
         cleaned = cleaned + ending if cleaned else ""
         numbers = tuple(n for n, _ in lines)
@@ -155,10 +183,16 @@ def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
     return "\n".join(taken)
 
 
-def _fix_lines(lines: list[tuple[int, str]], changes: list[Change]) -> list[tuple[int, str]]:
+def _fix_lines(
+    lines: list[tuple[int, str]],
+    changes: list[Change],
+    budget: FixBudget,
+    only: set[int | None] | None = None,
+) -> list[tuple[int, str]]:
+    """The lines after ftfy (only those numbered in `only`, if given), within the document's budget."""
     fixed_lines = []
     for number, text in lines:
-        fixed, steps = fix_line(text)
+        fixed, steps = fix_line(text, budget) if only is None or number in only else (text, [])
         if fixed != text:
             changes.append(Change("fix", "ftfy", number, text, fixed, {"steps": steps}))
         fixed_lines.append((number, fixed))

@@ -7,9 +7,10 @@ file, rule id and a hint, any rule that does not parse or compile; the embedded 
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
 import dataclasses
+import functools
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,18 @@ _KNOWN_KEYS = {
     "drop_next", "field", "tests", "evidence", "contains",
 }  # fmt: skip
 _TEST_KEYS = {"fix", "drop", "keep"}
+# Refusing runaway patterns up front (see runaway_probe): each pattern is searched in long runs of
+# one character followed by one it does not expect, the input that makes nested repeats try every
+# way of splitting the run. On PROBE_CHARS characters `(a+)+$` needs 1.7 s and `^(a|aa)+$` never
+# ends, while every pattern of the built-in packs needs under 30 ms, most a few microseconds. A
+# heuristic: what it misses, the per-document time limit of cleanse.apply still stops.
+PROBE_CHARS = 1000
+PROBE_TIMEOUT = 0.25
+_PROBE_CHARS = "aA0 \t\u00a0.-_=*#/|«»\u2019é"
+_PROBE_END = "\x00"
+_LITERAL_START_RE = regex.compile(
+    r"(?:\(\?[a-zA-Z]+\))?(?:\^|\\A)?(?:\(\?[a-zA-Z]+\))?(?<literal>[^\\.^$*+?{}\[\]|()]+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +184,20 @@ def _more(count: int) -> str:
 def parse_rule_file(path: Path) -> list[Rule]:
     """Parse one TOML file into rules, refusing anything malformed with file and rule id."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot be read: {exc}"
+        raise RuleFileError(msg) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not valid TOML: rule files are UTF-8 ({exc})"
+        raise RuleFileError(msg) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         msg = f"{path}: not valid TOML: {exc}"
         raise RuleFileError(msg) from exc
     tables = data.get("rule", [])
-    if not isinstance(tables, list):
+    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
         msg = f"{path}: rules are written as [[rule]] tables"
         raise RuleFileError(msg)
     return [parse_rule(table, str(path)) for table in tables]
@@ -208,10 +229,14 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         raise RuleFileError(msg)
     guard = _guard(table.get("guard"), where)
     pattern = _compile(table.get("pattern"), f"{where}: `pattern`")
+    _refuse_runaway(pattern, f"{where}: `pattern`")
     if guard is not None and not {"token", "word"} <= set(pattern.groupindex):
         msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
         raise RuleFileError(msg)
     drop_next = table.get("drop_next")
+    if drop_next is not None:
+        drop_next = _compile(drop_next, f"{where}: `drop_next`")
+        _refuse_runaway(drop_next, f"{where}: `drop_next`")
     contains = _str_tuple(table.get("contains", []), "contains", where)
     if not all(contains):
         msg = f"{where}: `contains` lists non-empty strings"
@@ -227,7 +252,7 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         status=_choice(table, "status", STATUSES, where, default="stable"),
         note=str(table.get("note", "")),
         guard=guard,
-        drop_next=None if drop_next is None else _compile(drop_next, f"{where}: `drop_next`"),
+        drop_next=drop_next,
         field=field_name,
         contains=tuple(s.lower() for s in contains),
         tests=_tests(table.get("tests"), where),
@@ -255,6 +280,60 @@ def _compile(source: Any, where: str) -> regex.Pattern[str]:
     except regex.error as exc:
         msg = f"{where} does not compile: {exc}"
         raise RuleFileError(msg) from exc
+
+
+def _refuse_runaway(pattern: regex.Pattern[str], where: str) -> None:
+    probe = runaway_probe(pattern.pattern, pattern.flags)
+    if probe is not None:
+        msg = (
+            f"{where} timed out (over {PROBE_TIMEOUT} s) on {probe}: it backtracks "
+            "catastrophically, which would stall every line like it. Nested or overlapping repeats "
+            r"such as (a+)+, (\w+\s?)+ or (a|aa)+ cause this; rewrite the pattern so that each "
+            "character can be matched one way only, e.g. a+$ instead of (a+)+$"
+        )
+        raise RuleFileError(msg)
+
+
+@functools.lru_cache(maxsize=1024)
+def runaway_probe(source: str, flags: int = regex.VERSION1) -> str | None:
+    """An adversarial text the pattern cannot search within PROBE_TIMEOUT, shortened for display.
+
+    None when the pattern passes every probe.
+
+    >>> runaway_probe(r"^Subscribe now$") is None, runaway_probe(r"(a+)+$")
+    (True, "'aaaaaaaaaaaaaaaaaaaa…' (1,001 characters)")
+    """
+    pattern = regex.compile(source, flags)
+    for probe in _probes(source):
+        try:
+            pattern.search(probe, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            return f"{probe[:20] + '…'!r} ({len(probe):,} characters)"
+    return None
+
+
+def _probes(source: str) -> Iterator[str]:
+    """Long runs of each character the pattern names (and a few usual ones), alone and
+    space-separated, after the pattern's literal start, ended by a character nothing expects."""
+    prefixes = dict.fromkeys(["", _literal_start(source)])
+    chars = dict.fromkeys(_PROBE_CHARS + "".join(c for c in source if c.isprintable()))
+    for prefix in prefixes:
+        for char in chars:
+            yield prefix + char * PROBE_CHARS + _PROBE_END
+            if not char.isspace():
+                yield prefix + (char + " ") * (PROBE_CHARS // 2) + _PROBE_END
+
+
+def _literal_start(source: str) -> str:
+    """The literal text a pattern starts with, after `^` and inline flags: 'Subscribe now' for
+    '^Subscribe now$' (so that the probes reach the part after it)."""
+    match = _LITERAL_START_RE.match(source)
+    if match is None:
+        return ""
+    literal: str = match.group("literal")
+    if source[match.end() : match.end() + 1] in ("?", "*", "{"):
+        literal = literal[:-1]  # the last character is optional
+    return literal
 
 
 def _str_tuple(value: Any, key: str, where: str) -> tuple[str, ...]:

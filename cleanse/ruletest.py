@@ -13,6 +13,7 @@ from cleanse.apply import RuleRunner
 from cleanse.rules import ANY_LANG, Rule, RuleSet
 
 EXAMPLE_TIMEOUT = 1.0
+TIMED_OUT = "<timed out>"  # what `run_example` returns when the rule ran over EXAMPLE_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,18 @@ class Failure:
     def message(self) -> str:
         """What went wrong, where, and what was expected."""
         ex = self.example
+        where = f"{ex.rule.source}: rule {ex.rule.id!r}: {ex.kind} example {ex.text!r}"
+        if self.got == TIMED_OUT:
+            return (
+                f"{where} timed out after {EXAMPLE_TIMEOUT} s: the pattern backtracks "
+                "catastrophically on it; rewrite it so that each character can be matched one "
+                "way only (e.g. a+$ instead of (a+)+$)"
+            )
         want = "to be dropped" if ex.expected is None else repr(ex.expected)
         got = "it was dropped" if self.got is None else f"got {self.got!r}"
         if ex.kind == "keep":
             want = "to be left alone"
-        return f"{ex.rule.source}: rule {ex.rule.id!r}: {ex.kind} example {ex.text!r} expected {want}, {got}"
+        return f"{where} expected {want}, {got}"
 
 
 def examples(rule: Rule) -> Iterator[Example]:
@@ -67,7 +75,7 @@ def run_example(example: Example) -> str | None:
     if outcome.removed_by is not None or not outcome.lines:
         return None
     if outcome.timeouts:
-        return f"<timed out after {EXAMPLE_TIMEOUT}s>"
+        return TIMED_OUT
     return "\n".join(text for _, text in outcome.lines)
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
+
 import pytest
 
+from cleanse.apply import RuleRunner
+from cleanse.cli import main
 from cleanse.errors import RuleFileError
-from cleanse.rules import load_rules
+from cleanse.rules import load_rules, parse_rule, runaway_probe
 
 GOOD = """[[rule]]
 id = "mine.subscribe"
@@ -38,9 +43,23 @@ def test_good_file_loads(tmp_path):
         (lambda s: s.replace('id = "mine.subscribe"', 'id = "Mine Subscribe"'), "`id`"),
         (lambda s: s + "\nbogus = 1\n", "unknown key"),
         (lambda s: s + "\n" + s, "already defined"),
+        (lambda s: s.replace('stage = "lines"', 'stage = "line"'), "use one of artifacts, lines, document"),
+        (lambda s: s.replace('action = "drop_line"', 'action = "replace"'), "needs a `replace` string"),
+        (lambda s: s.replace('action = "drop_line"', 'action = "extract"'), "needs `field`"),
+        (lambda s: s + "drop_next = '(oops'\n", "`drop_next` does not compile"),
+        (lambda s: s.replace("pattern = '^Subscribe now$'", "pattern = 42"), "must be a non-empty string"),
+        (lambda s: s + "tests.maybe = []\n", "and nothing else"),
+        (lambda s: s + "guard = 3\n", "max_rank = 2000"),
+        (lambda s: s + 'contains = [""]\n', "non-empty strings"),
+        (lambda s: "rule = [1, 2]\n", "[[rule]] tables"),
+        (lambda s: s.replace("^Subscribe now$", "(a+)+$").replace('["Subscribe now"]', '["aaa"]'), "timed out"),
     ],
-    ids=["toml", "pattern", "failing-example", "no-lookalike", "action", "id", "unknown-key", "duplicate"],
-)
+    ids=[
+        "toml", "pattern", "failing-example", "no-lookalike", "action", "id", "unknown-key", "duplicate",
+        "stage", "replace-missing", "extract-field", "drop-next", "pattern-type", "tests-key", "guard",
+        "contains", "not-tables", "runaway",
+    ],
+)  # fmt: skip
 def test_broken_files_are_refused(tmp_path, edit, message):
     with pytest.raises(RuleFileError) as exc:
         load(tmp_path, edit(GOOD))
@@ -54,3 +73,84 @@ def test_pathological_pattern_times_out_instead_of_hanging(tmp_path):
     with pytest.raises(RuleFileError) as exc:
         load(tmp_path, slow)
     assert "timed out" in str(exc.value)
+
+
+# -- patterns that backtrack catastrophically ---------------------------------------------------
+
+RUNAWAY = """[[rule]]
+id = "mine.runaway"
+stage = "lines"
+action = "drop_line"
+pattern = '(a+)+$'
+tests.drop = ["aaa"]
+tests.keep = ["bbb!"]
+"""
+# Slow only after a digit and a colon, which no load-time probe writes: the run-time watchdog's case.
+SNEAKY = RUNAWAY.replace("mine.runaway", "mine.sneaky").replace("'(a+)+$'", r"'\d:(a|aa)+$'")
+SNEAKY = SNEAKY.replace('["aaa"]', '["1:aaa"]').replace('["bbb!"]', '["1:aab"]')
+TRAP = "1:" + "a" * 40 + "!"  # (a|aa)+ tries every way of splitting 40 a's before the "!" stops it
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_rules_test_refuses_a_runaway_pattern_naming_file_rule_and_fix(tmp_path, capsys):
+    path = write(tmp_path, "runaway.toml", RUNAWAY)
+    assert main(["rules", "test", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cleanse: error: ") and "runaway.toml" in err and "'mine.runaway'" in err
+    assert "timed out" in err and "a+$ instead of (a+)+$" in err
+
+
+def test_a_run_with_a_runaway_pattern_is_refused_up_front(tmp_path, capsys):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "doc.txt").write_text("Une ligne.\n" + "a" * 50 + "!\n", encoding="utf-8")
+    rules = write(tmp_path, "runaway.toml", RUNAWAY)
+    assert main(["run", str(src), str(out), "--rules", str(rules), "-q", "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "runaway.toml" in err and "'mine.runaway'" in err and "backtracks catastrophically" in err
+
+
+def test_probe_passes_the_built_in_packs_and_the_sneaky_pattern():
+    for rule in load_rules(check=False).rules:
+        assert runaway_probe(rule.pattern.pattern, rule.pattern.flags) is None, rule.id
+    assert runaway_probe(r"\d:(a|aa)+$") is None
+
+
+def test_a_line_that_sets_a_rule_off_is_left_unchanged_and_the_timeout_reported(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    text = f"Une première ligne de texte.\n{TRAP}\n1:aaa\nUne dernière ligne.\n"
+    (src / "doc.txt").write_text(text, encoding="utf-8")
+    rules = write(tmp_path, "sneaky.toml", SNEAKY)
+    args = ["clean", str(src), str(out), "--rules", str(rules), "--no-builtin-rules", "--classify", "off"]
+    assert main([*args, "-q", "-j", "1"]) == 0
+    # The rule is given up for the rest of the document: "1:aaa", which it would drop, stays too.
+    assert (out / "doc.txt").read_text(encoding="utf-8") == text
+    (audit,) = [json.loads(line) for line in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()]
+    assert audit["flags"] == ["rule-timeout:mine.sneaky"]
+
+
+def test_each_rule_times_out_once_per_document_and_is_named_not_the_gate():
+    sneaky = parse_rule(tomllib.loads(SNEAKY)["rule"][0], "sneaky.toml")
+    plain = parse_rule(tomllib.loads(GOOD)["rule"][0], "mine.toml")
+    runner = RuleRunner([sneaky, plain], None, timeout=0.05)  # two unhinted rules: one union search
+    lines = [(1, "Subscribe now"), *((n, TRAP) for n in range(2, 12)), (12, "Subscribe now")]
+    outcome = runner.run(lines)
+    assert outcome.timeouts == ["mine.sneaky"]
+    assert [text for _, text in outcome.lines] == [TRAP] * 10  # plain still ran on lines 1 and 12
+
+
+def test_an_example_that_times_out_fails_with_a_clear_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("cleanse.ruletest.EXAMPLE_TIMEOUT", 0.1)
+    path = write(tmp_path, "slow.toml", SNEAKY.replace('["1:aab"]', f'["{TRAP}"]'))
+    assert main(["rules", "test", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "FAIL" in captured.out and "slow.toml" in captured.out and "'mine.sneaky'" in captured.out
+    assert "timed out after" in captured.out and "backtracks catastrophically" in captured.out
+    with pytest.raises(RuleFileError, match="timed out after"):
+        load_rules([path], builtin=False)
