@@ -37,7 +37,7 @@ from cleanse.pipeline import clean_documents
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter, temporary_name
+from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name
 
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
@@ -176,7 +176,7 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
                 writer.write(doc)
                 stats.add(doc, sizes.popleft())
                 if audit is not None:
-                    audit.write(json.dumps(doc.audit(), ensure_ascii=False) + "\n")
+                    audit.write(json_line(doc.audit()))
             done += len(batch)
             if report is not None and config.dest != STDOUT:
                 _save_checkpoint(report, mark, done, stats, writer, audit, index)

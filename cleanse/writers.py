@@ -27,6 +27,20 @@ STDOUT = "-"
 TMP_SUFFIX = ".cleanse-tmp"
 
 
+# Characters that JSON allows raw in a string but that str.splitlines() and some JSONL tools take
+# for line ends; written escaped so that one record is always one line.
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(value: Any) -> str:
+    """`value` as one line of JSONL (UTF-8 kept readable, every line separator escaped).
+
+    >>> json_line({"text": "a\u2028b"})
+    '{"text": "a\\\\u2028b"}\\n'
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKERS) + "\n"
+
+
 def temporary_name(path: Path) -> Path:
     """Where `path` is written until it is complete: a hidden sibling."""
     return path.with_name(f".{path.name}{TMP_SUFFIX}")
@@ -67,12 +81,12 @@ class CorpusWriter:
         if doc.removed is not None and extra is None:
             return
         if str(self.dest) == STDOUT:
-            sys.stdout.write(json.dumps(to_record(doc, self.text_field, extra), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
             return
         path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
         if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
             self._switch(path)
-            self._text().write(json.dumps(to_record(doc, self.text_field, extra), ensure_ascii=False) + "\n")
+            self._text().write(json_line(to_record(doc, self.text_field, extra)))
         else:
             self._switch(None)
             _write_atomic(path, doc.text)

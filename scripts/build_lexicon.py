@@ -18,13 +18,20 @@ WORD_RE = regex.compile(r"\p{L}+")
 SOURCES = {"fr": "eltec-fra", "en": "eltec-eng"}
 
 
+# A word written in lower case less often than this (share of its occurrences) is a name: Amy,
+# Paris. Names stay out of the lists, so that a guard never "repairs" Aamy into Amy.
+MIN_LOWER_SHARE = 0.2
+
+
 def count_words(folder: Path) -> collections.Counter[str]:
-    """Count lower-cased letter runs over every .txt file of a folder."""
+    """Count lower-cased letter runs over every .txt file of a folder, names left out."""
     counts: collections.Counter[str] = collections.Counter()
+    lower: collections.Counter[str] = collections.Counter()
     for path in sorted(folder.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        counts.update(word.lower() for word in WORD_RE.findall(text))
-    return counts
+        words = WORD_RE.findall(path.read_text(encoding="utf-8"))
+        counts.update(word.lower() for word in words)
+        lower.update(word for word in words if word.islower())
+    return collections.Counter({w: n for w, n in counts.items() if lower[w] >= MIN_LOWER_SHARE * n})
 
 
 def main() -> None:

@@ -68,3 +68,14 @@ def test_a_document_that_makes_cleaning_fail_is_rejected_and_the_run_goes_on(tmp
     assert audit["b.txt"]["reason"] == "input.cleaning-failed"
     assert "ValueError: boom" in audit["b.txt"]["error"] and audit["b.txt"]["path"] == "b.txt"
     assert audit["a.txt"]["status"] == "kept"
+
+
+def test_line_separators_inside_text_never_split_a_record(tmp_path):
+    src, dest = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    texts = [f"Premier paragraphe {i}\u2028suite\u2029fin du texte, assez long pour rester." for i in range(3)]
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    assert main(["clean", str(src), str(dest), "-q"]) == 0
+    out = dest.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in out] == texts
+    audit = (tmp_path / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(audit) == 3
