@@ -592,3 +592,8 @@ def test_a_run_over_every_hostile_input_finishes_and_audits_each(tmp_path, monke
     assert (dest / "utf16le.txt").read_text(encoding="utf-8").startswith(FR)
     assert "\x00" not in (dest / "stray.txt").read_text(encoding="utf-8")
     assert not (dest / "image.txt").exists()
+    summary = json.loads((dest / ".cleanse" / "summary.json").read_text())
+    docs = summary["documents"]
+    assert docs["in"] == len(audit) == docs["written"] + docs["removed"] + docs["rejected"]
+    assert docs["rejected"] == sum(summary["rejected_by"].values()) >= len(expected)
+    assert main(["clean", str(src), str(tmp_path / "strict"), "-q", "--strict"]) == 1
