@@ -143,13 +143,13 @@ def test_long_lines_split_into_bounded_pieces_that_join_back(line, size):
 # -- the rule loader ------------------------------------------------------------------------------
 
 GOOD_RULE = """[[rule]]
-id = "mine.subscribe"
+id = "mine.cookie-banner"
 stage = "lines"
 action = "drop_line"
-pattern = '^Subscribe now$'
-tests.drop = ["Subscribe now"]
-tests.keep = ["Subscribe now to the idea."]
-"""
+pattern = '^We use cookies\\.?$'
+tests.drop = ["We use cookies."]
+tests.keep = ["We use cookies to bake."]
+"""  # a valid rule file, which the strategies below mangle
 TOML_KEYS = st.sampled_from([
     "id", "stage", "action", "pattern", "replace", "lang", "sites", "status", "note", "guard",
     "drop_next", "field", "contains", "evidence", "tests", "tests.fix", "tests.drop", "tests.keep",
