@@ -36,7 +36,7 @@ from dataclasses import replace
 from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.clean import Cleaner
 from cleanse.document import Document
-from cleanse.rules import load_rules
+from cleanse.packs import load_rules
 
 DEFAULT_DATA = REPO / ".." / "shared" / "eval" / "readability-pages"
 

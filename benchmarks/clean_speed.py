@@ -18,13 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ftfy
+from corpus import DEFAULT_CORPORA, load_documents, megabytes
 
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
+from cleanse.packs import load_rules
 from cleanse.pipeline import clean_documents
-from cleanse.rules import load_rules
-
-from corpus import DEFAULT_CORPORA, load_documents, megabytes
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> float:

@@ -12,9 +12,10 @@ __version__ = "0.1.0"
 from cleanse.clean import CleanConfig, Cleaner, clean_text
 from cleanse.document import Change, Document
 from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError
+from cleanse.packs import load_rules
 from cleanse.pipeline import Pipeline
 from cleanse.readers import ReadConfig, read_documents
-from cleanse.rules import Rule, RuleSet, load_rules
+from cleanse.rules import Rule, RuleSet
 
 __all__ = [
     "Change",

@@ -20,7 +20,8 @@ from cleanse.errors import ConfigError
 from cleanse.fix import FixBudget, fix_line
 from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
-from cleanse.rules import STATUSES, RuleSet, load_rules
+from cleanse.packs import load_rules
+from cleanse.rules import STATUSES, RuleSet
 
 EMPTY_INPUT = "input.empty"
 # The classifier judges a line by its neighbours; with fewer lines than this there is too little

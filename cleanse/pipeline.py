@@ -16,9 +16,10 @@ from typing import Any
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
 from cleanse.learn import LearnedRules
+from cleanse.packs import load_rules
 from cleanse.parallel import ordered_map
 from cleanse.readers import ReadConfig, record_document
-from cleanse.rules import RuleSet, load_rules
+from cleanse.rules import RuleSet
 from cleanse.writers import to_record
 
 log = logging.getLogger(__name__)

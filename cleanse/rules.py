@@ -149,38 +149,6 @@ def find_rule_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def load_rules(
-    paths: Sequence[Path] | None = None, *, builtin: bool = True, check: bool = True
-) -> RuleSet:
-    """Load the built-in packs (unless `builtin=False`) and then the files or folders in `paths`.
-
-    With `check`, every embedded example is run and a failing one raises RuleFileError.
-    """
-    files = find_rule_files([builtin_rules_dir()] if builtin else [])
-    files += find_rule_files(list(paths or ()))
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        for rule in parse_rule_file(path):
-            if rule.id in seen:
-                msg = f"{path}: rule {rule.id!r} is already defined in {seen[rule.id]}; ids are unique"
-                raise RuleFileError(msg)
-            seen[rule.id] = str(path)
-            rules.append(rule)
-    ruleset = RuleSet(tuple(rules), tuple(str(p) for p in files))
-    if check:
-        from cleanse.ruletest import check_rules  # local import: ruletest uses the engine
-
-        failures = check_rules(ruleset)
-        if failures:
-            raise RuleFileError(failures[0].message + _more(len(failures) - 1))
-    return ruleset
-
-
-def _more(count: int) -> str:
-    return f" (and {count} more failing example(s); run `cleanse rules test`)" if count else ""
-
-
 def parse_rule_file(path: Path) -> list[Rule]:
     """Parse one TOML file into rules, refusing anything malformed with file and rule id."""
     try:

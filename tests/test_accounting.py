@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from cleanse.cli import main
 from cleanse.clean import Cleaner
+from cleanse.cli import main
 
 GOOD = "Le conseil municipal a voté le budget de l'année prochaine après un long débat.\n"
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import ftfy
 import pytest
 
-from cleanse.fix import LEFTOVER_CONTROL_RE
-from cleanse.fix import CORPUS_PROFILE, fix_line
+from cleanse.fix import CORPUS_PROFILE, LEFTOVER_CONTROL_RE, fix_line
 
 CASES_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "ftfy-cases.jsonl"
 CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").split("\n") if line] if CASES_FILE.exists() else []

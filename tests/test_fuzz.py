@@ -29,7 +29,7 @@ from cleanse.decode import normalize_newlines
 from cleanse.document import Document
 from cleanse.errors import ConfigError, RuleFileError
 from cleanse.fix import fix_line, split_long_line
-from cleanse.rules import load_rules
+from cleanse.packs import load_rules
 from cleanse.ruletest import examples
 
 RULES = load_rules()

@@ -34,8 +34,8 @@ def test_wheel_contains_rule_packs(wheel):
 def test_installed_package_loads_its_own_packs(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = (
-        "import cleanse.rules as r; d = r.builtin_rules_dir(); print(d); "
-        "print(len(r.load_rules().rules)); from cleanse import clean_text; "
+        "import cleanse.rules as r, cleanse.packs as p; d = r.builtin_rules_dir(); print(d); "
+        "print(len(p.load_rules().rules)); from cleanse import clean_text; "
         "print(clean_text('pendant qquand un accord', lang='fr'))"
     )
     result = subprocess.run(

@@ -16,7 +16,7 @@ import pytest
 from cleanse.clean import FIX_BUDGET_FLAG, CleanConfig, Cleaner, clean_text
 from cleanse.document import Document
 from cleanse.fix import PIECE_CHARS, FixBudget, fix_line, split_long_line
-from cleanse.rules import load_rules
+from cleanse.packs import load_rules
 
 # Sentences each rule pack leaves alone (checked below), so a line made of them must come back as is.
 PROSE = [

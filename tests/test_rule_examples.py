@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleanse.rules import load_rules
+from cleanse.packs import load_rules
 from cleanse.ruletest import check_example, examples
 
 RULESET = load_rules(check=False)

@@ -10,7 +10,8 @@ import pytest
 from cleanse.apply import RuleRunner
 from cleanse.cli import main
 from cleanse.errors import RuleFileError
-from cleanse.rules import load_rules, parse_rule, runaway_probe
+from cleanse.packs import load_rules
+from cleanse.rules import parse_rule, runaway_probe
 
 GOOD = """[[rule]]
 id = "mine.subscribe"

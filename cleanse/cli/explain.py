@@ -7,8 +7,8 @@ import os
 import sys
 from collections.abc import Iterator
 
-from cleanse.cli import options
 from cleanse.clean import Cleaner
+from cleanse.cli import options
 from cleanse.document import Change, Document
 from cleanse.readers import read_documents
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cleanse.cli import learn_cmd, options
 from cleanse.clean import CleanConfig
+from cleanse.cli import learn_cmd, options
 from cleanse.job import JobConfig, run_job
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats

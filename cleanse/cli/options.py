@@ -7,9 +7,10 @@ from pathlib import Path
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig
+from cleanse.packs import load_rules
 from cleanse.parallel import default_workers
 from cleanse.readers import ReadConfig
-from cleanse.rules import STATUSES, RuleSet, load_rules
+from cleanse.rules import STATUSES, RuleSet
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:

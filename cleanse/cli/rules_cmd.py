@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cleanse.cli import learn_cmd, options
 from cleanse.errors import RuleFileError
-from cleanse.rules import load_rules
+from cleanse.packs import load_rules
 from cleanse.ruletest import check_example, examples
 
 
