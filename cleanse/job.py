@@ -34,10 +34,10 @@ from cleanse.duplicates import deduplicate
 from cleanse.errors import InputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
-from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents
+from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name
+from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name, write_atomic
 
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
@@ -135,10 +135,10 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     check_dest(layout, config)
     report = layout.report
     settings = _settings(config, ruleset)
-    inputs = [] if config.src == STDIN else [f.path for f in list_inputs(Path(config.src))]
+    inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
-    mark = fingerprint(same_output, list(ruleset.files), inputs)
+    mark = fingerprint(same_output, list(ruleset.files), [f.path for f in inputs or ()])
     checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
@@ -155,7 +155,8 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     if config.dedup is not None:
         stats.extra["duplicates"] = {"annotate": config.annotate, "params": config.dedup.params()}
     done = checkpoint.documents if checkpoint else 0
-    docs = itertools.islice(read_documents(config.src, config.read), done, None)
+    every = read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
+    docs = itertools.islice(every, done, None)
     docs = _with_progress(docs, config.progress, done)
     sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
     docs = _remember_sizes(docs, sizes)
@@ -190,7 +191,7 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         audit.close()
         os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
         summary = stats.to_json() | {"settings": settings}
-        _write_text_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         Checkpoint.clear(report)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -308,12 +309,6 @@ def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] |
     with path.open("r+b") as raw:
         raw.truncate(checkpoint.audit_bytes)
     return path.open("a", encoding="utf-8")
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = temporary_name(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
@@ -34,6 +34,7 @@ __all__ = [
     "input_kind",
     "list_inputs",
     "read_documents",
+    "read_inputs",
     "record_document",
 ]
 
@@ -108,7 +109,12 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     if str(src) == STDIN:
         yield from _read_jsonl(sys.stdin.buffer, _Origin("stdin", "stdin.jsonl"), config)
         return
-    for found in list_inputs(Path(src)):
+    yield from read_inputs(list_inputs(Path(src)), config)
+
+
+def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Document]:
+    """The documents of inputs `list_inputs` found, in order (for callers that listed them)."""
+    for found in inputs:
         yield from _read_input(found, config)
 
 

@@ -89,7 +89,7 @@ class CorpusWriter:
             self._text().write(json_line(to_record(doc, self.text_field, extra)))
         else:
             self._switch(None)
-            _write_atomic(path, doc.text)
+            write_atomic(path, doc.text)
             self.files_written += 1
 
     def checkpoint(self) -> dict[str, Any]:
@@ -171,7 +171,8 @@ class CorpusWriter:
         self._member = self._raw = self._path = None
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` under its temporary name, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
     tmp.write_text(text, encoding="utf-8")
