@@ -32,6 +32,8 @@ _MARKERS = {
     "nl": "het een van en niet zijn dat voor met ook aan wordt maar bij nog werd door naar "
     "deze heeft worden om",
 }
+# The languages cleanse knows (what detect_language can answer, besides `und`).
+LANGUAGES = tuple(_MARKERS)
 
 
 def _build_words() -> dict[str, tuple[str, ...]]:

@@ -19,11 +19,11 @@ def add_learn_options(parser: argparse.ArgumentParser) -> None:
     defaults = LearnConfig()
     group = parser.add_argument_group("learning")
     group.add_argument(
-        "--min-docs", type=int, default=defaults.min_docs, metavar="N",
+        "--min-docs", type=options.MIN_DOCS, default=defaults.min_docs, metavar="N",
         help=f"a template line must recur in at least N documents of a site (default: {defaults.min_docs})",
     )  # fmt: skip
     group.add_argument(
-        "--min-share", type=float, default=defaults.min_share, metavar="F",
+        "--min-share", type=options.SHARE, default=defaults.min_share, metavar="F",
         help="... and in at least this share of the site's documents "
         f"(default: {defaults.min_share})",
     )  # fmt: skip

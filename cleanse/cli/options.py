@@ -3,14 +3,86 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from pathlib import Path
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig
+from cleanse.lang import LANGUAGES, UNDETERMINED
 from cleanse.packs import load_rules
 from cleanse.parallel import default_workers
 from cleanse.readers import ReadConfig
 from cleanse.rules import STATUSES, RuleSet
+
+
+# -- values checked when the flags are parsed (a bad one exits 2, naming the flag, before any work) --
+
+
+def lang_code(value: str) -> str:
+    """A language code cleanse knows, or `und`, in any case: 'FR' -> 'fr'.
+
+    >>> lang_code("FR")
+    'fr'
+    """
+    code = value.strip().lower()
+    if code not in (*LANGUAGES, UNDETERMINED):
+        msg = (
+            f"unknown language {value!r}; use one of {', '.join(LANGUAGES)} "
+            f"or {UNDETERMINED} (no language rules), or leave --lang out to detect it per document"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return code
+
+
+def _number(kind: Callable[[str], float], low: float, high: float, *, open_low: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number of `kind` in [low, high] (or (low, high] with `open_low`)."""
+    shown = f"{'(' if open_low else '['}{_show(low)}, {_show(high)}]"
+    name = "an integer" if kind is int else "a number"
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            msg = f"{text!r} is not {name}: give {name} in {shown}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not (math.isfinite(value) and (low < value if open_low else low <= value) and value <= high):
+            msg = f"{text!r} is out of range: give {name} in {shown}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    parse.__name__ = "integer" if kind is int else "number"
+    return parse
+
+
+def _show(bound: float) -> str:
+    """1000000.0 -> '1,000,000', 0.0 -> '0'."""
+    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
+
+
+WORKERS = _number(int, 1, 1024)
+BATCH_MB = _number(float, 0.0, 1_000_000.0, open_low=True)  # up to a terabyte per batch
+SHARE = _number(float, 0.0, 1.0, open_low=True)  # --threshold, --min-share
+NUM_PERM = _number(int, 16, 1024)
+MIN_DOCS = _number(int, 2, 10**9)
+
+
+def statuses(value: str) -> str:
+    """A comma-separated list of rule statuses (kept as given; see rule_statuses)."""
+    given = [s.strip() for s in value.split(",") if s.strip()]
+    unknown = [s for s in given if s not in STATUSES]
+    if not given or unknown:
+        msg = f"{value!r}: give comma-separated statuses among {', '.join(STATUSES)}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def field_name(value: str) -> str:
+    """A non-empty JSONL field name."""
+    if not value:
+        msg = "the field name is empty; give the name of a JSONL field"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +97,7 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         help="load only the files given with --rules",
     )  # fmt: skip
     group.add_argument(
-        "--rule-status", metavar="STATUS", default="stable",
+        "--rule-status", metavar="STATUS", default="stable", type=statuses,
         help=f"comma-separated statuses to apply, among {', '.join(STATUSES)} (default: stable)",
     )  # fmt: skip
     group.add_argument(
@@ -34,17 +106,18 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         "page dumps (menus, footers, related links removed); off keeps every line the rules keep",
     )  # fmt: skip
     group.add_argument(
-        "--lang", metavar="CODE",
-        help="language of every document (e.g. fr, en); default: detected per document",
+        "--lang", metavar="CODE", type=lang_code,
+        help=f"language of every document: {', '.join(LANGUAGES)} or {UNDETERMINED} (any case); "
+        "default: detected per document",
     )  # fmt: skip
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """--text-field, --id-field, --site-from."""
     group = parser.add_argument_group("input")
-    group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+    group.add_argument("--text-field", default="text", type=field_name, help="JSONL field holding the text (default: text)")
     group.add_argument(
-        "--id-field", default="id",
+        "--id-field", default="id", type=field_name,
         help="JSONL field holding a record's id (default: id; records without one get FILE:LINE)",
     )  # fmt: skip
     group.add_argument(
@@ -66,7 +139,7 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
     if with_switch:
         group.add_argument("--no-dedup", action="store_true", help="clean only; skip the duplicate stages")
     group.add_argument(
-        "--threshold", type=float, default=defaults.threshold, metavar="J",
+        "--threshold", type=SHARE, default=defaults.threshold, metavar="J",
         help=f"Jaccard similarity at or above which texts are duplicates (default: {defaults.threshold}, "
         "about 2%% of words changed, or a tenth of the text added or cut)",
     )  # fmt: skip
@@ -88,7 +161,7 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
         help="persistent duplicate index: deduplicate against everything earlier runs kept, then "
         "add what this run keeps; refused if it was built with other settings",
     )  # fmt: skip
-    group.add_argument("--num-perm", type=int, default=defaults.num_perm, metavar="N", help=argparse.SUPPRESS)
+    group.add_argument("--num-perm", type=NUM_PERM, default=defaults.num_perm, metavar="N", help=argparse.SUPPRESS)
 
 
 def dedup_config(args: argparse.Namespace) -> DedupConfig:
@@ -119,7 +192,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         help="exit with status 1 when any input was rejected (default: report them and exit 0)",
     )  # fmt: skip
     group.add_argument(
-        "--batch-mb", type=float, default=32.0, metavar="MB",
+        "--batch-mb", type=BATCH_MB, default=32.0, metavar="MB",
         help="input megabytes handled per batch (default: 32): memory use grows with it; a "
         "checkpoint is taken after each batch. Duplicates are found across batches",
     )  # fmt: skip
@@ -129,7 +202,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--workers, --quiet, --verbose."""
     group = parser.add_argument_group("execution")
     group.add_argument(
-        "--workers", "-j", type=int, default=default_workers(), metavar="N",
+        "--workers", "-j", type=WORKERS, default=default_workers(), metavar="N",
         help="worker processes (default: all cores); the output does not depend on it",
     )  # fmt: skip
     group.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary on stderr")
