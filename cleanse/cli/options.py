@@ -35,7 +35,9 @@ def lang_code(value: str) -> str:
     return code
 
 
-def _number(kind: Callable[[str], float], low: float, high: float, *, open_low: bool = False) -> Callable[[str], float]:
+def _number(
+    kind: Callable[[str], float], low: float, high: float, *, open_low: bool = False
+) -> Callable[[str], float]:
     """An argparse type: a finite number of `kind` in [low, high] (or (low, high] with `open_low`)."""
     shown = f"{'(' if open_low else '['}{_show(low)}, {_show(high)}]"
     name = "an integer" if kind is int else "a number"
