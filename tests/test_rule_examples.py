@@ -47,6 +47,33 @@ def test_artifact_rules_leave_lookalikes_alone(text, lang):
     assert clean_text(text, lang=lang) == text
 
 
+# Real words the artifact rules changed in ../shared/corpora and ../shared/eval/wcxb-dev
+# (`python benchmarks/artifact_changes.py` lists every change each rule makes there).
+REAL_TEXT_LOOKALIKES = [
+    ("fr", "Si vous voulez vous placer en ville, Mmes Dumont vous trouveront une bonne maison."),
+    ("fr", "Mmes Dupont et Durand ont signé la pétition."),
+    ("fr", "»Je vous quitte en pleurant, et pourtant vous m'avez déshonorée."),
+    ("fr", "il remit encore trois francs à l'huissier. »Tenez, Foucart, voici ce que je vous dois."),
+    ("en", "The butty has given notice to quit in Parker’s field this day se’nnight."),
+    ("en", "Last Sunday se'nnight—no! it was this very last Sunday, she came to tea."),
+    ("en", "‘If I marry t’oother dear lass, there’s a law to punish me?’"),
+    ("en", "hurryin on t’ be as onjust t’ her as oothers was t’ me."),
+    ("en", "Earn miles with American Airlines AAdvantage on every flight."),
+    ("en", "Home BlogFAQ'sSupport Contact"),
+    ("en", "@prefix pplan: <http://purl.org/net/p-plan#> ."),
+    ("en", "Aage Bohr; Niels Bohr; Harald Bohr"),
+    ("en", "Customer Success Engineer - 100 % Remote (DE) - iits-consulting GmbH"),
+    ("en", "Sizes\n\nSSmall\n\n6oz\n\nLLarge\n\n12oz"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "text"), REAL_TEXT_LOOKALIKES)
+def test_artifact_rules_keep_real_words_found_in_real_text(lang, text):
+    from cleanse.clean import CleanConfig, clean_text
+
+    assert clean_text(text, config=CleanConfig(lang=lang, classify="off")) == text
+
+
 CONTENT_THAT_BEGINS_LIKE_BOILERPLATE = [
     ("fr", "Par ailleurs, la visite a été reportée à une date ultérieure."),
     ("en", "You may also like the new policy, the minister joked."),
