@@ -8,9 +8,9 @@ file, rule id and a hint, any rule that does not parse or compile; the embedded 
 from __future__ import annotations
 
 import dataclasses
-import functools
+import difflib
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,15 @@ from typing import Any
 import regex
 
 from cleanse.errors import RuleFileError
+from cleanse.rulefile import (
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    key_line,
+    rule_id_at,
+    shape_error,
+    table_header_line,
+)
+from cleanse.runaway import refuse_runaway, runaway_probe  # noqa: F401 (re-exported)
 
 STAGES = ("artifacts", "lines", "document")
 ACTIONS_BY_STAGE = {
@@ -34,20 +43,14 @@ _KNOWN_KEYS = {
     "drop_next", "field", "tests", "evidence", "contains",
 }  # fmt: skip
 _TEST_KEYS = {"fix", "drop", "keep"}
-# Refusing runaway patterns up front (see runaway_probe): each pattern is searched in long runs of
-# one character followed by one it does not expect, the input that makes nested repeats try every
-# way of splitting the run. On PROBE_CHARS characters `(a+)+$` needs 1.7 s and `^(a|aa)+$` never
-# ends, while every pattern of the built-in packs needs under 30 ms, most a few microseconds. A
-# heuristic: what it misses, the per-document time limit of cleanse.apply still stops.
-PROBE_CHARS = 1000
-PROBE_TIMEOUT = 0.25
-_PROBE_CHARS = "aA0 \t\u00a0.-_=*#/|«»\u2019é"
-_PROBE_END = "\x00"
-_LITERAL_START_RE = regex.compile(
-    r"(?:\(\?[a-zA-Z]+\))?(?:\^|\\A)?(?:\(\?[a-zA-Z]+\))?(?<literal>[^\\.^$*+?{}\[\]|()]+)"
+_GUARD_KEYS = {"max_rank"}
+# Escapes of a replacement template: a group by name or number, an octal character, one character.
+_TEMPLATE_ESCAPE_RE = regex.compile(
+    r"\\(?:g<(?<name>[^>]*)>|(?<octal>0[0-7]{0,2}|[0-7]{3})|(?<number>[1-9][0-9]?)|(?<char>.)|$)",
+    regex.DOTALL,
 )
-
-
+_PLAIN_ESCAPES = frozenset("abfnrtv\\")
+_TOP_LEVEL = "rule"  # the one top-level name a rule file holds: [[rule]] tables
 @dataclass(frozen=True, slots=True)
 class Guard:
     """A lexicon check on each match of a replace rule.
@@ -150,31 +153,109 @@ def find_rule_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def parse_rule_file(path: Path) -> list[Rule]:
-    """Parse one TOML file into rules, refusing anything malformed with file and rule id."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot be read: {exc}"
-        raise RuleFileError(msg) from exc
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not valid TOML: rule files are UTF-8 ({exc})"
-        raise RuleFileError(msg) from exc
+    """Parse one TOML file into rules, refusing anything malformed with file, line and rule id.
+
+    The file is checked for size and nesting before TOML parsing, so that no file can make the
+    parser recurse without end or use memory out of proportion to its size.
+    """
+    text = _read_bounded(path)
+    shape = shape_error(text)
+    if shape is not None:
+        line, what = shape
+        rule_id = rule_id_at(text, line)
+        in_rule = f" (in rule {rule_id!r})" if rule_id else ""
+        msg = (
+            f"{path}:{line}: {what}{in_rule}, deeper than any rule needs (at most {MAX_NESTING} "
+            "levels are read): check the brackets and dots on that line"
+        )
+        raise RuleFileError(msg)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = f"{path}: not valid TOML: {exc}"
         raise RuleFileError(msg) from exc
-    tables = data.get("rule", [])
+    except (RecursionError, MemoryError) as exc:  # what the shape check should have caught
+        msg = f"{path}: too deeply nested to read as a rule file ({type(exc).__name__})"
+        raise RuleFileError(msg) from exc
+    for key in data:
+        if key != _TOP_LEVEL:
+            line = key_line(text, key)
+            msg = (
+                f"{path}:{line or '?'}: unknown table or key {key!r}; a rule file holds only "
+                f"[[{_TOP_LEVEL}]] tables{_did_you_mean(key, [_TOP_LEVEL], '[[{}]]')}"
+            )
+            raise RuleFileError(msg)
+    tables = data.get(_TOP_LEVEL, [])
     if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
-        msg = f"{path}: rules are written as [[rule]] tables"
+        msg = f"{path}:{key_line(text, _TOP_LEVEL) or '?'}: rules are written as [[rule]] tables"
         raise RuleFileError(msg)
-    return [parse_rule(table, str(path)) for table in tables]
+    rules = []
+    for index, table in enumerate(tables):
+        line = table_header_line(text, index)
+        _refuse_unknown_keys(table, text, path, line)
+        rules.append(parse_rule(table, str(path), line=line))
+    return rules
 
 
-def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
-    """Validate one `[[rule]]` table."""
+def _read_bounded(path: Path) -> str:
+    """The file's text, refusing files over MAX_FILE_BYTES before reading them whole."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        msg = f"{path}: cannot be read: {exc}"
+        raise RuleFileError(msg) from exc
+    if len(data) > MAX_FILE_BYTES:
+        msg = (
+            f"{path}: over {MAX_FILE_BYTES:,} bytes, more than any rule file needs; "
+            "split it, or check that --rules names a rule file"
+        )
+        raise RuleFileError(msg)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not valid TOML: rule files are UTF-8 ({exc})"
+        raise RuleFileError(msg) from exc
+
+
+def _refuse_unknown_keys(table: Mapping[str, Any], text: str, path: Path, line: int | None) -> None:
+    """Refuse keys a rule does not have, and unknown keys inside `tests` and `guard`, naming the
+    line of the key (else of the rule's header) and the expected name."""
     rule_id = table.get("id")
-    where = f"{source}: rule {rule_id!r}"
+    for key in table:
+        if key not in _KNOWN_KEYS:
+            found = key_line(text, key, table_line=line) or line
+            msg = (
+                f"{path}:{found or '?'}: rule {rule_id!r}: unknown key {key!r}"
+                f"{_did_you_mean(key, _KNOWN_KEYS, '`{}`')}; known keys are "
+                f"{', '.join(sorted(_KNOWN_KEYS))}"
+            )
+            raise RuleFileError(msg)
+    for name, known in (("tests", _TEST_KEYS), ("guard", _GUARD_KEYS)):
+        sub = table.get(name)
+        if not isinstance(sub, dict):
+            continue
+        for key in sub:
+            if key not in known:
+                found = key_line(text, f"{name}.{key}", table_line=line)
+                found = found or key_line(text, name, table_line=line) or line
+                msg = (
+                    f"{path}:{found or '?'}: rule {rule_id!r}: unknown key `{name}.{key}`"
+                    f"{_did_you_mean(key, known, f'`{name}.{{}}`')}; `{name}` holds "
+                    f"{', '.join(sorted(known))}"
+                )
+                raise RuleFileError(msg)
+
+
+def _did_you_mean(key: str, known: Iterable[str], form: str) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""
+
+
+def parse_rule(table: Mapping[str, Any], source: str, line: int | None = None) -> Rule:
+    """Validate one `[[rule]]` table (`line`: where it starts in `source`, for messages)."""
+    rule_id = table.get("id")
+    where = f"{source}{f':{line}' if line else ''}: rule {rule_id!r}"
     if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
         msg = f"{where}: `id` must be lower-case words joined by '.' or '-', e.g. 'fr.share.partager'"
         raise RuleFileError(msg)
@@ -197,14 +278,16 @@ def parse_rule(table: Mapping[str, Any], source: str) -> Rule:
         raise RuleFileError(msg)
     guard = _guard(table.get("guard"), where)
     pattern = _compile(table.get("pattern"), f"{where}: `pattern`")
-    _refuse_runaway(pattern, f"{where}: `pattern`")
+    if isinstance(replace, str):
+        _check_template(replace, pattern, f"{where}: `replace` {replace!r}")
+    refuse_runaway(pattern, f"{where}: `pattern`")
     if guard is not None and not {"token", "word"} <= set(pattern.groupindex):
         msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
         raise RuleFileError(msg)
     drop_next = table.get("drop_next")
     if drop_next is not None:
         drop_next = _compile(drop_next, f"{where}: `drop_next`")
-        _refuse_runaway(drop_next, f"{where}: `drop_next`")
+        refuse_runaway(drop_next, f"{where}: `drop_next`")
     contains = _str_tuple(table.get("contains", []), "contains", where)
     if not all(contains):
         msg = f"{where}: `contains` lists non-empty strings"
@@ -250,58 +333,33 @@ def _compile(source: Any, where: str) -> regex.Pattern[str]:
         raise RuleFileError(msg) from exc
 
 
-def _refuse_runaway(pattern: regex.Pattern[str], where: str) -> None:
-    probe = runaway_probe(pattern.pattern, pattern.flags)
-    if probe is not None:
-        msg = (
-            f"{where} timed out (over {PROBE_TIMEOUT} s) on {probe}: it backtracks "
-            "catastrophically, which would stall every line like it. Nested or overlapping repeats "
-            r"such as (a+)+, (\w+\s?)+ or (a|aa)+ cause this; rewrite the pattern so that each "
-            "character can be matched one way only, e.g. a+$ instead of (a+)+$"
-        )
-        raise RuleFileError(msg)
+def _check_template(template: str, pattern: regex.Pattern[str], where: str) -> None:
+    """Refuse a replacement that names a group the pattern lacks, or an unknown escape.
 
-
-@functools.lru_cache(maxsize=1024)
-def runaway_probe(source: str, flags: int = regex.VERSION1) -> str | None:
-    """An adversarial text the pattern cannot search within PROBE_TIMEOUT, shortened for display.
-
-    None when the pattern passes every probe.
-
-    >>> runaway_probe(r"^Subscribe now$") is None, runaway_probe(r"(a+)+$")
-    (True, "'aaaaaaaaaaaaaaaaaaaa…' (1,001 characters)")
+    The `regex` module finds these only when a line first matches, in the middle of a run.
     """
-    pattern = regex.compile(source, flags)
-    for probe in _probes(source):
-        try:
-            pattern.search(probe, timeout=PROBE_TIMEOUT)
-        except TimeoutError:
-            return f"{probe[:20] + '…'!r} ({len(probe):,} characters)"
-    return None
-
-
-def _probes(source: str) -> Iterator[str]:
-    """Long runs of each character the pattern names (and a few usual ones), alone and
-    space-separated, after the pattern's literal start, ended by a character nothing expects."""
-    prefixes = dict.fromkeys(["", _literal_start(source)])
-    chars = dict.fromkeys(_PROBE_CHARS + "".join(c for c in source if c.isprintable()))
-    for prefix in prefixes:
-        for char in chars:
-            yield prefix + char * PROBE_CHARS + _PROBE_END
-            if not char.isspace():
-                yield prefix + (char + " ") * (PROBE_CHARS // 2) + _PROBE_END
-
-
-def _literal_start(source: str) -> str:
-    """The literal text a pattern starts with, after `^` and inline flags: 'Subscribe now' for
-    '^Subscribe now$' (so that the probes reach the part after it)."""
-    match = _LITERAL_START_RE.match(source)
-    if match is None:
-        return ""
-    literal: str = match.group("literal")
-    if source[match.end() : match.end() + 1] in ("?", "*", "{"):
-        literal = literal[:-1]  # the last character is optional
-    return literal
+    groups = f"the pattern has {pattern.groups} group(s)" + (
+        f" (named {', '.join(sorted(pattern.groupindex))})" if pattern.groupindex else ""
+    )
+    for escape in _TEMPLATE_ESCAPE_RE.finditer(template):
+        name, number, char = escape.group("name", "number", "char")
+        if name is not None:
+            known = int(name) <= pattern.groups if name.isdigit() else name in pattern.groupindex
+            problem = None if known else f"names group {name!r}, but {groups}"
+        elif number is not None:
+            problem = None if int(number) <= pattern.groups else f"names group {number}, but {groups}"
+        elif escape.group("octal") is not None:
+            problem = None
+        elif char is None:
+            problem = "ends with a lone backslash"
+        else:
+            problem = None if char in _PLAIN_ESCAPES else f"has the unknown escape \\{char}"
+        if problem is not None:
+            msg = (
+                f"{where} {problem}: write \\g<name> or \\1 for a group of the pattern, "
+                "\\\\ for a backslash"
+            )
+            raise RuleFileError(msg)
 
 
 def _str_tuple(value: Any, key: str, where: str) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ def test_good_file_loads(tmp_path):
         (lambda s: s.replace('action = "drop_line"', 'action = "extract"'), "needs `field`"),
         (lambda s: s + "drop_next = '(oops'\n", "`drop_next` does not compile"),
         (lambda s: s.replace("pattern = '^Subscribe now$'", "pattern = 42"), "must be a non-empty string"),
-        (lambda s: s + "tests.maybe = []\n", "and nothing else"),
+        (lambda s: s + "tests.maybe = []\n", "unknown key `tests.maybe`"),
         (lambda s: s + "guard = 3\n", "max_rank = 2000"),
         (lambda s: s + 'contains = [""]\n', "non-empty strings"),
         (lambda s: "rule = [1, 2]\n", "[[rule]] tables"),
@@ -155,3 +155,97 @@ def test_an_example_that_times_out_fails_with_a_clear_message(tmp_path, capsys, 
     assert "timed out after" in captured.out and "backtracks catastrophically" in captured.out
     with pytest.raises(RuleFileError, match="timed out after"):
         load_rules([path], builtin=False)
+
+
+# -- typos: unknown tables and keys are refused with file, line and the expected name ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        (GOOD.replace("[[rule]]", "[[rules]]"), 1, "did you mean [[rule]]?"),
+        (GOOD + "\n[settings]\nx = 1\n", 9, "only [[rule]] tables"),
+        ("version = 2\n" + GOOD, 1, "only [[rule]] tables"),
+        (GOOD.replace('stage = "lines"', 'stage = "lines"\npaterns = "x"'), 4, "did you mean `pattern`?"),
+        (GOOD + "tests.kep = ['x']\n", 8, "did you mean `tests.keep`?"),
+        (GOOD + "guard = { max_rnk = 3 }\n", 8, "did you mean `guard.max_rank`?"),
+    ],
+    ids=["rules-table", "other-table", "top-key", "rule-key", "tests-key", "guard-key"],
+)
+def test_a_typo_in_a_table_or_key_is_refused_with_line_and_expected_name(tmp_path, capsys, text, line, expected):
+    path = write(tmp_path, "typo.toml", text)
+    assert main(["rules", "test", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: {path}:{line}: ") and expected in err
+
+
+def test_a_run_with_a_mistyped_rule_table_is_refused_not_run_without_it(tmp_path, capsys):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "doc.txt").write_text("Subscribe now\nA line.\n", encoding="utf-8")
+    rules = write(tmp_path, "typo.toml", GOOD.replace("[[rule]]", "[[rules]]"))
+    assert main(["run", str(src), str(out), "--rules", str(rules), "-q", "-j", "1"]) == 1
+    assert "[[rule]]" in capsys.readouterr().err and not out.exists()
+
+
+# -- rule files that used to crash or blow up: refused at load, naming file and rule ----------
+
+TEMPLATED = r"""[[rule]]
+id = "mine.colour"
+stage = "artifacts"
+action = "replace"
+pattern = '(?<w>colou)r'
+replace = 'TEMPLATE'
+tests.fix = [["the colour", "the colou"]]
+tests.keep = ["the color"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        (r"\2", "names group 2, but the pattern has 1 group(s) (named w)"),
+        (r"\g<nope>", "names group 'nope'"),
+        (r"\q", r"unknown escape \q"),
+        ("\\", "lone backslash"),
+    ],
+)
+def test_a_replacement_naming_a_missing_group_or_bad_escape_is_refused(tmp_path, capsys, template, problem):
+    path = write(tmp_path, "tpl.toml", TEMPLATED.replace("TEMPLATE", template))
+    assert main(["rules", "test", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: {path}:1: rule 'mine.colour': `replace`") and problem in err
+
+
+@pytest.mark.parametrize("template", [r"\g<w>", r"\1", r"\g<1>", r"\g<0>", r"\\", r"\n"])
+def test_good_templates_load(tmp_path, template):
+    path = write(tmp_path, "tpl.toml", TEMPLATED.replace("TEMPLATE", template))
+    assert load_rules([path], builtin=False, check=False).rules
+
+
+@pytest.mark.parametrize(
+    ("tail", "what"),
+    [
+        ("evidence = " + "[" * 5000 + "]" * 5000 + "\n", "nested 33 deep"),
+        ("evidence = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "nested 33 deep"),
+        ("evidence." + ".".join(["a"] * 50_000) + " = 1\n", "dotted key of more than 32 parts"),
+    ],
+    ids=["arrays", "inline-tables", "dotted-key-100kb"],
+)
+def test_deep_toml_is_refused_before_parsing_naming_line_and_rule(tmp_path, tail, what):
+    path = write(tmp_path, "deep.toml", GOOD + tail)
+    with pytest.raises(RuleFileError) as exc:
+        load_rules([path], builtin=False)
+    assert str(exc.value).startswith(f"{path}:8: ") and what in str(exc.value)
+    assert "'mine.subscribe'" in str(exc.value)
+
+
+def test_nesting_in_strings_and_comments_is_not_counted(tmp_path):
+    text = GOOD.replace("tests.keep = [", "# " + "[" * 100 + "\ntests.keep = ['" + "[" * 100 + "', ")
+    assert load(tmp_path, text).rules
+
+
+def test_an_oversized_rule_file_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr("cleanse.rules.MAX_FILE_BYTES", 100)
+    with pytest.raises(RuleFileError, match="over 100 bytes, more than any rule file needs"):
+        load(tmp_path, GOOD + "# " + "x" * 200)
