@@ -27,6 +27,12 @@ MAX_PASSES = 3
 # rule, however many lines would set it off.
 CHARS_PER_SECOND_FLOOR = 100_000
 _GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
+# Rules only shorten lines, except by one whitespace character per match (the space
+# fr.artifact.glued-closing-guillemet puts after a glued »). A replacement that would add more, or
+# add anything but whitespace, is not made: the line is left as it was, the rule is skipped for the
+# rest of the document, and the document is flagged `rule-lengthens:<rule id>`.
+LENGTHENS_FLAG = "rule-lengthens"
+_SPACE_RE = regex.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -38,6 +44,7 @@ class Outcome:
     extracted: dict[str, str] = field(default_factory=dict)
     removed_by: str | None = None
     timeouts: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # e.g. rule-lengthens:<id>
 
 
 @dataclass(slots=True)
@@ -221,23 +228,34 @@ class RuleRunner:
         if rule.id in self.overtime:
             return text
         template = rule.replace
-        limit = self._limit(text)
+        guard, lexicon = rule.guard, self.lexicon
+        # Characters added beyond what was matched, and matches replaced: checked at each match,
+        # so that a replacement that multiplies the text stops before it takes the memory.
+        grown = replaced = 0
+
+        def replacement(match: regex.Match[str]) -> str:
+            nonlocal grown, replaced
+            if guard is not None and not _guard_allows(guard.max_rank, lexicon, match):
+                return match.group(0)
+            new = match.expand(template)
+            replaced += 1
+            grown += len(new) - (match.end() - match.start())
+            if grown > replaced:
+                raise _Lengthens
+            return new
+
         try:
-            if rule.guard is None:
-                return rule.pattern.sub(template, text, timeout=limit)
-            max_rank, lexicon = rule.guard.max_rank, self.lexicon
-
-            def guarded(match: object) -> str:
-                token, word = match.group("token"), match.group("word")  # type: ignore[attr-defined]
-                rank = lexicon.rank(word) if lexicon else None
-                if rank is None or rank > max_rank or lexicon.rank(token) is not None:  # type: ignore[union-attr]
-                    return match.group(0)  # type: ignore[attr-defined,no-any-return]
-                return match.expand(template)  # type: ignore[attr-defined,no-any-return]
-
-            return rule.pattern.sub(guarded, text, timeout=limit)
+            new = rule.pattern.sub(replacement, text, timeout=self._limit(text))
         except TimeoutError:
             self._timed_out(rule.id, outcome)
             return text
+        except _Lengthens:
+            new = None
+        if new is None or (len(new) > len(text) and _visible(new) > _visible(text)):
+            self.overtime.add(rule.id)
+            outcome.flags.append(f"{LENGTHENS_FLAG}:{rule.id}")
+            return text
+        return new
 
     def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
         return self._search_with(rule.id, rule.pattern, text, outcome)
@@ -250,6 +268,23 @@ class RuleRunner:
         except TimeoutError:
             self._timed_out(name, outcome)
             return None
+
+
+class _Lengthens(Exception):  # noqa: N818 (a signal inside _replace, never seen outside)
+    """Raised by a replacement that would make its line longer than rules may."""
+
+
+def _guard_allows(max_rank: int, lexicon: Lexicon | None, match: regex.Match[str]) -> bool:
+    """A guarded repair is made when its `word` ranks within `max_rank` and `token` is no word."""
+    if lexicon is None:
+        return False
+    rank = lexicon.rank(match.group("word"))
+    return rank is not None and rank <= max_rank and lexicon.rank(match.group("token")) is None
+
+
+def _visible(text: str) -> int:
+    """The number of characters of `text` that are not whitespace."""
+    return len(text) - sum(len(run) for run in _SPACE_RE.findall(text))
 
 
 def _build_gate(rules: Sequence[Rule]) -> regex.Pattern[str] | None:

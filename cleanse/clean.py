@@ -103,12 +103,14 @@ class Cleaner:
         # The language is read from the repaired text, so that a second pass sees what the first saw.
         lang = self.config.lang or detect_language(_head(lines))
         timeouts: set[str] = set()
+        rule_flags: set[str] = set()
         found: dict[str, str] = {}
         for _ in range(MAX_ROUNDS):
             before = len(changes)
             outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
             changes += outcome.changes
             timeouts.update(outcome.timeouts)
+            rule_flags.update(outcome.flags)
             found = {**outcome.extracted, **found}
             lines = self._drop_learned(outcome.lines, doc.site, changes)
             lines = self._classify(lines, lang, changes)
@@ -127,6 +129,7 @@ class Cleaner:
             lang = again
         flags = doc.flags + ((FIX_BUDGET_FLAG,) if budget.exceeded else ())
         flags += tuple(f"{TIMEOUT_FLAG}:{rule}" for rule in sorted(timeouts))
+        flags += tuple(sorted(rule_flags))
         extracted = {**doc.extracted, **found}
         cleaned = "\n".join(t for _, t in lines)
         cleaned = cleaned + ending if cleaned else ""

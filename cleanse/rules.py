@@ -341,13 +341,17 @@ def _check_template(template: str, pattern: regex.Pattern[str], where: str) -> N
     groups = f"the pattern has {pattern.groups} group(s)" + (
         f" (named {', '.join(sorted(pattern.groupindex))})" if pattern.groupindex else ""
     )
+    used: list[int] = []
     for escape in _TEMPLATE_ESCAPE_RE.finditer(template):
         name, number, char = escape.group("name", "number", "char")
         if name is not None:
             known = int(name) <= pattern.groups if name.isdigit() else name in pattern.groupindex
             problem = None if known else f"names group {name!r}, but {groups}"
+            if known:
+                used.append(int(name) if name.isdigit() else pattern.groupindex[name])
         elif number is not None:
             problem = None if int(number) <= pattern.groups else f"names group {number}, but {groups}"
+            used.append(int(number))
         elif escape.group("octal") is not None:
             problem = None
         elif char is None:
@@ -360,6 +364,12 @@ def _check_template(template: str, pattern: regex.Pattern[str], where: str) -> N
                 "\\\\ for a backslash"
             )
             raise RuleFileError(msg)
+    if len(used) != len(set(used)) or (0 in used and len(used) > 1):
+        msg = (
+            f"{where} copies matched text more than once (a group used twice, or the whole match "
+            "with a group of it): rules only shorten lines; use each group at most once"
+        )
+        raise RuleFileError(msg)
 
 
 def _str_tuple(value: Any, key: str, where: str) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleanse.apply import RuleRunner
+from cleanse.apply import LENGTHENS_FLAG, RuleRunner
 from cleanse.rules import ANY_LANG, Rule, RuleSet
 
 EXAMPLE_TIMEOUT = 1.0
 TIMED_OUT = "<timed out>"  # what `run_example` returns when the rule ran over EXAMPLE_TIMEOUT
+LENGTHENS = "<lengthens>"  # ... and when its replacement would make the line longer than rules may
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,12 @@ class Failure:
                 "catastrophically on it; rewrite it so that each character can be matched one "
                 "way only (e.g. a+$ instead of (a+)+$)"
             )
+        if self.got == LENGTHENS:
+            return (
+                f"{where}: the replacement makes the line longer (expected {ex.expected!r}); rules "
+                "only shorten lines (at most one space may be added per match): replace each "
+                "match with less than it matched, using each group of the pattern at most once"
+            )
         want = "to be dropped" if ex.expected is None else repr(ex.expected)
         got = "it was dropped" if self.got is None else f"got {self.got!r}"
         if ex.kind == "keep":
@@ -76,6 +83,8 @@ def run_example(example: Example) -> str | None:
         return None
     if outcome.timeouts:
         return TIMED_OUT
+    if any(flag.startswith(LENGTHENS_FLAG + ":") for flag in outcome.flags):
+        return LENGTHENS
     return "\n".join(text for _, text in outcome.lines)
 
 

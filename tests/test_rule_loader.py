@@ -249,3 +249,72 @@ def test_an_oversized_rule_file_is_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr("cleanse.rules.MAX_FILE_BYTES", 100)
     with pytest.raises(RuleFileError, match="over 100 bytes, more than any rule file needs"):
         load(tmp_path, GOOD + "# " + "x" * 200)
+
+
+# -- rules only shorten lines (one added space per match aside) --------------------------------
+
+GROWING = r"""[[rule]]
+id = "mine.grow"
+stage = "lines"
+action = "replace"
+pattern = 'PATTERN'
+replace = 'TEMPLATE'
+tests.fix = [["BEFORE", "AFTER"]]
+tests.keep = ["a y b"]
+"""
+
+
+def growing(pattern, template, before, after):
+    text = GROWING.replace("PATTERN", pattern).replace("TEMPLATE", template)
+    return text.replace("BEFORE", before).replace("AFTER", after)
+
+
+def test_a_rule_whose_example_lengthens_the_line_is_refused_at_load(tmp_path):
+    path = write(tmp_path, "grow.toml", growing("x", "x" * 10, "a x b", "a " + "x" * 10 + " b"))
+    with pytest.raises(RuleFileError) as exc:
+        load_rules([path], builtin=False)
+    assert "grow.toml" in str(exc.value) and "'mine.grow'" in str(exc.value)
+    assert "rules only shorten lines" in str(exc.value)
+
+
+@pytest.mark.parametrize("template", [r"\1\1", r"\g<0>\1", r"\g<w>\1"])
+def test_a_template_copying_a_group_twice_is_refused_at_load(tmp_path, template):
+    path = write(tmp_path, "grow.toml", growing("(?<w>x)", template, "a x b", "a xx b"))
+    with pytest.raises(RuleFileError, match="copies matched text more than once"):
+        load_rules([path], builtin=False, check=False)
+
+
+def test_a_rule_that_lengthens_other_lines_is_stopped_at_run_time_and_flagged(tmp_path):
+    # Its example shrinks the line, but the group in the lookahead copies text after the match.
+    path = write(tmp_path, "grow.toml", growing(r"x(?=(\w*))", r"\1", "a x b", "a  b"))
+    (rule,) = load_rules([path], builtin=False).rules
+    line = "x" + "y" * 10_000
+    outcome = RuleRunner([rule], None, timeout=1.0).run([(1, "a x b"), (2, line), (3, "a x b")])
+    assert [text for _, text in outcome.lines] == ["a  b", line, "a x b"]  # skipped after line 2
+    assert outcome.flags == ["rule-lengthens:mine.grow"]
+
+
+def test_a_multiplying_rule_never_builds_the_long_line():
+    rule = parse_rule(tomllib.loads(growing("x", "x" * 10, "a x b", "a x b"))["rule"][0], "grow.toml")
+    line = "x " * 50_000  # 100 KB; three passes of x10 would make 100 MB
+    outcome = RuleRunner([rule], None, timeout=1.0).run([(1, line)])
+    assert outcome.lines == [(1, line)] and outcome.flags == ["rule-lengthens:mine.grow"]
+
+
+def test_one_space_per_match_is_allowed():
+    table = tomllib.loads(growing("(?<m>»)(?=a)", r"\g<m> ", "»a»a", "» a» a"))["rule"][0]
+    outcome = RuleRunner([parse_rule(table, "space.toml")], None, timeout=1.0).run([(1, "»a»a")])
+    assert outcome.lines == [(1, "» a» a")] and not outcome.flags
+
+
+def test_a_lengthening_rule_flags_the_document_in_a_run(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    text = "Une ligne.\nx" + "y" * 50 + "\n"
+    (src / "doc.txt").write_text(text, encoding="utf-8")
+    rules = write(tmp_path, "grow.toml", growing(r"x(?=(\w*))", r"\1", "a x b", "a  b"))
+    args = ["clean", str(src), str(out), "--rules", str(rules), "--no-builtin-rules", "--classify", "off"]
+    assert main([*args, "-q", "-j", "1"]) == 0
+    assert (out / "doc.txt").read_text(encoding="utf-8") == text
+    (audit,) = [json.loads(line) for line in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()]
+    assert audit["flags"] == ["rule-lengthens:mine.grow"]
