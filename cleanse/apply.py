@@ -9,6 +9,7 @@ decides, in file order.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,12 +21,17 @@ from cleanse.rules import Rule
 from cleanse.watchdog import Overtime, time_limit
 
 MAX_PASSES = 3
-# A document's whole rule work gets `timeout` seconds plus one per this many characters before
-# it is redone with a timeout on every regex call (`timeout` plus one second per this many
-# characters of the text searched), which then names the rule that ran over. A rule that runs
-# over is skipped for the rest of that document, so one document costs at most one timeout per
-# rule, however many lines would set it off.
+# A document's rule work has a budget: `timeout` seconds plus one per this many characters. It
+# first runs under one alarm for that budget; if the alarm rings (or cannot be set), it is redone
+# with a timeout on every regex call (`timeout` plus one second per this many characters of the
+# text searched), which names the rule that ran over; that rule is skipped for the rest of the
+# document. The redo has REDO_BUDGETS budgets in all (enough to name a few slow rules): when they
+# run out, the rules stop for the rest of the document, which is flagged `rules-over-budget`. So
+# one call of `run` costs at most 1 + REDO_BUDGETS budgets, however many lines or rules are slow.
 CHARS_PER_SECOND_FLOOR = 100_000
+REDO_BUDGETS = 4
+OVER_BUDGET_FLAG = "rules-over-budget"
+_clock = time.monotonic
 _GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
 # Rules only shorten lines, except by one whitespace character per match (the space
 # fr.artifact.glued-closing-guillemet puts after a glued »). A replacement that would add more, or
@@ -75,7 +81,9 @@ class RuleRunner:
         self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
-        self.call_timeout: float | None = timeout
+        # None on the fast path (under the alarm), else when the redo's budget ends.
+        self.deadline: float | None = None
+        self._capped = False  # the last call's timeout was cut to what was left of the budget
         # Per document: the rules (and the gate) that ran over their time in the redo.
         self.overtime: set[str] = set()
         self._lowered = ("", "")  # the last text lower-cased, and its lower case
@@ -84,7 +92,8 @@ class RuleRunner:
         """Apply every stage to `lines` ((number, text) pairs) and return the outcome.
 
         The fast path runs every pattern without a per-call timeout under one alarm for the
-        whole document; if the alarm rings, the document is redone call by call.
+        whole document; if the alarm rings, the document is redone call by call, within
+        REDO_BUDGETS more (see CHARS_PER_SECOND_FLOOR).
         """
         budget = self.timeout + sum(len(text) for _, text in lines) / CHARS_PER_SECOND_FLOOR
         with time_limit(budget) as armed:
@@ -93,20 +102,23 @@ class RuleRunner:
                     return self._run(lines, None)
                 except Overtime:
                     pass
-        return self._run(lines, self.timeout)
+        return self._run(lines, _clock() + REDO_BUDGETS * budget)
 
-    def _run(self, lines: Sequence[tuple[int, str]], call_timeout: float | None) -> Outcome:
-        self.call_timeout = call_timeout
+    def _run(self, lines: Sequence[tuple[int, str]], deadline: float | None) -> Outcome:
+        self.deadline = deadline
         self.overtime = set()
         state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
         outcome = Outcome(lines=[])
-        for _ in range(MAX_PASSES):
-            before = len(outcome.changes)
-            self._artifacts(state, outcome)
-            self._lines(state, outcome)
-            if len(outcome.changes) == before:
-                break
-        self._document(state, outcome)
+        try:
+            for _ in range(MAX_PASSES):
+                before = len(outcome.changes)
+                self._artifacts(state, outcome)
+                self._lines(state, outcome)
+                if len(outcome.changes) == before:
+                    break
+            self._document(state, outcome)
+        except _OverBudget:
+            outcome.flags.append(OVER_BUDGET_FLAG)  # the rest of the document is left as it is
         outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
@@ -149,7 +161,7 @@ class RuleRunner:
         lowered = self._lower(stripped)
         # Rules with a `contains` hint are asked when the hint holds; the others share one search
         # of the union of their patterns, and are asked one by one only when it hits.
-        for rule in self.line_drops if self._gate_hit(stripped) else self.hinted_drops:
+        for rule in self.line_drops if self._gate_hit(stripped, outcome) else self.hinted_drops:
             if rule.contains and not _holds_any(lowered, rule.contains):
                 continue
             match = self._search(rule, stripped, outcome)
@@ -200,16 +212,26 @@ class RuleRunner:
         return self._lowered[1]
 
     def _limit(self, text: str) -> float | None:
-        """The timeout of one regex call on `text` (None on the fast path, under the alarm)."""
-        if self.call_timeout is None:
+        """The timeout of one regex call on `text`: None on the fast path (under the alarm), else
+        the per-call limit cut to what is left of the budget. Raises _OverBudget when none is."""
+        if self.deadline is None:
             return None
-        return self.call_timeout + len(text) / CHARS_PER_SECOND_FLOOR
+        left = self.deadline - _clock()
+        if left <= 0:
+            raise _OverBudget
+        per_call = self.timeout + len(text) / CHARS_PER_SECOND_FLOOR
+        self._capped = left < per_call
+        return min(per_call, left)
 
     def _timed_out(self, name: str, outcome: Outcome) -> None:
+        """A call ran over: skip that rule for the document, or stop if the budget is spent."""
+        if name != _GATE:
+            outcome.timeouts.append(name)
         self.overtime.add(name)
-        outcome.timeouts.append(name)
+        if self._capped:
+            raise _OverBudget
 
-    def _gate_hit(self, text: str) -> bool:
+    def _gate_hit(self, text: str, outcome: Outcome) -> bool:
         """Whether the union of the unhinted drop rules matches `text`.
 
         When the union runs over its time, it is given up for the document and the rules are
@@ -220,7 +242,7 @@ class RuleRunner:
         try:
             return self.line_gate.search(text, timeout=self._limit(text)) is not None
         except TimeoutError:
-            self.overtime.add(_GATE)
+            self._timed_out(_GATE, outcome)
             return True
 
     def _replace(self, rule: Rule, text: str, outcome: Outcome) -> str:
@@ -268,6 +290,10 @@ class RuleRunner:
         except TimeoutError:
             self._timed_out(name, outcome)
             return None
+
+
+class _OverBudget(Exception):  # noqa: N818 (a signal inside RuleRunner, never seen outside)
+    """Raised when the redo of a document has spent its budget."""
 
 
 class _Lengthens(Exception):  # noqa: N818 (a signal inside _replace, never seen outside)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanse.apply import RuleRunner, tidy_lines
+from cleanse.apply import OVER_BUDGET_FLAG, RuleRunner, tidy_lines
 from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.decode import normalize_newlines
 from cleanse.document import Change, Document
@@ -115,6 +115,8 @@ class Cleaner:
             lines = self._drop_learned(outcome.lines, doc.site, changes)
             lines = self._classify(lines, lang, changes)
             if outcome.removed_by is not None or len(changes) == before:
+                break
+            if OVER_BUDGET_FLAG in outcome.flags:  # no second round for a document out of time
                 break
             # Edits and drops can change what ftfy and the language guess see: mojibake unglued
             # from a guillemet ("»Ã©" -> "» Ã©"), a French article without its English menu. Then

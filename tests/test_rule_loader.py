@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tomllib
 
@@ -318,3 +319,68 @@ def test_a_lengthening_rule_flags_the_document_in_a_run(tmp_path):
     assert (out / "doc.txt").read_text(encoding="utf-8") == text
     (audit,) = [json.loads(line) for line in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()]
     assert audit["flags"] == ["rule-lengthens:mine.grow"]
+
+
+# -- a total rule-time budget per document -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "drop", "keep"),
+    [(r"^(a|b|ab)*$", "ab", "abc"), (r"^(foo|bar|foobar)+$", "foobar", "foobaz"), (r"^x(?:\d|5|\d5)+;", "x55;", "x5")],
+)
+def test_overlapping_alternatives_are_refused_at_load(tmp_path, pattern, drop, keep):
+    text = RUNAWAY.replace("'(a+)+$'", f"'{pattern}'").replace('["aaa"]', f'["{drop}"]')
+    path = write(tmp_path, "overlap.toml", text.replace('["bbb!"]', f'["{keep}"]'))
+    with pytest.raises(RuleFileError) as exc:
+        load_rules([path], builtin=False)
+    assert "'mine.runaway'" in str(exc.value) and "backtracks catastrophically" in str(exc.value)
+
+
+def test_many_slow_rules_cannot_add_up_past_the_budget():
+    table = tomllib.loads(SNEAKY)["rule"][0]
+    rules = [parse_rule({**table, "id": f"mine.sneaky{i}"}, "sneaky.toml") for i in range(30)]
+    runner = RuleRunner(rules, None, timeout=0.05)
+    outcome = runner.run([(1, TRAP), (2, "1:aaa")])
+    # Before: each of the 30 rules ran its own full timeout on the trap, and none was flagged over.
+    assert "rules-over-budget" in outcome.flags
+    assert 1 <= len(outcome.timeouts) <= 6  # the slow rules named until the budget ran out
+    assert [text for _, text in outcome.lines] == [TRAP, "1:aaa"]  # the rest is left as it is
+
+
+class _FakeClock:
+    """A clock that moves `step` seconds each time it is read: every regex call looks slow."""
+
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+@contextlib.contextmanager
+def _no_alarm(seconds):
+    yield False  # as in a thread, or on a platform without SIGALRM: straight to the slow path
+
+
+def test_lines_each_under_the_call_limit_still_stop_at_the_budget_and_are_flagged(monkeypatch):
+    # The 44-second case: each call stays under its own limit, so no rule ever times out.
+    monkeypatch.setattr("cleanse.apply.time_limit", _no_alarm)
+    monkeypatch.setattr("cleanse.apply._clock", _FakeClock(step=0.4))
+    plain = parse_rule(tomllib.loads(GOOD)["rule"][0], "mine.toml")
+    lines = [(n, "Subscribe now") for n in range(1, 101)]
+    outcome = RuleRunner([plain], None, timeout=1.0).run(lines)
+    assert outcome.flags == ["rules-over-budget"] and outcome.timeouts == []
+    dropped = 100 - len(outcome.lines)
+    assert 0 < dropped < 20  # about 4 s of budget at 0.4 s a call, then the rules stopped
+
+
+def test_a_document_over_budget_is_flagged_in_the_audit(tmp_path, monkeypatch):
+    from cleanse.clean import CleanConfig, Cleaner
+    from cleanse.document import Document
+
+    monkeypatch.setattr("cleanse.apply.time_limit", _no_alarm)
+    monkeypatch.setattr("cleanse.apply._clock", _FakeClock(step=0.4))
+    cleaner = Cleaner(load_rules([write(tmp_path, "mine.toml", GOOD)], builtin=False), CleanConfig(classify="off"))
+    doc = cleaner.clean(Document(id="d", text="Subscribe now\n" * 100))
+    assert "rules-over-budget" in doc.flags
