@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleanse.apply import LENGTHENS_FLAG, RuleRunner
+from cleanse.apply import LENGTHENS_FLAG, OVER_BUDGET_FLAG, RuleRunner
 from cleanse.rules import ANY_LANG, Rule, RuleSet
 
 EXAMPLE_TIMEOUT = 1.0
@@ -81,7 +81,7 @@ def run_example(example: Example) -> str | None:
     outcome = runner.run(list(enumerate(example.text.split("\n"), start=1)))
     if outcome.removed_by is not None or not outcome.lines:
         return None
-    if outcome.timeouts:
+    if outcome.timeouts or OVER_BUDGET_FLAG in outcome.flags:
         return TIMED_OUT
     if any(flag.startswith(LENGTHENS_FLAG + ":") for flag in outcome.flags):
         return LENGTHENS
