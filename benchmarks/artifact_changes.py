@@ -23,11 +23,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import regex  # noqa: E402
+import regex
 
-from cleanse.apply import RuleRunner  # noqa: E402
-from cleanse.lang import UNDETERMINED, detect_language  # noqa: E402
-from cleanse.packs import load_rules  # noqa: E402
+from cleanse.apply import RuleRunner
+from cleanse.lang import UNDETERMINED, detect_language
+from cleanse.packs import load_rules
 
 SHARED = REPO.parent / "shared"
 _TOKEN_RE = regex.compile(r"\S+")
@@ -36,7 +36,10 @@ _TOKEN_RE = regex.compile(r"\S+")
 def documents(corpora: Path, wcxb: Path) -> Iterator[tuple[str, str]]:
     """(source name, text) of every novel and every raw wcxb page, in a fixed order."""
     for path in sorted(corpora.glob("*/*.txt")):
-        yield f"corpora/{path.parent.name}/{path.name}", path.read_text(encoding="utf-8", errors="replace")
+        yield (
+            f"corpora/{path.parent.name}/{path.name}",
+            path.read_text(encoding="utf-8", errors="replace"),
+        )
     for path in sorted(wcxb.glob("*.raw.txt")):
         yield f"wcxb/{path.name}", path.read_text(encoding="utf-8", errors="replace")
 
@@ -99,7 +102,13 @@ def main() -> int:
             print(f"  {count:5d}  {old!r} -> {new!r}   {where[(rule.id, old, new)]}")
     if args.json:
         rows = [
-            {"rule": rule, "before": old, "after": new, "count": n, "sample": where[(rule, old, new)]}
+            {
+                "rule": rule,
+                "before": old,
+                "after": new,
+                "count": n,
+                "sample": where[(rule, old, new)],
+            }
             for rule, counted in changes.items()
             for (old, new), n in counted.most_common()
         ]

@@ -258,16 +258,17 @@ class RuleRunner:
         def replacement(match: regex.Match[str]) -> str:
             nonlocal grown, replaced
             if guard is not None and not _guard_allows(guard.max_rank, lexicon, match):
-                return match.group(0)
-            new = match.expand(template)
+                return str(match.group(0))
+            new = str(match.expand(template))
             replaced += 1
             grown += len(new) - (match.end() - match.start())
             if grown > replaced:
                 raise _Lengthens
             return new
 
+        new: str | None
         try:
-            new = rule.pattern.sub(replacement, text, timeout=self._limit(text))
+            new = str(rule.pattern.sub(replacement, text, timeout=self._limit(text)))
         except TimeoutError:
             self._timed_out(rule.id, outcome)
             return text

@@ -119,9 +119,7 @@ def key_line(text: str, key: str, table_line: int | None = None) -> int | None:
     `table_line` (the line of a table's header) within that table. None when not found."""
     lines = text.split("\n")
     name = regex.escape(key)
-    key_re = regex.compile(
-        rf"""^[ \t]*(?:\[\[?[ \t]*)?(?:{name}|"{name}"|'{name}')[ \t]*[.=\]]"""
-    )
+    key_re = regex.compile(rf"""^[ \t]*(?:\[\[?[ \t]*)?(?:{name}|"{name}"|'{name}')[ \t]*[.=\]]""")
     first = table_line + 1 if table_line else 1
     for number in range(first, len(lines) + 1):
         if table_line and _ANY_HEADER_RE.match(lines[number - 1]):
@@ -147,7 +145,7 @@ def rule_id_at(text: str, line: int) -> str | None:
             return None
         found = _ID_LINE_RE.match(lines[number - 1])
         if found is not None:
-            return found.group("id")
+            return str(found.group("id"))
     return None
 
 

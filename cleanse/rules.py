@@ -51,6 +51,8 @@ _TEMPLATE_ESCAPE_RE = regex.compile(
 )
 _PLAIN_ESCAPES = frozenset("abfnrtv\\")
 _TOP_LEVEL = "rule"  # the one top-level name a rule file holds: [[rule]] tables
+
+
 @dataclass(frozen=True, slots=True)
 class Guard:
     """A lexicon check on each match of a replace rule.
@@ -179,9 +181,9 @@ def parse_rule_file(path: Path) -> list[Rule]:
         raise RuleFileError(msg) from exc
     for key in data:
         if key != _TOP_LEVEL:
-            line = key_line(text, key)
+            found = key_line(text, key)
             msg = (
-                f"{path}:{line or '?'}: unknown table or key {key!r}; a rule file holds only "
+                f"{path}:{found or '?'}: unknown table or key {key!r}; a rule file holds only "
                 f"[[{_TOP_LEVEL}]] tables{_did_you_mean(key, [_TOP_LEVEL], '[[{}]]')}"
             )
             raise RuleFileError(msg)
@@ -191,9 +193,9 @@ def parse_rule_file(path: Path) -> list[Rule]:
         raise RuleFileError(msg)
     rules = []
     for index, table in enumerate(tables):
-        line = table_header_line(text, index)
-        _refuse_unknown_keys(table, text, path, line)
-        rules.append(parse_rule(table, str(path), line=line))
+        header = table_header_line(text, index)
+        _refuse_unknown_keys(table, text, path, header)
+        rules.append(parse_rule(table, str(path), line=header))
     return rules
 
 

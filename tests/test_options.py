@@ -14,7 +14,9 @@ from cleanse.lang import LANGUAGES
 def _run(tmp_path, *flags, command="run"):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir(exist_ok=True)
-    (src / "a.txt").write_text("Selon Newsweek « cDes inquiétudes subsistent » pour les élèves.\n", encoding="utf-8")
+    (src / "a.txt").write_text(
+        "Selon Newsweek « cDes inquiétudes subsistent » pour les élèves.\n", encoding="utf-8"
+    )
     return main([command, str(src), str(out), "-q", "-j", "1", *flags]), out
 
 
@@ -22,8 +24,12 @@ def _run(tmp_path, *flags, command="run"):
 def test_lang_is_case_insensitive(tmp_path, given):
     code, out = _run(tmp_path, "--lang", given, "--no-dedup")
     assert code == 0
-    assert (out / "a.txt").read_text(encoding="utf-8").startswith("Selon Newsweek « Des inquiétudes")
-    (audit,) = [json.loads(line) for line in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()]
+    assert (
+        (out / "a.txt").read_text(encoding="utf-8").startswith("Selon Newsweek « Des inquiétudes")
+    )
+    (audit,) = [
+        json.loads(line) for line in (out / ".cleanse" / "audit.jsonl").read_text().splitlines()
+    ]
     assert audit["changes"][0]["rule"] == "fr.artifact.stray-initial-after-quote"
 
 

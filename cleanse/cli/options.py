@@ -15,7 +15,6 @@ from cleanse.parallel import default_workers
 from cleanse.readers import ReadConfig
 from cleanse.rules import STATUSES, RuleSet
 
-
 # -- values checked when the flags are parsed (a bad one exits 2, naming the flag, before any work) --
 
 
@@ -48,7 +47,9 @@ def _number(
         except ValueError:
             msg = f"{text!r} is not {name}: give {name} in {shown}"
             raise argparse.ArgumentTypeError(msg) from None
-        if not (math.isfinite(value) and (low < value if open_low else low <= value) and value <= high):
+        if not (
+            math.isfinite(value) and (low < value if open_low else low <= value) and value <= high
+        ):
             msg = f"{text!r} is out of range: give {name} in {shown}"
             raise argparse.ArgumentTypeError(msg)
         return value
