@@ -18,7 +18,7 @@ from cleanse.decode import normalize_newlines
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
 from cleanse.fix import FixBudget, fix_line
-from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
+from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
 from cleanse.rules import STATUSES, RuleSet
@@ -56,6 +56,15 @@ class CleanConfig:
     classify: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.lang is not None:
+            code = self.lang.strip().lower()
+            if code not in (*LANGUAGES, UNDETERMINED):
+                msg = (
+                    f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)} or "
+                    f"{UNDETERMINED}, or None to detect it per document"
+                )
+                raise ConfigError(msg)
+            object.__setattr__(self, "lang", code)  # frozen: normalised once, here
         unknown = set(self.statuses) - set(STATUSES)
         if unknown:
             msg = f"unknown rule status {sorted(unknown)}; use {', '.join(STATUSES)}"

@@ -82,3 +82,13 @@ def test_rules_list_takes_lang_in_any_case(capsys):
     assert main(["rules", "list", "--lang", "EN"]) == 0
     listed = capsys.readouterr().out
     assert "en.artifact.doubled-initial" in listed and "fr.artifact.doubled-initial" not in listed
+
+
+def test_the_library_takes_lang_in_any_case_and_refuses_unknown_codes():
+    from cleanse.clean import CleanConfig, clean_text
+    from cleanse.errors import ConfigError
+
+    assert CleanConfig(lang="FR").lang == "fr"
+    assert clean_text("« cDes inquiétudes subsistent »", lang="FR") == "« Des inquiétudes subsistent »"
+    with pytest.raises(ConfigError, match="unknown language 'french'"):
+        CleanConfig(lang="french")
