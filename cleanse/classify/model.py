@@ -6,7 +6,8 @@ the context features, scored with a few numpy operations per page. The weights a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ class LineModel:
     leaves: np.ndarray  # (trees, 2 ** depth) additive log-odds
     bias: float
     threshold: float  # keep a line when its content probability is at least this
+    words: Mapping[str, float] = field(default_factory=dict)  # cleanse.classify.wordscore table
 
     def margin(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of 'content' for each row of `x` (shape: lines x FEATURE_NAMES)."""
@@ -56,6 +58,7 @@ class LineModel:
                 }
                 for t in range(self.features.shape[0])
             ],
+            "words": {w: round(float(v), 3) for w, v in sorted(self.words.items())},
             "meta": meta or {},
         }
 
@@ -81,6 +84,7 @@ def model_from_json(data: dict[str, Any], source: str = "weights") -> LineModel:
         ),
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
+        words={str(w): float(v) for w, v in data.get("words", {}).items()},
     )
 
 
