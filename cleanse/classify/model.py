@@ -18,6 +18,9 @@ from cleanse.classify.context import FEATURE_NAMES
 from cleanse.errors import ConfigError
 
 
+_CHUNK_ROWS = 4096  # rows scored at once
+
+
 @dataclass(frozen=True)
 class LineModel:
     """Oblivious trees: tree t sends a row to leaf sum_d 2**d * (x[feature[t, d]] > cut[t, d])."""
@@ -35,6 +38,10 @@ class LineModel:
         trees, depth = self.features.shape
         if n == 0 or trees == 0:
             return np.full(n, self.bias)
+        if n > _CHUNK_ROWS:  # bounded memory on a page of 100,000 lines
+            return np.concatenate(
+                [self.margin(x[i : i + _CHUNK_ROWS]) for i in range(0, n, _CHUNK_ROWS)]
+            )
         bits = x[:, self.features.ravel()] > self.cuts.ravel()
         leaf = bits.reshape(n, trees, depth).astype(np.int64) @ (1 << np.arange(depth))
         return self.bias + self.leaves[np.arange(trees), leaf].sum(axis=1)
