@@ -1,8 +1,8 @@
 """Score what cleanse keeps of real page dumps, per kind of page: ../shared/eval/wcxb-dev (1,337
 pages of 7 kinds from 1,295 domains) and ../shared/eval/readability-pages (94 articles).
 
-    python benchmarks/wcxb_eval.py [--system full|classify|c4|all] [--classify auto|page|...]
-                                   [--readability] [--limit N] [--errors N] [--json FILE]
+    python benchmarks/wcxb_eval.py [--system full|classify|all|audit] [--classify auto|page|...]
+                                   [--limit N] [--errors N] [--json FILE] [--speed]
 
 Line precision / recall / F1 with content as the positive class, micro over the lines of each
 page type, next to C4-style line rules computed here on the same lines. A page is *gutted* when it
@@ -185,6 +185,21 @@ def print_errors(
         print(f"  {pid} {kind:<13} {reason:<16} {line[:100]!r}")
 
 
+def measure_speed(sets: dict[str, list[Page]], repeats: int = 3) -> None:
+    """CPU seconds of classify_lines on the raw pages (best of `repeats`), model and rules."""
+    for set_name, pages in sets.items():
+        size = sum(len("\n".join(p.lines).encode("utf-8")) for p in pages) / 1e6
+        for label, cfg in (("model", ClassifyConfig()), ("rules", ClassifyConfig(use_model=False))):
+            best = float("inf")
+            for _ in range(repeats):
+                t0 = time.process_time()
+                for p in pages:
+                    classify_lines(p.lines, p.lang, cfg)
+                best = min(best, time.process_time() - t0)
+            print(f"speed {set_name} {label}: {size:.1f} MB in {best:.2f} s CPU = "
+                  f"{size / best:.2f} MB/s")
+
+
 def run_system(name: str, pages: Sequence[Page], classify: str, audit: Path | None) -> Keeps:
     if name == "audit" and audit is not None:
         return audit_keeps(pages, audit)
@@ -208,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N wcxb pages")
     ap.add_argument("--errors", type=int, default=0, help="show N dropped content lines")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--speed", action="store_true", help="only time classify_lines (CPU)")
     args = ap.parse_args(argv)
     if not (args.wcxb / "index.jsonl").is_file():
         print(f"no index.jsonl in {args.wcxb}; pass --wcxb", file=sys.stderr)
@@ -217,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets["readability-pages"] = [
             replace(p, page_type="article") for p in load_pages(args.readability)
         ]
+    if args.speed:
+        measure_speed(sets)
+        return 0
     names = ("full", "classify") if args.system == "all" else (args.system,)
     report: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     for set_name, pages in sets.items():
