@@ -314,12 +314,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="report CV only, write nothing")
     ap.add_argument("--no-words", dest="words", action="store_false", help="no word evidence")
     ap.add_argument("--oof", type=Path, default=None, help="save the out-of-fold probabilities")
+    ap.add_argument(
+        "--report-oof", type=Path, default=None, metavar="FILE",
+        help="fit nothing: report saved out-of-fold probabilities (--oof of an earlier run) at "
+        "--threshold, with the page kinds the current code detects",
+    )
+    ap.add_argument("--threshold", type=float, default=None, help="with --report-oof")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     data = load_data(args.cache)
     print(f"{len(data)} pages featurised, {time.perf_counter() - t0:.0f} s")
     folds = domain_folds(data, args.folds)
     proba: list[np.ndarray | None] = [None] * len(data)
+    if args.report_oof is not None:
+        with args.report_oof.open("rb") as fh:
+            proba = pickle.load(fh)  # noqa: S301 - our own file
+        args.folds = 0
+        args.dry_run = True
     for k in range(args.folds):
         model = fit([d for d, f in zip(data, folds, strict=True) if f != k], args)
         for i, d in enumerate(data):
@@ -333,16 +344,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     read = [i for i, d in enumerate(data) if d.page.domain.startswith("readability:")]
     sub = {name: ([data[i] for i in ix], [proba[i] for i in ix]) for name, ix in
            (("wcxb-dev", wcxb), ("readability-pages", read))}
-    thr = pick_threshold(*sub["wcxb-dev"], args.max_gutted)
+    thr = (
+        args.threshold
+        if args.report_oof is not None and args.threshold is not None
+        else pick_threshold(*sub["wcxb-dev"], args.max_gutted)
+    )
     figures: dict[str, dict] = {"threshold": {"value": thr}}
     for name, (part, p) in sub.items():
         figures[f"{name}/rules"] = report(f"{name}: rules", part, keeps_at(part, [None] * len(part), thr))
         figures[f"{name}/model-cv"] = report(
             f"{name}: model, domain-held-out @{thr:.3f}", part, keeps_at(part, p, thr)
         )
-    final = fit(data, args)
-    final = replace(final, threshold=thr)
     if not args.dry_run:
+        final = replace(fit(data, args), threshold=thr)
         meta = {
             "fitted_by": "benchmarks/fit_classifier.py",
             "data": "wcxb-dev + readability-pages",
