@@ -53,6 +53,8 @@ class ClassifyConfig:
     near_lines: int = 15  # ... or lie at most this many lines from it
     article_max_run: int = 5  # longest run of non-prose lines an extracted article may show
     article_min_prose_chars: float = 0.7  # share of characters in prose lines of an article
+    article_max_run_share: float = 0.2  # ... or at most this share of its lines in longer runs
+    article_min_prose_chars_runs: float = 0.9  # ... or this share of prose characters
     outside_min_prose: float = 0.9  # outside regions keep only long, clearly prose lines
     outside_min_words: int = 40
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
@@ -75,6 +77,8 @@ class ClassifyConfig:
             "min_prose",
             "min_region_share",
             "article_min_prose_chars",
+            "article_max_run_share",
+            "article_min_prose_chars_runs",
             "outside_min_prose",
             "continue_share",
         ):
@@ -239,7 +243,7 @@ def _detect_kind(
 ) -> str:
     """'article' for an extracted text (prose paragraphs, few and short runs of other lines, or
     no sign of page furniture at all); 'page' for a page dump."""
-    total_chars = prose_chars = 0
+    total_chars = prose_chars = n_lines = in_runs = 0
     # Two distinct labels repeated count as one furniture line (a changelog repeats 'Fixed').
     furniture = _repeated_labels(feats, lines) // 2
     run = longest = 0
@@ -248,18 +252,27 @@ def _detect_kind(
             continue
         total_chars += f.n_chars
         furniture += f.cue in _FURNITURE_CUES
+        n_lines += 1
         if f.prose >= cfg.min_prose:
             prose_chars += f.n_chars
+            in_runs += run if run > cfg.article_max_run else 0
             run = 0
         else:
             run += 1
             longest = max(longest, run)
+    in_runs += run if run > cfg.article_max_run else 0
     if total_chars == 0 or furniture < cfg.min_furniture_lines:
         # No menu, share bar, notice or 'Related' header, no label repeated (a menu in the header
         # and the footer): a text (a poem, a recipe, an interview), not a page dump, whatever the
         # shape of its lines.
         return "article"
-    if longest <= cfg.article_max_run and prose_chars / total_chars >= cfg.article_min_prose_chars:
+    if prose_chars / total_chars >= cfg.article_min_prose_chars and (
+        longest <= cfg.article_max_run
+        or in_runs <= cfg.article_max_run_share * n_lines
+        or prose_chars / total_chars >= cfg.article_min_prose_chars_runs
+    ):
+        # A novel's title page or table of contents is a long run of short lines, but a small
+        # part of the book.
         return "article"
     return "page"
 

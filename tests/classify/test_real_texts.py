@@ -12,7 +12,7 @@ from cleanse.document import Document
 from cleanse.packs import load_rules
 
 from .real_texts import REAL_TEXTS
-from .test_classifier import FOOTER_EN, MENU_EN
+from .test_classifier import EN_PARA, FOOTER_EN, MENU_EN
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,14 @@ def test_a_page_dump_still_loses_its_menus() -> None:
     keep = [v.keep for v in classify_lines(page, "fr")]
     assert not any(keep[: len(MENU_EN)])
     assert keep[len(MENU_EN) + len(body)]
+
+
+def test_a_novel_with_its_title_page_and_contents_is_an_extracted_text() -> None:
+    # A title page and a table of contents are long runs of short lines, but a small part of a
+    # book: the book is not taken for a page dump, and its short lines stay.
+    title = ["THE FERRY", "A NOVEL", "BY", "ANNE LISTER", "IN THREE VOLUMES", "VOL. I.", "1871"]
+    contents = ["CONTENTS", *[f"CHAPTER {n}. The {w}" for n, w in enumerate("abcdefghij", 1)]]
+    prose = REAL_TEXTS["novel-dialogue-fr"][0].split("\n")[:1] * 4 + EN_PARA * 8
+    book = [*title, "Advertisement", "", *contents, "", *prose]
+    verdicts = classify_lines(book, "en")
+    assert all(v.keep for v in verdicts)
