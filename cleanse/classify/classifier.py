@@ -53,8 +53,7 @@ class ClassifyConfig:
     near_lines: int = 15  # ... or lie at most this many lines from it
     article_max_run: int = 5  # longest run of non-prose lines an extracted article may show
     article_min_prose_chars: float = 0.7  # share of characters in prose lines of an article
-    article_max_run_share: float = 0.2  # ... or at most this share of its lines in longer runs
-    article_min_prose_chars_runs: float = 0.9  # ... or this share of prose characters
+    article_max_run_share: float = 0.25  # ... or at most this share of its lines in longer runs
     outside_min_prose: float = 0.9  # outside regions keep only long, clearly prose lines
     outside_min_words: int = 40
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
@@ -78,7 +77,6 @@ class ClassifyConfig:
             "min_region_share",
             "article_min_prose_chars",
             "article_max_run_share",
-            "article_min_prose_chars_runs",
             "outside_min_prose",
             "continue_share",
         ):
@@ -269,7 +267,6 @@ def _detect_kind(
     if prose_chars / total_chars >= cfg.article_min_prose_chars and (
         longest <= cfg.article_max_run
         or in_runs <= cfg.article_max_run_share * n_lines
-        or prose_chars / total_chars >= cfg.article_min_prose_chars_runs
     ):
         # A novel's title page or table of contents is a long run of short lines, but a small
         # part of the book.

@@ -275,7 +275,7 @@ def _cue(
         return ""  # a bare year: a table cell or a dateline more often than a counter
     if n_words <= 6 and (SHARE_RE.match(low) or NAV_RE.match(low)):
         return "nav" if NAV_RE.match(low) else "share"
-    if n_words <= 4 and COUNTER_RE.match(low):
+    if n_words <= 4 and digit_ratio > 0 and COUNTER_RE.match(low):
         return "counter"
     if alpha_ratio < 0.35 and len(text) <= 40 and (digit_ratio > 0 or not words):
         # Digits and symbols ('12 ▲', '| • |'); not a line of dialogue such as '— Ah !', and a

@@ -39,7 +39,7 @@ def test_forced_page_mode_never_removes_or_guts_a_real_text(name: str) -> None:
 
 
 def test_dialogue_lines_are_not_counters() -> None:
-    for line in ("— Ah !", "— Oh ?", "« Non ! »", "— Eh bien ?"):
+    for line in ("— Ah !", "— Oh ?", "« Non ! »", "— Eh bien ?", "— Comment ? ", "M"):
         assert line_features(line, None).cue != "counter", line
     assert line_features("12 ▲", None).cue == "counter"
     assert line_features("2.4.0 - 2026-03-02", None).cue == "date"
@@ -73,7 +73,7 @@ def test_a_novel_with_its_title_page_and_contents_is_an_extracted_text() -> None
     # book: the book is not taken for a page dump, and its short lines stay.
     title = ["THE FERRY", "A NOVEL", "BY", "ANNE LISTER", "IN THREE VOLUMES", "VOL. I.", "1871"]
     contents = ["CONTENTS", *[f"CHAPTER {n}. The {w}" for n, w in enumerate("abcdefghij", 1)]]
-    prose = REAL_TEXTS["novel-dialogue-fr"][0].split("\n")[:1] * 4 + EN_PARA * 8
+    prose = REAL_TEXTS["novel-dialogue-fr"][0].split("\n")[:1] * 4 + EN_PARA * 20
     book = [*title, "Advertisement", "", *contents, "", *prose]
     verdicts = classify_lines(book, "en")
     assert all(v.keep for v in verdicts)
