@@ -4,7 +4,9 @@ It first decides what kind of document it sees (an extracted article with a litt
 raw page dump), then, on pages, finds the content regions and judges each line by its own features
 and by its place: inside a region a short line is a heading or a list item, outside it is furniture.
 Page context on top: the header that ends the article (comments, other articles), link boxes under
-'Related' headers, slideshows, and leads cut off from the body by a player.
+'Related' headers, slideshows, and leads cut off from the body by a player. On pages the fitted
+line model (cleanse.classify.model) then decides from the rule pass's verdicts and the context
+features, under the guard (cleanse.classify.guard): a page is never emptied nor gutted of its prose.
 """
 
 from __future__ import annotations
