@@ -33,7 +33,8 @@ from boilerplate_eval import DEFAULT_DATA, Page, load_pages
 from wcxb_eval import WCXB, c4_keeps, load_wcxb, print_type_table, score_by_type
 
 from cleanse.classify import ClassifyConfig
-from cleanse.classify.classifier import page_features, page_keeps
+from cleanse.classify.classifier import page_features
+from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.context import FEATURE_NAMES, WORD_FEATURES, word_columns
 from cleanse.classify.model import LineModel
 from cleanse.classify.wordscore import line_words
@@ -168,6 +169,10 @@ DOC_FEATURES = tuple(n for n in FEATURE_NAMES if n.startswith("doc_"))
 
 
 # --- evaluation ---------------------------------------------------------------------------------
+_REASON_CONTENT = FEATURE_NAMES.index("reason_content")
+_LOG_WORDS = FEATURE_NAMES.index("log_words")
+
+
 def keeps_at(
     data: Sequence[PageData], proba: Sequence[np.ndarray | None], thr: float
 ) -> list[list[bool]]:
@@ -179,7 +184,10 @@ def keeps_at(
         if d.kind == "article":
             out.append(keep)
             continue
-        line_keep = page_keeps(d.rule_keep, p, thr, d.prose, d.chars)
+        protected = (d.x[:, _REASON_CONTENT] > 0.5) & (
+            d.x[:, _LOG_WORDS] >= np.log1p(PROTECTED_WORDS)
+        )
+        line_keep = page_keeps(d.rule_keep, p, thr, d.prose, d.chars, protected)
         for i, k in zip(d.idx, line_keep, strict=True):
             keep[i] = k
         out.append(keep)

@@ -20,7 +20,7 @@ import numpy as np
 
 from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import WORD_RE, LineFeatures, line_features
-from cleanse.classify.guard import page_keeps
+from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import guess_language, stopwords_for
@@ -165,7 +165,12 @@ def _decide(
     prose = np.array([feats[i].prose for i in idx])  # type: ignore[union-attr]
     chars = np.array([feats[i].n_chars for i in idx], dtype=np.float64)  # type: ignore[union-attr]
     rule_keep = [rules[i].keep for i in idx]
-    keeps = page_keeps(rule_keep, proba, threshold, prose, chars)
+    words = [feats[i].n_words for i in idx]  # type: ignore[union-attr]
+    protected = np.array(
+        [rules[i].reason == "content" and w >= PROTECTED_WORDS for i, w in zip(idx, words)],
+        dtype=bool,
+    )
+    keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
     out = list(rules)
     for n, i in enumerate(idx):
@@ -174,7 +179,7 @@ def _decide(
         if proba is not None:
             scores["p_content"] = round(float(proba[n]), 4)
             scores["threshold"] = threshold
-        if keep and not wanted[n]:
+        if keep and not wanted[n] and not (proba is not None and protected[n]):
             reason = "guard-prose"  # the page would lose most of its prose: kept
         elif keep == rule.keep:
             reason = rule.reason
