@@ -49,6 +49,8 @@ class Page:
     lang: str
     lines: list[str]
     labels: list[int]
+    page_type: str = "article"  # wcxb-dev's kind of page; readability-pages are articles
+    domain: str = ""  # the site, for folds that never split one
 
 
 def load_pages(data: Path, include_synthetic: bool = False) -> list[Page]:
@@ -66,7 +68,8 @@ def load_pages(data: Path, include_synthetic: bool = False) -> list[Page]:
         if len(raw) != len(labels):
             msg = f"{meta['id']}: {len(raw)} lines but {len(labels)} labels"
             raise SystemExit(msg)
-        pages.append(Page(meta["id"], meta["lang"] or "und", raw, labels))
+        page = Page(meta["id"], meta["lang"] or "und", raw, labels, domain=site_of(meta["id"]))
+        pages.append(page)
     return pages
 
 

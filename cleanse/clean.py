@@ -181,7 +181,11 @@ class Cleaner:
         rows = []
         for (number, text), verdict in zip(lines, verdicts, strict=True):
             if not verdict.keep:
-                detail = {"scores": {k: round(v, 3) for k, v in verdict.scores.items()}}
+                detail = {
+                    "reason": verdict.reason,
+                    "score": verdict.score,
+                    "scores": {k: round(v, 3) for k, v in verdict.scores.items()},
+                }
                 changes.append(Change("classify", f"classify.{verdict.reason}", number, text, None, detail))
             rows.append((number, text, verdict.keep))
         return tidy_lines(rows)

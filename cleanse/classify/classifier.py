@@ -4,23 +4,27 @@ It first decides what kind of document it sees (an extracted article with a litt
 raw page dump), then, on pages, finds the content regions and judges each line by its own features
 and by its place: inside a region a short line is a heading or a list item, outside it is furniture.
 Page context on top: the header that ends the article (comments, other articles), link boxes under
-'Related' headers, slideshows, and leads cut off from the body by a player.
+'Related' headers, slideshows, and leads cut off from the body by a player. On pages the fitted
+line model (cleanse.classify.model) then decides from the rule pass's verdicts and the context
+features, under the guard (cleanse.classify.guard): a page is never emptied nor gutted of its prose.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import WORD_RE, LineFeatures, line_features
+from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import guess_language, stopwords_for
+from cleanse.classify.wordscore import word_scores
 from cleanse.errors import ConfigError
 
 MODES = ("auto", "article", "page", "off")
@@ -28,6 +32,8 @@ MODES = ("auto", "article", "page", "off")
 _HARD_CUES = frozenset(
     {"tail", "share", "nav", "counter", "social", "notice", "byline", "credit", "date"}
 )
+# Cues that only page furniture shows: a document with none of them is not a page dump.
+_FURNITURE_CUES = frozenset({"nav", "share", "social", "notice", "tail"})
 # Cues that drop a line even in an extracted article: nothing a reader could miss.
 _ARTICLE_CUES = frozenset({"share", "counter"})
 
@@ -49,16 +55,19 @@ class ClassifyConfig:
     near_lines: int = 15  # ... or lie at most this many lines from it
     article_max_run: int = 5  # longest run of non-prose lines an extracted article may show
     article_min_prose_chars: float = 0.7  # share of characters in prose lines of an article
+    article_max_run_share: float = 0.25  # ... or at most this share of its lines in longer runs
     outside_min_prose: float = 0.9  # outside regions keep only long, clearly prose lines
     outside_min_words: int = 40
     tail_penalty: float = 4.0  # weight of a 'related'/'comments' header when finding regions
     continue_share: float = 0.5  # prose below an ending header, as a share of the article above,
     # that shows the article goes on (a 'Recommended' box inside the text)
+    min_furniture_lines: int = 1  # lines of menus, share bars, notices a page dump shows at least
     min_table_numeric: float = 0.25  # share of numeric lines that makes a short-line run a table
     guess_lang: bool = True  # for lang 'und' or unknown codes, guess from stop words
-    # Off by default: the fitted model does not beat the rule pass on held-out sites (see
-    # benchmarks/README.md); opt in to let it overrule the rules on pages.
-    use_model: bool = False
+    # On page dumps the fitted model decides (cleanse.classify.model, fitted on wcxb-dev and
+    # readability-pages): it beats the rule pass on sites it never saw and guts far fewer pages
+    # (benchmarks/README.md). False: the rule pass alone, the explained fallback.
+    use_model: bool = True
     threshold: float | None = None  # the model's keep threshold; None: the fitted one
 
     def __post_init__(self) -> None:
@@ -69,6 +78,7 @@ class ClassifyConfig:
             "min_prose",
             "min_region_share",
             "article_min_prose_chars",
+            "article_max_run_share",
             "outside_min_prose",
             "continue_share",
         ):
@@ -91,6 +101,13 @@ class LineVerdict:
     keep: bool
     reason: str
     scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float | None:
+        """The number behind the verdict: the model's content probability when the model
+        decided, else how prose-like the line is (None for a blank line or mode 'off')."""
+        value = self.scores.get("p_content", self.scores.get("prose"))
+        return None if value is None else round(value, 4)
 
 
 def classify_lines(
@@ -119,27 +136,60 @@ def classify_lines(
     feats: list[LineFeatures | None] = [
         line_features(s, stops) if (s := line.strip()) else None for line in lines
     ]
-    mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg)
+    mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg, lines)
     if mode == "article":
         return [_article_verdict(f) for f in feats]
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)
     model = model or DEFAULT_MODEL
-    if not cfg.use_model or model is None:
-        return rules
-    x, idx = page_matrix(lines, feats, lay, rules)
-    proba = model.proba(x)
-    threshold = model.threshold if cfg.threshold is None else cfg.threshold
-    for i, p in zip(idx, proba.tolist(), strict=True):
-        rule = rules[i]
-        keep = p >= threshold
-        if keep == rule.keep:
+    idx = [i for i, f in enumerate(feats) if f is not None]
+    proba = None
+    if cfg.use_model and model is not None:
+        x, idx = page_matrix(lines, feats, lay, rules, model.words)
+        proba = model.proba(x)
+    threshold = (model.threshold if model is not None else 0.5) if cfg.threshold is None else (
+        cfg.threshold
+    )
+    return _decide(feats, rules, idx, proba, threshold)
+
+
+def _decide(
+    feats: Sequence[LineFeatures | None],
+    rules: list[LineVerdict],
+    idx: list[int],
+    proba: np.ndarray | None,
+    threshold: float,
+) -> list[LineVerdict]:
+    """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
+    guard (cleanse.classify.guard), each with its reason and scores."""
+    prose = np.array([feats[i].prose for i in idx])  # type: ignore[union-attr]
+    chars = np.array([feats[i].n_chars for i in idx], dtype=np.float64)  # type: ignore[union-attr]
+    rule_keep = [rules[i].keep for i in idx]
+    words = [feats[i].n_words for i in idx]  # type: ignore[union-attr]
+    protected = np.array(
+        [rules[i].reason == "content" and w >= PROTECTED_WORDS for i, w in zip(idx, words)],
+        dtype=bool,
+    )
+    keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
+    wanted = rule_keep if proba is None else (proba >= threshold).tolist()
+    out = list(rules)
+    for n, i in enumerate(idx):
+        rule, keep = rules[i], keeps[n]
+        scores = rule.scores
+        if proba is not None:
+            scores["p_content"] = round(float(proba[n]), 4)
+            scores["threshold"] = threshold
+        if keep and not wanted[n] and not (proba is not None and protected[n]):
+            reason = "guard-prose"  # the page would lose most of its prose: kept
+        elif keep == rule.keep:
             reason = rule.reason
         else:  # the model overrules the rule pass
             reason = "model-content" if keep else "model-boilerplate"
-        rule.scores["p_content"] = round(p, 4)
-        rules[i] = LineVerdict(keep, reason, rule.scores)
-    return rules
+        out[i] = LineVerdict(keep, reason, scores)
+    if idx and not any(keeps):
+        # Nothing on the page looks like content: the classifier has no ground to empty it.
+        out = [v if v.keep else LineVerdict(True, "guard-all-dropped", v.scores) for v in out]
+    return out
 
 
 def page_features(
@@ -150,7 +200,7 @@ def page_features(
     cfg = config or ClassifyConfig()
     stops = _stopwords(lines, lang, cfg)
     feats = [line_features(s, stops) if (s := line.strip()) else None for line in lines]
-    kind = _detect_kind(feats, cfg)
+    kind = _detect_kind(feats, cfg, lines)
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)
     x, idx = page_matrix(lines, feats, lay, rules)
@@ -162,11 +212,14 @@ def page_matrix(
     feats: Sequence[LineFeatures | None],
     lay: PageLayout,
     rules: Sequence[LineVerdict],
+    words: Mapping[str, float] | None = None,
 ) -> tuple[np.ndarray, list[int]]:
-    """Feature rows of the non-blank lines, and their indexes in `lines`."""
+    """Feature rows of the non-blank lines, and their indexes in `lines` (`words`: the model's
+    word table, see cleanse.classify.wordscore)."""
     idx = [i for i, f in enumerate(feats) if f is not None]
+    texts = [lines[i].strip() for i in idx]
     x = feature_matrix(
-        [lines[i].strip() for i in idx],
+        texts,
         [feats[i] for i in idx],  # type: ignore[misc]
         [lay.weights[i] for i in idx],
         [lay.runs[i] for i in idx],
@@ -176,6 +229,7 @@ def page_matrix(
         lay.region_scores,
         [rules[i].keep for i in idx],
         [rules[i].reason for i in idx],
+        word_scores(texts, words or {}),
     )
     return x, idx
 
@@ -189,25 +243,57 @@ def _stopwords(lines: Sequence[str], lang: str, cfg: ClassifyConfig) -> frozense
     return stops
 
 
-def _detect_kind(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> str:
-    """'article' for an extracted text (prose paragraphs, few and short runs of other lines)."""
-    total_chars = prose_chars = 0
+def _detect_kind(
+    feats: Sequence[LineFeatures | None], cfg: ClassifyConfig, lines: Sequence[str] = ()
+) -> str:
+    """'article' for an extracted text (prose paragraphs, few and short runs of other lines, or
+    no sign of page furniture at all); 'page' for a page dump."""
+    total_chars = prose_chars = n_lines = in_runs = 0
+    # Two distinct labels repeated count as one furniture line (a changelog repeats 'Fixed').
+    furniture = _repeated_labels(feats, lines) // 2
     run = longest = 0
     for f in feats:
         if f is None:
             continue
         total_chars += f.n_chars
+        furniture += f.cue in _FURNITURE_CUES
+        n_lines += 1
         if f.prose >= cfg.min_prose:
             prose_chars += f.n_chars
+            in_runs += run if run > cfg.article_max_run else 0
             run = 0
         else:
             run += 1
             longest = max(longest, run)
-    if total_chars == 0:
+    in_runs += run if run > cfg.article_max_run else 0
+    if total_chars == 0 or furniture < cfg.min_furniture_lines:
+        # No menu, share bar, notice or 'Related' header, no label repeated (a menu in the header
+        # and the footer): a text (a poem, a recipe, an interview), not a page dump, whatever the
+        # shape of its lines.
         return "article"
-    if longest <= cfg.article_max_run and prose_chars / total_chars >= cfg.article_min_prose_chars:
+    if prose_chars / total_chars >= cfg.article_min_prose_chars and (
+        longest <= cfg.article_max_run
+        or in_runs <= cfg.article_max_run_share * n_lines
+    ):
+        # A novel's title page or table of contents is a long run of short lines, but a small
+        # part of the book.
         return "article"
     return "page"
+
+
+def _repeated_labels(feats: Sequence[LineFeatures | None], lines: Sequence[str]) -> int:
+    """How many distinct short lines (at most 4 words, no sentence end) occur twice or more: menu
+    items and buttons a page dump repeats, in any language."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for f, line in zip(feats, lines, strict=False):
+        if f is None or f.n_words > 4 or f.end_punct == 1.0:
+            continue
+        key = line.strip()
+        if key in seen:
+            repeated.add(key)
+        seen.add(key)
+    return len(repeated)
 
 
 def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
@@ -219,7 +305,9 @@ def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
 def _article_verdict(f: LineFeatures | None) -> LineVerdict:
     if f is None:
         return LineVerdict(True, "blank")
-    if f.cue in _ARTICLE_CUES:
+    if f.cue in _ARTICLE_CUES and (f.cue != "counter" or f.alpha_ratio > 0):
+        # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text is a
+        # year, a footnote call '[5]' or a scene break '* * *'.
         return LineVerdict(False, f.cue, _scores(f, article=1.0))
     return LineVerdict(True, "article", _scores(f, article=1.0))
 

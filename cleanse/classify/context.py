@@ -68,6 +68,8 @@ _DOC = (
     "doc_has_stops",
     "doc_best_score",
 )
+# Word evidence (cleanse.classify.wordscore): the line's score, its neighbours', windows, the page's.
+WORD_FEATURES = ("ws", "ws_prev1", "ws_next1", "ws_win3", "ws_win10", "ws_doc")
 FEATURE_NAMES: tuple[str, ...] = (
     _OWN
     + tuple(f"cue_{c}" for c in CUES)
@@ -77,6 +79,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     + _WINDOWS
     + _POSITION
     + _DOC
+    + WORD_FEATURES
 )
 _CUE_CODE = {c: i + 1 for i, c in enumerate(CUES)}
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
@@ -150,8 +153,10 @@ def feature_matrix(
     region_scores: Sequence[float],
     rule_keep: Sequence[bool],
     rule_reason: Sequence[str],
+    word_score: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of `FEATURE_NAMES` per non-blank line; all arguments hold those lines only."""
+    """One row of `FEATURE_NAMES` per non-blank line; all arguments hold those lines only
+    (`word_score`: each line's word evidence, zeros when None)."""
     n = len(feats)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
@@ -245,4 +250,18 @@ def feature_matrix(
         np.log1p(top),
     )
     cols += [np.full(n, v, dtype=np.float64) for v in doc]
+    cols += word_columns(np.zeros(n) if word_score is None else word_score)
     return np.stack(cols, axis=1)
+
+
+def word_columns(ws: np.ndarray) -> list[np.ndarray]:
+    """The WORD_FEATURES columns from each line's word score."""
+    n = len(ws)
+    return [
+        ws,
+        _shift(ws, 1, 0.0),
+        _shift(ws, -1, 0.0),
+        _window_mean(ws, 1),
+        _window_mean(ws, 10),
+        np.full(n, float(ws.mean()) if n else 0.0),
+    ]

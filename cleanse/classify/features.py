@@ -275,10 +275,12 @@ def _cue(
         return ""  # a bare year: a table cell or a dateline more often than a counter
     if n_words <= 6 and (SHARE_RE.match(low) or NAV_RE.match(low)):
         return "nav" if NAV_RE.match(low) else "share"
-    if n_words <= 4 and COUNTER_RE.match(low):
+    if n_words <= 4 and digit_ratio > 0 and COUNTER_RE.match(low):
         return "counter"
-    if alpha_ratio < 0.35 and len(text) <= 40:
-        return "counter"
+    if alpha_ratio < 0.35 and len(text) <= 40 and (digit_ratio > 0 or not words):
+        # Digits and symbols ('12 ▲', '| • |'); not a line of dialogue such as '— Ah !', and a
+        # dated heading ('2.4.0 - 2026-03-02') is a date.
+        return "date" if digit_ratio > 0.05 and DATE_RE.search(low) else "counter"
     if (
         n_words <= 14
         and (not SOCIAL_WORDS.isdisjoint(words) or "newsletter" in low)
@@ -344,13 +346,17 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     n_chars = len(line)
     low = text.lower()
     words = WORD_RE.findall(low)
-    n_cjk = len(CJK_RE.findall(text)) if not text.isascii() else 0
+    ascii_text = text.isascii()
+    n_cjk = len(CJK_RE.findall(text)) if not ascii_text else 0
     n_words = len(words) + n_cjk / 2.0 if n_cjk else float(len(words))
     if stopwords is None or not words or n_cjk > len(words):
         stop_ratio = -1.0
     else:
         stop_ratio = sum(map(stopwords.__contains__, words)) / len(words)
-    n_digits = len(DIGIT_RE.findall(text))
+    # The same count as DIGIT_RE on ASCII text, without a regex pass.
+    n_digits = len(text) - len(text.translate(_NO_ASCII_DIGITS)) if ascii_text else len(
+        DIGIT_RE.findall(text)
+    )
     n_alpha = len("".join(words)) + n_cjk
     scan_len = max(len(text), 1)
     digit_ratio = n_digits / scan_len
@@ -362,7 +368,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
         cap_ratio = 0.0
     else:
         cap_ratio = (
-            sum(1 for w in raw_words if w[0].isupper()) / len(raw_words) if raw_words else 0.0
+            sum([w[0].isupper() for w in raw_words]) / len(raw_words) if raw_words else 0.0
         )
     end = _end_punct(text if n_chars <= _MAX_SCAN else line)
     n_sentences = len(SENT_END_RE.findall(text))
@@ -401,6 +407,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
 
 
 _COMMENTS_ON_FIRST = frozenset("0123456789not")
+_NO_ASCII_DIGITS = str.maketrans("", "", "0123456789")
 _META_LAST = frozenset(":0123456789m")  # how COMMENT_META_RE's lines end
 
 # Separator characters that count wherever they stand, and those that count only between spaces.

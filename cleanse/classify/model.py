@@ -6,7 +6,8 @@ the context features, scored with a few numpy operations per page. The weights a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ import numpy as np
 
 from cleanse.classify.context import FEATURE_NAMES
 from cleanse.errors import ConfigError
+
+
+_CHUNK_ROWS = 4096  # rows scored at once
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class LineModel:
     leaves: np.ndarray  # (trees, 2 ** depth) additive log-odds
     bias: float
     threshold: float  # keep a line when its content probability is at least this
+    words: Mapping[str, float] = field(default_factory=dict)  # cleanse.classify.wordscore table
 
     def margin(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of 'content' for each row of `x` (shape: lines x FEATURE_NAMES)."""
@@ -33,6 +38,10 @@ class LineModel:
         trees, depth = self.features.shape
         if n == 0 or trees == 0:
             return np.full(n, self.bias)
+        if n > _CHUNK_ROWS:  # bounded memory on a page of 100,000 lines
+            return np.concatenate(
+                [self.margin(x[i : i + _CHUNK_ROWS]) for i in range(0, n, _CHUNK_ROWS)]
+            )
         bits = x[:, self.features.ravel()] > self.cuts.ravel()
         leaf = bits.reshape(n, trees, depth).astype(np.int64) @ (1 << np.arange(depth))
         return self.bias + self.leaves[np.arange(trees), leaf].sum(axis=1)
@@ -56,6 +65,7 @@ class LineModel:
                 }
                 for t in range(self.features.shape[0])
             ],
+            "words": {w: round(float(v), 3) for w, v in sorted(self.words.items())},
             "meta": meta or {},
         }
 
@@ -81,6 +91,7 @@ def model_from_json(data: dict[str, Any], source: str = "weights") -> LineModel:
         ),
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
+        words={str(w): float(v) for w, v in data.get("words", {}).items()},
     )
 
 

@@ -60,9 +60,11 @@ def render(doc: Document, color: bool = False) -> Iterator[str]:
             yield f"{where} ~ {tag}"
             yield f"        {red}- {before}{off}"
             yield f"        {green}+ {after}{off}"
-        reason = (change.detail or {}).get("scores")
-        if reason:
-            yield f"        {dim}scores: {reason}{off}"
+        detail = change.detail or {}
+        if "reason" in detail:  # the classifier's verdict: why, and the number behind it
+            yield f"        {dim}reason: {detail['reason']}, score {detail.get('score')}{off}"
+        if detail.get("scores"):
+            yield f"        {dim}scores: {detail['scores']}{off}"
     for key, value in doc.extracted.items():
         yield f"   {dim}extracted {key}: {value}{off}"
     yield ""

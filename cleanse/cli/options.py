@@ -105,8 +105,14 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--classify", choices=("auto", "article", "page", "off"), default="auto",
-        help="boilerplate line classifier: auto tells extracted articles (light touch) from raw "
-        "page dumps (menus, footers, related links removed); off keeps every line the rules keep",
+        help="boilerplate line classifier. auto (default): an extracted text (a news article as "
+        "extracted, a novel, a poem: mostly paragraphs, or no menu, share bar, notice or repeated "
+        "label at all) only loses share buttons and bare counters; a raw page dump (a news page "
+        "with its menus, a forum thread page) is judged line by line by the fitted line model: "
+        "menus, footers, related links and comment forms go, its text stays, and it is never "
+        "emptied. article: the light touch on every document. page: the page-dump treatment on "
+        "every document (a novel keeps its paragraphs but may lose short dialogue lines). off: "
+        "keep every line the rules keep",
     )  # fmt: skip
     group.add_argument(
         "--lang", metavar="CODE", type=lang_code,

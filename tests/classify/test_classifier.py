@@ -198,7 +198,7 @@ def test_table_of_names_and_numbers_inside_article_is_kept() -> None:
         "20.1%",
     ]
     lines = [*MENU_EN, EN_PARA[0], EN_PARA[1], *table, EN_PARA[2], EN_PARA[3], *FOOTER_EN]
-    kept = keep_map(lines, "en")
+    kept = keep_map(lines, "en", ClassifyConfig(use_model=False))
     assert all(kept[c] for c in table if c != "Share")
 
 

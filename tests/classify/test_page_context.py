@@ -47,8 +47,13 @@ FR_COMMENTS = [
 ]
 
 
+# These cases pin the rule pass (the explained fallback, `use_model=False`); on page dumps the
+# fitted model decides by default (tests/classify/test_model.py).
+RULES = ClassifyConfig(use_model=False)
+
+
 def verdicts_of(lines: list[str], lang: str, config: ClassifyConfig | None = None) -> dict:
-    return dict(zip(lines, classify_lines(lines, lang, config), strict=True))
+    return dict(zip(lines, classify_lines(lines, lang, config or RULES), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -182,7 +187,7 @@ def test_lead_cut_off_by_a_player_is_kept(
     lead = paras[:1]
     body = paras[1:] * 3
     lines = [*menu, *lead, *player, *body]
-    verdicts = classify_lines(lines, lang)
+    verdicts = classify_lines(lines, lang, RULES)
     assert verdicts[len(menu)].keep, verdicts[len(menu)].reason
     assert not any(v.keep for v in verdicts[: len(menu)])
 

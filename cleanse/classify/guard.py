@@ -1,0 +1,44 @@
+"""The keep decision on a page dump, and the guard that stops it from gutting the page.
+
+A line is kept when the line model gives it a content probability at least the threshold (or,
+without a model, when the rule pass keeps it); the model may not drop a long paragraph the rule
+pass keeps as content. The guard then checks the page as a whole: when
+the decision would drop most of the page's prose-like characters, it backs off and keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+PROSE_LIKE = 0.5  # a line at least this prose-like counts for the guard
+MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like characters
+
+
+PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
+
+
+def page_keeps(
+    rule_keep: Sequence[bool],
+    proba: np.ndarray | None,
+    threshold: float,
+    prose: np.ndarray,
+    chars: np.ndarray,
+    protected: np.ndarray | None = None,
+) -> list[bool]:
+    """Keep decisions for the non-blank lines of one page dump, guard included; `protected`
+    marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
+    keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
+    if proba is not None and protected is not None:
+        keep = keep | protected
+    return guarded(keep, prose, chars).tolist()
+
+
+def guarded(keep: np.ndarray, prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """`keep`, plus every prose-like line when it would keep under MIN_PROSE_KEPT of them."""
+    like = prose >= PROSE_LIKE
+    total = float(chars[like].sum())
+    if total == 0.0 or float(chars[like & keep].sum()) >= MIN_PROSE_KEPT * total:
+        return keep
+    return keep | like
