@@ -1,0 +1,264 @@
+"""Duplicate stages on real extractions: the same wcxb-dev page through several extractors.
+
+Runs the real `cleanse dedup` CLI (one worker) on a JSONL of every page's extractions (see
+dedup_real_data.py; extractions are cached) in a seeded shuffled order, and scores it:
+
+Documents (`--level document`). Truth: two extractions of the same page whose word 5-gram
+Jaccard (lower-cased `\\w+` tokens of the whole text) is >= the threshold. Predicted: pairs in
+one output cluster (removed documents linked to what they duplicate). Hard negatives: extractions
+of different pages of one domain (they share its template).
+- pair precision: predicted pairs that are the same page (and, strictly, true pairs);
+- pair recall: true pairs predicted;
+- residual pairs: true pairs with both members in the output (what a corpus user sees).
+
+Paragraphs (`--level paragraph`, same documents, document order). Units are paragraphs as
+cleanse.dedup.paragraphs defines them (a hard-wrapped paragraph is one unit), of >= 8 words.
+- precision: removed units with an earlier unit at word 3-gram Jaccard >= 0.6;
+- recall: units that have an earlier unit at word 3-gram Jaccard >= 0.9 and were removed.
+
+    python benchmarks/dedup_real.py                  # 300 pages (~2,000 documents)
+    python benchmarks/dedup_real.py --pages 0        # every page (1,337)
+    git archive BASE cleanse | tar -x -C /tmp/base && python benchmarks/dedup_real.py --code /tmp/base
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dedup_real_data import WORD_RE, extract_all, jaccard, pages, word_ngrams
+
+from cleanse.dedup.paragraphs import paragraph_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+MIN_UNIT_WORDS = 8  # cleanse's min_paragraph_words: shorter lines are never paragraph duplicates
+
+
+def build_set(limit: int | None, seed: int) -> list[dict[str, str]]:
+    """Documents {id, page, domain, extractor, text}: non-empty extractions, shuffled (seeded)."""
+    rows = pages(limit)
+    texts = extract_all(rows, verbose=False)
+    docs = [
+        {"id": f"{r['id']}-{name}", "page": r["id"], "domain": r["domain"], "extractor": name,
+         "text": by_page[r["id"]]}
+        for r in rows
+        for name, by_page in texts.items()
+        if by_page[r["id"]].strip()
+    ]  # fmt: skip
+    random.Random(seed).shuffle(docs)
+    return docs
+
+
+def run_cli(
+    docs: list[dict[str, str]], level: str, threshold: float, work: Path, code: Path = ROOT
+) -> tuple[dict, float]:
+    """Run `cleanse dedup` (the one in folder `code`) on the documents: {id: audit}, wall time."""
+    src, out = work / f"in-{level}.jsonl", work / f"out-{level}.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n" for d in docs),
+        encoding="utf-8",
+    )
+    report = work / f"report-{level}"
+    cmd = [sys.executable, "-m", "cleanse", "dedup", str(src), str(out), "--level", level,
+           "--threshold", str(threshold), "--workers", "1", "--report", str(report), "-q"]  # fmt: skip
+    t0 = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=code, env=env)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"cleanse dedup failed ({done.returncode}): {done.stderr[-2000:]}")
+    audit = {}
+    for line in (report / "audit.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        audit[rec["id"]] = rec
+    return audit, wall
+
+
+def _clusters(audit: dict[str, dict]) -> dict[str, str]:
+    """Document id -> cluster root, from the removed documents' duplicate_of links."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for doc_id, rec in audit.items():
+        if rec.get("status") == "removed" and "duplicate_of" in rec:
+            a, b = find(doc_id), find(rec["duplicate_of"])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {x: find(x) for x in audit}
+
+
+def score_documents(docs: list[dict[str, str]], audit: dict[str, dict], threshold: float) -> dict:
+    by_page: dict[str, list[dict[str, str]]] = defaultdict(list)
+    pages_of_domain: dict[str, set[str]] = defaultdict(set)
+    for d in docs:
+        by_page[d["page"]].append(d)
+        pages_of_domain[d["domain"]].add(d["page"])
+    sets = {d["id"]: word_ngrams(d["text"], 5) for d in docs}
+    truth: dict[tuple[str, str], float] = {}
+    for group in by_page.values():
+        for x, y in itertools.combinations(sorted(d["id"] for d in group), 2):
+            j = jaccard(sets[x], sets[y])
+            if j >= threshold:
+                truth[(x, y)] = j
+    negatives_over = 0
+    for page_ids in pages_of_domain.values():
+        members = sorted(d for p in page_ids for d in (e["id"] for e in by_page[p]))
+        for x, y in itertools.combinations(members, 2):
+            if x.split("-")[0] != y.split("-")[0] and jaccard(sets[x], sets[y]) >= threshold:
+                negatives_over += 1
+    root = _clusters(audit)
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, r in root.items():
+        members[r].append(doc_id)
+    predicted = {tuple(sorted(p)) for m in members.values() for p in itertools.combinations(m, 2)}
+    page = {d["id"]: d["page"] for d in docs}
+    same_page = sum(page[x] == page[y] for x, y in predicted)
+    strict = len(predicted & truth.keys())
+    alive = {i for i, rec in audit.items() if rec.get("status") != "removed"}
+    residual = sum(x in alive and y in alive for x, y in truth)
+    wrong = sorted((x, y) for x, y in predicted if page[x] != page[y])[:5]
+    return {
+        "documents": len(docs),
+        "removed": len(docs) - len(alive),
+        "true_pairs": len(truth),
+        "predicted_pairs": len(predicted),
+        "pair_precision_same_page": same_page / len(predicted) if predicted else 1.0,
+        "pair_precision_strict": strict / len(predicted) if predicted else 1.0,
+        "pair_recall": len(predicted & truth.keys()) / len(truth) if truth else 1.0,
+        "residual_pairs": residual,
+        "residual_share": residual / len(truth) if truth else 0.0,
+        "hard_negative_pairs_over_threshold": negatives_over,
+        "cross_page_examples": wrong,
+    }
+
+
+def removed_lines(rec: dict) -> set[int]:
+    """1-based input line numbers a paragraph-level run dropped from one document."""
+    if rec.get("status") == "removed":
+        return {-1}  # the whole document
+    out: set[int] = set()
+    for change in rec.get("changes", []):
+        if change.get("stage") == "dedup" and change.get("line") is not None:
+            first = int(change["line"])
+            last = int(change.get("last_line", first + change["before"].count("\n")))
+            out.update(range(first, last + 1))
+    return out
+
+
+def _units(docs: list[dict[str, str]]) -> list[tuple[str, int, int, list[str]]]:
+    """(doc id, first line, last line, words) of every paragraph of >= MIN_UNIT_WORDS words."""
+    units = []
+    for d in docs:
+        lines = d["text"].split("\n")
+        for a, b in paragraph_spans(lines):
+            words = WORD_RE.findall(" ".join(lines[a : b + 1]).lower())
+            if len(words) >= MIN_UNIT_WORDS:
+                units.append((d["id"], a + 1, b + 1, words))
+    return units
+
+
+def earlier_copies(grams: list[list[int]], threshold: float) -> list[float]:
+    """Best Jaccard of each set with any earlier set, when >= threshold (else 0): prefix filter."""
+    freq: dict[int, int] = defaultdict(int)
+    for g in grams:
+        for x in g:
+            freq[x] += 1
+    index: dict[int, list[int]] = defaultdict(list)
+    best = [0.0] * len(grams)
+    as_sets = [set(g) for g in grams]
+    for k, g in enumerate(grams):
+        order = sorted(g, key=lambda x: (freq[x], x))
+        prefix = order[: len(order) - math.ceil(threshold * len(order)) + 1]
+        seen: set[int] = set()
+        for x in prefix:
+            for other in index[x]:
+                if other not in seen:
+                    seen.add(other)
+                    j = len(as_sets[k] & as_sets[other]) / len(as_sets[k] | as_sets[other])
+                    if j >= threshold and j > best[k]:
+                        best[k] = j
+            index[x].append(k)
+    return best
+
+
+def score_paragraphs(docs: list[dict[str, str]], audit: dict[str, dict]) -> dict:
+    units = _units(docs)  # docs are in input order, which is "first seen"
+    grams = [sorted({hash(tuple(w[i : i + 3])) for i in range(len(w) - 2)}) for *_, w in units]
+    copy9 = earlier_copies(grams, 0.9)
+    copy6 = earlier_copies(grams, 0.6)
+    dropped = {i: removed_lines(rec) for i, rec in audit.items()}
+    removed = partial = found = has_copy = right = 0
+    misses = []
+    for (doc_id, a, b, words), j9, j6 in zip(units, copy9, copy6, strict=True):
+        gone = dropped.get(doc_id, set())
+        lines = set(range(a, b + 1))
+        is_removed = -1 in gone or lines <= gone
+        partial += bool(lines & gone) and not is_removed
+        removed += is_removed
+        right += is_removed and j6 > 0
+        if j9 > 0:
+            has_copy += 1
+            found += is_removed
+            if not is_removed and len(misses) < 5:
+                misses.append((doc_id, a, " ".join(words[:12])))
+    return {
+        "units": len(units),
+        "removed_units": removed,
+        "partly_removed_units": partial,
+        "precision": right / removed if removed else 1.0,
+        "units_with_copy_0.9": has_copy,
+        "recall": found / has_copy if has_copy else 1.0,
+        "missed_examples": misses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=300, help="first N pages; 0 = all (default 300)")
+    parser.add_argument("--threshold", type=float, default=0.8)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--levels", nargs="+", default=["document", "paragraph"])
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--code", type=Path, default=ROOT,
+        help="a folder holding another cleanse/ to run (e.g. `git archive` of an older commit)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    docs = build_set(args.pages or None, args.seed)
+    mb = sum(len(d["text"].encode("utf-8")) for d in docs) / 1e6
+    print(f"{len(docs)} documents, {len({d['page'] for d in docs})} pages, {mb:.1f} MB")
+    figures: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="dedup-real-") as tmp:
+        for level in args.levels:
+            audit, wall = run_cli(docs, level, args.threshold, Path(tmp), args.code.resolve())
+            if level == "document":
+                figures[level] = score_documents(docs, audit, args.threshold)
+            else:
+                figures[level] = score_paragraphs(docs, audit)
+            figures[level]["cli_seconds"] = round(wall, 2)
+            print(f"-- {level}")
+            for key, value in figures[level].items():
+                shown = f"{value:.4f}" if isinstance(value, float) else value
+                print(f"  {key:36s} {shown}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
