@@ -12,7 +12,8 @@ of different pages of one domain (they share its template).
 - residual pairs: true pairs with both members in the output (what a corpus user sees).
 
 Paragraphs (`--level paragraph`, same documents, document order). Units are paragraphs as
-cleanse.dedup.paragraphs defines them (a hard-wrapped paragraph is one unit), of >= 8 words.
+cleanse.dedup.paragraphs defines them (a hard-wrapped paragraph is one unit), of >= 8 words
+(lower-cased `\w+` tokens of the text a reader sees: Markdown link targets and images left out).
 - precision: removed units with an earlier unit at word 3-gram Jaccard >= 0.6;
 - recall: units that have an earlier unit at word 3-gram Jaccard >= 0.9 and were removed.
 
@@ -41,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dedup_real_data import WORD_RE, extract_all, jaccard, pages, word_ngrams
 
 from cleanse.dedup.paragraphs import paragraph_spans
+from cleanse.dedup.stream import strip_markup
 
 ROOT = Path(__file__).resolve().parents[1]
 MIN_UNIT_WORDS = 8  # cleanse's min_paragraph_words: shorter lines are never paragraph duplicates
@@ -167,7 +169,7 @@ def _units(docs: list[dict[str, str]]) -> list[tuple[str, int, int, list[str]]]:
     for d in docs:
         lines = d["text"].split("\n")
         for a, b in paragraph_spans(lines):
-            words = WORD_RE.findall(" ".join(lines[a : b + 1]).lower())
+            words = WORD_RE.findall(strip_markup(" ".join(lines[a : b + 1])).lower())
             if len(words) >= MIN_UNIT_WORDS:
                 units.append((d["id"], a + 1, b + 1, words))
     return units
@@ -204,7 +206,8 @@ def score_paragraphs(docs: list[dict[str, str]], audit: dict[str, dict]) -> dict
     copy6 = earlier_copies(grams, 0.6)
     dropped = {i: removed_lines(rec) for i, rec in audit.items()}
     removed = partial = found = has_copy = right = 0
-    misses = []
+    misses: list[tuple[str, int, str]] = []
+    wrong: list[tuple[str, int, str]] = []
     for (doc_id, a, b, words), j9, j6 in zip(units, copy9, copy6, strict=True):
         gone = dropped.get(doc_id, set())
         lines = set(range(a, b + 1))
@@ -212,6 +215,8 @@ def score_paragraphs(docs: list[dict[str, str]], audit: dict[str, dict]) -> dict
         partial += bool(lines & gone) and not is_removed
         removed += is_removed
         right += is_removed and j6 > 0
+        if is_removed and not j6 and len(wrong) < 8:
+            wrong.append((doc_id, a, " ".join(words[:14])))
         if j9 > 0:
             has_copy += 1
             found += is_removed
@@ -225,7 +230,51 @@ def score_paragraphs(docs: list[dict[str, str]], audit: dict[str, dict]) -> dict
         "units_with_copy_0.9": has_copy,
         "recall": found / has_copy if has_copy else 1.0,
         "missed_examples": misses,
+        "wrong_examples": wrong,
     }
+
+
+def lsh_curve(docs: list[dict[str, str]], threshold: float) -> list[tuple[str, int, float, float]]:
+    """Per Jaccard bin of same-page pairs: pairs, share that became LSH candidates, theory.
+
+    Jaccard here is cleanse's own (exact, on its shingle sets), which the banding targets.
+    """
+    import numpy as np
+
+    from cleanse.dedup import DedupConfig
+    from cleanse.dedup import signatures as sig
+    from cleanse.dedup.bands import candidate_probability
+    from cleanse.dedup.stream import document_stream
+
+    config = DedupConfig(threshold=threshold)
+    bands, rows = config.banding
+    streams = [document_stream(d["text"].split("\n")) for d in docs]
+    _, sigs = sig.sign_texts(streams, config)
+    keys = sig.band_keys(sigs, bands, rows)
+    values, offs = sig.shingle_sets(streams, config)
+    by_page: dict[str, list[int]] = defaultdict(list)
+    for k, d in enumerate(docs):
+        by_page[d["page"]].append(k)
+    edges = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01]
+    found: dict[int, list[bool]] = defaultdict(list)
+    for members in by_page.values():
+        for x, y in itertools.combinations(members, 2):
+            a, b = values[offs[x] : offs[x + 1]], values[offs[y] : offs[y + 1]]
+            union = len(np.union1d(a, b))
+            j = len(np.intersect1d(a, b, assume_unique=True)) / union if union else 0.0
+            k = next((i for i in range(len(edges) - 1) if edges[i] <= j < edges[i + 1]), None)
+            if k is not None:
+                found[k].append(bool((keys[x] == keys[y]).any()))
+    out = []
+    for k in sorted(found):
+        mid = (edges[k] + min(edges[k + 1], 1.0)) / 2
+        label = f"{edges[k]:.2f}-{min(edges[k + 1], 1.0):.2f}"
+        out.append((label, len(found[k]), float(np.mean(found[k])), candidate_probability(edges[k], bands, rows)))
+    print(f"-- LSH candidates among same-page pairs, banding {bands} x {rows}")
+    print("  jaccard      pairs  candidates  theory at bin start")
+    for label, n, share, theory in out:
+        print(f"  {label}  {n:7d}  {share:10.4f}  {theory:10.4f}")
+    return out
 
 
 def main() -> None:
@@ -234,6 +283,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--levels", nargs="+", default=["document", "paragraph"])
+    parser.add_argument("--lsh", action="store_true", help="also the LSH recall curve (documents)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--code", type=Path, default=ROOT,
@@ -256,6 +306,8 @@ def main() -> None:
             for key, value in figures[level].items():
                 shown = f"{value:.4f}" if isinstance(value, float) else value
                 print(f"  {key:36s} {shown}")
+    if args.lsh:
+        figures["lsh"] = {"bins": lsh_curve(docs, args.threshold)}  # type: ignore[dict-item]
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
