@@ -20,6 +20,7 @@ from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
+NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
 ANNOTATION = "duplicate"  # the field --annotate adds to every record
 
 
@@ -130,6 +131,8 @@ def _settle(
     corpus: _Corpus,
     annotate: bool,
 ) -> Document:
+    if key in result.without_words:
+        doc = doc.evolve(flags=(*doc.flags, NO_WORDS))
     whole = result.documents.get(key)
     if whole is not None:
         detail = _describe(whole, corpus)

@@ -61,6 +61,8 @@ class DedupResult:
     clusters: dict[str, Any]
     params: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    #: Documents with no word at all (empty, punctuation or markup only): never duplicates.
+    without_words: frozenset[str] = frozenset()
 
 
 def _stage(
@@ -225,7 +227,10 @@ def find_duplicates(
         t2 = time.perf_counter()
         _update_index(index, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets)
         timings["index"] = time.perf_counter() - t2
-    return DedupResult(documents, paragraphs, clusters, config.params(), timings)
+    wordless = frozenset(ids[d] for d in np.flatnonzero(signed.d_count == 0).tolist())
+    if config.level == "paragraph":
+        wordless = frozenset()
+    return DedupResult(documents, paragraphs, clusters, config.params(), timings, wordless)
 
 
 def _update_index(

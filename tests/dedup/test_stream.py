@@ -104,3 +104,14 @@ def test_documents_without_words_never_collapse_into_one_cluster() -> None:
     result = find_duplicates(docs)
     assert result.documents == {} and result.paragraphs == {}
     assert result.clusters["document"]["without_words"] == len(docs)
+
+
+def test_documents_without_words_are_flagged_and_kept() -> None:
+    from cleanse.document import Document
+    from cleanse.duplicates import NO_WORDS, deduplicate
+
+    docs = [Document(id=f"d{k}", text=text) for k, text in enumerate(["***\n", "— …\n", "***\n"])]
+    out, result = deduplicate(docs, DedupConfig(level="document"))
+    assert [d.removed for d in out] == [None, None, None]
+    assert all(NO_WORDS in d.flags for d in out)
+    assert result.without_words == {"d0", "d1", "d2"}
