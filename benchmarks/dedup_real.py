@@ -146,7 +146,7 @@ def score_documents(docs: list[dict[str, str]], audit: dict[str, dict], threshol
     # URLs, the same cookie notice extracted alone) are right to merge: checked one by one.
     text = {d["id"]: d["text"] for d in docs}
     cross = [(x, y) for x, y in predicted if page[x] != page[y]]
-    cross_j = {(x, y): jaccard(word_ngrams(text[x], 5), word_ngrams(text[y], 5)) for x, y in cross}
+    cross_j = {(x, y): _reference_jaccard(text[x], text[y]) for x, y in cross}
     cross_dup = sum(j >= threshold for j in cross_j.values())
     strict = len(predicted & truth.keys())
     alive = {i for i, rec in audit.items() if rec.get("status") != "removed"}
@@ -169,6 +169,14 @@ def score_documents(docs: list[dict[str, str]], audit: dict[str, dict], threshol
         "hard_negative_pairs_over_threshold": negatives_over,
         "cross_page_below_threshold_examples": wrong,
     }
+
+
+def _reference_jaccard(x: str, y: str) -> float:
+    """Word 5-gram Jaccard; texts too short for one 5-gram count as 1.0 when their words match."""
+    a, b = word_ngrams(x, 5), word_ngrams(y, 5)
+    if not a and not b:
+        return float(WORD_RE.findall(x.lower()) == WORD_RE.findall(y.lower()))
+    return jaccard(a, b)
 
 
 def removed_lines(rec: dict) -> set[int]:

@@ -59,11 +59,16 @@ def deduplicate(
 ) -> tuple[list[Document], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first")."""
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
-    paragraphs = {i: _paragraphs(docs[i]) for i in live}
+    # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
+    whole = config.level == "document"
+    paragraphs = {i: [] if whole else _paragraphs(docs[i]) for i in live}
     keys = _unique_keys([docs[i].id for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
-        [(key, [p.text for p in paragraphs[i]]) for key, i in zip(keys, live, strict=True)],
+        [
+            (key, [docs[i].text] if whole else [p.text for p in paragraphs[i]])
+            for key, i in zip(keys, live, strict=True)
+        ],
         config,
         index,
         workers,

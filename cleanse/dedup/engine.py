@@ -146,10 +146,17 @@ def find_duplicates(
     removed_docs = np.zeros(len(docs), dtype=bool)
     kept: dict[str, np.ndarray] = {}
 
+    streams: dict[int, str] = {}  # documents' streams, built once for verification and the index
+
+    def stream(d: int) -> str:
+        if d not in streams:
+            streams[d] = item_texts(docs[d][1], "document")[0]
+        return streams[d]
+
     def text_sets(level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """CSR shingle sets of documents (level "document") or global paragraph numbers."""
         if level == "document":
-            texts = [item_texts(docs[d][1], level)[0] for d in items.tolist()]
+            texts = [stream(d) for d in items.tolist()]
         else:
             texts = [strip_markup(docs[para_doc[g]][1][para_pos[g]]) for g in items.tolist()]
         return sig.shingle_sets(texts, config)

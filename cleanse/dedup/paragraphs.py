@@ -40,11 +40,21 @@ def _width(lengths: list[int], breakable: list[bool]) -> int | None:
     n = sum(1 for x in lengths if x)
     if n < MIN_FULL_LINES:
         return None
+    # Histograms up to MAX_WIDTH + 1 (longer lines counted in the last bin): one pass over lines.
+    top = MAX_WIDTH + 1
+    count = [0] * (top + 1)
+    breakable_count = [0] * (top + 1)
+    for x, b in zip(lengths, breakable, strict=True):
+        if x:
+            count[min(x, top)] += 1
+            breakable_count[min(x, top)] += b
+    over = sum(breakable_count[MIN_WIDTH + 1 :])  # breakable lines longer than w
     for w in range(MIN_WIDTH, MAX_WIDTH + 1):
-        over = sum(1 for x, b in zip(lengths, breakable, strict=True) if x > w and b)
+        if w > MIN_WIDTH:
+            over -= breakable_count[w]
         if over > MAX_OVER_SHARE * n:
             continue
-        full = sum(1 for x in lengths if w - FULL_SLACK < x <= w)
+        full = sum(count[max(0, w - FULL_SLACK + 1) : w + 1])
         if full >= max(MIN_FULL_LINES, MIN_FULL_SHARE * n):
             return w
         return None  # the narrowest width that holds the lines is not filled: not wrapped

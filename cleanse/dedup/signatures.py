@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from cleanse.dedup.normalize import fold_table, normalize
+from cleanse.dedup.normalize import fold_arrays, normalize
 from cleanse.dedup.shingles import exact_hash64, shingle_hash32, shingle_kind, shingles
 from cleanse.dedup.stream import document_stream, split_windows
 
@@ -66,7 +66,7 @@ def shingle_batch(
 ) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
     if use_numba and _kernel is not None:
-        offsets, blob, _ = fold_table()
+        offsets, blob = fold_arrays()
         buf, bounds = encode(paragraphs)
         values, offs, exact, words, is_char = _kernel.shingle_hashes(
             buf, bounds, offsets, blob, config.word_ngram, config.char_ngram, config.short_words

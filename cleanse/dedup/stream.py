@@ -10,25 +10,24 @@ cut into overlapping windows so that shingling works in bounded memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
-import regex
 
 #: A link-reference or footnote-target line: "[12]: https://example.com/a" (html2text, pandoc).
-LINK_REFERENCE_RE = regex.compile(r"^[ \t]*\[[^\]\n]{1,64}\]:[ \t]*\S+[^\n]*$", regex.MULTILINE)
+LINK_REFERENCE_RE = re.compile(r"^[ \t]*\[[^\]\n]{1,64}\]:[ \t]*\S+[^\n]*$", re.MULTILINE)
 #: An image, its alt text included: "![Icon](data:image/svg+xml;base64,…)".
-IMAGE_RE = regex.compile(r"!\[[^\]\n]{0,1000}\]\([^)\s]{0,100000}(?:[ \t]+\"[^\"\n]{0,1000}\")?\)")
+IMAGE_RE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\s]{0,100000}(?:[ \t]+\"[^\"\n]{0,1000}\")?\)")
 #: The target of a Markdown link, "[text](https://…)" -> "[text]"; autolinks "<https://…>".
-LINK_TARGET_RE = regex.compile(
+LINK_TARGET_RE = re.compile(
     r"\]\([ \t]*<?[^)\s]{0,100000}>?(?:[ \t]+\"[^\"\n]{0,1000}\")?[ \t]*\)|<[a-z]{2,10}://[^>\s]{0,100000}>"
 )
-MARKUP_HINTS = ("](", "]:", "://")
 #: Texts longer than this are shingled window by window (see `windows`).
 WINDOW_CHARS = 1 << 20
 #: Characters a window looks back for the words it shares with the one before.
 OVERLAP_SCAN = 4096
-WORD_RE = regex.compile(r"\S*\w\S*")
+WORD_RE = re.compile(r"\S*\w\S*")
 
 
 def strip_markup(text: str) -> str:
@@ -39,11 +38,13 @@ def strip_markup(text: str) -> str:
     >>> strip_markup("A plain sentence: nothing to take out.")
     'A plain sentence: nothing to take out.'
     """
-    if not any(hint in text for hint in MARKUP_HINTS):
-        return text
-    text = LINK_REFERENCE_RE.sub("", text)
-    text = IMAGE_RE.sub("", text)
-    return LINK_TARGET_RE.sub("]", text)
+    if "](" in text:
+        text = LINK_TARGET_RE.sub("]", IMAGE_RE.sub("", text))
+    elif "://" in text:
+        text = LINK_TARGET_RE.sub("]", text)
+    if "]:" in text:
+        text = LINK_REFERENCE_RE.sub("", text)
+    return text
 
 
 def document_stream(paragraphs: Sequence[str]) -> str:

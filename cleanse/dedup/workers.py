@@ -19,7 +19,7 @@ import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.normalize import fold_table
+from cleanse.dedup.normalize import fold_arrays
 from cleanse.dedup.stream import document_stream, strip_markup
 
 Doc = tuple[str, Sequence[str]]
@@ -156,7 +156,7 @@ def _sign_range(args: tuple[int, int]) -> int:
 
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
-    fold_table()  # build once here; forked workers inherit it
+    fold_arrays()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
