@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 from cleanse.dedup.shingles import shingles
+from cleanse.dedup.stream import document_stream
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -58,11 +59,8 @@ def noise(rng: random.Random, text: str) -> str:
 
 
 def shingle_set(paragraphs: list[str]) -> set[bytes]:
-    """Reference shingle set (pure Python) of a list of paragraphs."""
-    out: set[bytes] = set()
-    for p in paragraphs:
-        out.update(shingles(p))
-    return out
+    """Reference shingle set (pure Python) of a paragraph or document: its whole token stream."""
+    return set(shingles(document_stream(paragraphs)))
 
 
 def jaccard(a: set[bytes], b: set[bytes]) -> float:

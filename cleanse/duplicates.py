@@ -1,9 +1,11 @@
 """The duplicate stages applied to Documents: paragraphs out, decisions back, audit recorded.
 
 `cleanse.dedup` finds duplicates over (id, paragraphs) pairs; this module turns documents into
-those pairs (a paragraph is a non-blank line) and writes the decisions back: duplicate
-paragraphs are dropped and duplicate documents removed, each change naming what it duplicates
-and how similar they are; with `annotate` nothing is dropped and the decisions go into metadata.
+those pairs (a paragraph is a line, or the lines of a hard-wrapped paragraph: see
+`cleanse.dedup.paragraphs`) and writes the decisions back: duplicate paragraphs are dropped
+(their lines only; the rest of the text stays byte for byte) and duplicate documents removed,
+each change naming what it duplicates and how similar they are; with `annotate` nothing is
+dropped and the decisions go into metadata.
 """
 
 from __future__ import annotations
@@ -14,15 +16,37 @@ from typing import Any
 
 from cleanse.apply import tidy_lines
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
+from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
+NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
 ANNOTATION = "duplicate"  # the field --annotate adds to every record
 
 
-def _paragraphs(doc: Document) -> list[tuple[int, int, str]]:
-    """(position in the text's lines, input line number, text) of each non-blank line."""
-    return [(i, n, t) for i, (n, t) in enumerate(doc.numbered_lines()) if t.strip()]
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    """One paragraph of a document: its lines (positions in the text), input line numbers, text."""
+
+    first: int  # position of its first line in the text's lines
+    last: int
+    line: int  # input line number of its first line
+    last_line: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The paragraph as one line: what is shingled."""
+        return " ".join(t.strip() for t in self.lines)
+
+
+def _paragraphs(doc: Document) -> list[_Paragraph]:
+    """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`)."""
+    numbered = doc.numbered_lines()
+    return [
+        _Paragraph(a, b, numbered[a][0], numbered[b][0], tuple(t for _, t in numbered[a : b + 1]))
+        for a, b in paragraph_spans([t for _, t in numbered])
+    ]
 
 
 def deduplicate(
@@ -35,11 +59,16 @@ def deduplicate(
 ) -> tuple[list[Document], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first")."""
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
-    paragraphs = {i: _paragraphs(docs[i]) for i in live}
+    # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
+    whole = config.level == "document"
+    paragraphs = {i: [] if whole else _paragraphs(docs[i]) for i in live}
     keys = _unique_keys([docs[i].id for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
-        [(key, [t for _, _, t in paragraphs[i]]) for key, i in zip(keys, live, strict=True)],
+        [
+            (key, [docs[i].text] if whole else [p.text for p in paragraphs[i]])
+            for key, i in zip(keys, live, strict=True)
+        ],
         config,
         index,
         workers,
@@ -57,7 +86,7 @@ class _Corpus:
 
     docs: Sequence[Document]
     position: dict[str, int]  # engine key -> position in docs
-    paragraphs: dict[int, list[tuple[int, int, str]]]  # position -> _paragraphs(doc)
+    paragraphs: dict[int, list[_Paragraph]]  # position -> _paragraphs(doc)
 
 
 def _unique_keys(ids: list[str]) -> list[str]:
@@ -74,6 +103,13 @@ def _unique_keys(ids: list[str]) -> list[str]:
     return keys
 
 
+def _lines(paragraph: _Paragraph) -> dict[str, int]:
+    """Where a paragraph is: its first input line, and its last when it spans several."""
+    if paragraph.last_line == paragraph.line:
+        return {"line": paragraph.line}
+    return {"line": paragraph.line, "last_line": paragraph.last_line}
+
+
 def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
     """The audit fields of a duplicate decision, with the other document's id."""
     detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
@@ -86,7 +122,7 @@ def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
         other = corpus.position[dup.duplicate_of]
         detail["duplicate_of"] = corpus.docs[other].id
         if dup.duplicate_of_paragraph is not None:
-            detail["duplicate_of_line"] = corpus.paragraphs[other][dup.duplicate_of_paragraph][1]
+            detail["duplicate_of_line"] = corpus.paragraphs[other][dup.duplicate_of_paragraph].line
     if dup.duplicate_of_paragraph is not None:
         detail["duplicate_of_paragraph"] = dup.duplicate_of_paragraph
     return detail
@@ -95,11 +131,13 @@ def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
 def _settle(
     doc: Document,
     key: str,
-    paragraphs: list[tuple[int, int, str]],
+    paragraphs: list[_Paragraph],
     result: DedupResult,
     corpus: _Corpus,
     annotate: bool,
 ) -> Document:
+    if key in result.without_words:
+        doc = doc.evolve(flags=(*doc.flags, NO_WORDS))
     whole = result.documents.get(key)
     if whole is not None:
         detail = _describe(whole, corpus)
@@ -108,14 +146,21 @@ def _settle(
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
     found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
     if annotate:
-        marks = [{"paragraph": k, "line": paragraphs[k][1], **_describe(d, corpus)} for k, d in found]
+        marks = [{"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
         return doc.evolve(annotations={ANNOTATION: status})
     if not found:
         return doc
-    dropped = {paragraphs[k][0] for k, _ in found}
+    dropped = {i for k, _ in found for i in range(paragraphs[k].first, paragraphs[k].last + 1)}
     changes = [
-        Change("dedup", f"dedup.paragraph-{d.kind}", paragraphs[k][1], paragraphs[k][2], None, _describe(d, corpus))
+        Change(
+            "dedup",
+            f"dedup.paragraph-{d.kind}",
+            paragraphs[k].line,
+            "\n".join(paragraphs[k].lines),
+            None,
+            {**_lines(paragraphs[k]), **_describe(d, corpus)},
+        )
         for k, d in found
     ]
     lines = doc.numbered_lines()

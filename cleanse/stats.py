@@ -12,7 +12,10 @@ from typing import Any
 from cleanse.document import CHANGED, KEPT, REJECTED, REMOVED, Document
 
 WRITTEN = "written"
-_SUMMED = ("items", "duplicates", "exact", "near", "clusters", "candidate_pairs", "verified_pairs")
+_SUMMED = (
+    "items", "duplicates", "exact", "near", "clusters", "candidate_pairs", "verified_pairs",
+    "without_words",
+)  # fmt: skip
 
 
 class Stats:
@@ -50,7 +53,7 @@ class Stats:
             counts = self.rules[change.rule]
             counts["changes"] += 1
             if change.after is None:
-                counts["lines_removed"] += 1
+                counts["lines_removed"] += change.before.count("\n") + 1  # a wrapped paragraph
                 counts["chars_removed"] += len(change.before)
             else:
                 counts["chars_removed"] += max(0, len(change.before) - len(change.after))

@@ -29,7 +29,7 @@ TMP_SUFFIX = ".cleanse-tmp"
 
 # Characters that JSON allows raw in a string but that str.splitlines() and some JSONL tools take
 # for line ends; written escaped so that one record is always one line.
-_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+_LINE_BREAKER_PAIRS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
 def json_line(value: Any) -> str:
@@ -38,7 +38,12 @@ def json_line(value: Any) -> str:
     >>> json_line({"text": "a\u2028b"})
     '{"text": "a\\\\u2028b"}\\n'
     """
-    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKERS) + "\n"
+    line = json.dumps(value, ensure_ascii=False)
+    # str.translate looks every character up in a dict: ~10x slower than three searches.
+    for raw, escaped in _LINE_BREAKER_PAIRS:
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line + "\n"
 
 
 def temporary_name(path: Path) -> Path:

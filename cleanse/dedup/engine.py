@@ -1,7 +1,7 @@
 """find_duplicates(): the duplicate stages from documents to decisions.
 
 Stages, each a pure function a distributed engine can run unchanged: signatures per paragraph
-(and per document as their union) -> band keys -> group by key -> verified edges -> connected
+and per document (its whole token stream) -> band keys -> group by key -> verified edges -> connected
 components -> keep policy. Documents are settled first; paragraphs are then deduplicated within
 and across the documents that remain.
 """
@@ -28,7 +28,8 @@ from cleanse.dedup.cluster import (
     short_keys,
 )
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.workers import Doc, Signed, sign_all
+from cleanse.dedup.stream import strip_markup
+from cleanse.dedup.workers import Doc, Signed, item_texts, sign_all
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class DedupResult:
     clusters: dict[str, Any]
     params: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    #: Documents with no word at all (empty, punctuation or markup only): never duplicates.
+    without_words: frozenset[str] = frozenset()
 
 
 def _stage(
@@ -143,14 +146,20 @@ def find_duplicates(
     removed_docs = np.zeros(len(docs), dtype=bool)
     kept: dict[str, np.ndarray] = {}
 
-    def text_sets(doc_items: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """CSR shingle sets of items, each given as an array of global paragraph numbers."""
-        flat = np.concatenate(doc_items) if doc_items else np.zeros(0, dtype=np.int64)
-        all_paras = [docs[para_doc[g]][1][para_pos[g]] for g in flat.tolist()]
-        values, offs = sig.shingle_sets(all_paras, config)
-        groups = np.zeros(len(doc_items) + 1, dtype=np.int64)
-        np.cumsum([len(item) for item in doc_items], out=groups[1:])
-        return sig.union_sets(values, offs, groups)
+    streams: dict[int, str] = {}  # documents' streams, built once for verification and the index
+
+    def stream(d: int) -> str:
+        if d not in streams:
+            streams[d] = item_texts(docs[d][1], "document")[0]
+        return streams[d]
+
+    def text_sets(level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CSR shingle sets of documents (level "document") or global paragraph numbers."""
+        if level == "document":
+            texts = [stream(d) for d in items.tolist()]
+        else:
+            texts = [strip_markup(docs[para_doc[g]][1][para_pos[g]]) for g in items.tolist()]
+        return sig.shingle_sets(texts, config)
 
     for level in ("document", "paragraph"):
         if config.level not in (level, "both"):
@@ -159,10 +168,7 @@ def find_duplicates(
         if level == "document":
             new = np.flatnonzero(signed.d_count > 0)
             n_exact, n_keys = signed.d_exact[new], signed.d_keys[new]
-            doc_len = np.add.reduceat(np.append(signed.p_chars, 0), para_bounds[:-1]) * (
-                np.diff(para_bounds) > 0
-            )
-            new_len = doc_len[new]
+            new_len = signed.d_chars[new]
         else:
             eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
             new = np.flatnonzero(eligible & ~removed_docs[para_doc])
@@ -180,16 +186,12 @@ def find_duplicates(
         ) -> tuple[np.ndarray, np.ndarray]:
             fixed = items[items < n_fixed]
             mine = new[items[items >= n_fixed] - n_fixed]
-            if level == "document":
-                groups = [np.arange(para_bounds[d], para_bounds[d + 1]) for d in mine.tolist()]
-            else:
-                groups = [np.array([g]) for g in mine.tolist()]
             v1, o1 = (
                 index.sets(level, fixed)
                 if index is not None and len(fixed)
                 else (np.zeros(0, np.uint32), np.zeros(1, np.int64))
             )
-            v2, o2 = text_sets(groups)
+            v2, o2 = text_sets(level, mine)
             return np.concatenate([v1, v2]), np.concatenate([o1, o2[1:] + o1[-1]])
 
         removals, counts = _stage(
@@ -223,27 +225,30 @@ def find_duplicates(
                 paragraphs[(ids[para_doc[g]], int(para_pos[g]))] = dup
         kept[level] = new[~gone]
         clusters[level] = _stats(removals, len(new), counts)
+        # Items without a single word or character shingle (empty, punctuation, markup only) are
+        # never duplicates of anything, least of all of each other: counted here, left in place.
+        count = signed.d_count if level == "document" else signed.p_count[~removed_docs[para_doc]]
+        clusters[level]["without_words"] = int((count == 0).sum())
         timings[level] = time.perf_counter() - t1
     if index is not None:
         t2 = time.perf_counter()
-        _update_index(
-            index, docs, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets, para_bounds
-        )
+        _update_index(index, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets)
         timings["index"] = time.perf_counter() - t2
-    return DedupResult(documents, paragraphs, clusters, config.params(), timings)
+    wordless = frozenset(ids[d] for d in np.flatnonzero(signed.d_count == 0).tolist())
+    if config.level == "paragraph":
+        wordless = frozenset()
+    return DedupResult(documents, paragraphs, clusters, config.params(), timings, wordless)
 
 
 def _update_index(
     index: DuplicateIndex,
-    docs: Sequence[Doc],
     ids: list[str],
     signed: Signed,
     kept: dict[str, np.ndarray],
     para_doc: np.ndarray,
     para_pos: np.ndarray,
     removed_docs: np.ndarray,
-    text_sets: Callable[[list[np.ndarray]], tuple[np.ndarray, np.ndarray]],
-    para_bounds: np.ndarray,
+    text_sets: Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> None:
     assert signed.p_sigs is not None and signed.d_sigs is not None
     for level in ("document", "paragraph"):
@@ -252,15 +257,13 @@ def _update_index(
         items = kept[level]
         if level == "paragraph":
             items = items[~removed_docs[para_doc[items]]]
-            groups = [np.array([g]) for g in items.tolist()]
             names = [ids[para_doc[g]] for g in items.tolist()]
             paras = para_pos[items].astype(np.int32)
             exact, keys, sigs = signed.p_exact[items], signed.p_keys[items], signed.p_sigs[items]
         else:
-            groups = [np.arange(para_bounds[d], para_bounds[d + 1]) for d in items.tolist()]
             names = [ids[d] for d in items.tolist()]
             paras = np.full(len(items), -1, dtype=np.int32)
             exact, keys, sigs = signed.d_exact[items], signed.d_keys[items], signed.d_sigs[items]
-        values, offs = text_sets(groups)
+        values, offs = text_sets(level, items)
         index.add(level, names, paras, exact, keys, sigs, values, offs)
     index.commit()

@@ -24,7 +24,8 @@ from cleanse.dedup.config import DedupConfig
 from cleanse.errors import ConfigError
 
 FORMAT = "cleanse-dedup-index"
-VERSION = 1
+#: 2: a document's signature and set come from its whole token stream (1: union of its lines').
+VERSION = 2
 LEVELS = ("document", "paragraph")
 _FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
 
@@ -84,9 +85,7 @@ class DuplicateIndex:
                 manifest = {"format": FORMAT, "version": VERSION, "params": wanted, "segments": []}
                 cls._write_manifest(root, manifest)
             cls._collect_garbage(root, manifest["segments"])
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            msg = f"--index {root}: not a cleanse duplicate index of version {VERSION}"
-            raise ConfigError(msg)
+        _check_version(root, manifest)
         recorded = manifest["params"]
         diffs = [
             f"{k}: index has {recorded.get(k)!r}, this run has {wanted[k]!r}"
@@ -294,6 +293,29 @@ class DuplicateIndex:
                     shutil.rmtree(child, ignore_errors=True)
                 else:
                     child.unlink(missing_ok=True)
+
+
+def _check_version(root: Path, manifest: dict[str, Any]) -> None:
+    """Refuse an index of another format version: its entries would be silently misread."""
+    if manifest.get("format") != FORMAT:
+        msg = f"--index {root}: not a cleanse duplicate index (manifest.json has no format {FORMAT!r})"
+        raise ConfigError(msg)
+    version = manifest.get("version")
+    if version == VERSION:
+        return
+    if isinstance(version, int) and version > VERSION:
+        msg = (
+            f"--index {root} was written by a newer cleanse (index format {version}; this cleanse "
+            f"reads format {VERSION}): upgrade cleanse, or use another --index directory"
+        )
+        raise ConfigError(msg)
+    msg = (
+        f"--index {root} was written by an older cleanse (index format {version}; this cleanse "
+        f"reads format {VERSION}, whose signatures differ) and cannot be used. Rebuild it from "
+        f"what your earlier runs kept: cleanse dedup EARLIER_OUTPUT SCRATCH_DEST --index NEW_DIR "
+        f"(one run per earlier output, oldest first), then use --index NEW_DIR"
+    )
+    raise ConfigError(msg)
 
 
 def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dict[str, np.ndarray]:

@@ -8,7 +8,10 @@ the pure-Python reference both read this table, so they agree byte for byte.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 
@@ -62,6 +65,38 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         offsets[cp + 1] = pos
     blob = np.frombuffer(b"".join(parts), dtype=np.uint8).copy()
     return offsets, blob, translate
+
+
+def _cache_path() -> Path:
+    key = hashlib.sha1(f"{NORMALIZATION}|{TABLE_SIZE}".encode()).hexdigest()[:10]
+    name = f"fold-{unicodedata.unidata_version}-{key}.npz"
+    return Path(__file__).resolve().parent / "__pycache__" / name
+
+
+@functools.cache
+def fold_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, utf8 blob) of `fold_table`, what the kernel reads: loaded from a cache file.
+
+    Building the table takes about a second at every start; the cache (beside the compiled
+    kernel, keyed by the Unicode version and NORMALIZATION) makes it a read. An unwritable
+    package folder only means the table is built each time.
+    """
+    path = _cache_path()
+    try:
+        with np.load(path) as cached:
+            return cached["offsets"], cached["blob"]
+    except (OSError, KeyError, ValueError):
+        pass
+    offsets, blob, _ = fold_table()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            np.savez(fh, offsets=offsets, blob=blob)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return offsets, blob
 
 
 def normalize(text: str) -> str:

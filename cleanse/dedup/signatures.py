@@ -8,13 +8,15 @@ shingler plus numpy permutations give the same bits, slowly. `to_datasketch` reb
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from cleanse.dedup.normalize import fold_table, normalize
+from cleanse.dedup.normalize import fold_arrays, normalize
 from cleanse.dedup.shingles import exact_hash64, shingle_hash32, shingle_kind, shingles
+from cleanse.dedup.stream import document_stream, split_windows
 
 if TYPE_CHECKING:
     from cleanse.dedup.config import DedupConfig
@@ -64,7 +66,7 @@ def shingle_batch(
 ) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
     if use_numba and _kernel is not None:
-        offsets, blob, _ = fold_table()
+        offsets, blob = fold_arrays()
         buf, bounds = encode(paragraphs)
         values, offs, exact, words, is_char = _kernel.shingle_hashes(
             buf, bounds, offsets, blob, config.word_ngram, config.char_ngram, config.short_words
@@ -167,24 +169,29 @@ SETS_CHUNK_CHARS = 1 << 20  # shingle this much text at a time: the kernel's buf
 
 
 def shingle_sets(
-    paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+    texts: Sequence[str], config: DedupConfig, *, use_numba: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct shingle hashes of each paragraph (CSR), computed a chunk at a time."""
+    """Sorted distinct shingle hashes of each text (CSR), computed a chunk at a time.
+
+    A text longer than a window is shingled window by window (stream.windows) and its windows'
+    sets are united, so no text needs more than a window's worth of kernel buffers.
+    """
+    wins, groups = split_windows(texts, config.word_ngram)
     values: list[np.ndarray] = []
     offsets = [np.zeros(1, dtype=np.int64)]
     start = 0
-    while start < len(paragraphs):
+    while start < len(wins):
         end, size = start, 0
-        while end < len(paragraphs) and (size < SETS_CHUNK_CHARS or end == start):
-            size += len(paragraphs[end])
+        while end < len(wins) and (size < SETS_CHUNK_CHARS or end == start):
+            size += len(wins[end])
             end += 1
-        v, o = unique_sets(shingle_batch(paragraphs[start:end], config, use_numba=use_numba), use_numba=use_numba)
+        v, o = unique_sets(shingle_batch(wins[start:end], config, use_numba=use_numba), use_numba=use_numba)
         values.append(v)
         offsets.append(o[1:] + offsets[-1][-1])
         start = end
     if not values:
         return np.zeros(0, dtype=np.uint32), offsets[0]
-    return np.concatenate(values), np.concatenate(offsets)
+    return union_sets(np.concatenate(values), np.concatenate(offsets), groups)
 
 
 def union_sets(values: np.ndarray, offsets: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -207,22 +214,57 @@ def union_sets(values: np.ndarray, offsets: np.ndarray, groups: np.ndarray) -> t
     return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), out_offsets.astype(np.int64)
 
 
+def sign_texts(
+    texts: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+) -> tuple[Shingled, np.ndarray]:
+    """Per text: (exact hash, shingle count, words) as a Shingled without values, and signatures.
+
+    Texts longer than a window are shingled window by window; a text's signature is the minimum
+    over its windows (the MinHash of the union of their sets) and its exact hash combines its
+    windows' exact hashes.
+    """
+    wins, groups = split_windows(texts, config.word_ngram)
+    a, b = permutations(config.num_perm, config.seed)
+    batch = shingle_batch(wins, config, use_numba=use_numba)
+    sigs = minhash(batch, a, b, use_numba=use_numba)
+    counts = np.diff(batch.offsets)
+    if len(wins) == len(texts):
+        return Shingled(batch.values[:0], counts, batch.exact, batch.words, batch.is_char), sigs
+    starts = groups[:-1]
+    exact = batch.exact[starts].copy()
+    for k in np.flatnonzero(np.diff(groups) > 1).tolist():
+        part = batch.exact[groups[k] : groups[k + 1]]
+        digest = hashlib.blake2b(part.tobytes(), digest_size=8).digest()
+        exact[k] = int.from_bytes(digest, "little") or 1
+    return (
+        Shingled(
+            batch.values[:0],
+            np.add.reduceat(counts, starts),
+            exact,
+            np.add.reduceat(batch.words, starts).astype(np.int32),
+            np.logical_and.reduceat(batch.is_char, starts),
+        ),
+        np.minimum.reduceat(sigs, starts, axis=0),
+    )
+
+
 def signature(
     paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
 ) -> np.ndarray:
-    """One signature for a whole document: the MinHash of the union of its paragraphs' shingles.
+    """The signature of a whole document: the MinHash of its token stream's shingles.
+
+    Line breaks and paragraphing do not matter: the paragraphs are one stream
+    (`stream.document_stream`).
 
     >>> from cleanse.dedup import DedupConfig
     >>> signature(["Hello world, hello again."], DedupConfig()).shape
     (128,)
+    >>> a = signature(["One line that was", "wrapped in two."], DedupConfig())
+    >>> bool((a == signature(["One line that was wrapped in two."], DedupConfig())).all())
+    True
     """
-    a, b = permutations(config.num_perm, config.seed)
-    sigs = minhash(
-        shingle_batch(paragraphs, config, use_numba=use_numba), a, b, use_numba=use_numba
-    )
-    if not len(sigs):
-        return np.full(config.num_perm, _EMPTY, dtype=np.uint32)
-    merged: np.ndarray = sigs.min(axis=0)
+    _, sigs = sign_texts([document_stream(paragraphs)], config, use_numba=use_numba)
+    merged: np.ndarray = sigs[0]
     return merged
 
 

@@ -1,12 +1,13 @@
 """The signature stage: documents -> per-paragraph and per-document signatures and band keys.
 
+A paragraph row signs one paragraph; a document row signs the document's whole token stream.
+
 Work is cut into consecutive chunks of about CHUNK_CHARS characters whatever the number of
 workers, and rows land at fixed offsets, so results do not depend on workers or finishing order.
 """
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import multiprocessing
 from collections.abc import Sequence
@@ -18,7 +19,8 @@ import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.normalize import fold_table
+from cleanse.dedup.normalize import fold_arrays
+from cleanse.dedup.stream import document_stream, strip_markup
 
 Doc = tuple[str, Sequence[str]]
 CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
@@ -35,50 +37,61 @@ class Signed:
     p_keys: np.ndarray
     d_exact: np.ndarray
     d_count: np.ndarray
+    d_chars: np.ndarray
     d_keys: np.ndarray
     p_sigs: np.ndarray | None = None
     d_sigs: np.ndarray | None = None
 
 
-def _doc_exact(p_exact: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(bounds) - 1, dtype=np.uint64)
-    for d in range(len(out)):
-        part = p_exact[bounds[d] : bounds[d + 1]]
-        part = part[part != 0]
-        if len(part):
-            digest = hashlib.blake2b(part.tobytes(), digest_size=8).digest()
-            out[d] = int.from_bytes(digest, "little") or 1
-    return out
+def item_texts(paragraphs: Sequence[str], level: str) -> list[str]:
+    """What is shingled for one document: its paragraphs, or its whole stream (see stream)."""
+    if level == "document":
+        return [document_stream(paragraphs)]
+    return [strip_markup(p) for p in paragraphs]
 
 
 def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
-    """Signature stage for a run of consecutive documents (runs in a worker process)."""
+    """Signature stage for a run of consecutive documents (runs in a worker process).
+
+    Paragraph rows are signed only when paragraphs are deduplicated, document rows only when
+    documents are: a document row is the document's whole token stream, not its paragraphs.
+    """
     docs, config, keep_sigs = args
-    paragraphs = [p for paras in docs for p in paras]
-    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in docs], out=bounds[1:])
-    a, b = sig.permutations(config.num_perm, config.seed)
     bands, rows = config.banding
-    batch = sig.shingle_batch(paragraphs, config)
-    p_chars = np.fromiter(map(len, paragraphs), dtype=np.int64, count=len(paragraphs))
-    p_sigs = sig.minhash(batch, a, b)
-    d_sigs = np.full((len(docs), config.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    nonempty = bounds[1:] > bounds[:-1]
-    if nonempty.any():
-        d_sigs[nonempty] = np.minimum.reduceat(p_sigs, bounds[:-1][nonempty], axis=0)
-    p_count = np.diff(batch.offsets).astype(np.int32)
-    d_count = np.add.reduceat(np.append(p_count, 0), bounds[:-1]) * nonempty
+    n_paras = sum(len(p) for p in docs)
+    out = _empty(len(docs), n_paras, config, keep_sigs)
+    if config.level != "document":
+        paragraphs = [t for paras in docs for t in item_texts(paras, "paragraph")]
+        shingled, p_sigs = sig.sign_texts(paragraphs, config)
+        out.p_exact, out.p_words, out.p_count = shingled.exact, shingled.words, shingled.offsets
+        out.p_chars = np.fromiter(map(len, paragraphs), dtype=np.int64, count=n_paras)
+        out.p_keys = sig.band_keys(p_sigs, bands, rows)
+        out.p_sigs = p_sigs if keep_sigs else None
+    if config.level != "paragraph":
+        streams = [item_texts(paras, "document")[0] for paras in docs]
+        shingled, d_sigs = sig.sign_texts(streams, config)
+        out.d_exact, out.d_count = shingled.exact, shingled.offsets.astype(np.int64)
+        out.d_chars = np.fromiter(map(len, streams), dtype=np.int64, count=len(docs))
+        out.d_keys = sig.band_keys(d_sigs, bands, rows)
+        out.d_sigs = d_sigs if keep_sigs else None
+    return out
+
+
+def _empty(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
+    """Rows of zeros (no shingles) for a level that is not deduplicated."""
+    bands, _ = config.banding
     return Signed(
-        p_exact=batch.exact,
-        p_chars=p_chars,
-        p_words=batch.words,
-        p_count=p_count,
-        p_keys=sig.band_keys(p_sigs, bands, rows),
-        d_exact=_doc_exact(batch.exact, bounds),
-        d_count=d_count.astype(np.int64),
-        d_keys=sig.band_keys(d_sigs, bands, rows),
-        p_sigs=p_sigs if keep_sigs else None,
-        d_sigs=d_sigs if keep_sigs else None,
+        p_exact=np.zeros(n_paras, np.uint64),
+        p_chars=np.zeros(n_paras, np.int64),
+        p_words=np.zeros(n_paras, np.int32),
+        p_count=np.zeros(n_paras, np.int32),
+        p_keys=np.zeros((n_paras, bands), np.uint64),
+        d_exact=np.zeros(n_docs, np.uint64),
+        d_count=np.zeros(n_docs, np.int64),
+        d_chars=np.zeros(n_docs, np.int64),
+        d_keys=np.zeros((n_docs, bands), np.uint64),
+        p_sigs=np.full((n_paras, config.num_perm), 0xFFFFFFFF, np.uint32) if keep_sigs else None,
+        d_sigs=np.full((n_docs, config.num_perm), 0xFFFFFFFF, np.uint32) if keep_sigs else None,
     )
 
 
@@ -118,6 +131,7 @@ def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: b
         p_keys=alloc((n_paras, bands), np.uint64),
         d_exact=alloc((n_docs,), np.uint64),
         d_count=alloc((n_docs,), np.int64),
+        d_chars=alloc((n_docs,), np.int64),
         d_keys=alloc((n_docs, bands), np.uint64),
         p_sigs=alloc((n_paras, config.num_perm), np.uint32) if keep_sigs else None,
         d_sigs=alloc((n_docs, config.num_perm), np.uint32) if keep_sigs else None,
@@ -142,7 +156,7 @@ def _sign_range(args: tuple[int, int]) -> int:
 
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
-    fold_table()  # build once here; forked workers inherit it
+    fold_arrays()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])

@@ -141,3 +141,19 @@ def test_index_contents_do_not_depend_on_workers(
         np.testing.assert_array_equal(
             indexes[0].signature(level, n - 1), indexes[1].signature(level, n - 1)
         )
+
+
+def test_an_index_of_an_older_format_is_refused_with_the_rebuild_command(tmp_path: Path) -> None:
+    import json
+
+    DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+    manifest = tmp_path / "idx" / "manifest.json"
+    old = json.loads(manifest.read_text())
+    old["version"] = 1  # written by a cleanse whose document sets were unions of lines
+    manifest.write_text(json.dumps(old))
+    with pytest.raises(ConfigError, match=r"older cleanse \(index format 1.*cleanse dedup .* --index NEW_DIR"):
+        DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+    old["version"] = 99
+    manifest.write_text(json.dumps(old))
+    with pytest.raises(ConfigError, match="newer cleanse"):
+        DuplicateIndex.open(tmp_path / "idx", DedupConfig())
