@@ -78,6 +78,7 @@ class Browser:
 
     def open(self, path: Path) -> None:
         """Load a file and wait for its load event."""
+        self.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
         self.events.clear()
         self.call("Page.navigate", url=path.resolve().as_uri())
         while not any(e.get("method") == "Page.loadEventFired" for e in self.events):

@@ -8,6 +8,7 @@ there, with the audit's own changes applied, so they read as the run left them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,8 @@ def _collect(
     """Add the first members of the wanted clusters; return the audit entries of the documents
     whose texts are needed (kept documents, removed duplicate documents)."""
     entries: dict[str, dict[str, Any]] = {}
-    for _, entry in iter_audit(audit):
+    needles = (b'"dedup.', *(json.dumps(i, ensure_ascii=False).encode("utf-8") for i in kept_ids))
+    for _, entry in iter_audit(audit, None, needles):
         doc_id = entry["id"]
         if doc_id in kept_ids:
             entries[doc_id] = entry

@@ -63,7 +63,8 @@ def duplicates_section(facts: RunFacts) -> tuple[str, list[str]]:
             parts.append(f"<h3>{label}</h3><p>No duplicate {level}s.</p>")
             continue
         parts.append(
-            f"<h3>{label}: {num(removed)} copies removed in {num(clusters)} clusters</h3>"
+            f"<h3>{label}: {num(removed)} {'copy' if removed == 1 else 'copies'} removed in "
+            f"{num(clusters)} cluster{'' if clusters == 1 else 's'}</h3>"
             + columns(f"{level} clusters by size", size_histogram(sizes), "cluster size (kept + removed copies)", "clusters")
         )
     clusters, notes = largest_clusters(facts) if facts.audit_found else ([], [])

@@ -113,10 +113,15 @@ def load_run(folder: Path) -> RunFacts:
     return facts
 
 
-def iter_audit(path: Path, bad_lines: list[int] | None = None) -> Any:
-    """(line number, entry) for each well-formed line of an audit; bad line numbers are noted."""
+def iter_audit(path: Path, bad_lines: list[int] | None = None, needles: tuple[bytes, ...] = ()) -> Any:
+    """(line number, entry) for each well-formed line of an audit; bad line numbers are noted.
+
+    With `needles`, only lines holding one of them are parsed (a fast second pass).
+    """
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
+            if needles and not any(needle in raw for needle in needles):
+                continue
             try:
                 entry = json.loads(raw)
             except ValueError:
