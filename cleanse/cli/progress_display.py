@@ -95,7 +95,7 @@ class LogLines:
             self._line(self.clock())
 
     def _line(self, now: float) -> None:
-        elapsed = max(now - (self.started or now), 1e-9)
+        elapsed = max(now - (self.started if self.started is not None else now), 1e-9)
         parts = [describe(name, p.done, p.total, p.unit, elapsed) for name, p in self.phases.items()]
         print(f"cleanse: progress {format_time(elapsed)}: " + "; ".join(parts), file=self.stream, flush=True)
 
