@@ -72,7 +72,8 @@ class Browser:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.next_id:
                 if "error" in message:
-                    raise AssertionError(f"{method}: {message['error']}")
+                    msg = f"{method}: {message['error']}"
+                    raise AssertionError(msg)
                 return message.get("result", {})
             self.events.append(message)
 
@@ -88,7 +89,8 @@ class Browser:
         """The value of a JavaScript expression in the page."""
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         if "exceptionDetails" in result:
-            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
+            msg = f"{expression}: {result['exceptionDetails']}"
+            raise AssertionError(msg)
         return result["result"].get("value")
 
     def errors(self) -> list[str]:

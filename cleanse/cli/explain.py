@@ -16,8 +16,8 @@ from typing import Any
 from cleanse.clean import Cleaner
 from cleanse.cli import options
 from cleanse.dedup import DedupConfig
-from cleanse.duplicates import deduplicate
 from cleanse.document import Change, Document
+from cleanse.duplicates import deduplicate
 from cleanse.readers import read_documents
 
 CONTEXT = 40

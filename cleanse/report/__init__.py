@@ -14,7 +14,12 @@ from cleanse.document import Document
 from cleanse.report.duplicates_section import duplicates_section
 from cleanse.report.html_parts import esc, page
 from cleanse.report.load import RunFacts, load_run
-from cleanse.report.sections import rejected_section, rules_section, sources_section, summary_section
+from cleanse.report.sections import (
+    rejected_section,
+    rules_section,
+    sources_section,
+    summary_section,
+)
 from cleanse.writers import write_atomic
 
 REPORT_NAME = "report.html"

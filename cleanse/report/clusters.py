@@ -9,13 +9,15 @@ there, with the audit's own changes applied, so they read as the run left them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cleanse.readers import ReadConfig, read_documents
 from cleanse.report.load import RunFacts, iter_audit
 
+K = TypeVar("K")
 CLUSTERS_SHOWN = 12
 MEMBERS_SHOWN = 4
 SCAN_LIMIT = 200_000  # documents read from SRC, at most, to find the texts of the shown clusters
@@ -61,7 +63,7 @@ def largest_clusters(facts: RunFacts) -> tuple[list[Cluster], list[str]]:
     return clusters, notes
 
 
-def _top(counter: Any) -> list[Any]:
+def _top(counter: Mapping[K, int]) -> list[tuple[K, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[:CLUSTERS_SHOWN]
 
 
@@ -160,7 +162,7 @@ def _read_texts(src: Path, ids: set[str], read: ReadConfig) -> dict[str, str]:
     return found
 
 
-def rebuild(text: str, changes: Any) -> str:
+def rebuild(text: str, changes: object) -> str:
     """The text as the run left it: each change's `after` replaces its input line (None drops it).
 
     >>> rebuild("a\\nb\\nc\\n", [{"line": 2, "after": None}, {"line": 3, "after": "C"}])

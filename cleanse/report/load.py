@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,9 @@ def load_run(folder: Path) -> RunFacts:
     return facts
 
 
-def iter_audit(path: Path, bad_lines: list[int] | None = None, needles: tuple[bytes, ...] = ()) -> Any:
+def iter_audit(
+    path: Path, bad_lines: list[int] | None = None, needles: tuple[bytes, ...] = ()
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, entry) for each well-formed line of an audit; bad line numbers are noted.
 
     With `needles`, only lines holding one of them are parsed (a fast second pass).

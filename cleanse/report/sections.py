@@ -11,7 +11,7 @@ from typing import Any
 
 from cleanse.report.diff import removed_line, word_diff
 from cleanse.report.html_parts import esc, filter_box, num, pct, table
-from cleanse.report.load import RuleFacts, RunFacts
+from cleanse.report.load import RuleFacts, RunFacts, SourceFacts
 from cleanse.report.svg import columns, hbars, stacked
 
 RULES_LISTED = 300
@@ -86,7 +86,7 @@ def summary_section(facts: RunFacts) -> str:
 
 
 def _duration(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     if whole >= 3600:
         return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
     if whole >= 60:
@@ -110,7 +110,7 @@ def _settings(settings: dict[str, Any]) -> str:
     return "<h3>Settings</h3>" + table(["setting", "value"], rows) + extra
 
 
-def _setting(value: Any) -> str:
+def _setting(value: object) -> str:
     """A setting's value as a reader expects it.
 
     >>> _setting(None), _setting(True), _setting(["a", "b"]), _setting({"k": 1})
@@ -256,7 +256,7 @@ def sources_section(facts: RunFacts) -> str:
     chart = columns("sources by share of text removed", hist, "share of the source's text removed", "sources") if sized else ""
     heavy = [n for n, s in sized.items() if 1 - s.chars_out / s.chars_in >= HEAVY_SHARE]
 
-    def rate(s: Any) -> float:
+    def rate(s: SourceFacts) -> float:
         return 1 - s.chars_out / s.chars_in if s.chars_in else -1.0
 
     ordered = sorted(sources.items(), key=lambda kv: (-rate(kv[1]), -kv[1].chars_in, kv[0]))[:SOURCES_LISTED]
