@@ -222,3 +222,20 @@ def test_million_document_report_stays_small(tmp_path):
     assert "The first 200 of 10,000 are listed" in page  # rejected inputs
     assert f"24 of {len(clusters):,} clusters shown" in page  # the 12 largest of each level
     assert "older version" not in page and "not complete JSON" not in page
+
+
+def test_duplicate_documents_side_by_side(tmp_path):
+    words = ("le gouvernement a présenté mardi un projet de loi sur la réforme des retraites qui prévoit "
+             "un report progressif de l’âge légal et une hausse de la durée de cotisation").split()
+    text = "\n\n".join(" ".join(words[i:] + words[:i]) for i in range(0, 24, 3)) + "\n"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text.replace("mardi", "jeudi", 1) + "\nPartager\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(src), str(out), "-q", "--workers", "1", "--level", "document"]) == 0
+    page = (out / ".cleanse" / REPORT_NAME).read_text(encoding="utf-8")
+    cluster = page.split('<div class="cluster" data-level="document" data-kept="a.txt">')[1]
+    assert "removed copy: <span class=\"id\">b.txt</span>" in cluster and 'data-similarity="0.86"' in cluster
+    assert "<del>mardi</del>" in cluster and "<ins>jeudi</ins>" in cluster  # the word that differs
+    assert "Partager" not in cluster  # the removed copy as the run left it: its widget line was cleaned
