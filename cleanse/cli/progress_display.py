@@ -74,6 +74,7 @@ class LogLines:
     phases: dict[str, _Phase] = field(default_factory=dict)
     started: float | None = None
     last: float | None = None
+    printed: str = ""
 
     def start(self, phase: str, total: int | None, unit: str) -> None:
         """Note the phase and its total; the clock starts with the first phase."""
@@ -97,7 +98,10 @@ class LogLines:
     def _line(self, now: float) -> None:
         elapsed = max(now - (self.started if self.started is not None else now), 1e-9)
         parts = [describe(name, p.done, p.total, p.unit, elapsed) for name, p in self.phases.items()]
-        print(f"cleanse: progress {format_time(elapsed)}: " + "; ".join(parts), file=self.stream, flush=True)
+        line = f"cleanse: progress {format_time(elapsed)}: " + "; ".join(parts)
+        if line != self.printed:  # the last advance and close() can fall in the same second
+            print(line, file=self.stream, flush=True)
+            self.printed = line
 
 
 def describe(phase: str, done: int, total: int | None, unit: str, elapsed: float) -> str:

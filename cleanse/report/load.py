@@ -205,7 +205,8 @@ def _count_change(facts: RunFacts, number: int, doc_id: str, source: str, change
         rule.docs += 1
         rule.last_doc = number
     line = change.get("line") if isinstance(change.get("line"), int) else None
-    if len(rule.examples) < EXAMPLES_PER_RULE:
+    # One example per document, so the few shown come from different pages.
+    if len(rule.examples) < EXAMPLES_PER_RULE and all(ex.doc_id != doc_id for ex in rule.examples):
         rule.examples.append(Example(doc_id, line, before, after))
     key = (rule_id, source)
     if key in facts.rule_source_chars or len(facts.rule_source_chars) < MAX_RULE_SITES:

@@ -202,14 +202,21 @@ def rules_section(facts: RunFacts) -> str:
 
 
 def _flags_html(flagged: list[tuple[str, str, float]]) -> str:
+    """One line per rule: how many sources it hit hard, and the worst three."""
     if not flagged:
         return ""
+    by_rule: dict[str, list[tuple[str, float]]] = {}
+    for rule, source, share in flagged:  # already sorted by share, largest first
+        by_rule.setdefault(rule, []).append((source, share))
+    ordered = sorted(by_rule.items(), key=lambda kv: (-kv[1][0][1], kv[0]))
     items = "".join(
-        f'<li><span class="id">{esc(rule)}</span> removed <b>{share:.0%}</b> of '
-        f'<span class="id">{esc(source)}</span>\'s text</li>'
-        for rule, source, share in flagged[:30]
+        f'<li><span class="id">{esc(rule)}</span> in {_plural(len(hits), "source")}: '
+        + ", ".join(f'<b>{share:.0%}</b> of <span class="id">{esc(source)}</span>' for source, share in hits[:3])
+        + (", …" if len(hits) > 3 else "")
+        + "</li>"
+        for rule, hits in ordered[:12]
     )
-    more = f"<li>… and {len(flagged) - 30} more</li>" if len(flagged) > 30 else ""
+    more = f"<li>… and {len(ordered) - 12} more rules</li>" if len(ordered) > 12 else ""
     return (
         '<div class="notes" id="unusual-shares"><b>Rules that removed an unusual share of a source</b> '
         f"(at least {UNUSUAL_SHARE:.0%} of its text, {UNUSUAL_FACTOR}× the rule's share of the run): "

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 ROW = 22
 LABEL_WIDTH = 280
-BAR_WIDTH = 380
-VALUE_WIDTH = 160
+BAR_WIDTH = 340
+VALUE_WIDTH = 260
 
 
 def hbars(title: str, rows: Sequence[tuple[str, float, str]], css: str = "bar") -> str:
