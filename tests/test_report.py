@@ -239,3 +239,10 @@ def test_duplicate_documents_side_by_side(tmp_path):
     assert "removed copy: <span class=\"id\">b.txt</span>" in cluster and 'data-similarity="0.86"' in cluster
     assert "<del>mardi</del>" in cluster and "<ins>jeudi</ins>" in cluster  # the word that differs
     assert "Partager" not in cluster  # the removed copy as the run left it: its widget line was cleaned
+
+
+def test_report_command_has_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--help"])
+    assert exc.value.code == 0
+    assert "REPORT_DIR" in capsys.readouterr().out
