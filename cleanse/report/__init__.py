@@ -37,8 +37,10 @@ def audit_fields(doc: Document, chars_in: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if doc.site:
         out["site"] = doc.site
-    if doc.source and doc.source != doc.id:
-        out["source"] = doc.source
+    # A file name that is not UTF-8 is shown as the reader shows it in ids: `\xe9`.
+    source = doc.source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if source and source != doc.id:
+        out["source"] = source
     out["chars_in"] = chars_in
     out["chars_out"] = len(doc.text) if doc.removed is None else 0
     return out
