@@ -16,15 +16,13 @@ import itertools
 import json
 import os
 import shutil
-import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-
-from tqdm import tqdm
 
 from cleanse.checkpoint import Checkpoint, fingerprint
 from cleanse.clean import CleanConfig
@@ -34,7 +32,9 @@ from cleanse.duplicates import deduplicate
 from cleanse.errors import InputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
+from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
+from cleanse.report import audit_fields, write_report
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
 from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name, write_atomic
@@ -51,6 +51,7 @@ class JobConfig:
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
     batch_chars: input characters per batch (the unit of memory use and of checkpoints).
+    progress: told how far each phase has got (None: nobody is told).
     """
 
     src: str
@@ -60,7 +61,7 @@ class JobConfig:
     read: ReadConfig = field(default_factory=ReadConfig)
     cleaning: CleanConfig = field(default_factory=CleanConfig)
     workers: int = 1
-    progress: bool = True
+    progress: ProgressReporter | None = None  # the library never prints; the CLI hands one in
     learn: LearnConfig | None = None
     dedup: DedupConfig | None = None
     index: str | None = None
@@ -131,6 +132,7 @@ def check_dest(layout: Layout, config: JobConfig) -> None:
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report."""
+    started = time.monotonic()
     layout = plan_layout(config.src, config.dest, config.report)
     check_dest(layout, config)
     report = layout.report
@@ -157,11 +159,12 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     done = checkpoint.documents if checkpoint else 0
     every = read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
     docs = itertools.islice(every, done, None)
-    docs = _with_progress(docs, config.progress, done)
     sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
     docs = _remember_sizes(docs, sizes)
     if config.clean:
         docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
+    progress = RunProgress(config.progress, inputs, dedup=config.dedup is not None)
+    docs = progress.cleaned(docs)
     if checkpoint is None:
         writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
     else:
@@ -173,26 +176,32 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         for batch in _batches(docs, sizes, config.batch_chars):
             if config.dedup is not None:
                 batch = _deduplicate(batch, config, index, stats)
+                progress.deduplicated(batch)
             for doc in batch:
                 writer.write(doc)
-                stats.add(doc, sizes.popleft())
+                size = sizes.popleft()
+                stats.add(doc, size)
                 if audit is not None:
-                    audit.write(json_line(doc.audit()))
+                    audit.write(json_line(doc.audit() | audit_fields(doc, size)))
+            progress.written(batch)
             done += len(batch)
             if report is not None and config.dest != STDOUT:
                 _save_checkpoint(report, mark, done, stats, writer, audit, index)
     except BaseException:
+        progress.close(complete=False)
         writer.abandon()
         if audit is not None:
             audit.close()
         raise
     writer.close()
+    progress.close()
     if report is not None and audit is not None:
         audit.close()
         os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
-        summary = stats.to_json() | {"settings": settings}
+        summary = stats.to_json() | {"settings": settings, "seconds": round(time.monotonic() - started, 3)}
         write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         Checkpoint.clear(report)
+        write_report(report)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
     return stats, layout
@@ -269,8 +278,6 @@ def _deduplicate(
 ) -> list[Document]:
     """Run the duplicate stages over one batch, against the index of everything kept before."""
     assert config.dedup is not None
-    if config.progress and sys.stderr.isatty():
-        print(f"cleanse: looking for duplicates among {len(docs):,} documents", file=sys.stderr)
     docs, result = deduplicate(
         docs, config.dedup, index=index, workers=config.workers, annotate=config.annotate
     )
@@ -291,12 +298,6 @@ def _remember_sizes(docs: Iterable[Document], sizes: deque[int]) -> Iterator[Doc
     for doc in docs:
         sizes.append(len(doc.text))
         yield doc
-
-
-def _with_progress(docs: Iterator[Document], enabled: bool, done: int) -> Iterator[Document]:
-    show = enabled and sys.stderr.isatty()
-    bar = tqdm(docs, unit=" docs", disable=not show, file=sys.stderr, dynamic_ncols=True, initial=done)
-    return iter(bar)
 
 
 def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] | None:

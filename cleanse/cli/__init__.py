@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from cleanse import __version__
-from cleanse.cli import explain, jobs, rules_cmd
+from cleanse.cli import explain, jobs, report_cmd, rules_cmd
 from cleanse.errors import CleanseError
 
 DESCRIPTION = """\
@@ -22,6 +22,7 @@ Turn scraped web text into a clean, deduplicated corpus, with a report of every 
   cleanse explain seeds/001_*.txt    show what would change and which rule did it
   cleanse rules test                 run every example embedded in the rule files
   cleanse rules list --lang fr       the rules that apply to French documents
+  cleanse report out/.cleanse        rebuild a run's HTML report (out/.cleanse/report.html)
 """
 
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.register(commands)
     explain.register(commands)
     rules_cmd.register(commands)
+    report_cmd.register(commands)
     return parser
 
 

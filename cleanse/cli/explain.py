@@ -1,15 +1,23 @@
-"""`cleanse explain`: print what cleaning would change, line by line, with the rule beside each change."""
+"""`cleanse explain`: print what a run would change, line by line, with the reason beside each change.
+
+Cleaning changes name their rule; duplicate paragraphs and documents name what they duplicate
+(document and input line) and how similar they are. The duplicate stages compare the explained
+documents with each other only (no persistent index is read or written).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from cleanse.clean import Cleaner
 from cleanse.cli import options
+from cleanse.dedup import DedupConfig
 from cleanse.document import Change, Document
+from cleanse.duplicates import deduplicate
 from cleanse.readers import read_documents
 
 CONTEXT = 40
@@ -19,13 +27,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `explain` command."""
     parser = commands.add_parser(
         "explain", help="show what would change and why, writing nothing",
-        description="Dry run: a readable diff of what cleaning would do to each document, with the "
-        "rule id beside each change. Lines marked '-' would be dropped, '~' edited in place.",
+        description="Dry run: a readable diff of what a run would do to each document, with the "
+        "rule id beside each change. Lines marked '-' would be dropped, '~' edited in place; a "
+        "duplicate paragraph or document names the copy that is kept and the similarity. The "
+        "given files are compared with each other (all are held in memory: explain a sample).",
     )  # fmt: skip
     parser.add_argument("paths", nargs="+", metavar="FILE", help="files or folders (as for `cleanse run` SRC)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the diff")
     options.add_input_options(parser)
     options.add_rule_options(parser)
+    defaults = DedupConfig()
+    group = parser.add_argument_group("duplicates")
+    group.add_argument("--no-dedup", action="store_true", help="explain the cleaning stages only")
+    group.add_argument(
+        "--threshold", type=float, default=defaults.threshold, metavar="J",
+        help=f"Jaccard similarity at or above which texts are duplicates (default: {defaults.threshold})",
+    )  # fmt: skip
+    group.add_argument(
+        "--level", choices=("both", "paragraph", "document"), default=defaults.level,
+        help="which duplicates to look for (default: both)",
+    )  # fmt: skip
     parser.set_defaults(handler=explain_command)
 
 
@@ -33,10 +54,12 @@ def explain_command(args: argparse.Namespace) -> int:
     """Handler of `explain`."""
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    for path in args.paths:
-        for doc in read_documents(path, options.read_config(args)):
-            for line in render(cleaner.clean(doc), color):
-                print(line)
+    docs = [cleaner.clean(doc) for path in args.paths for doc in read_documents(path, options.read_config(args))]
+    if not args.no_dedup:
+        docs, _ = deduplicate(docs, DedupConfig(threshold=args.threshold, level=args.level))
+    for doc in docs:
+        for line in render(doc, color):
+            print(line)
     return 0
 
 
@@ -47,6 +70,8 @@ def render(doc: Document, color: bool = False) -> Iterator[str]:
     header = f"{bold}{doc.id}{off}  ({doc.lang or 'und'}, {count} change{'s' if count != 1 else ''}"
     header += f", REMOVED by {doc.removed})" if doc.removed else ")"
     yield header
+    if doc.removed_detail and "duplicate_of" in doc.removed_detail:
+        yield f"        {dim}{duplicate_of(doc.removed_detail)}{off}"
     for flag in doc.flags:
         yield f"   {dim}flag: {flag}{off}"
     # In line order, so the diff reads top to bottom; stages keep their order on one line.
@@ -65,9 +90,27 @@ def render(doc: Document, color: bool = False) -> Iterator[str]:
             yield f"        {dim}reason: {detail['reason']}, score {detail.get('score')}{off}"
         if detail.get("scores"):
             yield f"        {dim}scores: {detail['scores']}{off}"
+        if change.detail and "duplicate_of" in change.detail:
+            yield f"        {dim}{duplicate_of(change.detail)}{off}"
     for key, value in doc.extracted.items():
         yield f"   {dim}extracted {key}: {value}{off}"
     yield ""
+
+
+def duplicate_of(detail: Mapping[str, Any]) -> str:
+    """What a duplicate paragraph or document is a copy of, and how similar.
+
+    >>> duplicate_of({"duplicate_of": "a.txt", "duplicate_of_line": 3, "similarity": 0.8182, "kind": "near"})
+    'duplicate of a.txt line 3 (similarity 0.82, near)'
+    """
+    where = str(detail["duplicate_of"])
+    if detail.get("duplicate_of_line") is not None:
+        where += f" line {detail['duplicate_of_line']}"
+    elif detail.get("duplicate_of_paragraph") is not None:
+        where += f" paragraph {detail['duplicate_of_paragraph'] + 1}"
+    similarity = detail.get("similarity")
+    shown = f"{similarity:.2f}" if isinstance(similarity, (int, float)) else "?"
+    return f"duplicate of {where} (similarity {shown}, {detail.get('kind', '?')})"
 
 
 def _clip(text: str, width: int = 160) -> str:

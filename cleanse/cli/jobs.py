@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from cleanse.clean import CleanConfig
-from cleanse.cli import learn_cmd, options
+from cleanse.cli import learn_cmd, options, progress_display
 from cleanse.job import JobConfig, run_job
+from cleanse.report import REPORT_NAME
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
 
@@ -58,7 +59,7 @@ def run_command(args: argparse.Namespace) -> int:
         read=options.read_config(args),
         cleaning=options.clean_config(args) if cleaning else CleanConfig(),
         workers=args.workers,
-        progress=not args.quiet,
+        progress=progress_display.reporter(args.quiet, args.progress_every),
         learn=learn_cmd.learn_config(args) if cleaning and args.learn else None,
         dedup=options.dedup_config(args) if deduplicating else None,
         index=args.index if deduplicating else None,
@@ -105,7 +106,7 @@ def print_summary(stats: Stats, report: str | None) -> None:
         listed = ", ".join(f"{reason} ({n})" for reason, n in summary["rejected_by"].items())
         print(f"cleanse: inputs rejected (status `rejected` in the audit): {listed}", file=err)
     if report:
-        print(f"cleanse: report: {report}/summary.json and {report}/audit.jsonl", file=err)
+        print(f"cleanse: report: {report}/{REPORT_NAME} (open it in a browser); data: summary.json, audit.jsonl", file=err)
 
 
 def _describe_duplicates(dups: dict) -> str:

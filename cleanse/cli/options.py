@@ -215,6 +215,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="worker processes (default: all cores); the output does not depend on it",
     )  # fmt: skip
     group.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary on stderr")
+    group.add_argument(
+        "--progress-every", type=float, default=30.0, metavar="SECONDS",
+        help="when stderr is not a terminal (a log, nohup, CI), print a progress line this often "
+        "(default: 30); on a terminal a bar per phase shows instead",
+    )  # fmt: skip
     group.add_argument("--verbose", "-v", action="count", default=0, help="log diagnostics")
 
 

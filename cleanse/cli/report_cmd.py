@@ -1,0 +1,40 @@
+"""`cleanse report`: rebuild the HTML report of a run from its report folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cleanse.errors import InputError
+from cleanse.report import REPORT_NAME, write_report
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `report` command."""
+    parser = commands.add_parser(
+        "report", help="rebuild the HTML report of a run from its report folder",
+        description="Write the HTML report of a run (one self-contained page, opens offline) from "
+        "the summary.json and audit.jsonl of its report folder (DEST/.cleanse/ by default). A "
+        "folder from an older version or a damaged audit gives a partial report saying what is missing.",
+    )  # fmt: skip
+    parser.add_argument("folder", metavar="REPORT_DIR", type=Path, help="the run's report folder, e.g. out/.cleanse")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", type=Path,
+        help=f"where to write the page (default: REPORT_DIR/{REPORT_NAME})",
+    )  # fmt: skip
+    parser.set_defaults(handler=report_command)
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Handler of `report`."""
+    folder: Path = args.folder
+    if not folder.is_dir():
+        msg = f"{folder}: no such folder; give a run's report folder (DEST/.cleanse or its --report DIR)"
+        raise InputError(msg)
+    if not (folder / "summary.json").exists() and not (folder / "audit.jsonl").exists():
+        msg = f"{folder}: holds neither summary.json nor audit.jsonl; is it a run's report folder?"
+        raise InputError(msg)
+    target = write_report(folder, args.output)
+    print(f"cleanse: report: {target}", file=sys.stderr)
+    return 0
