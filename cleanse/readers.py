@@ -13,7 +13,6 @@ import errno
 import gzip
 import io
 import json
-import re
 import stat
 import sys
 import zlib
@@ -23,8 +22,15 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 from urllib.parse import urlsplit
 
-from cleanse.decode import BINARY_PROBE, decode_bytes, sniff_binary, wide_encoding
+from cleanse.decode import BINARY_PROBE, decode_bytes, is_blank, sniff_binary, wide_encoding
 from cleanse.document import Document
+from cleanse.records import (
+    REPLACED_SURROGATES,
+    RecordError,
+    json_type,
+    parse_record,
+    replace_lone_surrogates,
+)
 from cleanse.walk import InputFile, input_kind, list_inputs
 
 __all__ = [
@@ -40,12 +46,6 @@ __all__ = [
 
 STDIN = "-"
 GZIP_MAGIC = b"\x1f\x8b"
-
-# A JSON escape of a surrogate, and a surrogate left alone after decoding (a pair becomes one
-# character): only lines with the first are searched for the second.
-SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
-LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-REPLACED_SURROGATES = "replaced-lone-surrogates"
 
 # What JSONL is read from: a file, stdin, or a gzip stream over a file.
 ByteStream: TypeAlias = IO[bytes] | io.BufferedIOBase
@@ -192,8 +192,11 @@ def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
         error = f"this looks like {kind}, not text; move it out of SRC or convert it to text"
         return _rejected(BINARY, origin, error)
     decoded = decode_bytes(data)
-    if not decoded.text or decoded.text.isspace():
-        error = "the file is empty or holds only whitespace; remove it or export it again"
+    if is_blank(decoded.text):
+        error = (
+            "the file is empty or holds only whitespace or invisible characters; "
+            "remove it or export it again"
+        )
         return _rejected(EMPTY, origin, error)
     site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
@@ -301,18 +304,14 @@ def _line_document(
     if not text.strip():
         return None
     try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _rejected(MALFORMED_JSON, origin, _json_error(exc, text), number)
-    if not isinstance(record, dict):
-        error = f"the line holds {_json_type(record)}, not a JSON object; write one object per line"
-        return _rejected(MALFORMED_JSON, origin, error, number)
+        record = parse_record(text)
+    except RecordError as exc:
+        return _rejected(MALFORMED_JSON, origin, str(exc), number)
     flags: tuple[str, ...] = (flag,) if flag else ()
-    if SURROGATE_ESCAPE_RE.search(text):
-        clean = _without_lone_surrogates(record)
-        flags += (REPLACED_SURROGATES,) if clean != record else ()
-        record = clean
-    return record_document(
+    record, replaced = replace_lone_surrogates(record, text, config.text_field)
+    if replaced:
+        flags += (REPLACED_SURROGATES,)
+    doc = record_document(
         record,
         f"{origin.name}:{number}",
         config,
@@ -321,45 +320,7 @@ def _line_document(
         source=origin.source,
         location={"path": origin.name, "line": number},
     )
-
-
-def _without_lone_surrogates(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with each lone surrogate (left by an escape like `\\ud800`, which UTF-8 cannot
-    encode, so writing the record would fail) replaced by U+FFFD, in keys and values alike."""
-
-    def clean(value: object) -> object:
-        if isinstance(value, str):
-            return LONE_SURROGATE_RE.sub("\ufffd", value)
-        if isinstance(value, list):
-            return [clean(item) for item in value]
-        if isinstance(value, dict):
-            return {clean(key): clean(item) for key, item in value.items()}
-        return value
-
-    return {str(clean(key)): clean(value) for key, value in record.items()}
-
-
-def _json_error(exc: json.JSONDecodeError, text: str) -> str:
-    """What is wrong with a line that is not JSON, and what to do."""
-    where = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
-    if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
-        return f"the line stops mid-record ({where}), as if the file was cut off; fix or remove it"
-    return f"not valid JSON ({where}); fix or remove the line"
-
-
-def _json_type(value: object) -> str:
-    """How JSON calls the type of a value, with an article: `a number`, `a list`, `null`."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
+    return doc.evolve(changes=tuple(replaced)) if replaced and doc.removed is None else doc
 
 
 def record_document(
@@ -377,8 +338,7 @@ def record_document(
     A record without a string text field comes back removed, with the reason and, in its detail,
     `location` (the `path` and `line` it was read from).
     """
-    doc_id = record.get(config.id_field)
-    doc_id = fallback_id if doc_id is None else str(doc_id)
+    doc_id = _id_text(record.get(config.id_field), fallback_id)
     text = record.get(config.text_field)
     # The record keeps its key order; the writer puts the cleaned text back in its place.
     meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
@@ -392,6 +352,23 @@ def record_document(
     return Document(doc_id, text, meta, site=site, flags=flags, source=source)
 
 
+def _id_text(value: object, fallback: str) -> str:
+    """A record's id as text: a string as it is, another value as its JSON text (`12`, `true`,
+    `{"a": 1}`, never a Python repr), the fallback for a missing or null id.
+
+    >>> _id_text(12, "f:1"), _id_text(True, "f:1"), _id_text({"a": 1}, "f:1"), _id_text(None, "f:1")
+    ('12', 'true', '{"a": 1}', 'f:1')
+    """
+    if value is None:
+        return fallback
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):  # NaN from a library caller, or nesting too deep
+        return str(value)
+
+
 def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
     """The reason and error for a record whose text field is missing, null or not a string."""
     value = record.get(field)
@@ -403,7 +380,7 @@ def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
         )
         return MISSING_TEXT, error
     error = (
-        f"the field {field!r} holds {_json_type(value)}, not a string; export the text as one "
+        f"the field {field!r} holds {json_type(value)}, not a string; export the text as one "
         "string, or give the field that holds it with --text-field"
     )
     return TEXT_NOT_STRING, error

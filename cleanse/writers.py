@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document
 
 STDOUT = "-"
@@ -46,13 +47,26 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_SUFFIX}")
 
 
+def output_text(doc: Document) -> str:
+    """The text to write: with the document's own line endings when it used CR LF (or CR)
+    throughout, which cleaning turned into LF.
+
+    >>> output_text(Document("d", "a\\nb\\n", flags=("line-endings-crlf",)))
+    'a\\r\\nb\\r\\n'
+    """
+    for ending, flag in KEPT_ENDING_FLAGS.items():
+        if flag in doc.flags:
+            return doc.text.replace("\n", ending)
+    return doc.text
+
+
 def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The output JSON object of a document: its input fields, the cleaned text, extracted values."""
     if doc.meta:
         record = dict(doc.meta)
-        record[text_field] = doc.text
+        record[text_field] = output_text(doc)
     else:
-        record = {"id": doc.id, text_field: doc.text}
+        record = {"id": doc.id, text_field: output_text(doc)}
     for key, value in doc.extracted.items():
         record.setdefault(key, value)
     record.update(doc.annotations)
@@ -89,7 +103,7 @@ class CorpusWriter:
             self._text().write(json_line(to_record(doc, self.text_field, extra)))
         else:
             self._switch(None)
-            write_atomic(path, doc.text)
+            write_atomic(path, output_text(doc))
             self.files_written += 1
 
     def checkpoint(self) -> dict[str, Any]:
