@@ -95,7 +95,7 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
         if s == d or s in d.parents or (Path(src).is_dir() and d in s.parents):
             msg = f"DEST {dest} overlaps SRC {src}; choose an output folder outside the input"
             raise InputError(msg)
-    if src == STDIN or Path(src).is_file():
+    if src == STDIN or not Path(src).is_dir():  # a file, or a named pipe given as SRC
         mirror = dest.endswith(("/", "\\")) or dest_path.is_dir()
         out_dir = dest_path if mirror else dest_path.parent
     else:

@@ -107,9 +107,25 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     """
     config = config or ReadConfig()
     if str(src) == STDIN:
-        yield from _read_jsonl(sys.stdin.buffer, _Origin("stdin", "stdin.jsonl"), config)
+        yield from _read_stdin(config)
         return
     yield from read_inputs(list_inputs(Path(src)), config)
+
+
+def _read_stdin(config: ReadConfig) -> Iterator[Document]:
+    """The documents of JSONL on stdin, sniffed as a file is: gzip is decompressed, other binary
+    data (another archive format, an image) is one rejected input."""
+    raw: io.BufferedReader = sys.stdin.buffer  # type: ignore[assignment]
+    if not hasattr(raw, "peek"):  # a replaced stdin (tests, embedding) may not buffer
+        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+    origin = _Origin("stdin", "stdin.jsonl")
+    gzipped = raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
+    stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+    refusal = _refuse_start(raw, stream, origin)
+    if refusal is not None:
+        yield refusal
+        return
+    yield from _read_jsonl(stream, origin, config)
 
 
 def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Document]:
@@ -125,9 +141,9 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
     if found.error is not None:
         yield _rejected(UNREADABLE, origin, "cannot list this folder: " + _explain(found.error))
     elif input_kind(found.path) == "txt":
-        yield _read_txt(found.path, origin, config)
+        yield _read_txt(found.path, origin, config, pipe_ok=found.given)
     else:
-        yield from _read_jsonl_file(found.path, origin, config)
+        yield from _read_jsonl_file(found.path, origin, config, pipe_ok=found.given)
 
 
 def _printable(rel: str) -> str:
@@ -165,6 +181,11 @@ def _explain(exc: OSError) -> str:
         advice = "it is a broken link or was deleted during the run; fix or remove it"
     elif exc.errno == errno.ELOOP:
         advice = "a symbolic link points to itself or in a circle; fix or remove it"
+    elif exc.errno == errno.ENAMETOOLONG:
+        advice = (
+            "its path is longer than the system allows (about 4,096 bytes, 255 per name); "
+            "move it to a shallower folder, or give that folder itself as SRC"
+        )
     elif isinstance(exc, _NotRegularFileError):
         advice = "reading it could block forever; move it out of SRC"
     else:
@@ -172,18 +193,20 @@ def _explain(exc: OSError) -> str:
     return f"{cause}; {advice}"
 
 
-def _open_file(path: Path) -> io.BufferedReader:
-    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError."""
-    if not stat.S_ISREG(path.stat().st_mode):
+def _open_file(path: Path, *, pipe_ok: bool = False) -> io.BufferedReader:
+    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError,
+    except a named pipe given as SRC itself (`pipe_ok`): it is read as a stream, as stdin is."""
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or (pipe_ok and stat.S_ISFIFO(mode))):
         msg = "not a regular file but a pipe, socket or device"
         raise _NotRegularFileError(msg)
     return path.open("rb")
 
 
-def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
+def _read_txt(path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False) -> Document:
     """The Document of a .txt file, or a rejected one when it is unreadable, binary or empty."""
     try:
-        with _open_file(path) as stream:
+        with _open_file(path, pipe_ok=pipe_ok) as stream:
             data = stream.read()
     except OSError as exc:
         return _rejected(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
@@ -203,10 +226,12 @@ def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
     return Document(origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source)
 
 
-def _read_jsonl_file(path: Path, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+def _read_jsonl_file(
+    path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False
+) -> Iterator[Document]:
     """The documents of a .jsonl or .jsonl.gz file."""
     try:
-        raw = _open_file(path)
+        raw = _open_file(path, pipe_ok=pipe_ok)
     except OSError as exc:
         yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
         return
@@ -233,7 +258,8 @@ def _refuse_start(
         return _broken_stream(_StreamBreak(1, exc), origin)
     if kind is None:
         return None
-    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; move it out of SRC")
+    todo = "decompress or convert it before piping it in" if origin.name == "stdin" else "move it out of SRC"
+    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
 
 
 def _starts_like_gzip(raw: io.BufferedReader) -> bool:
