@@ -12,6 +12,7 @@ on the input, so a run's output does not depend on where it was interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -26,18 +27,26 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from cleanse.checkpoint import Checkpoint, fingerprint
+from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, fingerprint
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
 from cleanse.duplicates import deduplicate
-from cleanse.errors import InputError
+from cleanse.errors import InputError, OutputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name, write_atomic
+from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
+from cleanse.writers import (
+    STDOUT,
+    CorpusWriter,
+    json_line,
+    naming_path,
+    temporary_name,
+    write_atomic,
+)
 
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
@@ -130,7 +139,18 @@ def check_dest(layout: Layout, config: JobConfig) -> None:
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
-    """Run every configured stage over SRC and write DEST and the report."""
+    """Run every configured stage over SRC and write DEST and the report.
+
+    When writing fails (a full disk, a read-only folder), what was written after the last
+    checkpoint is removed and OutputError names the path, the OS error and what to do.
+    """
+    try:
+        return _run_job(config, ruleset)
+    except OSError as exc:
+        raise OutputError(describe_write_failure(exc, resumable=False)) from exc
+
+
+def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     layout = plan_layout(config.src, config.dest, config.report)
     check_dest(layout, config)
     report = layout.report
@@ -169,22 +189,32 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
             layout.dest, checkpoint.writer, mirror=layout.mirror, text_field=config.read.text_field
         )
     audit = _open_audit(report, checkpoint)
+    saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
     try:
         for batch in _batches(docs, sizes, config.batch_chars):
             if config.dedup is not None:
-                batch = _deduplicate(batch, config, index, stats)
+                with naming_path(index.path if index is not None else "the duplicate index"):
+                    batch = _deduplicate(batch, config, index, stats)
             for doc in batch:
                 writer.write(doc)
                 stats.add(doc, sizes.popleft())
                 if audit is not None:
-                    audit.write(json_line(doc.audit()))
+                    with naming_path(temporary_name(report / "audit.jsonl")):  # type: ignore[operator]
+                        audit.write(json_line(doc.audit()))
             done += len(batch)
             if report is not None and config.dest != STDOUT:
-                _save_checkpoint(report, mark, done, stats, writer, audit, index)
-    except BaseException:
-        writer.abandon()
+                with naming_path(report / PROGRESS_FILE):
+                    _save_checkpoint(report, mark, done, stats, writer, audit, index)
+                saved = True
+    except BaseException as exc:
+        left = writer.abandon()
         if audit is not None:
-            audit.close()
+            with contextlib.suppress(OSError):
+                audit.close()
+        if isinstance(exc, OSError):
+            full = out_of_space(exc)
+            saved = discard_unfinished(report, left, index, scratch, saved=saved)
+            raise OutputError(describe_write_failure(exc, resumable=saved, full=full)) from exc
         raise
     writer.close()
     if report is not None and audit is not None:

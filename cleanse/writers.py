@@ -12,12 +12,13 @@ without interruption are the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,7 @@ from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document
 
 STDOUT = "-"
+STDOUT_NAME = "<stdout>"  # how errors name standard output
 TMP_SUFFIX = ".cleanse-tmp"
 
 
@@ -95,27 +97,31 @@ class CorpusWriter:
         if doc.removed is not None and extra is None:
             return
         if str(self.dest) == STDOUT:
-            sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
+            with naming_path(STDOUT_NAME):
+                sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
             return
         path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
-        if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
-            self._switch(path)
-            self._text().write(json_line(to_record(doc, self.text_field, extra)))
-        else:
-            self._switch(None)
-            write_atomic(path, output_text(doc))
-            self.files_written += 1
+        with naming_path(path):
+            if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+                self._switch(path)
+                self._text().write(json_line(to_record(doc, self.text_field, extra)))
+            else:
+                self._switch(None)
+                write_atomic(path, output_text(doc))
+                self.files_written += 1
 
     def checkpoint(self) -> dict[str, Any]:
         """Make what was written durable; the state `resume` needs to continue from here."""
         if str(self.dest) == STDOUT:
-            sys.stdout.flush()
+            with naming_path(STDOUT_NAME):
+                sys.stdout.flush()
             return {"files_written": self.files_written}
-        self._end_member()
-        if self._raw is None or self._path is None:
-            return {"files_written": self.files_written}
-        self._raw.flush()
-        os.fsync(self._raw.fileno())
+        with naming_path(self._path or Path(self.dest)):
+            self._end_member()
+            if self._raw is None or self._path is None:
+                return {"files_written": self.files_written}
+            self._raw.flush()
+            os.fsync(self._raw.fileno())
         return {"files_written": self.files_written, "path": str(self._path), "bytes": self._raw.tell()}
 
     @classmethod
@@ -172,22 +178,45 @@ class CorpusWriter:
 
     def close(self) -> None:
         """Complete the file being written."""
-        self._finish()
-        if str(self.dest) == STDOUT:
-            sys.stdout.flush()
+        with naming_path(STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)):
+            self._finish()
+            if str(self.dest) == STDOUT:
+                sys.stdout.flush()
 
-    def abandon(self) -> None:
-        """Close the open file without publishing it (after an error: it stays a temporary file)."""
-        if self._member is not None:
-            self._member.flush()
-        if self._raw is not None:
-            self._raw.close()
+    def abandon(self) -> Path | None:
+        """Close the open file without publishing it (after an error: it stays a temporary file,
+        whose name is returned). A write that fails again while closing is ignored: the first
+        error is the one to report."""
+        left = temporary_name(self._path) if self._path is not None else None
+        with contextlib.suppress(OSError, ValueError):
+            if self._member is not None:
+                self._member.flush()
+        with contextlib.suppress(OSError):
+            if self._raw is not None:
+                self._raw.close()
         self._member = self._raw = self._path = None
+        return left
+
+
+@contextlib.contextmanager
+def naming_path(path: str | Path) -> Iterator[None]:
+    """Give an OSError raised inside the path it was writing, when it does not name one (a
+    failed write or flush names none), so the error message can say where."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` under its temporary name, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk must not stay full of a half-written file
+        raise
