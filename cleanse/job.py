@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, fingerprint
+from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
@@ -158,7 +158,11 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
-    mark = fingerprint(same_output, list(ruleset.files), [f.path for f in inputs or ()])
+    # Paths as the file system sees them: `out` and `out/` are one DEST.
+    same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
+    same_output |= {"report": normalize_path(str(report) if report else None), "mirror": layout.mirror}
+    rule_files = [os.path.abspath(name) for name in ruleset.files]
+    mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
     checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
@@ -275,7 +279,7 @@ def _open_index(
 
 def _save_checkpoint(
     report: Path,
-    mark: str,
+    mark: RunIdentity,
     done: int,
     stats: Stats,
     writer: CorpusWriter,
@@ -291,7 +295,9 @@ def _save_checkpoint(
         audit_bytes = audit.tell()
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
-    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments, base).save(report)
+    Checkpoint(
+        mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, identity=mark.parts
+    ).save(report)
 
 
 def _deduplicate(

@@ -159,7 +159,7 @@ class CorpusWriter:
         self._member = None
 
     def _switch(self, path: Path | None) -> None:
-        if path == self._path:
+        if path == self._path or _same_file(path, self._path):
             return
         self._finish()
         if path is None:
@@ -196,6 +196,12 @@ class CorpusWriter:
                 self._raw.close()
         self._member = self._raw = self._path = None
         return left
+
+
+def _same_file(one: Path | None, other: Path | None) -> bool:
+    """True when two paths name one file however they are written (a resumed run may give DEST
+    as `out`, its checkpoint as `/home/me/out`)."""
+    return one is not None and other is not None and os.path.abspath(one) == os.path.abspath(other)
 
 
 @contextlib.contextmanager
