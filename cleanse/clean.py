@@ -115,7 +115,8 @@ class Cleaner:
             return doc
         text = normalize_newlines(doc.text)
         if is_blank(text):
-            return doc.evolve(removed=EMPTY_INPUT)
+            error = "the text is empty or holds only whitespace or invisible characters; remove it"
+            return doc.evolve(removed=EMPTY_INPUT, removed_detail={"path": doc.source or doc.id, "error": error})
         ending = "\n" if text.endswith("\n") else ""
         lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []

@@ -369,7 +369,7 @@ def record_document(
     # The record keeps its key order; the writer puts the cleaned text back in its place.
     meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
     site = _site(record, folder, config)
-    if not isinstance(text, str):
+    if not isinstance(text, str) or is_blank(text):
         reason, error = _text_problem(record, config.text_field)
         detail = {**(location or {}), "error": error}
         return Document(
@@ -396,8 +396,14 @@ def _id_text(value: object, fallback: str) -> str:
 
 
 def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
-    """The reason and error for a record whose text field is missing, null or not a string."""
+    """The reason and error for a record whose text field is missing, null, not a string or blank."""
     value = record.get(field)
+    if isinstance(value, str):
+        error = (
+            f"the field {field!r} is empty or holds only whitespace or invisible characters; "
+            "remove the record or export its text again"
+        )
+        return EMPTY, error
     if value is None:
         state = "is null" if field in record else "is missing"
         error = (
