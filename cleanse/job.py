@@ -51,6 +51,11 @@ from cleanse.writers import (
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
 BATCH_CHARS = 32_000_000
+# Records per batch at most: each costs far more than its text (the Document, its audit, its
+# paragraphs' signatures), so a batch of tiny records is bounded by their number, not their size.
+# 10,000 is above what 32 MB of ordinary documents hold (about 3,000), so it changes only batches
+# of small records (benchmarks/memory_records.py).
+BATCH_DOCS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,8 @@ class JobConfig:
 
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
-    batch_chars: input characters per batch (the unit of memory use and of checkpoints).
+    batch_chars: input characters per batch (the unit of memory use and of checkpoints);
+    batch_docs: documents per batch at most, whatever their size.
     """
 
     src: str
@@ -77,6 +83,7 @@ class JobConfig:
     overwrite: bool = False
     resume: bool = False
     batch_chars: int = BATCH_CHARS
+    batch_docs: int = BATCH_DOCS
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +202,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     audit = _open_audit(report, checkpoint)
     saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
     try:
-        for batch in _batches(docs, sizes, config.batch_chars):
+        for batch in _batches(docs, sizes, config.batch_chars, config.batch_docs):
             if config.dedup is not None:
                 with naming_path(index.path if index is not None else "the duplicate index"):
                     batch = _deduplicate(batch, config, index, stats)
@@ -232,8 +239,11 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     return stats, layout
 
 
-def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterator[list[Document]]:
-    """Consecutive runs of documents holding about `limit` input characters each.
+def _batches(
+    docs: Iterable[Document], sizes: deque[int], limit: int, max_docs: int = BATCH_DOCS
+) -> Iterator[list[Document]]:
+    """Consecutive runs of documents holding about `limit` input characters, and at most
+    `max_docs` documents, each.
 
     `sizes` holds the input size of every document read and not yet counted, in order, so the
     edges fall on the same documents whatever the number of workers.
@@ -243,7 +253,7 @@ def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterato
     for doc in docs:
         chars += sizes[len(batch)]
         batch.append(doc)
-        if chars >= limit:
+        if chars >= limit or len(batch) >= max_docs:
             yield batch
             batch, chars = [], 0
     if batch:
@@ -367,5 +377,6 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "annotate": config.annotate,
         "index": config.index,
         "batch_chars": config.batch_chars,
+        "batch_docs": config.batch_docs,
         "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
     }
