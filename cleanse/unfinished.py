@@ -22,7 +22,8 @@ from cleanse.dedup import DuplicateIndex
 from cleanse.writers import temporary_name
 
 AUDIT_FILE = "audit.jsonl"
-FULL_DISK_BYTES = 1 << 20  # below this much free space, a write that failed without errno did so for want of space
+# Below this much free space, a write that failed without an errno failed for want of space.
+FULL_DISK_BYTES = 1 << 20
 
 
 def discard_unfinished(
@@ -94,7 +95,8 @@ def out_of_space(exc: OSError) -> bool:
 def describe_write_failure(exc: OSError, *, resumable: bool, full: bool | None = None) -> str:
     """One sentence: the path, the OS error, what to do (`full`: see out_of_space).
 
-    >>> describe_write_failure(OSError(errno.EROFS, "Read-only file system", "out/a.txt"), resumable=False)
+    >>> error = OSError(errno.EROFS, "Read-only file system", "out/a.txt")
+    >>> describe_write_failure(error, resumable=False)
     'out/a.txt: Read-only file system [EROFS]; choose a DEST (or --report folder) you can write to'
     """
     path = exc.filename or "the output"
