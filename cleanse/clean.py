@@ -14,7 +14,13 @@ from pathlib import Path
 
 from cleanse.apply import OVER_BUDGET_FLAG, RuleRunner, tidy_lines
 from cleanse.classify import ClassifyConfig, classify_lines
-from cleanse.decode import normalize_newlines
+from cleanse.decode import (
+    KEPT_ENDING_FLAGS,
+    LINE_ENDINGS_RULE,
+    is_blank,
+    line_endings,
+    normalize_newlines,
+)
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
 from cleanse.fix import FixBudget, fix_line
@@ -75,6 +81,22 @@ class CleanConfig:
         ClassifyConfig(mode=self.classify)  # validates the mode
 
 
+def _record_line_endings(text: str, changes: list[Change]) -> tuple[str, ...]:
+    """Rules and the classifier see LF line ends. A text with one other kind of ending throughout
+    gets a flag, and is written back with it; in a text that mixes kinds, the CR LF and lone CR
+    endings become LF, recorded as one change per kind with their count."""
+    if "\r" not in text:
+        return ()
+    counts = line_endings(text)
+    used = [kind for kind, count in counts.items() if count]
+    if len(used) == 1:
+        return (KEPT_ENDING_FLAGS[used[0]],)
+    for kind in ("\r\n", "\r"):
+        if counts[kind]:
+            changes.append(Change("fix", LINE_ENDINGS_RULE, None, kind, "\n", {"count": counts[kind]}))
+    return ()
+
+
 class Cleaner:
     """Cleans documents with one rule set and config; reusable and safe to copy to workers."""
 
@@ -101,11 +123,13 @@ class Cleaner:
         if doc.removed is not None:
             return doc
         text = normalize_newlines(doc.text)
-        if not text.strip():
-            return doc.evolve(removed=EMPTY_INPUT)
+        if is_blank(text):
+            error = "the text is empty or holds only whitespace or invisible characters; remove it"
+            return doc.evolve(removed=EMPTY_INPUT, removed_detail={"path": doc.source or doc.id, "error": error})
         ending = "\n" if text.endswith("\n") else ""
         lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []
+        flags = doc.flags + _record_line_endings(doc.text, changes)
         budget = FixBudget()
         if self.config.fix_encoding:
             lines = _fix_lines(lines, changes, budget)
@@ -138,7 +162,7 @@ class Cleaner:
             if again == lang and len(changes) == refixed:
                 break
             lang = again
-        flags = doc.flags + ((FIX_BUDGET_FLAG,) if budget.exceeded else ())
+        flags += (FIX_BUDGET_FLAG,) if budget.exceeded else ()
         flags += tuple(f"{TIMEOUT_FLAG}:{rule}" for rule in sorted(timeouts))
         flags += tuple(sorted(rule_flags))
         extracted = {**doc.extracted, **found}
@@ -150,7 +174,7 @@ class Cleaner:
         )
         if outcome.removed_by is not None:
             return result.evolve(removed=outcome.removed_by)
-        if not cleaned.strip():
+        if is_blank(cleaned):
             return result.evolve(removed=EMPTY_RESULT)
         return result
 

@@ -9,6 +9,7 @@ images and archives from text that merely holds a few stray control characters.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 
 FALLBACK_ENCODING = "cp1252"
@@ -135,6 +136,22 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(codecs.charmap_decode(body, "strict", _FALLBACK_TABLE)[0], FALLBACK_FLAG)
 
 
+# Flags of a document that used one kind of line ending other than LF throughout: it is cleaned
+# with LF and written back with its own (cleanse.writers.output_text).
+KEPT_ENDING_FLAGS = {"\r\n": "line-endings-crlf", "\r": "line-endings-cr"}
+LINE_ENDINGS_RULE = "fix.line-endings"  # the rule id of endings changed to LF in a mixed text
+
+
+def line_endings(text: str) -> dict[str, int]:
+    """How many line endings of each kind (CR LF, lone CR, lone LF) the text holds.
+
+    >>> line_endings("a\\r\\nb\\rc\\nd\\r\\n")
+    {'\\r\\n': 2, '\\r': 1, '\\n': 1}
+    """
+    crlf = text.count("\r\n")
+    return {"\r\n": crlf, "\r": text.count("\r") - crlf, "\n": text.count("\n") - crlf}
+
+
 def normalize_newlines(text: str) -> str:
     """Turn CR LF and lone CR into LF so that line numbers mean the same everywhere.
 
@@ -144,3 +161,21 @@ def normalize_newlines(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Characters that take no room when printed, besides whitespace: format characters (zero-width
+# space and joiners, bidi marks and isolates, word joiner, soft hyphen, BOM) and controls.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc"})
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in `text` prints: it holds only whitespace (non-breaking spaces too),
+    zero-width, bidi and other format characters, or control characters.
+
+    Such a text is empty to a reader, so it is rejected as empty whatever invisible characters
+    it is made of.
+
+    >>> is_blank("\u00a0\u00a0"), is_blank("\u200b\u200e\u2066"), is_blank("\u200ba")
+    (True, True, False)
+    """
+    return all(ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text)

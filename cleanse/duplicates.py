@@ -90,16 +90,30 @@ class _Corpus:
 
 
 def _unique_keys(ids: list[str]) -> list[str]:
-    """The ids themselves (what a persistent index records), made unique with `#2`, `#3`…
+    """The ids themselves (what a persistent index records), a repeated one made unique with
+    `#2`, `#3`…, skipping every suffix that is the id of another document: internal keys never
+    collide with user ids.
 
     >>> _unique_keys(["a", "b", "a"])
     ['a', 'b', 'a#2']
+    >>> _unique_keys(["p", "p", "p#2"])
+    ['p', 'p#3', 'p#2']
     """
-    seen: dict[str, int] = {}
+    taken = set(ids)
+    last: dict[str, int] = {}  # id -> the last suffix number given to it
     keys = []
     for doc_id in ids:
-        seen[doc_id] = seen.get(doc_id, 0) + 1
-        keys.append(doc_id if seen[doc_id] == 1 else f"{doc_id}#{seen[doc_id]}")
+        if doc_id not in last:
+            last[doc_id] = 1
+            keys.append(doc_id)
+            continue
+        number = last[doc_id] + 1
+        while f"{doc_id}#{number}" in taken:
+            number += 1
+        last[doc_id] = number
+        key = f"{doc_id}#{number}"
+        taken.add(key)
+        keys.append(key)
     return keys
 
 

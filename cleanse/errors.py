@@ -21,3 +21,7 @@ class RuleFileError(CleanseError):
 
 class InputError(CleanseError):
     """The input cannot be read at all (missing path, unknown format, DEST inside SRC)."""
+
+
+class OutputError(CleanseError):
+    """DEST or the report cannot be written: a full disk, a read-only or forbidden folder."""

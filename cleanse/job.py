@@ -12,6 +12,7 @@ on the input, so a run's output does not depend on where it was interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -24,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cleanse.checkpoint import Checkpoint, fingerprint
+from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
 from cleanse.duplicates import deduplicate
-from cleanse.errors import InputError
+from cleanse.errors import InputError, OutputError
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
 from cleanse.progress import ProgressReporter, RunProgress
@@ -37,11 +38,24 @@ from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read
 from cleanse.report import audit_fields, write_report
 from cleanse.rules import RuleSet
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name, write_atomic
+from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
+from cleanse.writers import (
+    STDOUT,
+    CorpusWriter,
+    json_line,
+    naming_path,
+    temporary_name,
+    write_atomic,
+)
 
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
 BATCH_CHARS = 32_000_000
+# Records per batch at most: each costs far more than its text (the Document, its audit, its
+# paragraphs' signatures), so a batch of tiny records is bounded by their number, not their size.
+# 10,000 is above what 32 MB of ordinary documents hold (about 3,000), so it changes only batches
+# of small records (benchmarks/memory_records.py).
+BATCH_DOCS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +64,8 @@ class JobConfig:
 
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
-    batch_chars: input characters per batch (the unit of memory use and of checkpoints).
+    batch_chars: input characters per batch (the unit of memory use and of checkpoints);
+    batch_docs: documents per batch at most, whatever their size;
     progress: told how far each phase has got (None: nobody is told).
     """
 
@@ -69,6 +84,7 @@ class JobConfig:
     overwrite: bool = False
     resume: bool = False
     batch_chars: int = BATCH_CHARS
+    batch_docs: int = BATCH_DOCS
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +112,7 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
         if s == d or s in d.parents or (Path(src).is_dir() and d in s.parents):
             msg = f"DEST {dest} overlaps SRC {src}; choose an output folder outside the input"
             raise InputError(msg)
-    if src == STDIN or Path(src).is_file():
+    if src == STDIN or not Path(src).is_dir():  # a file, or a named pipe given as SRC
         mirror = dest.endswith(("/", "\\")) or dest_path.is_dir()
         out_dir = dest_path if mirror else dest_path.parent
     else:
@@ -131,7 +147,18 @@ def check_dest(layout: Layout, config: JobConfig) -> None:
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
-    """Run every configured stage over SRC and write DEST and the report."""
+    """Run every configured stage over SRC and write DEST and the report.
+
+    When writing fails (a full disk, a read-only folder), what was written after the last
+    checkpoint is removed and OutputError names the path, the OS error and what to do.
+    """
+    try:
+        return _run_job(config, ruleset)
+    except OSError as exc:
+        raise OutputError(describe_write_failure(exc, resumable=False)) from exc
+
+
+def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     started = time.monotonic()
     layout = plan_layout(config.src, config.dest, config.report)
     check_dest(layout, config)
@@ -140,7 +167,11 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
-    mark = fingerprint(same_output, list(ruleset.files), [f.path for f in inputs or ()])
+    # Paths as the file system sees them: `out` and `out/` are one DEST.
+    same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
+    same_output |= {"report": normalize_path(str(report) if report else None), "mirror": layout.mirror}
+    rule_files = [os.path.abspath(name) for name in ruleset.files]
+    mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
     checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
@@ -172,26 +203,36 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
             layout.dest, checkpoint.writer, mirror=layout.mirror, text_field=config.read.text_field
         )
     audit = _open_audit(report, checkpoint)
+    saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
     try:
-        for batch in _batches(docs, sizes, config.batch_chars):
+        for batch in _batches(docs, sizes, config.batch_chars, config.batch_docs):
             if config.dedup is not None:
-                batch = _deduplicate(batch, config, index, stats)
+                with naming_path(index.path if index is not None else "the duplicate index"):
+                    batch = _deduplicate(batch, config, index, stats)
                 progress.deduplicated(batch)
             for doc in batch:
                 writer.write(doc)
                 size = sizes.popleft()
                 stats.add(doc, size)
                 if audit is not None:
-                    audit.write(json_line(doc.audit() | audit_fields(doc, size)))
+                    with naming_path(temporary_name(report / "audit.jsonl")):  # type: ignore[operator]
+                        audit.write(json_line(doc.audit() | audit_fields(doc, size)))
             progress.written(batch)
             done += len(batch)
             if report is not None and config.dest != STDOUT:
-                _save_checkpoint(report, mark, done, stats, writer, audit, index)
-    except BaseException:
+                with naming_path(report / PROGRESS_FILE):
+                    _save_checkpoint(report, mark, done, stats, writer, audit, index)
+                saved = True
+    except BaseException as exc:
         progress.close(complete=False)
-        writer.abandon()
+        left = writer.abandon()
         if audit is not None:
-            audit.close()
+            with contextlib.suppress(OSError):
+                audit.close()
+        if isinstance(exc, OSError):
+            full = out_of_space(exc)
+            saved = discard_unfinished(report, left, index, scratch, saved=saved)
+            raise OutputError(describe_write_failure(exc, resumable=saved, full=full)) from exc
         raise
     writer.close()
     progress.close()
@@ -207,8 +248,11 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     return stats, layout
 
 
-def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterator[list[Document]]:
-    """Consecutive runs of documents holding about `limit` input characters each.
+def _batches(
+    docs: Iterable[Document], sizes: deque[int], limit: int, max_docs: int = BATCH_DOCS
+) -> Iterator[list[Document]]:
+    """Consecutive runs of documents holding about `limit` input characters, and at most
+    `max_docs` documents, each.
 
     `sizes` holds the input size of every document read and not yet counted, in order, so the
     edges fall on the same documents whatever the number of workers.
@@ -218,7 +262,7 @@ def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterato
     for doc in docs:
         chars += sizes[len(batch)]
         batch.append(doc)
-        if chars >= limit:
+        if chars >= limit or len(batch) >= max_docs:
             yield batch
             batch, chars = [], 0
     if batch:
@@ -254,7 +298,7 @@ def _open_index(
 
 def _save_checkpoint(
     report: Path,
-    mark: str,
+    mark: RunIdentity,
     done: int,
     stats: Stats,
     writer: CorpusWriter,
@@ -270,7 +314,9 @@ def _save_checkpoint(
         audit_bytes = audit.tell()
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
-    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments, base).save(report)
+    Checkpoint(
+        mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, identity=mark.parts
+    ).save(report)
 
 
 def _deduplicate(
@@ -332,5 +378,6 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "annotate": config.annotate,
         "index": config.index,
         "batch_chars": config.batch_chars,
+        "batch_docs": config.batch_docs,
         "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
     }

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,21 @@ def clean_documents(
     workers: int = 1,
     learned: LearnedRules | None = None,
 ) -> Iterator[Document]:
-    """Clean documents in order, over `workers` processes."""
-    return ordered_map(_CleanerFactory(ruleset, config, learned), docs, workers)
+    """Clean documents in order, over `workers` processes.
+
+    A record's other fields (`meta`) stay in this process: cleaning does not read them, and a
+    record nested as deep as the JSON parser allows would be too deep to send to a worker.
+    """
+    metas: deque[Mapping[str, Any]] = deque()
+
+    def without_meta() -> Iterator[Document]:
+        for doc in docs:
+            metas.append(doc.meta)
+            yield doc.evolve(meta={}) if doc.meta else doc
+
+    for doc in ordered_map(_CleanerFactory(ruleset, config, learned), without_meta(), workers):
+        meta = metas.popleft()  # results come back in input order, one per document
+        yield doc.evolve(meta=meta) if meta else doc
 
 
 class Pipeline:

@@ -13,7 +13,6 @@ import errno
 import gzip
 import io
 import json
-import re
 import stat
 import sys
 import zlib
@@ -23,8 +22,15 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 from urllib.parse import urlsplit
 
-from cleanse.decode import BINARY_PROBE, decode_bytes, sniff_binary, wide_encoding
+from cleanse.decode import BINARY_PROBE, decode_bytes, is_blank, sniff_binary, wide_encoding
 from cleanse.document import Document
+from cleanse.records import (
+    REPLACED_SURROGATES,
+    RecordError,
+    json_type,
+    parse_record,
+    replace_lone_surrogates,
+)
 from cleanse.walk import InputFile, input_kind, list_inputs
 
 __all__ = [
@@ -40,12 +46,6 @@ __all__ = [
 
 STDIN = "-"
 GZIP_MAGIC = b"\x1f\x8b"
-
-# A JSON escape of a surrogate, and a surrogate left alone after decoding (a pair becomes one
-# character): only lines with the first are searched for the second.
-SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
-LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-REPLACED_SURROGATES = "replaced-lone-surrogates"
 
 # What JSONL is read from: a file, stdin, or a gzip stream over a file.
 ByteStream: TypeAlias = IO[bytes] | io.BufferedIOBase
@@ -107,9 +107,25 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     """
     config = config or ReadConfig()
     if str(src) == STDIN:
-        yield from _read_jsonl(sys.stdin.buffer, _Origin("stdin", "stdin.jsonl"), config)
+        yield from _read_stdin(config)
         return
     yield from read_inputs(list_inputs(Path(src)), config)
+
+
+def _read_stdin(config: ReadConfig) -> Iterator[Document]:
+    """The documents of JSONL on stdin, sniffed as a file is: gzip is decompressed, other binary
+    data (another archive format, an image) is one rejected input."""
+    raw: io.BufferedReader = sys.stdin.buffer  # type: ignore[assignment]
+    if not hasattr(raw, "peek"):  # a replaced stdin (tests, embedding) may not buffer
+        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+    origin = _Origin("stdin", "stdin.jsonl")
+    gzipped = raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
+    stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+    refusal = _refuse_start(raw, stream, origin)
+    if refusal is not None:
+        yield refusal
+        return
+    yield from _read_jsonl(stream, origin, config)
 
 
 def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Document]:
@@ -125,9 +141,9 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
     if found.error is not None:
         yield _rejected(UNREADABLE, origin, "cannot list this folder: " + _explain(found.error))
     elif input_kind(found.path) == "txt":
-        yield _read_txt(found.path, origin, config)
+        yield _read_txt(found.path, origin, config, pipe_ok=found.given)
     else:
-        yield from _read_jsonl_file(found.path, origin, config)
+        yield from _read_jsonl_file(found.path, origin, config, pipe_ok=found.given)
 
 
 def _printable(rel: str) -> str:
@@ -165,6 +181,11 @@ def _explain(exc: OSError) -> str:
         advice = "it is a broken link or was deleted during the run; fix or remove it"
     elif exc.errno == errno.ELOOP:
         advice = "a symbolic link points to itself or in a circle; fix or remove it"
+    elif exc.errno == errno.ENAMETOOLONG:
+        advice = (
+            "its path is longer than the system allows (about 4,096 bytes, 255 per name); "
+            "move it to a shallower folder, or give that folder itself as SRC"
+        )
     elif isinstance(exc, _NotRegularFileError):
         advice = "reading it could block forever; move it out of SRC"
     else:
@@ -172,18 +193,20 @@ def _explain(exc: OSError) -> str:
     return f"{cause}; {advice}"
 
 
-def _open_file(path: Path) -> io.BufferedReader:
-    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError."""
-    if not stat.S_ISREG(path.stat().st_mode):
+def _open_file(path: Path, *, pipe_ok: bool = False) -> io.BufferedReader:
+    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError,
+    except a named pipe given as SRC itself (`pipe_ok`): it is read as a stream, as stdin is."""
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or (pipe_ok and stat.S_ISFIFO(mode))):
         msg = "not a regular file but a pipe, socket or device"
         raise _NotRegularFileError(msg)
     return path.open("rb")
 
 
-def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
+def _read_txt(path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False) -> Document:
     """The Document of a .txt file, or a rejected one when it is unreadable, binary or empty."""
     try:
-        with _open_file(path) as stream:
+        with _open_file(path, pipe_ok=pipe_ok) as stream:
             data = stream.read()
     except OSError as exc:
         return _rejected(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
@@ -192,18 +215,23 @@ def _read_txt(path: Path, origin: _Origin, config: ReadConfig) -> Document:
         error = f"this looks like {kind}, not text; move it out of SRC or convert it to text"
         return _rejected(BINARY, origin, error)
     decoded = decode_bytes(data)
-    if not decoded.text or decoded.text.isspace():
-        error = "the file is empty or holds only whitespace; remove it or export it again"
+    if is_blank(decoded.text):
+        error = (
+            "the file is empty or holds only whitespace or invisible characters; "
+            "remove it or export it again"
+        )
         return _rejected(EMPTY, origin, error)
     site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
     return Document(origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source)
 
 
-def _read_jsonl_file(path: Path, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+def _read_jsonl_file(
+    path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False
+) -> Iterator[Document]:
     """The documents of a .jsonl or .jsonl.gz file."""
     try:
-        raw = _open_file(path)
+        raw = _open_file(path, pipe_ok=pipe_ok)
     except OSError as exc:
         yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
         return
@@ -230,7 +258,8 @@ def _refuse_start(
         return _broken_stream(_StreamBreak(1, exc), origin)
     if kind is None:
         return None
-    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; move it out of SRC")
+    todo = "decompress or convert it before piping it in" if origin.name == "stdin" else "move it out of SRC"
+    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
 
 
 def _starts_like_gzip(raw: io.BufferedReader) -> bool:
@@ -301,18 +330,14 @@ def _line_document(
     if not text.strip():
         return None
     try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _rejected(MALFORMED_JSON, origin, _json_error(exc, text), number)
-    if not isinstance(record, dict):
-        error = f"the line holds {_json_type(record)}, not a JSON object; write one object per line"
-        return _rejected(MALFORMED_JSON, origin, error, number)
+        record = parse_record(text)
+    except RecordError as exc:
+        return _rejected(MALFORMED_JSON, origin, str(exc), number)
     flags: tuple[str, ...] = (flag,) if flag else ()
-    if SURROGATE_ESCAPE_RE.search(text):
-        clean = _without_lone_surrogates(record)
-        flags += (REPLACED_SURROGATES,) if clean != record else ()
-        record = clean
-    return record_document(
+    record, replaced = replace_lone_surrogates(record, text, config.text_field)
+    if replaced:
+        flags += (REPLACED_SURROGATES,)
+    doc = record_document(
         record,
         f"{origin.name}:{number}",
         config,
@@ -321,45 +346,7 @@ def _line_document(
         source=origin.source,
         location={"path": origin.name, "line": number},
     )
-
-
-def _without_lone_surrogates(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with each lone surrogate (left by an escape like `\\ud800`, which UTF-8 cannot
-    encode, so writing the record would fail) replaced by U+FFFD, in keys and values alike."""
-
-    def clean(value: object) -> object:
-        if isinstance(value, str):
-            return LONE_SURROGATE_RE.sub("\ufffd", value)
-        if isinstance(value, list):
-            return [clean(item) for item in value]
-        if isinstance(value, dict):
-            return {clean(key): clean(item) for key, item in value.items()}
-        return value
-
-    return {str(clean(key)): clean(value) for key, value in record.items()}
-
-
-def _json_error(exc: json.JSONDecodeError, text: str) -> str:
-    """What is wrong with a line that is not JSON, and what to do."""
-    where = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
-    if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
-        return f"the line stops mid-record ({where}), as if the file was cut off; fix or remove it"
-    return f"not valid JSON ({where}); fix or remove the line"
-
-
-def _json_type(value: object) -> str:
-    """How JSON calls the type of a value, with an article: `a number`, `a list`, `null`."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
+    return doc.evolve(changes=tuple(replaced)) if replaced and doc.removed is None else doc
 
 
 def record_document(
@@ -377,13 +364,12 @@ def record_document(
     A record without a string text field comes back removed, with the reason and, in its detail,
     `location` (the `path` and `line` it was read from).
     """
-    doc_id = record.get(config.id_field)
-    doc_id = fallback_id if doc_id is None else str(doc_id)
+    doc_id = _id_text(record.get(config.id_field), fallback_id)
     text = record.get(config.text_field)
     # The record keeps its key order; the writer puts the cleaned text back in its place.
     meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
     site = _site(record, folder, config)
-    if not isinstance(text, str):
+    if not isinstance(text, str) or is_blank(text):
         reason, error = _text_problem(record, config.text_field)
         detail = {**(location or {}), "error": error}
         return Document(
@@ -392,9 +378,32 @@ def record_document(
     return Document(doc_id, text, meta, site=site, flags=flags, source=source)
 
 
+def _id_text(value: object, fallback: str) -> str:
+    """A record's id as text: a string as it is, another value as its JSON text (`12`, `true`,
+    `{"a": 1}`, never a Python repr), the fallback for a missing or null id.
+
+    >>> _id_text(12, "f:1"), _id_text(True, "f:1"), _id_text({"a": 1}, "f:1"), _id_text(None, "f:1")
+    ('12', 'true', '{"a": 1}', 'f:1')
+    """
+    if value is None:
+        return fallback
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):  # NaN from a library caller, or nesting too deep
+        return str(value)
+
+
 def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
-    """The reason and error for a record whose text field is missing, null or not a string."""
+    """The reason and error for a record whose text field is missing, null, not a string or blank."""
     value = record.get(field)
+    if isinstance(value, str):
+        error = (
+            f"the field {field!r} is empty or holds only whitespace or invisible characters; "
+            "remove the record or export its text again"
+        )
+        return EMPTY, error
     if value is None:
         state = "is null" if field in record else "is missing"
         error = (
@@ -403,7 +412,7 @@ def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
         )
         return MISSING_TEXT, error
     error = (
-        f"the field {field!r} holds {_json_type(value)}, not a string; export the text as one "
+        f"the field {field!r} holds {json_type(value)}, not a string; export the text as one "
         "string, or give the field that holds it with --text-field"
     )
     return TEXT_NOT_STRING, error

@@ -24,11 +24,13 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class InputFile:
     """An input found under SRC: its path, its POSIX path relative to SRC (the file name when SRC
-    is a file), and, for a folder that could not be listed, the OSError that stopped it."""
+    is a file), for a folder that could not be listed, the OSError that stopped it, and whether
+    it is SRC itself (`given`: a named pipe is then read, not refused)."""
 
     path: Path
     rel: str
     error: OSError | None = None
+    given: bool = False
 
 
 def input_kind(path: Path) -> str:
@@ -56,7 +58,7 @@ def list_inputs(src: Path) -> list[InputFile]:
         raise InputError(msg)
     if not src.is_dir():
         input_kind(src)
-        return [InputFile(src, src.name)]
+        return [InputFile(src, src.name, given=True)]
     return sorted(_walk(src), key=lambda found: found.rel.split("/"))
 
 

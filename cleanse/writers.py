@@ -12,18 +12,21 @@ without interruption are the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document
 
 STDOUT = "-"
+STDOUT_NAME = "<stdout>"  # how errors name standard output
 TMP_SUFFIX = ".cleanse-tmp"
 
 
@@ -51,13 +54,26 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_SUFFIX}")
 
 
+def output_text(doc: Document) -> str:
+    """The text to write: with the document's own line endings when it used CR LF (or CR)
+    throughout, which cleaning turned into LF.
+
+    >>> output_text(Document("d", "a\\nb\\n", flags=("line-endings-crlf",)))
+    'a\\r\\nb\\r\\n'
+    """
+    for ending, flag in KEPT_ENDING_FLAGS.items():
+        if flag in doc.flags:
+            return doc.text.replace("\n", ending)
+    return doc.text
+
+
 def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The output JSON object of a document: its input fields, the cleaned text, extracted values."""
     if doc.meta:
         record = dict(doc.meta)
-        record[text_field] = doc.text
+        record[text_field] = output_text(doc)
     else:
-        record = {"id": doc.id, text_field: doc.text}
+        record = {"id": doc.id, text_field: output_text(doc)}
     for key, value in doc.extracted.items():
         record.setdefault(key, value)
     record.update(doc.annotations)
@@ -86,27 +102,31 @@ class CorpusWriter:
         if doc.removed is not None and extra is None:
             return
         if str(self.dest) == STDOUT:
-            sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
+            with naming_path(STDOUT_NAME):
+                sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
             return
         path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
-        if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
-            self._switch(path)
-            self._text().write(json_line(to_record(doc, self.text_field, extra)))
-        else:
-            self._switch(None)
-            write_atomic(path, doc.text)
-            self.files_written += 1
+        with naming_path(path):
+            if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+                self._switch(path)
+                self._text().write(json_line(to_record(doc, self.text_field, extra)))
+            else:
+                self._switch(None)
+                write_atomic(path, output_text(doc))
+                self.files_written += 1
 
     def checkpoint(self) -> dict[str, Any]:
         """Make what was written durable; the state `resume` needs to continue from here."""
         if str(self.dest) == STDOUT:
-            sys.stdout.flush()
+            with naming_path(STDOUT_NAME):
+                sys.stdout.flush()
             return {"files_written": self.files_written}
-        self._end_member()
-        if self._raw is None or self._path is None:
-            return {"files_written": self.files_written}
-        self._raw.flush()
-        os.fsync(self._raw.fileno())
+        with naming_path(self._path or Path(self.dest)):
+            self._end_member()
+            if self._raw is None or self._path is None:
+                return {"files_written": self.files_written}
+            self._raw.flush()
+            os.fsync(self._raw.fileno())
         return {"files_written": self.files_written, "path": str(self._path), "bytes": self._raw.tell()}
 
     @classmethod
@@ -144,7 +164,7 @@ class CorpusWriter:
         self._member = None
 
     def _switch(self, path: Path | None) -> None:
-        if path == self._path:
+        if path == self._path or _same_file(path, self._path):
             return
         self._finish()
         if path is None:
@@ -163,22 +183,51 @@ class CorpusWriter:
 
     def close(self) -> None:
         """Complete the file being written."""
-        self._finish()
-        if str(self.dest) == STDOUT:
-            sys.stdout.flush()
+        with naming_path(STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)):
+            self._finish()
+            if str(self.dest) == STDOUT:
+                sys.stdout.flush()
 
-    def abandon(self) -> None:
-        """Close the open file without publishing it (after an error: it stays a temporary file)."""
-        if self._member is not None:
-            self._member.flush()
-        if self._raw is not None:
-            self._raw.close()
+    def abandon(self) -> Path | None:
+        """Close the open file without publishing it (after an error: it stays a temporary file,
+        whose name is returned). A write that fails again while closing is ignored: the first
+        error is the one to report."""
+        left = temporary_name(self._path) if self._path is not None else None
+        with contextlib.suppress(OSError, ValueError):
+            if self._member is not None:
+                self._member.flush()
+        with contextlib.suppress(OSError):
+            if self._raw is not None:
+                self._raw.close()
         self._member = self._raw = self._path = None
+        return left
+
+
+def _same_file(one: Path | None, other: Path | None) -> bool:
+    """True when two paths name one file however they are written (a resumed run may give DEST
+    as `out`, its checkpoint as `/home/me/out`)."""
+    return one is not None and other is not None and os.path.abspath(one) == os.path.abspath(other)
+
+
+@contextlib.contextmanager
+def naming_path(path: str | Path) -> Iterator[None]:
+    """Give an OSError raised inside the path it was writing, when it does not name one (a
+    failed write or flush names none), so the error message can say where."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` under its temporary name, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk must not stay full of a half-written file
+        raise

@@ -167,7 +167,7 @@ def test_resume_refuses_other_settings_and_a_finished_run(reference, monkeypatch
     monkeypatch.undo()
     try:
         assert main([*RUN[:1], str(src), str(dest), *RUN[1:], "--resume", "--threshold", "0.7"]) == 1
-        assert "other settings" in capsys.readouterr().err
+        assert "threshold was 0.8, now 0.7" in capsys.readouterr().err
         assert main([*RUN[:1], str(src), str(dest), *RUN[1:]]) == 1
         assert "--resume to continue" in capsys.readouterr().err
         assert main([*RUN[:1], str(src), str(dest), *RUN[1:], "--resume", "--workers", "2"]) == 0

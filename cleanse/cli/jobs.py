@@ -71,10 +71,35 @@ def run_command(args: argparse.Namespace) -> int:
     stats, layout = run_job(config, options.ruleset(args) if cleaning else RuleSet(()))
     if not args.quiet:
         print_summary(stats, str(layout.report) if layout.report else None)
+    if stats.rejected and stats.rejected == stats.documents["in"]:
+        print(f"cleanse: error: {all_rejected(stats, config.read.text_field)}", file=sys.stderr)
+        return 1
     if stats.rejected and args.strict:
         print(f"cleanse: error: {stats.rejected} inputs rejected (--strict)", file=sys.stderr)
         return 1
     return 0
+
+
+# Why every input may have been rejected, and what to do, per reason.
+_ALL_REJECTED_HINTS = {
+    "input.missing-text": "no record has the text field {field!r}: give the field that holds the "
+    "text with --text-field",
+    "input.text-not-string": "the field {field!r} holds no string in any record: give the field "
+    "that holds the text with --text-field",
+    "input.malformed-json": "no line is a JSON object: check that SRC holds JSON lines",
+    "input.binary": "the inputs are binary data, not text: decompress or convert them first",
+    "input.empty": "every input is empty",
+}
+
+
+def all_rejected(stats: Stats, text_field: str) -> str:
+    """Why a run that rejected every input wrote nothing: the busiest reason and its fix."""
+    reason, count = stats.rejected_by.most_common(1)[0]
+    hint = _ALL_REJECTED_HINTS.get(reason, "the audit says why for each").format(field=text_field)
+    return (
+        f"every input was rejected ({stats.rejected}), nothing was written; "
+        f"{reason} ({count}): {hint}"
+    )
 
 
 def print_summary(stats: Stats, report: str | None) -> None:
@@ -104,7 +129,8 @@ def print_summary(stats: Stats, report: str | None) -> None:
         print(f"cleanse: documents removed by: {listed}", file=err)
     if summary["rejected_by"]:
         listed = ", ".join(f"{reason} ({n})" for reason, n in summary["rejected_by"].items())
-        print(f"cleanse: inputs rejected (status `rejected` in the audit): {listed}", file=err)
+        where = "status `rejected` in the audit" if report else "no report written: --report DIR lists each"
+        print(f"cleanse: inputs rejected ({where}): {listed}", file=err)
     if report:
         print(f"cleanse: report: {report}/{REPORT_NAME} (open it in a browser); data: summary.json, audit.jsonl", file=err)
 

@@ -18,10 +18,11 @@ import numpy as np
 #: A link-reference or footnote-target line: "[12]: https://example.com/a" (html2text, pandoc).
 LINK_REFERENCE_RE = re.compile(r"^[ \t]*\[[^\]\n]{1,64}\]:[ \t]*\S+[^\n]*$", re.MULTILINE)
 #: An image, its alt text included: "![Icon](data:image/svg+xml;base64,…)".
-IMAGE_RE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^()\[\]\s]{0,100000}(?:[ \t]+\"[^\"\n]{0,1000}\")?\)")
-#: The target of a Markdown link, "[text](https://…)" -> "[text]"; autolinks "<https://…>".
+IMAGE_RE = re.compile(r"!\[[^\]]{0,1000}\]\(\s*[^()\[\]\s]{0,100000}(?:\s+\"[^\"]{0,1000}\")?\s*\)")
+#: The target of a Markdown link, "[text](https://…)" -> "[text]"; autolinks "<https://…>". Any
+#: whitespace may stand where a space does, so a line break inside a link changes nothing.
 LINK_TARGET_RE = re.compile(
-    r"\]\([ \t]*<?[^()\[\]\s]{0,100000}>?(?:[ \t]+\"[^\"\n]{0,1000}\")?[ \t]*\)|<[a-z]{2,10}://[^<>\s]{0,100000}>"
+    r"\]\(\s*<?[^()\[\]\s]{0,100000}>?(?:\s+\"[^\"]{0,1000}\")?\s*\)|<[a-z]{2,10}://[^<>\s]{0,100000}>"
 )
 #: Texts longer than this are shingled window by window (see `windows`).
 WINDOW_CHARS = 1 << 20

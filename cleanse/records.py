@@ -1,0 +1,205 @@
+"""One JSONL line to one JSON object, or a one-sentence reason why it cannot be one.
+
+A line is refused when it is not JSON, not an object, or holds what cleanse could not write back
+as it came: `NaN` / `Infinity` (not JSON), numbers too large for a 64-bit float, integers past
+the parser's digit limit, nesting past its recursion limit. Lone surrogates left by escapes such
+as `\\ud800` (UTF-8 cannot hold them) become U+FFFD, and each replacement is returned as a Change.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from typing import Any
+
+from cleanse.decode import normalize_newlines
+from cleanse.document import Change
+
+# A JSON escape of a surrogate, and a surrogate left alone after decoding (a pair becomes one
+# character): only lines with the first are searched for the second.
+SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+REPLACED_SURROGATES = "replaced-lone-surrogates"  # the flag of a record where some were replaced
+SURROGATE_RULE = "decode.lone-surrogate"  # the rule id of each replacement in the audit
+REPLACEMENT = "\ufffd"
+
+
+class RecordError(ValueError):
+    """A line that cannot be read as a JSON object; the message says why and what to do."""
+
+
+class _NonStandardNumberError(ValueError):
+    """A number JSON cannot hold (NaN, Infinity) or a 64-bit float cannot (1e999)."""
+
+
+def parse_record(text: str) -> dict[str, Any]:
+    """The JSON object on one line, or RecordError saying what is wrong and what to do.
+
+    >>> parse_record('{"a": 1}')
+    {'a': 1}
+    >>> parse_record('{"a": NaN}')
+    Traceback (most recent call last):
+    ...
+    cleanse.records.RecordError: the line holds NaN, which is not JSON; write null or a string instead
+    """
+    try:
+        record = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        raise RecordError(_json_error(exc, text)) from None
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(_parser_refusal(exc)) from None
+    if not isinstance(record, dict):
+        msg = f"the line holds {json_type(record)}, not a JSON object; write one object per line"
+        raise RecordError(msg)
+    return record
+
+
+def _refuse_constant(name: str) -> float:
+    """Refuse `NaN`, `Infinity` and `-Infinity`: Python writes them, but they are not JSON."""
+    msg = f"the line holds {name}, which is not JSON; write null or a string instead"
+    raise _NonStandardNumberError(msg)
+
+
+def _finite_float(literal: str) -> float:
+    """A JSON number with a fraction or exponent, refused when a 64-bit float cannot hold it
+    (`1e999` would be written back as the non-standard `Infinity`)."""
+    value = float(literal)
+    if math.isinf(value):
+        shown = literal if len(literal) <= 40 else literal[:37] + "..."
+        msg = (
+            f"the number {shown} is too large for a 64-bit float and could not be written back "
+            "as it came; write it as a string"
+        )
+        raise _NonStandardNumberError(msg)
+    return value
+
+
+def _parser_refusal(exc: ValueError | RecursionError) -> str:
+    """Why the JSON parser refused a line that may well be valid JSON, and what to do."""
+    if isinstance(exc, _NonStandardNumberError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return (
+            "the line nests lists or objects deeper than the JSON parser can follow "
+            f"(about {sys.getrecursionlimit()} levels); flatten the record or remove the line"
+        )
+    if "integer string conversion" in str(exc):
+        return (
+            f"the line holds an integer of more than {sys.get_int_max_str_digits():,} digits, "
+            "which the JSON parser refuses; write it as a string or remove the line"
+        )
+    return f"the JSON parser refused the line ({exc}); fix or remove the line"
+
+
+def _json_error(exc: json.JSONDecodeError, text: str) -> str:
+    """What is wrong with a line that is not JSON, and what to do."""
+    where = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+        return f"the line stops mid-record ({where}), as if the file was cut off; fix or remove it"
+    return f"not valid JSON ({where}); fix or remove the line"
+
+
+def json_type(value: object) -> str:
+    """How JSON calls the type of a value, with an article: `a number`, `a list`, `null`."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
+
+def replace_lone_surrogates(
+    record: dict[str, Any], line: str, text_field: str
+) -> tuple[dict[str, Any], list[Change]]:
+    """The record with each lone surrogate replaced by U+FFFD, in keys and values at any depth,
+    and one Change per replaced line of the text field and per other field touched.
+
+    `line` is the JSONL line (searched first: most lines hold no surrogate escape). The walk is
+    iterative, so a record nested as deep as the parser allows is handled too.
+
+    >>> record, changes = replace_lone_surrogates({"text": "a\\ud800"}, '"\\\\ud800"', "text")
+    >>> record, [(c.rule, c.line, c.before, c.after) for c in changes]
+    ({'text': 'a�'}, [('decode.lone-surrogate', 1, 'a\\\\ud800', 'a�')])
+    """
+    if not SURROGATE_ESCAPE_RE.search(line):
+        return record, []
+    changes: list[Change] = []
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = _replaced(key)
+        if key == text_field and isinstance(value, str):
+            changes += _text_changes(value)
+        elif name != key or _holds_surrogate(value):
+            # A string field shows its value; a list or object, only its (possibly replaced) name.
+            shown = value if isinstance(value, str) else key
+            field = {"field": name}
+            change = Change("decode", SURROGATE_RULE, None, _escaped(shown), _replaced(shown), field)
+            changes.append(change)
+        out[name] = _replace_deep(value)
+    return out, changes
+
+
+def _text_changes(text: str) -> list[Change]:
+    """One Change per line of the text that holds a lone surrogate, numbered as the cleaner
+    numbers lines."""
+    return [
+        Change("decode", SURROGATE_RULE, number, _escaped(part), _replaced(part))
+        for number, part in enumerate(normalize_newlines(text).split("\n"), start=1)
+        if LONE_SURROGATE_RE.search(part)
+    ]
+
+
+def _escaped(text: str) -> str:
+    """The text with each lone surrogate shown as its escape (`\\ud800`), so UTF-8 can hold it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _replaced(text: str) -> str:
+    return LONE_SURROGATE_RE.sub(REPLACEMENT, text)
+
+
+def _holds_surrogate(value: object) -> bool:
+    """True when a string anywhere in `value` (keys included) holds a lone surrogate."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if LONE_SURROGATE_RE.search(item):
+                return True
+        elif isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+    return False
+
+
+def _replace_deep(value: object) -> Any:
+    """`value` with lone surrogates replaced in every string, containers rebuilt in place (the
+    record was just parsed, nothing else holds it), without recursion."""
+    if isinstance(value, str):
+        return _replaced(value)
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            for i, element in enumerate(item):
+                if isinstance(element, str):
+                    item[i] = _replaced(element)
+                else:
+                    todo.append(element)
+        elif isinstance(item, dict):
+            pairs = list(item.items())
+            item.clear()
+            for key, element in pairs:
+                item[_replaced(key)] = _replaced(element) if isinstance(element, str) else element
+                todo.append(element)
+    return value
