@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig
+from cleanse.duplicates import ANNOTATION
 from cleanse.packs import load_rules
 from cleanse.parallel import default_workers
 from cleanse.readers import ReadConfig
@@ -55,7 +56,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> None:
-    """--threshold, --level, --keep, --annotate, --index (and --no-dedup for `run`)."""
+    """--threshold, --level, --keep, --annotate(-field), --index (and --no-dedup for `run`)."""
     defaults = DedupConfig()
     group = parser.add_argument_group(
         "duplicates",
@@ -81,7 +82,12 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
     )  # fmt: skip
     group.add_argument(
         "--annotate", action="store_true",
-        help="keep every record and add a `duplicate` field describing its status (JSONL output)",
+        help="keep every record and add a field describing its duplicate status (JSONL output); "
+        "a record that already has that field is refused, never overwritten",
+    )  # fmt: skip
+    group.add_argument(
+        "--annotate-field", metavar="NAME", default=ANNOTATION,
+        help=f"the field --annotate adds (default: {ANNOTATION})",
     )  # fmt: skip
     group.add_argument(
         "--index", metavar="DIR",
