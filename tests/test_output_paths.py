@@ -8,6 +8,7 @@ in a folder of its own, never into the working folder. `--report` is checked lik
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import random
 import subprocess
@@ -139,6 +140,22 @@ def test_single_file_into_an_existing_folder_lands_inside(tmp_path, elsewhere, k
     assert (folder / "other.txt").read_text(encoding="utf-8") == "not this run's\n"
     assert (_report_of(output) / "summary.json").exists()
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["txt", "jsonl"])
+def test_a_gz_name_that_is_not_jsonl_gz_is_refused(tmp_path, capsys, kind):
+    src = _write_src(tmp_path / "in", kind)
+    assert _run(str(src), str(tmp_path / "out.gz")) == 1
+    assert ".jsonl.gz" in capsys.readouterr().err
+    assert not (tmp_path / "out.gz").exists()
+
+
+def test_stdin_into_a_folder_is_written_as_stdin_jsonl(tmp_path, elsewhere, monkeypatch):
+    lines = "".join(json.dumps(r) + "\n" for r in RECORDS).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    assert _run("-", str(tmp_path / "d") + "/") == 0
+    assert _records(tmp_path / "d" / "stdin.jsonl") == RECORDS
+    assert (tmp_path / "d" / ".cleanse" / "stdin.jsonl" / "audit.jsonl").exists()
 
 
 def test_single_file_into_a_new_folder_ending_with_a_slash(tmp_path, elsewhere):

@@ -106,7 +106,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     """--overwrite, --resume, --strict: what to do with an occupied DEST and with rejected input."""
     group = parser.add_argument_group(
         "output and failures",
-        "A run refuses a DEST that is not empty. Inputs that cannot be read (binary files, broken "
+        "A run refuses a DEST folder that is not empty and an existing output file. Inputs that cannot be read (binary files, broken "
         "JSON, truncated .gz, unreadable files...) are skipped and listed in the audit with status "
         "`rejected`, their path and what to do; the run goes on.",
     )
