@@ -115,6 +115,14 @@ def test_single_file_into_a_new_path(tmp_path, elsewhere, kind, name, form):
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["dedup", "clean"])
+def test_every_job_command_keeps_the_records_of_a_dest_without_suffix(tmp_path, elsewhere, command):
+    src = _write_src(tmp_path / "in", "jsonl")
+    assert main([command, str(src), str(tmp_path / "out"), "-q"]) == 0
+    assert _records(tmp_path / "out") == RECORDS
+    assert (tmp_path / ".cleanse" / "out" / "summary.json").exists()
+
+
 @pytest.mark.parametrize("kind", ["jsonl", "gz"])
 @pytest.mark.parametrize("command", ["run", "dedup", "clean"])
 def test_jsonl_into_a_txt_file_is_refused_with_the_fix(tmp_path, elsewhere, capsys, kind, command):
