@@ -60,6 +60,8 @@ class Document:
     with `input.` means the input itself could not be read as a document (it is `rejected`), and
     `removed_detail` then says where (`path`, `line`) and what to do (`error`).
     `flags` note facts worth auditing that are not edits, such as a fallback decoding.
+    `location` says where the document was read: `path` (relative to SRC, as in its id) and, for
+    JSONL, the `line`; the audit names it, so records whose ids repeat across files stay apart.
     """
 
     id: str
@@ -82,6 +84,7 @@ class Document:
     flags: tuple[str, ...] = ()
     removed: str | None = None
     removed_detail: Mapping[str, Any] | None = None
+    location: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -100,7 +103,7 @@ class Document:
 
     def audit(self) -> dict[str, Any]:
         """The document's line in audit.jsonl."""
-        out: dict[str, Any] = {"id": self.id, "status": self.status, "lang": self.lang}
+        out: dict[str, Any] = {"id": self.id, **self.location, "status": self.status, "lang": self.lang}
         if self.removed is not None:
             out["reason"] = self.removed
             if self.removed_detail:

@@ -10,7 +10,7 @@ dropped and the decisions go into metadata.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,12 @@ from cleanse.apply import tidy_lines
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
+from cleanse.errors import InputError
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
 NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
-ANNOTATION = "duplicate"  # the field --annotate adds to every record
+KEY_SEP = "\x1f"  # between a document's id and where it was read, in its index key
+ANNOTATION = "duplicate"  # the field --annotate adds to every record (--annotate-field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +58,23 @@ def deduplicate(
     index: DuplicateIndex | None = None,
     workers: int = 1,
     annotate: bool = False,
+    annotate_field: str = ANNOTATION,
 ) -> tuple[list[Document], DedupResult]:
-    """Find and settle duplicates among `docs` (in corpus order: that order defines "first")."""
+    """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
+
+    With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
+    holding a record that already has that field is refused (a user's field is never overwritten).
+    """
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
+    if annotate:
+        if not annotate_field:
+            msg = "the annotation field needs a name (--annotate-field NAME)"
+            raise InputError(msg)
+        _refuse_field_clash([docs[i] for i in live], annotate_field)
     # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
     whole = config.level == "document"
     paragraphs = {i: [] if whole else _paragraphs(docs[i]) for i in live}
-    keys = _unique_keys([docs[i].id for i in live])
+    keys = _unique_keys([index_key(docs[i]) for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
         [
@@ -76,8 +88,21 @@ def deduplicate(
     corpus = _Corpus(docs, position, paragraphs)
     out = list(docs)
     for key, i in zip(keys, live, strict=True):
-        out[i] = _settle(docs[i], key, paragraphs[i], result, corpus, annotate)
+        out[i] = _settle(docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None)
     return out, result
+
+
+def _refuse_field_clash(docs: Sequence[Document], field: str) -> None:
+    """Raise InputError naming the first record that already has the annotation field."""
+    for doc in docs:
+        if field in doc.meta or field in doc.extracted:
+            where = ":".join(str(v) for v in doc.location.values())
+            where = f" ({where})" if where and where != doc.id else ""
+            msg = (
+                f"record {doc.id}{where} already has a field `{field}`, which --annotate would "
+                f"overwrite; name another field for the annotation with --annotate-field NAME"
+            )
+            raise InputError(msg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +114,37 @@ class _Corpus:
     paragraphs: dict[int, list[_Paragraph]]  # position -> _paragraphs(doc)
 
 
+def index_key(doc: Document) -> str:
+    r"""The name the duplicate engine (and a persistent index) gives a document: its id, and where
+    it was read (`path` and `line`, after KEY_SEP), so that a later batch or run can name both.
+
+    >>> index_key(Document("seed-1", "", location={"path": "s2.jsonl", "line": 7}))
+    'seed-1\x1fs2.jsonl\x1f7'
+    """
+    if not doc.location:
+        return doc.id
+    line = doc.location.get("line")
+    return KEY_SEP.join((doc.id, str(doc.location.get("path", "")), "" if line is None else str(line)))
+
+
+def split_key(key: str) -> tuple[str, dict[str, Any]]:
+    r"""The id and location (`path`, `line`) an `index_key` holds; a bare id has no location.
+
+    >>> split_key("seed-1\x1fs2.jsonl\x1f7")
+    ('seed-1', {'path': 's2.jsonl', 'line': 7})
+    >>> split_key("a.txt")
+    ('a.txt', {})
+    """
+    parts = key.rsplit(KEY_SEP, 2)
+    if len(parts) != 3:
+        return key, {}
+    doc_id, path, line = parts
+    return doc_id, ({"path": path, "line": int(line)} if line.isdigit() else {"path": path})
+
+
 def _unique_keys(ids: list[str]) -> list[str]:
-    """The ids themselves (what a persistent index records), a repeated one made unique with
-    `#2`, `#3`…, skipping every suffix that is the id of another document: internal keys never
+    """The keys themselves (what a persistent index records), a repeated one made unique with
+    `#2`, `#3`…, skipping every suffix that is the key of another document: internal keys never
     collide with user ids.
 
     >>> _unique_keys(["a", "b", "a"])
@@ -129,17 +182,30 @@ def _describe(dup: Duplicate, corpus: _Corpus) -> dict[str, Any]:
     detail: dict[str, Any] = {"similarity": round(dup.similarity, 4), "kind": dup.kind}
     if dup.from_index or dup.duplicate_of not in corpus.position:
         # Kept by an earlier run (from_index) or an earlier batch of this run: named by the index.
-        detail["duplicate_of"] = dup.duplicate_of
+        doc_id, where = split_key(dup.duplicate_of)
+        detail["duplicate_of"] = doc_id
+        detail.update(_where("duplicate_of", where))
         if dup.from_index:
             detail["from_index"] = True
     else:
         other = corpus.position[dup.duplicate_of]
         detail["duplicate_of"] = corpus.docs[other].id
+        detail.update(_where("duplicate_of", corpus.docs[other].location))
         if dup.duplicate_of_paragraph is not None:
             detail["duplicate_of_line"] = corpus.paragraphs[other][dup.duplicate_of_paragraph].line
     if dup.duplicate_of_paragraph is not None:
         detail["duplicate_of_paragraph"] = dup.duplicate_of_paragraph
     return detail
+
+
+def _where(prefix: str, location: Mapping[str, Any]) -> dict[str, Any]:
+    """`location` as audit fields: `<prefix>_path` and `<prefix>_input_line` (JSONL)."""
+    out: dict[str, Any] = {}
+    if location.get("path"):
+        out[f"{prefix}_path"] = location["path"]
+    if location.get("line") is not None:
+        out[f"{prefix}_input_line"] = location["line"]
+    return out
 
 
 def _settle(
@@ -148,21 +214,22 @@ def _settle(
     paragraphs: list[_Paragraph],
     result: DedupResult,
     corpus: _Corpus,
-    annotate: bool,
+    annotate: str | None,
 ) -> Document:
+    """The document with its duplicate decisions applied, or recorded in the field `annotate`."""
     if key in result.without_words:
         doc = doc.evolve(flags=(*doc.flags, NO_WORDS))
     whole = result.documents.get(key)
     if whole is not None:
         detail = _describe(whole, corpus)
         if annotate:
-            return doc.evolve(annotations={ANNOTATION: {"status": "duplicate", **detail}})
+            return doc.evolve(annotations={annotate: {"status": "duplicate", **detail}})
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
     found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
     if annotate:
         marks = [{"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
-        return doc.evolve(annotations={ANNOTATION: status})
+        return doc.evolve(annotations={annotate: status})
     if not found:
         return doc
     dropped = {i for k, _ in found for i in range(paragraphs[k].first, paragraphs[k].last + 1)}

@@ -29,8 +29,9 @@ from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify,
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
-from cleanse.duplicates import deduplicate
+from cleanse.duplicates import ANNOTATION, deduplicate
 from cleanse.errors import InputError, OutputError
+from cleanse.layout import Layout, check_output, check_report, plan_layout
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
 from cleanse.progress import ProgressReporter, RunProgress
@@ -48,7 +49,6 @@ from cleanse.writers import (
     write_atomic,
 )
 
-REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
 BATCH_CHARS = 32_000_000
 # Records per batch at most: each costs far more than its text (the Document, its audit, its
@@ -62,6 +62,7 @@ BATCH_DOCS = 10_000
 class JobConfig:
     """Where a run reads and writes, and which stages it runs.
 
+    annotate: keep duplicates and describe them in the field `annotate_field` of every record;
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
     batch_chars: input characters per batch (the unit of memory use and of checkpoints);
@@ -81,69 +82,17 @@ class JobConfig:
     dedup: DedupConfig | None = None
     index: str | None = None
     annotate: bool = False
+    annotate_field: str = ANNOTATION
     overwrite: bool = False
     resume: bool = False
     batch_chars: int = BATCH_CHARS
     batch_docs: int = BATCH_DOCS
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Resolved output places: the corpus destination, whether it mirrors SRC, the report folder."""
-
-    dest: str
-    mirror: bool
-    report: Path | None
-
-
-def plan_layout(src: str, dest: str, report: str | None) -> Layout:
-    """Check SRC and DEST against each other and decide where everything goes.
-
-    DEST equal to SRC, inside it, or containing it is refused: output never overwrites input.
-    """
-    if src != STDIN and not Path(src).exists():
-        msg = f"{src}: no such file or folder"
-        raise InputError(msg)
-    if dest == STDOUT:
-        return Layout(dest, False, Path(report) if report else None)
-    dest_path = Path(dest)
-    if src != STDIN:
-        s, d = Path(src).resolve(), dest_path.resolve()
-        if s == d or s in d.parents or (Path(src).is_dir() and d in s.parents):
-            msg = f"DEST {dest} overlaps SRC {src}; choose an output folder outside the input"
-            raise InputError(msg)
-    if src == STDIN or not Path(src).is_dir():  # a file, or a named pipe given as SRC
-        mirror = dest.endswith(("/", "\\")) or dest_path.is_dir()
-        out_dir = dest_path if mirror else dest_path.parent
-    else:
-        if dest_path.exists() and not dest_path.is_dir():
-            msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST"
-            raise InputError(msg)
-        mirror, out_dir = True, dest_path
-    report_dir = Path(report) if report else out_dir / REPORT_DIRNAME
-    return Layout(dest, mirror, report_dir)
-
-
 def check_dest(layout: Layout, config: JobConfig) -> None:
-    """Refuse to write into a DEST that holds something, unless told to overwrite or resume."""
-    if config.resume:
-        if layout.report is None or config.src == STDIN or layout.dest == STDOUT:
-            msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
-            raise InputError(msg)
-        return
-    dest = Path(layout.dest)
-    if layout.dest == STDOUT or config.overwrite or not dest.exists():
-        return
-    occupied = any(dest.iterdir()) if dest.is_dir() else True
-    if not occupied:
-        return
-    unfinished = layout.report is not None and (layout.report / "progress.json").exists()
-    hint = "--resume to continue the run that was interrupted there, " if unfinished else ""
-    msg = (
-        f"DEST {layout.dest} is not empty; pass {hint}--overwrite to write over it, "
-        "or choose an empty or new DEST"
-    )
-    raise InputError(msg)
+    """Refuse to write over an occupied output or report folder, unless told to overwrite or resume."""
+    check_output(layout, overwrite=config.overwrite, resume=config.resume, src=config.src)
+    check_report(layout, overwrite=config.overwrite, resume=config.resume)
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
@@ -187,6 +136,8 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         ]
     if config.dedup is not None:
         stats.extra["duplicates"] = {"annotate": config.annotate, "params": config.dedup.params()}
+        if config.annotate:
+            stats.extra["duplicates"]["annotate_field"] = config.annotate_field
     done = checkpoint.documents if checkpoint else 0
     every = read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
     docs = itertools.islice(every, done, None)
@@ -197,10 +148,16 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     progress = RunProgress(config.progress, inputs, dedup=config.dedup is not None)
     docs = progress.cleaned(docs)
     if checkpoint is None:
-        writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
+        writer = CorpusWriter(
+            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
+        )
     else:
         writer = CorpusWriter.resume(
-            layout.dest, checkpoint.writer, mirror=layout.mirror, text_field=config.read.text_field
+            layout.dest,
+            checkpoint.writer,
+            mirror=layout.mirror,
+            text_field=config.read.text_field,
+            form=layout.form,
         )
     audit = _open_audit(report, checkpoint)
     saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
@@ -325,7 +282,12 @@ def _deduplicate(
     """Run the duplicate stages over one batch, against the index of everything kept before."""
     assert config.dedup is not None
     docs, result = deduplicate(
-        docs, config.dedup, index=index, workers=config.workers, annotate=config.annotate
+        docs,
+        config.dedup,
+        index=index,
+        workers=config.workers,
+        annotate=config.annotate,
+        annotate_field=config.annotate_field,
     )
     stats.add_duplicates(result.clusters)
     return docs
@@ -376,6 +338,7 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "dedup_params": None if config.dedup is None else config.dedup.params(),
         "keep": None if config.dedup is None else config.dedup.keep,
         "annotate": config.annotate,
+        "annotate_field": config.annotate_field if config.annotate else None,
         "index": config.index,
         "batch_chars": config.batch_chars,
         "batch_docs": config.batch_docs,

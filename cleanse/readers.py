@@ -167,7 +167,10 @@ def _rejected(reason: str, origin: _Origin, error: str, line: int | None = None)
         detail["line"] = line
     detail["error"] = error
     doc_id = origin.name if line is None else f"{origin.name}:{line}"
-    return Document(doc_id, "", {}, removed=reason, removed_detail=detail, source=origin.source)
+    location = {key: detail[key] for key in ("path", "line") if key in detail}
+    return Document(
+        doc_id, "", {}, removed=reason, removed_detail=detail, source=origin.source, location=location
+    )
 
 
 def _explain(exc: OSError) -> str:
@@ -223,7 +226,10 @@ def _read_txt(path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool 
         return _rejected(EMPTY, origin, error)
     site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
-    return Document(origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source)
+    location = {"path": origin.name}
+    return Document(
+        origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source, location=location
+    )
 
 
 def _read_jsonl_file(
@@ -369,13 +375,15 @@ def record_document(
     # The record keeps its key order; the writer puts the cleaned text back in its place.
     meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
     site = _site(record, folder, config)
+    where = dict(location or {})
     if not isinstance(text, str) or is_blank(text):
         reason, error = _text_problem(record, config.text_field)
-        detail = {**(location or {}), "error": error}
+        detail = {**where, "error": error}
         return Document(
-            doc_id, "", meta, site=site, removed=reason, removed_detail=detail, source=source
-        )
-    return Document(doc_id, text, meta, site=site, flags=flags, source=source)
+            doc_id, "", meta, site=site, removed=reason, removed_detail=detail, source=source,
+            location=where,
+        )  # fmt: skip
+    return Document(doc_id, text, meta, site=site, flags=flags, source=source, location=where)
 
 
 def _id_text(value: object, fallback: str) -> str:

@@ -85,13 +85,17 @@ def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = 
 class CorpusWriter:
     """Writes documents in the order they come; one output file is open at a time.
 
-    dest: DEST folder (mirror=True), a single output file (mirror=False), or `-` for stdout.
+    dest: DEST folder (mirror=True), a single output file (mirror=False), or `-` for stdout;
+    form: what a single output file holds, `jsonl` records or `txt` (default: what its name says).
     """
 
-    def __init__(self, dest: str | Path, *, mirror: bool, text_field: str = "text") -> None:
+    def __init__(
+        self, dest: str | Path, *, mirror: bool, text_field: str = "text", form: str | None = None
+    ) -> None:
         self.dest = dest
         self.mirror = mirror
         self.text_field = text_field
+        self.form = form
         self._path: Path | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
         self._member: IO[str] | None = None  # the text layer over it (a gzip member for .gz)
@@ -107,13 +111,18 @@ class CorpusWriter:
             return
         path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
         with naming_path(path):
-            if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+            if self._holds_records(path):
                 self._switch(path)
                 self._text().write(json_line(to_record(doc, self.text_field, extra)))
             else:
                 self._switch(None)
                 write_atomic(path, output_text(doc))
                 self.files_written += 1
+
+    def _holds_records(self, path: Path) -> bool:
+        if self.form is not None and not self.mirror:
+            return self.form == "jsonl"
+        return path.name.lower().endswith((".jsonl", ".jsonl.gz"))
 
     def checkpoint(self) -> dict[str, Any]:
         """Make what was written durable; the state `resume` needs to continue from here."""
@@ -131,10 +140,16 @@ class CorpusWriter:
 
     @classmethod
     def resume(
-        cls, dest: str | Path, state: dict[str, Any], *, mirror: bool, text_field: str = "text"
+        cls,
+        dest: str | Path,
+        state: dict[str, Any],
+        *,
+        mirror: bool,
+        text_field: str = "text",
+        form: str | None = None,
     ) -> CorpusWriter:
         """A writer that continues from `checkpoint()`'s state, dropping whatever came after it."""
-        writer = cls(dest, mirror=mirror, text_field=text_field)
+        writer = cls(dest, mirror=mirror, text_field=text_field, form=form)
         writer.files_written = int(state["files_written"])
         if "path" in state:
             path = Path(state["path"])

@@ -77,5 +77,5 @@ def test_line_separators_inside_text_never_split_a_record(tmp_path):
     assert main(["clean", str(src), str(dest), "-q"]) == 0
     out = dest.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["text"] for line in out] == texts
-    audit = (tmp_path / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    audit = (tmp_path / ".cleanse" / "out.jsonl" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(audit) == 3

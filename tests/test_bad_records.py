@@ -23,8 +23,13 @@ def write_jsonl(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def audit_of(dest: Path) -> dict[str, dict]:
-    lines = (dest / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+def audit_of(dest: Path, output: str = "in.jsonl") -> dict[str, dict]:
+    """The audit of a run into the folder `dest`: DEST/.cleanse/ for a folder SRC, and
+    DEST/.cleanse/<output name>/ for a single file written into it."""
+    report = dest / ".cleanse"
+    if not (report / "audit.jsonl").exists():
+        report = report / output
+    lines = (report / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
     return {entry["id"]: entry for entry in entries}
 
@@ -175,7 +180,7 @@ def test_mixed_line_endings_become_lf_and_each_kind_is_recorded(tmp_path):
     dest.mkdir()
     assert main(["run", str(src), f"{dest}/", "-q", "--no-dedup"]) == 0
     assert (dest / "a.txt").read_bytes() == f"{FR}\n{EN}\n{FR}\n{EN}\n".encode()
-    entry = audit_of(dest)["a.txt"]
+    entry = audit_of(dest, "a.txt")["a.txt"]
     assert entry["status"] == "changed"
     kinds = {(c["rule"], c["before"], c["after"], c["count"]) for c in entry["changes"]}
     assert kinds == {("fix.line-endings", "\r\n", "\n", 2), ("fix.line-endings", "\r", "\n", 1)}

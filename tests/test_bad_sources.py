@@ -76,7 +76,7 @@ def test_a_named_pipe_given_as_src_is_read_and_dest_stays_a_file(tmp_path):
     writer.join(timeout=60)
     assert result.returncode == 0, result.stderr
     assert out.is_file() and len(out.read_text().splitlines()) == 5
-    assert (tmp_path / ".cleanse" / "summary.json").is_file()
+    assert (tmp_path / ".cleanse" / "out.jsonl" / "summary.json").is_file()  # the report beside the output
 
 
 def make_deep_tree(root: Path, depth: int) -> str:

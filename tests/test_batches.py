@@ -35,5 +35,5 @@ def test_the_default_bound_holds_in_a_run(tmp_path, monkeypatch):
     config = JobConfig(src=str(src), dest=str(tmp_path / "out") + "/", batch_docs=50)
     stats, _ = run_job(config, RuleSet(()))
     assert saved == [50, 100, 130] and stats.documents["in"] == 130
-    summary = json.loads((tmp_path / "out" / ".cleanse" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "out" / ".cleanse" / "in.jsonl" / "summary.json").read_text())
     assert summary["settings"]["batch_docs"] == 50

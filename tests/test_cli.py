@@ -91,7 +91,7 @@ def test_jsonl_keeps_fields_ids_and_reports_bad_lines(tmp_path):
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert list(records[0]) == ["url", "id", "body", "n"]
     assert records[0]["n"] == 3 and "Partager" not in records[0]["body"]
-    audit = [json.loads(x) for x in (tmp_path / ".cleanse" / "audit.jsonl").read_text().splitlines()]
+    audit = [json.loads(x) for x in (tmp_path / ".cleanse" / "out.jsonl" / "audit.jsonl").read_text().splitlines()]
     assert [a["id"] for a in audit] == ["doc-1", "in.jsonl:2", "in.jsonl:3", "in.jsonl:4"]
     assert audit[1]["status"] == "rejected" and audit[1]["reason"] == "input.malformed-json"
     assert audit[3]["reason"] == "input.missing-text"
@@ -125,7 +125,7 @@ def test_workers_do_not_change_the_output(tmp_path):
     for workers in ("1", "2"):
         out = tmp_path / f"out{workers}.jsonl"
         assert cli("clean", str(src), str(out), "--workers", workers, "-q").returncode == 0
-        outputs.append((out.read_bytes(), (tmp_path / ".cleanse" / "audit.jsonl").read_bytes()))
+        outputs.append((out.read_bytes(), (tmp_path / ".cleanse" / out.name / "audit.jsonl").read_bytes()))
     assert outputs[0] == outputs[1]
 
 

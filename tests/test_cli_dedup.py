@@ -44,7 +44,7 @@ def test_dedup_removes_later_copies_and_says_of_what(tmp_path):
     result = cli("dedup", str(src), str(out), "-q")
     assert result.returncode == 0, result.stderr
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a", "b"]
-    audit = {x["id"]: x for x in audit_of(tmp_path / ".cleanse")}
+    audit = {x["id"]: x for x in audit_of(tmp_path / ".cleanse" / "out.jsonl")}
     assert audit["a-copy"]["status"] == "removed" and audit["a-copy"]["duplicate_of"] == "a"
     assert audit["a-copy"]["reason"] == "dedup.document-exact" and audit["a-copy"]["similarity"] == 1.0
     assert audit["a-near"]["reason"] == "dedup.document-near" and 0.8 <= audit["a-near"]["similarity"] < 1.0
@@ -61,6 +61,23 @@ def test_annotate_keeps_every_record(tmp_path):
     assert records[1]["duplicate"]["status"] == "duplicate" and records[1]["duplicate"]["duplicate_of"] == "x"
 
 
+def test_annotate_never_overwrites_a_field_the_records_have(tmp_path):
+    a = article(3)
+    records = [{"id": "x", "text": a, "duplicate": "mine"}, {"id": "y", "text": a, "duplicate": ["kept"]}]
+    src = write(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    refused = cli("dedup", str(src), str(out), "--annotate", "-q")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("cleanse: error: record x ")
+    assert "`duplicate`" in refused.stderr and "--annotate-field" in refused.stderr
+    assert not out.exists()
+    result = cli("dedup", str(src), str(out), "--annotate", "--annotate-field", "dedup", "--overwrite", "-q")
+    assert result.returncode == 0, result.stderr
+    got = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["duplicate"] for r in got] == ["mine", ["kept"]]
+    assert got[0]["dedup"] == {"status": "unique"} and got[1]["dedup"]["duplicate_of"] == "x"
+
+
 def test_index_carries_over_between_runs_and_refuses_other_settings(tmp_path):
     index = tmp_path / "index"
     day1 = write(tmp_path / "day1.jsonl", [{"id": "old", "text": article(4)}])
@@ -69,7 +86,7 @@ def test_index_carries_over_between_runs_and_refuses_other_settings(tmp_path):
     result = cli("dedup", str(day2), str(tmp_path / "o2.jsonl"), "--index", str(index), "-q")
     assert result.returncode == 0, result.stderr
     assert [json.loads(x)["id"] for x in (tmp_path / "o2.jsonl").read_text().splitlines()] == ["new"]
-    audit = {x["id"]: x for x in audit_of(tmp_path / ".cleanse")}
+    audit = {x["id"]: x for x in audit_of(tmp_path / ".cleanse" / "o2.jsonl")}
     assert audit["again"]["duplicate_of"] == "old" and audit["again"]["from_index"] is True
     refused = cli("dedup", str(day2), str(tmp_path / "o3.jsonl"), "--index", str(index), "--threshold", "0.7", "-q")
     assert refused.returncode == 1
@@ -85,7 +102,7 @@ def test_no_dedup_and_level_flags(tmp_path):
     assert cli("run", str(src), str(tmp_path / "o2.jsonl"), "--level", "paragraph", "-q").returncode == 0
     records = [json.loads(x) for x in (tmp_path / "o2.jsonl").read_text().splitlines()]
     assert len(records) == 1  # y's only paragraph is a copy of x's, so y has nothing left
-    summary = json.loads((tmp_path / ".cleanse" / "summary.json").read_text())
+    summary = json.loads((tmp_path / ".cleanse" / "o2.jsonl" / "summary.json").read_text())
     assert summary["removed_by"] == {"dedup.all-paragraphs-duplicate": 1}
 
 
@@ -96,5 +113,5 @@ def test_dedup_output_does_not_depend_on_workers(tmp_path):
     for workers in ("1", "2"):
         out = tmp_path / f"o{workers}.jsonl"
         assert cli("run", str(src), str(out), "--workers", workers, "-q").returncode == 0
-        got.append((out.read_bytes(), (tmp_path / ".cleanse" / "audit.jsonl").read_bytes()))
+        got.append((out.read_bytes(), (tmp_path / ".cleanse" / out.name / "audit.jsonl").read_bytes()))
     assert got[0] == got[1]

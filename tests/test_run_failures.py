@@ -51,7 +51,7 @@ def test_a_run_that_rejects_every_input_exits_1_and_says_why(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("cleanse: error: every input was rejected (5), nothing was written")
     assert "input.missing-text (5)" in err[-1] and "'txet'" in err[-1] and "--text-field" in err[-1]
-    summary = json.loads((dest / ".cleanse" / "summary.json").read_text())
+    summary = json.loads((dest / ".cleanse" / "in.jsonl" / "summary.json").read_text())
     assert summary["documents"]["rejected"] == 5  # the report is still written
 
 
@@ -120,14 +120,14 @@ def test_enospc_gives_one_error_line_removes_temporaries_and_resume_gives_the_sa
     assert line.startswith(f"cleanse: error: {dest}/in.jsonl: No space left on device [ENOSPC]; ")
     assert "free some space, then run the same command with --resume" in line
     # Only what the checkpoint recorded is left: the temporary output and audit end where it says.
-    progress = json.loads((dest / ".cleanse" / "progress.json").read_text())
+    progress = json.loads((dest / ".cleanse" / "in.jsonl" / "progress.json").read_text())
     assert 0 < progress["documents"] < 600
     assert (dest / ".in.jsonl.cleanse-tmp").stat().st_size == progress["writer"]["bytes"]
-    assert (dest / ".cleanse" / ".audit.jsonl.cleanse-tmp").stat().st_size == progress["audit_bytes"]
+    assert (dest / ".cleanse" / "in.jsonl" / ".audit.jsonl.cleanse-tmp").stat().st_size == progress["audit_bytes"]
     assert not [p for p in temporary_files(dest) if p.name.startswith(".tmp-")]
     assert main(["run", str(src), f"{dest}/", *args, "--resume"]) == 0
     assert (dest / "in.jsonl").read_bytes() == (reference / "in.jsonl").read_bytes()
-    assert (dest / ".cleanse" / "audit.jsonl").read_bytes() == (reference / ".cleanse" / "audit.jsonl").read_bytes()
+    assert (dest / ".cleanse" / "in.jsonl" / "audit.jsonl").read_bytes() == (reference / ".cleanse" / "in.jsonl" / "audit.jsonl").read_bytes()
 
 
 def test_enospc_before_any_checkpoint_removes_every_temporary_file(tmp_path, monkeypatch, capsys):
@@ -137,7 +137,7 @@ def test_enospc_before_any_checkpoint_removes_every_temporary_file(tmp_path, mon
     assert main(["run", str(src), f"{dest}/", "-q", "--workers", "1"]) == 1
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "[ENOSPC]" in line and "no checkpoint was reached" in line
-    assert temporary_files(dest) == [] and not (dest / ".cleanse" / "run-index").exists()
+    assert temporary_files(dest) == [] and not (dest / ".cleanse" / "in.jsonl" / "run-index").exists()
 
 
 def test_a_read_only_dest_gives_one_error_line(tmp_path, monkeypatch, capsys):
@@ -188,7 +188,7 @@ def test_a_real_full_disk_then_resume_after_freeing_space(tmp_path, small_disk):
     assert not [p for p in temporary_files(dest) if p.name.startswith(".tmp-")]
     subprocess.run(["mount", "-o", "remount,size=80m", str(small_disk)], check=True)
     command = [sys.executable, "-m", "cleanse", "run", str(src), f"{dest}/", *args]
-    if (dest / ".cleanse" / "progress.json").exists():
+    if (dest / ".cleanse" / "in.jsonl" / "progress.json").exists():
         command.append("--resume")
     else:
         command.append("--overwrite")
@@ -196,4 +196,4 @@ def test_a_real_full_disk_then_resume_after_freeing_space(tmp_path, small_disk):
     reference = tmp_path / "reference"
     assert main(["run", str(src), f"{reference}/", *args]) == 0
     assert (dest / "in.jsonl").read_bytes() == (reference / "in.jsonl").read_bytes()
-    assert (dest / ".cleanse" / "audit.jsonl").read_bytes() == (reference / ".cleanse" / "audit.jsonl").read_bytes()
+    assert (dest / ".cleanse" / "in.jsonl" / "audit.jsonl").read_bytes() == (reference / ".cleanse" / "in.jsonl" / "audit.jsonl").read_bytes()

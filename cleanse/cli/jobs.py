@@ -7,6 +7,7 @@ import sys
 
 from cleanse.clean import CleanConfig
 from cleanse.cli import learn_cmd, options, progress_display
+from cleanse.duplicates import ANNOTATION
 from cleanse.job import JobConfig, run_job
 from cleanse.report import REPORT_NAME
 from cleanse.rules import RuleSet
@@ -16,18 +17,42 @@ RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
 CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs, line classifier)"
 DEDUP_HELP = "run the duplicate stages only (repeated paragraphs, near-duplicate documents)"
 SRC_HELP = "a folder of .txt/.jsonl/.jsonl.gz files (searched recursively), one such file, or - for JSONL on stdin"
-DEST_HELP = "output folder mirroring SRC (or an output file for a single-file SRC; - for JSONL on stdout)"
+DEST_HELP = "output folder mirroring SRC, or the output file of a single-file SRC, or - for JSONL on stdout (see below)"
+PATHS_EPILOG = """\
+where the output goes (like cp):
+  SRC a folder        DEST is a folder (created if new) mirroring SRC: each file keeps its
+                      relative path and format; a DEST naming a file (out.jsonl) is refused
+  SRC one file        DEST an existing folder, or ending with /: DEST/<SRC's name>
+  (or - for stdin)    DEST any other path: that file, in the format its name says:
+                        .jsonl / .jsonl.gz  JSONL records (a .txt SRC becomes one record)
+                        .txt                the text of a .txt SRC; refused for JSONL input
+                        other or no suffix  SRC's format (JSONL records stay JSONL, uncompressed)
+  DEST -              JSONL on stdout
+the report (report.html, summary.json, audit.jsonl, checkpoints) goes beside the output,
+never into the working folder: DEST/.cleanse/ for a folder, .cleanse/<output file name>/ next
+to a single output file, so runs writing different files into one folder never share a report.
+--resume finds it there. An existing output file, a DEST folder that is not empty and a report
+folder holding another run's report are refused unless --overwrite; output and report never
+overlap SRC.
+"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the job commands to the parser."""
     for name, help_text in (("run", RUN_HELP), ("clean", CLEAN_HELP), ("dedup", DEDUP_HELP)):
-        parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        parser = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text[0].upper() + help_text[1:] + ".",
+            epilog=PATHS_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         parser.add_argument("src", metavar="SRC", help=SRC_HELP)
         parser.add_argument("dest", metavar="DEST", help=DEST_HELP)
         parser.add_argument(
             "--report", metavar="DIR",
-            help="where summary.json and audit.jsonl go (default: DEST/.cleanse/)",
+            help="where summary.json and audit.jsonl go (default: beside the output, see below); "
+            "refused if it overlaps SRC or holds another run's report (unless --overwrite)",
         )  # fmt: skip
         options.add_input_options(parser)
         if name in ("run", "clean"):
@@ -64,6 +89,7 @@ def run_command(args: argparse.Namespace) -> int:
         dedup=options.dedup_config(args) if deduplicating else None,
         index=args.index if deduplicating else None,
         annotate=deduplicating and args.annotate,
+        annotate_field=args.annotate_field if deduplicating else ANNOTATION,
         overwrite=args.overwrite,
         resume=args.resume,
         batch_chars=max(1, int(args.batch_mb * 1_000_000)),

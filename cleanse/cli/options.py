@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig
+from cleanse.duplicates import ANNOTATION
 from cleanse.lang import LANGUAGES, UNDETERMINED
 from cleanse.packs import load_rules
 from cleanse.parallel import default_workers
@@ -137,7 +138,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> None:
-    """--threshold, --level, --keep, --annotate, --index (and --no-dedup for `run`)."""
+    """--threshold, --level, --keep, --annotate(-field), --index (and --no-dedup for `run`)."""
     defaults = DedupConfig()
     group = parser.add_argument_group(
         "duplicates",
@@ -163,7 +164,12 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
     )  # fmt: skip
     group.add_argument(
         "--annotate", action="store_true",
-        help="keep every record and add a `duplicate` field describing its status (JSONL output)",
+        help="keep every record and add a field describing its duplicate status (JSONL output); "
+        "a record that already has that field is refused, never overwritten",
+    )  # fmt: skip
+    group.add_argument(
+        "--annotate-field", metavar="NAME", default=ANNOTATION,
+        help=f"the field --annotate adds (default: {ANNOTATION})",
     )  # fmt: skip
     group.add_argument(
         "--index", metavar="DIR",
@@ -182,7 +188,7 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     """--overwrite, --resume, --strict: what to do with an occupied DEST and with rejected input."""
     group = parser.add_argument_group(
         "output and failures",
-        "A run refuses a DEST that is not empty. Inputs that cannot be read (binary files, broken "
+        "A run refuses a DEST folder that is not empty and an existing output file. Inputs that cannot be read (binary files, broken "
         "JSON, truncated .gz, unreadable files...) are skipped and listed in the audit with status "
         "`rejected`, their path and what to do; the run goes on.",
     )

@@ -1,0 +1,200 @@
+"""Where a run writes: the corpus (a mirrored folder, one file, or stdout) and its report folder.
+
+`plan_layout` is the one place that turns SRC, DEST and --report into paths, the way cp and rsync
+users expect: a folder SRC is mirrored into a folder DEST; a single file SRC becomes one output
+file (inside DEST when DEST is an existing folder or ends with /), in the format DEST's name says,
+and JSONL records are never flattened into a .txt file. Every run gets its own report folder
+beside its output. `check_output` and `check_report` then refuse to overwrite anything that is
+not the run's to overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleanse.errors import InputError
+from cleanse.readers import STDIN
+from cleanse.walk import JSONL_SUFFIXES, TEXT_SUFFIXES, input_kind
+from cleanse.writers import STDOUT
+
+REPORT_DIRNAME = ".cleanse"
+STDIN_NAME = "stdin.jsonl"  # the file name of stdin's records, when mirrored into a folder
+# What a finished or started run leaves in its report folder.
+REPORT_FILES = ("summary.json", "audit.jsonl", "progress.json", "run-index")
+JSONL = "jsonl"
+TXT = "txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Resolved output places.
+
+    dest: a folder that mirrors SRC (mirror=True), the one output file of a single-file SRC, or `-`;
+    report: the run's own report folder (None for stdout without --report);
+    form: the format of a single output file (`jsonl` or `txt`), whatever its name.
+    """
+
+    dest: str
+    mirror: bool
+    report: Path | None
+    form: str | None = None
+
+
+def plan_layout(src: str, dest: str, report: str | None) -> Layout:
+    """Check SRC, DEST and --report against each other and decide where everything goes.
+
+    - folder SRC: DEST is a folder (created if new) that mirrors SRC; report in DEST/.cleanse/.
+    - single file SRC (or - for stdin): the output is DEST/<SRC's name> when DEST is an existing
+      folder or ends with /, else DEST itself; its format follows its name (.jsonl, .jsonl.gz,
+      .txt), and a name without one of these keeps SRC's format (JSONL records stay JSONL).
+      A .txt output for JSONL input is refused: it cannot hold records. The report goes to
+      .cleanse/<output name>/ beside the output file, so runs into one folder never share one.
+    - DEST `-`: JSONL on stdout; a report only with --report.
+    Output never overwrites input: DEST (or the output file) equal to SRC, inside it, or
+    containing it is refused, and so is a report folder that overlaps SRC.
+    """
+    if src != STDIN and not Path(src).exists():
+        msg = f"{src}: no such file or folder"
+        raise InputError(msg)
+    single = src == STDIN or not Path(src).is_dir()  # a file, or a named pipe given as SRC
+    if dest == STDOUT:
+        layout = Layout(dest, False, Path(report) if report else None, JSONL)
+    elif single:
+        layout = _single_file_layout(src, dest, report)
+    else:
+        layout = _folder_layout(src, dest, report)
+    if src != STDIN and layout.report is not None:
+        _refuse_report_over_src(src, layout.report)
+    return layout
+
+
+def _single_file_layout(src: str, dest: str, report: str | None) -> Layout:
+    dest_path = Path(dest)
+    src_kind = JSONL if src == STDIN else input_kind(Path(src))
+    into_folder = dest.endswith(("/", "\\")) or dest_path.is_dir()
+    out = dest_path / (STDIN_NAME if src == STDIN else Path(src).name) if into_folder else dest_path
+    if src != STDIN:
+        _refuse_overlap(src, out, "the output file")
+    if out.is_dir():
+        msg = f"the output {out} is a folder; give DEST as a file name, or a folder without {out.name}"
+        raise InputError(msg)
+    form = output_form(out, src_kind, src)
+    report_dir = Path(report) if report else report_folder(out, mirror=False)
+    return Layout(str(out), False, report_dir, form)
+
+
+def _folder_layout(src: str, dest: str, report: str | None) -> Layout:
+    dest_path = Path(dest)
+    _refuse_overlap(src, dest_path, "DEST")
+    if dest_path.exists() and not dest_path.is_dir():
+        msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
+        raise InputError(msg)
+    file_suffixes = (*TEXT_SUFFIXES, *JSONL_SUFFIXES, ".gz")
+    if not dest_path.exists() and dest_path.name.lower().endswith(file_suffixes):
+        msg = (
+            f"SRC {src} is a folder but DEST {dest} names a file; give a folder DEST: "
+            "SRC's files are mirrored into it, each in its own format"
+        )
+        raise InputError(msg)
+    return Layout(dest, True, Path(report) if report else report_folder(dest_path, mirror=True))
+
+
+def report_folder(output: Path, *, mirror: bool) -> Path:
+    """The default report folder of a run, beside its output: DEST/.cleanse/ for a mirrored
+    folder, .cleanse/<file name>/ in the output file's folder for a single file (one per file)."""
+    if mirror:
+        return output / REPORT_DIRNAME
+    return output.parent / REPORT_DIRNAME / output.name
+
+
+def output_form(out: Path, src_kind: str, src: str) -> str:
+    """`jsonl` or `txt`: what the single output file `out` holds, for input of `src_kind`."""
+    lower = out.name.lower()
+    if lower.endswith(JSONL_SUFFIXES):
+        return JSONL
+    if lower.endswith(TEXT_SUFFIXES):
+        if src_kind == JSONL:
+            msg = (
+                f"{out} is a .txt file, which holds one text, but SRC {src} holds JSONL records; "
+                f"write them to {out.with_suffix('.jsonl')} (or .jsonl.gz), or into a folder "
+                "(a DEST ending with /)"
+            )
+            raise InputError(msg)
+        return TXT
+    if lower.endswith(".gz"):
+        msg = f"{out}: cleanse compresses only JSONL; name the output .jsonl.gz, or drop .gz"
+        raise InputError(msg)
+    return src_kind
+
+
+def _refuse_overlap(src: str, dest: Path, what: str) -> None:
+    s, d = Path(src).resolve(), dest.resolve()
+    if s == d or s in d.parents or (Path(src).is_dir() and d in s.parents):
+        msg = f"{what} {dest} overlaps SRC {src}; choose an output outside the input"
+        raise InputError(msg)
+
+
+def _refuse_report_over_src(src: str, report: Path) -> None:
+    s, r = Path(src).resolve(), report.resolve()
+    if s == r or s in r.parents or r in s.parents:
+        msg = (
+            f"the report folder {report} overlaps SRC {src}; choose a --report folder outside the "
+            "input (by default the report goes beside the output)"
+        )
+        raise InputError(msg)
+
+
+def check_output(layout: Layout, *, overwrite: bool, resume: bool, src: str) -> None:
+    """Refuse to write into a DEST that holds something, unless told to overwrite or resume.
+
+    For a single-file SRC only the output file counts: other files in its folder are not this
+    run's and stay as they are.
+    """
+    if resume:
+        if layout.report is None or src == STDIN or layout.dest == STDOUT:
+            msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
+            raise InputError(msg)
+        return
+    dest = Path(layout.dest)
+    if layout.dest == STDOUT or overwrite or not dest.exists():
+        return
+    occupied = any(dest.iterdir()) if dest.is_dir() else True
+    if not occupied:
+        return
+    hint = _resume_hint(layout)
+    if layout.mirror:
+        msg = (
+            f"DEST {layout.dest} is not empty; pass {hint}--overwrite to write over it, "
+            "or choose an empty or new DEST"
+        )
+    else:
+        msg = (
+            f"the output file {layout.dest} exists; pass {hint}--overwrite to replace it, "
+            "or choose a new DEST"
+        )
+    raise InputError(msg)
+
+
+def check_report(layout: Layout, *, overwrite: bool, resume: bool) -> None:
+    """Refuse a report folder that is a file, or holds another run's report (unless --overwrite)."""
+    report = layout.report
+    if report is None or not report.exists() and not report.is_symlink():
+        return
+    if not report.is_dir():
+        msg = f"the report folder {report} is a file; remove it, or choose another --report folder"
+        raise InputError(msg)
+    if resume or overwrite:
+        return
+    held = [name for name in REPORT_FILES if (report / name).exists()]
+    if held:
+        msg = (
+            f"the report folder {report} holds another run's report ({', '.join(held)}); pass "
+            f"{_resume_hint(layout)}--overwrite to replace it, or choose another --report folder"
+        )
+        raise InputError(msg)
+
+
+def _resume_hint(layout: Layout) -> str:
+    unfinished = layout.report is not None and (layout.report / "progress.json").exists()
+    return "--resume to continue the run that was interrupted there, " if unfinished else ""
