@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.errors import InputError
+from cleanse.writers import fsync_dir
 
 PROGRESS_FILE = "progress.json"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Checkpoint:
     writer: dict[str, Any]
     index_segments: list[str] | None
     index_base: dict[str, int] | None  # entries the index held when the run began
+    run: str = ""  # the run's id: its pending segments in a duplicate index carry it
     version: int = VERSION
 
     def save(self, report: Path) -> None:
@@ -43,6 +45,7 @@ class Checkpoint:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, report / PROGRESS_FILE)
+        fsync_dir(report)
 
     @classmethod
     def load(cls, report: Path, fingerprint: str) -> Checkpoint:
@@ -56,7 +59,7 @@ class Checkpoint:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             checkpoint = cls(**data)
-        except (json.JSONDecodeError, TypeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as err:
             msg = f"{path} is unreadable ({err}); start the run again with --overwrite"
             raise InputError(msg) from err
         if checkpoint.version != VERSION or checkpoint.fingerprint != fingerprint:

@@ -36,8 +36,10 @@ from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.rules import RuleSet
+from cleanse.runlock import LOCK_FILE
+from cleanse.runstate import Claim, claim
 from cleanse.stats import Stats
-from cleanse.writers import STDOUT, CorpusWriter, json_line, temporary_name, write_atomic
+from cleanse.writers import STDOUT, CorpusWriter, fsync_dir, json_line, temporary_name, write_atomic
 
 REPORT_DIRNAME = ".cleanse"
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
@@ -50,6 +52,7 @@ class JobConfig:
 
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
+    wait: when another run holds DEST's report folder or the index, wait for it (else refuse);
     batch_chars: input characters per batch (the unit of memory use and of checkpoints).
     """
 
@@ -67,6 +70,7 @@ class JobConfig:
     annotate: bool = False
     overwrite: bool = False
     resume: bool = False
+    wait: bool = False
     batch_chars: int = BATCH_CHARS
 
 
@@ -107,43 +111,76 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
     return Layout(dest, mirror, report_dir)
 
 
-def check_dest(layout: Layout, config: JobConfig) -> None:
-    """Refuse to write into a DEST that holds something, unless told to overwrite or resume."""
-    if config.resume:
-        if layout.report is None or config.src == STDIN or layout.dest == STDOUT:
-            msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
-            raise InputError(msg)
-        return
+def dest_is_free(layout: Layout) -> bool:
+    """DEST is stdout, new, or an empty folder (its report folder aside, while it holds no more
+    than a run lock: the lock this run has just taken)."""
     dest = Path(layout.dest)
-    if layout.dest == STDOUT or config.overwrite or not dest.exists():
-        return
-    occupied = any(dest.iterdir()) if dest.is_dir() else True
-    if not occupied:
-        return
-    unfinished = layout.report is not None and (layout.report / "progress.json").exists()
-    hint = "--resume to continue the run that was interrupted there, " if unfinished else ""
-    msg = (
-        f"DEST {layout.dest} is not empty; pass {hint}--overwrite to write over it, "
-        "or choose an empty or new DEST"
-    )
-    raise InputError(msg)
+    if layout.dest == STDOUT or not dest.exists():
+        return True
+    if not dest.is_dir():
+        return False
+    for child in dest.iterdir():
+        own = layout.report is not None and child == layout.report
+        if not own or any(p.name != LOCK_FILE for p in child.iterdir()):
+            return False
+    return True
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
-    """Run every configured stage over SRC and write DEST and the report."""
+    """Run every configured stage over SRC and write DEST and the report.
+
+    The report folder and the index are locked while the run works (another run is refused, or
+    waits with `wait`); a run that stops midway can be resumed, and one killed before its first
+    checkpoint is started over by `resume`.
+    """
     layout = plan_layout(config.src, config.dest, config.report)
-    check_dest(layout, config)
-    report = layout.report
+    if config.resume and (layout.report is None or config.src == STDIN or layout.dest == STDOUT):
+        msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
+        raise InputError(msg)
     settings = _settings(config, ruleset)
     inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
     mark = fingerprint(same_output, list(ruleset.files), [f.path for f in inputs or ()])
-    checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
-    if report is not None:
-        report.mkdir(parents=True, exist_ok=True)
-    # Opened first: an index built with other settings is refused before any work is done.
-    index, scratch = _open_index(config, report, checkpoint)
+    owner = claim(
+        src=config.src, dest=config.dest, report=layout.report if config.dest != STDOUT else None,
+        index=config.index if config.dedup is not None else None, mark=mark,
+        resume=config.resume, overwrite=config.overwrite, wait=config.wait,
+        dest_is_free=dest_is_free(layout),
+    )  # fmt: skip
+    try:
+        # Opened first: an index built with other settings is refused before any work is done.
+        index, scratch = _open_index(config, layout.report, owner)
+    except BaseException:
+        owner.abandon()
+        raise
+    owner.begin({"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark})
+    try:
+        stats = _run(config, ruleset, layout, inputs, settings, mark, owner, index)
+    except BaseException as exc:
+        owner.interrupted()
+        if not isinstance(exc, KeyboardInterrupt) and _interrupt_inside(exc):
+            raise KeyboardInterrupt from exc  # Ctrl-C inside compiled code (numba)
+        raise
+    owner.completed(layout.report if config.dest != STDOUT else None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return stats, layout
+
+
+def _run(
+    config: JobConfig,
+    ruleset: RuleSet,
+    layout: Layout,
+    inputs: list[Any] | None,
+    settings: dict[str, Any],
+    mark: str,
+    owner: Claim,
+    index: DuplicateIndex | None,
+) -> Stats:
+    """The stages over every document not done yet, batch after batch, then the report."""
+    report = layout.report
+    checkpoint = owner.checkpoint
     stats = Stats.restore(checkpoint.stats) if checkpoint else Stats()
     learned = None
     if config.clean and config.learn is not None:
@@ -180,22 +217,41 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
                     audit.write(json_line(doc.audit()))
             done += len(batch)
             if report is not None and config.dest != STDOUT:
-                _save_checkpoint(report, mark, done, stats, writer, audit, index)
+                _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
     except BaseException:
         writer.abandon()
         if audit is not None:
             audit.close()
+        _close(docs)
         raise
+    # Completing is redone as a whole by --resume if it is interrupted here: each step repeats.
     writer.close()
     if report is not None and audit is not None:
         audit.close()
         os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
         summary = stats.to_json() | {"settings": settings}
         write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-        Checkpoint.clear(report)
-    if scratch is not None:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return stats, layout
+        fsync_dir(report)
+    if index is not None:
+        index.finish_run()
+    return stats
+
+
+def _interrupt_inside(exc: BaseException) -> bool:
+    """Whether `exc` wraps a KeyboardInterrupt (numba turns one into a SystemError)."""
+    seen = exc.__cause__ or exc.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _close(docs: Iterator[Document]) -> None:
+    """Stop the stages' generators now, so worker pools end with the run, not at exit."""
+    close = getattr(docs, "close", None)
+    if close is not None:
+        close()
 
 
 def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterator[list[Document]]:
@@ -217,16 +273,18 @@ def _batches(docs: Iterable[Document], sizes: deque[int], limit: int) -> Iterato
 
 
 def _open_index(
-    config: JobConfig, report: Path | None, checkpoint: Checkpoint | None
+    config: JobConfig, report: Path | None, owner: Claim
 ) -> tuple[DuplicateIndex | None, Path | None]:
     """The duplicate index the batches share, and the scratch folder to remove at the end.
 
     Without --index the run keeps its own index in the report folder (or a temporary folder
-    when there is no report), so that later batches are compared with earlier ones.
+    when there is no report), so that later batches are compared with earlier ones. What the
+    run adds stays pending in the index until the run completes (see DuplicateIndex.start_run).
     """
     if config.dedup is None:
         return None, None
     scratch = None
+    checkpoint = owner.checkpoint
     if config.index:
         path = Path(config.index)
     elif report is not None:
@@ -237,9 +295,10 @@ def _open_index(
         path = scratch = Path(tempfile.mkdtemp(prefix="cleanse-index-"))
     index = DuplicateIndex.open(path, config.dedup)
     if checkpoint is not None and checkpoint.index_segments is not None:
-        index.roll_back(checkpoint.index_segments)
-        # What this run added before it was killed is still this run's, not an earlier run's.
-        index.base = dict(checkpoint.index_base or index.base)
+        # What this run added before it stopped is still this run's, not an earlier run's.
+        index.resume_run(owner.run, checkpoint.index_segments, checkpoint.index_base)
+    else:
+        index.start_run(owner.run)
     return index, scratch
 
 
@@ -251,6 +310,7 @@ def _save_checkpoint(
     writer: CorpusWriter,
     audit: IO[str] | None,
     index: DuplicateIndex | None,
+    run: str,
 ) -> None:
     """Make everything up to `done` documents durable, then record it."""
     writer_state = writer.checkpoint()
@@ -261,7 +321,7 @@ def _save_checkpoint(
         audit_bytes = audit.tell()
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
-    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments, base).save(report)
+    Checkpoint(mark, done, stats.state(), audit_bytes, writer_state, segments, base, run).save(report)
 
 
 def _deduplicate(
@@ -306,6 +366,8 @@ def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] |
     path = temporary_name(report / "audit.jsonl")
     if checkpoint is None:
         return path.open("w", encoding="utf-8")
+    if not path.exists() and (report / "audit.jsonl").exists():
+        os.replace(report / "audit.jsonl", path)  # stopped while completing: complete again
     with path.open("r+b") as raw:
         raw.truncate(checkpoint.audit_bytes)
     return path.open("a", encoding="utf-8")

@@ -115,6 +115,11 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         "command, same inputs); the result equals an uninterrupted run",
     )  # fmt: skip
     group.add_argument(
+        "--wait", action="store_true",
+        help="when another run is writing to DEST (or to the --index), wait for it to end "
+        "instead of refusing; its PID is named either way",
+    )  # fmt: skip
+    group.add_argument(
         "--strict", action="store_true",
         help="exit with status 1 when any input was rejected (default: report them and exit 0)",
     )  # fmt: skip

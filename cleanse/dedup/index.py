@@ -3,6 +3,11 @@
 A directory of immutable segments (numpy files) plus `manifest.json`, which names the valid
 segments and records the parameters. A run writes a new segment under a temporary name, renames
 it, then atomically replaces the manifest: a run killed at any point leaves the previous state.
+
+A job (`cleanse run --index`) commits in two steps: its segments are listed under `pending`, by
+run id, until the run completes, and only then join `segments`. Other runs see only `segments`,
+so an interrupted run's entries are never taken for an earlier run's, and resuming it touches
+nothing but its own pending segments. A damaged index is refused, never repaired by deletion.
 """
 
 from __future__ import annotations
@@ -27,6 +32,35 @@ FORMAT = "cleanse-dedup-index"
 VERSION = 1
 LEVELS = ("document", "paragraph")
 _FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
+_LOCKS = (".lock", "run.lock")  # the manifest's lock, and the lock a job holds (cleanse.runlock)
+
+
+def _rebuild_hint(root: Path) -> str:
+    return (
+        f"the index cannot be used as it is, and cleanse deletes nothing it cannot read. Rebuild "
+        f"it: move {root} aside and rerun cleanse with --index {root} over the corpora it indexed"
+    )
+
+
+def _damaged(root: Path, what: str) -> ConfigError:
+    return ConfigError(f"--index {root}: {what}; {_rebuild_hint(root)}")
+
+
+def _check_npy(root: Path, path: Path) -> None:
+    """Refuse a missing or truncated .npy file (its header says how many bytes follow)."""
+    try:
+        with path.open("rb") as fh:
+            major, _ = np.lib.format.read_magic(fh)
+            read = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read(fh)
+            need = int(np.prod(shape)) * dtype.itemsize
+            have = os.fstat(fh.fileno()).st_size - fh.tell()
+    except FileNotFoundError:
+        raise _damaged(root, f"{path} is missing") from None
+    except (OSError, ValueError, EOFError) as err:
+        raise _damaged(root, f"{path} is unreadable ({err})") from None
+    if have < need:
+        raise _damaged(root, f"{path} is truncated ({have} of {need} data bytes)")
 
 
 def _publish(src: Path, dst: Path) -> None:
@@ -63,6 +97,7 @@ class DuplicateIndex:
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
         self._entries: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # see entries()
+        self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
 
@@ -81,12 +116,16 @@ class DuplicateIndex:
         with cls._locked(root):
             manifest = cls._read_manifest(root)
             if manifest is None:
+                cls._refuse_foreign(root)
                 manifest = {"format": FORMAT, "version": VERSION, "params": wanted, "segments": []}
                 cls._write_manifest(root, manifest)
-            cls._collect_garbage(root, manifest["segments"])
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            msg = f"--index {root}: not a cleanse duplicate index of version {VERSION}"
-            raise ConfigError(msg)
+            if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+                msg = f"--index {root}: not a cleanse duplicate index of version {VERSION}"
+                raise ConfigError(msg)
+            cls._check_manifest(root, manifest)
+            cls._collect_garbage(root, _live(manifest))
+        for segment in manifest["segments"]:
+            cls._check_segment(root, segment)
         recorded = manifest["params"]
         diffs = [
             f"{k}: index has {recorded.get(k)!r}, this run has {wanted[k]!r}"
@@ -102,12 +141,55 @@ class DuplicateIndex:
             raise ConfigError(msg)
         return cls(root, recorded, list(manifest["segments"]))
 
+    @staticmethod
+    def _refuse_foreign(root: Path) -> None:
+        """A folder without a manifest becomes an index only if it holds nothing else."""
+        others = sorted(p.name for p in root.iterdir() if p.name not in _LOCKS)
+        if any(name.startswith("seg-") for name in others):
+            raise _damaged(root, f"{root / 'manifest.json'} is missing, but the folder holds index segments")
+        if others:
+            msg = (
+                f"--index {root}: the folder is not empty ({', '.join(others[:3])}) and holds no "
+                "manifest.json, so it is not a cleanse index; give an empty or new folder"
+            )
+            raise ConfigError(msg)
+
+    @staticmethod
+    def _check_manifest(root: Path, manifest: dict[str, Any]) -> None:
+        path = root / "manifest.json"
+        segments = manifest.get("segments")
+        if not isinstance(segments, list) or not all(isinstance(x, str) for x in segments):
+            raise _damaged(root, f"{path} has no valid `segments` list")
+        if not isinstance(manifest.get("params"), dict):
+            raise _damaged(root, f"{path} has no valid `params`")
+        pending = manifest.setdefault("pending", {})
+        if not isinstance(pending, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pending.values()
+        ):
+            raise _damaged(root, f"{path} has an invalid `pending` table")
+
+    @staticmethod
+    def _check_segment(root: Path, segment: str) -> None:
+        folder = root / segment
+        if "/" in segment or segment.startswith(".") or not folder.is_dir():
+            raise _damaged(root, f"segment {folder}, listed in manifest.json, is missing")
+        for level in LEVELS:
+            for name in _FIELDS:
+                _check_npy(root, folder / f"{level}.{name}.npy")
+
     # -- reading ---------------------------------------------------------------------------
     def _array(self, segment: str, level: str, name: str) -> np.ndarray:
         key = (segment, level, name)
         if key not in self._cache:
-            self._cache[key] = np.load(self.path / segment / f"{level}.{name}.npy", mmap_mode="r")
+            self._cache[key] = self._load(segment, level, name, mmap=True)
         return self._cache[key]
+
+    def _load(self, segment: str, level: str, name: str, *, mmap: bool = False) -> np.ndarray:
+        path = self.path / segment / f"{level}.{name}.npy"
+        try:
+            return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as err:
+            raise _damaged(self.path, f"{path} is unreadable ({err})") from None
 
     def _counts(self, level: str) -> np.ndarray:
         return np.array(
@@ -134,11 +216,8 @@ class DuplicateIndex:
         )
         if seen < len(self._segments):
             new = self._segments[seen:]
-            folder = self.path
-            exact = np.concatenate([exact, *(np.load(folder / s / f"{level}.exact.npy") for s in new)])
-            more = [
-                short_keys(np.load(folder / s / f"{level}.keys.npy").reshape(-1, bands)) for s in new
-            ]
+            exact = np.concatenate([exact, *(self._load(s, level, "exact") for s in new)])
+            more = [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
             keys = np.concatenate([keys, *more])
             self._entries[level] = (exact, keys, len(self._segments))
         return exact, keys
@@ -205,8 +284,14 @@ class DuplicateIndex:
         )
 
     def commit(self) -> None:
-        """Write queued entries as one new segment, then publish it in the manifest atomically."""
-        if not any(self._pending.values()):
+        """Write queued entries as one new segment, then publish it in the manifest atomically.
+
+        Nothing is written when no entry is queued. Inside a run (`start_run`) the segment is
+        listed as that run's pending segment; otherwise it joins the index at once.
+        """
+        queued = sum(len(part["exact"]) for parts in self._pending.values() for part in parts)
+        if not queued:
+            self._pending = {level: [] for level in LEVELS}
             return
         tmp = self.path / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
@@ -218,41 +303,103 @@ class DuplicateIndex:
                 _save(tmp / f"{level}.{name}.npy", merged[name])
         _fsync_dir(tmp)
         with self._locked(self.path):
-            manifest = self._read_manifest(self.path) or {}
-            name = f"seg-{len(manifest['segments']) + 1:06d}-{uuid.uuid4().hex[:8]}"
+            manifest = self._manifest()
+            number = len(manifest["segments"]) + sum(map(len, manifest["pending"].values())) + 1
+            name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
             _publish(tmp, self.path / name)
             _fsync_dir(self.path)
-            manifest["segments"] = [*manifest["segments"], name]
+            if self.run is None:
+                manifest["segments"] = [*manifest["segments"], name]
+                self._segments = list(manifest["segments"])
+            else:
+                manifest["pending"][self.run] = [*manifest["pending"].get(self.run, []), name]
+                self._segments = [*self._segments, name]
             self._write_manifest(self.path, manifest)
-            self._segments = list(manifest["segments"])
         self._pending = {level: [] for level in LEVELS}
 
     @property
     def segments(self) -> list[str]:
-        """The published segments, oldest first (what a checkpoint records)."""
+        """The segments this index reads, oldest first (what a checkpoint records)."""
         return list(self._segments)
 
-    def roll_back(self, segments: list[str]) -> None:
-        """Forget segments published after `segments` (a checkpoint's list) by a killed run."""
-        if self._segments[: len(segments)] != segments:
-            msg = f"--index {self.path}: changed since the checkpoint; it cannot be rolled back"
-            raise ConfigError(msg)
-        if self._segments == segments:
-            return
+    # -- runs: entries become part of the index only when the run that made them completes ---
+    def start_run(self, run: str) -> None:
+        """Commit from now on as run `run`'s pending segments (see `finish_run`)."""
+        self.run = run
+
+    def resume_run(self, run: str, segments: list[str], base: dict[str, int] | None) -> None:
+        """Continue run `run` from a checkpoint that recorded `segments` (what it read then).
+
+        The run's pending segments published after the checkpoint are removed; segments other
+        runs committed since are left alone (this run does not read them, as it did not before).
+        """
         with self._locked(self.path):
-            manifest = self._read_manifest(self.path) or {}
-            manifest["segments"] = list(segments)
-            self._write_manifest(self.path, manifest)
-            self._collect_garbage(self.path, segments)
+            manifest = self._manifest()
+            mine = manifest["pending"].get(run, [])
+            known = set(manifest["segments"]) | set(mine)
+            lost = [seg for seg in segments if seg not in known]
+            if lost:
+                what = f"segment {lost[0]}, recorded by the checkpoint, is no longer in manifest.json"
+                raise _damaged(self.path, what)
+            if [seg for seg in mine if seg in segments] != mine:
+                manifest["pending"][run] = [seg for seg in mine if seg in segments]
+                self._write_manifest(self.path, manifest)
+                self._collect_garbage(self.path, _live(manifest))
+        for segment in segments:
+            self._check_segment(self.path, segment)
         self._segments = list(segments)
         self._cache.clear()
         self._entries.clear()
+        if base is not None:
+            self.base = dict(base)
+        self.run = run
+
+    def finish_run(self) -> None:
+        """Make the run's pending segments part of the index (the run is complete)."""
+        if self.run is None:
+            return
+        with self._locked(self.path):
+            manifest = self._manifest()
+            mine = manifest["pending"].pop(self.run, [])
+            manifest["segments"] = [*manifest["segments"], *mine]
+            if mine:
+                self._write_manifest(self.path, manifest)
+        self.run = None
+
+    @classmethod
+    def discard_run(cls, path: str | os.PathLike[str], run: str) -> None:
+        """Remove what run `run` left pending in the index at `path` (it starts over)."""
+        root = Path(path)
+        if not (root / "manifest.json").is_file():
+            return
+        with cls._locked(root):
+            manifest = cls._read_manifest(root)
+            if manifest is None or not isinstance(manifest.get("pending"), dict):
+                return
+            if manifest["pending"].pop(run, None) is not None:
+                cls._check_manifest(root, manifest)
+                cls._write_manifest(root, manifest)
+                cls._collect_garbage(root, _live(manifest))
+
+    def _manifest(self) -> dict[str, Any]:
+        manifest = self._read_manifest(self.path)
+        if manifest is None:
+            raise _damaged(self.path, f"{self.path / 'manifest.json'} has disappeared")
+        self._check_manifest(self.path, manifest)
+        return manifest
 
     # -- files -----------------------------------------------------------------------------
     @staticmethod
     @contextlib.contextmanager
     def _locked(root: Path) -> Iterator[None]:
-        with (root / ".lock").open("a") as fh:
+        lock = root / ".lock"
+        if lock.is_symlink() or lock.exists() and not lock.is_file():
+            msg = (
+                f"--index {root}: {lock} is not a file (cleanse locks the manifest with it); "
+                "remove it and run again"
+            )
+            raise ConfigError(msg)
+        with lock.open("a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -266,11 +413,10 @@ class DuplicateIndex:
             return None
         try:
             manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            msg = (
-                f"--index {root}: manifest.json is unreadable ({err}); this is not a cleanse index"
-            )
-            raise ConfigError(msg) from err
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise _damaged(root, f"{path} is unreadable ({err})") from err
+        if not isinstance(manifest, dict):
+            raise _damaged(root, f"{path} is not a JSON object")
         return manifest
 
     @staticmethod
@@ -284,7 +430,7 @@ class DuplicateIndex:
         _fsync_dir(root)
 
     @staticmethod
-    def _collect_garbage(root: Path, live: list[str]) -> None:
+    def _collect_garbage(root: Path, live: set[str]) -> None:
         """Remove what a killed run left behind: temporary files and unpublished segments."""
         for child in root.iterdir():
             stale = child.name.startswith((".tmp-", ".manifest-"))
@@ -294,6 +440,11 @@ class DuplicateIndex:
                     shutil.rmtree(child, ignore_errors=True)
                 else:
                     child.unlink(missing_ok=True)
+
+
+def _live(manifest: dict[str, Any]) -> set[str]:
+    """Segments that must stay: the committed ones and every run's pending ones."""
+    return set(manifest["segments"]).union(*manifest["pending"].values())
 
 
 def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dict[str, np.ndarray]:
