@@ -16,6 +16,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -86,6 +87,9 @@ _SCRIPT = textwrap.dedent(
     import cleanse.dedup.workers, cleanse.parallel
     cleanse.dedup.workers.CHUNK_CHARS = 4000   # several chunks per batch: the worker pool works
     cleanse.parallel.BATCH = 32                # the cleaning pool too
+    if not {module!r}:
+        from cleanse.cli import main
+        sys.exit(main({argv!r}))
     owner = importlib.import_module({module!r})
     for part in {path!r}[:-1]:
         owner = getattr(owner, part)
@@ -106,6 +110,10 @@ _SCRIPT = textwrap.dedent(
 
     def fire():
         sig = {signame!r}
+        try:  # once, even when the function runs in several worker processes
+            os.close(os.open({once!r}, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return
         if sig == "SIGINT":
             os.killpg(0, signal.SIGINT)   # Ctrl-C: the whole process group, workers included
         else:
@@ -127,14 +135,20 @@ def stopped_run(
     """Start `cleanse ARGV` in a child that sends itself `signame` at the `nth` call of
     `target` ("module:Class.attr") whose arguments' text contains `match`."""
     module, _, attr = target.partition(":")
+    once = tempfile.mktemp(prefix="cleanse-test-fired-")
     script = _SCRIPT.format(
         root=str(ROOT), module=module, path=attr.split("."), nth=nth, before=before,
-        signame=signame, match=match, argv=argv,
+        signame=signame, match=match, argv=argv, once=once,
     )  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True,
     )  # fmt: skip
+
+
+def cli(argv: list[str]) -> subprocess.Popen:
+    """Start `cleanse ARGV` in a child process of its own group (see `finish`)."""
+    return stopped_run(argv, "")
 
 
 def finish(proc: subprocess.Popen, seconds: float = SAFETY_SECONDS) -> tuple[int, str]:

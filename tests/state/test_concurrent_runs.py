@@ -15,7 +15,7 @@ import pytest
 
 from cleanse.cli import main
 
-from .helpers import finish, make_corpus, stopped_run, texts, tree, wait_stopped, write_jsonl
+from .helpers import cli, finish, make_corpus, stopped_run, texts, tree, wait_stopped, write_jsonl
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
@@ -85,7 +85,7 @@ def test_a_second_run_is_refused_naming_the_pid_or_waits(corpus, capsys):
             assert main([*argv, *extra]) == 1
             err = capsys.readouterr().err
             assert f"PID {first.pid}" in err and "--wait" in err, err
-        waiting = stopped_run([*argv, "--overwrite", "--wait"], "os:getpid", nth=10**9)
+        waiting = cli([*argv, "--overwrite", "--wait"])
         line = waiting.stderr.readline()  # blocks until the waiting run says it waits
         assert "waiting for" in line and f"PID {first.pid}" in line, line
         os.kill(first.pid, signal.SIGCONT)
@@ -132,7 +132,7 @@ def test_a_stale_lock_of_a_dead_run_is_recognised(corpus, capsys):
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert f"PID {killed.pid}" in err and "--resume" in err, err
-        resumed = stopped_run([*argv, "--resume"], "os:getpid", nth=10**9)
+        resumed = cli([*argv, "--resume"])
         code, err = finish(resumed)
         assert code == 0, err
         assert f"PID {killed.pid} is no longer running" in err, err
