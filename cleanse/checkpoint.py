@@ -1,7 +1,8 @@
 """How far a run got: written after each batch, so `--resume` continues a killed run exactly.
 
-A checkpoint is taken only when everything before it is durable: the documents written, the audit
-lines, the duplicate index segments. It records the counts so far and where the open output file
+A checkpoint is taken only when everything before it is durable: the documents written (fsync of
+the JSONL file, one syncfs for .txt files, fsync of the folders that got new names), the audit
+lines, the duplicate index segments; progress.json itself is fsynced, then its folder. It records the counts so far and where the open output file
 and the audit stood, so a resumed run drops what came after and redoes it: the result equals
 an uninterrupted run's, byte for byte. `fingerprint` refuses to resume with other settings or
 other inputs.

@@ -146,7 +146,7 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         src=config.src, dest=config.dest, report=layout.report if config.dest != STDOUT else None,
         index=config.index if config.dedup is not None else None, mark=mark,
         resume=config.resume, overwrite=config.overwrite, wait=config.wait,
-        dest_is_free=dest_is_free(layout),
+        dest_is_free=lambda: dest_is_free(layout),
     )  # fmt: skip
     try:
         # Opened first: an index built with other settings is refused before any work is done.

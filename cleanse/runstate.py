@@ -19,6 +19,7 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +87,12 @@ def claim(
     resume: bool,
     overwrite: bool,
     wait: bool,
-    dest_is_free: bool,
+    dest_is_free: Callable[[], bool],
 ) -> Claim:
     """Lock the report folder and the index, and decide how this run begins.
 
-    `dest_is_free`: DEST is new or empty (apart from the report folder); `mark` is the run's
+    `dest_is_free()`: DEST is new or empty (apart from the report folder), asked once the lock
+    is held (after a wait, DEST may hold what the other run wrote); `mark` is the run's
     fingerprint. Raises InputError / ConfigError / BusyError when the run may not go on.
     """
     made: list[Path] = []
@@ -126,7 +128,7 @@ def _decide(
     resume: bool,
     overwrite: bool,
     lock: RunLock | None,
-    dest_is_free: bool,
+    dest_is_free: Callable[[], bool],
 ) -> Checkpoint | None:
     """The checkpoint to resume from, or None to start afresh (after clearing what may be)."""
     previous = lock.previous if lock is not None else None
@@ -167,7 +169,7 @@ def _decide(
         assert report is not None
         _forget(report, previous)
         return None
-    if not dest_is_free and not overwrite:
+    if not overwrite and not dest_is_free():
         msg = (
             f"DEST {dest} is not empty; pass --overwrite to write over it, "
             "or choose an empty or new DEST"

@@ -26,43 +26,18 @@ import numpy as np
 
 from cleanse.dedup.cluster import short_keys
 from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.index_check import FIELDS as _FIELDS
+from cleanse.dedup.index_check import (
+    LEVELS,
+    check_manifest,
+    check_segment,
+    damaged,
+    refuse_foreign,
+)
 from cleanse.errors import ConfigError
 
 FORMAT = "cleanse-dedup-index"
 VERSION = 1
-LEVELS = ("document", "paragraph")
-_FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
-_LOCKS = (".lock", "run.lock")  # the manifest's lock, and the lock a job holds (cleanse.runlock)
-
-
-def _rebuild_hint(root: Path) -> str:
-    return (
-        f"the index cannot be used as it is, and cleanse deletes nothing it cannot read. Rebuild "
-        f"it: move {root} aside and rerun cleanse with --index {root} over the corpora it indexed"
-    )
-
-
-def _damaged(root: Path, what: str) -> ConfigError:
-    return ConfigError(f"--index {root}: {what}; {_rebuild_hint(root)}")
-
-
-def _check_npy(root: Path, path: Path) -> None:
-    """Refuse a missing or truncated .npy file (its header says how many bytes follow)."""
-    try:
-        with path.open("rb") as fh:
-            major, _ = np.lib.format.read_magic(fh)
-            read = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
-            shape, _, dtype = read(fh)
-            need = int(np.prod(shape)) * dtype.itemsize
-            have = os.fstat(fh.fileno()).st_size - fh.tell()
-    except FileNotFoundError:
-        raise _damaged(root, f"{path} is missing") from None
-    except (OSError, ValueError, EOFError) as err:
-        raise _damaged(root, f"{path} is unreadable ({err})") from None
-    if have < need:
-        raise _damaged(root, f"{path} is truncated ({have} of {need} data bytes)")
-
-
 def _publish(src: Path, dst: Path) -> None:
     """Atomic rename (a seam for the crash tests)."""
     src.replace(dst)
@@ -116,16 +91,16 @@ class DuplicateIndex:
         with cls._locked(root):
             manifest = cls._read_manifest(root)
             if manifest is None:
-                cls._refuse_foreign(root)
+                refuse_foreign(root)
                 manifest = {"format": FORMAT, "version": VERSION, "params": wanted, "segments": []}
                 cls._write_manifest(root, manifest)
             if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
                 msg = f"--index {root}: not a cleanse duplicate index of version {VERSION}"
                 raise ConfigError(msg)
-            cls._check_manifest(root, manifest)
+            check_manifest(root, manifest)
             cls._collect_garbage(root, _live(manifest))
         for segment in manifest["segments"]:
-            cls._check_segment(root, segment)
+            check_segment(root, segment)
         recorded = manifest["params"]
         diffs = [
             f"{k}: index has {recorded.get(k)!r}, this run has {wanted[k]!r}"
@@ -141,42 +116,6 @@ class DuplicateIndex:
             raise ConfigError(msg)
         return cls(root, recorded, list(manifest["segments"]))
 
-    @staticmethod
-    def _refuse_foreign(root: Path) -> None:
-        """A folder without a manifest becomes an index only if it holds nothing else."""
-        others = sorted(p.name for p in root.iterdir() if p.name not in _LOCKS)
-        if any(name.startswith("seg-") for name in others):
-            raise _damaged(root, f"{root / 'manifest.json'} is missing, but the folder holds index segments")
-        if others:
-            msg = (
-                f"--index {root}: the folder is not empty ({', '.join(others[:3])}) and holds no "
-                "manifest.json, so it is not a cleanse index; give an empty or new folder"
-            )
-            raise ConfigError(msg)
-
-    @staticmethod
-    def _check_manifest(root: Path, manifest: dict[str, Any]) -> None:
-        path = root / "manifest.json"
-        segments = manifest.get("segments")
-        if not isinstance(segments, list) or not all(isinstance(x, str) for x in segments):
-            raise _damaged(root, f"{path} has no valid `segments` list")
-        if not isinstance(manifest.get("params"), dict):
-            raise _damaged(root, f"{path} has no valid `params`")
-        pending = manifest.setdefault("pending", {})
-        if not isinstance(pending, dict) or not all(
-            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pending.values()
-        ):
-            raise _damaged(root, f"{path} has an invalid `pending` table")
-
-    @staticmethod
-    def _check_segment(root: Path, segment: str) -> None:
-        folder = root / segment
-        if "/" in segment or segment.startswith(".") or not folder.is_dir():
-            raise _damaged(root, f"segment {folder}, listed in manifest.json, is missing")
-        for level in LEVELS:
-            for name in _FIELDS:
-                _check_npy(root, folder / f"{level}.{name}.npy")
-
     # -- reading ---------------------------------------------------------------------------
     def _array(self, segment: str, level: str, name: str) -> np.ndarray:
         key = (segment, level, name)
@@ -189,7 +128,7 @@ class DuplicateIndex:
         try:
             return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
         except (OSError, ValueError, EOFError) as err:
-            raise _damaged(self.path, f"{path} is unreadable ({err})") from None
+            raise damaged(self.path, f"{path} is unreadable ({err})") from None
 
     def _counts(self, level: str) -> np.ndarray:
         return np.array(
@@ -340,13 +279,13 @@ class DuplicateIndex:
             lost = [seg for seg in segments if seg not in known]
             if lost:
                 what = f"segment {lost[0]}, recorded by the checkpoint, is no longer in manifest.json"
-                raise _damaged(self.path, what)
+                raise damaged(self.path, what)
             if [seg for seg in mine if seg in segments] != mine:
                 manifest["pending"][run] = [seg for seg in mine if seg in segments]
                 self._write_manifest(self.path, manifest)
                 self._collect_garbage(self.path, _live(manifest))
         for segment in segments:
-            self._check_segment(self.path, segment)
+            check_segment(self.path, segment)
         self._segments = list(segments)
         self._cache.clear()
         self._entries.clear()
@@ -377,15 +316,15 @@ class DuplicateIndex:
             if manifest is None or not isinstance(manifest.get("pending"), dict):
                 return
             if manifest["pending"].pop(run, None) is not None:
-                cls._check_manifest(root, manifest)
+                check_manifest(root, manifest)
                 cls._write_manifest(root, manifest)
                 cls._collect_garbage(root, _live(manifest))
 
     def _manifest(self) -> dict[str, Any]:
         manifest = self._read_manifest(self.path)
         if manifest is None:
-            raise _damaged(self.path, f"{self.path / 'manifest.json'} has disappeared")
-        self._check_manifest(self.path, manifest)
+            raise damaged(self.path, f"{self.path / 'manifest.json'} has disappeared")
+        check_manifest(self.path, manifest)
         return manifest
 
     # -- files -----------------------------------------------------------------------------
@@ -414,9 +353,9 @@ class DuplicateIndex:
         try:
             manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise _damaged(root, f"{path} is unreadable ({err})") from err
+            raise damaged(root, f"{path} is unreadable ({err})") from err
         if not isinstance(manifest, dict):
-            raise _damaged(root, f"{path} is not a JSON object")
+            raise damaged(root, f"{path} is not a JSON object")
         return manifest
 
     @staticmethod

@@ -76,7 +76,7 @@ def test_a_second_run_is_refused_naming_the_pid_or_waits(corpus, capsys):
     root, src, dest, expected = corpus
     argv = [RUN[0], str(src), str(dest), *RUN[1:]]
     first = stopped_run(argv, "cleanse.job:_save_checkpoint", nth=1, before=False, signame="SIGSTOP")
-    waiting = None
+    waiting = plain = None
     try:
         wait_stopped(first)
         # Neither a resume nor an overwrite may touch it while it lives.
@@ -86,15 +86,19 @@ def test_a_second_run_is_refused_naming_the_pid_or_waits(corpus, capsys):
             err = capsys.readouterr().err
             assert f"PID {first.pid}" in err and "--wait" in err, err
         waiting = cli([*argv, "--overwrite", "--wait"])
-        line = waiting.stderr.readline()  # blocks until the waiting run says it waits
-        assert "waiting for" in line and f"PID {first.pid}" in line, line
+        plain = cli([*argv, "--wait"])  # after the wait DEST is full: refused then
+        for proc in (waiting, plain):
+            line = proc.stderr.readline()  # blocks until the waiting run says it waits
+            assert "waiting for" in line and f"PID {first.pid}" in line, line
         os.kill(first.pid, signal.SIGCONT)
         assert finish(first)[0] == 0
         code, err = finish(waiting)
         assert code == 0, err
+        code, err = finish(plain)
+        assert code == 1 and "is not empty" in err, err
         assert tree(dest) == expected
     finally:
-        for proc in (first, waiting):
+        for proc in (first, waiting, plain):
             if proc is not None and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
