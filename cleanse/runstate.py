@@ -112,6 +112,10 @@ def claim(
                 raise ConfigError(msg)
             root.mkdir(parents=True, exist_ok=True)
             index_lock = RunLock.acquire(root / LOCK_FILE, what=f"--index {index}", wait=wait)
+            gone = index_lock.previous
+            if gone and gone.get("dest") == "-" and gone.get("run"):
+                # A run that wrote to stdout cannot be resumed: its pending entries are dead.
+                DuplicateIndex.discard_run(root, str(gone["run"]))
     except BaseException:
         Claim("", None, lock, index_lock, made).abandon()
         raise
