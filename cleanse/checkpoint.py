@@ -1,7 +1,8 @@
 """How far a run got: written after each batch, so `--resume` continues a killed run exactly.
 
-A checkpoint is taken only when everything before it is durable: the documents written, the audit
-lines, the duplicate index segments. It records the counts so far and where the open output file
+A checkpoint is taken only when everything before it is durable: the documents written (fsync of
+the JSONL file, one syncfs for .txt files, fsync of the folders that got new names), the audit
+lines, the duplicate index segments; progress.json itself is fsynced, then its folder. It records the counts so far and where the open output file
 and the audit stood, so a resumed run drops what came after and redoes it: the result equals
 an uninterrupted run's, byte for byte. `fingerprint` refuses to resume with other settings or
 other inputs.
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.errors import InputError
+from cleanse.writers import fsync_dir
 
 PROGRESS_FILE = "progress.json"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Checkpoint:
     writer: dict[str, Any]
     index_segments: list[str] | None
     index_base: dict[str, int] | None  # entries the index held when the run began
+    run: str = ""  # the run's id: its pending segments in a duplicate index carry it
     version: int = VERSION
     identity: dict[str, Any] | None = None  # RunIdentity.parts: what a refusal compares
 
@@ -44,6 +47,7 @@ class Checkpoint:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, report / PROGRESS_FILE)
+        fsync_dir(report)
 
     @classmethod
     def load(cls, report: Path, fingerprint: str | RunIdentity) -> Checkpoint:
@@ -60,7 +64,7 @@ class Checkpoint:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             checkpoint = cls(**data)
-        except (json.JSONDecodeError, TypeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError) as err:
             msg = f"{path} is unreadable ({err}); start the run again with --overwrite"
             raise InputError(msg) from err
         if checkpoint.version != VERSION or checkpoint.fingerprint != fingerprint:

@@ -38,11 +38,14 @@ from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.report import audit_fields, write_report
 from cleanse.rules import RuleSet
+from cleanse.runlock import LOCK_FILE
+from cleanse.runstate import Claim, claim
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
 from cleanse.writers import (
     STDOUT,
     CorpusWriter,
+    fsync_dir,
     json_line,
     naming_path,
     temporary_name,
@@ -65,6 +68,7 @@ class JobConfig:
     annotate: keep duplicates and describe them in the field `annotate_field` of every record;
     overwrite: write into a DEST that is not empty (files of the same name are replaced);
     resume: continue the killed run whose checkpoint is in the report folder;
+    wait: when another run holds DEST's report folder or the index, wait for it (else refuse);
     batch_chars: input characters per batch (the unit of memory use and of checkpoints);
     batch_docs: documents per batch at most, whatever their size;
     progress: told how far each phase has got (None: nobody is told).
@@ -85,21 +89,43 @@ class JobConfig:
     annotate_field: str = ANNOTATION
     overwrite: bool = False
     resume: bool = False
+    wait: bool = False
     batch_chars: int = BATCH_CHARS
     batch_docs: int = BATCH_DOCS
 
 
-def check_dest(layout: Layout, config: JobConfig) -> None:
-    """Refuse to write over an occupied output or report folder, unless told to overwrite or resume."""
-    check_output(layout, overwrite=config.overwrite, resume=config.resume, src=config.src)
-    check_report(layout, overwrite=config.overwrite, resume=config.resume)
+def dest_is_free(layout: Layout, src: str) -> bool:
+    """Whether this run may write its output and report where `layout` says without --overwrite.
+
+    Asked once the run holds its lock (after a wait, DEST may hold what the other run wrote).
+    An occupied output or a report folder holding another run's report raises InputError with
+    what to do; the report folder holding nothing but this run's lock counts as free.
+    """
+    check_report(layout, overwrite=False, resume=False)
+    dest = Path(layout.dest)
+    if layout.dest == STDOUT or not dest.exists():
+        return True
+    if dest.is_dir():
+        own = layout.report
+        if all(child == own and _holds_only_lock(child) for child in dest.iterdir()):
+            return True
+    check_output(layout, overwrite=False, resume=False, src=src)  # raises, naming the output
+    return False
+
+
+def _holds_only_lock(folder: Path) -> bool:
+    """A report folder with nothing in it but run locks (that of this run, just taken)."""
+    return folder.is_dir() and all(p.name == LOCK_FILE or p.is_dir() and _holds_only_lock(p) for p in folder.iterdir())
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report.
 
-    When writing fails (a full disk, a read-only folder), what was written after the last
-    checkpoint is removed and OutputError names the path, the OS error and what to do.
+    The report folder and the index are locked while the run works (another run is refused, or
+    waits with `wait`); a run that stops midway can be resumed, and one killed before its first
+    checkpoint is started over by `resume`. When writing fails (a full disk, a read-only folder),
+    what was written after the last checkpoint is removed and OutputError names the path, the OS
+    error and what to do.
     """
     try:
         return _run_job(config, ruleset)
@@ -110,22 +136,62 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
 def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     started = time.monotonic()
     layout = plan_layout(config.src, config.dest, config.report)
-    check_dest(layout, config)
-    report = layout.report
+    if config.resume and (layout.report is None or config.src == STDIN or layout.dest == STDOUT):
+        msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
+        raise InputError(msg)
     settings = _settings(config, ruleset)
     inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
+    report = layout.report
     same_output |= {"report": normalize_path(str(report) if report else None), "mirror": layout.mirror}
     rule_files = [os.path.abspath(name) for name in ruleset.files]
     mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
-    checkpoint = Checkpoint.load(report, mark) if config.resume and report is not None else None
-    if report is not None:
-        report.mkdir(parents=True, exist_ok=True)
-    # Opened first: an index built with other settings is refused before any work is done.
-    index, scratch = _open_index(config, report, checkpoint)
+    if report is not None and report.exists() and not report.is_dir():
+        check_report(layout, overwrite=True, resume=True)  # a file: refused before it is locked
+    owner = claim(
+        src=config.src, dest=config.dest, report=report if config.dest != STDOUT else None,
+        index=config.index if config.dedup is not None else None, mark=mark,
+        resume=config.resume, overwrite=config.overwrite, wait=config.wait,
+        dest_is_free=lambda: dest_is_free(layout, config.src),
+    )  # fmt: skip
+    try:
+        # Opened first: an index built with other settings is refused before any work is done.
+        index, scratch = _open_index(config, report, owner)
+    except BaseException:
+        owner.abandon()
+        raise
+    owner.begin({"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark.digest})
+    try:
+        stats = _run(config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started)
+    except BaseException as exc:
+        owner.interrupted()
+        if not isinstance(exc, KeyboardInterrupt) and _interrupt_inside(exc):
+            raise KeyboardInterrupt from exc  # Ctrl-C inside compiled code (numba)
+        raise
+    owner.completed(report if config.dest != STDOUT else None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return stats, layout
+
+
+def _run(
+    config: JobConfig,
+    ruleset: RuleSet,
+    layout: Layout,
+    inputs: list[Any] | None,
+    settings: dict[str, Any],
+    mark: RunIdentity,
+    owner: Claim,
+    index: DuplicateIndex | None,
+    scratch: Path | None,
+    started: float,
+) -> Stats:
+    """The stages over every document not done yet, batch after batch, then the report's data."""
+    report = layout.report
+    checkpoint = owner.checkpoint
     stats = Stats.restore(checkpoint.stats) if checkpoint else Stats()
     learned = None
     if config.clean and config.learn is not None:
@@ -178,7 +244,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
             done += len(batch)
             if report is not None and config.dest != STDOUT:
                 with naming_path(report / PROGRESS_FILE):
-                    _save_checkpoint(report, mark, done, stats, writer, audit, index)
+                    _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
                 saved = True
     except BaseException as exc:
         progress.close(complete=False)
@@ -186,11 +252,13 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         if audit is not None:
             with contextlib.suppress(OSError):
                 audit.close()
+        _close(docs)
         if isinstance(exc, OSError):
             full = out_of_space(exc)
             saved = discard_unfinished(report, left, index, scratch, saved=saved)
             raise OutputError(describe_write_failure(exc, resumable=saved, full=full)) from exc
         raise
+    # Completing is redone as a whole by --resume if it is interrupted here: each step repeats.
     writer.close()
     progress.close()
     if report is not None and audit is not None:
@@ -198,11 +266,28 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
         summary = stats.to_json() | {"settings": settings, "seconds": round(time.monotonic() - started, 3)}
         write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-        Checkpoint.clear(report)
         write_report(report)
-    if scratch is not None:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return stats, layout
+        fsync_dir(report)
+    if index is not None:
+        index.finish_run()
+    return stats
+
+
+def _interrupt_inside(exc: BaseException) -> bool:
+    """Whether `exc` wraps a KeyboardInterrupt (numba turns one into a SystemError)."""
+    seen = exc.__cause__ or exc.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _close(docs: Iterator[Document]) -> None:
+    """Stop the stages' generators now, so worker pools end with the run, not at exit."""
+    close = getattr(docs, "close", None)
+    if close is not None:
+        close()
 
 
 def _batches(
@@ -227,16 +312,18 @@ def _batches(
 
 
 def _open_index(
-    config: JobConfig, report: Path | None, checkpoint: Checkpoint | None
+    config: JobConfig, report: Path | None, owner: Claim
 ) -> tuple[DuplicateIndex | None, Path | None]:
     """The duplicate index the batches share, and the scratch folder to remove at the end.
 
     Without --index the run keeps its own index in the report folder (or a temporary folder
-    when there is no report), so that later batches are compared with earlier ones.
+    when there is no report), so that later batches are compared with earlier ones. What the
+    run adds stays pending in the index until the run completes (see DuplicateIndex.start_run).
     """
     if config.dedup is None:
         return None, None
     scratch = None
+    checkpoint = owner.checkpoint
     if config.index:
         path = Path(config.index)
     elif report is not None:
@@ -247,9 +334,10 @@ def _open_index(
         path = scratch = Path(tempfile.mkdtemp(prefix="cleanse-index-"))
     index = DuplicateIndex.open(path, config.dedup)
     if checkpoint is not None and checkpoint.index_segments is not None:
-        index.roll_back(checkpoint.index_segments)
-        # What this run added before it was killed is still this run's, not an earlier run's.
-        index.base = dict(checkpoint.index_base or index.base)
+        # What this run added before it stopped is still this run's, not an earlier run's.
+        index.resume_run(owner.run, checkpoint.index_segments, checkpoint.index_base)
+    else:
+        index.start_run(owner.run)
     return index, scratch
 
 
@@ -261,6 +349,7 @@ def _save_checkpoint(
     writer: CorpusWriter,
     audit: IO[str] | None,
     index: DuplicateIndex | None,
+    run: str,
 ) -> None:
     """Make everything up to `done` documents durable, then record it."""
     writer_state = writer.checkpoint()
@@ -272,7 +361,7 @@ def _save_checkpoint(
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
     Checkpoint(
-        mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, identity=mark.parts
+        mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, run, identity=mark.parts
     ).save(report)
 
 
@@ -315,6 +404,8 @@ def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] |
     path = temporary_name(report / "audit.jsonl")
     if checkpoint is None:
         return path.open("w", encoding="utf-8")
+    if not path.exists() and (report / "audit.jsonl").exists():
+        os.replace(report / "audit.jsonl", path)  # stopped while completing: complete again
     with path.open("r+b") as raw:
         raw.truncate(checkpoint.audit_bytes)
     return path.open("a", encoding="utf-8")

@@ -2,13 +2,21 @@
 
 Results come back in input order whatever the number of workers, so a run's output does not
 depend on `--workers`. Each worker process builds its Cleaner once, in the pool initializer.
+
+Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and a worker that dies of it
+can die holding the pool's queue lock, which hangs the shutdown. The parent alone handles it
+and ends the pool (`quiet_fork` blocks SIGINT while workers are forked, so none is born without
+the protection).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -27,7 +35,33 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+@contextlib.contextmanager
+def quiet_fork() -> Iterator[None]:
+    """Block SIGINT in this thread while worker processes are created inside the block.
+
+    Children inherit the blocked signal and unblock it only after `ignore_interrupts`; a
+    Ctrl-C that comes meanwhile waits, and is delivered to the parent when the block ends.
+    """
+    usable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def ignore_interrupts() -> None:
+    """In a worker process: leave SIGINT to the parent (see the module's docstring)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _init(factory: Callable[[], Callable[[Any], Any]]) -> None:
+    ignore_interrupts()
     _worker_state["func"] = factory()
 
 
@@ -50,7 +84,9 @@ def ordered_map(
         yield from map(func, iterator)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_init, initargs=(factory,)) as pool:
+    with quiet_fork():
+        pool = context.Pool(workers, initializer=_init, initargs=(factory,))
+    with pool:
         batch = first
         chunk = max(1, BATCH // (workers * 4))
         pending = pool.map_async(_call, batch, chunksize=chunk)

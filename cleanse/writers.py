@@ -4,7 +4,8 @@ A .txt document becomes a file of the same relative path; JSONL records go back 
 same name, in input order, every field kept and the cleaned text in place. Files are written under
 a temporary name and renamed when complete, so an interrupted run never leaves half a file behind.
 
-`checkpoint()` makes everything written so far durable and returns where the open file stands;
+`checkpoint()` makes everything written so far durable (file contents, with fsync, and the names
+of files published, with an fsync of their folders) and returns where the open file stands;
 `CorpusWriter.resume` continues from such a state after a killed run. A .jsonl.gz file is written
 as one gzip member per checkpoint (readers see one stream), so that a resumed file and one written
 without interruption are the same bytes.
@@ -13,6 +14,8 @@ without interruption are the same bytes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gzip
 import io
 import json
@@ -99,6 +102,8 @@ class CorpusWriter:
         self._path: Path | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
         self._member: IO[str] | None = None  # the text layer over it (a gzip member for .gz)
+        self._folders: set[Path] = set()  # where files were published since the last checkpoint
+        self._unsynced_files = False  # .txt files published since then (synced all at once)
         self.files_written = 0
 
     def write(self, doc: Document, extra: Mapping[str, Any] | None = None) -> None:
@@ -116,7 +121,8 @@ class CorpusWriter:
                 self._text().write(json_line(to_record(doc, self.text_field, extra)))
             else:
                 self._switch(None)
-                write_atomic(path, output_text(doc))
+                write_atomic(path, output_text(doc), sync=False)
+                self._unsynced_files = True
                 self.files_written += 1
 
     def _holds_records(self, path: Path) -> bool:
@@ -132,6 +138,7 @@ class CorpusWriter:
             return {"files_written": self.files_written}
         with naming_path(self._path or Path(self.dest)):
             self._end_member()
+            self._sync_published()
             if self._raw is None or self._path is None:
                 return {"files_written": self.files_written}
             self._raw.flush()
@@ -153,6 +160,10 @@ class CorpusWriter:
         writer.files_written = int(state["files_written"])
         if "path" in state:
             path = Path(state["path"])
+            if not temporary_name(path).exists() and path.exists():
+                # Published after the checkpoint (the run went on to the next file, or was
+                # completing): take it back and continue it from the checkpoint.
+                os.replace(path, temporary_name(path))
             raw = temporary_name(path).open("r+b")
             raw.truncate(int(state["bytes"]))
             raw.seek(0, os.SEEK_END)
@@ -191,17 +202,35 @@ class CorpusWriter:
     def _finish(self) -> None:
         self._end_member()
         if self._raw is not None and self._path is not None:
+            self._raw.flush()
+            os.fsync(self._raw.fileno())
             self._raw.close()
             os.replace(temporary_name(self._path), self._path)
+            self._folders.add(self._path.parent)
             self.files_written += 1
         self._raw = self._path = None
 
     def close(self) -> None:
-        """Complete the file being written."""
+        """Complete the file being written, and make every file written durable."""
         with naming_path(STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)):
             self._finish()
             if str(self.dest) == STDOUT:
                 sys.stdout.flush()
+            self._sync_published()
+
+    def _sync_published(self) -> None:
+        """Make the files published since the last call durable, names and contents.
+
+        Many small .txt files are synced with one syncfs() of their file system: an fsync per
+        file costs about 5 ms on a disk (6 s for 1,300 documents), a syncfs tens of ms.
+        """
+        if self._unsynced_files:
+            sync_filesystem(Path(self.dest))
+        else:
+            for folder in sorted(self._folders):
+                fsync_dir(folder)
+        self._folders.clear()
+        self._unsynced_files = False
 
     def abandon(self) -> Path | None:
         """Close the open file without publishing it (after an error: it stays a temporary file,
@@ -236,13 +265,54 @@ def naming_path(path: str | Path) -> Iterator[None]:
         raise
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` under its temporary name, then rename it into place."""
+def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
+    """Write `text` to `path` under its temporary name, then rename it into place.
+
+    With `sync` the contents are fsynced before the rename and the new name after it; without,
+    the caller makes them durable later (see `sync_filesystem`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)  # a full disk must not stay full of a half-written file
         raise
+    if sync:
+        fsync_dir(path.parent)
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush every file of the file system holding `path` to disk (syncfs; sync where absent)."""
+    syncfs = getattr(_libc(), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path if path.is_dir() else path.parent, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def fsync_dir(path: Path) -> None:
+    """Make the names in folder `path` durable (files created, renamed or removed there)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

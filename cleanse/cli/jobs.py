@@ -92,6 +92,7 @@ def run_command(args: argparse.Namespace) -> int:
         annotate_field=args.annotate_field if deduplicating else ANNOTATION,
         overwrite=args.overwrite,
         resume=args.resume,
+        wait=args.wait,
         batch_chars=max(1, int(args.batch_mb * 1_000_000)),
     )
     stats, layout = run_job(config, options.ruleset(args) if cleaning else RuleSet(()))

@@ -200,7 +200,13 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--resume", action="store_true",
         help="continue a run that was killed or interrupted, from its last checkpoint (same "
-        "command, same inputs); the result equals an uninterrupted run",
+        "command, same inputs; a run stopped before its first checkpoint starts over); the "
+        "result equals an uninterrupted run",
+    )  # fmt: skip
+    group.add_argument(
+        "--wait", action="store_true",
+        help="when another run is writing to DEST (or to the --index), wait for it to end "
+        "instead of refusing; its PID is named either way",
     )  # fmt: skip
     group.add_argument(
         "--strict", action="store_true",

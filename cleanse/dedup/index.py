@@ -3,6 +3,11 @@
 A directory of immutable segments (numpy files) plus `manifest.json`, which names the valid
 segments and records the parameters. A run writes a new segment under a temporary name, renames
 it, then atomically replaces the manifest: a run killed at any point leaves the previous state.
+
+A job (`cleanse run --index`) commits in two steps: its segments are listed under `pending`, by
+run id, until the run completes, and only then join `segments`. Other runs see only `segments`,
+so an interrupted run's entries are never taken for an earlier run's, and resuming it touches
+nothing but its own pending segments. A damaged index is refused, never repaired by deletion.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ import numpy as np
 
 from cleanse.dedup.cluster import short_keys
 from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.index_check import FIELDS as _FIELDS
+from cleanse.dedup.index_check import (
+    LEVELS,
+    check_manifest,
+    check_segment,
+    damaged,
+    refuse_foreign,
+)
 from cleanse.errors import ConfigError
 
 FORMAT = "cleanse-dedup-index"
@@ -64,6 +77,7 @@ class DuplicateIndex:
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
         self._entries: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # see entries()
+        self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
 
@@ -82,10 +96,14 @@ class DuplicateIndex:
         with cls._locked(root):
             manifest = cls._read_manifest(root)
             if manifest is None:
+                refuse_foreign(root)
                 manifest = {"format": FORMAT, "version": VERSION, "params": wanted, "segments": []}
                 cls._write_manifest(root, manifest)
-            cls._collect_garbage(root, manifest["segments"])
-        _check_version(root, manifest)
+            _check_version(root, manifest)  # first: an older index is refused, never misread
+            check_manifest(root, manifest)
+            cls._collect_garbage(root, _live(manifest))
+        for segment in manifest["segments"]:
+            check_segment(root, segment)
         recorded = manifest["params"]
         diffs = [
             f"{k}: index has {recorded.get(k)!r}, this run has {wanted[k]!r}"
@@ -105,8 +123,15 @@ class DuplicateIndex:
     def _array(self, segment: str, level: str, name: str) -> np.ndarray:
         key = (segment, level, name)
         if key not in self._cache:
-            self._cache[key] = np.load(self.path / segment / f"{level}.{name}.npy", mmap_mode="r")
+            self._cache[key] = self._load(segment, level, name, mmap=True)
         return self._cache[key]
+
+    def _load(self, segment: str, level: str, name: str, *, mmap: bool = False) -> np.ndarray:
+        path = self.path / segment / f"{level}.{name}.npy"
+        try:
+            return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as err:
+            raise damaged(self.path, f"{path} is unreadable ({err})") from None
 
     def _counts(self, level: str) -> np.ndarray:
         return np.array(
@@ -133,11 +158,8 @@ class DuplicateIndex:
         )
         if seen < len(self._segments):
             new = self._segments[seen:]
-            folder = self.path
-            exact = np.concatenate([exact, *(np.load(folder / s / f"{level}.exact.npy") for s in new)])
-            more = [
-                short_keys(np.load(folder / s / f"{level}.keys.npy").reshape(-1, bands)) for s in new
-            ]
+            exact = np.concatenate([exact, *(self._load(s, level, "exact") for s in new)])
+            more = [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
             keys = np.concatenate([keys, *more])
             self._entries[level] = (exact, keys, len(self._segments))
         return exact, keys
@@ -204,8 +226,14 @@ class DuplicateIndex:
         )
 
     def commit(self) -> None:
-        """Write queued entries as one new segment, then publish it in the manifest atomically."""
-        if not any(self._pending.values()):
+        """Write queued entries as one new segment, then publish it in the manifest atomically.
+
+        Nothing is written when no entry is queued. Inside a run (`start_run`) the segment is
+        listed as that run's pending segment; otherwise it joins the index at once.
+        """
+        queued = sum(len(part["exact"]) for parts in self._pending.values() for part in parts)
+        if not queued:
+            self._pending = {level: [] for level in LEVELS}
             return
         tmp = self.path / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
@@ -217,41 +245,103 @@ class DuplicateIndex:
                 _save(tmp / f"{level}.{name}.npy", merged[name])
         _fsync_dir(tmp)
         with self._locked(self.path):
-            manifest = self._read_manifest(self.path) or {}
-            name = f"seg-{len(manifest['segments']) + 1:06d}-{uuid.uuid4().hex[:8]}"
+            manifest = self._manifest()
+            number = len(manifest["segments"]) + sum(map(len, manifest["pending"].values())) + 1
+            name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
             _publish(tmp, self.path / name)
             _fsync_dir(self.path)
-            manifest["segments"] = [*manifest["segments"], name]
+            if self.run is None:
+                manifest["segments"] = [*manifest["segments"], name]
+                self._segments = list(manifest["segments"])
+            else:
+                manifest["pending"][self.run] = [*manifest["pending"].get(self.run, []), name]
+                self._segments = [*self._segments, name]
             self._write_manifest(self.path, manifest)
-            self._segments = list(manifest["segments"])
         self._pending = {level: [] for level in LEVELS}
 
     @property
     def segments(self) -> list[str]:
-        """The published segments, oldest first (what a checkpoint records)."""
+        """The segments this index reads, oldest first (what a checkpoint records)."""
         return list(self._segments)
 
-    def roll_back(self, segments: list[str]) -> None:
-        """Forget segments published after `segments` (a checkpoint's list) by a killed run."""
-        if self._segments[: len(segments)] != segments:
-            msg = f"--index {self.path}: changed since the checkpoint; it cannot be rolled back"
-            raise ConfigError(msg)
-        if self._segments == segments:
-            return
+    # -- runs: entries become part of the index only when the run that made them completes ---
+    def start_run(self, run: str) -> None:
+        """Commit from now on as run `run`'s pending segments (see `finish_run`)."""
+        self.run = run
+
+    def resume_run(self, run: str, segments: list[str], base: dict[str, int] | None) -> None:
+        """Continue run `run` from a checkpoint that recorded `segments` (what it read then).
+
+        The run's pending segments published after the checkpoint are removed; segments other
+        runs committed since are left alone (this run does not read them, as it did not before).
+        """
         with self._locked(self.path):
-            manifest = self._read_manifest(self.path) or {}
-            manifest["segments"] = list(segments)
-            self._write_manifest(self.path, manifest)
-            self._collect_garbage(self.path, segments)
+            manifest = self._manifest()
+            mine = manifest["pending"].get(run, [])
+            known = set(manifest["segments"]) | set(mine)
+            lost = [seg for seg in segments if seg not in known]
+            if lost:
+                what = f"segment {lost[0]}, recorded by the checkpoint, is no longer in manifest.json"
+                raise damaged(self.path, what)
+            if [seg for seg in mine if seg in segments] != mine:
+                manifest["pending"][run] = [seg for seg in mine if seg in segments]
+                self._write_manifest(self.path, manifest)
+                self._collect_garbage(self.path, _live(manifest))
+        for segment in segments:
+            check_segment(self.path, segment)
         self._segments = list(segments)
         self._cache.clear()
         self._entries.clear()
+        if base is not None:
+            self.base = dict(base)
+        self.run = run
+
+    def finish_run(self) -> None:
+        """Make the run's pending segments part of the index (the run is complete)."""
+        if self.run is None:
+            return
+        with self._locked(self.path):
+            manifest = self._manifest()
+            mine = manifest["pending"].pop(self.run, [])
+            manifest["segments"] = [*manifest["segments"], *mine]
+            if mine:
+                self._write_manifest(self.path, manifest)
+        self.run = None
+
+    @classmethod
+    def discard_run(cls, path: str | os.PathLike[str], run: str) -> None:
+        """Remove what run `run` left pending in the index at `path` (it starts over)."""
+        root = Path(path)
+        if not (root / "manifest.json").is_file():
+            return
+        with cls._locked(root):
+            manifest = cls._read_manifest(root)
+            if manifest is None or not isinstance(manifest.get("pending"), dict):
+                return
+            if manifest["pending"].pop(run, None) is not None:
+                check_manifest(root, manifest)
+                cls._write_manifest(root, manifest)
+                cls._collect_garbage(root, _live(manifest))
+
+    def _manifest(self) -> dict[str, Any]:
+        manifest = self._read_manifest(self.path)
+        if manifest is None:
+            raise damaged(self.path, f"{self.path / 'manifest.json'} has disappeared")
+        check_manifest(self.path, manifest)
+        return manifest
 
     # -- files -----------------------------------------------------------------------------
     @staticmethod
     @contextlib.contextmanager
     def _locked(root: Path) -> Iterator[None]:
-        with (root / ".lock").open("a") as fh:
+        lock = root / ".lock"
+        if lock.is_symlink() or lock.exists() and not lock.is_file():
+            msg = (
+                f"--index {root}: {lock} is not a file (cleanse locks the manifest with it); "
+                "remove it and run again"
+            )
+            raise ConfigError(msg)
+        with lock.open("a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -265,11 +355,10 @@ class DuplicateIndex:
             return None
         try:
             manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            msg = (
-                f"--index {root}: manifest.json is unreadable ({err}); this is not a cleanse index"
-            )
-            raise ConfigError(msg) from err
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise damaged(root, f"{path} is unreadable ({err})") from err
+        if not isinstance(manifest, dict):
+            raise damaged(root, f"{path} is not a JSON object")
         return manifest
 
     @staticmethod
@@ -283,7 +372,7 @@ class DuplicateIndex:
         _fsync_dir(root)
 
     @staticmethod
-    def _collect_garbage(root: Path, live: list[str]) -> None:
+    def _collect_garbage(root: Path, live: set[str]) -> None:
         """Remove what a killed run left behind: temporary files and unpublished segments."""
         for child in root.iterdir():
             stale = child.name.startswith((".tmp-", ".manifest-"))
@@ -316,6 +405,11 @@ def _check_version(root: Path, manifest: dict[str, Any]) -> None:
         f"(one run per earlier output, oldest first), then use --index NEW_DIR"
     )
     raise ConfigError(msg)
+
+
+def _live(manifest: dict[str, Any]) -> set[str]:
+    """Segments that must stay: the committed ones and every run's pending ones."""
+    return set(manifest["segments"]).union(*manifest["pending"].values())
 
 
 def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dict[str, np.ndarray]:

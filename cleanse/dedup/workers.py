@@ -21,6 +21,7 @@ from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.normalize import fold_arrays
 from cleanse.dedup.stream import document_stream, strip_markup
+from cleanse.parallel import ignore_interrupts, quiet_fork
 
 Doc = tuple[str, Sequence[str]]
 CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
@@ -154,6 +155,24 @@ def _sign_range(args: tuple[int, int]) -> int:
     return end - start
 
 
+def _pool_map(func: Any, items: list[Any], workers: int, ctx: Any) -> list[Any]:
+    """`list(map(func, items))` over worker processes that leave Ctrl-C to this one.
+
+    When this process is interrupted, the work not started is cancelled and the pool ends as
+    soon as the chunks under way (about a megabyte of text each) are done.
+    """
+    with quiet_fork():
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=ignore_interrupts)
+        futures = [pool.submit(func, item) for item in items]
+    try:
+        results = [f.result() for f in futures]
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
     fold_arrays()  # load once here; forked workers inherit it
@@ -164,16 +183,14 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
         try:
             ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                done = sum(pool.map(_sign_range, ranges))
+            done = sum(_pool_map(_sign_range, ranges, workers, ctx))
         finally:
             _FORK_STATE.clear()
         assert done == len(docs)
         return out
     if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
-            parts = list(pool.map(_sign_chunk, jobs))
+        jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
+        parts = _pool_map(_sign_chunk, jobs, workers, None)
     else:
         parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
     names = [n for n in Signed.__slots__ if getattr(parts[0], n) is not None]

@@ -1,0 +1,94 @@
+"""Item 6: Ctrl-C (SIGINT to the whole process group, workers included) ends a run within
+moments, wherever it is, with exit 130 and no traceback, and `--resume` then completes it into
+the same bytes as an uninterrupted run. Every run is a child process with a safety kill, so a
+hang fails the test instead of hanging it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from cleanse.cli import main
+
+from .helpers import cli, finish, make_corpus, stopped_run, tree
+
+RUN = ["run", "-q", "--workers", "2", "--batch-mb", "0.01"]
+HANG_SECONDS = 60  # an interrupted run ends in about a second; a minute means it hung
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ctrl-c")
+    src = make_corpus(root)
+    dest, index = root / "out", root / "idx"
+    argv = [RUN[0], str(src), str(dest), *RUN[1:], "--index", str(index)]
+    code, err = finish(cli(argv))
+    assert code == 0, err
+    expected = tree(dest)
+    shutil.rmtree(dest)
+    shutil.rmtree(index)
+    return argv, dest, index, expected
+
+
+# (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
+# _call and _sign_range run in the worker processes: the Ctrl-C comes while they work.
+MOMENTS = {
+    "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
+    "cleaning-workers-busy": ("cleanse.parallel:_call", 20, True, ""),
+    "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
+    "settling-a-batch": ("cleanse.job:_deduplicate", 3, True, ""),
+    "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
+    "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
+    "checkpoint": ("cleanse.job:_save_checkpoint", 4, True, ""),
+    "completing-outputs": ("cleanse.writers:CorpusWriter.close", 1, False, ""),
+    "completing-index": ("cleanse.dedup.index:DuplicateIndex.finish_run", 1, False, ""),
+}
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
+    argv, dest, index, expected = reference
+    target, nth, before, match = MOMENTS[moment]
+    try:
+        proc = stopped_run(argv, target, nth=nth, before=before, match=match, signame="SIGINT")
+        code, err = finish(proc, HANG_SECONDS)
+        assert code == 130, err
+        assert "Traceback" not in err and err.strip().endswith("cleanse: interrupted"), err
+        code, err = finish(cli([*argv, "--resume"]))
+        assert code == 0, err
+        assert tree(dest) == expected
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.rmtree(index, ignore_errors=True)
+
+
+def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
+    """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
+    from cleanse import job
+
+    argv, dest, index, expected = reference
+    real = job.deduplicate
+    calls = {"n": 0}
+
+    def interrupted_in_numba(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as err:
+                msg = "CPUDispatcher(<function settle>) returned a result with an exception set"
+                raise SystemError(msg) from err
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job, "deduplicate", interrupted_in_numba)
+    one_worker = [a if a != "2" else "1" for a in argv]
+    try:
+        assert main(one_worker) == 130
+        monkeypatch.undo()
+        code, err = finish(cli([*argv, "--resume"]))
+        assert code == 0, err
+        assert tree(dest) == expected
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.rmtree(index, ignore_errors=True)
