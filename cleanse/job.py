@@ -101,16 +101,14 @@ def dest_is_free(layout: Layout, src: str) -> bool:
     An occupied output or a report folder holding another run's report raises InputError with
     what to do; the report folder holding nothing but this run's lock counts as free.
     """
-    check_report(layout, overwrite=False, resume=False)
     dest = Path(layout.dest)
-    if layout.dest == STDOUT or not dest.exists():
-        return True
-    if dest.is_dir():
+    if layout.dest != STDOUT and dest.exists():
         own = layout.report
-        if all(child == own and _holds_only_lock(child) for child in dest.iterdir()):
-            return True
-    check_output(layout, overwrite=False, resume=False, src=src)  # raises, naming the output
-    return False
+        if not dest.is_dir() or not all(child == own and _holds_only_lock(child) for child in dest.iterdir()):
+            check_output(layout, overwrite=False, resume=False, src=src)  # raises, naming the output
+            return False
+    check_report(layout, overwrite=False, resume=False)
+    return True
 
 
 def _holds_only_lock(folder: Path) -> bool:
@@ -171,9 +169,9 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         if not isinstance(exc, KeyboardInterrupt) and _interrupt_inside(exc):
             raise KeyboardInterrupt from exc  # Ctrl-C inside compiled code (numba)
         raise
-    owner.completed(report if config.dest != STDOUT else None)
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
+    owner.completed(report if config.dest != STDOUT else None)
     return stats, layout
 
 
