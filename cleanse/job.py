@@ -156,6 +156,8 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         dest_is_free=lambda: dest_is_free(layout, config.src),
     )  # fmt: skip
     try:
+        if report is not None:
+            report.mkdir(parents=True, exist_ok=True)  # claimed (locked) unless DEST is stdout
         # Opened first: an index built with other settings is refused before any work is done.
         index, scratch = _open_index(config, report, owner)
     except BaseException:
