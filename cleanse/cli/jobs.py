@@ -165,9 +165,19 @@ def print_summary(stats: Stats, report: str | None) -> None:
 def _describe_duplicates(dups: dict) -> str:
     """One line on the duplicate stages from summary.json's `duplicates` block."""
     parts = []
-    for key, label in (("document", "documents"), ("paragraph", "paragraphs")):
+    for key in ("document", "paragraph"):
         block = dups.get(key)
         if isinstance(block, dict) and "duplicates" in block:
-            parts.append(f"{block['duplicates']} {label} in {block.get('clusters', 0)} clusters")
+            count, clusters = block["duplicates"], block.get("clusters", 0)
+            parts.append(f"{_count(count, key)} in {_count(clusters, 'cluster')}")
     verb = "annotated" if dups.get("annotate") else "removed"
     return (", ".join(parts) + f" {verb}") if parts else "none found"
+
+
+def _count(n: int, noun: str) -> str:
+    """`n` and the noun, plural unless n is 1: "1 cluster", "3 paragraphs", "0 documents".
+
+    >>> _count(1, "cluster"), _count(3, "paragraph"), _count(1200, "document")
+    ('1 cluster', '3 paragraphs', '1,200 documents')
+    """
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
