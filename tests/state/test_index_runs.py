@@ -14,24 +14,10 @@ import pytest
 from cleanse.cli import main
 from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
 
-from .helpers import make_corpus, manifest, texts, tree, write_jsonl
+from .helpers import crash_after, make_corpus, manifest, texts, tree, write_jsonl
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
-
-def _crash_after(monkeypatch, batches: int) -> None:
-    from cleanse import job
-
-    real = job._save_checkpoint
-    seen = {"n": 0}
-
-    def save_then_stop(*args, **kwargs):
-        real(*args, **kwargs)
-        seen["n"] += 1
-        if seen["n"] == batches:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(job, "_save_checkpoint", save_then_stop)
 
 
 def test_resume_keeps_what_another_run_committed_meanwhile(tmp_path, monkeypatch):
@@ -41,7 +27,7 @@ def test_resume_keeps_what_another_run_committed_meanwhile(tmp_path, monkeypatch
     src_b = write_jsonl(tmp_path / "b" / "b.jsonl", texts(11, 60), "b-")
     run_a = [RUN[0], str(src_a), str(tmp_path / "out-a"), *RUN[1:], "--index", str(index)]
     assert main([*run_a[:2], str(tmp_path / "ref-a"), *run_a[3:-1], str(tmp_path / "ref-idx")]) == 0
-    _crash_after(monkeypatch, 3)
+    crash_after(monkeypatch, 3)
     assert main(run_a) == 130
     monkeypatch.undo()
     run_b = ["run", "-q", str(src_b), str(tmp_path / "out-b.jsonl"), "--index", str(index)]

@@ -12,7 +12,7 @@ import pytest
 from cleanse.cli import main
 from cleanse.dedup import DuplicateIndex
 
-from .helpers import finish, make_corpus, manifest, stopped_run, tree
+from .helpers import crash_after, finish, make_corpus, manifest, stopped_run, tree
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
@@ -71,26 +71,11 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(reference, moment):
         shutil.rmtree(index, ignore_errors=True)
 
 
-def _crash_after(monkeypatch, batches: int) -> None:
-    """Make the run stop, like an interrupted process, right after its `batches`-th checkpoint."""
-    from cleanse import job
-
-    real = job._save_checkpoint
-    seen = {"n": 0}
-
-    def save_then_stop(*args, **kwargs):
-        real(*args, **kwargs)
-        seen["n"] += 1
-        if seen["n"] == batches:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(job, "_save_checkpoint", save_then_stop)
-
 
 def test_killed_index_run_started_over_does_not_find_itself(reference, monkeypatch):
     """Item 7: rerun with --overwrite after a kill; its own earlier entries are not duplicates."""
     argv, dest, index, expected, kept = reference
-    _crash_after(monkeypatch, 3)
+    crash_after(monkeypatch, 3)
     try:
         assert main(argv) == 130
         monkeypatch.undo()
@@ -107,7 +92,7 @@ def test_killed_index_run_started_over_does_not_find_itself(reference, monkeypat
 def test_resume_after_a_kill_before_the_first_checkpoint(reference, monkeypatch, capsys, caplog):
     """Item 4: stopped in the first batch; --resume starts it over instead of refusing."""
     argv, dest, index, expected, _ = reference
-    _crash_after(monkeypatch, 1)
+    crash_after(monkeypatch, 1)
     from cleanse import job
 
     def stop(*args, **kwargs):
