@@ -21,7 +21,7 @@ MAX_TOKENS = 4000  # each side; past it the rest is shown as cut
 # token by token in one go. difflib's matcher revisits every position of a repeated token, and a
 # space is every other token: two 4,000-token documents took it 6 s, and a report on 40 MB of
 # real duplicates 230 s. Shorter texts (every rule change, most paragraphs) are diffed as before.
-DIRECT_WORK = 250_000
+DIRECT_WORK = 40_000
 # A long text is cut into pieces after a sentence's end (and at least every this many words), and
 # pieces are aligned by their words alone, so a re-wrapped copy still lines up piece by piece.
 PIECE_WORDS = 200
