@@ -24,7 +24,7 @@ MAX_TOKENS = 4000  # each side; past it the rest is shown as cut
 DIRECT_WORK = 40_000
 # A long text is cut into pieces after a sentence's end (and at least every this many words), and
 # pieces are aligned by their words alone, so a re-wrapped copy still lines up piece by piece.
-PIECE_WORDS = 200
+PIECE_WORDS = 100
 _SENTENCE_END = frozenset(".!?…。！？")
 
 
@@ -119,9 +119,26 @@ def _compare(a: list[str], b: list[str], a1: int, a2: int, b1: int, b2: int) -> 
     """Opcodes of a[a1:a2] against b[b1:b2] (in the whole texts' positions)."""
     if a1 == a2 and b1 == b2:
         return []
-    if a1 == a2 or b1 == b2 or (a2 - a1) * (b2 - b1) > DIRECT_WORK:
-        tag = "insert" if a1 == a2 else "delete" if b1 == b2 else "replace"
-        return [(tag, a1, a2, b1, b2)]
+    if a[a1:a2] == b[b1:b2]:
+        return [("equal", a1, a2, b1, b2)]
+    if a1 == a2 or b1 == b2:
+        return [("insert" if a1 == a2 else "delete", a1, a2, b1, b2)]
+    if (a2 - a1) * (b2 - b1) > DIRECT_WORK:  # too long for difflib: keep the common ends
+        head = 0
+        while a1 + head < a2 and b1 + head < b2 and a[a1 + head] == b[b1 + head]:
+            head += 1
+        tail = 0
+        while a2 - tail > a1 + head and b2 - tail > b1 + head and a[a2 - tail - 1] == b[b2 - tail - 1]:
+            tail += 1
+        middle = (a2 - tail - a1 - head) * (b2 - tail - b1 - head)
+        inner = (
+            _compare(a, b, a1 + head, a2 - tail, b1 + head, b2 - tail)
+            if middle <= DIRECT_WORK
+            else [("replace", a1 + head, a2 - tail, b1 + head, b2 - tail)]
+        )
+        ends = [("equal", a1, a1 + head, b1, b1 + head)] if head else []
+        ends_after = [("equal", a2 - tail, a2, b2 - tail, b2)] if tail else []
+        return ends + inner + ends_after
     matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False)
     return [(tag, i1 + a1, i2 + a1, j1 + b1, j2 + b1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
 
