@@ -2,17 +2,31 @@
 
     python benchmarks/clean_speed.py --mb 100          # the issue's measurement (a few minutes)
     python benchmarks/clean_speed.py --mb 10 --repeat 3
+    python benchmarks/clean_speed.py --command --mb 20 [--code /tmp/base]   # whole `cleanse clean`
+    python benchmarks/clean_speed.py --workers-run --mb 200                 # `cleanse run` -j 1 vs -j 2
 
 Reports MB/s per configuration and the ratios that matter: cleanse (every built-in pack, ftfy, the
 classifier) over `ftfy.fix_text` alone, both on one core; and cleanse on 2 workers over 1 worker.
 Absolute numbers vary between machines and runs; the ratios are the result.
+
+`--command` times the whole `cleanse clean -j 1` command (start-up, reading, writing, audit and
+report included) against `ftfy.fix_text` alone, on the same JSONL: half ELTeC novels, half the
+naive scrapes of wcxb-dev (`docs/*.raw.txt`, menus and all), interleaved; wall and CPU time of
+each, since the CPU time moves far less with the load of a shared machine. `--workers-run` times
+`cleanse run` with 1 and 2 workers on novels and scrapes and checks that the outputs are the same
+bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,12 +50,112 @@ def best_of(repeat: int, func: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+WCXB_DOCS = DEFAULT_CORPORA.parent / "eval" / "wcxb-dev" / "docs"
+
+
+def mixed_records(mb: float, corpora: Path) -> list[dict[str, str]]:
+    """About `mb` MB: novels (40-paragraph documents) and wcxb-dev naive scrapes, half each,
+    interleaved (the scrapes repeat when more than their 24 MB is asked for)."""
+    novels = load_documents(mb / 2, corpora)
+    pages = sorted(WCXB_DOCS.glob("*.raw.txt"))
+    scrapes: list[tuple[str, str]] = []
+    size, k = 0, 0
+    while size < mb / 2 * 1e6 and pages:
+        page = pages[k % len(pages)]
+        text = page.read_text(encoding="utf-8")
+        scrapes.append((f"{page.name}#{k // len(pages)}", text))
+        size += len(text.encode("utf-8"))
+        k += 1
+    out = []
+    for i in range(max(len(novels), len(scrapes))):
+        if i < len(scrapes):
+            out.append({"id": scrapes[i][0], "text": scrapes[i][1]})
+        if i < len(novels):
+            out.append({"id": f"novel-{i}", "text": novels[i]})
+    return out
+
+
+def run_timed(cmd: list[str], code: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one child process."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed: {err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def write_jsonl(records: list[dict[str, str]], path: Path) -> float:
+    with path.open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return sum(len(r["text"].encode("utf-8")) for r in records) / 1e6
+
+
+def time_command(mb: float, corpora: Path, code: Path | None) -> None:
+    """The whole `cleanse clean -j 1` command against ftfy.fix_text alone, on the same file."""
+    root = Path(__file__).resolve().parent.parent
+    trees = {"this checkout": root, **({str(code): code} if code is not None else {})}
+    with tempfile.TemporaryDirectory(prefix="clean-speed-") as tmp:
+        src = Path(tmp) / "in.jsonl"
+        records = mixed_records(mb, corpora)
+        size = write_jsonl(records, src)
+        rows = {}
+        for k, (name, tree) in enumerate(trees.items()):
+            cmd = [sys.executable, "-m", "cleanse", "clean", str(src), str(Path(tmp) / f"out-{k}.jsonl"), "-j", "1", "-q"]
+            rows[f"cleanse clean -j 1 ({name})"] = run_timed(cmd, tree)
+        start, cpu0 = time.perf_counter(), time.process_time()
+        with src.open(encoding="utf-8") as fh, (Path(tmp) / "ftfy.jsonl").open("w", encoding="utf-8") as out:
+            for line in fh:
+                rec = json.loads(line)
+                rec["text"] = ftfy.fix_text(rec["text"])
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        ftfy_row = (time.perf_counter() - start, time.process_time() - cpu0, float("nan"))
+    print(f"{len(records)} documents, {size:.1f} MB (novels + wcxb-dev scrapes); load average {os.getloadavg()[0]:.2f}")
+    print(f"  {'contender':<52} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}")
+    for name, (wall, cpu, rss) in rows.items():
+        print(f"  {name:<52} {wall:8.2f} {cpu:8.2f} {size / cpu:9.2f} {rss:7.0f} MB")
+    print(f"  {'ftfy.fix_text alone (read, fix, write JSONL)':<52} {ftfy_row[0]:8.2f} {ftfy_row[1]:8.2f} {size / ftfy_row[1]:9.2f}")
+    for name, (wall, cpu, _) in rows.items():
+        print(f"  ratio ftfy / {name}: {ftfy_row[0] / wall:.2f}x wall, {ftfy_row[1] / cpu:.2f}x cpu (goal >= 1.0)")
+
+
+def time_workers(mb: float, corpora: Path) -> None:
+    """`cleanse run -j 1` against `-j 2` on the same input; the outputs must be the same bytes."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="clean-workers-") as tmp:
+        src = Path(tmp) / "in.jsonl"
+        size = write_jsonl(mixed_records(mb, corpora), src)
+        rows = {}
+        for workers in (1, 2):
+            out = Path(tmp) / f"out-{workers}"
+            cmd = [sys.executable, "-m", "cleanse", "run", str(src), str(out / "in.jsonl"), "-j", str(workers), "-q"]
+            rows[workers] = run_timed(cmd, root)
+        same = filecmp.cmp(Path(tmp) / "out-1" / "in.jsonl", Path(tmp) / "out-2" / "in.jsonl", shallow=False)
+    print(f"{size:.1f} MB (novels + wcxb-dev scrapes); load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
+    for workers, (wall, cpu, rss) in rows.items():
+        print(f"  cleanse run -j {workers}  {wall:8.2f} s wall {cpu:8.2f} s cpu  {size / wall:6.2f} MB/s  peak RSS {rss:.0f} MB")
+    print(f"  ratio -j 2 / -j 1, wall: {rows[1][0] / rows[2][0]:.2f}x (goal >= 1.8); outputs identical: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="megabytes of text (default 20)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--command", action="store_true", help="time the whole `cleanse clean` command against ftfy alone")
+    parser.add_argument("--code", type=Path, default=None, help="with --command: also time another tree's command")
+    parser.add_argument("--workers-run", action="store_true", help="time `cleanse run` with 1 and 2 workers")
     args = parser.parse_args()
+    if args.command:
+        time_command(args.mb, args.corpora, args.code)
+        return
+    if args.workers_run:
+        time_workers(args.mb, args.corpora)
+        return
 
     texts = load_documents(args.mb, args.corpora)
     size = megabytes(texts)

@@ -3,7 +3,7 @@
 All contenders run in one process on the same text (novels from ../shared/corpora, one paragraph
 per line) and compute 128-permutation MinHash signatures of every paragraph, then an LSH index.
 Usage: python benchmarks/dedup_speed.py --mb 100 [--peer-mb 100] [--skip datatrove]
-       python benchmarks/dedup_speed.py --command-mb 40   # the whole CLI command vs datasketch
+       python benchmarks/dedup_speed.py --command-mb 40 [--code /tmp/base]  # the whole command vs datasketch
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import gc
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -142,32 +143,47 @@ def command_docs(mb: float) -> tuple[list[tuple[str, str]], str]:
     return out, "novels, 40 paragraphs per document"
 
 
-def time_command(mb: float) -> None:
+def _run_timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def time_command(mb: float, code: Path | None = None) -> None:
     """The whole `cleanse dedup --level document -j 1` command against the plain datasketch path
     (read JSONL, word 5-grams, MinHash.update_batch, MinHashLSH query then insert, write), in one
-    run on the same file."""
+    run on the same file; with `code`, also the command of another tree (e.g. before a change).
+
+    Wall time follows the load of a shared machine; CPU time (user + system) much less so, which
+    is why both are printed, with ratios of each."""
     import json
-    import subprocess
 
     from datasketch import MinHash, MinHashLSH
 
     docs, source = command_docs(mb)
     real_mb = sum(len(t.encode("utf-8")) for _, t in docs) / 1e6
+    root = Path(__file__).resolve().parents[1]
+    trees = {"this checkout": root, **({f"{code}": code} if code is not None else {})}
+    ours: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="dedup-speed-") as tmp:
         src = Path(tmp) / "in.jsonl"
         with src.open("w", encoding="utf-8") as fh:
             for doc_id, text in docs:
                 fh.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
-        root = Path(__file__).resolve().parents[1]
-        cmd = [sys.executable, "-m", "cleanse", "dedup", str(src), str(Path(tmp) / "out.jsonl"),
-               "--level", "document", "--workers", "1", "-q"]  # fmt: skip
         warm = Path(tmp) / "warm-in.jsonl"  # compiles the kernel if this machine has no cache yet
         warm.write_text(src.open(encoding="utf-8").readline(), encoding="utf-8")
-        subprocess.run([*cmd[:4], str(warm), str(Path(tmp) / "warm-out.jsonl"), *cmd[6:]], check=True, cwd=root, capture_output=True)
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=root, capture_output=True)
-        ours = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        for k, (name, tree) in enumerate(trees.items()):
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            base = [sys.executable, "-m", "cleanse", "dedup"]
+            opts = ["--level", "document", "--workers", "1", "-q"]
+            _run_timed([*base, str(warm), str(Path(tmp) / f"warm-out-{k}.jsonl"), *opts], tree, env)
+            ours[name] = _run_timed([*base, str(src), str(Path(tmp) / f"out-{k}.jsonl"), *opts], tree, env)
+        t0, c0 = time.perf_counter(), time.process_time()
         lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
         kept = 0
         with src.open(encoding="utf-8") as fh, (Path(tmp) / "ds.jsonl").open("w", encoding="utf-8") as out:
@@ -179,11 +195,16 @@ def time_command(mb: float) -> None:
                     lsh.insert(rec["id"], m, check_duplication=False)
                     out.write(line)
                     kept += 1
-        theirs = time.perf_counter() - t0
+        theirs, theirs_cpu = time.perf_counter() - t0, time.process_time() - c0
     print(f"{len(docs)} documents, {real_mb:.1f} MB ({source}); load average {os.getloadavg()[0]:.2f}")
-    print(f"  cleanse dedup --level document -j 1 (whole command)  {ours:8.2f} s  {real_mb / ours:6.1f} MB/s")
-    print(f"  datasketch: 5-grams, update_batch, MinHashLSH         {theirs:8.2f} s  {real_mb / theirs:6.1f} MB/s  ({kept} kept)")
-    print(f"  ratio: cleanse {theirs / ours:.1f}x faster (goal >= 3)")
+    print(f"  {'contender':<58} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}")
+    for name, (wall, cpu, rss) in ours.items():
+        label = f"cleanse dedup --level document -j 1 ({name})"
+        print(f"  {label:<58} {wall:8.2f} {cpu:8.2f} {real_mb / cpu:9.1f} {rss:7.0f} MB")
+    label = f"datasketch: 5-grams, update_batch, MinHashLSH ({kept} kept)"
+    print(f"  {label:<58} {theirs:8.2f} {theirs_cpu:8.2f} {real_mb / theirs_cpu:9.1f}")
+    for name, (wall, cpu, _) in ours.items():
+        print(f"  ratio datasketch / cleanse ({name}): {theirs / wall:.1f}x wall, {theirs_cpu / cpu:.1f}x cpu (goal >= 8)")
 
 
 def memory_per_entry(paras: list[str], n: int) -> dict[str, float]:
@@ -242,9 +263,14 @@ def main() -> None:
         help="only time the whole `cleanse dedup --level document` command against datasketch "
         "on N MB of real documents (40 for the documented figure)",
     )  # fmt: skip
+    parser.add_argument(
+        "--code", type=Path, default=None,
+        help="with --command-mb: also time the command of another tree (e.g. `git archive BASE "
+        "cleanse rules | tar -x -C /tmp/base`), in the same run",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.command_mb:
-        time_command(args.command_mb)
+        time_command(args.command_mb, args.code)
         return
 
     docs = read_novels(args.mb)

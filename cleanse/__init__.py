@@ -3,19 +3,60 @@
 >>> from cleanse import clean_text
 >>> clean_text("pendant qquand un accord", lang="fr")
 'pendant quand un accord'
+
+The names below are imported on first use (PEP 562), so that `cleanse --help` and `cleanse rules
+list` start without loading ftfy, numpy or numba.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from cleanse.clean import CleanConfig, Cleaner, clean_text
-from cleanse.document import Change, Document
-from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError
-from cleanse.packs import load_rules
-from cleanse.pipeline import Pipeline
-from cleanse.readers import ReadConfig, read_documents
-from cleanse.rules import Rule, RuleSet
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "Change": "cleanse.document",
+    "CleanConfig": "cleanse.clean",
+    "CleanseError": "cleanse.errors",
+    "Cleaner": "cleanse.clean",
+    "ConfigError": "cleanse.errors",
+    "Document": "cleanse.document",
+    "InputError": "cleanse.errors",
+    "Pipeline": "cleanse.pipeline",
+    "ReadConfig": "cleanse.readers",
+    "Rule": "cleanse.rules",
+    "RuleFileError": "cleanse.errors",
+    "RuleSet": "cleanse.rules",
+    "clean_text": "cleanse.clean",
+    "load_rules": "cleanse.packs",
+    "read_documents": "cleanse.readers",
+}
+
+if TYPE_CHECKING:
+    from cleanse.clean import CleanConfig, Cleaner, clean_text
+    from cleanse.document import Change, Document
+    from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError
+    from cleanse.packs import load_rules
+    from cleanse.pipeline import Pipeline
+    from cleanse.readers import ReadConfig, read_documents
+    from cleanse.rules import Rule, RuleSet
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'cleanse' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Change",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanse.apply import tidy_lines
+from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
@@ -23,7 +24,6 @@ from cleanse.errors import InputError
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
 NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
 KEY_SEP = "\x1f"  # between a document's id and where it was read, in its index key
-ANNOTATION = "duplicate"  # the field --annotate adds to every record (--annotate-field)
 
 
 @dataclass(frozen=True, slots=True)

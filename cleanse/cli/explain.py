@@ -11,14 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cleanse.clean import Cleaner
 from cleanse.cli import options
-from cleanse.dedup import DedupConfig
-from cleanse.document import Change, Document
-from cleanse.duplicates import deduplicate
-from cleanse.readers import read_documents
+from cleanse.dedup.config import DedupConfig
+
+if TYPE_CHECKING:
+    from cleanse.document import Change, Document
 
 CONTEXT = 40
 
@@ -52,6 +51,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def explain_command(args: argparse.Namespace) -> int:
     """Handler of `explain`."""
+    # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
+    from cleanse.clean import Cleaner
+    from cleanse.duplicates import deduplicate
+    from cleanse.readers import read_documents
+
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     docs = [cleaner.clean(doc) for path in args.paths for doc in read_documents(path, options.read_config(args))]

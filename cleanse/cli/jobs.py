@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from cleanse.clean import CleanConfig
-from cleanse.cli import learn_cmd, options, progress_display
-from cleanse.duplicates import ANNOTATION
-from cleanse.job import JobConfig, run_job
-from cleanse.report import REPORT_NAME
-from cleanse.rules import RuleSet
-from cleanse.stats import Stats
+from cleanse.cli import learn_cmd, options
+
+if TYPE_CHECKING:
+    from cleanse.stats import Stats
 
 RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
 CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs, line classifier)"
@@ -72,6 +70,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `run` and `clean`."""
+    # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
+    from cleanse.clean import CleanConfig
+    from cleanse.cli import progress_display
+    from cleanse.dedup.config import ANNOTATION
+    from cleanse.job import JobConfig, run_job
+    from cleanse.rules import RuleSet
+
     if args.workers < 1:
         args.workers = 1
     cleaning = args.stages in ("run", "clean")
@@ -131,6 +136,8 @@ def all_rejected(stats: Stats, text_field: str) -> str:
 
 def print_summary(stats: Stats, report: str | None) -> None:
     """A few lines on stderr: what happened, the busiest rules, where the report is."""
+    from cleanse.report import REPORT_NAME
+
     summary = stats.to_json()
     docs = summary["documents"]
     chars = summary["characters"]

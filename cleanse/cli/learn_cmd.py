@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from cleanse.cli import options
-from cleanse.job import learn_from
 from cleanse.learn import LearnConfig
 from cleanse.rules import parse_rule_file
 
@@ -53,6 +52,8 @@ def learn_config(args: argparse.Namespace) -> LearnConfig:
 
 def learn_command(args: argparse.Namespace) -> int:
     """Handler of `rules learn`."""
+    from cleanse.job import learn_from  # here: the job module loads the whole engine
+
     learned = learn_from(args.src, options.read_config(args), learn_config(args))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(learned.to_toml(), encoding="utf-8")

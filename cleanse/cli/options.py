@@ -6,15 +6,17 @@ import argparse
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cleanse.clean import CleanConfig
-from cleanse.dedup import DedupConfig
-from cleanse.duplicates import ANNOTATION
+from cleanse.dedup.config import ANNOTATION, DedupConfig
 from cleanse.lang import LANGUAGES, UNDETERMINED
-from cleanse.packs import load_rules
 from cleanse.parallel import default_workers
-from cleanse.readers import ReadConfig
-from cleanse.rules import STATUSES, RuleSet
+from cleanse.rules import STATUSES
+
+if TYPE_CHECKING:
+    from cleanse.clean import CleanConfig
+    from cleanse.readers import ReadConfig
+    from cleanse.rules import RuleSet
 
 # -- values checked when the flags are parsed (a bad one exits 2, naming the flag, before any work) --
 
@@ -242,14 +244,20 @@ def rule_statuses(args: argparse.Namespace) -> tuple[str, ...]:
 
 def clean_config(args: argparse.Namespace) -> CleanConfig:
     """CleanConfig from the parsed flags."""
+    from cleanse.clean import CleanConfig  # here: loading the cleaning engine pulls in ftfy, numpy
+
     return CleanConfig(lang=args.lang, statuses=rule_statuses(args), classify=args.classify)
 
 
 def read_config(args: argparse.Namespace) -> ReadConfig:
     """ReadConfig from the parsed flags."""
+    from cleanse.readers import ReadConfig  # here, like the engine: `--help` reads no input
+
     return ReadConfig(text_field=args.text_field, id_field=args.id_field, site_from=args.site_from)
 
 
 def ruleset(args: argparse.Namespace) -> RuleSet:
     """Load (and check) the rule files the flags name."""
+    from cleanse.packs import load_rules  # here: running the examples loads the rule engine
+
     return load_rules(args.rules, builtin=not args.no_builtin_rules)

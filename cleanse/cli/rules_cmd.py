@@ -9,7 +9,6 @@ from pathlib import Path
 from cleanse.cli import learn_cmd, options
 from cleanse.errors import RuleFileError
 from cleanse.packs import load_rules
-from cleanse.ruletest import check_example, examples
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def test_command(args: argparse.Namespace) -> int:
     """Handler of `rules test`."""
+    from cleanse.ruletest import check_example, examples  # here: they load the rule engine
+
     ruleset = load_rules(args.paths, builtin=not args.paths, check=False)
     failed = total = 0
     for rule in ruleset.rules:
@@ -55,7 +56,9 @@ def test_command(args: argparse.Namespace) -> int:
 
 def list_command(args: argparse.Namespace) -> int:
     """Handler of `rules list`."""
-    ruleset = load_rules(args.rules, builtin=not args.no_builtin_rules, check=False)
+    # Listing never runs a pattern: neither the examples nor the backtracking probe are needed
+    # (every command that applies rules still runs both).
+    ruleset = load_rules(args.rules, builtin=not args.no_builtin_rules, check=False, probe=False)
     rows = [("ID", "STAGE", "ACTION", "LANG", "SITES", "STATUS", "NOTE")]
     for rule in ruleset.rules:
         if args.lang and not rule.applies_to(args.lang, None) and not rule.sites:

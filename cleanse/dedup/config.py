@@ -14,6 +14,8 @@ from cleanse.dedup.bands import candidate_probability, choose_bands
 from cleanse.dedup.normalize import NORMALIZATION
 from cleanse.errors import ConfigError
 
+#: The field `--annotate` adds to every record, unless `--annotate-field` names another.
+ANNOTATION = "duplicate"
 Level = Literal["both", "paragraph", "document"]
 Keep = Literal["first", "longest", "none"]
 

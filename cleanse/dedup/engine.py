@@ -29,7 +29,7 @@ from cleanse.dedup.cluster import (
 )
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.stream import strip_markup
-from cleanse.dedup.workers import Doc, Signed, item_texts, sign_all
+from cleanse.dedup.workers import Doc, Signed, item_texts, sign_all, take_sets
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
@@ -155,6 +155,9 @@ def find_duplicates(
 
     def text_sets(level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """CSR shingle sets of documents (level "document") or global paragraph numbers."""
+        kept_sets = signed.d_sets if level == "document" else signed.p_sets
+        if kept_sets is not None:  # hashed once, with the signatures (see sign_texts)
+            return take_sets(kept_sets, items)
         if level == "document":
             texts = [stream(d) for d in items.tolist()]
         else:

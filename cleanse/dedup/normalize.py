@@ -12,8 +12,10 @@ import hashlib
 import os
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Code points at or above this are kept as they are (they are mostly CJK ideographs).
 TABLE_SIZE = 0x20000
@@ -45,6 +47,7 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
 
     `blob[offsets[cp]:offsets[cp + 1]]` is the UTF-8 of the folded form; empty means separator.
     """
+    import numpy as np  # here, not at the top: DedupConfig reads NORMALIZATION without numpy
     offsets = np.zeros(TABLE_SIZE + 1, dtype=np.int64)
     parts: list[bytes] = []
     translate: dict[int, str] = {}
@@ -81,6 +84,8 @@ def fold_arrays() -> tuple[np.ndarray, np.ndarray]:
     kernel, keyed by the Unicode version and NORMALIZATION) makes it a read. An unwritable
     package folder only means the table is built each time.
     """
+    import numpy as np
+
     path = _cache_path()
     try:
         with np.load(path) as cached:

@@ -39,6 +39,7 @@ class Shingled(NamedTuple):
     exact: np.ndarray  # uint64[P], 0 for a paragraph without tokens
     words: np.ndarray  # int32[P]
     is_char: np.ndarray  # bool[P]
+    set_offsets: np.ndarray | None = None  # int64[P + 1] when `values` holds sets (sign_texts)
 
 
 @functools.cache
@@ -215,21 +216,27 @@ def union_sets(values: np.ndarray, offsets: np.ndarray, groups: np.ndarray) -> t
 
 
 def sign_texts(
-    texts: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+    texts: Sequence[str], config: DedupConfig, *, use_numba: bool = True, with_sets: bool = False
 ) -> tuple[Shingled, np.ndarray]:
-    """Per text: (exact hash, shingle count, words) as a Shingled without values, and signatures.
+    """Per text: (exact hash, shingle count, words) as a Shingled, and signatures.
 
     Texts longer than a window are shingled window by window; a text's signature is the minimum
     over its windows (the MinHash of the union of their sets) and its exact hash combines its
-    windows' exact hashes.
+    windows' exact hashes. The Shingled has no values, unless `with_sets`: then `values` and
+    `set_offsets` hold each text's shingle set as `shingle_sets` gives it, from this one hashing
+    pass (verification and the index read them instead of shingling the texts again).
     """
     wins, groups = split_windows(texts, config.word_ngram)
     a, b = permutations(config.num_perm, config.seed)
     batch = shingle_batch(wins, config, use_numba=use_numba)
     sigs = minhash(batch, a, b, use_numba=use_numba)
     counts = np.diff(batch.offsets)
+    set_values, set_offsets = batch.values[:0], None
+    if with_sets:  # what shingle_sets computes: per-window sorted sets, united per text
+        set_values, set_offsets = union_sets(*unique_sets(batch, use_numba=use_numba), groups)
     if len(wins) == len(texts):
-        return Shingled(batch.values[:0], counts, batch.exact, batch.words, batch.is_char), sigs
+        shingled = Shingled(set_values, counts, batch.exact, batch.words, batch.is_char, set_offsets)
+        return shingled, sigs
     starts = groups[:-1]
     exact = batch.exact[starts].copy()
     for k in np.flatnonzero(np.diff(groups) > 1).tolist():
@@ -238,11 +245,12 @@ def sign_texts(
         exact[k] = int.from_bytes(digest, "little") or 1
     return (
         Shingled(
-            batch.values[:0],
+            set_values,
             np.add.reduceat(counts, starts),
             exact,
             np.add.reduceat(batch.words, starts).astype(np.int32),
             np.logical_and.reduceat(batch.is_char, starts),
+            set_offsets,
         ),
         np.minimum.reduceat(sigs, starts, axis=0),
     )

@@ -42,6 +42,45 @@ class Signed:
     d_keys: np.ndarray
     p_sigs: np.ndarray | None = None
     d_sigs: np.ndarray | None = None
+    #: Shingle sets (CSR: values, offsets) of every row, kept with the signatures: verification
+    #: and the index read them instead of hashing the texts a second time.
+    p_sets: tuple[np.ndarray, np.ndarray] | None = None
+    d_sets: tuple[np.ndarray, np.ndarray] | None = None
+
+
+# Fields of Signed that are not one row per item (joined by `join_sets`, not row by row).
+_SET_FIELDS = ("p_sets", "d_sets")
+_ROW_FIELDS = tuple(name for name in Signed.__slots__ if name not in _SET_FIELDS)
+
+
+def join_sets(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive CSR set arrays as one.
+
+    >>> join_sets([(np.array([1, 2], np.uint32), np.array([0, 2])), (np.array([3], np.uint32), np.array([0, 0, 1]))])
+    (array([1, 2, 3], dtype=uint32), array([0, 2, 2, 3]))
+    """
+    values = np.concatenate([v for v, _ in parts]) if parts else np.zeros(0, np.uint32)
+    offsets, base = [np.zeros(1, np.int64)], 0
+    for v, o in parts:
+        offsets.append(np.asarray(o[1:], np.int64) + base)
+        base += len(v)
+    return values, np.concatenate(offsets)
+
+
+def take_sets(sets: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR sets of `rows` (in that order), as a CSR array of their own.
+
+    >>> take_sets((np.array([1, 2, 3], np.uint32), np.array([0, 2, 2, 3])), np.array([2, 0]))
+    (array([3, 1, 2], dtype=uint32), array([0, 1, 3]))
+    """
+    values, offsets = sets
+    starts, ends = offsets[rows], offsets[np.asarray(rows) + 1]
+    lengths = ends - starts
+    out_offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=out_offsets[1:])
+    # Position k of the output reads values[starts[row] + (k - out_offsets[row])].
+    gather = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(out_offsets[-1])
+    return values[gather], out_offsets
 
 
 def item_texts(paragraphs: Sequence[str], level: str) -> list[str]:
@@ -63,18 +102,24 @@ def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
     out = _empty(len(docs), n_paras, config, keep_sigs)
     if config.level != "document":
         paragraphs = [t for paras in docs for t in item_texts(paras, "paragraph")]
-        shingled, p_sigs = sig.sign_texts(paragraphs, config)
+        shingled, p_sigs = sig.sign_texts(paragraphs, config, with_sets=keep_sigs)
         out.p_exact, out.p_words, out.p_count = shingled.exact, shingled.words, shingled.offsets
         out.p_chars = np.fromiter(map(len, paragraphs), dtype=np.int64, count=n_paras)
         out.p_keys = sig.band_keys(p_sigs, bands, rows)
         out.p_sigs = p_sigs if keep_sigs else None
+        if keep_sigs:
+            assert shingled.set_offsets is not None
+            out.p_sets = (shingled.values, shingled.set_offsets)
     if config.level != "paragraph":
         streams = [item_texts(paras, "document")[0] for paras in docs]
-        shingled, d_sigs = sig.sign_texts(streams, config)
+        shingled, d_sigs = sig.sign_texts(streams, config, with_sets=keep_sigs)
         out.d_exact, out.d_count = shingled.exact, shingled.offsets.astype(np.int64)
         out.d_chars = np.fromiter(map(len, streams), dtype=np.int64, count=len(docs))
         out.d_keys = sig.band_keys(d_sigs, bands, rows)
         out.d_sigs = d_sigs if keep_sigs else None
+        if keep_sigs:
+            assert shingled.set_offsets is not None
+            out.d_sets = (shingled.values, shingled.set_offsets)
     return out
 
 
@@ -139,20 +184,22 @@ def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: b
     )
 
 
-def _sign_range(args: tuple[int, int]) -> int:
-    """Worker: sign documents start:end and write the rows into the shared outputs."""
+def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Worker: sign documents start:end and write the rows into the shared outputs; the shingle
+    sets (of unknown size) come back to the parent."""
     start, end = args
     docs, config, out, para_bounds = (
         _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
     )
     part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
     p0, p1 = para_bounds[start], para_bounds[end]
-    for name in Signed.__slots__:
+    for name in _ROW_FIELDS:
         target = getattr(out, name)
         if target is not None:
             rows = slice(p0, p1) if name.startswith("p_") else slice(start, end)
             target[rows] = getattr(part, name)
-    return end - start
+    sets = {name: getattr(part, name) for name in _SET_FIELDS if getattr(part, name) is not None}
+    return end - start, sets
 
 
 def _pool_map(func: Any, items: list[Any], workers: int, ctx: Any) -> list[Any]:
@@ -183,15 +230,22 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
         try:
             ctx = multiprocessing.get_context("fork")
-            done = sum(_pool_map(_sign_range, ranges, workers, ctx))
+            results = _pool_map(_sign_range, ranges, workers, ctx)
         finally:
             _FORK_STATE.clear()
-        assert done == len(docs)
+        assert sum(count for count, _ in results) == len(docs)
+        for name in _SET_FIELDS:
+            if name in results[0][1]:
+                setattr(out, name, join_sets([sets[name] for _, sets in results]))
         return out
     if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
         jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
         parts = _pool_map(_sign_chunk, jobs, workers, None)
     else:
         parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
-    names = [n for n in Signed.__slots__ if getattr(parts[0], n) is not None]
-    return Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
+    names = [n for n in _ROW_FIELDS if getattr(parts[0], n) is not None]
+    signed = Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
+    for name in _SET_FIELDS:
+        if getattr(parts[0], name) is not None:
+            setattr(signed, name, join_sets([getattr(p, name) for p in parts]))
+    return signed
