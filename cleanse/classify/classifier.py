@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cleanse.classify.context import feature_matrix
-from cleanse.classify.features import WORD_RE, LineFeatures, line_features
+from cleanse.classify.features import WORD_RE, LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
@@ -133,9 +133,7 @@ def classify_lines(
     if cfg.mode == "off":
         return [LineVerdict(True, "off") for _ in lines]
     stops = _stopwords(lines, lang, cfg)
-    feats: list[LineFeatures | None] = [
-        line_features(s, stops) if (s := line.strip()) else None for line in lines
-    ]
+    feats = lines_features(lines, stops)
     mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg, lines)
     if mode == "article":
         return [_article_verdict(f) for f in feats]
@@ -199,7 +197,7 @@ def page_features(
     verdicts, the detected kind), as `benchmarks/fit_classifier.py` needs it."""
     cfg = config or ClassifyConfig()
     stops = _stopwords(lines, lang, cfg)
-    feats = [line_features(s, stops) if (s := line.strip()) else None for line in lines]
+    feats = lines_features(lines, stops)
     kind = _detect_kind(feats, cfg, lines)
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)

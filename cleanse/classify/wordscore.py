@@ -32,9 +32,37 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
     out = np.zeros(len(texts))
     if not table:
         return out
+    global _cache_table, _cache_chars
+    if table is not _cache_table:  # the cache holds the scores of one table
+        _cache.clear()
+        _cache_table, _cache_chars = table, 0
+    cache = _cache
     get = table.get
     for i, text in enumerate(texts):
-        known = [v for v in map(get, line_words(text)) if v is not None]
-        if known:
-            out[i] = sum(known) / len(known)
+        score = cache.get(text)
+        if score is None:
+            known = [v for v in map(get, line_words(text)) if v is not None]
+            score = sum(known) / len(known) if known else 0.0
+            if len(text) <= _CACHE_MAX_LINE:
+                if _cache_chars > _CACHE_MAX_CHARS:
+                    cache.clear()
+                    _cache_chars = 0
+                cache[text] = score
+                _cache_chars += len(text) + 64
+        out[i] = score
     return out
+
+
+# Scores of lines already seen (menus and footers repeat), for the last table used; bounded.
+_CACHE_MAX_CHARS = 4_000_000
+_CACHE_MAX_LINE = 2_000
+_cache: dict[str, float] = {}
+_cache_table: Mapping[str, float] | None = None
+_cache_chars = 0
+
+
+def clear_cache() -> None:
+    """Empty the score cache (benchmarks time cold runs)."""
+    global _cache_table, _cache_chars
+    _cache.clear()
+    _cache_table, _cache_chars = None, 0
