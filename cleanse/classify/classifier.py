@@ -20,7 +20,7 @@ import numpy as np
 
 from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import WORD_RE, LineFeatures, lines_features
-from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
+from cleanse.classify.guard import MASS_SHARE, PROTECTED_WORDS, expected_mass, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import guess_language, stopwords_for
@@ -170,6 +170,11 @@ def _decide(
     )
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
+    unsure = (
+        expected_mass(proba, chars, MASS_SHARE)
+        if proba is not None and MASS_SHARE > 0.0
+        else np.zeros(len(idx), dtype=bool)
+    )
     out = list(rules)
     for n, i in enumerate(idx):
         rule, keep = rules[i], keeps[n]
@@ -178,7 +183,9 @@ def _decide(
             scores["p_content"] = round(float(proba[n]), 4)
             scores["threshold"] = threshold
         if keep and not wanted[n] and not (proba is not None and protected[n]):
-            reason = "guard-prose"  # the page would lose most of its prose: kept
+            # The model was unsure of the whole page (kept for its expected content), or the
+            # page would lose most of its prose.
+            reason = "guard-unsure" if unsure[n] else "guard-prose"
         elif keep == rule.keep:
             reason = rule.reason
         else:  # the model overrules the rule pass

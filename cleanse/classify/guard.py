@@ -2,8 +2,10 @@
 
 A line is kept when the line model gives it a content probability at least the threshold (or,
 without a model, when the rule pass keeps it); the model may not drop a long paragraph the rule
-pass keeps as content. The guard then checks the page as a whole: when
-the decision would drop most of the page's prose-like characters, it backs off and keeps them.
+pass keeps as content. The guard then checks the page as a whole: the kept lines must hold
+MASS_SHARE of the content the model expects on the page (else its most probable lines are added),
+and when the decision would drop most of the page's prose-like characters, it backs off and keeps
+them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ import numpy as np
 
 PROSE_LIKE = 0.5  # a line at least this prose-like counts for the guard
 MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like characters
+# The model may be unsure of every line of a listing or a spec sheet (all under the threshold):
+# the kept lines must hold at least this share of the page's expected content characters (each
+# line's characters times its content probability), else the most probable lines are added until
+# they do. Picked on domain-held-out predictions (benchmarks/README.md).
+MASS_SHARE = 0.6
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -30,9 +37,24 @@ def page_keeps(
     """Keep decisions for the non-blank lines of one page dump, guard included; `protected`
     marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
+    if proba is not None and MASS_SHARE > 0.0:
+        keep = keep | expected_mass(proba, chars, MASS_SHARE)
     if proba is not None and protected is not None:
         keep = keep | protected
     return guarded(keep, prose, chars).tolist()
+
+
+def expected_mass(proba: np.ndarray, chars: np.ndarray, share: float) -> np.ndarray:
+    """The most probable lines that hold `share` of the page's expected content characters
+    (each line's characters weighted by its content probability)."""
+    mass = proba * chars
+    total = float(mass.sum())
+    if total <= 0.0:
+        return np.zeros(len(proba), dtype=bool)
+    order = np.argsort(-proba, kind="stable")
+    cum = np.cumsum(mass[order])
+    k = min(int(np.searchsorted(cum, share * total)), len(order) - 1)
+    return proba >= proba[order[k]]
 
 
 def guarded(keep: np.ndarray, prose: np.ndarray, chars: np.ndarray) -> np.ndarray:

@@ -1,0 +1,62 @@
+"""The page guard: the model may be unsure of every line of a listing, a catalogue or a spec sheet
+(each item scores under the threshold) while the page as a whole clearly holds content; the guard
+then keeps the most probable lines that hold most of the page's expected content."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleanse.classify import classify_lines
+from cleanse.classify.guard import MASS_SHARE, expected_mass, page_keeps
+
+
+def _listing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One furniture line the model half believes, ten items it is unsure of, twenty menu lines."""
+    proba = np.array([0.4] + [0.2] * 10 + [0.02] * 20)
+    chars = np.full(len(proba), 30.0)
+    prose = np.zeros(len(proba))  # short lines: the prose guard does not see them
+    return proba, chars, prose
+
+
+def test_unsure_items_of_a_listing_are_kept() -> None:
+    proba, chars, prose = _listing()
+    keep = np.array(page_keeps([False] * len(proba), proba, 0.325, prose, chars))
+    assert keep[1:11].all(), "the listing's items were dropped"
+    assert not keep[11:].any(), "the menu was kept"
+
+
+def test_expected_mass_takes_the_most_probable_lines_first() -> None:
+    proba = np.array([0.9, 0.1, 0.5, 0.05])
+    chars = np.array([10.0, 10.0, 10.0, 10.0])
+    assert expected_mass(proba, chars, 0.5).tolist() == [True, False, False, False]
+    assert expected_mass(proba, chars, 0.8).tolist() == [True, False, True, False]
+    assert not expected_mass(np.zeros(3), np.ones(3), 0.5).any()
+
+
+def test_a_confident_page_is_left_to_the_threshold() -> None:
+    # The kept lines already hold the expected content: the guard adds nothing.
+    proba = np.array([0.95] * 5 + [0.3] + [0.01] * 30)
+    chars = np.full(len(proba), 50.0)
+    keep = page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars)
+    assert keep == [True] * 5 + [False] * 31
+    assert 0.0 < MASS_SHARE < 1.0
+
+
+def test_a_catalogue_page_keeps_its_items() -> None:
+    menu = ["Home", "Shop", "Sale", "New in", "Gifts", "Sign in", "Basket (0)", "Help"]
+    items = []
+    for name, price in (
+        ("Oak side table", "£120"),
+        ("Walnut bookcase", "£340"),
+        ("Linen armchair", "£410"),
+        ("Rattan lamp", "£65"),
+        ("Marble coffee table", "£520"),
+        ("Pine bench", "£90"),
+    ):
+        items += [name, f"From {price}", "In stock, ships in 3 days"]
+    footer = ["Privacy policy", "Terms of use", "Cookie settings", "© 2026 Example Furniture"]
+    page = [*menu, "Living room furniture", *items, *footer]
+    keep = [v.keep for v in classify_lines(page, "en")]
+    kept_items = sum(k for line, k in zip(page, keep, strict=True) if line in items)
+    assert kept_items >= len(items) // 2, "the catalogue's items were removed"
+    assert not any(k for line, k in zip(page, keep, strict=True) if line in footer)
