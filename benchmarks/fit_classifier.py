@@ -339,17 +339,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--threshold, with the page kinds the current code detects",
     )
     ap.add_argument("--threshold", type=float, default=None, help="with --report-oof")
+    ap.add_argument(
+        "--write", action="store_true",
+        help="with --report-oof: then fit the shipped model on all pages and write it (pass the "
+        "options of the run that saved the predictions)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     data = load_data(args.cache)
     print(f"{len(data)} pages featurised, {time.perf_counter() - t0:.0f} s")
     folds = domain_folds(data, args.folds)
     proba: list[np.ndarray | None] = [None] * len(data)
+    folds_used = args.folds
     if args.report_oof is not None:
         with args.report_oof.open("rb") as fh:
             proba = pickle.load(fh)  # noqa: S301 - our own file
-        args.folds = 0
-        args.dry_run = True
+        folds_used, args.folds = args.folds, 0
+        args.dry_run = not args.write
     for k in range(args.folds):
         model = fit([d for d, f in zip(data, folds, strict=True) if f != k], args)
         for i, d in enumerate(data):
@@ -383,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "depth": args.depth,
             "rate": args.rate,
             "page_weight": args.page_weight,
-            "folds": f"{args.folds}, grouped by domain",
+            "folds": f"{folds_used}, grouped by domain",
             "cv_f1_wcxb": round(figures["wcxb-dev/model-cv"]["all"]["F1"], 4),
             "cv_f1_readability": round(figures["readability-pages/model-cv"]["all"]["F1"], 4),
         }
