@@ -86,27 +86,14 @@ _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 
 def _own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
-    return np.array(
-        [
-            (
-                f.n_chars,
-                f.n_words,
-                f.stop_ratio,
-                f.end_punct,
-                f.n_sentences,
-                f.cap_ratio,
-                f.digit_ratio,
-                f.alpha_ratio,
-                f.separators,
-                f.bullet,
-                f.url,
-                f.prose,
-                _CUE_CODE.get(f.cue, 0),
-            )
-            for f in feats
-        ],
-        dtype=np.float64,
-    ).reshape(-1, 13)
+    """n_chars .. url (the first 11 fields of the named tuple), prose, the cue's code."""
+    n = len(feats)
+    out = np.empty((n, 13), dtype=np.float64)
+    if n:
+        out[:, :11] = np.array([f[:11] for f in feats], dtype=np.float64)
+        out[:, 11] = [f.prose for f in feats]
+        out[:, 12] = [_CUE_CODE.get(f.cue, 0) for f in feats]
+    return out
 
 
 def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
