@@ -298,7 +298,9 @@ def fit(data: Sequence[PageData], args: argparse.Namespace) -> LineModel:
     if args.page_weight:
         # Each page weighs len(lines) ** (1 - page_weight) in all: a catalogue of 1,500 lines no
         # longer outweighs a hundred short pages (mean line weight 1).
-        weight = np.concatenate([np.full(len(d.idx), len(d.idx) ** -args.page_weight) for d in train])
+        weight = np.concatenate(
+            [np.full(len(d.idx), len(d.idx) ** -args.page_weight) for d in train]
+        )
         weight *= len(weight) / weight.sum()
     model = fit_trees(
         np.concatenate([with_words(d, table) for d in train]),

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleanse.classify import classify_lines
+from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.classify.guard import MASS_SHARE, expected_mass, page_keeps
+from cleanse.classify.model import LineModel
 
 
 def _listing() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,3 +61,21 @@ def test_a_catalogue_page_keeps_its_items() -> None:
     kept_items = sum(k for line, k in zip(page, keep, strict=True) if line in items)
     assert kept_items >= len(items) // 2, "the catalogue's items were removed"
     assert not any(k for line, k in zip(page, keep, strict=True) if line in footer)
+
+
+def test_lines_kept_by_the_guard_say_so() -> None:
+    # A model unsure of everything (every line 0.2 < threshold 0.325): the page is not emptied
+    # and each line it keeps carries the guard's reason and the model's score.
+    unsure = LineModel(
+        features=np.zeros((1, 1), dtype=np.int64),
+        cuts=np.zeros((1, 1)),
+        leaves=np.zeros((1, 2)),
+        bias=float(np.log(0.2 / 0.8)),
+        threshold=0.325,
+    )
+    menu = ["Home", "Shop", "Sale", "Sign in", "Basket (0)", "Help", "Privacy policy"]
+    items = ["Oak side table", "From £120", "Walnut bookcase", "From £340", "Pine bench"]
+    verdicts = classify_lines([*menu, *items], "en", ClassifyConfig(), model=unsure)
+    assert all(v.keep for v in verdicts)
+    assert {v.reason for v in verdicts} == {"guard-unsure"}
+    assert all(v.score == 0.2 for v in verdicts)
