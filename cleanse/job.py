@@ -40,6 +40,7 @@ from cleanse.report import audit_fields, write_report
 from cleanse.rules import RuleSet
 from cleanse.runlock import LOCK_FILE
 from cleanse.runstate import Claim, claim
+from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
 from cleanse.writers import (
@@ -137,10 +138,9 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     if config.resume and (layout.report is None or config.src == STDIN or layout.dest == STDOUT):
         msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
         raise InputError(msg)
-    settings = _settings(config, ruleset)
+    settings = run_settings(config, ruleset)
     inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
-    # The number of workers does not change the output, so a run may resume with another.
-    same_output = {k: v for k, v in settings.items() if k != "workers"}
+    same_output = fingerprint_settings(settings)
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
     report = layout.report
@@ -409,29 +409,3 @@ def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] |
     with path.open("r+b") as raw:
         raw.truncate(checkpoint.audit_bytes)
     return path.open("a", encoding="utf-8")
-
-
-def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
-    return {
-        "src": config.src,
-        "dest": config.dest,
-        "lang": config.cleaning.lang,
-        "fix_encoding": config.cleaning.fix_encoding,
-        "rule_statuses": list(config.cleaning.statuses),
-        "rule_files": list(ruleset.files),
-        "rules_loaded": len(ruleset.rules),
-        "text_field": config.read.text_field,
-        "id_field": config.read.id_field,
-        "workers": config.workers,
-        "clean": config.clean,
-        "classify": config.cleaning.classify,
-        "dedup": config.dedup is not None,
-        "dedup_params": None if config.dedup is None else config.dedup.params(),
-        "keep": None if config.dedup is None else config.dedup.keep,
-        "annotate": config.annotate,
-        "annotate_field": config.annotate_field if config.annotate else None,
-        "index": config.index,
-        "batch_chars": config.batch_chars,
-        "batch_docs": config.batch_docs,
-        "learn": None if config.learn is None else {"min_docs": config.learn.min_docs, "min_share": config.learn.min_share},
-    }

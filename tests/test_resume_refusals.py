@@ -77,8 +77,9 @@ def test_resume_accepts_the_same_dest_written_another_way(workspace, monkeypatch
         (["--threshold", "0.7"], "threshold was 0.8, now 0.7"),
         (["--no-dedup"], "--no-dedup or the command was True, now False"),
         (["--batch-mb", "0.03"], "--batch-mb was 20000, now 30000"),
+        (["--site-from", "id"], "--site-from was 'auto', now 'id'"),
     ],
-    ids=["lang", "text-field", "threshold", "no-dedup", "batch-mb"],
+    ids=["lang", "text-field", "threshold", "no-dedup", "batch-mb", "site-from"],
 )
 def test_a_refused_resume_names_the_setting_that_differs(workspace, monkeypatch, capsys, extra, says):
     src, _ = workspace
@@ -97,3 +98,21 @@ def test_a_refused_resume_names_changed_inputs(workspace, monkeypatch, capsys):
     assert main(["run", str(src), "out", *ARGS, "--resume"]) == 1
     err = capsys.readouterr().err
     assert "the inputs changed (2 input files then, 3 now" in err
+
+
+def test_the_summary_records_every_setting_of_the_stage_configs(workspace):
+    """summary.json holds each field of ReadConfig and CleanConfig (derived, not copied by hand),
+    so the run can be repeated from it; how the run was conducted (wait, resume) is not there."""
+    import dataclasses
+
+    from cleanse.clean import CleanConfig
+    from cleanse.readers import ReadConfig
+
+    _, reference = workspace
+    settings = json.loads((reference / ".cleanse" / "summary.json").read_text(encoding="utf-8"))["settings"]
+    for config in (ReadConfig(), CleanConfig()):
+        for item in dataclasses.fields(config):
+            assert item.name in settings, item.name
+    assert settings["site_from"] == "auto" and settings["rule_timeout"] == 1.0
+    assert settings["workers"] == 1
+    assert not {"wait", "resume", "overwrite", "progress"} & set(settings)
