@@ -13,53 +13,36 @@ on the input, so a run's output does not depend on where it was interrupted.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
 import shutil
-import tempfile
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
-from cleanse.document import Document
-from cleanse.duplicates import ANNOTATION, deduplicate
+from cleanse.duplicates import ANNOTATION
 from cleanse.errors import InputError, OutputError
 from cleanse.layout import Layout, check_output, check_report, plan_layout
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
-from cleanse.pipeline import clean_documents
 from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
-from cleanse.report import audit_fields, write_report
+from cleanse.report import write_report
 from cleanse.rules import RuleSet
 from cleanse.runlock import LOCK_FILE
+from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
 from cleanse.runstate import Claim, claim
 from cleanse.settings import fingerprint_settings, run_settings
+from cleanse.sinks import AuditSink, CorpusSink, StatsSink
+from cleanse.stages import DedupStage, clean_stage, open_index
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
-from cleanse.writers import (
-    STDOUT,
-    CorpusWriter,
-    fsync_dir,
-    json_line,
-    naming_path,
-    temporary_name,
-    write_atomic,
-)
+from cleanse.writers import STDOUT, CorpusWriter, fsync_dir, naming_path, write_atomic
 
-RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
-BATCH_CHARS = 32_000_000
-# Records per batch at most: each costs far more than its text (the Document, its audit, its
-# paragraphs' signatures), so a batch of tiny records is bounded by their number, not their size.
-# 10,000 is above what 32 MB of ordinary documents hold (about 3,000), so it changes only batches
-# of small records (benchmarks/memory_records.py).
-BATCH_DOCS = 10_000
+__all__ = ["BATCH_CHARS", "BATCH_DOCS", "JobConfig", "learn_from", "run_job"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,53 +189,41 @@ def _run(
             stats.extra["duplicates"]["annotate_field"] = config.annotate_field
     done = checkpoint.documents if checkpoint else 0
     every = read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
-    docs = itertools.islice(every, done, None)
-    sizes: deque[int] = deque()  # input sizes, in order: the stages keep the order of documents
-    docs = _remember_sizes(docs, sizes)
-    if config.clean:
-        docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
     progress = RunProgress(config.progress, inputs, dedup=config.dedup is not None)
-    docs = progress.cleaned(docs)
-    if checkpoint is None:
-        writer = CorpusWriter(
-            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
-        )
-    else:
-        writer = CorpusWriter.resume(
-            layout.dest,
-            checkpoint.writer,
-            mirror=layout.mirror,
-            text_field=config.read.text_field,
-            form=layout.form,
-        )
-    audit = _open_audit(report, checkpoint)
+    writer = _open_writer(layout, config, checkpoint)
+    audit = None if report is None else AuditSink(report, checkpoint.audit_bytes if checkpoint else None)
+    counts = StatsSink(stats)
     saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
+
+    def after_batch(done: int) -> None:
+        nonlocal saved
+        if report is not None and config.dest != STDOUT:
+            with naming_path(report / PROGRESS_FILE):
+                _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
+            saved = True
+
+    document_stages = [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
+    batch_stages = []
+    if config.dedup is not None:
+        dedup = DedupStage(
+            config.dedup, index, workers=config.workers, annotate=config.annotate,
+            annotate_field=config.annotate_field, on_result=counts.add_duplicates,
+        )  # fmt: skip
+        batch_stages = [dedup, progress.deduplicated_stage]
+    runner = Runner(
+        [*document_stages, progress.cleaned], batch_stages,
+        [CorpusSink(writer), counts, *([audit] if audit else []), progress],
+        config.batch_chars, config.batch_docs, after_batch,
+    )  # fmt: skip
     try:
-        for batch in _batches(docs, sizes, config.batch_chars, config.batch_docs):
-            if config.dedup is not None:
-                with naming_path(index.path if index is not None else "the duplicate index"):
-                    batch = _deduplicate(batch, config, index, stats)
-                progress.deduplicated(batch)
-            for doc in batch:
-                writer.write(doc)
-                size = sizes.popleft()
-                stats.add(doc, size)
-                if audit is not None:
-                    with naming_path(temporary_name(report / "audit.jsonl")):  # type: ignore[operator]
-                        audit.write(json_line(doc.audit() | audit_fields(doc, size)))
-            progress.written(batch)
-            done += len(batch)
-            if report is not None and config.dest != STDOUT:
-                with naming_path(report / PROGRESS_FILE):
-                    _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
-                saved = True
+        runner.run(every, done)
     except BaseException as exc:
         progress.close(complete=False)
         left = writer.abandon()
         if audit is not None:
             with contextlib.suppress(OSError):
                 audit.close()
-        _close(docs)
+        runner.close()
         if isinstance(exc, OSError):
             full = out_of_space(exc)
             saved = discard_unfinished(report, left, index, scratch, saved=saved)
@@ -262,8 +233,7 @@ def _run(
     writer.close()
     progress.close()
     if report is not None and audit is not None:
-        audit.close()
-        os.replace(temporary_name(report / "audit.jsonl"), report / "audit.jsonl")
+        audit.complete()
         summary = stats.to_json() | {"settings": settings, "seconds": round(time.monotonic() - started, 3)}
         write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         write_report(report)
@@ -271,6 +241,14 @@ def _run(
     if index is not None:
         index.finish_run()
     return stats
+
+
+def _open_writer(layout: Layout, config: JobConfig, checkpoint: Checkpoint | None) -> CorpusWriter:
+    """The corpus writer: new, or continuing from where the checkpoint left the output."""
+    options = {"mirror": layout.mirror, "text_field": config.read.text_field, "form": layout.form}
+    if checkpoint is None:
+        return CorpusWriter(layout.dest, **options)
+    return CorpusWriter.resume(layout.dest, checkpoint.writer, **options)
 
 
 def _interrupt_inside(exc: BaseException) -> bool:
@@ -283,62 +261,20 @@ def _interrupt_inside(exc: BaseException) -> bool:
     return False
 
 
-def _close(docs: Iterator[Document]) -> None:
-    """Stop the stages' generators now, so worker pools end with the run, not at exit."""
-    close = getattr(docs, "close", None)
-    if close is not None:
-        close()
-
-
-def _batches(
-    docs: Iterable[Document], sizes: deque[int], limit: int, max_docs: int = BATCH_DOCS
-) -> Iterator[list[Document]]:
-    """Consecutive runs of documents holding about `limit` input characters, and at most
-    `max_docs` documents, each.
-
-    `sizes` holds the input size of every document read and not yet counted, in order, so the
-    edges fall on the same documents whatever the number of workers.
-    """
-    batch: list[Document] = []
-    chars = 0
-    for doc in docs:
-        chars += sizes[len(batch)]
-        batch.append(doc)
-        if chars >= limit or len(batch) >= max_docs:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
-
-
 def _open_index(
     config: JobConfig, report: Path | None, owner: Claim
 ) -> tuple[DuplicateIndex | None, Path | None]:
-    """The duplicate index the batches share, and the scratch folder to remove at the end.
-
-    Without --index the run keeps its own index in the report folder (or a temporary folder
-    when there is no report), so that later batches are compared with earlier ones. What the
-    run adds stays pending in the index until the run completes (see DuplicateIndex.start_run).
-    """
+    """The duplicate index the batches share (see cleanse.stages.open_index), and the scratch
+    folder to remove at the end: without --index, the run's own index in the report folder."""
     if config.dedup is None:
         return None, None
-    scratch = None
     checkpoint = owner.checkpoint
-    if config.index:
-        path = Path(config.index)
-    elif report is not None:
-        path = scratch = report / RUN_INDEX_DIRNAME
-        if checkpoint is None:
-            shutil.rmtree(path, ignore_errors=True)
-    else:
-        path = scratch = Path(tempfile.mkdtemp(prefix="cleanse-index-"))
-    index = DuplicateIndex.open(path, config.dedup)
-    if checkpoint is not None and checkpoint.index_segments is not None:
-        # What this run added before it stopped is still this run's, not an earlier run's.
-        index.resume_run(owner.run, checkpoint.index_segments, checkpoint.index_base)
-    else:
-        index.start_run(owner.run)
-    return index, scratch
+    resumed = checkpoint is not None and checkpoint.index_segments is not None
+    return open_index(
+        config.dedup, config.index or None, owner.run, scratch_in=report,
+        segments=checkpoint.index_segments if resumed else None,
+        base=checkpoint.index_base if resumed else None,
+    )  # fmt: skip
 
 
 def _save_checkpoint(
@@ -347,39 +283,18 @@ def _save_checkpoint(
     done: int,
     stats: Stats,
     writer: CorpusWriter,
-    audit: IO[str] | None,
+    audit: AuditSink | None,
     index: DuplicateIndex | None,
     run: str,
 ) -> None:
     """Make everything up to `done` documents durable, then record it."""
     writer_state = writer.checkpoint()
-    audit_bytes = 0
-    if audit is not None:
-        audit.flush()
-        os.fsync(audit.fileno())
-        audit_bytes = audit.tell()
+    audit_bytes = audit.state() if audit is not None else 0
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
     Checkpoint(
         mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, run, identity=mark.parts
     ).save(report)
-
-
-def _deduplicate(
-    docs: list[Document], config: JobConfig, index: DuplicateIndex | None, stats: Stats
-) -> list[Document]:
-    """Run the duplicate stages over one batch, against the index of everything kept before."""
-    assert config.dedup is not None
-    docs, result = deduplicate(
-        docs,
-        config.dedup,
-        index=index,
-        workers=config.workers,
-        annotate=config.annotate,
-        annotate_field=config.annotate_field,
-    )
-    stats.add_duplicates(result.clusters)
-    return docs
 
 
 def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
@@ -391,21 +306,3 @@ def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
     return learn_boilerplate(triples, config)
 
 
-def _remember_sizes(docs: Iterable[Document], sizes: deque[int]) -> Iterator[Document]:
-    for doc in docs:
-        sizes.append(len(doc.text))
-        yield doc
-
-
-def _open_audit(report: Path | None, checkpoint: Checkpoint | None) -> IO[str] | None:
-    """The audit, written under a temporary name until the run completes."""
-    if report is None:
-        return None
-    path = temporary_name(report / "audit.jsonl")
-    if checkpoint is None:
-        return path.open("w", encoding="utf-8")
-    if not path.exists() and (report / "audit.jsonl").exists():
-        os.replace(report / "audit.jsonl", path)  # stopped while completing: complete again
-    with path.open("r+b") as raw:
-        raw.truncate(checkpoint.audit_bytes)
-    return path.open("a", encoding="utf-8")

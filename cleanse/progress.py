@@ -122,6 +122,15 @@ class RunProgress:
         """Documents were written."""
         self._advance("write", batch)
 
+    def deduplicated_stage(self, batch: list[Document]) -> list[Document]:
+        """As a batch stage after the duplicate stages: count the batch, pass it on."""
+        self.deduplicated(batch)
+        return batch
+
+    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+        """As the last sink (cleanse.runner.Sink): the batch is written."""
+        self.written(batch)
+
     def close(self, complete: bool = True) -> None:
         """Count what is left of the last files (when the run completed); release the reporter."""
         if self.reporter is None:

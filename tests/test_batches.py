@@ -8,7 +8,8 @@ from collections import deque
 
 from cleanse import job
 from cleanse.document import Document
-from cleanse.job import BATCH_DOCS, JobConfig, _batches, run_job
+from cleanse.job import BATCH_DOCS, JobConfig, run_job
+from cleanse.runner import batches as _batches
 from cleanse.rules import RuleSet
 
 

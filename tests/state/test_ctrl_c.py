@@ -37,7 +37,7 @@ MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
     "cleaning-workers-busy": ("cleanse.parallel:_call", 20, True, ""),
     "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
-    "settling-a-batch": ("cleanse.job:_deduplicate", 3, True, ""),
+    "settling-a-batch": ("cleanse.stages:DedupStage.__call__", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
     "checkpoint": ("cleanse.job:_save_checkpoint", 4, True, ""),
@@ -65,10 +65,10 @@ def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
 
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
     """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
-    from cleanse import job
+    from cleanse import stages
 
     argv, dest, index, expected = reference
-    real = job.deduplicate
+    real = stages.deduplicate
     calls = {"n": 0}
 
     def interrupted_in_numba(*args, **kwargs):
@@ -81,7 +81,7 @@ def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
                 raise SystemError(msg) from err
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(job, "deduplicate", interrupted_in_numba)
+    monkeypatch.setattr(stages, "deduplicate", interrupted_in_numba)
     one_worker = [a if a != "2" else "1" for a in argv]
     try:
         assert main(one_worker) == 130
