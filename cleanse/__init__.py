@@ -22,6 +22,7 @@ _EXPORTS = {
     "CleanseError": "cleanse.errors",
     "Cleaner": "cleanse.clean",
     "ConfigError": "cleanse.errors",
+    "DedupConfig": "cleanse.dedup.config",
     "Document": "cleanse.document",
     "InputError": "cleanse.errors",
     "Pipeline": "cleanse.pipeline",
@@ -36,6 +37,7 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from cleanse.clean import CleanConfig, Cleaner, clean_text
+    from cleanse.dedup.config import DedupConfig
     from cleanse.document import Change, Document
     from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError
     from cleanse.packs import load_rules
@@ -64,6 +66,7 @@ __all__ = [
     "CleanseError",
     "Cleaner",
     "ConfigError",
+    "DedupConfig",
     "Document",
     "InputError",
     "Pipeline",

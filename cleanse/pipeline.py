@@ -1,28 +1,48 @@
-"""The streaming library API: dicts in, cleaned dicts (with their audit) out.
+"""The streaming library API: dicts in, cleaned (and deduplicated) dicts with their audit out.
 
-`Pipeline` wraps the same engine the CLI uses (`Cleaner`, and the duplicate stages when enabled)
-for callers that hold records in memory or read them from their own sources.
+`Pipeline` is the library's face over the runner the CLI uses (cleanse.runner): the same
+cleaning stage, the same duplicate stages over the same batches, the same audit lines and
+summary counts. It never prints and never draws progress.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from cleanse.clean import CleanConfig
+from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
+from cleanse.duplicates import ANNOTATION
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
-from cleanse.stages import clean_documents
+from cleanse.runlock import LOCK_FILE, RunLock
+from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
+from cleanse.sinks import StatsSink, audit_line
+from cleanse.stages import DedupStage, clean_documents, clean_stage, open_index
+from cleanse.stats import Stats
 from cleanse.writers import to_record
 
 __all__ = ["Pipeline", "clean_documents"]
 
 
 class Pipeline:
-    """Clean records (dicts) as they stream by.
+    """Clean, and optionally deduplicate, records (dicts, or Documents) as they stream by.
+
+    dedup: False, True (DedupConfig's defaults), or a DedupConfig (level, keep policy,
+      threshold...). Duplicates are settled a batch at a time against everything before them.
+    index: a persistent duplicate index folder (as `--index`): each `run` is compared with what
+      earlier runs kept, and what it keeps is added when it ends. Without one, a run's index
+      lives in a temporary folder removed at its end.
+    annotate: keep duplicates and describe them in the field `annotate_field` instead.
+    include_removed: also yield removed and rejected records (text "", the audit says why), so
+      as many records come out as went in (a `datasets` batched map).
+    audit_field: the field each record's audit line goes in (None: no audit in the records).
+    After a run is exhausted, `summary` holds its counts (as the CLI's summary.json).
 
     >>> pipe = Pipeline(lang="fr")
     >>> out = list(pipe.run([{"id": 7, "text": "Partager cet article\\nLe texte."}]))
@@ -36,33 +56,107 @@ class Pipeline:
         *,
         rules: Sequence[str | Path] = (),
         config: CleanConfig | None = None,
+        clean: bool = True,
+        dedup: bool | DedupConfig = False,
+        index: str | Path | None = None,
+        annotate: bool = False,
+        annotate_field: str = ANNOTATION,
         workers: int = 1,
         text_field: str = "text",
         id_field: str = "id",
+        site_from: str = "auto",
         audit_field: str | None = "cleanse",
         include_removed: bool = False,
+        batch_chars: int = BATCH_CHARS,
+        batch_docs: int = BATCH_DOCS,
     ) -> None:
         config = config or CleanConfig()
         if lang is not None:
             config = dataclasses.replace(config, lang=lang)
         self.config = config
         self.ruleset = load_rules([Path(p) for p in rules])
+        self.clean = clean
+        self.dedup = DedupConfig() if dedup is True else dedup or None
+        self.index = index
+        self.annotate = annotate
+        self.annotate_field = annotate_field
         self.workers = workers
+        self.read = ReadConfig(text_field=text_field, id_field=id_field, site_from=site_from)
         self.text_field = text_field
         self.id_field = id_field
         self.audit_field = audit_field
         self.include_removed = include_removed
+        self.batch_chars = batch_chars
+        self.batch_docs = batch_docs
+        self.summary: dict[str, Any] = {}
 
-    def documents(self, records: Iterable[dict[str, Any]]) -> Iterator[Document]:
+    def documents(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[Document]:
         """Turn records into Documents (the id is `id_field`, else the record's position)."""
-        config = ReadConfig(text_field=self.text_field, id_field=self.id_field)
         for position, record in enumerate(records):
-            yield record_document(record, str(position), config)
+            if isinstance(record, Document):
+                yield record
+            else:
+                yield record_document(record, str(position), self.read)
 
-    def run(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def run(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[dict[str, Any]]:
         """Yield each cleaned record, its audit under `audit_field`; removed ones only on request."""
-        for doc in clean_documents(self.documents(records), self.ruleset, self.config, self.workers):
+        for doc, size in self.settle(records):
             if doc.removed is not None and not self.include_removed:
                 continue
-            extra = {self.audit_field: doc.audit()} if self.audit_field else None
-            yield to_record(doc, self.text_field, extra)
+            extra = {self.audit_field: audit_line(doc, size)} if self.audit_field else None
+            record = to_record(doc, self.text_field, extra)
+            if doc.removed is not None:
+                record[self.text_field] = ""  # kept as a row; its audit says why it is empty
+            yield record
+
+    def settle(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[tuple[Document, int]]:
+        """Each Document out of the stages, with its input size, in input order."""
+        stats = Stats()
+        counts = StatsSink(stats)
+        if self.dedup is not None:
+            stats.extra["duplicates"] = {"annotate": self.annotate, "params": self.dedup.params()}
+        index, scratch, lock = self._open_index()
+        batch_stages: list[BatchStage] = []
+        if self.dedup is not None:
+            dedup = DedupStage(
+                self.dedup, index, workers=self.workers, annotate=self.annotate,
+                annotate_field=self.annotate_field, on_result=counts.add_duplicates,
+            )  # fmt: skip
+            batch_stages.append(dedup)
+        runner = Runner(
+            [clean_stage(self.ruleset, self.config, self.workers)] if self.clean else [],
+            batch_stages, [counts], self.batch_chars, self.batch_docs,
+        )  # fmt: skip
+        finished = False
+        try:
+            for settled in runner.settle(self.documents(records)):
+                yield from zip(settled.documents, settled.sizes, strict=True)
+            if index is not None:
+                index.finish_run()
+            finished = True
+            self.summary = stats.to_json()
+        finally:
+            runner.close()
+            if index is not None and not finished and scratch is None:
+                DuplicateIndex.discard_run(index.path, index.run)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+            if lock is not None:
+                lock.release(remove=True)
+
+    def _open_index(self) -> tuple[DuplicateIndex | None, Path | None, RunLock | None]:
+        """The run's duplicate index, its scratch folder, and the lock held on a persistent one."""
+        if self.dedup is None:
+            return None, None, None
+        lock = None
+        if self.index is not None:
+            root = Path(self.index)
+            root.mkdir(parents=True, exist_ok=True)
+            lock = RunLock.acquire(root / LOCK_FILE, what=f"the index {root}")
+        try:
+            index, scratch = open_index(self.dedup, self.index, uuid.uuid4().hex)
+        except BaseException:
+            if lock is not None:
+                lock.release(remove=True)
+            raise
+        return index, scratch, lock
