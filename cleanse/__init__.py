@@ -63,8 +63,8 @@ def __dir__() -> list[str]:
 __all__ = [
     "Change",
     "CleanConfig",
-    "CleanseError",
     "Cleaner",
+    "CleanseError",
     "ConfigError",
     "DedupConfig",
     "Document",

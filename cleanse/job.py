@@ -97,7 +97,9 @@ def dest_is_free(layout: Layout, src: str) -> bool:
 
 def _holds_only_lock(folder: Path) -> bool:
     """A report folder with nothing in it but run locks (that of this run, just taken)."""
-    return folder.is_dir() and all(p.name == LOCK_FILE or p.is_dir() and _holds_only_lock(p) for p in folder.iterdir())
+    return folder.is_dir() and all(
+        p.name == LOCK_FILE or (p.is_dir() and _holds_only_lock(p)) for p in folder.iterdir()
+    )
 
 
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
@@ -127,7 +129,10 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
     report = layout.report
-    same_output |= {"report": normalize_path(str(report) if report else None), "mirror": layout.mirror}
+    same_output |= {
+        "report": normalize_path(str(report) if report else None),
+        "mirror": layout.mirror,
+    }
     rule_files = [os.path.abspath(name) for name in ruleset.files]
     mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
     if report is not None and report.exists() and not report.is_dir():
@@ -146,9 +151,13 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     except BaseException:
         owner.abandon()
         raise
-    owner.begin({"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark.digest})
+    owner.begin(
+        {"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark.digest}
+    )
     try:
-        stats = _run(config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started)
+        stats = _run(
+            config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started
+        )
     except BaseException as exc:
         owner.interrupted()
         if not isinstance(exc, KeyboardInterrupt) and _interrupt_inside(exc):
@@ -188,10 +197,16 @@ def _run(
         if config.annotate:
             stats.extra["duplicates"]["annotate_field"] = config.annotate_field
     done = checkpoint.documents if checkpoint else 0
-    every = read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
+    every = (
+        read_documents(STDIN, config.read) if inputs is None else read_inputs(inputs, config.read)
+    )
     progress = RunProgress(config.progress, inputs, dedup=config.dedup is not None)
     writer = _open_writer(layout, config, checkpoint)
-    audit = None if report is None else AuditSink(report, checkpoint.audit_bytes if checkpoint else None)
+    audit = (
+        None
+        if report is None
+        else AuditSink(report, checkpoint.audit_bytes if checkpoint else None)
+    )
     counts = StatsSink(stats)
     saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
 
@@ -202,7 +217,9 @@ def _run(
                 _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
             saved = True
 
-    document_stages = [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
+    document_stages = (
+        [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
+    )
     batch_stages = []
     if config.dedup is not None:
         dedup = DedupStage(
@@ -234,8 +251,13 @@ def _run(
     progress.close()
     if report is not None and audit is not None:
         audit.complete()
-        summary = stats.to_json() | {"settings": settings, "seconds": round(time.monotonic() - started, 3)}
-        write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        summary = stats.to_json() | {
+            "settings": settings,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        write_atomic(
+            report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+        )
         write_report(report)
         fsync_dir(report)
     if index is not None:
@@ -293,7 +315,15 @@ def _save_checkpoint(
     segments = index.segments if index is not None else None
     base = dict(index.base) if index is not None else None
     Checkpoint(
-        mark.digest, done, stats.state(), audit_bytes, writer_state, segments, base, run, identity=mark.parts
+        mark.digest,
+        done,
+        stats.state(),
+        audit_bytes,
+        writer_state,
+        segments,
+        base,
+        run,
+        identity=mark.parts,
     ).save(report)
 
 
@@ -304,5 +334,3 @@ def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
         raise InputError(msg)
     triples = ((d.id, d.site or "", d.text) for d in read_documents(src, read) if d.removed is None)
     return learn_boilerplate(triples, config)
-
-

@@ -179,7 +179,7 @@ def check_output(layout: Layout, *, overwrite: bool, resume: bool, src: str) -> 
 def check_report(layout: Layout, *, overwrite: bool, resume: bool) -> None:
     """Refuse a report folder that is a file, or holds another run's report (unless --overwrite)."""
     report = layout.report
-    if report is None or not report.exists() and not report.is_symlink():
+    if report is None or (not report.exists() and not report.is_symlink()):
         return
     if not report.is_dir():
         msg = f"the report folder {report} is a file; remove it, or choose another --report folder"

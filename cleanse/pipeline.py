@@ -109,7 +109,9 @@ class Pipeline:
                 record[self.text_field] = ""  # kept as a row; its audit says why it is empty
             yield record
 
-    def settle(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[tuple[Document, int]]:
+    def settle(
+        self, records: Iterable[dict[str, Any] | Document]
+    ) -> Iterator[tuple[Document, int]]:
         """Each Document out of the stages, with its input size, in input order."""
         stats = Stats()
         counts = StatsSink(stats)

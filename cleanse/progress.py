@@ -83,7 +83,10 @@ class RunProgress:
     """
 
     def __init__(
-        self, reporter: ProgressReporter | None, inputs: Sequence[InputFile] | None, dedup: bool = True
+        self,
+        reporter: ProgressReporter | None,
+        inputs: Sequence[InputFile] | None,
+        dedup: bool = True,
     ) -> None:
         self.reporter = reporter
         self.sizes: dict[str, int] | None = None

@@ -70,7 +70,7 @@ class RunLock:
 
         Refused with BusyError naming the holder's PID when a live run holds it, unless `wait`.
         """
-        if path.exists() and not path.is_file() or path.is_symlink():
+        if (path.exists() and not path.is_file()) or path.is_symlink():
             msg = (
                 f"{path} is not a lock file (it is a folder or a link); cleanse keeps its run "
                 f"lock there. Remove it ({what}) and run again"

@@ -15,11 +15,12 @@ refused, whatever the flags.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,8 @@ class Claim:
             if lock is not None:
                 lock.release(remove=lock.created and lock.previous is None)
         for folder in reversed(self.made):
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()  # only if still empty
-            except OSError:
-                pass
 
     def interrupted(self) -> None:
         """Let go after the run stopped midway: the lock files stay, naming this run."""

@@ -41,8 +41,13 @@ def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
         return doc
     try:
         return cleaner.clean(doc)
-    except Exception as exc:  # noqa: BLE001 - reported in the audit, the run goes on
-        log.warning("%s: cleaning failed (%s: %s); the document is rejected", doc.id, type(exc).__name__, exc)
+    except Exception as exc:  # any bug: reported in the audit, the run goes on
+        log.warning(
+            "%s: cleaning failed (%s: %s); the document is rejected",
+            doc.id,
+            type(exc).__name__,
+            exc,
+        )
         detail = {
             "path": doc.source or doc.id,
             "error": f"cleanse failed on this document ({type(exc).__name__}: {exc}); please report it",
@@ -86,12 +91,13 @@ def clean_documents(
         yield doc.evolve(meta=meta) if meta else doc
 
 
-
 def clean_stage(
     ruleset: RuleSet, config: CleanConfig, workers: int = 1, learned: LearnedRules | None = None
 ) -> Callable[[Iterable[Document]], Iterator[Document]]:
     """The cleaning stage: `clean_documents` with these rules and settings."""
-    return functools.partial(clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned)
+    return functools.partial(
+        clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned
+    )
 
 
 class DedupStage:
@@ -133,8 +139,13 @@ class DedupStage:
 
 
 def open_index(
-    config: DedupConfig, path: str | Path | None, run: str, *, scratch_in: Path | None = None,
-    segments: list[str] | None = None, base: dict[str, int] | None = None,
+    config: DedupConfig,
+    path: str | Path | None,
+    run: str,
+    *,
+    scratch_in: Path | None = None,
+    segments: list[str] | None = None,
+    base: dict[str, int] | None = None,
 ) -> tuple[DuplicateIndex, Path | None]:
     """The duplicate index a run's batches share, and the scratch folder to remove at the end.
 
