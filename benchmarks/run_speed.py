@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import load_documents  # noqa: E402
+from corpus import load_documents
 
 
 def one_run(checkout: Path, src: Path, work: Path, workers: int) -> float:
