@@ -5,7 +5,8 @@
 Builds about `--mb` MB of documents from ../shared/corpora (benchmarks/corpus.py) once, then
 runs `python -m cleanse run SRC.jsonl OUT.jsonl` with each checkout first on PYTHONPATH,
 alternating A, B, A, B... so both meet the same machine load, and prints each checkout's
-wall-clock seconds (every round, best, median) and B's median relative to A's.
+wall-clock and CPU seconds (user + system of the run; steadier on a loaded machine) per round,
+best and median, and B's medians relative to A's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,13 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import load_documents
 
 
-def one_run(checkout: Path, src: Path, work: Path, workers: int) -> float:
+def one_run(checkout: Path, src: Path, work: Path, workers: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one `cleanse run` (CPU: the run and its worker processes)."""
     out = work / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     args = [sys.executable, "-m", "cleanse", "run", str(src), str(out), "--workers", str(workers), "-q", "--overwrite"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(args, check=True, env=env, cwd=work)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -48,15 +54,19 @@ def main() -> None:
             for n, text in enumerate(docs):
                 fh.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
         print(f"{src.stat().st_size / 1e6:.1f} MB, {len(docs)} documents, workers={args.workers}")
-        times: dict[int, list[float]] = {0: [], 1: []}
+        runs: dict[int, list[tuple[float, float]]] = {0: [], 1: []}
         for _ in range(args.rounds):
             for side in (0, 1):
-                times[side].append(one_run(args.checkouts[side].resolve(), src, work, args.workers))
+                runs[side].append(one_run(args.checkouts[side].resolve(), src, work, args.workers))
+        medians = {}
         for side, name in ((0, "A"), (1, "B")):
-            runs = ", ".join(f"{t:.1f}" for t in times[side])
-            print(f"{name} {args.checkouts[side]}: {runs} s; best {min(times[side]):.1f}, median {statistics.median(times[side]):.1f}")
-        ratio = statistics.median(times[1]) / statistics.median(times[0])
-        print(f"B/A median: {ratio:.3f}")
+            for kind, k in (("wall", 0), ("cpu", 1)):
+                values = [r[k] for r in runs[side]]
+                medians[side, kind] = statistics.median(values)
+                listed = ", ".join(f"{v:.1f}" for v in values)
+                print(f"{name} {kind} {args.checkouts[side]}: {listed} s; best {min(values):.1f}, median {medians[side, kind]:.1f}")
+        for kind in ("wall", "cpu"):
+            print(f"B/A median {kind}: {medians[1, kind] / medians[0, kind]:.3f}")
 
 
 if __name__ == "__main__":
