@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanse.apply import tidy_lines
-from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
+from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
 from cleanse.errors import InputError

@@ -88,8 +88,12 @@ def dest_is_free(layout: Layout, src: str) -> bool:
     dest = Path(layout.dest)
     if layout.dest != STDOUT and dest.exists():
         own = layout.report
-        if not dest.is_dir() or not all(child == own and _holds_only_lock(child) for child in dest.iterdir()):
-            check_output(layout, overwrite=False, resume=False, src=src)  # raises, naming the output
+        if not dest.is_dir() or not all(
+            child == own and _holds_only_lock(child) for child in dest.iterdir()
+        ):
+            check_output(
+                layout, overwrite=False, resume=False, src=src
+            )  # raises, naming the output
             return False
     check_report(layout, overwrite=False, resume=False)
     return True
