@@ -31,6 +31,7 @@ from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.document import Document
 from cleanse.duplicates import ANNOTATION, deduplicate
 from cleanse.errors import InputError, OutputError
+from cleanse.formats.registry import WriteConfig
 from cleanse.layout import Layout, check_output, check_report, plan_layout
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.pipeline import clean_documents
@@ -79,6 +80,7 @@ class JobConfig:
     report: str | None = None
     clean: bool = True
     read: ReadConfig = field(default_factory=ReadConfig)
+    output: WriteConfig = field(default_factory=WriteConfig)
     cleaning: CleanConfig = field(default_factory=CleanConfig)
     workers: int = 1
     progress: ProgressReporter | None = None  # the library never prints; the CLI hands one in
@@ -138,7 +140,8 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
         raise InputError(msg)
     settings = _settings(config, ruleset)
-    inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
+    read = config.read  # listed once, with the files --include / --exclude choose
+    inputs = None if config.src == STDIN else list_inputs(Path(config.src), read.include, read.exclude)
     # The number of workers does not change the output, so a run may resume with another.
     same_output = {k: v for k, v in settings.items() if k != "workers"}
     # Paths as the file system sees them: `out` and `out/` are one DEST.
@@ -165,7 +168,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         raise
     owner.begin({"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark.digest})
     try:
-        stats = _run(config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started)
+        stats, writer = _run(config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started)
     except BaseException as exc:
         owner.interrupted()
         if not isinstance(exc, KeyboardInterrupt) and _interrupt_inside(exc):
@@ -174,6 +177,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
     owner.completed(report if config.dest != STDOUT else None)
+    writer.discard_parts()  # Parquet part folders: kept until the run is recorded as complete
     return stats, layout
 
 
@@ -188,7 +192,7 @@ def _run(
     index: DuplicateIndex | None,
     scratch: Path | None,
     started: float,
-) -> Stats:
+) -> tuple[Stats, CorpusWriter]:
     """The stages over every document not done yet, batch after batch, then the report's data."""
     report = layout.report
     checkpoint = owner.checkpoint
@@ -213,10 +217,12 @@ def _run(
         docs = clean_documents(docs, ruleset, config.cleaning, config.workers, learned)
     progress = RunProgress(config.progress, inputs, dedup=config.dedup is not None)
     docs = progress.cleaned(docs)
+    # The writer is chosen per output file by cleanse.formats (format and compression).
     if checkpoint is None:
         writer = CorpusWriter(
-            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
-        )
+            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form,
+            output=config.output, src=config.src,
+        )  # fmt: skip
     else:
         writer = CorpusWriter.resume(
             layout.dest,
@@ -224,6 +230,8 @@ def _run(
             mirror=layout.mirror,
             text_field=config.read.text_field,
             form=layout.form,
+            output=config.output,
+            src=config.src,
         )
     audit = _open_audit(report, checkpoint)
     saved = checkpoint is not None  # whether progress.json holds a checkpoint of this run
@@ -270,7 +278,7 @@ def _run(
         fsync_dir(report)
     if index is not None:
         index.finish_run()
-    return stats
+    return stats, writer
 
 
 def _interrupt_inside(exc: BaseException) -> bool:
@@ -422,6 +430,10 @@ def _settings(config: JobConfig, ruleset: RuleSet) -> dict[str, Any]:
         "rules_loaded": len(ruleset.rules),
         "text_field": config.read.text_field,
         "id_field": config.read.id_field,
+        "include": list(config.read.include),
+        "exclude": list(config.read.exclude),
+        "format": config.output.format,
+        "compression": config.output.compression,
         "workers": config.workers,
         "clean": config.clean,
         "classify": config.cleaning.classify,
