@@ -74,11 +74,11 @@ def write_parquet(path: Path, gigabytes: float, compression: str, seed: int = 1)
     return written
 
 
-def measure(src: Path, workers: int, extra: list[str]) -> dict[str, float]:
+def measure(src: Path, command_name: str, workers: int, extra: list[str]) -> dict[str, float]:
     """Run cleanse over `src`, sample its memory until it ends, and check the output."""
     dest = Path(tempfile.mkdtemp(prefix="cleanse-pqmem-out-"))
     shutil.rmtree(dest)
-    command = [sys.executable, "-m", "cleanse", "run", str(src), str(dest) + "/", "-q",
+    command = [sys.executable, "-m", "cleanse", command_name, str(src), str(dest) + "/", "-q",
                "--workers", str(workers), *extra]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
@@ -117,6 +117,11 @@ def main() -> None:
     parser.add_argument("--gb", type=float, default=1.0, help="text gigabytes in the file (default: 1)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--command", choices=("run", "clean", "dedup"), default="run",
+        help="the cleanse command to run (default: run); dedup skips the cleaning stages, which "
+        "take most of the time but hold one document at a time",
+    )  # fmt: skip
+    parser.add_argument(
         "--file-compression", default="none",
         help="Parquet codec of the input (default: none, so a 1 GB text is a 1 GB file; snappy "
         "makes it about 0.6 GB)",
@@ -131,14 +136,14 @@ def main() -> None:
         write_parquet(path, args.gb, args.file_compression)
     info = pq.ParquetFile(path).metadata
     text_mb = sum(len(t.as_py().encode()) for b in pq.ParquetFile(path).iter_batches(columns=["text"]) for t in b.column(0)) / 1e6
-    result = measure(path, args.workers, args.cleanse_args)
+    result = measure(path, args.command, args.workers, args.cleanse_args)
     file_mb = path.stat().st_size / 1e6
     if not args.keep:
         shutil.rmtree(folder)
     print(
         f"input: {file_mb:.0f} MB file, {text_mb:.0f} MB of text, {info.num_rows:,} rows in "
         f"{info.num_row_groups} row groups\n"
-        f"cleanse run --workers {args.workers} {' '.join(args.cleanse_args)}: peak {result['peak_tree_mb']:.0f} MB "
+        f"cleanse {args.command} --workers {args.workers} {' '.join(args.cleanse_args)}: peak {result['peak_tree_mb']:.0f} MB "
         f"(biggest process {result['peak_process_mb']:.0f} MB), {result['wall_s']:.0f} s; "
         f"{result['documents']:,} documents in, {result['rows_out']:,} rows out in "
         f"{result['row_groups_out']} row groups (columns added: {result['added_columns']}), "
