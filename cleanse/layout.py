@@ -120,7 +120,8 @@ def output_form(out: Path, src_kind: str, src: str) -> str:
     if found is not None:  # .txt, .txt.gz, .txt.zst, .html
         if records:
             msg = (
-                f"{out} is a .txt file, which holds one text, but SRC {src} holds records; "
+                f"{out} is a .txt file, which holds one text, but SRC {src} holds "
+                f"{'JSONL' if src_kind == JSONL else src_kind.upper()} records; "
                 f"write them to {out.with_suffix('.jsonl')} (or .jsonl.gz), or into a folder "
                 "(a DEST ending with /)"
             )
