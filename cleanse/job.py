@@ -26,6 +26,7 @@ from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.duplicates import ANNOTATION
 from cleanse.errors import InputError, OutputError
+from cleanse.formats.registry import WriteConfig
 from cleanse.layout import Layout, check_output, check_report, plan_layout
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.progress import ProgressReporter, RunProgress
@@ -63,6 +64,7 @@ class JobConfig:
     report: str | None = None
     clean: bool = True
     read: ReadConfig = field(default_factory=ReadConfig)
+    output: WriteConfig = field(default_factory=WriteConfig)
     cleaning: CleanConfig = field(default_factory=CleanConfig)
     workers: int = 1
     progress: ProgressReporter | None = None  # the library never prints; the CLI hands one in
@@ -128,7 +130,10 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
         raise InputError(msg)
     settings = run_settings(config, ruleset)
-    inputs = None if config.src == STDIN else list_inputs(Path(config.src))  # listed once
+    read = config.read  # listed once, with the files --include / --exclude choose
+    inputs = (
+        None if config.src == STDIN else list_inputs(Path(config.src), read.include, read.exclude)
+    )
     same_output = fingerprint_settings(settings)
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
@@ -159,7 +164,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         {"src": config.src, "dest": config.dest, "index": config.index, "fingerprint": mark.digest}
     )
     try:
-        stats = _run(
+        stats, writer = _run(
             config, ruleset, layout, inputs, settings, mark, owner, index, scratch, started
         )
     except BaseException as exc:
@@ -170,6 +175,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
     owner.completed(report if config.dest != STDOUT else None)
+    writer.discard_parts()  # Parquet part folders: kept until the run is recorded as complete
     return stats, layout
 
 
@@ -184,7 +190,7 @@ def _run(
     index: DuplicateIndex | None,
     scratch: Path | None,
     started: float,
-) -> Stats:
+) -> tuple[Stats, CorpusWriter]:
     """The stages over every document not done yet, batch after batch, then the report's data."""
     report = layout.report
     checkpoint = owner.checkpoint
@@ -266,12 +272,16 @@ def _run(
         fsync_dir(report)
     if index is not None:
         index.finish_run()
-    return stats
+    return stats, writer
 
 
 def _open_writer(layout: Layout, config: JobConfig, checkpoint: Checkpoint | None) -> CorpusWriter:
     """The corpus writer: new, or continuing from where the checkpoint left the output."""
-    options = {"mirror": layout.mirror, "text_field": config.read.text_field, "form": layout.form}
+    # The writer is chosen per output file by cleanse.formats (format and compression).
+    options = {
+        "mirror": layout.mirror, "text_field": config.read.text_field, "form": layout.form,
+        "output": config.output, "src": config.src,
+    }  # fmt: skip
     if checkpoint is None:
         return CorpusWriter(layout.dest, **options)
     return CorpusWriter.resume(layout.dest, checkpoint.writer, **options)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleanse.errors import InputError
+from cleanse.formats.registry import FORMAT_BY_NAME, detect
 from cleanse.readers import STDIN
-from cleanse.walk import JSONL_SUFFIXES, TEXT_SUFFIXES, input_kind
+from cleanse.walk import input_kind
 from cleanse.writers import STDOUT
 
 REPORT_DIRNAME = ".cleanse"
@@ -32,7 +33,7 @@ class Layout:
 
     dest: a folder that mirrors SRC (mirror=True), the one output file of a single-file SRC, or `-`;
     report: the run's own report folder (None for stdout without --report);
-    form: the format of a single output file (`jsonl` or `txt`), whatever its name.
+    form: the format of a single output file (`jsonl`, `parquet` or `txt`), whatever its name.
     """
 
     dest: str
@@ -90,8 +91,8 @@ def _folder_layout(src: str, dest: str, report: str | None) -> Layout:
     if dest_path.exists() and not dest_path.is_dir():
         msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
         raise InputError(msg)
-    file_suffixes = (*TEXT_SUFFIXES, *JSONL_SUFFIXES, ".gz")
-    if not dest_path.exists() and dest_path.name.lower().endswith(file_suffixes):
+    names_a_file = detect(dest_path.name) is not None or dest_path.name.lower().endswith(".gz")
+    if not dest_path.exists() and names_a_file:
         msg = (
             f"SRC {src} is a folder but DEST {dest} names a file; give a folder DEST: "
             "SRC's files are mirrored into it, each in its own format"
@@ -109,23 +110,27 @@ def report_folder(output: Path, *, mirror: bool) -> Path:
 
 
 def output_form(out: Path, src_kind: str, src: str) -> str:
-    """`jsonl` or `txt`: what the single output file `out` holds, for input of `src_kind`."""
+    """`jsonl`, `parquet` or `txt`: what the single output file `out` holds, for input of
+    `src_kind` (a format of cleanse.formats: its name says, else SRC's own output format)."""
     lower = out.name.lower()
-    if lower.endswith(JSONL_SUFFIXES):
-        return JSONL
-    if lower.endswith(TEXT_SUFFIXES):
-        if src_kind == JSONL:
+    found = detect(out.name)
+    records = FORMAT_BY_NAME[src_kind].writes_as != TXT  # JSONL, Parquet, WET/WARC records
+    if found is not None and found.format.writes_as != TXT:
+        return found.format.writes_as
+    if found is not None:  # .txt, .txt.gz, .txt.zst, .html
+        if records:
             msg = (
-                f"{out} is a .txt file, which holds one text, but SRC {src} holds JSONL records; "
+                f"{out} is a .txt file, which holds one text, but SRC {src} holds "
+                f"{'JSONL' if src_kind == JSONL else src_kind.upper()} records; "
                 f"write them to {out.with_suffix('.jsonl')} (or .jsonl.gz), or into a folder "
                 "(a DEST ending with /)"
             )
             raise InputError(msg)
         return TXT
     if lower.endswith(".gz"):
-        msg = f"{out}: cleanse compresses only JSONL; name the output .jsonl.gz, or drop .gz"
+        msg = f"{out}: name the output .jsonl.gz or .txt.gz, or drop .gz"
         raise InputError(msg)
-    return src_kind
+    return FORMAT_BY_NAME[src_kind].writes_as
 
 
 def _refuse_overlap(src: str, dest: Path, what: str) -> None:

@@ -1,5 +1,8 @@
-"""Read documents from a .txt tree, JSONL / JSONL.gz files, a single file, or JSONL on stdin.
+"""Read documents from a folder tree, a single file, or JSONL on stdin.
 
+Text and JSON lines (plain, gzip or zstd) are read here; Parquet, WET, WARC and HTML files by the
+readers of cleanse.formats, whose registry tells which file holds what. A file in a folder that
+no reader takes is rejected as `input.unsupported-format`, never skipped in silence.
 Documents come out lazily in a deterministic order (sorted relative paths, then line order; see
 cleanse.walk for how folders and links are walked). Bad input never stops a run: an input that
 cannot be read as a document (binary, empty, unreadable, malformed JSON, a cut-off gzip...)
@@ -12,25 +15,31 @@ from __future__ import annotations
 import errno
 import gzip
 import io
-import json
-import stat
 import sys
-import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
-from urllib.parse import urlsplit
 
 from cleanse.decode import BINARY_PROBE, decode_bytes, is_blank, sniff_binary, wide_encoding
 from cleanse.document import Document
-from cleanse.records import (
-    REPLACED_SURROGATES,
-    RecordError,
-    json_type,
-    parse_record,
-    replace_lone_surrogates,
+from cleanse.formats.compression import (
+    STREAM_ERRORS,
+    break_kind,
+    compression_label,
+    open_reader,
+    starts_like,
 )
+from cleanse.formats.records import UNSUPPORTED, Record, Refusal, read_records
+from cleanse.formats.registry import (
+    Detected,
+    NotRegularFileError,
+    accepted_suffixes,
+    detect,
+    open_input,
+)
+from cleanse.record_documents import EMPTY, ReadConfig, record_document
+from cleanse.records import REPLACED_SURROGATES, RecordError, parse_record, replace_lone_surrogates
 from cleanse.walk import InputFile, input_kind, list_inputs
 
 __all__ = [
@@ -52,28 +61,13 @@ ByteStream: TypeAlias = IO[bytes] | io.BufferedIOBase
 
 # Reasons of inputs that could not be read as documents; each comes with path, line and error.
 MALFORMED_JSON = "input.malformed-json"  # a JSONL line that is not a JSON object
-MISSING_TEXT = "input.missing-text"  # a record whose text field is absent or null
-TEXT_NOT_STRING = "input.text-not-string"  # a record whose text field is a number, list...
 BINARY = "input.binary"  # an image, archive or other binary data
-EMPTY = "input.empty"  # a .txt file with nothing but whitespace
 UNREADABLE = "input.unreadable"  # the OS refused: permissions, broken links, I/O errors
 NOT_GZIP = "input.not-gzip"  # a .jsonl.gz file that is not gzip-compressed
 TRUNCATED_GZIP = "input.truncated-gzip"  # a .jsonl.gz file that ends mid-stream
 CORRUPT_GZIP = "input.corrupt-gzip"  # a .jsonl.gz file whose compressed data is damaged
-
-
-@dataclass(frozen=True, slots=True)
-class ReadConfig:
-    """How records map to documents.
-
-    text_field: the JSONL field holding the text; id_field: the field holding a record's id
-    (records without it get `file:line`); site_from: `auto` (a `site` field, else the host of a
-    `url` field, else the top-level folder of a .txt tree), `folder`, or the name of a JSONL field.
-    """
-
-    text_field: str = "text"
-    id_field: str = "id"
-    site_from: str = "auto"
+# The same three for zstd: input.not-zstd, input.truncated-zstd, input.corrupt-zstd. A record's
+# missing, non-string or blank text (input.missing-text...): cleanse.record_documents.
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +89,6 @@ class _StreamBreak:
     error: Exception
 
 
-class _NotRegularFileError(OSError):
-    """The path is a pipe, socket or device: reading it could block or never end."""
-
-
 def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterator[Document]:
     """Every document under `src` (a folder, a file, or `-` for JSONL on stdin), in order.
 
@@ -109,7 +99,7 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     if str(src) == STDIN:
         yield from _read_stdin(config)
         return
-    yield from read_inputs(list_inputs(Path(src)), config)
+    yield from read_inputs(list_inputs(Path(src), config.include, config.exclude), config)
 
 
 def _read_stdin(config: ReadConfig) -> Iterator[Document]:
@@ -121,11 +111,12 @@ def _read_stdin(config: ReadConfig) -> Iterator[Document]:
     origin = _Origin("stdin", "stdin.jsonl")
     gzipped = raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
     stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
-    refusal = _refuse_start(raw, stream, origin)
+    compression = "gz" if gzipped else None
+    refusal = _refuse_start(stream, origin, compression)
     if refusal is not None:
         yield refusal
         return
-    yield from _read_jsonl(stream, origin, config)
+    yield from _read_jsonl(stream, origin, config, compression)
 
 
 def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Document]:
@@ -138,12 +129,67 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
     """The documents of one listed input."""
     name = _printable(found.rel)
     origin = _Origin(name, found.rel, _top_folder(name))
+    detected = detect(found.path.name)
     if found.error is not None:
         yield _rejected(UNREADABLE, origin, "cannot list this folder: " + _explain(found.error))
-    elif input_kind(found.path) == "txt":
-        yield _read_txt(found.path, origin, config, pipe_ok=found.given)
+    elif detected is None:
+        error = f"cleanse does not read this kind of file; it reads {accepted_suffixes()}"
+        error += "; rename it if it holds one of those, or leave it out with --exclude"
+        yield _rejected(UNSUPPORTED, origin, error)
+    elif detected.format.name == "txt":
+        yield _read_txt(found.path, origin, config, detected.compression, pipe_ok=found.given)
+    elif detected.format.name == "jsonl":
+        yield from _read_jsonl_file(found.path, origin, config, detected.compression, pipe_ok=found.given)
     else:
-        yield from _read_jsonl_file(found.path, origin, config, pipe_ok=found.given)
+        yield from _read_records(found.path, detected, origin, config)
+
+
+def _read_records(
+    path: Path, detected: Detected, origin: _Origin, config: ReadConfig
+) -> Iterator[Document]:
+    """The documents of a file read by a format reader of cleanse.formats (Parquet, WARC...)."""
+    try:
+        raw = open_input(path)
+    except OSError as exc:
+        yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
+        return
+    with raw:
+        if detected.compression is not None and not starts_like(raw, detected.compression):
+            yield _not_compressed(origin, detected.compression, detected.format.name)
+            return
+        gzip_read_by_format = detected.compression == "gz" and detected.format.reads_gzip
+        stream = raw if gzip_read_by_format else open_reader(raw, detected.compression)
+        for item in read_records(detected, stream, config.text_field):  # type: ignore[arg-type]
+            if isinstance(item, Refusal):
+                yield _rejected(item.reason, origin, item.error, item.number, item.unit)
+                continue
+            yield _record_document(item, origin, config)
+
+
+def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Document:
+    """The Document of a format reader's record; a file that is one document is named by its path."""
+    if item.number is None:
+        location: dict[str, Any] = {"path": origin.name}
+        fallback = origin.name
+    else:
+        location = {"path": origin.name, item.unit: item.number}
+        fallback = f"{origin.name}:{item.number}"
+    doc = record_document(
+        item.fields, fallback, config, folder=origin.folder, source=origin.source, location=location
+    )
+    if item.number is None and doc.site is None and config.site_from in ("auto", "folder"):
+        doc = doc.evolve(site=origin.folder)
+    return doc
+
+
+def _not_compressed(origin: _Origin, compression: str, fmt: str) -> Document:
+    """The rejected Document of a file whose name claims a compression its bytes do not have."""
+    label = compression_label(compression)
+    plain = {"jsonl": ".jsonl if it holds JSON lines", "txt": ".txt if it holds text"}.get(
+        fmt, "its name without the compression suffix"
+    )
+    error = f"the file is not {label}-compressed; rename it to {plain}"
+    return _rejected(f"input.not-{label}", origin, error)
 
 
 def _printable(rel: str) -> str:
@@ -160,14 +206,16 @@ def _top_folder(rel: str) -> str | None:
     return parts[0] if len(parts) > 1 else None
 
 
-def _rejected(reason: str, origin: _Origin, error: str, line: int | None = None) -> Document:
+def _rejected(
+    reason: str, origin: _Origin, error: str, line: int | None = None, unit: str = "line"
+) -> Document:
     """A Document standing for an input that could not be read: where it is and what to do."""
     detail: dict[str, Any] = {"path": origin.name}
     if line is not None:
-        detail["line"] = line
+        detail[unit] = line
     detail["error"] = error
     doc_id = origin.name if line is None else f"{origin.name}:{line}"
-    location = {key: detail[key] for key in ("path", "line") if key in detail}
+    location = {key: detail[key] for key in ("path", unit) if key in detail}
     return Document(
         doc_id, "", {}, removed=reason, removed_detail=detail, source=origin.source, location=location
     )
@@ -189,28 +237,31 @@ def _explain(exc: OSError) -> str:
             "its path is longer than the system allows (about 4,096 bytes, 255 per name); "
             "move it to a shallower folder, or give that folder itself as SRC"
         )
-    elif isinstance(exc, _NotRegularFileError):
+    elif isinstance(exc, NotRegularFileError):
         advice = "reading it could block forever; move it out of SRC"
     else:
         advice = "the disk or network failed while reading; check it and run again"
     return f"{cause}; {advice}"
 
 
-def _open_file(path: Path, *, pipe_ok: bool = False) -> io.BufferedReader:
-    """Open a regular file for reading; pipes, sockets and devices raise _NotRegularFileError,
-    except a named pipe given as SRC itself (`pipe_ok`): it is read as a stream, as stdin is."""
-    mode = path.stat().st_mode
-    if not (stat.S_ISREG(mode) or (pipe_ok and stat.S_ISFIFO(mode))):
-        msg = "not a regular file but a pipe, socket or device"
-        raise _NotRegularFileError(msg)
-    return path.open("rb")
-
-
-def _read_txt(path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False) -> Document:
-    """The Document of a .txt file, or a rejected one when it is unreadable, binary or empty."""
+def _read_txt(
+    path: Path, origin: _Origin, config: ReadConfig, compression: str | None = None, *, pipe_ok: bool = False
+) -> Document:
+    """The Document of a text file (plain, .gz or .zst), or a rejected one when it is
+    unreadable, binary or empty."""
     try:
-        with _open_file(path, pipe_ok=pipe_ok) as stream:
-            data = stream.read()
+        with open_input(path, pipe_ok=pipe_ok) as raw:
+            if compression is not None and not starts_like(raw, compression):
+                return _not_compressed(origin, compression, "txt")
+            try:
+                data = open_reader(raw, compression).read()
+            except STREAM_ERRORS as exc:
+                broken = break_kind(exc)
+                if compression is None or broken == "unreadable":
+                    raise
+                label = compression_label(compression)
+                error = f"the compressed data is {broken} ({exc}); copy or compress it again"
+                return _rejected(f"input.{broken}-{label}", origin, error)
     except OSError as exc:
         return _rejected(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
     kind = sniff_binary(data)
@@ -233,51 +284,46 @@ def _read_txt(path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool 
 
 
 def _read_jsonl_file(
-    path: Path, origin: _Origin, config: ReadConfig, *, pipe_ok: bool = False
+    path: Path, origin: _Origin, config: ReadConfig, compression: str | None = None, *, pipe_ok: bool = False
 ) -> Iterator[Document]:
-    """The documents of a .jsonl or .jsonl.gz file."""
+    """The documents of a JSON lines file: .jsonl, .ndjson, compressed or not."""
     try:
-        raw = _open_file(path, pipe_ok=pipe_ok)
+        raw = open_input(path, pipe_ok=pipe_ok)
     except OSError as exc:
         yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
         return
     with raw:
-        stream = gzip.GzipFile(fileobj=raw) if path.name.lower().endswith(".gz") else raw
-        refusal = _refuse_start(raw, stream, origin)
+        if compression is not None and not starts_like(raw, compression):
+            yield _not_compressed(origin, compression, "jsonl")
+            return
+        stream = open_reader(raw, compression)
+        refusal = _refuse_start(stream, origin, compression)
         if refusal is not None:
             yield refusal
             return
-        yield from _read_jsonl(stream, origin, config)
+        yield from _read_jsonl(stream, origin, config, compression)
 
 
-def _refuse_start(
-    raw: io.BufferedReader, stream: io.BufferedReader | gzip.GzipFile, origin: _Origin
-) -> Document | None:
-    """A rejected Document when a JSONL file is refused from its first bytes: a .gz that is not
-    gzip, binary data, or a stream that fails at once; else None (nothing is consumed)."""
+def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Document | None:
+    """A rejected Document when a JSONL file is refused from its first bytes: binary data, or a
+    stream that fails at once; else None (nothing is consumed)."""
     try:
-        if stream is not raw and not _starts_like_gzip(raw):
-            error = "the file is not gzip-compressed; rename it to .jsonl if it holds JSON lines"
-            return _rejected(NOT_GZIP, origin, error)
         kind = sniff_binary(stream.peek(BINARY_PROBE))
-    except (OSError, EOFError, zlib.error) as exc:
-        return _broken_stream(_StreamBreak(1, exc), origin)
+    except STREAM_ERRORS as exc:
+        return _broken_stream(_StreamBreak(1, exc), origin, compression)
     if kind is None:
         return None
     todo = "decompress or convert it before piping it in" if origin.name == "stdin" else "move it out of SRC"
     return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
 
 
-def _starts_like_gzip(raw: io.BufferedReader) -> bool:
-    """True when a file starts with gzip's magic number, or is empty (no records either way)."""
-    return raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] in (b"", GZIP_MAGIC)
-
-
-def _read_jsonl(stream: ByteStream, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+def _read_jsonl(
+    stream: ByteStream, origin: _Origin, config: ReadConfig, compression: str | None = None
+) -> Iterator[Document]:
     """One Document per non-blank line; a stream that breaks ends with one rejected Document."""
     for item in _raw_lines(stream):
         if isinstance(item, _StreamBreak):
-            yield _broken_stream(item, origin)
+            yield _broken_stream(item, origin, compression)
             return
         number, raw = item
         if number == 1 and wide_encoding(raw):
@@ -302,7 +348,7 @@ def _raw_lines(stream: ByteStream) -> Iterator[tuple[int, bytes] | _StreamBreak]
                 yield number, raw + stream.read()
                 return
             yield number, raw
-    except (OSError, EOFError, zlib.error) as exc:
+    except STREAM_ERRORS as exc:
         yield _StreamBreak(number + 1, exc)
 
 
@@ -315,15 +361,17 @@ def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterato
             yield doc
 
 
-def _broken_stream(item: _StreamBreak, origin: _Origin) -> Document:
+def _broken_stream(item: _StreamBreak, origin: _Origin, compression: str | None = None) -> Document:
     """The rejected Document that ends a stream which failed at line `item.line`."""
     done = f"the lines before line {item.line} were read"
-    if isinstance(item.error, EOFError):
+    kind = break_kind(item.error)
+    label = compression_label(compression) if compression else "gzip"
+    if kind == "truncated":
         error = f"the compressed file ends mid-stream; {done}; copy or compress it again"
-        return _rejected(TRUNCATED_GZIP, origin, error, item.line)
-    if isinstance(item.error, gzip.BadGzipFile | zlib.error):
+        return _rejected(f"input.truncated-{label}", origin, error, item.line)
+    if kind == "corrupt":
         error = f"the compressed data is damaged ({item.error}); {done}; copy or compress it again"
-        return _rejected(CORRUPT_GZIP, origin, error, item.line)
+        return _rejected(f"input.corrupt-{label}", origin, error, item.line)
     assert isinstance(item.error, OSError)  # the only other error _raw_lines catches
     error = f"reading failed: {_explain(item.error)}; {done}"
     return _rejected(UNREADABLE, origin, error, item.line)
@@ -353,95 +401,3 @@ def _line_document(
         location={"path": origin.name, "line": number},
     )
     return doc.evolve(changes=tuple(replaced)) if replaced and doc.removed is None else doc
-
-
-def record_document(
-    record: dict[str, Any],
-    fallback_id: str,
-    config: ReadConfig,
-    *,
-    folder: str | None = None,
-    flags: tuple[str, ...] = (),
-    source: str = "",
-    location: Mapping[str, Any] | None = None,
-) -> Document:
-    """The Document of one JSON record: its id, text and site, the other fields kept as metadata.
-
-    A record without a string text field comes back removed, with the reason and, in its detail,
-    `location` (the `path` and `line` it was read from).
-    """
-    doc_id = _id_text(record.get(config.id_field), fallback_id)
-    text = record.get(config.text_field)
-    # The record keeps its key order; the writer puts the cleaned text back in its place.
-    meta = {key: (None if key == config.text_field else value) for key, value in record.items()}
-    site = _site(record, folder, config)
-    where = dict(location or {})
-    if not isinstance(text, str) or is_blank(text):
-        reason, error = _text_problem(record, config.text_field)
-        detail = {**where, "error": error}
-        return Document(
-            doc_id, "", meta, site=site, removed=reason, removed_detail=detail, source=source,
-            location=where,
-        )  # fmt: skip
-    return Document(doc_id, text, meta, site=site, flags=flags, source=source, location=where)
-
-
-def _id_text(value: object, fallback: str) -> str:
-    """A record's id as text: a string as it is, another value as its JSON text (`12`, `true`,
-    `{"a": 1}`, never a Python repr), the fallback for a missing or null id.
-
-    >>> _id_text(12, "f:1"), _id_text(True, "f:1"), _id_text({"a": 1}, "f:1"), _id_text(None, "f:1")
-    ('12', 'true', '{"a": 1}', 'f:1')
-    """
-    if value is None:
-        return fallback
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (ValueError, RecursionError):  # NaN from a library caller, or nesting too deep
-        return str(value)
-
-
-def _text_problem(record: dict[str, Any], field: str) -> tuple[str, str]:
-    """The reason and error for a record whose text field is missing, null, not a string or blank."""
-    value = record.get(field)
-    if isinstance(value, str):
-        error = (
-            f"the field {field!r} is empty or holds only whitespace or invisible characters; "
-            "remove the record or export its text again"
-        )
-        return EMPTY, error
-    if value is None:
-        state = "is null" if field in record else "is missing"
-        error = (
-            f"the field {field!r} {state}; if the text is under another name, give that name "
-            "with --text-field"
-        )
-        return MISSING_TEXT, error
-    error = (
-        f"the field {field!r} holds {json_type(value)}, not a string; export the text as one "
-        "string, or give the field that holds it with --text-field"
-    )
-    return TEXT_NOT_STRING, error
-
-
-def _site(record: dict[str, Any], folder: str | None, config: ReadConfig) -> str | None:
-    if config.site_from == "folder":
-        return folder
-    if config.site_from != "auto":
-        value = record.get(config.site_from)
-        return _host(value) if isinstance(value, str) else None
-    site = record.get("site")
-    if isinstance(site, str) and site:
-        return _host(site)
-    url = record.get("url")
-    if isinstance(url, str) and url:
-        return _host(url)
-    return folder
-
-
-def _host(value: str) -> str:
-    """A bare host name from a URL or a site name: lower case, without `www.`."""
-    host = urlsplit(value).hostname if "://" in value else value
-    return (host or value).lower().removeprefix("www.")

@@ -44,7 +44,7 @@ def discard_unfinished(
     if state is not None and report is not None:
         _truncate(temporary_name(report / AUDIT_FILE), int(state.get("audit_bytes", 0)))
         writer = state.get("writer", {})
-        if "path" in writer:
+        if "path" in writer and "bytes" in writer:  # a Parquet output's parts: see its resume
             kept = temporary_name(Path(writer["path"]))
             _truncate(kept, int(writer["bytes"]))
     elif report is not None:

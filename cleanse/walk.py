@@ -4,19 +4,22 @@ A symbolic link to a folder is followed only when it leads to a folder not read 
 inode), and only after the real tree under SRC: so a link back into SRC, or a loop, is never
 followed, and a folder outside SRC is read once, under the first link to it in path order. Links to
 files are listed as files, and so are broken or looping ones, which the reader then rejects.
+Every file is listed, whatever its name (the reader rejects those it cannot read), except those
+--include / --exclude leave out on purpose: a glob is matched against the path relative to SRC
+(`*` crosses folders: `*.parquet`, `2024/*`) and, without a `/`, against the file name too.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from cleanse.errors import InputError
-
-TEXT_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+from cleanse.formats.registry import check_single_input, require_extras
 
 logger = logging.getLogger(__name__)
 
@@ -34,32 +37,52 @@ class InputFile:
 
 
 def input_kind(path: Path) -> str:
-    """`txt` or `jsonl` for a file name, else raise InputError naming the accepted suffixes."""
-    name = path.name.lower()
-    if name.endswith(TEXT_SUFFIXES):
-        return "txt"
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
-    msg = (
-        f"{path}: cannot read this kind of file; "
-        "give .txt, .jsonl or .jsonl.gz files, or a folder of them"
-    )
-    raise InputError(msg)
+    """The format a file name claims (`txt`, `jsonl`, `parquet`...), else raise InputError naming
+    the endings cleanse reads."""
+    return check_single_input(path).format.name
 
 
-def list_inputs(src: Path) -> list[InputFile]:
+def list_inputs(
+    src: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> list[InputFile]:
     """Input files under a folder (sorted by relative path, hidden entries skipped), or the file.
 
-    Broken and looping links with an input suffix are listed (reading them reports the problem),
-    and so are sub-folders that cannot be opened, with their error. SRC itself must be readable.
+    Broken and looping links are listed (reading them reports the problem), and so are
+    sub-folders that cannot be opened, with their error. SRC itself must be readable. A file
+    that needs an extra that is not installed (pyarrow for Parquet...) fails here, before any
+    work, with MissingExtraError.
     """
     if not src.exists():
         msg = f"{src}: no such file or folder"
         raise InputError(msg)
     if not src.is_dir():
         input_kind(src)
-        return [InputFile(src, src.name, given=True)]
-    return sorted(_walk(src), key=lambda found: found.rel.split("/"))
+        found = [InputFile(src, src.name, given=True)]
+    else:
+        walked = sorted(_walk(src), key=lambda found: found.rel.split("/"))
+        found = [f for f in walked if f.error is not None or chosen(f.rel, include, exclude)]
+        if len(found) < len(walked):
+            logger.info("%d files left out by --include / --exclude", len(walked) - len(found))
+    require_extras(f.path.name for f in found if f.error is None)
+    return found
+
+
+def chosen(rel: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> bool:
+    """True when a file is read: it matches an include glob (if any) and no exclude glob.
+
+    >>> chosen("2024/a.parquet", ["*.parquet"]), chosen("a/b.txt", exclude=["a/*"])
+    (True, False)
+    >>> chosen("notes/readme.md", exclude=["readme.md"])
+    False
+    """
+
+    def matches(pattern: str) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        return fnmatchcase(rel, pattern) or ("/" not in pattern and fnmatchcase(name, pattern))
+
+    if include and not any(matches(p) for p in include):
+        return False
+    return not any(matches(p) for p in exclude)
 
 
 def _walk(root: Path) -> list[InputFile]:
@@ -89,7 +112,7 @@ def _walk(root: Path) -> list[InputFile]:
                 folders.append(child)
             elif kind == "folder-link":
                 links.append(child)
-            elif entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+            else:
                 found.append(InputFile(*child))
     return found
 

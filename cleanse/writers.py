@@ -1,14 +1,16 @@
 """Write kept documents where the user asked: mirroring SRC's layout under DEST, one file, or stdout.
 
-A .txt document becomes a file of the same relative path; JSONL records go back into a file of the
-same name, in input order, every field kept and the cleaned text in place. Files are written under
+A .txt document becomes a file of the same relative path; JSONL and Parquet records go back into a file of
+the same name, in input order, every field kept and the cleaned text in place (WET, WARC and HTML
+inputs, and --format / --compression, change the ending: see cleanse.formats). Files are written under
 a temporary name and renamed when complete, so an interrupted run never leaves half a file behind.
 
 `checkpoint()` makes everything written so far durable (file contents, with fsync, and the names
 of files published, with an fsync of their folders) and returns where the open file stands;
 `CorpusWriter.resume` continues from such a state after a killed run. A .jsonl.gz file is written
-as one gzip member per checkpoint (readers see one stream), so that a resumed file and one written
-without interruption are the same bytes.
+as one gzip member (.zst: one zstd frame) per checkpoint (readers see one stream), and a Parquet
+file as one part file per checkpoint, so that a resumed file and one written without interruption
+are the same bytes.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import gzip
 import io
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,6 +29,11 @@ from typing import IO, Any
 
 from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document
+from cleanse.errors import ConfigError
+from cleanse.formats.compression import open_member
+from cleanse.formats.jsonvalues import jsonable
+from cleanse.formats.parquet import PARTS_SUFFIX, ParquetFileWriter, read_schema
+from cleanse.formats.registry import WriteConfig, detect, output_name, require
 
 STDOUT = "-"
 STDOUT_NAME = "<stdout>"  # how errors name standard output
@@ -88,23 +95,46 @@ def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = 
 class CorpusWriter:
     """Writes documents in the order they come; one output file is open at a time.
 
-    dest: DEST folder (mirror=True), a single output file (mirror=False), or `-` for stdout;
-    form: what a single output file holds, `jsonl` records or `txt` (default: what its name says).
+    dest: DEST folder (mirror=True), a single output file (mirror=False), or `-` for stdout.
+    Each output's format and compression follow its input's (see cleanse.formats.registry's
+    `output_name`) unless `output` says otherwise; a Parquet output keeps the schema of its input
+    file under `src`. form: what a single output file holds, `jsonl`, `parquet` or `txt`
+    (default: what its name says).
     """
 
     def __init__(
-        self, dest: str | Path, *, mirror: bool, text_field: str = "text", form: str | None = None
+        self,
+        dest: str | Path,
+        *,
+        mirror: bool,
+        text_field: str = "text",
+        form: str | None = None,
+        output: WriteConfig | None = None,
+        src: str | Path | None = None,
     ) -> None:
         self.dest = dest
         self.mirror = mirror
         self.text_field = text_field
         self.form = form
+        self.output = output or WriteConfig()
+        self.src = Path(src) if src is not None and str(src) != "-" else None
         self._path: Path | None = None
+        self._compression: str | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
-        self._member: IO[str] | None = None  # the text layer over it (a gzip member for .gz)
+        self._member: io.TextIOWrapper | None = None  # the text layer over it (a gzip member or zstd frame)
+        self._parquet: ParquetFileWriter | None = None  # the open Parquet output
+        # Part folders of Parquet outputs completed since the last checkpoint, and before it: a
+        # checkpoint may point into the first, so they go only once a later one is taken.
+        self._parts_pending: list[Path] = []
+        self._parts_done: list[Path] = []
         self._folders: set[Path] = set()  # where files were published since the last checkpoint
         self._unsynced_files = False  # .txt files published since then (synced all at once)
         self.files_written = 0
+        if self.output.format == "parquet" or self._single_output()[1] == "parquet":
+            if str(dest) == STDOUT:
+                msg = "Parquet cannot be written to stdout; give a DEST folder or a .parquet file"
+                raise ConfigError(msg)
+            require("parquet", "--format parquet")
 
     def write(self, doc: Document, extra: Mapping[str, Any] | None = None) -> None:
         """Write one kept document (removed ones are skipped unless `extra` annotates them)."""
@@ -112,23 +142,35 @@ class CorpusWriter:
             return
         if str(self.dest) == STDOUT:
             with naming_path(STDOUT_NAME):
-                sys.stdout.write(json_line(to_record(doc, self.text_field, extra)))
+                sys.stdout.write(_json_line(to_record(doc, self.text_field, extra)))
             return
-        path = Path(self.dest) / doc.source if self.mirror else Path(self.dest)
+        if self.mirror:
+            rel, fmt, compression = output_name(doc.source, self.output)
+            path = Path(self.dest) / rel
+        else:
+            path = Path(self.dest)
+            _, fmt, compression = self._single_output()
         with naming_path(path):
-            if self._holds_records(path):
-                self._switch(path)
-                self._text().write(json_line(to_record(doc, self.text_field, extra)))
-            else:
-                self._switch(None)
-                write_atomic(path, output_text(doc), sync=False)
-                self._unsynced_files = True
-                self.files_written += 1
+            self._write(doc, extra, path, fmt, compression)
 
-    def _holds_records(self, path: Path) -> bool:
-        if self.form is not None and not self.mirror:
-            return self.form == "jsonl"
-        return path.name.lower().endswith((".jsonl", ".jsonl.gz"))
+    def _write(
+        self, doc: Document, extra: Mapping[str, Any] | None, path: Path, fmt: str, compression: str | None
+    ) -> None:
+        """Write one document into the output file `path` of format `fmt`."""
+        if fmt == "jsonl":
+            self._switch(path, compression)
+            self._text().write(_json_line(to_record(doc, self.text_field, extra)))
+        elif fmt == "parquet":
+            if self._parquet is None or path != self._path:
+                self._switch(None, None)
+                self._parquet = ParquetFileWriter(path, self._input_schema(doc.source))
+                self._path = path
+            self._parquet.write(to_record(doc, self.text_field, extra))
+        else:
+            self._switch(None, None)
+            write_atomic(path, output_text(doc), compression, sync=False)
+            self._unsynced_files = True
+            self.files_written += 1
 
     def checkpoint(self) -> dict[str, Any]:
         """Make what was written durable; the state `resume` needs to continue from here."""
@@ -137,13 +179,27 @@ class CorpusWriter:
                 sys.stdout.flush()
             return {"files_written": self.files_written}
         with naming_path(self._path or Path(self.dest)):
-            self._end_member()
-            self._sync_published()
-            if self._raw is None or self._path is None:
-                return {"files_written": self.files_written}
-            self._raw.flush()
-            os.fsync(self._raw.fileno())
-        return {"files_written": self.files_written, "path": str(self._path), "bytes": self._raw.tell()}
+            return self._checkpoint()
+
+    def _checkpoint(self) -> dict[str, Any]:
+        for folder in self._parts_done:  # the checkpoint saved after them points past them
+            shutil.rmtree(folder, ignore_errors=True)
+        self._parts_done, self._parts_pending = self._parts_pending, []
+        self._end_member()
+        self._sync_published()
+        if self._parquet is not None:
+            state = self._parquet.checkpoint()
+            return {"files_written": self.files_written, "path": str(self._path), **state}
+        if self._raw is None or self._path is None:
+            return {"files_written": self.files_written}
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        return {
+            "files_written": self.files_written,
+            "path": str(self._path),
+            "bytes": self._raw.tell(),
+            "compression": self._compression,
+        }
 
     @classmethod
     def resume(
@@ -154,30 +210,71 @@ class CorpusWriter:
         mirror: bool,
         text_field: str = "text",
         form: str | None = None,
+        output: WriteConfig | None = None,
+        src: str | Path | None = None,
     ) -> CorpusWriter:
         """A writer that continues from `checkpoint()`'s state, dropping whatever came after it."""
-        writer = cls(dest, mirror=mirror, text_field=text_field, form=form)
+        writer = cls(dest, mirror=mirror, text_field=text_field, form=form, output=output, src=src)
         writer.files_written = int(state["files_written"])
-        if "path" in state:
+        if writer.mirror and Path(dest).is_dir():
+            # Part folders of Parquet outputs the killed session completed: removed at the end.
+            writer._parts_done = sorted(Path(dest).rglob(f".*{PARTS_SUFFIX}"))
+        if "parts" in state:
+            path = Path(state["path"])
+            source = writer._source_of(path)
+            schema = writer._input_schema(source) if source is not None else None
+            writer._parquet = ParquetFileWriter.resume(path, schema, state)
+            writer._path = path
+            writer._parts_done = [d for d in writer._parts_done if d != writer._parquet.parts_dir]
+        elif "path" in state:
             path = Path(state["path"])
             if not temporary_name(path).exists() and path.exists():
-                # Published after the checkpoint (the run went on to the next file, or was
-                # completing): take it back and continue it from the checkpoint.
-                os.replace(path, temporary_name(path))
+                # Completed after the checkpoint, before the next one: take it up again.
+                path.replace(temporary_name(path))
             raw = temporary_name(path).open("r+b")
             raw.truncate(int(state["bytes"]))
             raw.seek(0, os.SEEK_END)
             writer._path, writer._raw = path, raw
+            writer._compression = state.get("compression")
         return writer
+
+    def _single_output(self) -> tuple[str, str, str | None]:
+        """The name, format and compression of a single-file DEST (by its name)."""
+        if self.mirror or str(self.dest) == STDOUT:
+            return str(self.dest), "jsonl", None
+        found = detect(Path(self.dest).name)
+        compression = found.compression if found is not None else None
+        if self.form is not None:  # decided by cleanse.layout from DEST's name and SRC's format
+            return str(self.dest), self.form, compression
+        if found is None:
+            return str(self.dest), "txt", None
+        fmt = self.output.format if self.output.format != "auto" else found.format.writes_as
+        return str(self.dest), fmt, compression
+
+    def _input_schema(self, source: str) -> Any:
+        """The schema of the Parquet input `source` (None when the input is not Parquet)."""
+        if self.src is None:
+            return None
+        path = self.src / source if self.src.is_dir() else self.src
+        found = detect(path.name)
+        if found is None or found.format.name != "parquet":
+            return None
+        return read_schema(path)
+
+    def _source_of(self, path: Path) -> str | None:
+        """The input a mirrored Parquet output was written from (for its schema on resume)."""
+        if self.src is None:
+            return None
+        if not self.mirror or not self.src.is_dir():
+            return self.src.name
+        rel = path.relative_to(Path(self.dest)).as_posix()
+        return rel if (self.src / rel).exists() else None
 
     def _text(self) -> IO[str]:
         if self._member is None:
             assert self._raw is not None and self._path is not None
-            layer: IO[bytes] = self._raw
-            if self._path.name.lower().endswith(".gz"):
-                # mtime=0 and no file name in the header: the same input gives the same bytes.
-                layer = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
-            self._member = io.TextIOWrapper(layer, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
+            layer = open_member(self._raw, self._compression)
+            self._member = io.TextIOWrapper(layer, encoding="utf-8", newline="\n")
         return self._member
 
     def _end_member(self) -> None:
@@ -185,21 +282,27 @@ class CorpusWriter:
             return
         self._member.flush()
         inner = self._member.detach()
-        if isinstance(inner, gzip.GzipFile):
+        if inner is not self._raw:
             inner.close()  # writes the member's trailer; the file under it stays open
         self._member = None
 
-    def _switch(self, path: Path | None) -> None:
-        if path == self._path or _same_file(path, self._path):
+    def _switch(self, path: Path | None, compression: str | None) -> None:
+        if (path == self._path or _same_file(path, self._path)) and self._parquet is None:
             return
         self._finish()
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._raw = temporary_name(path).open("wb")
-        self._path = path
+        self._path, self._compression = path, compression
 
     def _finish(self) -> None:
+        if self._parquet is not None and self._path is not None:
+            self._parquet.close(temporary_name(self._path))
+            self._parts_pending.append(self._parquet.parts_dir)
+            self._folders.add(self._path.parent)
+            self.files_written += 1
+            self._parquet = None
         self._end_member()
         if self._raw is not None and self._path is not None:
             self._raw.flush()
@@ -211,12 +314,13 @@ class CorpusWriter:
         self._raw = self._path = None
 
     def close(self) -> None:
-        """Complete the file being written, and make every file written durable."""
+        """Complete the file being written. Parquet part folders stay until `discard_parts`."""
         with naming_path(STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)):
             self._finish()
             if str(self.dest) == STDOUT:
                 sys.stdout.flush()
-            self._sync_published()
+            else:
+                self._sync_published()
 
     def _sync_published(self) -> None:
         """Make the files published since the last call durable, names and contents.
@@ -232,10 +336,17 @@ class CorpusWriter:
         self._folders.clear()
         self._unsynced_files = False
 
+    def discard_parts(self) -> None:
+        """Remove the part folders of completed Parquet outputs (once the run is recorded as
+        complete: until then a resume may need them)."""
+        for folder in self._parts_done + self._parts_pending:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._parts_done, self._parts_pending = [], []
+
     def abandon(self) -> Path | None:
         """Close the open file without publishing it (after an error: it stays a temporary file,
-        whose name is returned). A write that fails again while closing is ignored: the first
-        error is the one to report."""
+        whose name is returned; a Parquet output's parts stay for a resume). A write that fails
+        again while closing is ignored: the first error is the one to report."""
         left = temporary_name(self._path) if self._path is not None else None
         with contextlib.suppress(OSError, ValueError):
             if self._member is not None:
@@ -243,7 +354,10 @@ class CorpusWriter:
         with contextlib.suppress(OSError):
             if self._raw is not None:
                 self._raw.close()
+        if self._parquet is not None:
+            self._parquet.abandon()
         self._member = self._raw = self._path = None
+        self._parquet = None
         return left
 
 
@@ -265,8 +379,17 @@ def naming_path(path: str | Path) -> Iterator[None]:
         raise
 
 
-def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
-    """Write `text` to `path` under its temporary name, then rename it into place.
+def _json_line(record: dict[str, Any]) -> str:
+    """A record as JSONL; values JSON has no type for (dates, decimals, bytes from Parquet) are
+    written as text."""
+    try:
+        return json_line(record)
+    except TypeError:
+        return json_line(jsonable(record))
+
+
+def write_atomic(path: Path, text: str, compression: str | None = None, *, sync: bool = True) -> None:
+    """Write `text` to `path` (compressed if asked) under its temporary name, then rename it.
 
     With `sync` the contents are fsynced before the rename and the new name after it; without,
     the caller makes them durable later (see `sync_filesystem`).
@@ -274,11 +397,14 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_name(path)
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
+        with tmp.open("wb") as raw:
+            layer = open_member(raw, compression)
+            layer.write(text.encode("utf-8"))
+            if layer is not raw:
+                layer.close()
             if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
+                raw.flush()
+                os.fsync(raw.fileno())
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)  # a full disk must not stay full of a half-written file

@@ -403,7 +403,10 @@ def test_hidden_entries_are_skipped_and_order_is_by_path(tmp_path):
     for rel in ["b.txt", "a/z.txt", "a-b.txt", ".hidden.txt", ".git/x.txt", "a/.x/y.txt", "n.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(FR)
-    assert [doc.id for doc in read(tmp_path)] == ["a/z.txt", "a-b.txt", "b.txt"]
+    docs = read(tmp_path)
+    assert [doc.id for doc in docs] == ["a/z.txt", "a-b.txt", "b.txt", "n.md"]
+    # A visible file cleanse does not read is listed as rejected, not skipped in silence.
+    assert [doc.removed for doc in docs] == [None, None, None, "input.unsupported-format"]
 
 
 # 11. Many files

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
 CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs, line classifier)"
 DEDUP_HELP = "run the duplicate stages only (repeated paragraphs, near-duplicate documents)"
-SRC_HELP = "a folder of .txt/.jsonl/.jsonl.gz files (searched recursively), one such file, or - for JSONL on stdin"
+SRC_HELP = (
+    "a folder (searched recursively) of .txt, JSON lines (.jsonl, .ndjson, .json.gz; gzip or "
+    "zstd), Parquet, WET/WARC or HTML files, one such file, or - for JSONL on stdin"
+)
 DEST_HELP = "output folder mirroring SRC, or the output file of a single-file SRC, or - for JSONL on stdout (see below)"
 PATHS_EPILOG = """\
 where the output goes (like cp):
@@ -87,6 +90,7 @@ def run_command(args: argparse.Namespace) -> int:
         report=args.report,
         clean=cleaning,
         read=options.read_config(args),
+        output=options.write_config(args),
         cleaning=options.clean_config(args) if cleaning else CleanConfig(),
         workers=args.workers,
         progress=progress_display.reporter(args.quiet, args.progress_every),

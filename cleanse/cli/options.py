@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleanse.dedup.config import ANNOTATION, DedupConfig
+from cleanse.formats.registry import COMPRESSIONS, OUTPUT_FORMATS, WriteConfig
 from cleanse.lang import LANGUAGES, UNDETERMINED
 from cleanse.parallel import default_workers
 from cleanse.rules import STATUSES
@@ -125,9 +126,9 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """--text-field, --id-field, --site-from."""
+    """--text-field, --id-field, --site-from, --include, --exclude."""
     group = parser.add_argument_group("input")
-    group.add_argument("--text-field", default="text", type=field_name, help="JSONL field holding the text (default: text)")
+    group.add_argument("--text-field", default="text", type=field_name, help="JSONL field or Parquet column holding the text (default: text)")
     group.add_argument(
         "--id-field", default="id", type=field_name,
         help="JSONL field holding a record's id (default: id; records without one get FILE:LINE)",
@@ -136,6 +137,17 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         "--site-from", default="auto", metavar="auto|folder|FIELD",
         help="where a document's site comes from, for site-scoped rules (default: auto = the "
         "`site` or `url` field, else the top-level folder of a .txt tree)",
+    )  # fmt: skip
+    group.add_argument(
+        "--include", metavar="GLOB", action="append", default=[],
+        help="read only the files of a folder SRC matching this glob (repeatable): matched "
+        "against the path relative to SRC, and against the file name when it has no /; "
+        "e.g. '*.parquet'. Files left out this way are not listed as rejected",
+    )  # fmt: skip
+    group.add_argument(
+        "--exclude", metavar="GLOB", action="append", default=[],
+        help="leave out the files of a folder SRC matching this glob (repeatable; as --include). "
+        "Any other file cleanse cannot read is rejected as input.unsupported-format",
     )  # fmt: skip
 
 
@@ -215,6 +227,16 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         help="exit with status 1 when any input was rejected (default: report them and exit 0)",
     )  # fmt: skip
     group.add_argument(
+        "--format", choices=("auto", *OUTPUT_FORMATS), default="auto", dest="output_format",
+        help="output format: auto (default) writes each input in its own format (.txt, JSONL, "
+        "Parquet; WET/WARC records as JSONL, an HTML page as .txt); jsonl or parquet for all",
+    )  # fmt: skip
+    group.add_argument(
+        "--compression", choices=("auto", "none", *COMPRESSIONS), default="auto",
+        help="compression of JSONL and text outputs: auto (default) keeps each input's; none, "
+        "gz or zst (zst needs the zstd extra)",
+    )  # fmt: skip
+    group.add_argument(
         "--batch-mb", type=BATCH_MB, default=32.0, metavar="MB",
         help="input megabytes handled per batch (default: 32): memory use grows with it; a "
         "checkpoint is taken after each batch. Duplicates are found across batches",
@@ -253,7 +275,18 @@ def read_config(args: argparse.Namespace) -> ReadConfig:
     """ReadConfig from the parsed flags."""
     from cleanse.readers import ReadConfig  # here, like the engine: `--help` reads no input
 
-    return ReadConfig(text_field=args.text_field, id_field=args.id_field, site_from=args.site_from)
+    return ReadConfig(
+        text_field=args.text_field,
+        id_field=args.id_field,
+        site_from=args.site_from,
+        include=tuple(getattr(args, "include", ())),
+        exclude=tuple(getattr(args, "exclude", ())),
+    )
+
+
+def write_config(args: argparse.Namespace) -> WriteConfig:
+    """WriteConfig from the parsed flags."""
+    return WriteConfig(format=args.output_format, compression=args.compression)
 
 
 def ruleset(args: argparse.Namespace) -> RuleSet:

@@ -32,11 +32,14 @@ __all__ = ["REPORT_NAME", "audit_fields", "render_report", "write_report"]
 
 
 def audit_fields(doc: Document, chars_in: int) -> dict[str, Any]:
-    """What the report needs in a document's audit line beyond `Document.audit()`: its site or
-    input file (to group by source) and its size before and after (for removal rates)."""
+    """What the report needs in a document's audit line beyond `Document.audit()`: its site,
+    URL or input file (to group by source) and its size before and after (for removal rates)."""
     out: dict[str, Any] = {}
     if doc.site:
         out["site"] = doc.site
+    url = doc.meta.get("url") if doc.meta else None
+    if isinstance(url, str) and url:
+        out["url"] = url  # a web record's address (JSONL, Parquet, WET/WARC), to find the page
     # A file name that is not UTF-8 is shown as the reader shows it in ids: `\xe9`.
     source = doc.source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     if source and source != doc.id:

@@ -126,7 +126,10 @@ def _fill_texts(
         notes.append(f"the kept copies' texts are not shown: {where}; the removed copies are")
         return
     read = ReadConfig(
-        text_field=str(settings.get("text_field") or "text"), id_field=str(settings.get("id_field") or "id")
+        text_field=str(settings.get("text_field") or "text"),
+        id_field=str(settings.get("id_field") or "id"),
+        include=tuple(settings.get("include") or ()),
+        exclude=tuple(settings.get("exclude") or ()),
     )
     originals = _read_texts(Path(src), set(entries), read)
     texts = {doc_id: rebuild(text, entries[doc_id].get("changes")) for doc_id, text in originals.items()}

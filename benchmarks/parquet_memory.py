@@ -1,0 +1,157 @@
+"""Peak memory of `cleanse run` over one big Parquet file: it must follow a batch, not the file.
+
+    python benchmarks/parquet_memory.py                 # one 1 GB file (written at run time)
+    python benchmarks/parquet_memory.py --gb 0.2        # quicker
+    python benchmarks/parquet_memory.py --keep /tmp/pq  # keep the generated file for another run
+
+The file is made from the public-domain novels in ../shared/corpora/ (never copied into the
+repository) with benchmarks/memory.py's seeded perturbations (some words replaced, paragraphs
+dropped or repeated, one copy in five exact), as rows of typed columns around the text (`id`,
+`url`, `fetched` timestamp, `words` int32, `text`), in row groups of about 64 MB, the way
+exports come; uncompressed by default, so the file is as big as its text. `cleanse run FILE DEST -q --workers N` runs as a user would run it, and its process
+tree's memory is sampled from /proc every 0.2 s (memory.py's `tree_memory`: proportional set
+sizes summed over the tree). The output is checked too: same schema, one row per kept document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from corpus import DEFAULT_CORPORA, load_documents
+from memory import perturb, tree_memory
+
+ROW_GROUP_BYTES = 64_000_000
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("url", pa.string()),
+        ("fetched", pa.timestamp("s", tz="UTC")),
+        ("words", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+
+
+def write_parquet(path: Path, gigabytes: float, compression: str, seed: int = 1) -> int:
+    """Write about `gigabytes` GB of text as one Parquet file; returns the text bytes written."""
+    base = load_documents(120, DEFAULT_CORPORA)
+    rng = random.Random(seed)
+    vocabulary = [w for doc in base[:200] for w in doc.split(" ")[:50]]
+    budget = int(gigabytes * 1e9)
+    written = copy = 0
+    rows: list[dict] = []
+    group_bytes = 0
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with pq.ParquetWriter(path, SCHEMA, compression=compression) as out:
+        while written < budget:
+            for i, doc in enumerate(base):
+                text = doc if copy == 0 or rng.random() < 0.2 else perturb(doc, rng, vocabulary)
+                size = len(text.encode("utf-8"))
+                rows.append({"id": f"c{copy}-{i}", "url": f"https://books.example/{i}/{copy}",
+                             "fetched": start + dt.timedelta(seconds=copy * 1000 + i),
+                             "words": text.count(" ") + 1, "text": text})  # fmt: skip
+                written += size
+                group_bytes += size
+                if group_bytes >= ROW_GROUP_BYTES:
+                    out.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
+                    rows, group_bytes = [], 0
+                if written >= budget:
+                    break
+            copy += 1
+        if rows:
+            out.write_table(pa.Table.from_pylist(rows, schema=SCHEMA))
+    return written
+
+
+def measure(src: Path, command_name: str, workers: int, extra: list[str]) -> dict[str, float]:
+    """Run cleanse over `src`, sample its memory until it ends, and check the output."""
+    dest = Path(tempfile.mkdtemp(prefix="cleanse-pqmem-out-"))
+    shutil.rmtree(dest)
+    command = [sys.executable, "-m", "cleanse", command_name, str(src), str(dest) + "/", "-q",
+               "--workers", str(workers), *extra]  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    peak_total = peak_one = 0
+    while proc.poll() is None:
+        total, one, _ = tree_memory(proc.pid)
+        peak_total, peak_one = max(peak_total, total), max(peak_one, one)
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
+    summary = json.loads((dest / ".cleanse" / "summary.json").read_text(encoding="utf-8"))
+    out = pq.ParquetFile(dest / src.name)
+    given = pq.read_schema(src)
+    if list(out.schema_arrow)[: len(given)] != list(given):  # extracted values come after
+        raise SystemExit(f"the output's schema differs: {out.schema_arrow} vs {given}")
+    written = summary["documents"]["in"] - summary["documents"]["removed"] - summary["documents"]["rejected"]
+    if out.metadata.num_rows != written:
+        raise SystemExit(f"{out.metadata.num_rows} rows written, the summary says {written}")
+    result = {
+        "wall_s": wall,
+        "peak_tree_mb": peak_total / 1e6,
+        "peak_process_mb": peak_one / 1e6,
+        "documents": summary["documents"]["in"],
+        "rows_out": out.metadata.num_rows,
+        "added_columns": out.schema_arrow.names[len(given) :],
+        "row_groups_out": out.metadata.num_row_groups,
+        "duplicates_removed": sum(v for k, v in summary["removed_by"].items() if k.startswith("dedup.")),
+    }
+    shutil.rmtree(dest)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gb", type=float, default=1.0, help="text gigabytes in the file (default: 1)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--command", choices=("run", "clean", "dedup"), default="run",
+        help="the cleanse command to run (default: run); dedup skips the cleaning stages, which "
+        "take most of the time but hold one document at a time",
+    )  # fmt: skip
+    parser.add_argument(
+        "--file-compression", default="none",
+        help="Parquet codec of the input (default: none, so a 1 GB text is a 1 GB file; snappy "
+        "makes it about 0.6 GB)",
+    )  # fmt: skip
+    parser.add_argument("--keep", type=Path, help="write the file in this folder and keep it (reused if there)")
+    parser.add_argument("cleanse_args", nargs="*", help="extra flags for cleanse run (after --)")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="cleanse-pqmem-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"novels-{args.gb:g}gb-{args.file_compression}.parquet"
+    if not path.exists():
+        write_parquet(path, args.gb, args.file_compression)
+    info = pq.ParquetFile(path).metadata
+    text_mb = sum(len(t.as_py().encode()) for b in pq.ParquetFile(path).iter_batches(columns=["text"]) for t in b.column(0)) / 1e6
+    result = measure(path, args.command, args.workers, args.cleanse_args)
+    file_mb = path.stat().st_size / 1e6
+    if not args.keep:
+        shutil.rmtree(folder)
+    print(
+        f"input: {file_mb:.0f} MB file, {text_mb:.0f} MB of text, {info.num_rows:,} rows in "
+        f"{info.num_row_groups} row groups\n"
+        f"cleanse {args.command} --workers {args.workers} {' '.join(args.cleanse_args)}: peak {result['peak_tree_mb']:.0f} MB "
+        f"(biggest process {result['peak_process_mb']:.0f} MB), {result['wall_s']:.0f} s; "
+        f"{result['documents']:,} documents in, {result['rows_out']:,} rows out in "
+        f"{result['row_groups_out']} row groups (columns added: {result['added_columns']}), "
+        f"{result['duplicates_removed']:,} duplicates removed; "
+        f"peak / text {result['peak_tree_mb'] / text_mb:.2f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
