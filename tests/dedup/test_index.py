@@ -149,11 +149,27 @@ def test_an_index_of_an_older_format_is_refused_with_the_rebuild_command(tmp_pat
     DuplicateIndex.open(tmp_path / "idx", DedupConfig())
     manifest = tmp_path / "idx" / "manifest.json"
     old = json.loads(manifest.read_text())
-    old["version"] = 1  # written by a cleanse whose document sets were unions of lines
-    manifest.write_text(json.dumps(old))
-    with pytest.raises(ConfigError, match=r"older cleanse \(index format 1.*cleanse dedup .* --index NEW_DIR"):
-        DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+    # 1: document sets were unions of lines; 2: no near duplicates (nor their targets) stored
+    for version in (1, 2):
+        old["version"] = version
+        manifest.write_text(json.dumps(old))
+        with pytest.raises(
+            ConfigError, match=rf"older cleanse \(index format {version}.*cleanse dedup .* --index NEW_DIR"
+        ):
+            DuplicateIndex.open(tmp_path / "idx", DedupConfig())
     old["version"] = 99
     manifest.write_text(json.dumps(old))
     with pytest.raises(ConfigError, match="newer cleanse"):
         DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+
+
+def test_a_concurrent_run_does_not_shift_what_targets_point_at(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig(level="document")
+    first, second = DuplicateIndex.open(tmp_path / "idx", config), DuplicateIndex.open(tmp_path / "idx", config)
+    a, e = random_text(rng, 200), random_text(rng, 200)
+    near = lambda text: " ".join(w if k != 100 else "changed" for k, w in enumerate(text.split()))
+    find_duplicates([("A", [a]), ("B", [near(a)])], config, index=first)
+    # `second` was opened before `first` published: its entries come after first's in the index
+    find_duplicates([("E", [e]), ("F", [near(e)])], config, index=second)
+    _, _, targets = DuplicateIndex.open(tmp_path / "idx", config).entries("document")
+    assert targets.tolist() == [-1, 0, -1, 2]
