@@ -128,7 +128,8 @@ def find_duplicates(
     """Find duplicate documents and paragraphs in `docs`, a sequence of (doc_id, paragraphs).
 
     The order of `docs` defines "first seen". With an `index`, items seen in earlier runs come
-    first and are never removed; what this run keeps is added to the index.
+    first and are never removed; what this run keeps is added to the index, and so are its near
+    duplicates, each pointing at its cluster's kept item (a later copy of one joins that cluster).
 
     >>> text = ["one two three four five six seven eight nine ten eleven twelve"]
     >>> r = find_duplicates([("a", text), ("b", text)])

@@ -173,3 +173,15 @@ def test_a_concurrent_run_does_not_shift_what_targets_point_at(tmp_path: Path, r
     find_duplicates([("E", [e]), ("F", [near(e)])], config, index=second)
     _, _, targets = DuplicateIndex.open(tmp_path / "idx", config).entries("document")
     assert targets.tolist() == [-1, 0, -1, 2]
+
+
+def test_an_index_entry_keeps_under_200_bytes_in_memory(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig()
+    docs = _day(rng, "d", 40)
+    docs += [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(10)]
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    find_duplicates(docs, config, index=index)
+    for level in ("document", "paragraph"):
+        arrays = DuplicateIndex.open(tmp_path / "idx", config).entries(level)
+        per_entry = sum(a.nbytes for a in arrays) / index.count(level)
+        assert per_entry == 8 + 4 * config.banding[0] + 8 < 200  # exact hash, 21 band keys, target
