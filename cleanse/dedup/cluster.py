@@ -56,7 +56,7 @@ class BandKeys:
     """32-bit band keys of items 0..n-1: index entries (`fixed`, first), then this batch's (`new`).
 
     Held apart so that settling a batch never copies the index's keys. 32 bits per band keep an
-    index entry at 100 bytes; two unrelated keys meet with odds of about n / 2**32 per band, and
+    index entry at 108 bytes; two unrelated keys meet with odds of about n / 2**32 per band, and
     such a pair is only a candidate, which exact Jaccard then rejects.
     """
 
