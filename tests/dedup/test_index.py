@@ -188,3 +188,23 @@ def test_an_index_entry_keeps_under_200_bytes_in_memory(tmp_path: Path, rng: ran
         per_entry = held / index.count(level)
         # exact hash, 21 band keys, the stored target (root's exact hash), the resolved one
         assert per_entry == 8 + 4 * config.banding[0] + 8 + 8 < 200
+
+
+def test_targets_hold_whatever_order_runs_finish_in(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig(level="document")
+    texts = [random_text(rng, 200) for _ in range(3)]
+    near = lambda text: " ".join(w if k != 100 else "changed" for k, w in enumerate(text.split()))
+    first, second = DuplicateIndex.open(tmp_path / "idx", config), DuplicateIndex.open(tmp_path / "idx", config)
+    first.start_run("r1")
+    second.start_run("r2")
+    find_duplicates([("A", [texts[0]]), ("B", [near(texts[0])])], config, index=first)
+    find_duplicates([("X", [texts[1]]), ("E", [texts[2]]), ("F", [near(texts[2])])], config, index=second)
+    second.finish_run()  # r2's segment joins the index before r1's, which was written first
+    first.finish_run()
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    _, _, targets = index.entries("document")
+    names = [index.describe("document", k)[0] for k in range(len(targets))]
+    assert names == ["X", "E", "F", "A", "B"]
+    assert targets.tolist() == [-1, -1, 1, -1, 3]
+    later = find_duplicates([("B2", [near(near(texts[0]))])], config, index=index)
+    assert later.documents["B2"].duplicate_of in {"A", "B"}
