@@ -56,7 +56,7 @@ class BandKeys:
     """32-bit band keys of items 0..n-1: index entries (`fixed`, first), then this batch's (`new`).
 
     Held apart so that settling a batch never copies the index's keys. 32 bits per band keep an
-    index entry at 84 bytes; two unrelated keys meet with odds of about n / 2**32 per band, and
+    index entry at 108 bytes; two unrelated keys meet with odds of about n / 2**32 per band, and
     such a pair is only a candidate, which exact Jaccard then rejects.
     """
 
@@ -174,13 +174,16 @@ def resolve(
     keep: str,
     threshold: float,
     sets: SetsFn,
+    fixed_roots: np.ndarray | None = None,
 ) -> list[Removal]:
     """Apply the keep policy to each component and name, for each removed item, what it duplicates.
 
     The target is the kept item (the first item under keep="none") when their own Jaccard reaches
     the threshold, as it usually does; otherwise the item's parent in a breadth-first tree of
     verified edges grown from the kept item. So every reported similarity is at least the
-    threshold, and following duplicate_of links always leads to the kept item.
+    threshold, and following duplicate_of links always leads to the kept item. A component with
+    index items keeps the first of them that was its own cluster's root (`fixed_roots`, a mask
+    over the n_fixed index items; all by default), not a near duplicate an earlier batch removed.
     """
     members: dict[int, list[int]] = {}
     for item in np.flatnonzero(labels != np.arange(len(labels))).tolist():
@@ -202,7 +205,11 @@ def resolve(
     plan: list[tuple[int, int, int, float]] = []  # (item, root, tree parent, edge weight)
     for group in members.values():
         group.sort()
-        root = group[0] if group[0] < n_fixed or keep != "longest" else min(group, key=rank)
+        roots = [m for m in group if m < n_fixed and (fixed_roots is None or fixed_roots[m])]
+        if roots:
+            root = roots[0]
+        else:
+            root = group[0] if group[0] < n_fixed or keep != "longest" else min(group, key=rank)
         parent = {root: (-1, 0.0)}
         queue = [root]
         for node in queue:  # breadth first, neighbours in policy order: deterministic

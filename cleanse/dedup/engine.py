@@ -28,6 +28,7 @@ from cleanse.dedup.cluster import (
     short_keys,
 )
 from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.index import KEPT
 from cleanse.dedup.stream import strip_markup
 from cleanse.dedup.workers import Doc, Signed, item_texts, sign_all, take_sets
 from cleanse.errors import InputError
@@ -71,10 +72,15 @@ def _stage(
     keys: BandKeys,
     lengths: np.ndarray,
     n_fixed: int,
+    fixed_targets: np.ndarray,
     config: DedupConfig,
     sets: SetsFn,
 ) -> tuple[list[Removal], np.ndarray]:
-    """Exact groups, LSH candidates among their representatives, verification, components."""
+    """Exact groups, LSH candidates among their representatives, verification, components.
+
+    An index item that an earlier batch or run removed (its target is not KEPT) stays linked to
+    its cluster's root, so a copy that matches only the removed item still joins that cluster.
+    """
     n = len(exact)
     _, first, inverse = np.unique(exact, return_index=True, return_inverse=True)
     rep = first[inverse]
@@ -84,11 +90,18 @@ def _stage(
     sims = exact_jaccard(pairs, sets)
     ok = sims >= config.threshold
     edges = np.concatenate([exact_edges, pairs[ok]]).astype(np.int64)
-    weights = np.concatenate([np.ones(len(exact_edges)), sims[ok]])
+    touched = np.unique(edges[edges < n_fixed]) if n_fixed else np.zeros(0, np.int64)
+    touched = touched[fixed_targets[touched] != KEPT]
+    # Links of removed index items to their roots: not verified now (verified when they were
+    # removed) and never reported (a removed item's parent is always a verified edge's end).
+    linked = np.stack([fixed_targets[touched], touched], axis=1).astype(np.int64)
+    edges = np.concatenate([edges, linked])
+    weights = np.concatenate([np.ones(len(exact_edges)), sims[ok], np.zeros(len(linked))])
     labels = components(n, edges)
     removals = resolve(
-        labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets
-    )
+        labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets,
+        fixed_targets == KEPT,
+    )  # fmt: skip
     return removals, np.array([len(pairs), int(ok.sum())])
 
 
@@ -115,7 +128,8 @@ def find_duplicates(
     """Find duplicate documents and paragraphs in `docs`, a sequence of (doc_id, paragraphs).
 
     The order of `docs` defines "first seen". With an `index`, items seen in earlier runs come
-    first and are never removed; what this run keeps is added to the index.
+    first and are never removed; what this run keeps is added to the index, and so are its near
+    duplicates, each pointing at its cluster's kept item (a later copy of one joins that cluster).
 
     >>> text = ["one two three four five six seven eight nine ten eleven twelve"]
     >>> r = find_duplicates([("a", text), ("b", text)])
@@ -144,7 +158,7 @@ def find_duplicates(
     paragraphs: dict[tuple[str, int], Duplicate] = {}
     clusters: dict[str, Any] = {}
     removed_docs = np.zeros(len(docs), dtype=bool)
-    kept: dict[str, np.ndarray] = {}
+    stored: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # level -> (new items, targets)
 
     streams: dict[int, str] = {}  # documents' streams, built once for verification and the index
 
@@ -177,10 +191,14 @@ def find_duplicates(
             new = np.flatnonzero(eligible & ~removed_docs[para_doc])
             n_exact, n_keys = signed.p_exact[new], signed.p_keys[new]
             new_len = signed.p_chars[new]
-        fx_exact, fx_keys = (
+        fx_exact, fx_keys, fx_targets = (
             index.entries(level)
             if index is not None
-            else (np.zeros(0, np.uint64), np.zeros((0, n_keys.shape[1]), np.uint32))
+            else (
+                np.zeros(0, np.uint64),
+                np.zeros((0, n_keys.shape[1]), np.uint32),
+                np.zeros(0, np.int64),
+            )
         )
         n_fixed = len(fx_exact)
 
@@ -202,6 +220,7 @@ def find_duplicates(
             keys=BandKeys(fx_keys, short_keys(n_keys)),
             lengths=np.concatenate([np.zeros(n_fixed, np.int64), new_len]),
             n_fixed=n_fixed,
+            fixed_targets=fx_targets,
             config=config,
             sets=sets,
         )
@@ -226,7 +245,10 @@ def find_duplicates(
             else:
                 g = new[local]
                 paragraphs[(ids[para_doc[g]], int(para_pos[g]))] = dup
-        kept[level] = new[~gone]
+        stored[level] = _entries_to_store(
+            removals, gone, n_fixed, np.concatenate([fx_exact, n_exact]), fx_targets
+        )
+        stored[level] = (new[stored[level][0]], stored[level][1])
         clusters[level] = _stats(removals, len(new), counts)
         # Items without a single word or character shingle (empty, punctuation, markup only) are
         # never duplicates of anything, least of all of each other: counted here, left in place.
@@ -235,7 +257,7 @@ def find_duplicates(
         timings[level] = time.perf_counter() - t1
     if index is not None:
         t2 = time.perf_counter()
-        _update_index(index, ids, signed, kept, para_doc, para_pos, removed_docs, text_sets)
+        _update_index(index, ids, signed, stored, para_doc, para_pos, removed_docs, text_sets)
         timings["index"] = time.perf_counter() - t2
     wordless = frozenset(ids[d] for d in np.flatnonzero(signed.d_count == 0).tolist())
     if config.level == "paragraph":
@@ -243,11 +265,43 @@ def find_duplicates(
     return DedupResult(documents, paragraphs, clusters, config.params(), timings, wordless)
 
 
+def _entries_to_store(
+    removals: list[Removal],
+    gone: np.ndarray,
+    n_fixed: int,
+    exact: np.ndarray,
+    fixed_targets: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(local item numbers, stored targets) of what this batch adds to the index, in item order.
+
+    Kept items (target 0), and near duplicates with the exact hash of their cluster's root: a
+    later copy of a removed item must still find the cluster, whatever the batches. Exact copies
+    are left out: their text is their root's. A root removed under keep="none" is stored as a
+    root. `exact` holds the exact hashes of the index items, then of this batch's.
+    """
+    store = ~gone
+    for r in removals:
+        if r.kind == "near" or r.item == r.kept:
+            store[r.item - n_fixed] = True
+    local = np.flatnonzero(store)
+    targets = np.zeros(len(local), dtype=np.uint64)
+    position = {int(x): k for k, x in enumerate(local.tolist())}
+    for r in removals:
+        k = position.get(r.item - n_fixed)
+        if k is None or r.item == r.kept:
+            continue
+        root = r.kept
+        if root < n_fixed and fixed_targets[root] != KEPT:  # keep="none": a removed index root
+            root = int(fixed_targets[root])
+        targets[k] = exact[root]
+    return local, targets
+
+
 def _update_index(
     index: DuplicateIndex,
     ids: list[str],
     signed: Signed,
-    kept: dict[str, np.ndarray],
+    stored: dict[str, tuple[np.ndarray, np.ndarray]],
     para_doc: np.ndarray,
     para_pos: np.ndarray,
     removed_docs: np.ndarray,
@@ -255,11 +309,11 @@ def _update_index(
 ) -> None:
     assert signed.p_sigs is not None and signed.d_sigs is not None
     for level in ("document", "paragraph"):
-        if level not in kept:
+        if level not in stored:
             continue
-        items = kept[level]
-        if level == "paragraph":
-            items = items[~removed_docs[para_doc[items]]]
+        items, targets = stored[level]
+        if level == "paragraph":  # paragraphs of removed documents never get this far
+            assert not removed_docs[para_doc[items]].any()
             names = [ids[para_doc[g]] for g in items.tolist()]
             paras = para_pos[items].astype(np.int32)
             exact, keys, sigs = signed.p_exact[items], signed.p_keys[items], signed.p_sigs[items]
@@ -268,5 +322,5 @@ def _update_index(
             paras = np.full(len(items), -1, dtype=np.int32)
             exact, keys, sigs = signed.d_exact[items], signed.d_keys[items], signed.d_sigs[items]
         values, offs = text_sets(level, items)
-        index.add(level, names, paras, exact, keys, sigs, values, offs)
+        index.add(level, names, paras, exact, keys, sigs, values, offs, targets)
     index.commit()

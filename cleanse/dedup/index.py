@@ -1,8 +1,11 @@
 """DuplicateIndex: a persistent, embedded index of what earlier runs kept, for incremental runs.
 
 A directory of immutable segments (numpy files) plus `manifest.json`, which names the valid
-segments and records the parameters. A run writes a new segment under a temporary name, renames
-it, then atomically replaces the manifest: a run killed at any point leaves the previous state.
+segments and records the parameters. An entry is a kept item, or a near duplicate removed by an
+earlier batch or run, which names its cluster's root (the kept item) by the root's exact hash, so
+that a later copy of a removed item still finds its cluster whatever the batches were, and in
+whatever order runs' segments join the index. A run writes a new segment under a temporary name,
+renames it, then atomically replaces the manifest: a run killed at any point leaves the previous state.
 
 A job (`cleanse run --index`) commits in two steps: its segments are listed under `pending`, by
 run id, until the run completes, and only then join `segments`. Other runs see only `segments`,
@@ -38,9 +41,9 @@ from cleanse.errors import ConfigError
 
 FORMAT = "cleanse-dedup-index"
 #: 2: a document's signature and set come from its whole token stream (1: union of its lines').
-VERSION = 2
-LEVELS = ("document", "paragraph")
-_FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
+#: 3: near duplicates are entries too, each with the exact hash of its cluster's root (`target`).
+VERSION = 3
+KEPT = -1  # entries(): the target of an entry that is its cluster's root (the kept item)
 
 
 def _publish(src: Path, dst: Path) -> None:
@@ -64,7 +67,10 @@ def _save(path: Path, array: np.ndarray) -> None:
 
 
 class DuplicateIndex:
-    """Documents and paragraphs kept by earlier runs: band keys, exact hashes, shingle sets, ids.
+    """Documents and paragraphs seen by earlier runs: band keys, exact hashes, shingle sets, ids.
+
+    An entry is a cluster's root (kept; its stored target is 0), or a near duplicate whose stored
+    target is the exact hash of its root. Exact copies are not entries: their text is their root's.
 
     Open it with `DuplicateIndex.open(path, config)`; a directory built with other settings is
     refused with `ConfigError`.
@@ -76,7 +82,7 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
-        self._entries: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}  # see entries()
+        self._entries: dict[str, tuple[np.ndarray, ...]] = {}  # see entries()
         self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
@@ -145,24 +151,29 @@ class DuplicateIndex:
         """Number of entries of one level ("document" or "paragraph")."""
         return int(self._counts(level).sum())
 
-    def entries(self, level: str) -> tuple[np.ndarray, np.ndarray]:
-        """(exact hashes, 32-bit band keys) of every entry of `level`, in insertion order, in memory.
+    def entries(self, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(exact hashes, 32-bit band keys, targets) of every entry of `level`, in memory.
 
-        Kept between calls and extended with the segments published since, so a run that
-        settles batch after batch reads each segment once: 92 bytes per entry in memory (the
-        keys are the high halves of the stored 64-bit ones; see cluster.BandKeys).
+        In insertion order. A target is KEPT for a cluster's root, else the entry number of the
+        root. Kept between calls and extended with the segments published since, so a run that
+        settles batch after batch reads each segment once: 108 bytes per entry in memory (exact
+        hash, 21 keys that are the high halves of the stored 64-bit ones (see
+        cluster.BandKeys), the stored target and the resolved one).
         """
         bands = int(self.params["bands"])
-        exact, keys, seen = self._entries.get(
-            level, (np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), 0)
+        empty = np.zeros(0, np.uint64)
+        exact, keys, stored, targets, seen = self._entries.get(
+            level, (empty, np.zeros((0, bands), np.uint32), empty, np.zeros(0, np.int64), 0)
         )
-        if seen < len(self._segments):
-            new = self._segments[seen:]
+        if int(seen) < len(self._segments):
+            new = self._segments[int(seen) :]
             exact = np.concatenate([exact, *(self._load(s, level, "exact") for s in new)])
             more = [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
             keys = np.concatenate([keys, *more])
-            self._entries[level] = (exact, keys, len(self._segments))
-        return exact, keys
+            stored = np.concatenate([stored, *(self._load(s, level, "target") for s in new)])
+            targets = _resolve_targets(exact, stored)
+            self._entries[level] = (exact, keys, stored, targets, np.int64(len(self._segments)))
+        return exact, keys, targets
 
     def _locate(self, level: str, item: int) -> tuple[str, int]:
         counts = np.cumsum(self._counts(level))
@@ -207,8 +218,14 @@ class DuplicateIndex:
         sigs: np.ndarray,
         set_values: np.ndarray,
         set_offsets: np.ndarray,
+        targets: np.ndarray | None = None,
     ) -> None:
-        """Queue entries of `level` for the next `commit`."""
+        """Queue entries of `level` for the next `commit`.
+
+        `targets`: the exact hash of each entry's cluster root, 0 for a root (the default).
+        """
+        if targets is None:
+            targets = np.zeros(len(doc_ids), dtype=np.uint64)
         encoded = [d.encode("utf-8", "surrogatepass") for d in doc_ids]
         idoff = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=idoff[1:])
@@ -218,6 +235,7 @@ class DuplicateIndex:
                 "keys": np.asarray(keys, np.uint64),
                 "sigs": np.asarray(sigs, np.uint32),
                 "para": np.asarray(paras, np.int32),
+                "target": np.asarray(targets, np.uint64),
                 "ids": np.frombuffer(b"".join(encoded), dtype=np.uint8),
                 "idoff": idoff,
                 "sets": np.asarray(set_values, np.uint32),
@@ -400,11 +418,30 @@ def _check_version(root: Path, manifest: dict[str, Any]) -> None:
         raise ConfigError(msg)
     msg = (
         f"--index {root} was written by an older cleanse (index format {version}; this cleanse "
-        f"reads format {VERSION}, whose signatures differ) and cannot be used. Rebuild it from "
+        f"reads format {VERSION}, whose entries differ) and cannot be used. Rebuild it from "
         f"what your earlier runs kept: cleanse dedup EARLIER_OUTPUT SCRATCH_DEST --index NEW_DIR "
         f"(one run per earlier output, oldest first), then use --index NEW_DIR"
     )
     raise ConfigError(msg)
+
+
+def _resolve_targets(exact: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """Entry number of each entry's root (KEPT for a root), from the roots' exact hashes.
+
+    A root is found by its exact hash among the roots (the first, if two runs that did not see
+    each other both kept the same text); a root that is not there (never expected) leaves its
+    near duplicate standing alone, as a root, which is what an index without targets did.
+    """
+    roots = np.flatnonzero(stored == 0)
+    order = np.argsort(exact[roots], kind="stable")
+    by_hash, first = exact[roots][order], roots[order]
+    targets = np.full(len(exact), KEPT, dtype=np.int64)
+    near = np.flatnonzero(stored != 0)
+    at = np.searchsorted(by_hash, stored[near])
+    found = at < len(by_hash)
+    found[found] = by_hash[at[found]] == stored[near][found]
+    targets[near[found]] = first[at[found]]
+    return targets
 
 
 def _live(manifest: dict[str, Any]) -> set[str]:
@@ -420,6 +457,7 @@ def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dic
             "keys": np.zeros((0, bands), np.uint64),
             "sigs": np.zeros((0, num_perm), np.uint32),
             "para": np.zeros(0, np.int32),
+            "target": np.zeros(0, np.uint64),
             "ids": np.zeros(0, np.uint8),
             "idoff": np.zeros(1, np.int64),
             "sets": np.zeros(0, np.uint32),
@@ -427,7 +465,7 @@ def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dic
         }
     out = {
         name: np.concatenate([p[name] for p in parts])
-        for name in ("exact", "keys", "sigs", "para", "ids", "sets")
+        for name in ("exact", "keys", "sigs", "para", "target", "ids", "sets")
     }
     for name in ("idoff", "setoff"):
         shifted, base = [np.zeros(1, np.int64)], 0

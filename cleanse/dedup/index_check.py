@@ -14,7 +14,7 @@ import numpy as np
 from cleanse.errors import ConfigError
 
 LEVELS = ("document", "paragraph")
-FIELDS = ("exact", "keys", "sigs", "para", "ids", "idoff", "sets", "setoff")
+FIELDS = ("exact", "keys", "sigs", "para", "target", "ids", "idoff", "sets", "setoff")
 LOCKS = (".lock", "run.lock")  # the manifest's lock, and the lock a job holds (cleanse.runlock)
 
 

@@ -149,11 +149,62 @@ def test_an_index_of_an_older_format_is_refused_with_the_rebuild_command(tmp_pat
     DuplicateIndex.open(tmp_path / "idx", DedupConfig())
     manifest = tmp_path / "idx" / "manifest.json"
     old = json.loads(manifest.read_text())
-    old["version"] = 1  # written by a cleanse whose document sets were unions of lines
-    manifest.write_text(json.dumps(old))
-    with pytest.raises(ConfigError, match=r"older cleanse \(index format 1.*cleanse dedup .* --index NEW_DIR"):
-        DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+    # 1: document sets were unions of lines; 2: no near duplicates (nor their targets) stored
+    for version in (1, 2):
+        old["version"] = version
+        manifest.write_text(json.dumps(old))
+        with pytest.raises(
+            ConfigError, match=rf"older cleanse \(index format {version}.*cleanse dedup .* --index NEW_DIR"
+        ):
+            DuplicateIndex.open(tmp_path / "idx", DedupConfig())
     old["version"] = 99
     manifest.write_text(json.dumps(old))
     with pytest.raises(ConfigError, match="newer cleanse"):
         DuplicateIndex.open(tmp_path / "idx", DedupConfig())
+
+
+def test_a_concurrent_run_does_not_shift_what_targets_point_at(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig(level="document")
+    first, second = DuplicateIndex.open(tmp_path / "idx", config), DuplicateIndex.open(tmp_path / "idx", config)
+    a, e = random_text(rng, 200), random_text(rng, 200)
+    near = lambda text: " ".join(w if k != 100 else "changed" for k, w in enumerate(text.split()))
+    find_duplicates([("A", [a]), ("B", [near(a)])], config, index=first)
+    # `second` was opened before `first` published: its entries come after first's in the index
+    find_duplicates([("E", [e]), ("F", [near(e)])], config, index=second)
+    _, _, targets = DuplicateIndex.open(tmp_path / "idx", config).entries("document")
+    assert targets.tolist() == [-1, 0, -1, 2]
+
+
+def test_an_index_entry_keeps_under_200_bytes_in_memory(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig()
+    docs = _day(rng, "d", 40)
+    docs += [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(10)]
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    find_duplicates(docs, config, index=index)
+    for level in ("document", "paragraph"):
+        again = DuplicateIndex.open(tmp_path / "idx", config)
+        again.entries(level)
+        held = sum(a.nbytes for a in again._entries[level] if a.ndim)  # what stays in memory
+        per_entry = held / index.count(level)
+        # exact hash, 21 band keys, the stored target (root's exact hash), the resolved one
+        assert per_entry == 8 + 4 * config.banding[0] + 8 + 8 < 200
+
+
+def test_targets_hold_whatever_order_runs_finish_in(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig(level="document")
+    texts = [random_text(rng, 200) for _ in range(3)]
+    near = lambda text: " ".join(w if k != 100 else "changed" for k, w in enumerate(text.split()))
+    first, second = DuplicateIndex.open(tmp_path / "idx", config), DuplicateIndex.open(tmp_path / "idx", config)
+    first.start_run("r1")
+    second.start_run("r2")
+    find_duplicates([("A", [texts[0]]), ("B", [near(texts[0])])], config, index=first)
+    find_duplicates([("X", [texts[1]]), ("E", [texts[2]]), ("F", [near(texts[2])])], config, index=second)
+    second.finish_run()  # r2's segment joins the index before r1's, which was written first
+    first.finish_run()
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    _, _, targets = index.entries("document")
+    names = [index.describe("document", k)[0] for k in range(len(targets))]
+    assert names == ["X", "E", "F", "A", "B"]
+    assert targets.tolist() == [-1, -1, 1, -1, 3]
+    later = find_duplicates([("B2", [near(near(texts[0]))])], config, index=index)
+    assert later.documents["B2"].duplicate_of in {"A", "B"}

@@ -115,3 +115,25 @@ def test_documents_without_words_are_flagged_and_kept() -> None:
     assert [d.removed for d in out] == [None, None, None]
     assert all(NO_WORDS in d.flags for d in out)
     assert result.without_words == {"d0", "d1", "d2"}
+
+
+def test_character_shingles_only_for_unspaced_scripts_and_short_texts(rng) -> None:
+    texts = {
+        "long spaced text": random_text(rng, 40),
+        "15 words": random_text(rng, 15),
+        "16 words": random_text(rng, 16),
+        "Chinese": "今天天气很好我们去公园散步吧然后回家吃晚饭" * 5,
+        "Japanese with a few Latin words": "東京の天気は晴れです Tokyo 今日は" * 5,
+        "Thai": "วันนี้อากาศดีมากเราไปเดินเล่นที่สวนกันเถอะ" * 3,
+        "long text with one Chinese word": random_text(rng, 40) + " 公园",
+    }
+    kinds = sig.shingle_batch([document_stream([t]) for t in texts.values()], CONFIG).is_char
+    assert dict(zip(texts, kinds.tolist(), strict=True)) == {
+        "long spaced text": False,
+        "15 words": True,
+        "16 words": False,
+        "Chinese": True,
+        "Japanese with a few Latin words": True,
+        "Thai": True,
+        "long text with one Chinese word": False,
+    }
