@@ -31,7 +31,7 @@ REMOVALS_SCHEMA = "item long, target long, similarity double, kind string, kept 
 
 @dataclass(frozen=True, slots=True)
 class LevelResult:
-    """One level's removals (REMOVALS_SCHEMA, persisted), its items, and its summary block."""
+    """One level's removals (REMOVALS_SCHEMA, checkpointed), its items, and its summary block."""
 
     removals: DataFrame
     items: DataFrame
@@ -119,7 +119,6 @@ def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
 
 def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[str, Any]]:
     """Removals among `new` (item rows of one level) and that level's summary block."""
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     first = new.groupBy("exact").agg(F.min("item").alias("rep"))
@@ -135,16 +134,16 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
         .select("members")
     )
     pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pairs.checkpoint()
     sets = new.select("item", "shingles")
     with_sets = (
         pairs.join(sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i")
         .join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
     )
     sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double")
-    verified = sims.where(F.col("w") >= F.lit(config.threshold)).persist(StorageLevel.MEMORY_AND_DISK)
-    edges = exact_edges.union(verified).persist(StorageLevel.MEMORY_AND_DISK)
-    labels = connected_components(edges.select("i", "j")).persist(StorageLevel.MEMORY_AND_DISK)
+    verified = sims.where(F.col("w") >= F.lit(config.threshold)).checkpoint()
+    edges = exact_edges.union(verified).checkpoint()
+    labels = connected_components(edges.select("i", "j")).checkpoint()
     members = labels.join(new.select("item", "exact", "chars", "shingles"), "item")
     edge_labels = labels.select(F.col("item").alias("i"), F.col("label").alias("edge_label"))
     grouped_edges = edges.join(edge_labels, "i")
@@ -152,12 +151,9 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
         members.groupBy("label")
         .cogroup(grouped_edges.groupBy("edge_label"))
         .applyInPandas(_resolver(config), REMOVALS_SCHEMA)
-        .persist(StorageLevel.MEMORY_AND_DISK)
+        .checkpoint()
     )
-    stats = _level_stats(removals, new.count(), pairs.count(), verified.count())
-    for frame in (pairs, verified, edges, labels):
-        frame.unpersist()
-    return removals, stats
+    return removals, _level_stats(removals, new.count(), pairs.count(), verified.count())
 
 
 def _level_stats(removals: DataFrame, n_items: int, candidates: int, verified: int) -> dict[str, Any]:
@@ -181,22 +177,16 @@ def _level_stats(removals: DataFrame, n_items: int, candidates: int, verified: i
 def find_duplicates(docs: DataFrame, config: DedupConfig) -> dict[str, LevelResult]:
     """Per level run ("document", "paragraph"): its removals, items and summary block.
 
-    `docs` has rows (n, chars_in, id, state) and should be persisted: it is read once per level.
+    `docs` has rows (n, chars_in, id, state), checkpointed: it is read once per level.
     """
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    spark = docs.sparkSession
-    if not spark.sparkContext.getCheckpointDir():
-        import tempfile
-
-        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="cleanse-spark-checkpoints-"))
     out: dict[str, LevelResult] = {}
     removed_docs = None
     for level in ("document", "paragraph"):
         if config.level not in (level, "both"):
             continue
-        items = sign_frame(docs, config, level).persist(StorageLevel.MEMORY_AND_DISK)
+        items = sign_frame(docs, config, level).checkpoint()
         if level == "document":
             new = items.where(F.col("count") > 0)
             without = items.where(F.col("count") == 0).count()
@@ -209,7 +199,7 @@ def find_duplicates(docs: DataFrame, config: DedupConfig) -> dict[str, LevelResu
         stats["without_words"] = without
         out[level] = LevelResult(removals, items, stats)
         if level == "document":
-            removed_docs = removals.select(F.col("item").alias("n")).persist(StorageLevel.MEMORY_AND_DISK)
+            removed_docs = removals.select(F.col("item").alias("n"))
     return out
 
 

@@ -1,31 +1,31 @@
 """A deterministic one-time task failure, for testing that a retried task changes nothing.
 
-When CLEANSE_SPARK_FAIL_ONCE names a file path and that file does not exist yet, the first task
-to reach the named stage (`CLEANSE_SPARK_FAIL_STAGE`: clean, sign, verify or resolve) creates the
-file and raises; every later attempt finds the file and goes on. Unset, this does nothing.
+CLEANSE_SPARK_FAULTS names a folder. A task reaching stage S (clean, sign, verify, resolve)
+while `S.armed` exists there and `S.failed` does not creates `S.failed` (atomically, so exactly
+one attempt fails) and raises; the retried attempt finds `S.failed` and goes on. Executors read
+the folder at run time, so a test arms a stage by creating one file. Unset, this does nothing.
 """
 
 from __future__ import annotations
 
 import os
 
-FAIL_ONCE_ENV = "CLEANSE_SPARK_FAIL_ONCE"
-FAIL_STAGE_ENV = "CLEANSE_SPARK_FAIL_STAGE"
+FAULTS_ENV = "CLEANSE_SPARK_FAULTS"
 
 
 class InjectedFailureError(RuntimeError):
-    """The failure CLEANSE_SPARK_FAIL_ONCE asked for."""
+    """The failure CLEANSE_SPARK_FAULTS asked for."""
 
 
 def maybe_fail(stage: str) -> None:
-    """Fail this task once, if the environment asks for a failure in `stage`."""
-    marker = os.environ.get(FAIL_ONCE_ENV)
-    if not marker or os.environ.get(FAIL_STAGE_ENV, "clean") != stage:
+    """Fail this task once, if `stage` is armed in the CLEANSE_SPARK_FAULTS folder."""
+    folder = os.environ.get(FAULTS_ENV)
+    if not folder or not os.path.exists(os.path.join(folder, f"{stage}.armed")):
         return
     try:
-        with open(marker, "x", encoding="utf-8") as out:
-            out.write(f"failed once in {stage}\n")
+        with open(os.path.join(folder, f"{stage}.failed"), "x", encoding="utf-8") as out:
+            out.write(f"pid {os.getpid()}\n")
     except FileExistsError:
         return
-    msg = f"injected failure in the {stage} stage ({FAIL_ONCE_ENV}={marker})"
+    msg = f"injected failure in the {stage} stage ({FAULTS_ENV}={folder})"
     raise InjectedFailureError(msg)

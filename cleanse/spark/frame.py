@@ -19,9 +19,24 @@ from cleanse.readers import ReadConfig
 from cleanse.rules import RuleSet
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import DataFrame, SparkSession
 
     from cleanse.spark.dedup import LevelResult
+
+
+def ensure_checkpoint_dir(spark: SparkSession) -> None:
+    """Checkpoints cut the lineage of reused frames; they go to spark.checkpoint.dir (on a
+    cluster: shared storage such as hdfs:// or s3a://), else to a temporary local folder."""
+    context = spark.sparkContext
+    if context.getCheckpointDir():
+        return
+    configured = context.getConf().get("spark.checkpoint.dir")
+    if configured:
+        context.setCheckpointDir(configured)
+        return
+    import tempfile
+
+    context.setCheckpointDir(tempfile.mkdtemp(prefix="cleanse-spark-checkpoints-"))
 
 
 def process(
@@ -34,21 +49,21 @@ def process(
 ) -> tuple[DataFrame, dict[str, LevelResult]]:
     """Rows (n, chars_in, id, state): cleaned when `cleaning` is given, then settled against
     each other when `dedup` is; persisted. Also each duplicate level's result."""
-    from pyspark import StorageLevel
-
     from cleanse.spark.clean import clean_frame
     from cleanse.spark.dedup import decisions, find_duplicates
     from cleanse.spark.settle import settle_frame
 
+    ensure_checkpoint_dir(docs.sparkSession)
     if cleaning is not None:
         docs = clean_frame(docs, ruleset or RuleSet(()), cleaning)
-    docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
+    # Checkpointed (written out, lineage cut): read once per level, and plans stay small.
+    docs = docs.checkpoint()
     if dedup is None:
         return docs, {}
     levels = find_duplicates(docs, dedup)
     settled = settle_frame(
         docs, decisions(docs, levels), whole=dedup.level == "document", annotate=annotate
-    ).persist(StorageLevel.MEMORY_AND_DISK)
+    ).checkpoint()
     return settled, levels
 
 

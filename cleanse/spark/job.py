@@ -19,7 +19,7 @@ from cleanse.job import JobConfig, Layout, _settings, check_dest, plan_layout
 from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
-from cleanse.spark.session import DEFAULT_MASTER
+from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, temporary_name, write_atomic
 
@@ -62,7 +62,8 @@ def _partitions(src: Path, options: SparkOptions, parallelism: int) -> int:
 def run_spark_job(
     config: JobConfig, ruleset: RuleSet, options: SparkOptions | None = None, spark: object = None
 ) -> tuple[Stats, Layout]:
-    """Run the job on Spark (a session built from `options`, stopped at the end, unless given)."""
+    """Run the job on Spark: in `spark`, or the active session, or one built from `options`
+    (only a session built here is stopped at the end)."""
     from cleanse.spark.frame import process
     from cleanse.spark.read import read_files
     from cleanse.spark.session import build_session
@@ -80,6 +81,14 @@ def run_spark_job(
     if parquet_out and Path(config.dest).exists() and not config.overwrite and any(Path(config.dest).iterdir()):
         msg = f"DEST {config.dest} is not empty; pass --overwrite to write over it"
         raise InputError(msg)
+    if spark is None:
+        problem = missing_requirements()
+        if problem is not None:
+            msg = f"--engine spark: {problem}"
+            raise ConfigError(msg)
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()  # a caller's session is used, and left running
     own = spark is None
     session = build_session(options.master, options.conf) if own else spark
     try:

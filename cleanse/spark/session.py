@@ -71,6 +71,8 @@ def build_session(
     if master.startswith("local"):
         # Local executors run this interpreter, which has cleanse and its dependencies.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # Every listener (driver, block manager, shuffle) on the loopback interface.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.master(master).appName(app)
     settings = dict(LOOPBACK_CONF)
     if master.startswith("local"):
