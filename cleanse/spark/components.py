@@ -61,7 +61,7 @@ def connected_components(edges: DataFrame) -> DataFrame:
     )
     for _ in range(MAX_ROUNDS):
         following = _small_star(_large_star(current)).checkpoint()
-        changed = following.exceptAll(current).limit(1).count() + current.exceptAll(following).limit(1).count()
+        changed = following.exceptAll(current).union(current.exceptAll(following)).limit(1).count()
         current = following
         if not changed:
             break

@@ -134,16 +134,15 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
         .select("members")
     )
     pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
-    pairs = pairs.checkpoint()
     sets = new.select("item", "shingles")
     with_sets = (
         pairs.join(sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i")
         .join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
     )
-    sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double")
-    verified = sims.where(F.col("w") >= F.lit(config.threshold)).checkpoint()
-    edges = exact_edges.union(verified).checkpoint()
-    labels = connected_components(edges.select("i", "j")).checkpoint()
+    sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double").checkpoint()
+    verified = sims.where(F.col("w") >= F.lit(config.threshold))
+    edges = exact_edges.union(verified)
+    labels = connected_components(edges.select("i", "j"))
     members = labels.join(new.select("item", "exact", "chars", "shingles"), "item")
     edge_labels = labels.select(F.col("item").alias("i"), F.col("label").alias("edge_label"))
     grouped_edges = edges.join(edge_labels, "i")
@@ -153,7 +152,7 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
         .applyInPandas(_resolver(config), REMOVALS_SCHEMA)
         .checkpoint()
     )
-    return removals, _level_stats(removals, new.count(), pairs.count(), verified.count())
+    return removals, _level_stats(removals, new.count(), sims.count(), verified.count())
 
 
 def _level_stats(removals: DataFrame, n_items: int, candidates: int, verified: int) -> dict[str, Any]:

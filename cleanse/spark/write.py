@@ -5,7 +5,6 @@ local engine's CorpusWriter, audit and summary, so both engines write the same b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
@@ -35,7 +34,7 @@ def output_columns(settled: DataFrame, text_field: str) -> DataFrame:
                 written = doc.removed is None
                 status.append(doc.status)
                 text.append(doc.text if written else None)
-                record.append(json.dumps(to_record(doc, text_field), ensure_ascii=False) if written else None)
+                record.append(json_line(to_record(doc, text_field)).rstrip("\n") if written else None)
                 audit.append(json_line(doc.audit() | audit_fields(doc, chars_in)).rstrip("\n"))
             yield pa.RecordBatch.from_arrays(
                 [batch.column("n"), batch.column("id")] + [pa.array(c, pa.string()) for c in (status, text, record, audit)],
