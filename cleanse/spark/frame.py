@@ -87,6 +87,8 @@ def clean_frame_records(
     read = read or ReadConfig()
     if order_by is None:
         order_by = [read.id_field] if read.id_field in df.columns else list(df.columns)
+    elif read.id_field in df.columns and read.id_field not in order_by:
+        order_by = [*order_by, read.id_field]  # ties broken by id: the same order on every run
     docs = frame_documents(df, read, order_by)
     rules = ruleset if ruleset is not None else load_rules([])
     settled, _ = process(docs, rules, cleaning or CleanConfig(), dedup, annotate=annotate)
