@@ -210,13 +210,19 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
     """
     from pyspark.sql import functions as F
 
-    ids = docs.select(F.col("n").alias("tn"), F.col("id").alias("tid"))
+    ids = docs.select(
+        F.col("n").alias("tn"), F.col("id").alias("tid"),
+        F.get_json_object("state", "$.location").alias("twhere"),
+    )  # fmt: skip
     frames = []
     if "document" in levels:
         result = levels["document"]
         doc_dups = result.removals.join(ids, result.removals["target"] == ids["tn"]).select(
             F.col("item").alias("n"),
-            F.struct(F.col("tid").alias("id"), F.col("tn").alias("n"), "similarity", "kind").alias("doc"),
+            F.struct(
+                F.col("tid").alias("id"), F.col("tn").alias("n"), F.col("twhere").alias("where"),
+                "similarity", "kind",
+            ).alias("doc"),
         )
         frames.append(doc_dups)
         wordless = result.items.where(F.col("count") == 0).select("n", F.lit(True).alias("wordless"))
@@ -233,7 +239,7 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
                 F.shiftright("item", PARA_BITS).alias("n"),
                 F.struct(
                     (F.col("item").bitwiseAND(mask)).cast("int").alias("pos"),
-                    F.col("tid").alias("id"), "tn",
+                    F.col("tid").alias("id"), "tn", F.col("twhere").alias("where"),
                     (F.col("target").bitwiseAND(mask)).cast("int").alias("tpos"),
                     F.col("tline").alias("line"), "similarity", "kind",
                 ).alias("para"),

@@ -45,10 +45,11 @@ def process(
     cleaning: CleanConfig | None,
     dedup: DedupConfig | None,
     *,
-    annotate: bool = False,
+    annotate: str | None = None,
 ) -> tuple[DataFrame, dict[str, LevelResult]]:
     """Rows (n, chars_in, id, state): cleaned when `cleaning` is given, then settled against
-    each other when `dedup` is; persisted. Also each duplicate level's result."""
+    each other when `dedup` is (with `annotate`, a field name: decisions recorded in it, nothing
+    removed); checkpointed. Also each duplicate level's result."""
     from cleanse.spark.clean import clean_frame
     from cleanse.spark.dedup import decisions, find_duplicates
     from cleanse.spark.settle import settle_frame
@@ -75,7 +76,7 @@ def clean_frame_records(
     dedup: DedupConfig | None = None,
     read: ReadConfig | None = None,
     order_by: list[str] | None = None,
-    annotate: bool = False,
+    annotate: str | None = None,
 ) -> DataFrame:
     """Clean (built-in rules unless `ruleset`) and deduplicate the records of `df`."""
     from pyspark.sql import functions as F

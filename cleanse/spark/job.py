@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleanse.errors import ConfigError, InputError
-from cleanse.job import JobConfig, Layout, _settings, check_dest, plan_layout
+from cleanse.job import JobConfig, _settings, dest_is_free
+from cleanse.layout import Layout, plan_layout
 from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
@@ -73,11 +74,12 @@ def run_spark_job(
     refuse_unsupported(config)
     started = time.monotonic()
     layout = plan_layout(config.src, config.dest, config.report)
-    check_dest(layout, config)
+    parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
+    if not config.overwrite and not parquet_out:
+        dest_is_free(layout, config.src)  # an occupied DEST or report folder raises, saying what to do
     report = layout.report
     assert report is not None
     settings = _settings(config, ruleset) | {"engine": "spark", "master": options.master}
-    parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
     if parquet_out and Path(config.dest).exists() and not config.overwrite and any(Path(config.dest).iterdir()):
         msg = f"DEST {config.dest} is not empty; pass --overwrite to write over it"
         raise InputError(msg)
@@ -95,11 +97,14 @@ def run_spark_job(
         parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
         docs = read_files(session, config.src, config.read, _partitions(Path(config.src), options, parallelism))  # type: ignore[arg-type]
         settled, levels = process(
-            docs, ruleset, config.cleaning if config.clean else None, config.dedup, annotate=config.annotate
-        )
+            docs, ruleset, config.cleaning if config.clean else None, config.dedup,
+            annotate=config.annotate_field if config.annotate else None,
+        )  # fmt: skip
         stats = Stats()
         if config.dedup is not None:
             stats.extra["duplicates"] = {"annotate": config.annotate, "params": config.dedup.params()}
+            if config.annotate:
+                stats.extra["duplicates"]["annotate_field"] = config.annotate_field
             stats.add_duplicates({level: result.stats for level, result in levels.items()})
         report.mkdir(parents=True, exist_ok=True)
         if parquet_out:
@@ -107,7 +112,9 @@ def run_spark_job(
             written.select("n", "id", "text", "record").write.mode("overwrite").parquet(config.dest)
             writer = None
         else:
-            writer = CorpusWriter(layout.dest, mirror=layout.mirror, text_field=config.read.text_field)
+            writer = CorpusWriter(
+                layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
+            )
         audit_path = temporary_name(report / "audit.jsonl")
         with audit_path.open("w", encoding="utf-8") as audit:
             try:

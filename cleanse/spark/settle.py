@@ -1,12 +1,13 @@
 """Decisions back onto documents: the local engine's `cleanse.duplicates._settle` on executors.
 
 Each document meets only its own decisions (joined by `n`), with the other side of each
-duplicate named by its id, its place and its paragraph's first line, which is all `_settle`
+duplicate named by its id, where it was read, its place and its paragraph's first line, which is all `_settle`
 reads of the rest of the corpus. So removals, kept lines and audit entries are the local ones.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,27 +21,27 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 
-def _settle_one(doc: Document, key: str, row: dict[str, Any], whole: bool, annotate: bool) -> Document:
+def _settle_one(doc: Document, key: str, row: dict[str, Any], whole: bool, annotate: str | None) -> Document:
     documents: dict[str, Duplicate] = {}
     paragraphs: dict[tuple[str, int], Duplicate] = {}
     others: list[Document] = []
     position: dict[str, int] = {}
     lines: dict[int, dict[int, _Paragraph]] = {}
 
-    def other(target_id: str, target_n: int) -> int:
+    def other(target_id: str, target_n: int, where: str | None) -> int:
         name = str(target_n)
         if name not in position:
             position[name] = len(others)
-            others.append(Document(target_id, ""))
+            others.append(Document(target_id, "", location=json.loads(where) if where else {}))
             lines[position[name]] = {}
         return position[name]
 
     if row.get("doc"):
         d = row["doc"]
-        other(d["id"], d["n"])
+        other(d["id"], d["n"], d["where"])
         documents[key] = Duplicate(str(d["n"]), None, round(float(d["similarity"]), 6), d["kind"])
     for p in row.get("paras") or ():
-        at = other(p["id"], p["tn"])
+        at = other(p["id"], p["tn"], p["where"])
         lines[at][p["tpos"]] = _Paragraph(0, 0, p["line"], p["line"], ())
         dup = Duplicate(str(p["tn"]), p["tpos"], round(float(p["similarity"]), 6), p["kind"])
         paragraphs[(key, p["pos"])] = dup
@@ -51,7 +52,7 @@ def _settle_one(doc: Document, key: str, row: dict[str, Any], whole: bool, annot
     return _settle(doc, key, found, result, corpus, annotate)
 
 
-def settle_frame(docs: DataFrame, decided: DataFrame, *, whole: bool, annotate: bool) -> DataFrame:
+def settle_frame(docs: DataFrame, decided: DataFrame, *, whole: bool, annotate: str | None) -> DataFrame:
     """Rows (n, chars_in, id, state) with every live document settled."""
     joined = docs.join(decided, "n", "left")
     columns = [c for c in ("doc", "paras", "wordless") if c in decided.columns]

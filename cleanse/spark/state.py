@@ -32,6 +32,7 @@ def dump(doc: Document) -> str:
         "flags": list(doc.flags),
         "removed": doc.removed,
         "removed_detail": None if doc.removed_detail is None else dict(doc.removed_detail),
+        "location": dict(doc.location),
     }
     return json.dumps(state, ensure_ascii=True, separators=(",", ":"))
 
@@ -59,4 +60,5 @@ def load(text: str) -> Document:
         flags=tuple(s["flags"]),
         removed=s["removed"],
         removed_detail=s["removed_detail"],
+        location=s["location"],
     )

@@ -48,15 +48,17 @@ def test_dataframe_entry_gives_the_local_records_and_audit(spark, tmp_path) -> N
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": r["id"], "url": r["url"], "text": r["text"]}, ensure_ascii=False) + "\n" for r in unique), encoding="utf-8")
     assert main(["run", str(src), str(tmp_path / "out.jsonl"), "-q", "--workers", "1"]) == 0
-    local_audit = (tmp_path / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    local_audit = (tmp_path / ".cleanse" / "out.jsonl" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     local_out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
 
     frame = spark.createDataFrame([(r["id"], r["url"], r["text"]) for r in unique], "id string, url string, text string")
     out = clean_frame_records(frame, dedup=DedupConfig()).collect()
-    # The same lines, but for `source`: DataFrame rows come from no input file.
+    # The same lines, but for where they were read: DataFrame rows come from no input file.
     local_entries = [json.loads(line) for line in local_audit]
     for entry in local_entries:
         assert entry.pop("source") == "in.jsonl"
+        for key in ("path", "line", "duplicate_of_path", "duplicate_of_input_line"):
+            entry.pop(key, None)
     assert [json.loads(row["audit"]) for row in out] == local_entries
     assert [row["record"] for row in out if row["record"] is not None] == local_out
     assert sum(row["status"] == "removed" for row in out) >= 10

@@ -30,8 +30,12 @@ def local_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out.parent
 
 
+def _report(folder: Path) -> Path:
+    return folder / ".cleanse" / "out.jsonl"  # a single-file run's report, beside its output
+
+
 def _summary(folder: Path) -> dict:
-    summary = json.loads((folder / ".cleanse" / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((_report(folder) / "summary.json").read_text(encoding="utf-8"))
     summary.pop("seconds")
     summary.pop("settings")
     return summary
@@ -39,7 +43,7 @@ def _summary(folder: Path) -> dict:
 
 def _assert_same(local: Path, spark: Path) -> None:
     assert (spark / "out.jsonl").read_bytes() == (local / "out.jsonl").read_bytes()
-    assert (spark / ".cleanse" / "audit.jsonl").read_bytes() == (local / ".cleanse" / "audit.jsonl").read_bytes()
+    assert (_report(spark) / "audit.jsonl").read_bytes() == (_report(local) / "audit.jsonl").read_bytes()
     assert _summary(spark) == _summary(local)
 
 
@@ -47,11 +51,11 @@ def test_spark_writes_the_local_corpus_audit_and_summary(spark, corpus, local_ru
     dest = tmp_path / "out.jsonl"
     assert main(["run", str(corpus), str(dest), "-q", "--engine", "spark"]) == 0
     _assert_same(local_run, tmp_path)
-    settings = json.loads((tmp_path / ".cleanse" / "summary.json").read_text())["settings"]
+    settings = json.loads((_report(tmp_path) / "summary.json").read_text())["settings"]
     assert settings["engine"] == "spark"
     # The planted copies were found (so equality above is not two empty decisions).
     reasons = Counter()
-    for line in (tmp_path / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (_report(tmp_path) / "audit.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         reasons[entry.get("reason")] += 1
         for change in entry["changes"]:
