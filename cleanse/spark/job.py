@@ -106,7 +106,6 @@ def run_spark_job(
             if config.annotate:
                 stats.extra["duplicates"]["annotate_field"] = config.annotate_field
             stats.add_duplicates({level: result.stats for level, result in levels.items()})
-        report.mkdir(parents=True, exist_ok=True)
         if parquet_out:
             written = output_columns(settled, config.read.text_field).where("record is not null")
             written.select("n", "id", "text", "record").write.mode("overwrite").parquet(config.dest)
@@ -115,6 +114,7 @@ def run_spark_job(
             writer = CorpusWriter(
                 layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
             )
+        report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
         audit_path = temporary_name(report / "audit.jsonl")
         with audit_path.open("w", encoding="utf-8") as audit:
             try:

@@ -57,8 +57,9 @@ def test_dataframe_entry_gives_the_local_records_and_audit(spark, tmp_path) -> N
     local_entries = [json.loads(line) for line in local_audit]
     for entry in local_entries:
         assert entry.pop("source") == "in.jsonl"
-        for key in ("path", "line", "duplicate_of_path", "duplicate_of_input_line"):
-            entry.pop(key, None)
+        for part in (entry, *entry["changes"]):
+            for key in ("path", "line" if part is entry else "", "duplicate_of_path", "duplicate_of_input_line"):
+                part.pop(key, None)
     assert [json.loads(row["audit"]) for row in out] == local_entries
     assert [row["record"] for row in out if row["record"] is not None] == local_out
     assert sum(row["status"] == "removed" for row in out) >= 10
@@ -75,10 +76,11 @@ def test_parquet_in_parquet_out_and_bad_records(spark, tmp_path) -> None:
     pq.write_table(table, src / "part-0.parquet")
     (src / "more.jsonl").write_text('{"id": "j1", "text": "Another text"}\n{"id": "bad", "text": \n', encoding="utf-8")
     dest = tmp_path / "out.parquet"
-    assert main(["run", str(src), str(dest), "--report", str(tmp_path / "report"), "-q", "--engine", "spark"]) == 0
+    assert main(["run", str(src), str(dest), "-q", "--engine", "spark"]) == 0
+    report = dest / ".cleanse"  # the report of a folder SRC: inside DEST, beside the Parquet parts
     rows = pq.read_table(dest).to_pylist()
     assert sorted(r["id"] for r in rows) == ["j1", "part-0.parquet:1"]
-    audit = [json.loads(x) for x in (tmp_path / "report" / "audit.jsonl").read_text().splitlines()]
+    audit = [json.loads(x) for x in (report / "audit.jsonl").read_text().splitlines()]
     assert [(a["id"], a["status"], a.get("reason")) for a in audit] == [
         ("j1", "kept", None),
         ("more.jsonl:2", "rejected", "input.malformed-json"),
@@ -87,6 +89,6 @@ def test_parquet_in_parquet_out_and_bad_records(spark, tmp_path) -> None:
         ("part-0.parquet:3", "rejected", "input.missing-text"),
     ]
     assert audit[3]["duplicate_of"] == "part-0.parquet:1"
-    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    summary = json.loads((report / "summary.json").read_text())
     assert summary["documents"]["in"] == 5
     assert summary["rejected_by"] == {"input.malformed-json": 1, "input.missing-text": 1}
