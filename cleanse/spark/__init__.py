@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["clean_frame_records", "run_spark_job"]
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - lazy re-exports
+def __getattr__(name: str) -> Any:
     if name == "clean_frame_records":
         from cleanse.spark.frame import clean_frame_records
 

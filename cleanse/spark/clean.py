@@ -28,9 +28,16 @@ def clean_frame(docs: DataFrame, ruleset: RuleSet, config: CleanConfig) -> DataF
         clean_one = factory()
         for batch in batches:
             faults.maybe_fail("clean")
-            states = [state.dump(clean_one(state.load(s))) for s in batch.column("state").to_pylist()]
+            states = [
+                state.dump(clean_one(state.load(s))) for s in batch.column("state").to_pylist()
+            ]
             yield pa.RecordBatch.from_arrays(
-                [batch.column("n"), batch.column("chars_in"), batch.column("id"), pa.array(states, pa.string())],
+                [
+                    batch.column("n"),
+                    batch.column("chars_in"),
+                    batch.column("id"),
+                    pa.array(states, pa.string()),
+                ],
                 names=["n", "chars_in", "id", "state"],
             )
 

@@ -43,7 +43,9 @@ def _small_star(edges: DataFrame) -> DataFrame:
 
     smallest = edges.groupBy("hi").agg(F.min("lo").alias("m"))
     joined = edges.join(smallest, "hi")
-    moved = joined.where(F.col("lo") != F.col("m")).select(F.col("lo").alias("hi"), F.col("m").alias("lo"))
+    moved = joined.where(F.col("lo") != F.col("m")).select(
+        F.col("lo").alias("hi"), F.col("m").alias("lo")
+    )
     own = smallest.select("hi", F.col("m").alias("lo"))
     return moved.union(own).distinct()
 

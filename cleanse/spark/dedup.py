@@ -23,7 +23,6 @@ from cleanse.spark.sign import PARA_BITS, sign_frame
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
     from pyspark.sql import DataFrame
 
 REMOVALS_SCHEMA = "item long, target long, similarity double, kind string, kept long"
@@ -54,7 +53,9 @@ def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
                     reach = size if size <= max_bucket else min(size, x + 1 + max_bucket // 2)
                     left.extend([members[x]] * (reach - x - 1))
                     right.extend(members[x + 1 : reach])
-            yield pa.RecordBatch.from_arrays([pa.array(left, pa.int64()), pa.array(right, pa.int64())], names=["i", "j"])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(left, pa.int64()), pa.array(right, pa.int64())], names=["i", "j"]
+            )
 
     return pairs
 
@@ -67,11 +68,14 @@ def _jaccard_batches(batches):  # noqa: ANN001, ANN202
         faults.maybe_fail("verify")
         sims = []
         for a, b in zip(batch.column("a").to_pylist(), batch.column("b").to_pylist(), strict=True):
-            inter = np.intersect1d(np.asarray(a, np.int32), np.asarray(b, np.int32), assume_unique=True).size
+            inter = np.intersect1d(
+                np.asarray(a, np.int32), np.asarray(b, np.int32), assume_unique=True
+            ).size
             union = len(a) + len(b) - inter
             sims.append(inter / union if union > 0 else 1.0)
         yield pa.RecordBatch.from_arrays(
-            [batch.column("i"), batch.column("j"), pa.array(sims, pa.float64())], names=["i", "j", "w"]
+            [batch.column("i"), batch.column("j"), pa.array(sims, pa.float64())],
+            names=["i", "j", "w"],
         )
 
 
@@ -96,7 +100,8 @@ def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
             return values, offs
 
         pairs = np.array(
-            [(local[int(i)], local[int(j)]) for i, j in zip(edges["i"], edges["j"], strict=True)], np.int64
+            [(local[int(i)], local[int(j)]) for i, j in zip(edges["i"], edges["j"], strict=True)],
+            np.int64,
         ).reshape(-1, 2)
         removals = resolve(
             np.zeros(len(items), np.int64), pairs, edges["w"].to_numpy(np.float64),
@@ -126,7 +131,9 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
     exact_edges = joined.where(F.col("item") != F.col("rep")).select(
         F.col("rep").alias("i"), F.col("item").alias("j"), F.lit(1.0).alias("w")
     )
-    reps = joined.where(F.col("item") == F.col("rep")).select("item", F.posexplode("keys").alias("band", "key"))
+    reps = joined.where(F.col("item") == F.col("rep")).select(
+        "item", F.posexplode("keys").alias("band", "key")
+    )
     buckets = (
         reps.groupBy("band", "key")
         .agg(F.sort_array(F.collect_list("item")).alias("members"))
@@ -135,10 +142,9 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
     )
     pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
     sets = new.select("item", "shingles")
-    with_sets = (
-        pairs.join(sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i")
-        .join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
-    )
+    with_sets = pairs.join(
+        sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i"
+    ).join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
     sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double").checkpoint()
     verified = sims.where(F.col("w") >= F.lit(config.threshold))
     edges = exact_edges.union(verified)
@@ -155,19 +161,30 @@ def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[s
     return removals, _level_stats(removals, new.count(), sims.count(), verified.count())
 
 
-def _level_stats(removals: DataFrame, n_items: int, candidates: int, verified: int) -> dict[str, Any]:
+def _level_stats(
+    removals: DataFrame, n_items: int, candidates: int, verified: int
+) -> dict[str, Any]:
     """The summary block `cleanse.dedup.engine._stats` writes, from aggregates only."""
     from pyspark.sql import functions as F
 
     kinds = dict(removals.groupBy("kind").count().collect())
-    sizes = removals.groupBy("kept").count().groupBy("count").agg(F.count("*").alias("clusters")).collect()
+    sizes = (
+        removals.groupBy("kept")
+        .count()
+        .groupBy("count")
+        .agg(F.count("*").alias("clusters"))
+        .collect()
+    )
     return {
         "items": n_items,
         "duplicates": sum(kinds.values()),
         "exact": kinds.get("exact", 0),
         "near": kinds.get("near", 0),
         "clusters": sum(row["clusters"] for row in sizes),
-        "cluster_sizes": {str(row["count"] + 1): row["clusters"] for row in sorted(sizes, key=lambda r: r["count"])},
+        "cluster_sizes": {
+            str(row["count"] + 1): row["clusters"]
+            for row in sorted(sizes, key=lambda r: r["count"])
+        },
         "candidate_pairs": candidates,
         "verified_pairs": verified,
     }
@@ -220,12 +237,17 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
         doc_dups = result.removals.join(ids, result.removals["target"] == ids["tn"]).select(
             F.col("item").alias("n"),
             F.struct(
-                F.col("tid").alias("id"), F.col("tn").alias("n"), F.col("twhere").alias("where"),
-                "similarity", "kind",
+                F.col("tid").alias("id"),
+                F.col("tn").alias("n"),
+                F.col("twhere").alias("where"),
+                "similarity",
+                "kind",
             ).alias("doc"),
         )
         frames.append(doc_dups)
-        wordless = result.items.where(F.col("count") == 0).select("n", F.lit(True).alias("wordless"))
+        wordless = result.items.where(F.col("count") == 0).select(
+            "n", F.lit(True).alias("wordless")
+        )
         frames.append(wordless)
     if "paragraph" in levels:
         result = levels["paragraph"]
@@ -239,11 +261,15 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
                 F.shiftright("item", PARA_BITS).alias("n"),
                 F.struct(
                     (F.col("item").bitwiseAND(mask)).cast("int").alias("pos"),
-                    F.col("tid").alias("id"), "tn", F.col("twhere").alias("where"),
+                    F.col("tid").alias("id"),
+                    "tn",
+                    F.col("twhere").alias("where"),
                     (F.col("target").bitwiseAND(mask)).cast("int").alias("tpos"),
-                    F.col("tline").alias("line"), "similarity", "kind",
+                    F.col("tline").alias("line"),
+                    "similarity",
+                    "kind",
                 ).alias("para"),
-            )  # fmt: skip
+            )
             .groupBy("n")
             .agg(F.collect_list("para").alias("paras"))
         )

@@ -9,6 +9,7 @@ the folder at run time, so a test arms a stage by creating one file. Unset, this
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 FAULTS_ENV = "CLEANSE_SPARK_FAULTS"
 
@@ -20,10 +21,10 @@ class InjectedFailureError(RuntimeError):
 def maybe_fail(stage: str) -> None:
     """Fail this task once, if `stage` is armed in the CLEANSE_SPARK_FAULTS folder."""
     folder = os.environ.get(FAULTS_ENV)
-    if not folder or not os.path.exists(os.path.join(folder, f"{stage}.armed")):
+    if not folder or not (Path(folder) / f"{stage}.armed").exists():
         return
     try:
-        with open(os.path.join(folder, f"{stage}.failed"), "x", encoding="utf-8") as out:
+        with (Path(folder) / f"{stage}.failed").open("x", encoding="utf-8") as out:
             out.write(f"pid {os.getpid()}\n")
     except FileExistsError:
         return

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleanse.errors import ConfigError, InputError
-from cleanse.job import JobConfig, _settings, dest_is_free
+from cleanse.job import JobConfig, dest_is_free
 from cleanse.layout import Layout, plan_layout
 from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
+from cleanse.settings import run_settings
 from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, temporary_name, write_atomic
@@ -45,9 +46,13 @@ def refuse_unsupported(config: JobConfig) -> None:
     if config.resume:
         problems.append("--resume (Spark retries failed tasks itself; rerun the command)")
     if config.learn is not None:
-        problems.append("--learn (learn rules first with `cleanse rules learn`, then pass them with --rules)")
+        problems.append(
+            "--learn (learn rules first with `cleanse rules learn`, then pass them with --rules)"
+        )
     if config.index is not None:
-        problems.append("--index (the persistent index is not yet read or written by the Spark engine)")
+        problems.append(
+            "--index (the persistent index is not yet read or written by the Spark engine)"
+        )
     if problems:
         msg = "--engine spark does not support " + "; ".join(problems)
         raise ConfigError(msg)
@@ -56,7 +61,9 @@ def refuse_unsupported(config: JobConfig) -> None:
 def _partitions(src: Path, options: SparkOptions, parallelism: int) -> int:
     if options.partitions:
         return options.partitions
-    size = sum(p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file())
+    size = sum(
+        p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file()
+    )
     return max(2 * parallelism, size // PARTITION_BYTES + 1)
 
 
@@ -76,11 +83,18 @@ def run_spark_job(
     layout = plan_layout(config.src, config.dest, config.report)
     parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
     if not config.overwrite and not parquet_out:
-        dest_is_free(layout, config.src)  # an occupied DEST or report folder raises, saying what to do
+        dest_is_free(
+            layout, config.src
+        )  # an occupied DEST or report folder raises, saying what to do
     report = layout.report
     assert report is not None
-    settings = _settings(config, ruleset) | {"engine": "spark", "master": options.master}
-    if parquet_out and Path(config.dest).exists() and not config.overwrite and any(Path(config.dest).iterdir()):
+    settings = run_settings(config, ruleset) | {"engine": "spark", "master": options.master}
+    if (
+        parquet_out
+        and Path(config.dest).exists()
+        and not config.overwrite
+        and any(Path(config.dest).iterdir())
+    ):
         msg = f"DEST {config.dest} is not empty; pass --overwrite to write over it"
         raise InputError(msg)
     if spark is None:
@@ -95,14 +109,19 @@ def run_spark_job(
     session = build_session(options.master, options.conf) if own else spark
     try:
         parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
-        docs = read_files(session, config.src, config.read, _partitions(Path(config.src), options, parallelism))  # type: ignore[arg-type]
+        docs = read_files(
+            session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
+        )  # type: ignore[arg-type]
         settled, levels = process(
             docs, ruleset, config.cleaning if config.clean else None, config.dedup,
             annotate=config.annotate_field if config.annotate else None,
         )  # fmt: skip
         stats = Stats()
         if config.dedup is not None:
-            stats.extra["duplicates"] = {"annotate": config.annotate, "params": config.dedup.params()}
+            stats.extra["duplicates"] = {
+                "annotate": config.annotate,
+                "params": config.dedup.params(),
+            }
             if config.annotate:
                 stats.extra["duplicates"]["annotate_field"] = config.annotate_field
             stats.add_duplicates({level: result.stats for level, result in levels.items()})
@@ -112,7 +131,10 @@ def run_spark_job(
             writer = None
         else:
             writer = CorpusWriter(
-                layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
+                layout.dest,
+                mirror=layout.mirror,
+                text_field=config.read.text_field,
+                form=layout.form,
             )
         report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
         audit_path = temporary_name(report / "audit.jsonl")
@@ -129,7 +151,10 @@ def run_spark_job(
     finally:
         if own:
             session.stop()  # type: ignore[attr-defined]
-    summary = stats.to_json() | {"settings": settings, "seconds": round(time.monotonic() - started, 3)}
+    summary = stats.to_json() | {
+        "settings": settings,
+        "seconds": round(time.monotonic() - started, 3),
+    }
     write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     write_report(report)
     return stats, layout

@@ -73,7 +73,9 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_file(task: tuple[int, InputFile], config: ReadConfig) -> Iterator[tuple[int, int, int, str, str]]:
+def _read_file(
+    task: tuple[int, InputFile], config: ReadConfig
+) -> Iterator[tuple[int, int, int, str, str]]:
     number, found = task
     if found.error is None and found.rel.lower().endswith(PARQUET_SUFFIX):
         docs = _parquet_documents(found, config)

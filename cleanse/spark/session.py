@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleanse.errors import ConfigError
@@ -30,7 +31,9 @@ LOOPBACK_CONF = {
     "spark.task.maxFailures": "4",
     "spark.ui.showConsoleProgress": "false",
 }
-LOCAL_SHUFFLE_PARTITIONS = 4  # per core in local mode (Spark's default of 200 tasks is for clusters)
+LOCAL_SHUFFLE_PARTITIONS = (
+    4  # per core in local mode (Spark's default of 200 tasks is for clusters)
+)
 
 
 def missing_requirements() -> str | None:
@@ -41,7 +44,7 @@ def missing_requirements() -> str | None:
     except ImportError as exc:
         return f"{exc.name} is not installed: pip install 'cleanse[spark]'"
     java_home = os.environ.get("JAVA_HOME")
-    if not (java_home and os.path.exists(os.path.join(java_home, "bin", "java"))) and not shutil.which("java"):
+    if not (java_home and (Path(java_home) / "bin" / "java").exists()) and not shutil.which("java"):
         return "no Java runtime found: install Java 17 (Debian: apt-get install openjdk-17-jre-headless)"
     return None
 
@@ -77,7 +80,11 @@ def build_session(
     settings = dict(LOOPBACK_CONF)
     if master.startswith("local"):
         settings["spark.pyspark.python"] = os.environ["PYSPARK_PYTHON"]
-        cores = master[len("local[") :].split(",")[0].rstrip("]") if master.startswith("local[") else "1"
+        cores = (
+            master[len("local[") :].split(",")[0].rstrip("]")
+            if master.startswith("local[")
+            else "1"
+        )
         cores = str(os.cpu_count() or 1) if cores == "*" else cores
         settings["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS * int(cores or 1))
     settings.update(conf or {})

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 
-def _settle_one(doc: Document, key: str, row: dict[str, Any], whole: bool, annotate: str | None) -> Document:
+def _settle_one(
+    doc: Document, key: str, row: dict[str, Any], whole: bool, annotate: str | None
+) -> Document:
     documents: dict[str, Duplicate] = {}
     paragraphs: dict[tuple[str, int], Duplicate] = {}
     others: list[Document] = []
@@ -52,7 +54,9 @@ def _settle_one(doc: Document, key: str, row: dict[str, Any], whole: bool, annot
     return _settle(doc, key, found, result, corpus, annotate)
 
 
-def settle_frame(docs: DataFrame, decided: DataFrame, *, whole: bool, annotate: str | None) -> DataFrame:
+def settle_frame(
+    docs: DataFrame, decided: DataFrame, *, whole: bool, annotate: str | None
+) -> DataFrame:
     """Rows (n, chars_in, id, state) with every live document settled."""
     joined = docs.join(decided, "n", "left")
     columns = [c for c in ("doc", "paras", "wordless") if c in decided.columns]
@@ -66,10 +70,17 @@ def settle_frame(docs: DataFrame, decided: DataFrame, *, whole: bool, annotate: 
             for row in rows:
                 doc = state.load(row["state"])
                 if doc.removed is None:
-                    doc = _settle_one(doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate)
+                    doc = _settle_one(
+                        doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate
+                    )
                 states.append(state.dump(doc))
             yield pa.RecordBatch.from_arrays(
-                [batch.column("n"), batch.column("chars_in"), batch.column("id"), pa.array(states, pa.string())],
+                [
+                    batch.column("n"),
+                    batch.column("chars_in"),
+                    batch.column("id"),
+                    pa.array(states, pa.string()),
+                ],
                 names=["n", "chars_in", "id", "state"],
             )
 

@@ -74,7 +74,13 @@ def _paragraph_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> di
         if len(found) >= 1 << PARA_BITS:
             msg = f"{doc.id}: {len(found):,} paragraphs; the Spark engine takes up to {(1 << PARA_BITS) - 1:,}"
             raise InputError(msg)
-    signed = _sign_chunk(([[p.text for p in ps] for ps in paras], dataclasses.replace(config, level="paragraph"), False))
+    signed = _sign_chunk(
+        (
+            [[p.text for p in ps] for ps in paras],
+            dataclasses.replace(config, level="paragraph"),
+            False,
+        )
+    )
     flat = [(n, k, p) for (n, _), ps in zip(docs, paras, strict=True) for k, p in enumerate(ps)]
     eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
     chosen = np.flatnonzero(eligible).tolist()
@@ -114,12 +120,18 @@ def sign_frame(docs: DataFrame, config: DedupConfig, level: str) -> DataFrame:
             faults.maybe_fail("sign")
             live = [
                 (n, doc)
-                for n, s in zip(batch.column("n").to_pylist(), batch.column("state").to_pylist(), strict=True)
+                for n, s in zip(
+                    batch.column("n").to_pylist(), batch.column("state").to_pylist(), strict=True
+                )
                 if (doc := state.load(s)).removed is None
             ]
             if not live:
                 continue
-            rows = _document_rows(live, config) if level == "document" else _paragraph_rows(live, config)
+            rows = (
+                _document_rows(live, config)
+                if level == "document"
+                else _paragraph_rows(live, config)
+            )
             yield pa.RecordBatch.from_pydict(rows, schema=arrow_schema)
 
     return docs.mapInArrow(sign_batches, schema)

@@ -26,7 +26,14 @@ def dump(doc: Document) -> str:
         "line_numbers": list(doc.line_numbers),
         "annotations": dict(doc.annotations),
         "changes": [
-            [c.stage, c.rule, c.line, c.before, c.after, None if c.detail is None else dict(c.detail)]
+            [
+                c.stage,
+                c.rule,
+                c.line,
+                c.before,
+                c.after,
+                None if c.detail is None else dict(c.detail),
+            ]
             for c in doc.changes
         ],
         "flags": list(doc.flags),

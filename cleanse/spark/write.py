@@ -29,15 +29,20 @@ def output_columns(settled: DataFrame, text_field: str) -> DataFrame:
 
         for batch in batches:
             status, text, record, audit = [], [], [], []
-            for s, chars_in in zip(batch.column("state").to_pylist(), batch.column("chars_in").to_pylist(), strict=True):
+            for s, chars_in in zip(
+                batch.column("state").to_pylist(), batch.column("chars_in").to_pylist(), strict=True
+            ):
                 doc = state.load(s)
                 written = doc.removed is None
                 status.append(doc.status)
                 text.append(doc.text if written else None)
-                record.append(json_line(to_record(doc, text_field)).rstrip("\n") if written else None)
+                record.append(
+                    json_line(to_record(doc, text_field)).rstrip("\n") if written else None
+                )
                 audit.append(json_line(doc.audit() | audit_fields(doc, chars_in)).rstrip("\n"))
             yield pa.RecordBatch.from_arrays(
-                [batch.column("n"), batch.column("id")] + [pa.array(c, pa.string()) for c in (status, text, record, audit)],
+                [batch.column("n"), batch.column("id")]
+                + [pa.array(c, pa.string()) for c in (status, text, record, audit)],
                 names=["n", "id", "status", "text", "record", "audit"],
             )
 
@@ -48,7 +53,11 @@ def stream_outputs(
     settled: DataFrame, writer: CorpusWriter | None, audit: IO[str] | None, stats: Stats
 ) -> None:
     """Write every document in corpus order (written ones to `writer`) and count it in `stats`."""
-    for row in settled.select("n", "chars_in", "state").orderBy("n").toLocalIterator(prefetchPartitions=True):
+    for row in (
+        settled.select("n", "chars_in", "state")
+        .orderBy("n")
+        .toLocalIterator(prefetchPartitions=True)
+    ):
         doc = state.load(row["state"])
         if writer is not None:
             # A Parquet input's records go to a JSONL file of the same name in a mirrored DEST.
