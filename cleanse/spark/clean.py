@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cleanse.clean import CleanConfig
-from cleanse.pipeline import _CleanerFactory
+from cleanse.stages import _CleanerFactory
 from cleanse.rules import RuleSet
 from cleanse.spark import faults, state
 
