@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cleanse.clean import CleanConfig
-from cleanse.stages import _CleanerFactory
 from cleanse.rules import RuleSet
 from cleanse.spark import faults, state
+from cleanse.stages import _CleanerFactory
 
 if TYPE_CHECKING:
     import pyarrow as pa
