@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_MASTER = "local[2,2]"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One folder for the whole session: Spark's JVM outlives a stopped session and keeps the
+    # environment it started with, so a later module's session must find the same folder.
     return tmp_path_factory.mktemp("faults")
 
 
@@ -39,11 +41,11 @@ def spark(faults_dir: Path) -> Iterator[object]:
     from cleanse.spark.session import build_session
 
     os.environ[FAULTS_ENV] = str(faults_dir)  # inherited by the executors' Python workers
-    session = build_session(TEST_MASTER, {"spark.sql.shuffle.partitions": "4"})
+    conf = {"spark.sql.shuffle.partitions": "4", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
+    session = build_session(TEST_MASTER, conf)
     session.sparkContext.setCheckpointDir(str(faults_dir / "checkpoints"))
     yield session
     session.stop()
-    os.environ.pop(FAULTS_ENV, None)
 
 
 def _words(lang: str) -> list[str]:
