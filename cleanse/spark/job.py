@@ -80,8 +80,18 @@ def run_spark_job(
     options = options or SparkOptions()
     refuse_unsupported(config)
     started = time.monotonic()
-    layout = plan_layout(config.src, config.dest, config.report)
     parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
+    if parquet_out:  # a folder of Parquet parts, written by Spark; the report inside it
+        source, dest = Path(config.src).resolve(), Path(config.dest).resolve()
+        if dest == source or source in dest.parents:
+            msg = (
+                f"DEST {config.dest} is inside SRC {config.src}; choose an output outside the input"
+            )
+            raise InputError(msg)
+        report_dir = Path(config.report) if config.report else Path(config.dest) / ".cleanse"
+        layout = Layout(config.dest, True, report_dir)
+    else:
+        layout = plan_layout(config.src, config.dest, config.report)
     if not config.overwrite and not parquet_out:
         dest_is_free(
             layout, config.src

@@ -1,8 +1,7 @@
 """Input for the Spark engine: a DataFrame of documents, one row each, in corpus order.
 
 Executors read the input files with cleanse's own readers (so ids, decoding and every rejection
-are those of the local engine: `file:line` for JSONL records without an id) and Parquet files
-with pyarrow (`file:row` without an id column). Row `n` is the document's place in the corpus
+are those of the local engine, for every format it reads). Row `n` is the document's place in the corpus
 (files in path order, records in file order), computed from per-file counts: never an
 engine-generated number, so the same input gives the same `n` on every run and every cluster.
 """
@@ -13,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleanse.document import Document
-from cleanse.errors import InputError
 from cleanse.readers import ReadConfig, read_inputs, record_document
 from cleanse.spark import state
 from cleanse.walk import InputFile, list_inputs
@@ -23,42 +20,11 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DOCS_SCHEMA = "n long, chars_in long, id string, state string"
-PARQUET_SUFFIX = ".parquet"
-PARQUET_BATCH = 1024
 
 
 def list_sources(src: Path) -> list[InputFile]:
-    """The input files under SRC: .txt/.jsonl/.jsonl.gz as the local engine lists them, plus
-    .parquet files, all in path order."""
-    if src.is_file() and src.name.lower().endswith(PARQUET_SUFFIX):
-        return [InputFile(src, src.name)]
-    if src.is_dir():
-        parquet = [
-            InputFile(p, p.relative_to(src).as_posix())
-            for p in src.rglob("*" + PARQUET_SUFFIX)
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(src).parts)
-        ]
-        try:
-            found = list_inputs(src)
-        except InputError:
-            found = []
-        return sorted(found + parquet, key=lambda f: f.rel.split("/"))
+    """The input files under SRC, listed as the local engine lists them."""
     return list_inputs(src)
-
-
-def _parquet_documents(found: InputFile, config: ReadConfig) -> Iterator[Document]:
-    """The documents of one Parquet file: each row a record, as a JSONL line would be."""
-    import pyarrow.parquet as pq
-
-    folder = found.rel.split("/")[0] if "/" in found.rel else None
-    row = 0
-    for batch in pq.ParquetFile(found.path).iter_batches(batch_size=PARQUET_BATCH):
-        for record in batch.to_pylist():
-            row += 1
-            yield record_document(
-                _plain(record), f"{found.rel}:{row}", config, folder=folder, source=found.rel,
-                location={"path": found.rel, "row": row},
-            )  # fmt: skip
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
@@ -77,11 +43,7 @@ def _read_file(
     task: tuple[int, InputFile], config: ReadConfig
 ) -> Iterator[tuple[int, int, int, str, str]]:
     number, found = task
-    if found.error is None and found.rel.lower().endswith(PARQUET_SUFFIX):
-        docs = _parquet_documents(found, config)
-    else:
-        docs = read_inputs([found], config)
-    for row, doc in enumerate(docs):
+    for row, doc in enumerate(read_inputs([found], config)):
         yield number, row, len(doc.text), doc.id, state.dump(doc)
 
 

@@ -60,11 +60,7 @@ def stream_outputs(
     ):
         doc = state.load(row["state"])
         if writer is not None:
-            # A Parquet input's records go to a JSONL file of the same name in a mirrored DEST.
-            if doc.source.lower().endswith(".parquet"):
-                writer.write(doc.evolve(source=doc.source[: -len(".parquet")] + ".jsonl"))
-            else:
-                writer.write(doc)
+            writer.write(doc)
         stats.add(doc, row["chars_in"])
         if audit is not None:
             audit.write(json_line(doc.audit() | audit_fields(doc, row["chars_in"])))

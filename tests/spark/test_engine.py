@@ -76,7 +76,7 @@ def test_parquet_in_parquet_out_and_bad_records(spark, tmp_path) -> None:
     pq.write_table(table, src / "part-0.parquet")
     (src / "more.jsonl").write_text('{"id": "j1", "text": "Another text"}\n{"id": "bad", "text": \n', encoding="utf-8")
     dest = tmp_path / "out.parquet"
-    assert main(["run", str(src), str(dest), "-q", "--engine", "spark"]) == 0
+    assert main(["run", str(src), f"{dest}/", "-q", "--engine", "spark"]) == 0  # a folder DEST
     report = dest / ".cleanse"  # the report of a folder SRC: inside DEST, beside the Parquet parts
     rows = pq.read_table(dest).to_pylist()
     assert sorted(r["id"] for r in rows) == ["j1", "part-0.parquet:1"]
