@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cleanse.cli import learn_cmd, options
+from cleanse.spark import cli as spark_cli
 
 if TYPE_CHECKING:
     from cleanse.stats import Stats
@@ -68,11 +69,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             options.add_dedup_options(parser, with_switch=name == "run")
         options.add_output_options(parser)
         options.add_run_options(parser)
+        spark_cli.add_engine_options(parser)
         parser.set_defaults(handler=run_command, stages=name)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `run` and `clean`."""
+    if args.engine == "spark":
+        return spark_cli.run_spark_command(args)
     # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
     from cleanse.clean import CleanConfig
     from cleanse.cli import progress_display

@@ -1,0 +1,282 @@
+"""The duplicate stages as Spark jobs, the same stages the local engine runs
+(`cleanse.dedup.engine.find_duplicates`): per level, exact groups -> group by (band, key) ->
+candidate pairs -> exact-Jaccard verification -> connected components -> the keep policy.
+
+Each component is resolved by the local engine's own `cleanse.dedup.cluster.resolve` on an
+executor, with items numbered in corpus order, so the kept copy, `duplicate_of` and
+`similarity` are those of a local run over the same documents. Documents are settled first;
+paragraphs then among the documents that remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cleanse.dedup.cluster import resolve
+from cleanse.dedup.config import DedupConfig
+from cleanse.spark import faults
+from cleanse.spark.components import connected_components
+from cleanse.spark.sign import PARA_BITS, sign_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame
+
+REMOVALS_SCHEMA = "item long, target long, similarity double, kind string, kept long"
+
+
+@dataclass(frozen=True, slots=True)
+class LevelResult:
+    """One level's removals (REMOVALS_SCHEMA, checkpointed), its items, and its summary block."""
+
+    removals: DataFrame
+    items: DataFrame
+    stats: dict[str, Any]
+
+
+def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
+    """Pairs (i < j) within each bucket; a bucket above max_bucket links only near neighbours,
+    as `cleanse.dedup.cluster._bucket_pairs` does."""
+
+    def pairs(batches):  # noqa: ANN001, ANN202
+        import pyarrow as pa
+
+        for batch in batches:
+            left: list[int] = []
+            right: list[int] = []
+            for members in batch.column("members").to_pylist():
+                size = len(members)
+                for x in range(size):
+                    reach = size if size <= max_bucket else min(size, x + 1 + max_bucket // 2)
+                    left.extend([members[x]] * (reach - x - 1))
+                    right.extend(members[x + 1 : reach])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(left, pa.int64()), pa.array(right, pa.int64())], names=["i", "j"]
+            )
+
+    return pairs
+
+
+def _jaccard_batches(batches):  # noqa: ANN001, ANN202
+    """Exact Jaccard of each candidate pair's shingle sets (sorted, distinct)."""
+    import pyarrow as pa
+
+    for batch in batches:
+        faults.maybe_fail("verify")
+        sims = []
+        for a, b in zip(batch.column("a").to_pylist(), batch.column("b").to_pylist(), strict=True):
+            inter = np.intersect1d(
+                np.asarray(a, np.int32), np.asarray(b, np.int32), assume_unique=True
+            ).size
+            union = len(a) + len(b) - inter
+            sims.append(inter / union if union > 0 else 1.0)
+        yield pa.RecordBatch.from_arrays(
+            [batch.column("i"), batch.column("j"), pa.array(sims, pa.float64())],
+            names=["i", "j", "w"],
+        )
+
+
+def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
+    """Apply the keep policy to one component with the local engine's resolve()."""
+    keep, threshold = config.keep, config.threshold
+
+    def resolve_component(members: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        faults.maybe_fail("resolve")
+        members = members.sort_values("item", kind="stable").reset_index(drop=True)
+        items = members["item"].to_numpy(np.int64)
+        local = {int(g): k for k, g in enumerate(items.tolist())}
+        sets = [np.asarray(s, np.int32).view(np.uint32) for s in members["shingles"]]
+
+        def csr(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            parts = [sets[k] for k in chosen.tolist()]
+            offs = np.zeros(len(parts) + 1, np.int64)
+            np.cumsum([len(p) for p in parts], out=offs[1:])
+            values = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+            return values, offs
+
+        pairs = np.array(
+            [(local[int(i)], local[int(j)]) for i, j in zip(edges["i"], edges["j"], strict=True)],
+            np.int64,
+        ).reshape(-1, 2)
+        removals = resolve(
+            np.zeros(len(items), np.int64), pairs, edges["w"].to_numpy(np.float64),
+            members["exact"].to_numpy(np.int64), members["chars"].to_numpy(np.int64),
+            0, keep, threshold, csr,
+        )  # fmt: skip
+        return pd.DataFrame(
+            {
+                "item": [int(items[r.item]) for r in removals],
+                "target": [int(items[r.target]) for r in removals],
+                "similarity": [float(r.similarity) for r in removals],
+                "kind": [r.kind for r in removals],
+                "kept": [int(items[r.kept]) for r in removals],
+            },
+            columns=["item", "target", "similarity", "kind", "kept"],
+        )
+
+    return resolve_component
+
+
+def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[str, Any]]:
+    """Removals among `new` (item rows of one level) and that level's summary block."""
+    from pyspark.sql import functions as F
+
+    first = new.groupBy("exact").agg(F.min("item").alias("rep"))
+    joined = new.select("item", "exact", "keys").join(first, "exact")
+    exact_edges = joined.where(F.col("item") != F.col("rep")).select(
+        F.col("rep").alias("i"), F.col("item").alias("j"), F.lit(1.0).alias("w")
+    )
+    reps = joined.where(F.col("item") == F.col("rep")).select(
+        "item", F.posexplode("keys").alias("band", "key")
+    )
+    buckets = (
+        reps.groupBy("band", "key")
+        .agg(F.sort_array(F.collect_list("item")).alias("members"))
+        .where(F.size("members") > 1)
+        .select("members")
+    )
+    pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
+    sets = new.select("item", "shingles")
+    with_sets = pairs.join(
+        sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i"
+    ).join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
+    sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double").checkpoint()
+    verified = sims.where(F.col("w") >= F.lit(config.threshold))
+    edges = exact_edges.union(verified)
+    labels = connected_components(edges.select("i", "j"))
+    members = labels.join(new.select("item", "exact", "chars", "shingles"), "item")
+    edge_labels = labels.select(F.col("item").alias("i"), F.col("label").alias("edge_label"))
+    grouped_edges = edges.join(edge_labels, "i")
+    removals = (
+        members.groupBy("label")
+        .cogroup(grouped_edges.groupBy("edge_label"))
+        .applyInPandas(_resolver(config), REMOVALS_SCHEMA)
+        .checkpoint()
+    )
+    return removals, _level_stats(removals, new.count(), sims.count(), verified.count())
+
+
+def _level_stats(
+    removals: DataFrame, n_items: int, candidates: int, verified: int
+) -> dict[str, Any]:
+    """The summary block `cleanse.dedup.engine._stats` writes, from aggregates only."""
+    from pyspark.sql import functions as F
+
+    kinds = dict(removals.groupBy("kind").count().collect())
+    sizes = (
+        removals.groupBy("kept")
+        .count()
+        .groupBy("count")
+        .agg(F.count("*").alias("clusters"))
+        .collect()
+    )
+    return {
+        "items": n_items,
+        "duplicates": sum(kinds.values()),
+        "exact": kinds.get("exact", 0),
+        "near": kinds.get("near", 0),
+        "clusters": sum(row["clusters"] for row in sizes),
+        "cluster_sizes": {
+            str(row["count"] + 1): row["clusters"]
+            for row in sorted(sizes, key=lambda r: r["count"])
+        },
+        "candidate_pairs": candidates,
+        "verified_pairs": verified,
+    }
+
+
+def find_duplicates(docs: DataFrame, config: DedupConfig) -> dict[str, LevelResult]:
+    """Per level run ("document", "paragraph"): its removals, items and summary block.
+
+    `docs` has rows (n, chars_in, id, state), checkpointed: it is read once per level.
+    """
+    from pyspark.sql import functions as F
+
+    out: dict[str, LevelResult] = {}
+    removed_docs = None
+    for level in ("document", "paragraph"):
+        if config.level not in (level, "both"):
+            continue
+        items = sign_frame(docs, config, level).checkpoint()
+        if level == "document":
+            new = items.where(F.col("count") > 0)
+            without = items.where(F.col("count") == 0).count()
+        else:
+            if removed_docs is not None:
+                items = items.join(removed_docs, "n", "left_anti")
+            without = items.where(F.col("count") == 0).count()
+            new = items.where((F.col("words") >= config.min_paragraph_words) & (F.col("count") > 0))
+        removals, stats = settle_level(new, config)
+        stats["without_words"] = without
+        out[level] = LevelResult(removals, items, stats)
+        if level == "document":
+            removed_docs = removals.select(F.col("item").alias("n"))
+    return out
+
+
+def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
+    """Per document n with a decision: its document duplicate, paragraph duplicates, wordless flag.
+
+    Columns: n, doc (struct: id, n, similarity, kind), paras (array of struct: pos, id, n, tpos,
+    line, similarity, kind), wordless (boolean). The other side's id and line come from joins.
+    """
+    from pyspark.sql import functions as F
+
+    ids = docs.select(
+        F.col("n").alias("tn"), F.col("id").alias("tid"),
+        F.get_json_object("state", "$.location").alias("twhere"),
+    )  # fmt: skip
+    frames = []
+    if "document" in levels:
+        result = levels["document"]
+        doc_dups = result.removals.join(ids, result.removals["target"] == ids["tn"]).select(
+            F.col("item").alias("n"),
+            F.struct(
+                F.col("tid").alias("id"),
+                F.col("tn").alias("n"),
+                F.col("twhere").alias("where"),
+                "similarity",
+                "kind",
+            ).alias("doc"),
+        )
+        frames.append(doc_dups)
+        wordless = result.items.where(F.col("count") == 0).select(
+            "n", F.lit(True).alias("wordless")
+        )
+        frames.append(wordless)
+    if "paragraph" in levels:
+        result = levels["paragraph"]
+        mask = (1 << PARA_BITS) - 1
+        lines = result.items.select(F.col("item").alias("target"), F.col("line").alias("tline"))
+        para = (
+            result.removals.join(lines, "target")
+            .withColumn("tn", F.shiftright("target", PARA_BITS))
+            .join(ids, "tn")
+            .select(
+                F.shiftright("item", PARA_BITS).alias("n"),
+                F.struct(
+                    (F.col("item").bitwiseAND(mask)).cast("int").alias("pos"),
+                    F.col("tid").alias("id"),
+                    "tn",
+                    F.col("twhere").alias("where"),
+                    (F.col("target").bitwiseAND(mask)).cast("int").alias("tpos"),
+                    F.col("tline").alias("line"),
+                    "similarity",
+                    "kind",
+                ).alias("para"),
+            )
+            .groupBy("n")
+            .agg(F.collect_list("para").alias("paras"))
+        )
+        frames.append(para)
+    if not frames:
+        return docs.sparkSession.createDataFrame([], "n long")
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.join(frame, "n", "full_outer")
+    return merged

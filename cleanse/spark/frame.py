@@ -1,0 +1,96 @@
+"""The library entry: a Spark DataFrame of records in, a DataFrame of cleaned records out.
+
+    from cleanse.spark import clean_frame_records
+    out = clean_frame_records(df, dedup=DedupConfig(), order_by=["crawl_time", "id"])
+    out.where("status != 'removed'").select("id", "text")
+
+`order_by` decides which copy is "first" (the local engine's input order); the default is the
+id field. Output columns: n (the place in that order), id, status, text, record (the output record
+as JSON, as the JSONL writer writes it), audit (the document's audit line as JSON).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cleanse.clean import CleanConfig
+from cleanse.dedup import DedupConfig
+from cleanse.readers import ReadConfig
+from cleanse.rules import RuleSet
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from cleanse.spark.dedup import LevelResult
+
+
+def ensure_checkpoint_dir(spark: SparkSession) -> None:
+    """Checkpoints cut the lineage of reused frames; they go to spark.checkpoint.dir (on a
+    cluster: shared storage such as hdfs:// or s3a://), else to a temporary local folder."""
+    context = spark.sparkContext
+    if context.getCheckpointDir():
+        return
+    configured = context.getConf().get("spark.checkpoint.dir")
+    if configured:
+        context.setCheckpointDir(configured)
+        return
+    import tempfile
+
+    context.setCheckpointDir(tempfile.mkdtemp(prefix="cleanse-spark-checkpoints-"))
+
+
+def process(
+    docs: DataFrame,
+    ruleset: RuleSet | None,
+    cleaning: CleanConfig | None,
+    dedup: DedupConfig | None,
+    *,
+    annotate: str | None = None,
+) -> tuple[DataFrame, dict[str, LevelResult]]:
+    """Rows (n, chars_in, id, state): cleaned when `cleaning` is given, then settled against
+    each other when `dedup` is (with `annotate`, a field name: decisions recorded in it, nothing
+    removed); checkpointed. Also each duplicate level's result."""
+    from cleanse.spark.clean import clean_frame
+    from cleanse.spark.dedup import decisions, find_duplicates
+    from cleanse.spark.settle import settle_frame
+
+    ensure_checkpoint_dir(docs.sparkSession)
+    if cleaning is not None:
+        docs = clean_frame(docs, ruleset or RuleSet(()), cleaning)
+    # Checkpointed (written out, lineage cut): read once per level, and plans stay small.
+    docs = docs.checkpoint()
+    if dedup is None:
+        return docs, {}
+    levels = find_duplicates(docs, dedup)
+    settled = settle_frame(
+        docs, decisions(docs, levels), whole=dedup.level == "document", annotate=annotate
+    ).checkpoint()
+    return settled, levels
+
+
+def clean_frame_records(
+    df: DataFrame,
+    *,
+    ruleset: RuleSet | None = None,
+    cleaning: CleanConfig | None = None,
+    dedup: DedupConfig | None = None,
+    read: ReadConfig | None = None,
+    order_by: list[str] | None = None,
+    annotate: str | None = None,
+) -> DataFrame:
+    """Clean (built-in rules unless `ruleset`) and deduplicate the records of `df`."""
+    from pyspark.sql import functions as F
+
+    from cleanse.packs import load_rules
+    from cleanse.spark.read import frame_documents
+    from cleanse.spark.write import output_columns
+
+    read = read or ReadConfig()
+    if order_by is None:
+        order_by = [read.id_field] if read.id_field in df.columns else list(df.columns)
+    elif read.id_field in df.columns and read.id_field not in order_by:
+        order_by = [*order_by, read.id_field]  # ties broken by id: the same order on every run
+    docs = frame_documents(df, read, order_by)
+    rules = ruleset if ruleset is not None else load_rules([])
+    settled, _ = process(docs, rules, cleaning or CleanConfig(), dedup, annotate=annotate)
+    return output_columns(settled, read.text_field).orderBy(F.col("n"))

@@ -1,0 +1,170 @@
+"""`cleanse run|clean|dedup SRC DEST --engine spark`: the local job's outputs, computed by Spark.
+
+The corpus, audit.jsonl, summary.json and report.html are those `cleanse.job.run_job` writes
+(the corpus as Parquet when DEST ends in `.parquet`). The whole input is settled as one batch:
+it equals a local run whose --batch-mb holds the whole input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleanse.errors import ConfigError, InputError
+from cleanse.job import JobConfig, dest_is_free
+from cleanse.layout import Layout, plan_layout
+from cleanse.readers import STDIN
+from cleanse.report import write_report
+from cleanse.rules import RuleSet
+from cleanse.settings import run_settings
+from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
+from cleanse.stats import Stats
+from cleanse.writers import CorpusWriter, temporary_name, write_atomic
+
+PARTITION_BYTES = 64 << 20  # input bytes per partition of the document frame
+
+
+@dataclass(frozen=True, slots=True)
+class SparkOptions:
+    """Where Spark runs: --master, --spark-conf pairs, and partitions of the document frame
+    (None: one per 64 MB of input, at least two per core)."""
+
+    master: str = DEFAULT_MASTER
+    conf: Mapping[str, str] = field(default_factory=dict)
+    partitions: int | None = None
+
+
+def refuse_unsupported(config: JobConfig) -> None:
+    """Refuse, before any work, what the Spark engine does not do (yet)."""
+    problems = []
+    if config.src == STDIN or config.dest == "-":
+        problems.append("stdin/stdout (- as SRC or DEST): give paths")
+    if config.resume:
+        problems.append("--resume (Spark retries failed tasks itself; rerun the command)")
+    if config.learn is not None:
+        problems.append(
+            "--learn (learn rules first with `cleanse rules learn`, then pass them with --rules)"
+        )
+    if config.index is not None:
+        problems.append(
+            "--index (the persistent index is not yet read or written by the Spark engine)"
+        )
+    if problems:
+        msg = "--engine spark does not support " + "; ".join(problems)
+        raise ConfigError(msg)
+
+
+def _partitions(src: Path, options: SparkOptions, parallelism: int) -> int:
+    if options.partitions:
+        return options.partitions
+    size = sum(
+        p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file()
+    )
+    return max(2 * parallelism, size // PARTITION_BYTES + 1)
+
+
+def run_spark_job(
+    config: JobConfig, ruleset: RuleSet, options: SparkOptions | None = None, spark: object = None
+) -> tuple[Stats, Layout]:
+    """Run the job on Spark: in `spark`, or the active session, or one built from `options`
+    (only a session built here is stopped at the end)."""
+    from cleanse.spark.frame import process
+    from cleanse.spark.read import read_files
+    from cleanse.spark.session import build_session
+    from cleanse.spark.write import output_columns, stream_outputs
+
+    options = options or SparkOptions()
+    refuse_unsupported(config)
+    started = time.monotonic()
+    parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
+    if parquet_out:  # a folder of Parquet parts, written by Spark; the report inside it
+        source, dest = Path(config.src).resolve(), Path(config.dest).resolve()
+        if dest == source or source in dest.parents:
+            msg = (
+                f"DEST {config.dest} is inside SRC {config.src}; choose an output outside the input"
+            )
+            raise InputError(msg)
+        report_dir = Path(config.report) if config.report else Path(config.dest) / ".cleanse"
+        layout = Layout(config.dest, True, report_dir)
+    else:
+        layout = plan_layout(config.src, config.dest, config.report)
+    if not config.overwrite and not parquet_out:
+        dest_is_free(
+            layout, config.src
+        )  # an occupied DEST or report folder raises, saying what to do
+    report = layout.report
+    assert report is not None
+    settings = run_settings(config, ruleset) | {"engine": "spark", "master": options.master}
+    if (
+        parquet_out
+        and Path(config.dest).exists()
+        and not config.overwrite
+        and any(Path(config.dest).iterdir())
+    ):
+        msg = f"DEST {config.dest} is not empty; pass --overwrite to write over it"
+        raise InputError(msg)
+    if spark is None:
+        problem = missing_requirements()
+        if problem is not None:
+            msg = f"--engine spark: {problem}"
+            raise ConfigError(msg)
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()  # a caller's session is used, and left running
+    own = spark is None
+    session = build_session(options.master, options.conf) if own else spark
+    try:
+        parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
+        docs = read_files(
+            session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
+        )  # type: ignore[arg-type]
+        settled, levels = process(
+            docs, ruleset, config.cleaning if config.clean else None, config.dedup,
+            annotate=config.annotate_field if config.annotate else None,
+        )  # fmt: skip
+        stats = Stats()
+        if config.dedup is not None:
+            stats.extra["duplicates"] = {
+                "annotate": config.annotate,
+                "params": config.dedup.params(),
+            }
+            if config.annotate:
+                stats.extra["duplicates"]["annotate_field"] = config.annotate_field
+            stats.add_duplicates({level: result.stats for level, result in levels.items()})
+        if parquet_out:
+            written = output_columns(settled, config.read.text_field).where("record is not null")
+            written.select("n", "id", "text", "record").write.mode("overwrite").parquet(config.dest)
+            writer = None
+        else:
+            writer = CorpusWriter(
+                layout.dest,
+                mirror=layout.mirror,
+                text_field=config.read.text_field,
+                form=layout.form,
+            )
+        report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
+        audit_path = temporary_name(report / "audit.jsonl")
+        with audit_path.open("w", encoding="utf-8") as audit:
+            try:
+                stream_outputs(settled, writer, audit, stats)
+            except BaseException:
+                if writer is not None:
+                    writer.abandon()
+                raise
+        if writer is not None:
+            writer.close()
+        os.replace(audit_path, report / "audit.jsonl")
+    finally:
+        if own:
+            session.stop()  # type: ignore[attr-defined]
+    summary = stats.to_json() | {
+        "settings": settings,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    write_report(report)
+    return stats, layout
