@@ -27,15 +27,14 @@ from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.duplicates import ANNOTATION
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
-from cleanse.layout import Layout, check_output, check_report, plan_layout
+from cleanse.layout import Layout, plan_layout, refuse_occupied, refuse_report_file
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
-from cleanse.runlock import LOCK_FILE
 from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
-from cleanse.runstate import Claim, claim
+from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
 from cleanse.stages import DedupStage, clean_stage, open_index
@@ -80,34 +79,6 @@ class JobConfig:
     batch_docs: int = BATCH_DOCS
 
 
-def dest_is_free(layout: Layout, src: str) -> bool:
-    """Whether this run may write its output and report where `layout` says without --overwrite.
-
-    Asked once the run holds its lock (after a wait, DEST may hold what the other run wrote).
-    An occupied output or a report folder holding another run's report raises InputError with
-    what to do; the report folder holding nothing but this run's lock counts as free.
-    """
-    dest = Path(layout.dest)
-    if layout.dest != STDOUT and dest.exists():
-        own = layout.report
-        if not dest.is_dir() or not all(
-            child == own and _holds_only_lock(child) for child in dest.iterdir()
-        ):
-            check_output(
-                layout, overwrite=False, resume=False, src=src
-            )  # raises, naming the output
-            return False
-    check_report(layout, overwrite=False, resume=False)
-    return True
-
-
-def _holds_only_lock(folder: Path) -> bool:
-    """A report folder with nothing in it but run locks (that of this run, just taken)."""
-    return folder.is_dir() and all(
-        p.name == LOCK_FILE or (p.is_dir() and _holds_only_lock(p)) for p in folder.iterdir()
-    )
-
-
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report.
 
@@ -144,13 +115,14 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     }
     rule_files = [os.path.abspath(name) for name in ruleset.files]
     mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
-    if report is not None and report.exists() and not report.is_dir():
-        check_report(layout, overwrite=True, resume=True)  # a file: refused before it is locked
+    refuse_report_file(layout)  # before it is locked: no lock can be taken in a file
     owner = claim(
-        src=config.src, dest=config.dest, report=report if config.dest != STDOUT else None,
-        index=config.index if config.dedup is not None else None, mark=mark,
-        resume=config.resume, overwrite=config.overwrite, wait=config.wait,
-        dest_is_free=lambda: dest_is_free(layout, config.src),
+        ClaimRequest(
+            dest=config.dest, report=report if config.dest != STDOUT else None,
+            index=config.index if config.dedup is not None else None, mark=mark,
+            resume=config.resume, overwrite=config.overwrite, wait=config.wait,
+            refuse_occupied=lambda: refuse_occupied(layout),
+        )
     )  # fmt: skip
     try:
         if report is not None:

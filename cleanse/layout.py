@@ -4,8 +4,8 @@
 users expect: a folder SRC is mirrored into a folder DEST; a single file SRC becomes one output
 file (inside DEST when DEST is an existing folder or ends with /), in the format DEST's name says,
 and JSONL records are never flattened into a .txt file. Every run gets its own report folder
-beside its output. `check_output` and `check_report` then refuse to overwrite anything that is
-not the run's to overwrite.
+beside its output. `check_output`, `refuse_report_file` and `refuse_other_report` then refuse to
+overwrite anything that is not the run's to overwrite.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from cleanse.errors import InputError
 from cleanse.formats.registry import FORMAT_BY_NAME, detect
 from cleanse.readers import STDIN
+from cleanse.runlock import LOCK_FILE
 from cleanse.walk import input_kind
 from cleanse.writers import STDOUT
 
@@ -150,22 +151,19 @@ def _refuse_report_over_src(src: str, report: Path) -> None:
         raise InputError(msg)
 
 
-def check_output(layout: Layout, *, overwrite: bool, resume: bool, src: str) -> None:
-    """Refuse to write into a DEST that holds something, unless told to overwrite or resume.
+def check_output(layout: Layout, *, overwrite: bool) -> None:
+    """Refuse to write into a DEST that holds something, unless told to overwrite.
 
     For a single-file SRC only the output file counts: other files in its folder are not this
-    run's and stay as they are.
+    run's and stay as they are. A mirrored DEST holding nothing but this run's own report folder,
+    itself holding nothing but run locks (this run's, just taken), counts as empty.
     """
-    if resume:
-        if layout.report is None or src == STDIN or layout.dest == STDOUT:
-            msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
-            raise InputError(msg)
-        return
     dest = Path(layout.dest)
     if layout.dest == STDOUT or overwrite or not dest.exists():
         return
-    occupied = any(dest.iterdir()) if dest.is_dir() else True
-    if not occupied:
+    if dest.is_dir() and all(
+        child == layout.report and _holds_only_locks(child) for child in dest.iterdir()
+    ):
         return
     hint = _resume_hint(layout)
     if layout.mirror:
@@ -181,15 +179,27 @@ def check_output(layout: Layout, *, overwrite: bool, resume: bool, src: str) -> 
     raise InputError(msg)
 
 
-def check_report(layout: Layout, *, overwrite: bool, resume: bool) -> None:
-    """Refuse a report folder that is a file, or holds another run's report (unless --overwrite)."""
+def _holds_only_locks(folder: Path) -> bool:
+    """A folder with nothing in it but run locks (in it or in its subfolders)."""
+    return folder.is_dir() and all(
+        p.name == LOCK_FILE or (p.is_dir() and _holds_only_locks(p)) for p in folder.iterdir()
+    )
+
+
+def refuse_report_file(layout: Layout) -> None:
+    """Refuse a report path that is a file, whatever the flags: no report can be written there."""
     report = layout.report
-    if report is None or (not report.exists() and not report.is_symlink()):
-        return
-    if not report.is_dir():
+    if report is not None and (report.exists() or report.is_symlink()) and not report.is_dir():
         msg = f"the report folder {report} is a file; remove it, or choose another --report folder"
         raise InputError(msg)
-    if resume or overwrite:
+
+
+def refuse_other_report(layout: Layout) -> None:
+    """Refuse a report folder (or path) that is a file or holds another run's report; asked
+    only without --overwrite and --resume, which replace or continue that report."""
+    refuse_report_file(layout)
+    report = layout.report
+    if report is None or not report.is_dir():
         return
     held = [name for name in REPORT_FILES if (report / name).exists()]
     if held:
@@ -198,6 +208,14 @@ def check_report(layout: Layout, *, overwrite: bool, resume: bool) -> None:
             f"{_resume_hint(layout)}--overwrite to replace it, or choose another --report folder"
         )
         raise InputError(msg)
+
+
+def refuse_occupied(layout: Layout) -> None:
+    """Refuse, for a run without --overwrite, an occupied output or a report folder holding
+    another run's report, saying what to do. Asked once the run holds its lock (after a wait,
+    DEST may hold what the other run wrote)."""
+    check_output(layout, overwrite=False)
+    refuse_other_report(layout)
 
 
 def _resume_hint(layout: Layout) -> str:

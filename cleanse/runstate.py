@@ -76,24 +76,34 @@ class Claim:
             self.lock.release(remove=False)
 
 
-def claim(
-    *,
-    src: str,
-    dest: str,
-    report: Path | None,
-    index: str | None,
-    mark: str | RunIdentity,
-    resume: bool,
-    overwrite: bool,
-    wait: bool,
-    dest_is_free: Callable[[], bool],
-) -> Claim:
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    """What a run asks of `claim`: its places, its identity and its flags.
+
+    dest: DEST as given, told apart from another run's DEST and named in refusals;
+    report: the report folder to lock (None when DEST is stdout);
+    index: the --index folder to lock too (None without one);
+    mark: the run's identity, compared with what an interrupted run there recorded;
+    refuse_occupied: raises InputError when DEST or the report folder is occupied; asked once
+    the lock is held, for a run without --overwrite that starts afresh.
+    """
+
+    dest: str
+    report: Path | None
+    index: str | None
+    mark: RunIdentity
+    resume: bool
+    overwrite: bool
+    wait: bool
+    refuse_occupied: Callable[[], None]
+
+
+def claim(request: ClaimRequest) -> Claim:
     """Lock the report folder and the index, and decide how this run begins.
 
-    `dest_is_free()`: DEST is new or empty (apart from the report folder), asked once the lock
-    is held (after a wait, DEST may hold what the other run wrote); `mark` is the run's
-    fingerprint. Raises InputError / ConfigError / BusyError when the run may not go on.
+    Raises InputError / ConfigError / BusyError when the run may not go on.
     """
+    report, index = request.report, request.index
     made: list[Path] = []
     lock = index_lock = None
     try:
@@ -102,15 +112,19 @@ def claim(
                 if not folder.exists():
                     made.append(folder)
             report.mkdir(parents=True, exist_ok=True)
-            lock = RunLock.acquire(report / LOCK_FILE, what=f"DEST {dest}", wait=wait)
-        checkpoint = _decide(src, dest, report, index, mark, resume, overwrite, lock, dest_is_free)
+            lock = RunLock.acquire(
+                report / LOCK_FILE, what=f"DEST {request.dest}", wait=request.wait
+            )
+        checkpoint = _decide(request, lock)
         if index is not None:
             root = Path(index)
             if root.exists() and not root.is_dir():
                 msg = f"--index {root}: exists and is not a directory"
                 raise ConfigError(msg)
             root.mkdir(parents=True, exist_ok=True)
-            index_lock = RunLock.acquire(root / LOCK_FILE, what=f"--index {index}", wait=wait)
+            index_lock = RunLock.acquire(
+                root / LOCK_FILE, what=f"--index {index}", wait=request.wait
+            )
             gone = index_lock.previous
             if gone and gone.get("dest") == "-" and gone.get("run"):
                 # A run that wrote to stdout cannot be resumed: its pending entries are dead.
@@ -122,27 +136,18 @@ def claim(
     return Claim(run, checkpoint, lock, index_lock, made)
 
 
-def _decide(
-    src: str,
-    dest: str,
-    report: Path | None,
-    index: str | None,
-    mark: str | RunIdentity,
-    resume: bool,
-    overwrite: bool,
-    lock: RunLock | None,
-    dest_is_free: Callable[[], bool],
-) -> Checkpoint | None:
+def _decide(request: ClaimRequest, lock: RunLock | None) -> Checkpoint | None:
     """The checkpoint to resume from, or None to start afresh (after clearing what may be)."""
+    report, dest = request.report, request.dest
     previous = lock.previous if lock is not None else None
     progress = report is not None and (report / PROGRESS_FILE).exists()
-    if resume:
+    if request.resume:
         if report is None:
             msg = "--resume needs SRC and DEST on disk (not - for stdin or stdout)"
             raise InputError(msg)
         if progress or previous is None:
-            return Checkpoint.load(report, mark)  # "nothing to resume" when there is nothing
-        if previous.get("fingerprint") != (mark.digest if isinstance(mark, RunIdentity) else mark):
+            return Checkpoint.load(report, request.mark)  # "nothing to resume" if nothing
+        if previous.get("fingerprint") != request.mark.digest:
             msg = (
                 f"cannot resume: the run in {report} ({describe(previous)}) used other settings, "
                 "rules or inputs; rerun it with the same command, or start again with --overwrite"
@@ -162,7 +167,7 @@ def _decide(
                 "--report folder"
             )
             raise InputError(msg)
-        if not overwrite:
+        if not request.overwrite:
             msg = (
                 f"DEST {dest} holds a run that was interrupted ({describe(previous)}); pass "
                 "--resume to continue the run that was interrupted there, --overwrite to start it "
@@ -172,12 +177,8 @@ def _decide(
         assert report is not None
         _forget(report, previous)
         return None
-    if not overwrite and not dest_is_free():
-        msg = (
-            f"DEST {dest} is not empty; pass --overwrite to write over it, "
-            "or choose an empty or new DEST"
-        )
-        raise InputError(msg)
+    if not request.overwrite:
+        request.refuse_occupied()
     return None
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleanse.errors import ConfigError, InputError
-from cleanse.job import JobConfig, dest_is_free
-from cleanse.layout import Layout, plan_layout
+from cleanse.job import JobConfig
+from cleanse.layout import Layout, plan_layout, refuse_occupied
 from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
@@ -93,9 +93,7 @@ def run_spark_job(
     else:
         layout = plan_layout(config.src, config.dest, config.report)
     if not config.overwrite and not parquet_out:
-        dest_is_free(
-            layout, config.src
-        )  # an occupied DEST or report folder raises, saying what to do
+        refuse_occupied(layout)  # an occupied DEST or report folder raises, saying what to do
     report = layout.report
     assert report is not None
     settings = run_settings(config, ruleset) | {"engine": "spark", "master": options.master}
