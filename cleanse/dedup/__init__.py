@@ -7,8 +7,9 @@ are imported on first use, so that reading `DedupConfig` does not load numpy and
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cleanse.lazy import lazy_exports
 
 _EXPORTS = {
     "DedupConfig": "cleanse.dedup.config",
@@ -24,14 +25,6 @@ if TYPE_CHECKING:
     from cleanse.dedup.index import DuplicateIndex
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        msg = f"module 'cleanse.dedup' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 __all__ = ["DedupConfig", "DedupResult", "Duplicate", "DuplicateIndex", "find_duplicates"]
