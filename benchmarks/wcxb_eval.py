@@ -34,6 +34,7 @@ from cleanse.classify import ClassifyConfig, classify_lines, features, wordscore
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
 from cleanse.packs import load_rules
+from cleanse.report.load import iter_audit
 
 WCXB = REPO / ".." / "shared" / "eval" / "wcxb-dev"
 PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service")
@@ -78,15 +79,13 @@ def audit_keeps(pages: Sequence[Page], report: Path) -> Keeps:
     folder of the pages' `ID.raw.txt`): lines dropped by any stage, dedup included, and every line
     of a removed document."""
     dropped: dict[str, set[int] | None] = {}
-    with (report / "audit.jsonl").open(encoding="utf-8") as fh:
-        for row in fh:
-            entry = json.loads(row)
-            page_id = entry["id"].removesuffix(".raw.txt")
-            if entry["status"] in ("removed", "rejected"):
-                dropped[page_id] = None
-                continue
-            lines = {c["line"] for c in entry.get("changes", []) if c.get("after") is None}
-            dropped[page_id] = lines
+    for _, entry in iter_audit(report / "audit.jsonl"):
+        page_id = entry["id"].removesuffix(".raw.txt")
+        if entry["status"] in ("removed", "rejected"):
+            dropped[page_id] = None
+            continue
+        lines = {c["line"] for c in entry.get("changes", []) if c.get("after") is None}
+        dropped[page_id] = lines
     out = []
     for page in pages:
         gone = dropped.get(page.id, set())
