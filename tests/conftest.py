@@ -1,8 +1,9 @@
-"""Shared test settings: hypothesis profiles and the --update-golden flag."""
+"""Shared test settings: hypothesis profiles, the --update-golden flag, and `crash_after`."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,3 +29,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def crash_after(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """`crash_after(n)`: the next run stops, like an interrupted process (KeyboardInterrupt), right
+    after its n-th checkpoint; `monkeypatch.undo()` lets the following run go through."""
+
+    def arm(batches: int) -> None:
+        from cleanse import job
+
+        real = job._save_checkpoint
+        seen = {"n": 0}
+
+        def save_then_stop(*args, **kwargs):
+            real(*args, **kwargs)
+            seen["n"] += 1
+            if seen["n"] == batches:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(job, "_save_checkpoint", save_then_stop)
+
+    return arm

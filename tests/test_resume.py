@@ -100,26 +100,10 @@ def test_reference_run_goes_in_several_batches_and_finds_duplicates(reference):
     assert "run-index" not in " ".join(expected)
 
 
-def _crash_after(monkeypatch, batches: int) -> None:
-    """Make the run die, like a killed process, right after its `batches`-th checkpoint."""
-    from cleanse import job
-
-    real = job._save_checkpoint
-    seen = {"n": 0}
-
-    def save_then_die(*args, **kwargs):
-        real(*args, **kwargs)
-        seen["n"] += 1
-        if seen["n"] == batches:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(job, "_save_checkpoint", save_then_die)
-
-
 @pytest.mark.parametrize("batches", [1, 7, 19])
-def test_resume_after_an_interruption_equals_an_uninterrupted_run(reference, monkeypatch, batches):
+def test_resume_after_an_interruption_equals_an_uninterrupted_run(crash_after, reference, monkeypatch, batches):
     src, dest, expected = reference
-    _crash_after(monkeypatch, batches)
+    crash_after(batches)
     assert main([*RUN[:1], str(src), str(dest), *RUN[1:]]) == 130
     monkeypatch.undo()
     try:
@@ -160,9 +144,9 @@ def test_sigkill_midway_leaves_no_partial_file_and_resume_completes_it(reference
         shutil.rmtree(dest, ignore_errors=True)
 
 
-def test_resume_refuses_other_settings_and_a_finished_run(reference, monkeypatch, capsys):
+def test_resume_refuses_other_settings_and_a_finished_run(crash_after, reference, monkeypatch, capsys):
     src, dest, _ = reference
-    _crash_after(monkeypatch, 2)
+    crash_after(2)
     assert main([*RUN[:1], str(src), str(dest), *RUN[1:]]) == 130
     monkeypatch.undo()
     try:

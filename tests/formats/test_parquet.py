@@ -146,21 +146,6 @@ def test_output_is_the_same_from_one_file_or_ten(tmp_path):
     assert one.num_rows == 80
 
 
-def _crash_after(monkeypatch, batches: int) -> None:
-    from cleanse import job
-
-    real = job._save_checkpoint
-    seen = {"n": 0}
-
-    def save_then_die(*args, **kwargs):
-        real(*args, **kwargs)
-        seen["n"] += 1
-        if seen["n"] == batches:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(job, "_save_checkpoint", save_then_die)
-
-
 def _tree(root: Path) -> dict[str, bytes]:
     files = {
         p.relative_to(root).as_posix(): p.read_bytes()
@@ -171,7 +156,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("batches", [1, 4, 9])
-def test_resume_after_an_interruption_equals_an_uninterrupted_run(tmp_path, monkeypatch, batches):
+def test_resume_after_an_interruption_equals_an_uninterrupted_run(crash_after, tmp_path, monkeypatch, batches):
     for k in range(3):
         write(tmp_path / "src" / f"p{k}.parquet", rows(40, start=40 * k), row_group_size=16)
     command = ["run", str(tmp_path / "src"), str(tmp_path / "out"), "-q", "--workers", "1",
@@ -180,7 +165,7 @@ def test_resume_after_an_interruption_equals_an_uninterrupted_run(tmp_path, monk
     reference = _tree(tmp_path / "out")
     assert len(pq.ParquetFile(tmp_path / "out" / "p0.parquet").metadata.to_dict()["row_groups"]) > 3
     shutil.rmtree(tmp_path / "out")
-    _crash_after(monkeypatch, batches)
+    crash_after(batches)
     assert main(command) == 130
     monkeypatch.undo()
     assert main([*command, "--resume"]) == 0

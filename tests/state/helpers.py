@@ -186,17 +186,3 @@ def wait_stopped(proc: subprocess.Popen, seconds: float = SAFETY_SECONDS) -> Non
     raise AssertionError("the run never paused")
 
 
-def crash_after(monkeypatch, batches: int) -> None:
-    """Make the run stop, like an interrupted process, right after its `batches`-th checkpoint."""
-    from cleanse import job
-
-    real = job._save_checkpoint
-    seen = {"n": 0}
-
-    def save_then_stop(*args, **kwargs):
-        real(*args, **kwargs)
-        seen["n"] += 1
-        if seen["n"] == batches:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(job, "_save_checkpoint", save_then_stop)

@@ -15,7 +15,7 @@ import pytest
 
 from cleanse.cli import main
 
-from .helpers import cli, crash_after, finish, make_corpus, stopped_run, texts, tree, wait_stopped, write_jsonl
+from .helpers import cli, finish, make_corpus, stopped_run, texts, tree, wait_stopped, write_jsonl
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
@@ -32,7 +32,7 @@ def corpus(tmp_path_factory):
 
 
 
-def test_a_later_single_file_run_keeps_an_interrupted_runs_state(tmp_path, monkeypatch):
+def test_a_later_single_file_run_keeps_an_interrupted_runs_state(crash_after, tmp_path, monkeypatch):
     """Item 5: run A into out/a.jsonl is interrupted; run B into out/b.jsonl must not delete
     A's progress; A's --resume then completes it exactly."""
     a = write_jsonl(tmp_path / "in" / "a.jsonl", texts(7, 200), "a-")
@@ -41,7 +41,7 @@ def test_a_later_single_file_run_keeps_an_interrupted_runs_state(tmp_path, monke
     out.mkdir()
     run_a = [RUN[0], str(a), str(out / "a.jsonl"), *RUN[1:]]
     assert main([*run_a[:2], str(tmp_path / "ref" / "a.jsonl"), *run_a[3:]]) == 0
-    crash_after(monkeypatch, 3)
+    crash_after(3)
     assert main(run_a) == 130
     monkeypatch.undo()
     code = main([RUN[0], str(b), str(out / "b.jsonl"), *RUN[1:]])

@@ -14,20 +14,20 @@ import pytest
 from cleanse.cli import main
 from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
 
-from .helpers import crash_after, make_corpus, manifest, texts, tree, write_jsonl
+from .helpers import make_corpus, manifest, texts, tree, write_jsonl
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
 
 
-def test_resume_keeps_what_another_run_committed_meanwhile(tmp_path, monkeypatch):
+def test_resume_keeps_what_another_run_committed_meanwhile(crash_after, tmp_path, monkeypatch):
     """Item 8: A is killed, B completes on the same index, A resumes: B's entries stay."""
     index = tmp_path / "idx"
     src_a = make_corpus(tmp_path, seed=7)
     src_b = write_jsonl(tmp_path / "b" / "b.jsonl", texts(11, 60), "b-")
     run_a = [RUN[0], str(src_a), str(tmp_path / "out-a"), *RUN[1:], "--index", str(index)]
     assert main([*run_a[:2], str(tmp_path / "ref-a"), *run_a[3:-1], str(tmp_path / "ref-idx")]) == 0
-    crash_after(monkeypatch, 3)
+    crash_after(3)
     assert main(run_a) == 130
     monkeypatch.undo()
     run_b = ["run", "-q", str(src_b), str(tmp_path / "out-b.jsonl"), "--index", str(index)]

@@ -12,7 +12,7 @@ import pytest
 from cleanse.cli import main
 from cleanse.dedup import DuplicateIndex
 
-from .helpers import crash_after, finish, make_corpus, manifest, stopped_run, tree
+from .helpers import finish, make_corpus, manifest, stopped_run, tree
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
@@ -72,10 +72,10 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(reference, moment):
 
 
 
-def test_killed_index_run_started_over_does_not_find_itself(reference, monkeypatch):
+def test_killed_index_run_started_over_does_not_find_itself(crash_after, reference, monkeypatch):
     """Item 7: rerun with --overwrite after a kill; its own earlier entries are not duplicates."""
     argv, dest, index, expected, kept = reference
-    crash_after(monkeypatch, 3)
+    crash_after(3)
     try:
         assert main(argv) == 130
         monkeypatch.undo()
@@ -89,10 +89,10 @@ def test_killed_index_run_started_over_does_not_find_itself(reference, monkeypat
         shutil.rmtree(index, ignore_errors=True)
 
 
-def test_resume_after_a_kill_before_the_first_checkpoint(reference, monkeypatch, capsys, caplog):
+def test_resume_after_a_kill_before_the_first_checkpoint(crash_after, reference, monkeypatch, capsys, caplog):
     """Item 4: stopped in the first batch; --resume starts it over instead of refusing."""
     argv, dest, index, expected, _ = reference
-    crash_after(monkeypatch, 1)
+    crash_after(1)
     from cleanse import job
 
     def stop(*args, **kwargs):
