@@ -12,7 +12,6 @@ import gzip
 import io
 import json
 import os
-import time
 import zipfile
 from pathlib import Path
 
@@ -209,9 +208,7 @@ def test_50_mb_without_a_newline_is_read(tmp_path, name):
     body = "mot " * 12_500_000
     data = body if name.endswith(".txt") else json.dumps({"text": body})
     (tmp_path / name).write_text(data, encoding="ascii")
-    start = time.perf_counter()
-    [doc] = read(tmp_path)
-    assert time.perf_counter() - start < 10
+    [doc] = read(tmp_path)  # a reader that searched for a line end again and again would hang here
     assert doc.removed is None and len(doc.text) == 50_000_000
 
 
@@ -412,7 +409,8 @@ def test_hidden_entries_are_skipped_and_order_is_by_path(tmp_path):
 # 11. Many files
 
 
-def test_twenty_thousand_files_are_listed_and_read_quickly(tmp_path):
+def test_twenty_thousand_files_are_all_listed_and_read_in_path_order(tmp_path):
+    # How fast: benchmarks/many_files.py (timings do not belong in tests).
     src, template = tmp_path / "src", tmp_path / "template"
     template.write_bytes(b"Un texte court.\n")
     for folder in range(20):
@@ -420,12 +418,10 @@ def test_twenty_thousand_files_are_listed_and_read_quickly(tmp_path):
         for n in range(1000):
             # Hard links: creating 20,000 inodes can take longer than the reading under test.
             os.link(template, src / f"f{folder:02}" / f"{n:04}.txt")
-    start = time.perf_counter()
     docs = read(src)
-    elapsed = time.perf_counter() - start
     assert len(docs) == 20_000 and docs[0].id == "f00/0000.txt" and docs[-1].id == "f19/0999.txt"
-    assert all(doc.removed is None for doc in docs)
-    assert elapsed < 10, f"{elapsed:.1f} s"  # about 1 s here; slack for loaded machines
+    assert [doc.id for doc in docs] == sorted(doc.id for doc in docs)
+    assert all(doc.removed is None and doc.text == "Un texte court.\n" for doc in docs)
 
 
 # 12. Reads that fail midway
