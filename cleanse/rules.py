@@ -333,12 +333,18 @@ def _choice(
     return str(value)
 
 
+def compile_pattern(source: str) -> regex.Pattern[str]:
+    """A rule's pattern as every rule is matched (the `regex` module, VERSION1 syntax); learned
+    rules applied by `run --learn` compile theirs here too, so they match as a rule file would."""
+    return regex.compile(source, regex.VERSION1)
+
+
 def _compile(source: Any, where: str) -> regex.Pattern[str]:
     if not isinstance(source, str) or not source:
         msg = f"{where} must be a non-empty string (a `regex` module pattern)"
         raise RuleFileError(msg)
     try:
-        return regex.compile(source, regex.VERSION1)
+        return compile_pattern(source)
     except regex.error as exc:
         msg = f"{where} does not compile: {exc}"
         raise RuleFileError(msg) from exc

@@ -156,3 +156,47 @@ def test_config_validation() -> None:
 def test_site_of() -> None:
     assert site_of("https://www.liberation.fr/monde/2015/x") == "liberation.fr"
     assert site_of("blog.example.org") == "blog.example.org"
+
+
+# Lines that differ from a learned template only in spacing or case of a month name, and lines
+# that differ in words: `run --learn` and the same rule promoted to a rule file must agree.
+SAME_TEMPLATE_OR_NOT = [
+    "Sign up now",
+    "Sign  up now",
+    "Sign\tup now",
+    "Sign\u00a0up now",
+    "  Sign up now  ",
+    "Sign up now!",
+    "Sign up",
+    "sign up now",
+    "Updated 28 June 2023 at 07:05",
+    "Updated  28 june 2023 at 07:05",
+    "Updated 28 Juneau 2023 at 07:05",
+    "Privacy policy matters, she said.",
+]
+
+
+@pytest.mark.parametrize("line", SAME_TEMPLATE_OR_NOT)
+def test_run_learn_and_the_promoted_rule_give_the_same_verdict(tmp_path, line) -> None:
+    from cleanse.clean import CleanConfig, Cleaner
+    from cleanse.document import Document
+    from cleanse.packs import load_rules
+
+    docs, _, _ = make_corpus()
+    docs = [(i, site, text.replace("Skip to content", "Sign up now")) for i, site, text in docs]
+    learned = learn_boilerplate(docs)
+    promoted = tmp_path / "learned.toml"
+    promoted.write_text(learned.to_toml().replace('status = "review"', 'status = "stable"'), encoding="utf-8")
+    rules = load_rules([promoted], builtin=False)
+    config = CleanConfig(classify="off", lang="en", fix_encoding=False)
+    body = "The river council decided on the bridge repairs after a long winter of inspection."
+    doc = Document(id="d", text=f"{body}\n{line}\n{body}\n", site="example.com")
+    by_learning = Cleaner(load_rules([], builtin=False), config, learned).clean(doc)
+    by_rule_file = Cleaner(rules, config).clean(doc)
+    dropped_by_learning = [c.rule for c in by_learning.changes if c.after is None]
+    dropped_by_rule_file = [c.rule for c in by_rule_file.changes if c.after is None]
+    assert dropped_by_learning == dropped_by_rule_file
+    assert by_learning.text == by_rule_file.text
+    spaced = line.replace("\t", " ").replace("\u00a0", " ")
+    if " ".join(spaced.split()) in ("Sign up now", "Updated 28 June 2023 at 07:05"):
+        assert dropped_by_learning, "a line of the template in other spacing is dropped"

@@ -113,10 +113,11 @@ def line_key(line: str) -> str:
 
 
 def key_pattern(key: str) -> str:
-    """An anchored regex matching every line with this key (slots become classes).
+    """An anchored regex matching every line with this key (slots become classes, a space any
+    run of whitespace, as `line_key` folds them), searched in the stripped line.
 
     >>> key_pattern(line_key("Page 2 of 10"))
-    '^Page \\\\d+(?:[.,:/h]\\\\d+)* of \\\\d+(?:[.,:/h]\\\\d+)*$'
+    '^Page\\\\s+\\\\d+(?:[.,:/h]\\\\d+)*\\\\s+of\\\\s+\\\\d+(?:[.,:/h]\\\\d+)*$'
     """
     parts = []
     pos = 0
@@ -129,7 +130,8 @@ def key_pattern(key: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return str(regex.escape(text, special_only=True, literal_spaces=True))
+    escaped = str(regex.escape(text, special_only=True, literal_spaces=True))
+    return escaped.replace(" ", r"\s+")  # the key holds single spaces only
 
 
 def has_slots(key: str) -> bool:

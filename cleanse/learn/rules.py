@@ -1,8 +1,9 @@
 """Learned boilerplate as candidate rules: ids, patterns, evidence, embedded tests and TOML output.
 
-`LearnedRules.matches(site, line)` applies the learning directly (a dictionary lookup on the
-line's normal form, so `cleanse run --learn` is fast and deterministic); `to_toml()` writes the
-same rules in the project's rule format with status = "review" for a human to promote.
+`LearnedRules.matches(site, line)` applies the learning in `cleanse run --learn`; `to_toml()` writes
+the same rules in the project's rule format with status = "review" for a human to promote. Both
+match one way: the rule's pattern, compiled as the rule loader compiles it, searched in the
+stripped line, so a promoted rule drops exactly the lines `run --learn` dropped.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import regex
+
 from cleanse.learn.miner import LearnConfig, accept, mine_sites
-from cleanse.learn.normalize import key_pattern, line_key, site_slug, slug
+from cleanse.learn.normalize import key_pattern, site_slug, slug
+from cleanse.rules import compile_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +54,13 @@ class LearnedRules:
 
     rules: tuple[LearnedRule, ...]
     site_documents: tuple[tuple[str, int], ...] = ()
-    _index: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
+    _index: dict[str, _SiteRules] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        index: dict[str, dict[str, str]] = {}
+        patterns: dict[str, list[tuple[str, str]]] = {}
         for rule in self.rules:
-            index.setdefault(rule.site, {})[rule.key] = rule.id
+            patterns.setdefault(rule.site, []).append((rule.id, rule.pattern))
+        index = {site: _SiteRules.build(found) for site, found in patterns.items()}
         object.__setattr__(self, "_index", index)
 
     def __len__(self) -> int:
@@ -75,10 +80,8 @@ class LearnedRules:
         >>> learned.matches("other.org", "Sign up now") is None
         True
         """
-        table = self._index.get(site)
-        if not table:
-            return None
-        return table.get(line_key(line.strip()))
+        rules = self._index.get(site)
+        return None if rules is None else rules.first_match(line.strip())
 
     def to_toml(self) -> str:
         """The candidate rules in the project's rule-file format, status = "review"."""
@@ -90,6 +93,25 @@ class LearnedRules:
         for rule in self.rules:
             out.extend(_rule_toml(rule))
         return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteRules:
+    """One site's learned rules in file order, and one search of all their patterns at once
+    (most lines match none); the first rule that matches names the drop, as in a rule file."""
+
+    gate: regex.Pattern[str]
+    rules: tuple[tuple[str, regex.Pattern[str]], ...]
+
+    @classmethod
+    def build(cls, patterns: list[tuple[str, str]]) -> _SiteRules:
+        gate = compile_pattern("|".join(f"(?:{pattern})" for _, pattern in patterns))
+        return cls(gate, tuple((rule_id, compile_pattern(p)) for rule_id, p in patterns))
+
+    def first_match(self, stripped: str) -> str | None:
+        if self.gate.search(stripped) is None:
+            return None
+        return next((rule_id for rule_id, p in self.rules if p.search(stripped)), None)
 
 
 def _toml_str(text: str) -> str:
@@ -149,7 +171,8 @@ def learn_boilerplate(
             example = min(st.variants, key=lambda v: (-st.variants[v], v))
             pattern = key_pattern(key)
             variants = tuple(sorted(st.variants, key=lambda v: (-st.variants[v], v))[:3])
-            if not all(re.match(pattern, v) for v in variants):
+            compiled = compile_pattern(pattern)
+            if not all(compiled.search(v) for v in variants):
                 continue  # cannot happen with line_key/key_pattern; never emit a failing rule
             rule_id = _unique_id(f"learned.{site_slug(site) or 'site'}.{slug(example)}", used)
             rules.append(
