@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from cleanse.durable import atomic_file
 from cleanse.errors import InputError
-from cleanse.writers import fsync_dir
 
 PROGRESS_FILE = "progress.json"
 VERSION = 2
@@ -41,13 +41,9 @@ class Checkpoint:
 
     def save(self, report: Path) -> None:
         """Replace the report folder's progress file atomically."""
-        tmp = report / f".{PROGRESS_FILE}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(asdict(self), fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, report / PROGRESS_FILE)
-        fsync_dir(report)
+        data = json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+        with atomic_file(report / PROGRESS_FILE, report / f".{PROGRESS_FILE}.tmp") as fh:
+            fh.write(data)
 
     @classmethod
     def load(cls, report: Path, fingerprint: str | RunIdentity) -> Checkpoint:

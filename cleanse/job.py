@@ -40,7 +40,7 @@ from cleanse.sinks import AuditSink, CorpusSink, StatsSink
 from cleanse.stages import DedupStage, clean_stage, open_index
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
-from cleanse.writers import STDOUT, CorpusWriter, fsync_dir, naming_path, write_atomic
+from cleanse.writers import STDOUT, CorpusWriter, naming_path, write_atomic
 
 __all__ = ["BATCH_CHARS", "BATCH_DOCS", "JobConfig", "learn_from", "run_job"]
 
@@ -240,8 +240,7 @@ def _run(
         write_atomic(
             report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         )
-        write_report(report)
-        fsync_dir(report)
+        write_report(report)  # each report file fsynced with its folder (cleanse.durable)
     if index is not None:
         index.finish_run()
     return stats, writer

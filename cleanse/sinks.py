@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from cleanse.dedup import DedupResult
 from cleanse.document import Document
+from cleanse.durable import publish
 from cleanse.report import audit_fields
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, json_line, naming_path, temporary_name
@@ -75,7 +76,7 @@ class AuditSink:
     def complete(self) -> None:
         """Close the audit and give it its final name."""
         self.file.close()
-        os.replace(self.temporary, self.path)
+        publish(self.temporary, self.path)
 
     def close(self) -> None:
         self.file.close()

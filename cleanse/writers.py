@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document
+from cleanse.durable import atomic_file, fsync_dir, publish
 from cleanse.errors import ConfigError
 from cleanse.formats.compression import open_member
 from cleanse.formats.jsonvalues import jsonable
@@ -305,10 +306,9 @@ class CorpusWriter:
             self._parquet = None
         self._end_member()
         if self._raw is not None and self._path is not None:
-            self._raw.flush()
-            os.fsync(self._raw.fileno())
             self._raw.close()
-            os.replace(temporary_name(self._path), self._path)
+            # Its folder is synced at the next checkpoint, with every folder written since.
+            publish(temporary_name(self._path), self._path, sync_folder=False)
             self._folders.add(self._path.parent)
             self.files_written += 1
         self._raw = self._path = None
@@ -395,22 +395,11 @@ def write_atomic(path: Path, text: str, compression: str | None = None, *, sync:
     the caller makes them durable later (see `sync_filesystem`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_name(path)
-    try:
-        with tmp.open("wb") as raw:
-            layer = open_member(raw, compression)
-            layer.write(text.encode("utf-8"))
-            if layer is not raw:
-                layer.close()
-            if sync:
-                raw.flush()
-                os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a full disk must not stay full of a half-written file
-        raise
-    if sync:
-        fsync_dir(path.parent)
+    with atomic_file(path, temporary_name(path), sync=sync) as raw:
+        layer = open_member(raw, compression)
+        layer.write(text.encode("utf-8"))
+        if layer is not raw:
+            layer.close()
 
 
 def sync_filesystem(path: Path) -> None:
@@ -435,10 +424,3 @@ def _libc() -> Any:
         return None
 
 
-def fsync_dir(path: Path) -> None:
-    """Make the names in folder `path` durable (files created, renamed or removed there)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

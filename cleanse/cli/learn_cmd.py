@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cleanse.cli import options
+from cleanse.durable import atomic_file
 from cleanse.learn import LearnConfig
 from cleanse.rules import parse_rule_file
 
@@ -56,7 +57,8 @@ def learn_command(args: argparse.Namespace) -> int:
 
     learned = learn_from(args.src, options.read_config(args), learn_config(args))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(learned.to_toml(), encoding="utf-8")
+    with atomic_file(args.output) as fh:  # never half a rule file under its name
+        fh.write(learned.to_toml().encode("utf-8"))
     parse_rule_file(args.output)  # what we write must load
     sites = len({rule.site for rule in learned})
     print(

@@ -37,6 +37,7 @@ from cleanse.dedup.index_check import (
     damaged,
     refuse_foreign,
 )
+from cleanse.durable import publish
 from cleanse.errors import ConfigError
 
 FORMAT = "cleanse-dedup-index"
@@ -47,16 +48,8 @@ KEPT = -1  # entries(): the target of an entry that is its cluster's root (the k
 
 
 def _publish(src: Path, dst: Path) -> None:
-    """Atomic rename (a seam for the crash tests)."""
-    src.replace(dst)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Durable atomic rename of a file or folder, see cleanse.durable (a seam for the crash tests)."""
+    publish(src, dst)
 
 
 def _save(path: Path, array: np.ndarray) -> None:
@@ -261,13 +254,11 @@ class DuplicateIndex:
             )
             for name in _FIELDS:
                 _save(tmp / f"{level}.{name}.npy", merged[name])
-        _fsync_dir(tmp)
         with self._locked(self.path):
             manifest = self._manifest()
             number = len(manifest["segments"]) + sum(map(len, manifest["pending"].values())) + 1
             name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
             _publish(tmp, self.path / name)
-            _fsync_dir(self.path)
             if self.run is None:
                 manifest["segments"] = [*manifest["segments"], name]
                 self._segments = list(manifest["segments"])
@@ -384,10 +375,7 @@ class DuplicateIndex:
         tmp = root / f".manifest-{uuid.uuid4().hex}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
         _publish(tmp, root / "manifest.json")
-        _fsync_dir(root)
 
     @staticmethod
     def _collect_garbage(root: Path, live: set[str]) -> None:

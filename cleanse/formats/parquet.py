@@ -12,11 +12,11 @@ so its output is the same bytes as an uninterrupted run's.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from cleanse.durable import publish
 from cleanse.errors import ConfigError
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import require
@@ -118,9 +118,7 @@ class ParquetFileWriter:
             part = self.parts_dir / f"part-{self.parts:06d}.parquet"
             tmp = part.with_name(f".{part.name}")
             self.pq.write_table(table, tmp)
-            with tmp.open("rb") as done:
-                os.fsync(done.fileno())
-            tmp.replace(part)
+            publish(tmp, part)
             self.schema = self._grown(self.schema, table.schema)
             self.parts += 1
             self.rows = []
@@ -136,7 +134,7 @@ class ParquetFileWriter:
             for part in parts:
                 for group in range(part.num_row_groups):
                     out.write_table(self._conform(part.read_row_group(group), schema))
-        temporary.replace(self.path)
+        publish(temporary, self.path, sync_folder=False)  # its folder: at the writer's checkpoint
 
     def abandon(self) -> None:
         """Drop the rows held (the parts written stay for a resume)."""
