@@ -2,7 +2,7 @@
 
 It folds each paragraph through the `normalize` table, splits tokens, hashes word or character
 n-grams exactly as `shingles.shingle_hash32` does and applies datasketch's "affine32" permutations.
-Importing this module needs numba; `signatures` falls back to a numpy path without it.
+numba is a required dependency; `signatures` keeps a numpy twin of each kernel as the tests' reference.
 """
 
 # numba kernels take and return plain numpy arrays; their signatures are documented, not typed.

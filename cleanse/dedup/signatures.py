@@ -1,7 +1,8 @@
 """MinHash signatures compatible with datasketch's default "affine32" scheme, computed in bulk.
 
-The numba kernel does the work without a Python loop per token; without numba a pure-Python
-shingler plus numpy permutations give the same bits, slowly. `to_datasketch` rebuilds a
+The numba kernel does the work without a Python loop per token (numba is a required dependency);
+a pure-Python shingler plus numpy permutations (`use_numba=False`) give the same bits, slowly: the
+reference the tests hold the kernel to. `to_datasketch` rebuilds a
 `datasketch.LeanMinHash` from one of our signatures.
 """
 
@@ -14,20 +15,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from cleanse.dedup import kernel as _kernel  # compiled; each function below has a numpy twin
 from cleanse.dedup.normalize import fold_arrays, normalize
 from cleanse.dedup.shingles import exact_hash64, shingle_hash32, shingle_kind, shingles
 from cleanse.dedup.stream import document_stream, split_windows
+from cleanse.errors import ConfigError
 
 if TYPE_CHECKING:
     from cleanse.dedup.config import DedupConfig
 
-_kernel: Any
-try:  # the compiled path; every function below has a numpy twin that gives the same bits
-    from cleanse.dedup import kernel as _kernel
-except ImportError:  # pragma: no cover - exercised by forcing `use_numba=False` in the tests
-    _kernel = None
-
-HAVE_NUMBA = _kernel is not None
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -66,7 +62,7 @@ def shingle_batch(
     paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
 ) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
-    if use_numba and _kernel is not None:
+    if use_numba:
         offsets, blob = fold_arrays()
         buf, bounds = encode(paragraphs)
         values, offs, exact, words, is_char = _kernel.shingle_hashes(
@@ -117,7 +113,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def minhash(batch: Shingled, a: np.ndarray, b: np.ndarray, *, use_numba: bool = True) -> np.ndarray:
     """Signatures uint32[P, num_perm] of a shingled batch (all 0xFFFFFFFF for no shingles)."""
-    if use_numba and _kernel is not None:
+    if use_numba:
         out: np.ndarray = _kernel.minhash_csr(batch.values, batch.offsets, a, b)
         return out
     n = len(batch.offsets) - 1
@@ -133,7 +129,7 @@ def minhash(batch: Shingled, a: np.ndarray, b: np.ndarray, *, use_numba: bool = 
 
 def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True) -> np.ndarray:
     """uint64[N, bands] keys; equal keys in a band make two items LSH candidates."""
-    if use_numba and _kernel is not None:
+    if use_numba:
         keys0: np.ndarray = _kernel.band_keys(sigs, bands, rows)
         return keys0
     mix = np.uint64(0x9E3779B97F4A7C15)
@@ -153,7 +149,7 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True
 
 def unique_sets(batch: Shingled, *, use_numba: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct shingle hashes of each paragraph (CSR), for exact Jaccard."""
-    if use_numba and _kernel is not None:
+    if use_numba:
         pair: tuple[np.ndarray, np.ndarray] = _kernel.unique_csr(batch.values, batch.offsets)
         return pair
     parts = [
@@ -278,6 +274,10 @@ def signature(
 
 def to_datasketch(sig: np.ndarray, config: DedupConfig) -> Any:  # noqa: ANN401 - datasketch is untyped
     """A `datasketch.LeanMinHash` with our hash values, seed and scheme (to share an LSH index)."""
-    from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
+    try:
+        from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
+    except ImportError as exc:
+        msg = "to_datasketch needs datasketch, which is not installed: pip install 'cleanse[datasketch]'"
+        raise ConfigError(msg) from exc
 
     return LeanMinHash(MinHash(config.num_perm, config.seed, hashvalues=sig, scheme="affine32"))
