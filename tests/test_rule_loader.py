@@ -41,6 +41,7 @@ def test_good_file_loads(tmp_path):
         (lambda s: s.replace("^Subscribe now$", "^Subscribe (now$"), "does not compile"),
         (lambda s: s.replace('tests.drop = ["Subscribe now"]', 'tests.drop = ["Subscribe later"]'), "Subscribe later"),
         (lambda s: s.replace('tests.keep = ["Subscribe now to the idea."]', ""), "look-alike"),
+        (lambda s: s.replace('tests.drop = ["Subscribe now"]', ""), "at least one example it changes"),
         (lambda s: s.replace('action = "drop_line"', 'action = "drop_doc"'), "`action`"),
         (lambda s: s.replace('id = "mine.subscribe"', 'id = "Mine Subscribe"'), "`id`"),
         (lambda s: s + "\nbogus = 1\n", "unknown key"),
@@ -62,7 +63,7 @@ def test_good_file_loads(tmp_path):
         ),
     ],
     ids=[
-        "toml", "pattern", "failing-example", "no-lookalike", "action", "id", "unknown-key", "duplicate",
+        "toml", "pattern", "failing-example", "no-lookalike", "no-change-example", "action", "id", "unknown-key", "duplicate",
         "stage", "replace-missing", "extract-field", "drop-next", "pattern-type", "tests-key", "guard",
         "contains", "not-tables", "runaway", "runaway-alternation",
     ],
