@@ -24,7 +24,7 @@ from typing import Any
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
-from cleanse.duplicates import ANNOTATION
+from cleanse.dedup.config import ANNOTATION
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
 from cleanse.layout import Layout, plan_layout, refuse_occupied, refuse_report_file
@@ -33,7 +33,7 @@ from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
-from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
+from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
 from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
@@ -202,7 +202,7 @@ def _run(
     document_stages = (
         [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
     )
-    batch_stages = []
+    batch_stages: list[BatchStage] = []
     if config.dedup is not None:
         dedup = DedupStage(
             config.dedup, index, workers=config.workers, annotate=config.annotate,
@@ -249,7 +249,7 @@ def _run(
 def _open_writer(layout: Layout, config: JobConfig, checkpoint: Checkpoint | None) -> CorpusWriter:
     """The corpus writer: new, or continuing from where the checkpoint left the output."""
     # The writer is chosen per output file by cleanse.formats (format and compression).
-    options = {
+    options: dict[str, Any] = {
         "mirror": layout.mirror, "text_field": config.read.text_field, "form": layout.form,
         "output": config.output, "src": config.src,
     }  # fmt: skip
@@ -276,11 +276,11 @@ def _open_index(
     if config.dedup is None:
         return None, None
     checkpoint = owner.checkpoint
-    resumed = checkpoint is not None and checkpoint.index_segments is not None
+    segments = checkpoint.index_segments if checkpoint is not None else None
+    base = checkpoint.index_base if checkpoint is not None and segments is not None else None
     return open_index(
         config.dedup, config.index or None, owner.run, scratch_in=report,
-        segments=checkpoint.index_segments if resumed else None,
-        base=checkpoint.index_base if resumed else None,
+        segments=segments, base=base,
     )  # fmt: skip
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
+from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
-from cleanse.duplicates import ANNOTATION
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.runlock import LOCK_FILE, RunLock
@@ -139,7 +139,7 @@ class Pipeline:
             self.summary = stats.to_json()
         finally:
             runner.close()
-            if index is not None and not finished and scratch is None:
+            if index is not None and index.run is not None and not finished and scratch is None:
                 DuplicateIndex.discard_run(index.path, index.run)
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -107,7 +107,7 @@ def _read_stdin(config: ReadConfig) -> Iterator[Document]:
     data (another archive format, an image) is one rejected input."""
     raw: io.BufferedReader = sys.stdin.buffer  # type: ignore[assignment]
     if not hasattr(raw, "peek"):  # a replaced stdin (tests, embedding) may not buffer
-        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+        raw = io.BufferedReader(raw)
     origin = _Origin("stdin", "stdin.jsonl")
     gzipped = raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
     stream = gzip.GzipFile(fileobj=raw) if gzipped else raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cleanse.cli import learn_cmd, options
 from cleanse.spark import cli as spark_cli
@@ -177,7 +177,7 @@ def print_summary(stats: Stats, report: str | None) -> None:
         print(f"cleanse: report: {report}/{REPORT_NAME} (open it in a browser); data: summary.json, audit.jsonl", file=err)
 
 
-def _describe_duplicates(dups: dict) -> str:
+def _describe_duplicates(dups: dict[str, Any]) -> str:
     """One line on the duplicate stages from summary.json's `duplicates` block."""
     parts = []
     for key in ("document", "paragraph"):

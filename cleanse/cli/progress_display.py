@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from tqdm import tqdm
 
@@ -33,7 +33,7 @@ class TerminalBars:
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
-        self.bars: dict[str, tqdm] = {}
+        self.bars: dict[str, tqdm[Any]] = {}
 
     def start(self, phase: str, total: int | None, unit: str) -> None:
         """Open the bar of `phase` under the ones already open."""

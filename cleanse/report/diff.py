@@ -97,7 +97,7 @@ def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
     [('equal', 0, 2, 0, 2), ('replace', 2, 3, 2, 3)]
     """
     if len(a) * len(b) <= DIRECT_WORK:
-        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return list(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
     pa, pb = _pieces(a), _pieces(b)
     keys_a = [" ".join(t for t in a[s:e] if not t.isspace()) for s, e in pa]
     keys_b = [" ".join(t for t in b[s:e] if not t.isspace()) for s, e in pb]

@@ -67,11 +67,11 @@ def duplicates_section(facts: RunFacts) -> tuple[str, list[str]]:
             f"{num(clusters)} cluster{'' if clusters == 1 else 's'}</h3>"
             + columns(f"{level} clusters by size", size_histogram(sizes), "cluster size (kept + removed copies)", "clusters")
         )
-    clusters, notes = largest_clusters(facts) if facts.audit_found else ([], [])
-    if clusters:
+    largest, notes = largest_clusters(facts) if facts.audit_found else ([], [])
+    if largest:
         total = len(facts.paragraph_clusters) + len(facts.document_clusters)
-        parts.append(f"<h3>Largest clusters</h3><p class=muted>{len(clusters)} of {num(total)} clusters shown, the largest of each level first.</p>")
-        parts.extend(_cluster(c) for c in clusters)
+        parts.append(f"<h3>Largest clusters</h3><p class=muted>{len(largest)} of {num(total)} clusters shown, the largest of each level first.</p>")
+        parts.extend(_cluster(c) for c in largest)
     parts.append("</section>")
     return "".join(parts), notes
 

@@ -195,8 +195,9 @@ def _count(facts: RunFacts, number: int, entry: dict[str, Any]) -> None:
 def _count_change(facts: RunFacts, number: int, doc_id: str, source: str, change: dict[str, Any]) -> None:
     rule_id = str(change.get("rule", "unknown"))
     rule = facts.rules.setdefault(rule_id, RuleFacts(stage=str(change.get("stage", ""))))
-    before = change.get("before") if isinstance(change.get("before"), str) else ""
-    after = change.get("after") if isinstance(change.get("after"), str) else None
+    found_before, found_after = change.get("before"), change.get("after")
+    before = found_before if isinstance(found_before, str) else ""
+    after = found_after if isinstance(found_after, str) else None
     removed = len(before) if after is None else max(0, len(before) - len(after))
     rule.hits += 1
     rule.chars += removed

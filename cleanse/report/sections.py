@@ -53,8 +53,9 @@ def summary_section(facts: RunFacts) -> str:
     """Counts, characters, time, and the settings of the run."""
     docs = documents(facts)
     chars = (facts.summary or {}).get("characters") or {}
-    chars_in = chars.get("in") if isinstance(chars.get("in"), int) else sum(s.chars_in for s in facts.sources.values())
-    chars_out = chars.get("out") if isinstance(chars.get("out"), int) else sum(s.chars_out for s in facts.sources.values())
+    found_in, found_out = chars.get("in"), chars.get("out")
+    chars_in = found_in if isinstance(found_in, int) else sum(s.chars_in for s in facts.sources.values())
+    chars_out = found_out if isinstance(found_out, int) else sum(s.chars_out for s in facts.sources.values())
     seconds = (facts.summary or {}).get("seconds")
     took = _duration(seconds) if isinstance(seconds, (int, float)) else "not recorded"
     cards = [
