@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanse.apply import OVER_BUDGET_FLAG, RuleRunner, tidy_lines
 from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
@@ -27,6 +26,7 @@ from cleanse.fix import FixBudget, fix_line
 from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
+from cleanse.rule_engine import OVER_BUDGET_FLAG, RuleRunner, tidy_lines
 from cleanse.rules import STATUSES, RuleSet
 
 EMPTY_INPUT = "input.empty"

@@ -4,7 +4,8 @@ Lines keep their input line numbers through every stage, so the audit can point 
 the file the user has. Stages run in the fixed order artifacts -> lines -> document; the first two
 repeat (at most three passes) until nothing changes, which makes cleaning idempotent. Within the
 lines stage, `replace` rules edit a line first; then the first rule that drops it (or extracts it)
-decides, in file order.
+decides, in file order. A pass after the first looks only at the lines the pass before edited: a
+line no rule touched, with the same text, is left alone again (see RuleRunner._run).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class _Lines:
     numbers: list[int]
     texts: list[str]
     alive: list[bool]
+    # Indexes of the lines edited in the current pass (and still alive): the next pass's work.
+    edited: set[int] = field(default_factory=set)
 
     def next_alive_nonblank(self, index: int) -> int | None:
         for j in range(index + 1, len(self.texts)):
@@ -109,13 +112,20 @@ class RuleRunner:
         self.overtime = set()
         state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
         outcome = Outcome(lines=[])
+        # Every line in the first pass; then only the lines the pass before edited. A line that
+        # no rule changed or dropped, text unchanged, gives the same (empty) result again: rules
+        # read one line at a time, and what one line's rule does to others (drop_next, drop_tail)
+        # only ever starts from a line whose own rule fires, an edited one.
+        todo: Sequence[int] = range(len(state.texts))
         try:
             for _ in range(MAX_PASSES):
                 before = len(outcome.changes)
-                self._artifacts(state, outcome)
-                self._lines(state, outcome)
+                state.edited = set()
+                self._artifacts(state, outcome, todo)
+                self._lines(state, outcome, todo)
                 if len(outcome.changes) == before:
                     break
+                todo = self._next_pass(state)
             self._document(state, outcome)
         except _OverBudget:
             outcome.flags.append(OVER_BUDGET_FLAG)  # the rest of the document is left as it is
@@ -123,10 +133,15 @@ class RuleRunner:
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
 
+    def _next_pass(self, state: _Lines) -> Sequence[int]:
+        """The lines the next pass looks at: those edited in this one and still alive."""
+        return sorted(i for i in state.edited if state.alive[i])
+
     # -- stages -------------------------------------------------------------------------------
 
-    def _artifacts(self, state: _Lines, outcome: Outcome) -> None:
-        for i, text in enumerate(state.texts):
+    def _artifacts(self, state: _Lines, outcome: Outcome, todo: Sequence[int]) -> None:
+        for i in todo:
+            text = state.texts[i]
             if not state.alive[i] or not text:
                 continue
             lowered = self._lower(text)
@@ -137,9 +152,9 @@ class RuleRunner:
                 if new != state.texts[i]:
                     self._edit(state, i, rule, new, outcome)
 
-    def _lines(self, state: _Lines, outcome: Outcome) -> None:
+    def _lines(self, state: _Lines, outcome: Outcome, todo: Sequence[int]) -> None:
         """Replace rules first, then the rules that drop or extract whole lines."""
-        for i in range(len(state.texts)):
+        for i in todo:
             if not state.alive[i] or not state.texts[i].strip():
                 continue
             if self.line_edits:
@@ -178,7 +193,9 @@ class RuleRunner:
                         self._drop(state, j, rule, outcome)
             elif rule.drop_next is not None:
                 j = state.next_alive_nonblank(i)
-                if j is not None and self._search_with(rule.id, rule.drop_next, state.texts[j].strip(), outcome):
+                if j is not None and self._search_with(
+                    rule.id, rule.drop_next, state.texts[j].strip(), outcome
+                ):
                     self._drop(state, j, rule, outcome)
             return
 
@@ -200,6 +217,7 @@ class RuleRunner:
             after = None
         outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], after))
         state.texts[i] = new
+        state.edited.add(i)
 
     def _drop(self, state: _Lines, i: int, rule: Rule, outcome: Outcome) -> None:
         state.alive[i] = False
@@ -283,7 +301,9 @@ class RuleRunner:
     def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
         return self._search_with(rule.id, rule.pattern, text, outcome)
 
-    def _search_with(self, name: str, pattern: object, text: str, outcome: Outcome) -> object | None:
+    def _search_with(
+        self, name: str, pattern: object, text: str, outcome: Outcome
+    ) -> object | None:
         if name in self.overtime:
             return None
         try:
