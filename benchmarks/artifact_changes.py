@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 import regex
 
-from cleanse.apply import RuleRunner
+from cleanse.rule_engine import RuleRunner
 from cleanse.lang import UNDETERMINED, detect_language
 from cleanse.packs import load_rules
 

@@ -33,7 +33,7 @@ from corpus import load_documents
 ROOT = Path(__file__).resolve().parent.parent
 WCXB_DOCS = ROOT.parent / "shared" / "eval" / "wcxb-dev" / "docs"
 # Keys of summary.json that describe the run (time, temporary paths, workers), not its result.
-RUN_KEYS = frozenset({"seconds", "src", "dest", "rule_files", "workers"})
+RUN_KEYS = frozenset({"seconds", "src", "dest", "report", "index", "rule_files", "workers"})
 
 
 def digest(path: Path) -> str:

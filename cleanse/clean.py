@@ -1,7 +1,9 @@
-"""The cleaning stages for one document: ftfy line by line, then the rule stages.
+"""The cleaning stages for one document: ftfy line by line and the rule stages, in one loop.
 
 `Cleaner` is the engine shared by the CLI, `Pipeline` and `clean_text`: it takes a Document and
-returns a new one whose `changes` say what each stage did and why.
+returns a new one whose `changes` say what each stage did and why. Its loop (`Cleaner.clean`) is
+the only "repeat until stable" of cleaning: ftfy is called once per round (it repeats its own
+fixes), the rules make one pass per round, each over the lines the round before changed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanse.apply import OVER_BUDGET_FLAG, RuleRunner, tidy_lines
 from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
@@ -23,10 +24,11 @@ from cleanse.decode import (
 )
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
-from cleanse.fix import FixBudget, fix_line
+from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
 from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
+from cleanse.rule_engine import RuleRunner, RuleState, tidy_lines
 from cleanse.rules import STATUSES, RuleSet
 
 EMPTY_INPUT = "input.empty"
@@ -34,8 +36,9 @@ EMPTY_INPUT = "input.empty"
 # context to call anything boilerplate, so short texts are left to the rule packs.
 MIN_LINES_TO_CLASSIFY = 4
 EMPTY_RESULT = "clean.empty-after-cleaning"
-# Rules, learned lines and classifier run again (see Cleaner.clean) at most this many times in all.
-MAX_ROUNDS = 3
+# Rounds of the cleaning loop (see Cleaner.clean) at most: ftfy and a pass of the rules over what
+# the round before changed. Three language guesses of three passes each, as before the loop was one.
+MAX_ROUNDS = 9
 # Flags on a document: a rule ran over its time (`rule-timeout:<rule id>`, the line is left as it
 # was), or ftfy's budget ran out (cleanse.fix.FixBudget; the rest only lost control characters).
 TIMEOUT_FLAG = "rule-timeout"
@@ -131,37 +134,54 @@ class Cleaner:
         changes: list[Change] = []
         flags = doc.flags + _record_line_endings(doc.text, changes)
         budget = FixBudget()
-        if self.config.fix_encoding:
-            lines = _fix_lines(lines, changes, budget)
-        # The language is read from the repaired text, so that a second pass sees what the first saw.
-        lang = self.config.lang or detect_language(_head(lines))
+        lang = self.config.lang
         timeouts: set[str] = set()
         rule_flags: set[str] = set()
         found: dict[str, str] = {}
-        for _ in range(MAX_ROUNDS):
-            before = len(changes)
-            outcome = self._runner(None if lang == UNDETERMINED else lang, doc.site).run(lines)
-            changes += outcome.changes
+        # The one "repeat until stable" loop of cleaning. A round runs ftfy (one call: ftfy
+        # repeats its own fixes until the text stops changing) and then one pass of the rules,
+        # each over the lines the round before changed (every line in the first round). When a
+        # round changes nothing, the repairs are stable: then the document rules, the learned
+        # lines and the classifier run, and the language is guessed again from what is left (a
+        # French article without its English menu); if it changed, the rounds start again over
+        # every line with that language's rules, as cleaning the result again would.
+        state = RuleState.of(lines)
+        fix_todo: list[int] | None = None  # None: every line
+        rule_todo: list[int] | None = None
+        for round_number in range(1, MAX_ROUNDS + 1):
+            fixed: list[int] = []
+            if self.config.fix_encoding and (fix_todo is None or fix_todo):
+                fixed, again = _fix_lines(state, changes, budget, fix_todo)
+            else:
+                again = []
+            if lang is None:  # read from the repaired text, so that a second cleaning sees the same
+                lang = detect_language(_head(_alive(state)))
+            runner = self._runner(None if lang == UNDETERMINED else lang, doc.site)
+            before = len(state.outcome.changes)
+            todo = None if rule_todo is None else sorted({*rule_todo, *fixed})
+            edited = runner.apply_pass(state, todo)
+            changes += state.outcome.changes[before:]
+            fix_todo = sorted({*edited, *again})
+            rule_todo = edited
+            if fix_todo and not state.over_budget and round_number < MAX_ROUNDS:
+                continue  # the repairs are not stable yet
+            outcome = runner.finish(state)
             timeouts.update(outcome.timeouts)
             rule_flags.update(outcome.flags)
             found = {**outcome.extracted, **found}
+            mark = len(changes)
             lines = self._drop_learned(outcome.lines, doc.site, changes)
             lines = self._classify(lines, lang, changes)
-            if outcome.removed_by is not None or len(changes) == before:
+            if outcome.removed_by is not None or state.over_budget or round_number == MAX_ROUNDS:
                 break
-            if OVER_BUDGET_FLAG in outcome.flags:  # no second round for a document out of time
+            if self.config.lang or not (outcome.changes or len(changes) > mark):
+                break  # nothing left out that could change the language guess
+            again_lang = detect_language(_head(lines))
+            if again_lang == lang:
                 break
-            # Edits and drops can change what ftfy and the language guess see: mojibake unglued
-            # from a guillemet ("»Ã©" -> "» Ã©"), a French article without its English menu. Then
-            # the stages run again, as they would on cleaning the result, so cleaning is idempotent.
-            edited = {c.line for c in changes[before:] if c.after is not None}
-            refixed = len(changes)
-            if self.config.fix_encoding:
-                lines = _fix_lines(lines, changes, budget, only=edited)
-            again = self.config.lang or detect_language(_head(lines))
-            if again == lang and len(changes) == refixed:
-                break
-            lang = again
+            lang = again_lang
+            state = RuleState.of(lines)
+            fix_todo, rule_todo = [], None
         flags += (FIX_BUDGET_FLAG,) if budget.exceeded else ()
         flags += tuple(f"{TIMEOUT_FLAG}:{rule}" for rule in sorted(timeouts))
         flags += tuple(sorted(rule_flags))
@@ -226,20 +246,27 @@ def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
     return "\n".join(taken)
 
 
+def _alive(state: RuleState) -> list[tuple[int, str]]:
+    return [(n, t) for n, t, alive in zip(state.numbers, state.texts, state.alive, strict=True) if alive]
+
+
 def _fix_lines(
-    lines: list[tuple[int, str]],
-    changes: list[Change],
-    budget: FixBudget,
-    only: set[int | None] | None = None,
-) -> list[tuple[int, str]]:
-    """The lines after ftfy (only those numbered in `only`, if given), within the document's budget."""
-    fixed_lines = []
-    for number, text in lines:
-        fixed, steps = fix_line(text, budget) if only is None or number in only else (text, [])
+    state: RuleState, changes: list[Change], budget: FixBudget, only: list[int] | None
+) -> tuple[list[int], list[int]]:
+    """One round of ftfy over the lines `only` (indexes; None: every line), within the
+    document's budget. Returns the lines it changed, and those of them that ftfy should see again
+    (it left control characters whose removal can join new mojibake)."""
+    fixed_lines, again = [], []
+    for i in range(len(state.texts)) if only is None else only:
+        text = state.texts[i]
+        fixed, steps = fix_line(text, budget)
         if fixed != text:
-            changes.append(Change("fix", "ftfy", number, text, fixed, {"steps": steps}))
-        fixed_lines.append((number, fixed))
-    return fixed_lines
+            changes.append(Change("fix", "ftfy", state.numbers[i], text, fixed, {"steps": steps}))
+            state.texts[i] = fixed
+            fixed_lines.append(i)
+            if LEFTOVER_STEP in steps:
+                again.append(i)
+    return fixed_lines, again
 
 
 @functools.cache

@@ -14,12 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cleanse.apply import tidy_lines
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
 from cleanse.errors import InputError
+from cleanse.rule_engine import tidy_lines
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
 NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate

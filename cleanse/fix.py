@@ -57,8 +57,6 @@ _BADNESS_REACH = 6
 # same way in `fix_text` (`max_decode_length`); without it, one 50 MB line took ftfy 50 s. Shorter
 # lines, that is nearly all of them, are fixed whole, exactly as before.
 PIECE_CHARS = 1 << 16
-# ftfy, then removing the controls it left, at most this many times over (each round removes some).
-_MAX_FIX_ROUNDS = 3
 # The characters ftfy may be given per document (see FixBudget): at most about 5 s of its time.
 FIX_BUDGET_CHARS = 4_000_000
 # The last space (in the searched span) that follows an ASCII character: cut just after it.
@@ -71,6 +69,8 @@ _CUT_BEFORE_RE = regex.compile(
     r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 
+# The step name of removing them: the line is then worth a second round (see _fix_piece).
+LEFTOVER_STEP = "remove:leftover_controls"
 # C0 and C1 controls that ftfy keeps (form feed, and C1 codes with no cp1252 meaning): never text.
 LEFTOVER_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Its C0 part (with DEL): ftfy removes most of these itself and keeps none of them meaningfully.
@@ -127,7 +127,10 @@ class FixBudget:
 
 
 def fix_line(line: str, budget: FixBudget | None = None) -> tuple[str, list[str]]:
-    """Repair one line; return it with the names of the ftfy steps that changed it.
+    """Repair one line, one round; return it with the names of the ftfy steps that changed it.
+
+    A round can leave work for the next one (see _fix_piece): fix a changed line again until it
+    stays the same (`fix_until_stable`), as cleaning does.
 
     >>> fix_line("l’Ã©tÃ© dernier")
     ('l’été dernier', ['apply:decode_inconsistent_utf8'])
@@ -146,6 +149,21 @@ def fix_line(line: str, budget: FixBudget | None = None) -> tuple[str, list[str]
     return "".join(fixed_pieces), names
 
 
+def fix_until_stable(line: str, rounds: int = 4) -> str:
+    """`fix_line` again while it changes the line (at most `rounds` times): what cleaning does to
+    a line that no rule touches.
+
+    >>> fix_until_stable("l’Ã©tÃ©")
+    'l’été'
+    """
+    for _ in range(rounds):
+        fixed, _ = fix_line(line)
+        if fixed == line:
+            break
+        line = fixed
+    return line
+
+
 def _fix_piece(
     text: str, config: ftfy.TextFixerConfig, budget: FixBudget | None
 ) -> tuple[str, list[str]]:
@@ -157,22 +175,19 @@ def _fix_piece(
         names.append("remove:control_chars")
     if not needs_fixing(text):
         return text, names
-    # Removing the controls ftfy leaves can join what they separated into new mojibake ("Ã\x81©"),
-    # so ftfy runs again until nothing is left to remove; otherwise cleaning is not idempotent.
-    for _ in range(_MAX_FIX_ROUNDS):
-        if budget is not None:
-            if budget.exceeded or budget.chars < len(text):
-                budget.exceeded = True  # and stays so: the rest of the document is not fixed either
-                return _strip_only(text, names)
-            budget.chars -= len(text)
-        fixed, steps = ftfy.fix_and_explain(text, config)
-        names += [f"{step.action}:{step.parameter}" for step in steps or ()]
-        text = LEFTOVER_CONTROL_RE.sub("", fixed)
-        if text == fixed:
-            break
-        names.append("remove:leftover_controls")
-        if not needs_fixing(text):
-            break
+    # One round: ftfy (which repeats its own fixes until the text stops changing), then the
+    # controls it left. Removing those can join what they separated into new mojibake
+    # ("Ã\x81©"); the cleaning loop (cleanse.clean) fixes a line again whenever it changed.
+    if budget is not None:
+        if budget.exceeded or budget.chars < len(text):
+            budget.exceeded = True  # and stays so: the rest of the document is not fixed either
+            return _strip_only(text, names)
+        budget.chars -= len(text)
+    fixed, steps = ftfy.fix_and_explain(text, config)
+    names += [f"{step.action}:{step.parameter}" for step in steps or ()]
+    text = LEFTOVER_CONTROL_RE.sub("", fixed)
+    if text != fixed:
+        names.append(LEFTOVER_STEP)
     return text, names
 
 

@@ -1,7 +1,9 @@
-"""Ordered parallel map over documents, in batches so memory stays bounded on any input size.
+"""The one parallel map of cleanse: ordered, in batches so memory stays bounded on any input size.
 
-Results come back in input order whatever the number of workers, so a run's output does not
-depend on `--workers`. Each worker process builds its Cleaner once, in the pool initializer.
+Cleaning maps documents with it (`cleanse.stages`), the duplicate stage maps chunks of documents
+to signatures (`cleanse.dedup.workers`). Results come back in input order whatever the number of
+workers, so a run's output does not depend on `--workers`. Each worker process builds its function
+once, in the pool initializer, from a picklable factory (`same_function` for a plain function).
 
 Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and a worker that dies of it
 can die holding the pool's queue lock, which hangs the shutdown. The parent alone handles it
@@ -12,6 +14,7 @@ the protection).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import multiprocessing
 import os
@@ -42,7 +45,9 @@ def quiet_fork() -> Iterator[None]:
     Children inherit the blocked signal and unblock it only after `ignore_interrupts`; a
     Ctrl-C that comes meanwhile waits, and is delivered to the parent when the block ends.
     """
-    usable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    usable = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return
@@ -69,29 +74,55 @@ def _call(item: Any) -> Any:
     return _worker_state["func"](item)
 
 
+def _itself(func: Callable[[T], R]) -> Callable[[T], R]:
+    return func
+
+
+def same_function(func: Callable[[T], R]) -> Callable[[], Callable[[T], R]]:
+    """A factory for `ordered_map` that gives `func` itself (picklable if `func` is a module's)."""
+    return functools.partial(_itself, func)
+
+
 def ordered_map(
-    factory: Callable[[], Callable[[T], R]], items: Iterable[T], workers: int
+    factory: Callable[[], Callable[[T], R]],
+    items: Iterable[T],
+    workers: int,
+    *,
+    min_items: int = BATCH,
+    start_method: str | None = None,
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
-    With one worker (or one batch of work) everything runs in this process.
+    Items are taken BATCH at a time; the next batch is under way while this one is yielded. With
+    one worker, or fewer than `min_items` items in all, everything runs in this process.
+    `start_method`: how workers start (default: fork where there is one, else spawn); "fork" lets
+    them read what the parent set up just before the call without pickling it.
     """
     iterator = iter(items)
     first = list(itertools.islice(iterator, BATCH))
-    if workers <= 1 or len(first) < BATCH:
+    if workers <= 1 or len(first) < min(min_items, BATCH):
         func = factory()
         yield from map(func, first)
         yield from map(func, iterator)
         return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    method = start_method or ("fork" if os.name == "posix" else "spawn")
+    context = multiprocessing.get_context(method)
     with quiet_fork():
         pool = context.Pool(workers, initializer=_init, initargs=(factory,))
-    with pool:
+    with pool:  # leaving it, on an error or Ctrl-C too, ends the workers
         batch = first
-        chunk = max(1, BATCH // (workers * 4))
-        pending = pool.map_async(_call, batch, chunksize=chunk)
+        pending = pool.map_async(_call, batch, chunksize=_chunk(len(batch), workers))
         while batch:
             batch = list(itertools.islice(iterator, BATCH))
-            following = pool.map_async(_call, batch, chunksize=chunk) if batch else None
+            following = (
+                pool.map_async(_call, batch, chunksize=_chunk(len(batch), workers))
+                if batch
+                else None
+            )
             yield from pending.get()
             pending = following  # type: ignore[assignment]
+
+
+def _chunk(items: int, workers: int) -> int:
+    """Items handed to a worker at a time: four hand-outs per worker and batch, to balance them."""
+    return max(1, items // (workers * 4))

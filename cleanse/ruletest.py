@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleanse.apply import LENGTHENS_FLAG, OVER_BUDGET_FLAG, RuleRunner
+from cleanse.rule_engine import LENGTHENS_FLAG, OVER_BUDGET_FLAG, RuleRunner
 from cleanse.rules import ANY_LANG, Rule, RuleSet
 
 EXAMPLE_TIMEOUT = 1.0

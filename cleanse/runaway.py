@@ -2,7 +2,7 @@
 
 Each pattern is searched in adversarial texts (see `_probes`) under a short timeout; a pattern
 that runs over is refused with advice on rewriting it. A heuristic: what it misses, the
-per-document time budget of cleanse.apply still stops.
+per-document time budget of cleanse.rule_engine still stops.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from cleanse.errors import RuleFileError
 # one character followed by one it does not expect, the input that makes nested repeats try every
 # way of splitting the run. On PROBE_CHARS characters `(a+)+$` needs 1.7 s and `^(a|aa)+$` never
 # ends, while every pattern of the built-in packs needs under 30 ms, most a few microseconds. A
-# heuristic: what it misses, the per-document time limit of cleanse.apply still stops.
+# heuristic: what it misses, the per-document time limit of cleanse.rule_engine still stops.
 PROBE_CHARS = 1000
 PROBE_TIMEOUT = 0.25
 _PROBE_CHARS = "aA0 \t\u00a0.-_=*#/|«»\u2019é"

@@ -22,7 +22,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cleanse.apply import RuleRunner
 from cleanse.clean import CleanConfig, Cleaner, clean_text
 from cleanse.cli import main
 from cleanse.decode import normalize_newlines
@@ -30,6 +29,7 @@ from cleanse.document import Document
 from cleanse.errors import ConfigError, RuleFileError
 from cleanse.fix import fix_line, split_long_line
 from cleanse.packs import load_rules
+from cleanse.rule_engine import RuleRunner
 from cleanse.ruletest import examples
 
 RULES = load_rules()

@@ -92,7 +92,7 @@ def test_line_rules_keep_content_sentences(lang, text):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_examples_hold_with_the_whole_pack_loaded(lang):
     """The engine's shortcuts (one union search per line) must not hide any rule's match."""
-    from cleanse.apply import RuleRunner
+    from cleanse.rule_engine import RuleRunner
 
     rules = [r for r in RULESET.rules if r.applies_to(lang, None)]
     runner = RuleRunner(rules, lang, 1.0)

@@ -8,10 +8,10 @@ import tomllib
 
 import pytest
 
-from cleanse.apply import RuleRunner
 from cleanse.cli import main
 from cleanse.errors import RuleFileError
 from cleanse.packs import load_rules
+from cleanse.rule_engine import RuleRunner
 from cleanse.rules import parse_rule, runaway_probe
 
 GOOD = """[[rule]]
@@ -167,7 +167,7 @@ def test_a_rule_stopped_at_run_time_leaves_the_document_unchanged_and_flagged(tm
 
 def test_each_rule_times_out_once_per_document_and_is_named_not_the_gate(monkeypatch):
     # Room for every rule to be named however loaded the machine is (the budget is tested below).
-    monkeypatch.setattr("cleanse.apply.REDO_BUDGETS", 1000)
+    monkeypatch.setattr("cleanse.rule_engine.REDO_BUDGETS", 1000)
     sneaky = parse_rule(tomllib.loads(SNEAKY)["rule"][0], "sneaky.toml")
     plain = parse_rule(tomllib.loads(GOOD)["rule"][0], "mine.toml")
     runner = RuleRunner([sneaky, plain], None, timeout=0.05)  # two unhinted rules: one union search
@@ -365,8 +365,8 @@ def _no_alarm(seconds):
 
 def test_lines_each_under_the_call_limit_still_stop_at_the_budget_and_are_flagged(monkeypatch):
     # The 44-second case: each call stays under its own limit, so no rule ever times out.
-    monkeypatch.setattr("cleanse.apply.time_limit", _no_alarm)
-    monkeypatch.setattr("cleanse.apply._clock", _FakeClock(step=0.4))
+    monkeypatch.setattr("cleanse.rule_engine.time_limit", _no_alarm)
+    monkeypatch.setattr("cleanse.rule_engine._clock", _FakeClock(step=0.4))
     plain = parse_rule(tomllib.loads(GOOD)["rule"][0], "mine.toml")
     lines = [(n, "Subscribe now") for n in range(1, 101)]
     outcome = RuleRunner([plain], None, timeout=1.0).run(lines)
@@ -379,8 +379,8 @@ def test_a_document_over_budget_is_flagged_in_the_audit(tmp_path, monkeypatch):
     from cleanse.clean import CleanConfig, Cleaner
     from cleanse.document import Document
 
-    monkeypatch.setattr("cleanse.apply.time_limit", _no_alarm)
-    monkeypatch.setattr("cleanse.apply._clock", _FakeClock(step=0.4))
+    monkeypatch.setattr("cleanse.rule_engine.time_limit", _no_alarm)
+    monkeypatch.setattr("cleanse.rule_engine._clock", _FakeClock(step=0.4))
     cleaner = Cleaner(load_rules([write(tmp_path, "mine.toml", GOOD)], builtin=False), CleanConfig(classify="off"))
     doc = cleaner.clean(Document(id="d", text="Subscribe now\n" * 100))
     assert "rules-over-budget" in doc.flags

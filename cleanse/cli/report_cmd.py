@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 from cleanse.errors import InputError
-from cleanse.report import REPORT_NAME, write_report
+
+# cleanse.report.REPORT_NAME (tests/test_startup.py checks they agree): the report package is
+# imported only when the command runs, so that `cleanse --help` does not pay for it.
+REPORT_NAME = "report.html"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +38,8 @@ def report_command(args: argparse.Namespace) -> int:
     if not (folder / "summary.json").exists() and not (folder / "audit.jsonl").exists():
         msg = f"{folder}: holds neither summary.json nor audit.jsonl; is it a run's report folder?"
         raise InputError(msg)
+    from cleanse.report import write_report
+
     target = write_report(folder, args.output)
     print(f"cleanse: report: {target}", file=sys.stderr)
     return 0

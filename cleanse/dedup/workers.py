@@ -11,7 +11,6 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.normalize import fold_arrays
 from cleanse.dedup.stream import document_stream, strip_markup
-from cleanse.parallel import ignore_interrupts, quiet_fork
+from cleanse.parallel import ordered_map, same_function
 
 Doc = tuple[str, Sequence[str]]
 CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
@@ -202,24 +201,6 @@ def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray,
     return end - start, sets
 
 
-def _pool_map(func: Any, items: list[Any], workers: int, ctx: Any) -> list[Any]:
-    """`list(map(func, items))` over worker processes that leave Ctrl-C to this one.
-
-    When this process is interrupted, the work not started is cancelled and the pool ends as
-    soon as the chunks under way (about a megabyte of text each) are done.
-    """
-    with quiet_fork():
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=ignore_interrupts)
-        futures = [pool.submit(func, item) for item in items]
-    try:
-        results = [f.result() for f in futures]
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return results
-
-
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
     fold_arrays()  # load once here; forked workers inherit it
@@ -229,8 +210,8 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
         _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
         try:
-            ctx = multiprocessing.get_context("fork")
-            results = _pool_map(_sign_range, ranges, workers, ctx)
+            sign = same_function(_sign_range)
+            results = list(ordered_map(sign, ranges, workers, min_items=2, start_method="fork"))
         finally:
             _FORK_STATE.clear()
         assert sum(count for count, _ in results) == len(docs)
@@ -240,7 +221,7 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         return out
     if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
         jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
-        parts = _pool_map(_sign_chunk, jobs, workers, None)
+        parts = list(ordered_map(same_function(_sign_chunk), jobs, workers, min_items=2))
     else:
         parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
     names = [n for n in _ROW_FIELDS if getattr(parts[0], n) is not None]

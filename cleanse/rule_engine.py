@@ -1,22 +1,25 @@
-"""Apply rules to the lines of one document and record every change they make.
+"""The rule engine: apply rules to the lines of one document and record every change they make.
 
 Lines keep their input line numbers through every stage, so the audit can point at the line of
-the file the user has. Stages run in the fixed order artifacts -> lines -> document; the first two
-repeat (at most three passes) until nothing changes, which makes cleaning idempotent. Within the
-lines stage, `replace` rules edit a line first; then the first rule that drops it (or extracts it)
-decides, in file order.
+the file the user has. Stages run in the fixed order artifacts -> lines -> document. A pass runs
+the first two over the lines asked for (`apply_pass`); passes repeat until one changes nothing, in
+the cleaning loop (cleanse.clean, with ftfy between them) or in `RuleRunner.run`. A pass after the
+first looks only at the lines the pass before edited: a line no rule touched keeps its text and is
+left alone again. Within the lines stage, `replace` rules edit a line first; then the first rule
+that drops it (or extracts it) decides, in file order. The document's state between passes is a
+`cleanse.rule_state.RuleState`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 import regex
 
 from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
+from cleanse.rule_state import OVER_BUDGET_FLAG, Outcome, RuleState, SavedState, tidy_lines
 from cleanse.rules import Rule
 from cleanse.watchdog import Overtime, time_limit
 
@@ -30,7 +33,6 @@ MAX_PASSES = 3
 # one call of `run` costs at most 1 + REDO_BUDGETS budgets, however many lines or rules are slow.
 CHARS_PER_SECOND_FLOOR = 100_000
 REDO_BUDGETS = 4
-OVER_BUDGET_FLAG = "rules-over-budget"
 _clock = time.monotonic
 _GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
 # Rules only shorten lines, except by one whitespace character per match (the space
@@ -41,35 +43,13 @@ LENGTHENS_FLAG = "rule-lengthens"
 _SPACE_RE = regex.compile(r"\s+")
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What the rules did to a document: surviving lines, changes, extracted values, removal."""
-
-    lines: list[tuple[int, str]]
-    changes: list[Change] = field(default_factory=list)
-    extracted: dict[str, str] = field(default_factory=dict)
-    removed_by: str | None = None
-    timeouts: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)  # e.g. rule-lengthens:<id>
-
-
-@dataclass(slots=True)
-class _Lines:
-    """Mutable working state: line numbers, texts and which lines are still alive."""
-
-    numbers: list[int]
-    texts: list[str]
-    alive: list[bool]
-
-    def next_alive_nonblank(self, index: int) -> int | None:
-        for j in range(index + 1, len(self.texts)):
-            if self.alive[j] and self.texts[j].strip():
-                return j
-        return None
-
-
 class RuleRunner:
-    """Runs a fixed sequence of rules over documents of one language and site."""
+    """Runs a fixed sequence of rules over documents of one language and site.
+
+    `run` applies them to a document until nothing changes. The cleaning loop (cleanse.clean)
+    drives the same steps itself, with ftfy between passes: `RuleState.of(lines)`, `apply_pass`
+    as often as lines change, then `finish`.
+    """
 
     def __init__(self, rules: Sequence[Rule], lang: str | None, timeout: float) -> None:
         self.artifacts = [r for r in rules if r.stage == "artifacts"]
@@ -81,52 +61,91 @@ class RuleRunner:
         self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
-        # None on the fast path (under the alarm), else when the redo's budget ends.
+        # Of the document under way: None on the fast path (under the alarm), else when the
+        # redo's budget ends; and the rules that ran over (both live in its RuleState).
         self.deadline: float | None = None
-        self._capped = False  # the last call's timeout was cut to what was left of the budget
-        # Per document: the rules (and the gate) that ran over their time in the redo.
         self.overtime: set[str] = set()
+        self._capped = False  # the last call's timeout was cut to what was left of the budget
         self._lowered = ("", "")  # the last text lower-cased, and its lower case
 
     def run(self, lines: Sequence[tuple[int, str]]) -> Outcome:
-        """Apply every stage to `lines` ((number, text) pairs) and return the outcome.
+        """Apply every stage to `lines` ((number, text) pairs) and return the outcome: passes of
+        the artifact and line stages until one changes nothing (at most MAX_PASSES), then the
+        document stage."""
+        state = RuleState.of(lines)
+        todo: Sequence[int] | None = None
+        for _ in range(MAX_PASSES):
+            todo = self.apply_pass(state, todo)
+            if not todo:
+                break
+        return self.finish(state)
 
-        The fast path runs every pattern without a per-call timeout under one alarm for the
-        whole document; if the alarm rings, the document is redone call by call, within
-        REDO_BUDGETS more (see CHARS_PER_SECOND_FLOOR).
+    def apply_pass(self, state: RuleState, todo: Sequence[int] | None = None) -> list[int]:
+        """One pass of the artifact and line stages over the lines `todo` (indexes; None: all).
+
+        Returns the lines it edited that are still alive, in order: the next pass's `todo`. A
+        line that no rule changed or dropped gives the same (empty) result again, text unchanged:
+        rules read one line at a time, and what a line's rule does to others (drop_next,
+        drop_tail) only ever starts from a line whose own rule fires.
         """
-        budget = self.timeout + sum(len(text) for _, text in lines) / CHARS_PER_SECOND_FLOOR
-        with time_limit(budget) as armed:
-            if armed:
-                try:
-                    return self._run(lines, None)
-                except Overtime:
-                    pass
-        return self._run(lines, _clock() + REDO_BUDGETS * budget)
+        if state.over_budget:
+            return []
+        lines = range(len(state.texts)) if todo is None else todo
 
-    def _run(self, lines: Sequence[tuple[int, str]], deadline: float | None) -> Outcome:
-        self.deadline = deadline
-        self.overtime = set()
-        state = _Lines([n for n, _ in lines], [t for _, t in lines], [True] * len(lines))
-        outcome = Outcome(lines=[])
-        try:
-            for _ in range(MAX_PASSES):
-                before = len(outcome.changes)
-                self._artifacts(state, outcome)
-                self._lines(state, outcome)
-                if len(outcome.changes) == before:
-                    break
-            self._document(state, outcome)
-        except _OverBudget:
-            outcome.flags.append(OVER_BUDGET_FLAG)  # the rest of the document is left as it is
+        def one_pass() -> None:
+            state.edited = set()
+            self._artifacts(state, state.outcome, lines)
+            self._lines(state, state.outcome, lines)
+
+        self._guarded(state, one_pass)
+        return self._next_pass(state)
+
+    def finish(self, state: RuleState) -> Outcome:
+        """The document stage, then the outcome with the surviving lines."""
+        outcome = state.outcome
+        if not state.over_budget:
+            self._guarded(state, lambda: self._document(state, outcome))
         outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
 
+    def _guarded(self, state: RuleState, step: Callable[[], None]) -> None:
+        """Run `step` within the document's time budget.
+
+        The fast path runs every pattern without a per-call timeout under one alarm for the
+        budget; if the alarm rings, the step is undone and redone call by call, within
+        REDO_BUDGETS more budgets for the rest of the document (see CHARS_PER_SECOND_FLOOR).
+        """
+        self.overtime = state.overtime
+        budget = self.timeout + sum(map(len, state.texts)) / CHARS_PER_SECOND_FLOOR
+        if state.deadline is None:
+            saved = SavedState.of(state)
+            with time_limit(budget) as armed:
+                if armed:
+                    try:
+                        self.deadline = None
+                        step()
+                        return
+                    except Overtime:
+                        saved.restore(state)
+            state.deadline = _clock() + REDO_BUDGETS * budget
+        self.deadline = state.deadline
+        try:
+            step()
+        except _OverBudget:
+            state.outcome.flags.append(
+                OVER_BUDGET_FLAG
+            )  # the rest of the document is left as it is
+
+    def _next_pass(self, state: RuleState) -> list[int]:
+        """The lines the next pass looks at: those edited in this one and still alive."""
+        return sorted(i for i in state.edited if state.alive[i])
+
     # -- stages -------------------------------------------------------------------------------
 
-    def _artifacts(self, state: _Lines, outcome: Outcome) -> None:
-        for i, text in enumerate(state.texts):
+    def _artifacts(self, state: RuleState, outcome: Outcome, todo: Sequence[int]) -> None:
+        for i in todo:
+            text = state.texts[i]
             if not state.alive[i] or not text:
                 continue
             lowered = self._lower(text)
@@ -137,9 +156,9 @@ class RuleRunner:
                 if new != state.texts[i]:
                     self._edit(state, i, rule, new, outcome)
 
-    def _lines(self, state: _Lines, outcome: Outcome) -> None:
+    def _lines(self, state: RuleState, outcome: Outcome, todo: Sequence[int]) -> None:
         """Replace rules first, then the rules that drop or extract whole lines."""
-        for i in range(len(state.texts)):
+        for i in todo:
             if not state.alive[i] or not state.texts[i].strip():
                 continue
             if self.line_edits:
@@ -156,7 +175,7 @@ class RuleRunner:
             if state.alive[i]:
                 self._drop_line(state, i, outcome)
 
-    def _drop_line(self, state: _Lines, i: int, outcome: Outcome) -> None:
+    def _drop_line(self, state: RuleState, i: int, outcome: Outcome) -> None:
         stripped = state.texts[i].strip()
         lowered = self._lower(stripped)
         # Rules with a `contains` hint are asked when the hint holds; the others share one search
@@ -178,11 +197,13 @@ class RuleRunner:
                         self._drop(state, j, rule, outcome)
             elif rule.drop_next is not None:
                 j = state.next_alive_nonblank(i)
-                if j is not None and self._search_with(rule.id, rule.drop_next, state.texts[j].strip(), outcome):
+                if j is not None and self._search_with(
+                    rule.id, rule.drop_next, state.texts[j].strip(), outcome
+                ):
                     self._drop(state, j, rule, outcome)
             return
 
-    def _document(self, state: _Lines, outcome: Outcome) -> None:
+    def _document(self, state: RuleState, outcome: Outcome) -> None:
         if not self.doc_rules:
             return
         text = "\n".join(t for t, alive in zip(state.texts, state.alive, strict=True) if alive)
@@ -193,15 +214,16 @@ class RuleRunner:
 
     # -- primitives ---------------------------------------------------------------------------
 
-    def _edit(self, state: _Lines, i: int, rule: Rule, new: str, outcome: Outcome) -> None:
+    def _edit(self, state: RuleState, i: int, rule: Rule, new: str, outcome: Outcome) -> None:
         after: str | None = new
         if not new.strip():
             state.alive[i] = False
             after = None
         outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], after))
         state.texts[i] = new
+        state.edited.add(i)
 
-    def _drop(self, state: _Lines, i: int, rule: Rule, outcome: Outcome) -> None:
+    def _drop(self, state: RuleState, i: int, rule: Rule, outcome: Outcome) -> None:
         state.alive[i] = False
         outcome.changes.append(Change(rule.stage, rule.id, state.numbers[i], state.texts[i], None))
 
@@ -283,7 +305,9 @@ class RuleRunner:
     def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
         return self._search_with(rule.id, rule.pattern, text, outcome)
 
-    def _search_with(self, name: str, pattern: object, text: str, outcome: Outcome) -> object | None:
+    def _search_with(
+        self, name: str, pattern: object, text: str, outcome: Outcome
+    ) -> object | None:
         if name in self.overtime:
             return None
         try:
@@ -334,29 +358,3 @@ def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
         if needle in text:
             return True
     return False
-
-
-def tidy_lines(rows: Iterable[tuple[int, str, bool]]) -> list[tuple[int, str]]:
-    """The alive (number, text) rows, without the blank lines a drop would leave doubled or at an end.
-
-    A document nothing was dropped from comes back exactly as it went in.
-
-    >>> tidy_lines([(1, "a", True), (2, "", True), (3, "x", False), (4, "", True), (5, "b", True)])
-    [(1, 'a'), (2, ''), (5, 'b')]
-    """
-    out: list[tuple[int, str]] = []
-    gap = False  # a dropped line lies between the last non-blank emitted line and this one
-    for number, text, alive in rows:
-        if not alive:
-            gap = True
-            continue
-        blank = not text.strip()
-        if blank and gap and (not out or not out[-1][1].strip()):
-            continue
-        out.append((number, text))
-        if not blank:
-            gap = False
-    if gap:
-        while out and not out[-1][1].strip():
-            out.pop()
-    return out
