@@ -24,7 +24,7 @@ from typing import Any
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
-from cleanse.duplicates import ANNOTATION
+from cleanse.dedup.config import ANNOTATION
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
 from cleanse.layout import Layout, check_output, check_report, plan_layout

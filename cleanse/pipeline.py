@@ -16,8 +16,8 @@ from typing import Any
 
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
+from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
-from cleanse.duplicates import ANNOTATION
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.runlock import LOCK_FILE, RunLock

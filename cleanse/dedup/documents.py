@@ -22,7 +22,9 @@ from cleanse.document import Change, Document
 from cleanse.errors import InputError
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
-NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
+NO_WORDS = (
+    "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
+)
 KEY_SEP = "\x1f"  # between a document's id and where it was read, in its index key
 
 
@@ -88,7 +90,9 @@ def deduplicate(
     corpus = _Corpus(docs, position, paragraphs)
     out = list(docs)
     for key, i in zip(keys, live, strict=True):
-        out[i] = _settle(docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None)
+        out[i] = _settle(
+            docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
+        )
     return out, result
 
 
@@ -124,7 +128,9 @@ def index_key(doc: Document) -> str:
     if not doc.location:
         return doc.id
     line = doc.location.get("line")
-    return KEY_SEP.join((doc.id, str(doc.location.get("path", "")), "" if line is None else str(line)))
+    return KEY_SEP.join(
+        (doc.id, str(doc.location.get("path", "")), "" if line is None else str(line))
+    )
 
 
 def split_key(key: str) -> tuple[str, dict[str, Any]]:
@@ -225,9 +231,15 @@ def _settle(
         if annotate:
             return doc.evolve(annotations={annotate: {"status": "duplicate", **detail}})
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
-    found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
+    found = [
+        (k, result.paragraphs[(key, k)])
+        for k in range(len(paragraphs))
+        if (key, k) in result.paragraphs
+    ]
     if annotate:
-        marks = [{"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found]
+        marks = [
+            {"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found
+        ]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
         return doc.evolve(annotations={annotate: status})
     if not found:
@@ -248,7 +260,9 @@ def _settle(
     kept = tidy_lines((n, t, i not in dropped) for i, (n, t) in enumerate(lines))
     ending = "\n" if doc.text.endswith("\n") else ""
     text = "\n".join(t for _, t in kept)
-    updated = doc.with_changes(text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept))
+    updated = doc.with_changes(
+        text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept)
+    )
     if not text.strip():
         return updated.evolve(removed=ALL_PARAGRAPHS_DUPLICATE)
     return updated
