@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanse.apply import tidy_lines
-from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
+from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
+from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
@@ -57,15 +58,17 @@ def deduplicate(
     docs: Sequence[Document],
     config: DedupConfig,
     *,
-    index: DuplicateIndex | None = None,
+    index: IndexStore | None = None,
     workers: int = 1,
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
+    backend: DedupBackend = LOCAL,
 ) -> tuple[list[Document], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
     With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
     holding a record that already has that field is refused (a user's field is never overwritten).
+    `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
     """
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
     if annotate:
@@ -86,6 +89,7 @@ def deduplicate(
         config,
         index,
         workers,
+        backend,
     )
     corpus = _Corpus(docs, position, paragraphs)
     out = list(docs)
