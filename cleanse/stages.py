@@ -17,8 +17,8 @@ from typing import Any
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
+from cleanse.dedup.documents import deduplicate
 from cleanse.document import Document
-from cleanse.duplicates import deduplicate
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet

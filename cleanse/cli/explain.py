@@ -53,7 +53,7 @@ def explain_command(args: argparse.Namespace) -> int:
     """Handler of `explain`."""
     # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
     from cleanse.clean import Cleaner
-    from cleanse.duplicates import deduplicate
+    from cleanse.dedup.documents import deduplicate
     from cleanse.readers import read_documents
 
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))

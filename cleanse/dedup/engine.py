@@ -17,24 +17,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cleanse.dedup import signatures as sig
-from cleanse.dedup.cluster import (
-    BandKeys,
-    Removal,
-    SetsFn,
-    candidate_pairs,
-    components,
-    exact_jaccard,
-    resolve,
-    short_keys,
-)
+from cleanse.dedup.backend import LOCAL
+from cleanse.dedup.cluster import BandKeys, Removal, SetsFn, short_keys
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.index import KEPT
 from cleanse.dedup.stream import strip_markup
-from cleanse.dedup.workers import Doc, Signed, item_texts, sign_all, take_sets
+from cleanse.dedup.workers import Doc, Signed, item_texts, take_sets
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
-    from cleanse.dedup.index import DuplicateIndex
+    from cleanse.dedup.backend import DedupBackend, IndexStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +67,10 @@ def _stage(
     fixed_targets: np.ndarray,
     config: DedupConfig,
     sets: SetsFn,
+    backend: DedupBackend,
 ) -> tuple[list[Removal], np.ndarray]:
-    """Exact groups, LSH candidates among their representatives, verification, components.
+    """Exact groups, LSH candidates among their representatives, verification, components,
+    keep policy: the stages after signing, run by `backend`.
 
     An index item that an earlier batch or run removed (its target is not KEPT) stays linked to
     its cluster's root, so a copy that matches only the removed item still joins that cluster.
@@ -86,8 +80,8 @@ def _stage(
     rep = first[inverse]
     exact_edges = np.stack([rep, np.arange(n)], axis=1)[rep != np.arange(n)]
     reps = np.sort(first)
-    pairs = candidate_pairs(keys, reps, n_fixed, config.max_bucket)
-    sims = exact_jaccard(pairs, sets)
+    pairs = backend.candidates(keys, reps, n_fixed, config.max_bucket)
+    sims = backend.verify(pairs, sets)
     ok = sims >= config.threshold
     edges = np.concatenate([exact_edges, pairs[ok]]).astype(np.int64)
     touched = np.unique(edges[edges < n_fixed]) if n_fixed else np.zeros(0, np.int64)
@@ -97,11 +91,10 @@ def _stage(
     linked = np.stack([fixed_targets[touched], touched], axis=1).astype(np.int64)
     edges = np.concatenate([edges, linked])
     weights = np.concatenate([np.ones(len(exact_edges)), sims[ok], np.zeros(len(linked))])
-    labels = components(n, edges)
-    removals = resolve(
-        labels, edges, weights, exact, lengths, n_fixed, config.keep, config.threshold, sets,
-        fixed_targets == KEPT,
-    )  # fmt: skip
+    labels = backend.components(n, edges)
+    removals = backend.keep(
+        labels, edges, weights, exact, lengths, n_fixed, config, sets, fixed_targets == KEPT
+    )
     return removals, np.array([len(pairs), int(ok.sum())])
 
 
@@ -122,14 +115,16 @@ def _stats(removals: list[Removal], n_items: int, candidates: np.ndarray) -> dic
 def find_duplicates(
     docs: Sequence[Doc],
     config: DedupConfig | None = None,
-    index: DuplicateIndex | None = None,
+    index: IndexStore | None = None,
     workers: int = 1,
+    backend: DedupBackend = LOCAL,
 ) -> DedupResult:
     """Find duplicate documents and paragraphs in `docs`, a sequence of (doc_id, paragraphs).
 
     The order of `docs` defines "first seen". With an `index`, items seen in earlier runs come
     first and are never removed; what this run keeps is added to the index, and so are its near
     duplicates, each pointing at its cluster's kept item (a later copy of one joins that cluster).
+    `backend` runs the stages (see `cleanse.dedup.backend`); `index` is any `IndexStore`.
 
     >>> text = ["one two three four five six seven eight nine ten eleven twelve"]
     >>> r = find_duplicates([("a", text), ("b", text)])
@@ -148,7 +143,7 @@ def find_duplicates(
         raise InputError(msg)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    signed = sign_all(docs, config, index is not None, workers)
+    signed = backend.sign(docs, config, index is not None, workers)
     timings["signatures"] = time.perf_counter() - t0
     para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
@@ -223,6 +218,7 @@ def find_duplicates(
             fixed_targets=fx_targets,
             config=config,
             sets=sets,
+            backend=backend,
         )
         gone = np.zeros(len(new), dtype=bool)
         for r in removals:
@@ -298,7 +294,7 @@ def _entries_to_store(
 
 
 def _update_index(
-    index: DuplicateIndex,
+    index: IndexStore,
     ids: list[str],
     signed: Signed,
     stored: dict[str, tuple[np.ndarray, np.ndarray]],

@@ -243,21 +243,6 @@ def minhash_csr(values, offs, a, b):  # noqa: ANN001, ANN201
 
 
 @nb.njit(cache=True)
-def unique_csr(values, offs):  # noqa: ANN001, ANN201
-    """Sort and deduplicate each row of a CSR pair of shingle hashes."""
-    n = offs.shape[0] - 1
-    out = np.empty(values.shape[0], dtype=np.uint32)
-    new = np.zeros(n + 1, dtype=np.int64)
-    pos = 0
-    for p in range(n):
-        u = np.unique(values[offs[p] : offs[p + 1]])
-        out[pos : pos + u.shape[0]] = u
-        pos += u.shape[0]
-        new[p + 1] = pos
-    return out[:pos].copy(), new
-
-
-@nb.njit(cache=True)
 def band_keys(sigs, bands, rows):  # noqa: ANN001, ANN201
     """One 64-bit key per band: a hash of the band's `rows` values."""
     n = sigs.shape[0]

@@ -147,19 +147,32 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int, *, use_numba: bool = True
     return keys
 
 
-def unique_sets(batch: Shingled, *, use_numba: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def unique_sets(batch: Shingled) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct shingle hashes of each paragraph (CSR), for exact Jaccard."""
-    if use_numba:
-        pair: tuple[np.ndarray, np.ndarray] = _kernel.unique_csr(batch.values, batch.offsets)
-        return pair
-    parts = [
-        np.unique(batch.values[batch.offsets[p] : batch.offsets[p + 1]])
-        for p in range(len(batch.offsets) - 1)
-    ]
-    offs = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in parts], out=offs[1:])
-    values = np.concatenate(parts).astype(np.uint32) if parts else np.zeros(0, dtype=np.uint32)
-    return values, offs
+    return distinct_sets(batch.values, batch.offsets, np.arange(len(batch.offsets), dtype=np.int64))
+
+
+def distinct_sets(
+    values: np.ndarray, offsets: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of consecutive CSR rows: rows groups[k]..groups[k + 1] form set k.
+
+    One sort of (set << 32 | value) over the whole batch: numpy's vectorised sort is several
+    times faster than sorting row by row in the kernel.
+
+    >>> distinct_sets(np.array([5, 1, 5, 3, 3, 2], np.uint32), np.array([0, 3, 5, 6]), np.array([0, 1, 3]))
+    (array([1, 5, 2, 3], dtype=uint32), array([0, 2, 4]))
+    """
+    n = len(groups) - 1
+    bounds = offsets[groups]
+    labels = np.repeat(np.arange(n, dtype=np.uint64), np.diff(bounds))
+    packed = (labels << np.uint64(32)) | values[bounds[0] : bounds[-1]].astype(np.uint64)
+    packed.sort()
+    if len(packed):
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+    out_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount((packed >> np.uint64(32)).astype(np.int64), minlength=n), out=out_offsets[1:])
+    return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), out_offsets
 
 
 SETS_CHUNK_CHARS = 1 << 20  # shingle this much text at a time: the kernel's buffers scale with it
@@ -182,7 +195,7 @@ def shingle_sets(
         while end < len(wins) and (size < SETS_CHUNK_CHARS or end == start):
             size += len(wins[end])
             end += 1
-        v, o = unique_sets(shingle_batch(wins[start:end], config, use_numba=use_numba), use_numba=use_numba)
+        v, o = unique_sets(shingle_batch(wins[start:end], config, use_numba=use_numba))
         values.append(v)
         offsets.append(o[1:] + offsets[-1][-1])
         start = end
@@ -228,8 +241,8 @@ def sign_texts(
     sigs = minhash(batch, a, b, use_numba=use_numba)
     counts = np.diff(batch.offsets)
     set_values, set_offsets = batch.values[:0], None
-    if with_sets:  # what shingle_sets computes: per-window sorted sets, united per text
-        set_values, set_offsets = union_sets(*unique_sets(batch, use_numba=use_numba), groups)
+    if with_sets:  # what shingle_sets computes: each text's windows' shingles, sorted, distinct
+        set_values, set_offsets = distinct_sets(batch.values, batch.offsets, groups)
     if len(wins) == len(texts):
         shingled = Shingled(set_values, counts, batch.exact, batch.words, batch.is_char, set_offsets)
         return shingled, sigs

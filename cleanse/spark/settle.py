@@ -1,4 +1,4 @@
-"""Decisions back onto documents: the local engine's `cleanse.duplicates._settle` on executors.
+"""Decisions back onto documents: the local engine's `cleanse.dedup.documents._settle` on executors.
 
 Each document meets only its own decisions (joined by `n`), with the other side of each
 duplicate named by its id, where it was read, its place and its paragraph's first line, which is all `_settle`
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from cleanse.dedup import DedupResult, Duplicate
+from cleanse.dedup.documents import _Corpus, _Paragraph, _paragraphs, _settle
 from cleanse.document import Document
-from cleanse.duplicates import _Corpus, _Paragraph, _paragraphs, _settle
 from cleanse.spark import state
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ import numpy as np
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.cluster import short_keys
 from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.documents import _paragraphs
 from cleanse.dedup.stream import strip_markup
 from cleanse.dedup.workers import _sign_chunk, item_texts
 from cleanse.document import Document
-from cleanse.duplicates import _paragraphs
 from cleanse.errors import InputError
 from cleanse.spark import faults, state
 
@@ -38,7 +38,7 @@ ITEMS_SCHEMA = (
 
 
 def paragraph_texts(doc: Document, config: DedupConfig) -> list[str]:
-    """What the local engine hands find_duplicates for a document (see cleanse.duplicates)."""
+    """What the local engine hands find_duplicates for a document (see cleanse.dedup.documents)."""
     if config.level == "document":
         return [doc.text]
     return [p.text for p in _paragraphs(doc)]

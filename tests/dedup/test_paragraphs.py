@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cleanse.dedup import DedupConfig
 from cleanse.dedup.paragraphs import paragraph_spans, paragraph_texts
 from cleanse.document import Document
-from cleanse.duplicates import deduplicate
+from cleanse.dedup.documents import deduplicate
 
 from .conftest import random_text
 

@@ -108,7 +108,7 @@ def test_documents_without_words_never_collapse_into_one_cluster() -> None:
 
 def test_documents_without_words_are_flagged_and_kept() -> None:
     from cleanse.document import Document
-    from cleanse.duplicates import NO_WORDS, deduplicate
+    from cleanse.dedup.documents import NO_WORDS, deduplicate
 
     docs = [Document(id=f"d{k}", text=text) for k, text in enumerate(["***\n", "— …\n", "***\n"])]
     out, result = deduplicate(docs, DedupConfig(level="document"))

@@ -14,15 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cleanse.dedup import DedupConfig, DedupResult, Duplicate, DuplicateIndex, find_duplicates
+from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
+from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document
 from cleanse.errors import InputError
-from cleanse.rule_engine import tidy_lines
+from cleanse.rule_state import tidy_lines
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
-NO_WORDS = "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
+NO_WORDS = (
+    "dedup.no-words"  # flag: nothing to compare (punctuation or markup only), never a duplicate
+)
 KEY_SEP = "\x1f"  # between a document's id and where it was read, in its index key
 
 
@@ -55,15 +58,17 @@ def deduplicate(
     docs: Sequence[Document],
     config: DedupConfig,
     *,
-    index: DuplicateIndex | None = None,
+    index: IndexStore | None = None,
     workers: int = 1,
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
+    backend: DedupBackend = LOCAL,
 ) -> tuple[list[Document], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
     With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
     holding a record that already has that field is refused (a user's field is never overwritten).
+    `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
     """
     live = [i for i, doc in enumerate(docs) if doc.removed is None]
     if annotate:
@@ -84,11 +89,14 @@ def deduplicate(
         config,
         index,
         workers,
+        backend,
     )
     corpus = _Corpus(docs, position, paragraphs)
     out = list(docs)
     for key, i in zip(keys, live, strict=True):
-        out[i] = _settle(docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None)
+        out[i] = _settle(
+            docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
+        )
     return out, result
 
 
@@ -124,7 +132,9 @@ def index_key(doc: Document) -> str:
     if not doc.location:
         return doc.id
     line = doc.location.get("line")
-    return KEY_SEP.join((doc.id, str(doc.location.get("path", "")), "" if line is None else str(line)))
+    return KEY_SEP.join(
+        (doc.id, str(doc.location.get("path", "")), "" if line is None else str(line))
+    )
 
 
 def split_key(key: str) -> tuple[str, dict[str, Any]]:
@@ -225,9 +235,15 @@ def _settle(
         if annotate:
             return doc.evolve(annotations={annotate: {"status": "duplicate", **detail}})
         return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
-    found = [(k, result.paragraphs[(key, k)]) for k in range(len(paragraphs)) if (key, k) in result.paragraphs]
+    found = [
+        (k, result.paragraphs[(key, k)])
+        for k in range(len(paragraphs))
+        if (key, k) in result.paragraphs
+    ]
     if annotate:
-        marks = [{"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found]
+        marks = [
+            {"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found
+        ]
         status = {"status": "unique", "paragraphs": marks} if marks else {"status": "unique"}
         return doc.evolve(annotations={annotate: status})
     if not found:
@@ -248,7 +264,9 @@ def _settle(
     kept = tidy_lines((n, t, i not in dropped) for i, (n, t) in enumerate(lines))
     ending = "\n" if doc.text.endswith("\n") else ""
     text = "\n".join(t for _, t in kept)
-    updated = doc.with_changes(text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept))
+    updated = doc.with_changes(
+        text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept)
+    )
     if not text.strip():
         return updated.evolve(removed=ALL_PARAGRAPHS_DUPLICATE)
     return updated
