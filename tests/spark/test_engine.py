@@ -36,7 +36,7 @@ def test_dataframe_entry_gives_the_local_records_and_audit(spark, tmp_path) -> N
     from cleanse.dedup import DedupConfig
     from cleanse.spark import clean_frame_records
 
-    lines = build_corpus(300, seed=3)
+    lines = build_corpus(200, seed=3)
     records = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
     records = [r for r in records if "url" in r and "id" in r]
     seen, unique = set(), []
