@@ -6,6 +6,10 @@ Each component is resolved by the local engine's own `cleanse.dedup.cluster.reso
 executor, with items numbered in corpus order, so the kept copy, `duplicate_of` and
 `similarity` are those of a local run over the same documents. Documents are settled first;
 paragraphs then among the documents that remain.
+
+With a persistent index, its entries are items too, numbered below every item of the run (entry
+e of F is item e - F, so negative), in the index's order: they come first, are never removed,
+and a removed entry stays linked to its cluster's root, as in `cleanse.dedup.engine._stage`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from cleanse.dedup.cluster import resolve
 from cleanse.dedup.config import DedupConfig
 from cleanse.spark import faults
 from cleanse.spark.components import connected_components
+from cleanse.spark.index import SparkIndex
 from cleanse.spark.sign import PARA_BITS, sign_frame
 
 if TYPE_CHECKING:
@@ -35,6 +40,15 @@ class LevelResult:
     removals: DataFrame
     items: DataFrame
     stats: dict[str, Any]
+    #: The index's entries as items (FIXED_SCHEMA), or None without an index.
+    fixed: DataFrame | None = None
+    #: The items this level settled (`new`: eligible, live), for the index.
+    new: DataFrame | None = None
+
+
+#: Index entries as items: item (entry - entries), exact, shingles, key, para, and `root`, the
+#: item of the cluster root a removed entry points at (null for an entry that is a root).
+FIXED_SCHEMA = "item long, exact long, shingles array<int>, key string, para int, root long"
 
 
 def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
@@ -51,8 +65,10 @@ def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
                 size = len(members)
                 for x in range(size):
                     reach = size if size <= max_bucket else min(size, x + 1 + max_bucket // 2)
-                    left.extend([members[x]] * (reach - x - 1))
-                    right.extend(members[x + 1 : reach])
+                    # Two index entries (negative items) are never paired: they were settled.
+                    others = [y for y in members[x + 1 : reach] if members[x] >= 0 or y >= 0]
+                    left.extend([members[x]] * len(others))
+                    right.extend(others)
             yield pa.RecordBatch.from_arrays(
                 [pa.array(left, pa.int64()), pa.array(right, pa.int64())], names=["i", "j"]
             )
@@ -89,6 +105,8 @@ def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
         faults.maybe_fail("resolve")
         members = members.sort_values("item", kind="stable").reset_index(drop=True)
         items = members["item"].to_numpy(np.int64)
+        n_fixed = int((items < 0).sum())  # index entries come first
+        fixed_roots = members["root"].isna().to_numpy()[:n_fixed]
         local = {int(g): k for k, g in enumerate(items.tolist())}
         sets = [np.asarray(s, np.int32).view(np.uint32) for s in members["shingles"]]
 
@@ -106,15 +124,17 @@ def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
         removals = resolve(
             np.zeros(len(items), np.int64), pairs, edges["w"].to_numpy(np.float64),
             members["exact"].to_numpy(np.int64), members["chars"].to_numpy(np.int64),
-            0, keep, threshold, csr,
+            n_fixed, keep, threshold, csr, fixed_roots,
         )  # fmt: skip
+        # Typed columns: a component of index entries only removes nothing, and an empty
+        # untyped column does not convert to Arrow.
         return pd.DataFrame(
             {
-                "item": [int(items[r.item]) for r in removals],
-                "target": [int(items[r.target]) for r in removals],
-                "similarity": [float(r.similarity) for r in removals],
-                "kind": [r.kind for r in removals],
-                "kept": [int(items[r.kept]) for r in removals],
+                "item": np.array([items[r.item] for r in removals], np.int64),
+                "target": np.array([items[r.target] for r in removals], np.int64),
+                "similarity": np.array([r.similarity for r in removals], np.float64),
+                "kind": pd.Series([r.kind for r in removals], dtype=object),
+                "kept": np.array([items[r.kept] for r in removals], np.int64),
             },
             columns=["item", "target", "similarity", "kind", "kept"],
         )
@@ -122,34 +142,62 @@ def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
     return resolve_component
 
 
-def settle_level(new: DataFrame, config: DedupConfig) -> tuple[DataFrame, dict[str, Any]]:
-    """Removals among `new` (item rows of one level) and that level's summary block."""
+def settle_level(
+    new: DataFrame, config: DedupConfig, fixed: DataFrame | None = None,
+    fixed_keys: DataFrame | None = None,
+) -> tuple[DataFrame, dict[str, Any]]:  # fmt: skip
+    """Removals among `new` (item rows of one level), against the index entries `fixed`
+    (FIXED_SCHEMA; `fixed_keys`: their (item, band, key) rows), and the level's summary block."""
     from pyspark.sql import functions as F
 
-    first = new.groupBy("exact").agg(F.min("item").alias("rep"))
-    joined = new.select("item", "exact", "keys").join(first, "exact")
+    items = new.select("item", "exact")
+    if fixed is not None:
+        items = items.unionByName(fixed.select("item", "exact"))
+    first = items.groupBy("exact").agg(F.min("item").alias("rep"))
+    joined = items.join(first, "exact")
     exact_edges = joined.where(F.col("item") != F.col("rep")).select(
         F.col("rep").alias("i"), F.col("item").alias("j"), F.lit(1.0).alias("w")
     )
-    reps = joined.where(F.col("item") == F.col("rep")).select(
-        "item", F.posexplode("keys").alias("band", "key")
-    )
+    reps = joined.where(F.col("item") == F.col("rep")).select("item")
+    keyed = new.select("item", F.posexplode("keys").alias("band", "key"))
+    if fixed_keys is not None:
+        keyed = keyed.unionByName(fixed_keys.select("item", "band", "key"))
+    # Grouped by the keys' high 32 bits, as the local engine groups them (cluster.short_keys).
     buckets = (
-        reps.groupBy("band", "key")
+        keyed.join(reps, "item")
+        .withColumn("key", F.shiftrightunsigned("key", 32))
+        .groupBy("band", "key")
         .agg(F.sort_array(F.collect_list("item")).alias("members"))
         .where(F.size("members") > 1)
         .select("members")
     )
     pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
     sets = new.select("item", "shingles")
+    if fixed is not None:
+        sets = sets.unionByName(fixed.select("item", "shingles"))
     with_sets = pairs.join(
         sets.select(F.col("item").alias("i"), F.col("shingles").alias("a")), "i"
     ).join(sets.select(F.col("item").alias("j"), F.col("shingles").alias("b")), "j")
     sims = with_sets.mapInArrow(_jaccard_batches, "i long, j long, w double").checkpoint()
     verified = sims.where(F.col("w") >= F.lit(config.threshold))
     edges = exact_edges.union(verified)
+    member_rows = new.select(
+        "item", "exact", "chars", "shingles", F.lit(None).cast("long").alias("root")
+    )
+    if fixed is not None:
+        # A removed entry that this run touches stays linked to its cluster's root (weight 0:
+        # verified when it was removed, never reported).
+        ends = edges.select(F.col("i").alias("item")).union(edges.select(F.col("j").alias("item")))
+        touched = ends.where(F.col("item") < 0).distinct().join(fixed, "item")
+        linked = touched.where(F.col("root").isNotNull()).select(
+            F.col("root").alias("i"), F.col("item").alias("j"), F.lit(0.0).alias("w")
+        )
+        edges = edges.union(linked)
+        member_rows = member_rows.unionByName(
+            fixed.select("item", "exact", F.lit(0).cast("long").alias("chars"), "shingles", "root")
+        )
     labels = connected_components(edges.select("i", "j"))
-    members = labels.join(new.select("item", "exact", "chars", "shingles"), "item")
+    members = labels.join(member_rows, "item")
     edge_labels = labels.select(F.col("item").alias("i"), F.col("label").alias("edge_label"))
     grouped_edges = edges.join(edge_labels, "i")
     removals = (
@@ -190,19 +238,24 @@ def _level_stats(
     }
 
 
-def find_duplicates(docs: DataFrame, config: DedupConfig) -> dict[str, LevelResult]:
-    """Per level run ("document", "paragraph"): its removals, items and summary block.
+def find_duplicates(
+    docs: DataFrame, config: DedupConfig, index: SparkIndex | None = None
+) -> dict[str, LevelResult]:
+    """Per level run ("document", "paragraph"): its removals, items and summary block, settled
+    against the entries of `index` when one is given.
 
     `docs` has rows (n, chars_in, id, state), checkpointed: it is read once per level.
     """
     from pyspark.sql import functions as F
+
+    from cleanse.spark.index_items import fixed_items
 
     out: dict[str, LevelResult] = {}
     removed_docs = None
     for level in ("document", "paragraph"):
         if config.level not in (level, "both"):
             continue
-        items = sign_frame(docs, config, level).checkpoint()
+        items = sign_frame(docs, config, level, with_index=index is not None).checkpoint()
         if level == "document":
             new = items.where(F.col("count") > 0)
             without = items.where(F.col("count") == 0).count()
@@ -211,19 +264,44 @@ def find_duplicates(docs: DataFrame, config: DedupConfig) -> dict[str, LevelResu
                 items = items.join(removed_docs, "n", "left_anti")
             without = items.where(F.col("count") == 0).count()
             new = items.where((F.col("words") >= config.min_paragraph_words) & (F.col("count") > 0))
-        removals, stats = settle_level(new, config)
+        found = fixed_items(index, docs.sparkSession, level) if index is not None else None
+        fixed, fixed_keys = found if found is not None else (None, None)
+        removals, stats = settle_level(new, config, fixed, fixed_keys)
         stats["without_words"] = without
-        out[level] = LevelResult(removals, items, stats)
+        out[level] = LevelResult(removals, items, stats, fixed, new)
         if level == "document":
             removed_docs = removals.select(F.col("item").alias("n"))
     return out
 
 
+def _index_names(result: LevelResult) -> DataFrame | None:
+    """(target, ikey, ipara): the name an index entry gives the item it stands for."""
+    from pyspark.sql import functions as F
+
+    if result.fixed is None:
+        return None
+    return result.fixed.select(
+        F.col("item").alias("target"), F.col("key").alias("ikey"), F.col("para").alias("ipara")
+    )
+
+
+def _with_names(removals: DataFrame, result: LevelResult) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    names = _index_names(result)
+    if names is None:
+        return removals.select(
+            "*", F.lit(None).cast("string").alias("ikey"), F.lit(None).cast("int").alias("ipara")
+        )
+    return removals.join(names, "target", "left")
+
+
 def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
     """Per document n with a decision: its document duplicate, paragraph duplicates, wordless flag.
 
-    Columns: n, doc (struct: id, n, similarity, kind), paras (array of struct: pos, id, n, tpos,
-    line, similarity, kind), wordless (boolean). The other side's id and line come from joins.
+    Columns: n, doc (struct: id, n, where, similarity, kind, ikey), paras (array of struct: pos,
+    id, tn, where, tpos, line, similarity, kind, ikey, ipara), wordless (boolean). The other
+    side's id and line come from joins; `ikey` (and `ipara`) name an index entry instead.
     """
     from pyspark.sql import functions as F
 
@@ -234,7 +312,8 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
     frames = []
     if "document" in levels:
         result = levels["document"]
-        doc_dups = result.removals.join(ids, result.removals["target"] == ids["tn"]).select(
+        named = _with_names(result.removals, result)
+        doc_dups = named.join(ids, named["target"] == ids["tn"], "left").select(
             F.col("item").alias("n"),
             F.struct(
                 F.col("tid").alias("id"),
@@ -242,6 +321,7 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
                 F.col("twhere").alias("where"),
                 "similarity",
                 "kind",
+                "ikey",
             ).alias("doc"),
         )
         frames.append(doc_dups)
@@ -254,9 +334,10 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
         mask = (1 << PARA_BITS) - 1
         lines = result.items.select(F.col("item").alias("target"), F.col("line").alias("tline"))
         para = (
-            result.removals.join(lines, "target")
+            _with_names(result.removals, result)
+            .join(lines, "target", "left")
             .withColumn("tn", F.shiftright("target", PARA_BITS))
-            .join(ids, "tn")
+            .join(ids, "tn", "left")
             .select(
                 F.shiftright("item", PARA_BITS).alias("n"),
                 F.struct(
@@ -268,6 +349,8 @@ def decisions(docs: DataFrame, levels: dict[str, LevelResult]) -> DataFrame:
                     F.col("tline").alias("line"),
                     "similarity",
                     "kind",
+                    "ikey",
+                    "ipara",
                 ).alias("para"),
             )
             .groupBy("n")

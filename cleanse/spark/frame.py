@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from cleanse.spark.dedup import LevelResult
+    from cleanse.spark.index import SparkIndex
 
 
 def ensure_checkpoint_dir(spark: SparkSession) -> None:
@@ -46,10 +47,11 @@ def process(
     dedup: DedupConfig | None,
     *,
     annotate: str | None = None,
+    index: SparkIndex | None = None,
 ) -> tuple[DataFrame, dict[str, LevelResult]]:
     """Rows (n, chars_in, id, state): cleaned when `cleaning` is given, then settled against
-    each other when `dedup` is (with `annotate`, a field name: decisions recorded in it, nothing
-    removed); checkpointed. Also each duplicate level's result."""
+    each other (and the entries of `index`) when `dedup` is (with `annotate`, a field name:
+    decisions recorded in it, nothing removed); checkpointed. Also each duplicate level's result."""
     from cleanse.spark.clean import clean_frame
     from cleanse.spark.dedup import decisions, find_duplicates
     from cleanse.spark.settle import settle_frame
@@ -61,7 +63,7 @@ def process(
     docs = docs.checkpoint()
     if dedup is None:
         return docs, {}
-    levels = find_duplicates(docs, dedup)
+    levels = find_duplicates(docs, dedup, index)
     settled = settle_frame(
         docs, decisions(docs, levels), whole=dedup.level == "document", annotate=annotate
     ).checkpoint()

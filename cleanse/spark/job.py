@@ -7,12 +7,14 @@ it equals a local run whose --batch-mb holds the whole input.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cleanse.errors import ConfigError, InputError
 from cleanse.job import JobConfig
@@ -21,6 +23,16 @@ from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
 from cleanse.settings import run_settings
+from cleanse.spark.index import (
+    SparkIndex,
+    discard_run,
+    locked,
+    new_run_folder,
+    open_index,
+    publish,
+    write_run,
+)
+from cleanse.spark.paths import with_local_paths
 from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, temporary_name, write_atomic
@@ -49,10 +61,6 @@ def refuse_unsupported(config: JobConfig) -> None:
         problems.append(
             "--learn (learn rules first with `cleanse rules learn`, then pass them with --rules)"
         )
-    if config.index is not None:
-        problems.append(
-            "--index (the persistent index is not yet read or written by the Spark engine)"
-        )
     if problems:
         msg = "--engine spark does not support " + "; ".join(problems)
         raise ConfigError(msg)
@@ -71,15 +79,18 @@ def run_spark_job(
     config: JobConfig, ruleset: RuleSet, options: SparkOptions | None = None, spark: object = None
 ) -> tuple[Stats, Layout]:
     """Run the job on Spark: in `spark`, or the active session, or one built from `options`
-    (only a session built here is stopped at the end)."""
-    from cleanse.spark.frame import process
-    from cleanse.spark.read import read_files
+    (only a session built here is stopped at the end). With --index, the Parquet index is
+    opened (and a run with other settings refused) before any work, held locked while the run
+    works, and the run's entries join it once its outputs are written."""
     from cleanse.spark.session import build_session
-    from cleanse.spark.write import output_columns, stream_outputs
 
     options = options or SparkOptions()
+    config = with_local_paths(config)  # file:// URLs as paths; remote storage refused
     refuse_unsupported(config)
     started = time.monotonic()
+    # Opened first: an index of another kind or built with other settings is refused before
+    # any work is done.
+    index = open_index(config.index, config.dedup) if config.index and config.dedup else None
     parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
     if parquet_out:  # a folder of Parquet parts, written by Spark; the report inside it
         source, dest = Path(config.src).resolve(), Path(config.dest).resolve()
@@ -114,55 +125,109 @@ def run_spark_job(
 
         spark = SparkSession.getActiveSession()  # a caller's session is used, and left running
     own = spark is None
-    session = build_session(options.master, options.conf) if own else spark
-    try:
-        parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
-        docs = read_files(
-            session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
-        )  # type: ignore[arg-type]
-        settled, levels = process(
-            docs, ruleset, config.cleaning if config.clean else None, config.dedup,
-            annotate=config.annotate_field if config.annotate else None,
-        )  # fmt: skip
-        stats = Stats()
-        if config.dedup is not None:
-            stats.extra["duplicates"] = {
-                "annotate": config.annotate,
-                "params": config.dedup.params(),
-            }
-            if config.annotate:
-                stats.extra["duplicates"]["annotate_field"] = config.annotate_field
-            stats.add_duplicates({level: result.stats for level, result in levels.items()})
-        if parquet_out:
-            written = output_columns(settled, config.read.text_field).where("record is not null")
-            written.select("n", "id", "text", "record").write.mode("overwrite").parquet(config.dest)
-            writer = None
-        else:
-            writer = CorpusWriter(
-                layout.dest,
-                mirror=layout.mirror,
-                text_field=config.read.text_field,
-                form=layout.form,
-            )
-        report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
-        audit_path = temporary_name(report / "audit.jsonl")
-        with audit_path.open("w", encoding="utf-8") as audit:
-            try:
-                stream_outputs(settled, writer, audit, stats)
-            except BaseException:
-                if writer is not None:
-                    writer.abandon()
-                raise
-        if writer is not None:
-            writer.close()
-        os.replace(audit_path, report / "audit.jsonl")
-    finally:
-        if own:
-            session.stop()  # type: ignore[attr-defined]
+    with contextlib.ExitStack() as stack:
+        if index is not None:
+            stack.enter_context(locked(index.root))
+            index = open_index(config.index, config.dedup)  # as it is now that this run holds it
+        session = build_session(options.master, options.conf) if own else spark
+        stack.callback(_stop if own else _keep, session)
+        stats = _run(config, ruleset, options, session, layout, parquet_out, index)
     summary = stats.to_json() | {
         "settings": settings,
         "seconds": round(time.monotonic() - started, 3),
     }
-    write_atomic(report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-    write_report(report)
+    assert layout.report is not None
+    write_atomic(
+        layout.report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+    )
+    write_report(layout.report)
     return stats, layout
+
+
+def _stop(session: object) -> None:
+    session.stop()  # type: ignore[attr-defined]
+
+
+def _keep(session: object) -> None:
+    """A caller's session is left running."""
+
+
+def _run(
+    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: object, layout: Layout,
+    parquet_out: bool, index: SparkIndex | None,
+) -> Stats:  # fmt: skip
+    """Read, process and write on `session`; with `index`, then add this run to it."""
+    from cleanse.spark.frame import process
+    from cleanse.spark.read import read_files
+
+    parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
+    docs = read_files(
+        session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
+    )  # type: ignore[arg-type]
+    settled, levels = process(
+        docs, ruleset, config.cleaning if config.clean else None, config.dedup,
+        annotate=config.annotate_field if config.annotate else None, index=index,
+    )  # fmt: skip
+    stats = Stats()
+    if config.dedup is not None:
+        stats.extra["duplicates"] = {
+            "annotate": config.annotate,
+            "params": config.dedup.params(),
+        }
+        if config.annotate:
+            stats.extra["duplicates"]["annotate_field"] = config.annotate_field
+        stats.add_duplicates({level: result.stats for level, result in levels.items()})
+    run = new_run_folder(index) if index is not None else None
+    try:
+        counts = _write_index_run(index, run, levels) if index is not None and run else {}
+        _write_outputs(config, layout, parquet_out, settled, stats)
+        if index is not None and run:
+            publish(index, run, counts)  # the run joins the index once its outputs are written
+    except BaseException:
+        if index is not None and run:
+            discard_run(index, run)
+        raise
+    return stats
+
+
+def _write_index_run(index: SparkIndex, run: str, levels: dict[str, Any]) -> dict[str, int]:
+    """Write (not yet publish) what this run adds to the index; entries per level."""
+    from cleanse.spark.index_items import new_entries
+
+    counts = {}
+    for level, result in levels.items():
+        entries = new_entries(result.new, result.removals, result.fixed, index.count(level))
+        entries = entries.persist()
+        write_run(index, run, level, entries.drop("keys"), entries.select("entry", "keys"))
+        counts[level] = entries.count()
+        entries.unpersist()
+    return counts
+
+
+def _write_outputs(
+    config: JobConfig, layout: Layout, parquet_out: bool, settled: Any, stats: Stats
+) -> None:
+    from cleanse.spark.write import output_columns, stream_outputs
+
+    report = layout.report
+    assert report is not None
+    if parquet_out:
+        written = output_columns(settled, config.read.text_field).where("record is not null")
+        written.select("n", "id", "text", "record").write.mode("overwrite").parquet(config.dest)
+        writer = None
+    else:
+        writer = CorpusWriter(
+            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
+        )
+    report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
+    audit_path = temporary_name(report / "audit.jsonl")
+    with audit_path.open("w", encoding="utf-8") as audit:
+        try:
+            stream_outputs(settled, writer, audit, stats)
+        except BaseException:
+            if writer is not None:
+                writer.abandon()
+            raise
+    if writer is not None:
+        writer.close()
+    os.replace(audit_path, report / "audit.jsonl")

@@ -40,9 +40,18 @@ def _settle_one(
 
     if row.get("doc"):
         d = row["doc"]
-        other(d["id"], d["n"], d["where"])
-        documents[key] = Duplicate(str(d["n"]), None, round(float(d["similarity"]), 6), d["kind"])
+        similarity = round(float(d["similarity"]), 6)
+        if d["ikey"] is not None:  # an entry of the persistent index, named by the index
+            documents[key] = Duplicate(d["ikey"], None, similarity, d["kind"], from_index=True)
+        else:
+            other(d["id"], d["n"], d["where"])
+            documents[key] = Duplicate(str(d["n"]), None, similarity, d["kind"])
     for p in row.get("paras") or ():
+        if p["ikey"] is not None:
+            para = None if p["ipara"] is None or p["ipara"] < 0 else p["ipara"]
+            dup = Duplicate(p["ikey"], para, round(float(p["similarity"]), 6), p["kind"], True)
+            paragraphs[(key, p["pos"])] = dup
+            continue
         at = other(p["id"], p["tn"], p["where"])
         lines[at][p["tpos"]] = _Paragraph(0, 0, p["line"], p["line"], ())
         dup = Duplicate(str(p["tn"]), p["tpos"], round(float(p["similarity"]), 6), p["kind"])

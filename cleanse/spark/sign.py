@@ -5,7 +5,11 @@ shingle sets, computed by the local engine's own kernels (`cleanse.dedup.workers
 One row per item. A document item's number is its place `n` in the corpus; a paragraph item's is
 `n * 2**24 + pos`, which sorts exactly as the local engine numbers paragraphs (document order,
 then place in the document). Hashes and keys are unsigned 64/32-bit values carried as signed
-longs and ints (bit for bit); only these arrays and numbers cross a shuffle.
+longs and ints (bit for bit); only these arrays and numbers cross a shuffle. Band keys are the
+full 64-bit ones (a persistent index stores them); items are grouped by their high 32 bits, as
+the local engine groups them (`cleanse.dedup.cluster.short_keys`). With an index, each row also
+carries what an index entry records: the document's name (`cleanse.duplicates.index_key`) and
+the item's MinHash signature.
 """
 
 from __future__ import annotations
@@ -17,9 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cleanse.dedup import signatures as sig
-from cleanse.dedup.cluster import short_keys
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.documents import _paragraphs
+from cleanse.dedup.documents import _paragraphs, index_key
 from cleanse.dedup.stream import strip_markup
 from cleanse.dedup.workers import _sign_chunk, item_texts
 from cleanse.document import Document
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 PARA_BITS = 24  # paragraphs per document: up to 16,777,215
 ITEMS_SCHEMA = (
     "item long, n long, pos int, line long, exact long, chars long, words int, count long, "
-    "keys array<long>, shingles array<int>"
+    "keys array<long>, shingles array<int>, key string, sigs array<int>"
 )
 
 
@@ -49,9 +52,17 @@ def _csr_lists(values: np.ndarray, offs: np.ndarray) -> list[list[int]]:
     return [as_int[offs[k] : offs[k + 1]].tolist() for k in range(len(offs) - 1)]
 
 
-def _document_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> dict[str, list]:
+def _signature_lists(sigs: np.ndarray | None, n: int) -> list[list[int]]:
+    if sigs is None:
+        return [[] for _ in range(n)]
+    return np.ascontiguousarray(sigs, np.uint32).view(np.int32).tolist()
+
+
+def _document_rows(
+    docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
+) -> dict[str, list]:
     texts = [paragraph_texts(doc, config) for _, doc in docs]
-    signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), False))
+    signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), with_index))
     streams = [item_texts(t, "document")[0] for t in texts]
     shingles = _csr_lists(*sig.shingle_sets(streams, config))
     return {
@@ -63,12 +74,16 @@ def _document_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> dic
         "chars": signed.d_chars.tolist(),
         "words": [0] * len(docs),
         "count": signed.d_count.tolist(),
-        "keys": short_keys(signed.d_keys).astype(np.int64).tolist(),
+        "keys": signed.d_keys.view(np.int64).tolist(),
         "shingles": shingles,
+        "key": [index_key(doc) if with_index else None for _, doc in docs],
+        "sigs": _signature_lists(signed.d_sigs, len(docs)),
     }
 
 
-def _paragraph_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> dict[str, list]:
+def _paragraph_rows(
+    docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
+) -> dict[str, list]:
     paras = [_paragraphs(doc) for _, doc in docs]
     for (_, doc), found in zip(docs, paras, strict=True):
         if len(found) >= 1 << PARA_BITS:
@@ -78,10 +93,11 @@ def _paragraph_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> di
         (
             [[p.text for p in ps] for ps in paras],
             dataclasses.replace(config, level="paragraph"),
-            False,
+            with_index,
         )
     )
     flat = [(n, k, p) for (n, _), ps in zip(docs, paras, strict=True) for k, p in enumerate(ps)]
+    names = {n: index_key(doc) if with_index else None for n, doc in docs}
     eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
     chosen = np.flatnonzero(eligible).tolist()
     sets = _csr_lists(*sig.shingle_sets([strip_markup(flat[g][2].text) for g in chosen], config))
@@ -97,13 +113,18 @@ def _paragraph_rows(docs: list[tuple[int, Document]], config: DedupConfig) -> di
         "chars": signed.p_chars.tolist(),
         "words": signed.p_words.tolist(),
         "count": signed.p_count.astype(np.int64).tolist(),
-        "keys": short_keys(signed.p_keys).astype(np.int64).tolist(),
+        "keys": signed.p_keys.view(np.int64).tolist(),
         "shingles": shingles,
+        "key": [names[n] for n, _, _ in flat],
+        "sigs": _signature_lists(signed.p_sigs, len(flat)),
     }
 
 
-def sign_frame(docs: DataFrame, config: DedupConfig, level: str) -> DataFrame:
-    """Item rows (ITEMS_SCHEMA) of the live documents of `docs`, at `level` (document|paragraph)."""
+def sign_frame(
+    docs: DataFrame, config: DedupConfig, level: str, with_index: bool = False
+) -> DataFrame:
+    """Item rows (ITEMS_SCHEMA) of the live documents of `docs`, at `level` (document|paragraph);
+    `key` and `sigs` are filled only `with_index`."""
     from pyspark.sql.types import _parse_datatype_string
 
     schema = _parse_datatype_string(ITEMS_SCHEMA)
@@ -114,7 +135,8 @@ def sign_frame(docs: DataFrame, config: DedupConfig, level: str) -> DataFrame:
         arrow_schema = pa.schema(
             [("item", pa.int64()), ("n", pa.int64()), ("pos", pa.int32()), ("line", pa.int64()),
              ("exact", pa.int64()), ("chars", pa.int64()), ("words", pa.int32()), ("count", pa.int64()),
-             ("keys", pa.list_(pa.int64())), ("shingles", pa.list_(pa.int32()))]
+             ("keys", pa.list_(pa.int64())), ("shingles", pa.list_(pa.int32())),
+             ("key", pa.string()), ("sigs", pa.list_(pa.int32()))]
         )  # fmt: skip
         for batch in batches:
             faults.maybe_fail("sign")
@@ -128,9 +150,9 @@ def sign_frame(docs: DataFrame, config: DedupConfig, level: str) -> DataFrame:
             if not live:
                 continue
             rows = (
-                _document_rows(live, config)
+                _document_rows(live, config, with_index)
                 if level == "document"
-                else _paragraph_rows(live, config)
+                else _paragraph_rows(live, config, with_index)
             )
             yield pa.RecordBatch.from_pydict(rows, schema=arrow_schema)
 

@@ -1,5 +1,6 @@
-"""Spark tests: one SparkSession per test module (a session takes seconds to start), bound to
-127.0.0.1, stopped at the end; and a corpus of real-shaped documents with planted copies.
+"""Spark tests: one SparkSession for the tests/spark package (a session takes seconds to
+start), bound to 127.0.0.1, stopped after its last test (the JVM's memory is not held while the
+rest of the suite runs); and a corpus of real-shaped documents with planted copies.
 
 Without pyspark or a Java runtime the Spark tests are skipped, saying which is missing; in CI
 (CLEANSE_REQUIRE_SPARK=1, set by .ci/run) they fail instead.
@@ -31,7 +32,7 @@ def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("faults")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def spark(faults_dir: Path) -> Iterator[object]:
     problem = missing_requirements()
     if problem is not None:
@@ -41,7 +42,8 @@ def spark(faults_dir: Path) -> Iterator[object]:
     from cleanse.spark.session import build_session
 
     os.environ[FAULTS_ENV] = str(faults_dir)  # inherited by the executors' Python workers
-    conf = {"spark.sql.shuffle.partitions": "4", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
+    # Two shuffle partitions, one per core: still more than one, so every shuffle splits its keys.
+    conf = {"spark.sql.shuffle.partitions": "2", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
     session = build_session(TEST_MASTER, conf)
     session.sparkContext.setCheckpointDir(str(faults_dir / "checkpoints"))
     yield session

@@ -5,26 +5,26 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import numpy as np
-import pytest
 
 from cleanse.cli import main
 from cleanse.dedup.cluster import components
 from tests.spark.conftest import build_corpus
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_large_star_small_star_gives_the_local_components(spark, seed) -> None:
+def test_large_star_small_star_gives_the_local_components(spark) -> None:
     from cleanse.spark.components import connected_components
 
-    rng = random.Random(seed)
-    n = 300
-    # Chains, stars and random links: long paths need several rounds to converge.
-    edges = [(k, k + 1) for k in range(0, 20)] + [(100, k) for k in range(101, 140)]
-    edges += [(rng.randrange(150, n), rng.randrange(150, n)) for _ in range(120)]
-    edges = [(i, j) for i, j in edges if i != j]
+    # Two random graphs in one edge list (items 0-299 and 300-599): chains, stars and random
+    # links; long paths need several rounds to converge.
+    edges: list[tuple[int, int]] = []
+    for seed, base in ((1, 0), (2, 300)):
+        rng = random.Random(seed)
+        some = [(k, k + 1) for k in range(20)] + [(100, k) for k in range(101, 140)]
+        some += [(rng.randrange(150, 300), rng.randrange(150, 300)) for _ in range(120)]
+        edges += [(base + i, base + j) for i, j in some if i != j]
+    n = 600
     frame = spark.createDataFrame(edges, "i long, j long")
     got = dict(connected_components(frame).collect())
     labels = components(n, np.array(edges, dtype=np.int64))
@@ -36,7 +36,7 @@ def test_dataframe_entry_gives_the_local_records_and_audit(spark, tmp_path) -> N
     from cleanse.dedup import DedupConfig
     from cleanse.spark import clean_frame_records
 
-    lines = build_corpus(300, seed=3)
+    lines = build_corpus(200, seed=3)
     records = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
     records = [r for r in records if "url" in r and "id" in r]
     seen, unique = set(), []
@@ -76,7 +76,8 @@ def test_parquet_in_parquet_out_and_bad_records(spark, tmp_path) -> None:
     pq.write_table(table, src / "part-0.parquet")
     (src / "more.jsonl").write_text('{"id": "j1", "text": "Another text"}\n{"id": "bad", "text": \n', encoding="utf-8")
     dest = tmp_path / "out.parquet"
-    assert main(["run", str(src), f"{dest}/", "-q", "--engine", "spark"]) == 0  # a folder DEST
+    # SRC as a file:// URL (a local path), DEST as a folder (a trailing slash)
+    assert main(["run", f"file://{src}", f"{dest}/", "-q", "--engine", "spark"]) == 0
     report = dest / ".cleanse"  # the report of a folder SRC: inside DEST, beside the Parquet parts
     rows = pq.read_table(dest).to_pylist()
     assert sorted(r["id"] for r in rows) == ["j1", "part-0.parquet:1"]

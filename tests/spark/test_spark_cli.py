@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cleanse.cli import main
@@ -10,7 +12,6 @@ from cleanse.cli import main
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--index", "IDX"], "--index"),
         (["--resume"], "--resume"),
         (["--learn"], "--learn"),
     ],
@@ -41,3 +42,78 @@ def test_missing_java_is_named(monkeypatch) -> None:
     if problem is not None and "is not installed" in problem:
         pytest.skip(problem)
     assert problem is not None and "openjdk-17-jre-headless" in problem
+
+
+def _run_with_index(tmp_path, index, *extra) -> int:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "a"}\n', encoding="utf-8")
+    return main(["run", str(src), str(tmp_path / "out" / "x.jsonl"), "--engine", "spark", "--index", str(index), *extra])
+
+
+def test_an_index_with_other_settings_is_refused_before_any_work(tmp_path, capsys) -> None:
+    from cleanse.dedup import DedupConfig
+    from cleanse.spark.index import FORMAT, MANIFEST, VERSION
+
+    index = tmp_path / "idx"
+    index.mkdir()
+    manifest = {"format": FORMAT, "version": VERSION, "params": DedupConfig().index_params(), "runs": []}
+    (index / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert _run_with_index(tmp_path, index, "--threshold", "0.6") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: --index {index} was built with other duplicate settings")
+    assert "bands: index has 21" in err and "Rerun with the index's settings" in err
+    assert not (tmp_path / "out").exists()  # no output, no report: nothing was done
+    assert sorted(p.name for p in index.iterdir()) == [MANIFEST]
+
+
+def test_a_local_engine_index_is_refused_naming_the_conversion(tmp_path, capsys) -> None:
+    from cleanse.dedup import DedupConfig
+    from cleanse.dedup.index import DuplicateIndex
+
+    index = tmp_path / "local-idx"
+    DuplicateIndex.open(index, DedupConfig())
+    assert _run_with_index(tmp_path, index) == 1
+    err = capsys.readouterr().err
+    assert "is a local engine's index" in err
+    assert f"python -m cleanse.spark.convert to-parquet {index} NEW_DIR" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_local_engine_refuses_a_spark_index(tmp_path, capsys) -> None:
+    from cleanse.dedup import DedupConfig
+    from cleanse.spark.index import FORMAT, MANIFEST, VERSION
+
+    index = tmp_path / "idx"
+    (index / "runs").mkdir(parents=True)
+    manifest = {"format": FORMAT, "version": VERSION, "params": DedupConfig().index_params(), "runs": []}
+    (index / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "a"}\n', encoding="utf-8")
+    assert main(["run", str(src), str(tmp_path / "out" / "x.jsonl"), "--index", str(index)]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("cleanse: error: --index") and MANIFEST in err  # names what it found
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("src", "SRC s3a://bucket/crawl: the Spark engine does not read or write s3a:// paths yet"),
+        ("dest", "DEST gs://bucket/out.parquet: the Spark engine does not read or write gs:// paths yet"),
+        ("index", "--index hdfs://nn/idx: the Spark engine does not read or write hdfs:// paths yet"),
+    ],
+)
+def test_remote_paths_are_refused_before_any_work(tmp_path, capsys, where, says) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "a"}\n', encoding="utf-8")
+    args = {"src": str(src), "dest": str(tmp_path / "out" / "x.jsonl")}
+    extra = []
+    if where == "src":
+        args["src"] = "s3a://bucket/crawl"
+    elif where == "dest":
+        args["dest"] = "gs://bucket/out.parquet"
+    else:
+        extra = ["--index", "hdfs://nn/idx"]
+    assert main(["run", args["src"], args["dest"], "--engine", "spark", *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: {says}") and "shared" in err
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,61 @@
+"""Which paths the Spark engine takes: local ones (plain or file://), seen alike by the driver and
+every executor (on a cluster: a shared file system such as NFS). Remote storage (s3a://, gs://,
+hdfs://, …) is refused before any work, saying what to do instead.
+
+Executors read the input with cleanse's own readers, which open local paths, and the driver
+writes the corpus and report with the local writers; only a Parquet DEST, the index's Parquet
+files and checkpoints are written by Spark itself. Reading and writing remote storage needs the
+readers to open remote paths and, on the JVM side, Hadoop's connector for the store
+(hadoop-aws for s3a://, the GCS connector for gs://): see the README's Spark section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from cleanse.errors import ConfigError
+from cleanse.job import JobConfig
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def local_path(value: str, what: str) -> str:
+    """`value` as a local path: file:///x -> /x; a remote URL is refused.
+
+    >>> local_path("file:///data/crawl", "SRC")
+    '/data/crawl'
+    >>> local_path("out/", "DEST")
+    'out/'
+    """
+    found = _SCHEME.match(value)
+    if found is None:
+        return value
+    scheme = found.group(1).lower()
+    if scheme == "file":
+        rest = value[len(found.group(0)) :]
+        if rest.startswith("/") or not rest:
+            return rest or "/"
+        host, _, path = rest.partition("/")
+        if host in ("", "localhost"):
+            return "/" + path
+        msg = f"{what} {value}: a file:// URL names a local path (file:///path); this one names host {host!r}"
+        raise ConfigError(msg)
+    msg = (
+        f"{what} {value}: the Spark engine does not read or write {scheme}:// paths yet; it takes "
+        "local paths (or file:///…) that the driver and every executor see, such as a shared "
+        "NFS mount or a bucket mounted with a FUSE driver (mountpoint-s3, gcsfuse). Copy the "
+        "data there and give its path"
+    )
+    raise ConfigError(msg)
+
+
+def with_local_paths(config: JobConfig) -> JobConfig:
+    """`config` with SRC, DEST, --report and --index as local paths (see local_path)."""
+    return dataclasses.replace(
+        config,
+        src=local_path(config.src, "SRC") if config.src != "-" else config.src,
+        dest=local_path(config.dest, "DEST") if config.dest != "-" else config.dest,
+        report=local_path(config.report, "--report") if config.report else config.report,
+        index=local_path(config.index, "--index") if config.index else config.index,
+    )
