@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.errors import InputError
+from cleanse.remote import is_remote
 from cleanse.writers import fsync_dir
 
 PROGRESS_FILE = "progress.json"
@@ -152,7 +153,9 @@ def normalize_path(path: str | None) -> str | None:
     >>> normalize_path("a/./b/") == normalize_path("a/b")
     True
     """
-    return None if path is None or path == "-" else os.path.abspath(path)
+    if path is None or path == "-":
+        return None
+    return path.rstrip("/") if is_remote(path) else os.path.abspath(path)
 
 
 def identify(settings: dict[str, Any], rule_files: list[str], inputs: list[Path]) -> RunIdentity:
