@@ -140,9 +140,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         raise InputError(msg)
     settings = run_settings(config, ruleset)
     read = config.read  # listed once, with the files --include / --exclude choose
-    inputs = (
-        None if config.src == STDIN else list_inputs(config.src, read.include, read.exclude)
-    )
+    inputs = None if config.src == STDIN else list_inputs(config.src, read.include, read.exclude)
     same_output = fingerprint_settings(settings)
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}

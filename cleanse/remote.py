@@ -56,7 +56,7 @@ def filesystem(url: str) -> tuple[Any, str]:
     """The fsspec file system that holds `url`, and the path in it; MissingExtraError naming
     what to install when fsspec or the protocol's package is missing."""
     try:
-        import fsspec  # noqa: PLC0415 (the remote extra: imported for URLs only)
+        import fsspec  # the remote extra: imported for URLs only
     except ImportError:
         msg = f"{url}: remote paths need fsspec, which is not installed; install it with: {INSTALL}"
         raise MissingExtraError(msg) from None
@@ -112,12 +112,10 @@ def remote_is_file(url: str) -> bool:
     return _info(url)[1].get("type") != "directory"
 
 
-def list_remote(
-    url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()
-) -> list[Any]:
+def list_remote(url: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[Any]:
     """The inputs under a URL (as `cleanse.walk.list_inputs`): the file itself, or every file
     under the folder (prefix), sorted by relative path, hidden names skipped, globs applied."""
-    from cleanse.walk import InputFile, chosen  # noqa: PLC0415 (walk imports this module)
+    from cleanse.walk import InputFile, chosen  # here: walk imports this module
 
     fs, info = _info(url)
     if info.get("type") != "directory":
@@ -142,7 +140,9 @@ def list_remote(
 def check_single_input_name(url: str) -> None:
     """InputError when a file given as SRC claims no format cleanse reads."""
     if detect(url.rsplit("/", 1)[-1]) is None:
-        msg = f"{url}: cannot read this kind of file; give a file or folder of {accepted_suffixes()}"
+        msg = (
+            f"{url}: cannot read this kind of file; give a file or folder of {accepted_suffixes()}"
+        )
         raise InputError(msg)
 
 

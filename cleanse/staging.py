@@ -114,7 +114,9 @@ def _stage_dest(src: str, dest: str, local: Path) -> tuple[str, Place]:
     else:
         src_is_folder = not remote_is_file(src) if is_remote(src) else Path(src).is_dir()
     if src_is_folder and fs.isfile(path):
-        msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
+        msg = (
+            f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
+        )
         raise InputError(msg)
     if src_is_folder:
         return str(local), Place(local, dest.rstrip("/"))
@@ -169,7 +171,7 @@ def _check_free(config: Any, layout: Layout, places: list[Place]) -> None:
 def _name_remote_places(report: Path, config: Any, local: Any) -> None:
     """Put the remote DEST, report and index back in summary.json's settings (the run saw its
     scratch folders), and draw report.html again from it."""
-    from cleanse.report import write_report  # noqa: PLC0415 (the report module is large)
+    from cleanse.report import write_report  # here: the report module is large
 
     summary = report / SUMMARY
     if not summary.is_file():

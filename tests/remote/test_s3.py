@@ -105,7 +105,7 @@ def test_local_src_to_s3_file_and_back(s3, tmp_path):
 
 @pytest.mark.parametrize("where", ["nobucket", "key"])
 def test_missing_bucket_or_key_is_a_clear_error(s3, tmp_path, capsys, where):
-    fs, bucket = s3
+    _, bucket = s3
     src = "s3://cleanse-no-such-bucket/in/" if where == "nobucket" else f"s3://{bucket}/no/such.jsonl"
     assert run("clean", src, str(tmp_path / "out")) == 1
     err = capsys.readouterr().err
