@@ -165,3 +165,20 @@ def test_a_url_without_the_remote_extra_names_it(monkeypatch, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "remote paths need fsspec, which is not installed" in err
     assert "pip install 'cleanse[remote]'" in err
+
+
+def test_a_url_whose_protocol_package_is_missing_names_it(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("fsspec")
+    known = sys.modules["fsspec.registry"]._registry  # protocols whose class is loaded
+
+    monkeypatch.setitem(sys.modules, "s3fs", None)
+    monkeypatch.delitem(known, "s3", raising=False)  # loaded by the other tests
+    assert run("clean", str(tmp_path), "s3://bucket/out/") == 1
+    err = capsys.readouterr().err
+    assert "s3:// paths need s3fs, which is not installed" in err
+    assert "pip install 'cleanse[remote]'" in err
+
+
+def test_the_spark_engine_refuses_urls_before_starting(tmp_path, capsys):
+    assert run("clean", "s3://bucket/in/", str(tmp_path / "out"), "--engine", "spark") == 1
+    assert "s3://bucket/in/: --engine spark reads and writes local paths only" in capsys.readouterr().err
