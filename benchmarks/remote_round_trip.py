@@ -55,7 +55,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit("moto_server did not start")
+    msg = "moto_server did not start"
+    raise SystemExit(msg)
 
 
 def timed_run(src: str, dest: str, env: dict[str, str]) -> float:

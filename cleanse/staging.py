@@ -146,6 +146,7 @@ def _check_free(config: Any, layout: Layout, places: list[Place]) -> None:
     if layout.dest != STDOUT and is_remote(config.dest):
         url = _url_of(layout.dest, places)
         fs, path = filesystem(url)
+        fs.invalidate_cache()  # another process may have written there since this one listed
         if layout.mirror and fs.isdir(path) and fs.find(path):
             msg = (
                 f"DEST {url} is not empty; pass --overwrite to write over it (objects of the "
@@ -228,6 +229,7 @@ class RemoteFolder:
     def pull(self) -> Place:
         """Download the folder (when it exists) into `local`."""
         fs, root = filesystem(self.url)
+        fs.invalidate_cache()
         self.local.mkdir(parents=True, exist_ok=True)
         try:
             listed = fs.find(root) if fs.isdir(root) else []
@@ -247,6 +249,7 @@ class RemoteFolder:
     def prune(self) -> None:
         """Remove the objects under the folder that the local copy no longer holds."""
         fs, root = filesystem(self.url)
+        fs.invalidate_cache()
         base = root.rstrip("/")
         for key in fs.find(base) if fs.isdir(base) else []:
             rel = key[len(base) :].lstrip("/")

@@ -182,3 +182,20 @@ def test_a_url_whose_protocol_package_is_missing_names_it(monkeypatch, tmp_path,
 def test_the_spark_engine_refuses_urls_before_starting(tmp_path, capsys):
     assert run("clean", "s3://bucket/in/", str(tmp_path / "out"), "--engine", "spark") == 1
     assert "s3://bucket/in/: --engine spark reads and writes local paths only" in capsys.readouterr().err
+
+
+def test_an_existing_remote_output_file_or_report_is_refused(s3, tmp_path, capsys):
+    fs, bucket = s3
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": text(5)}) + "\n", encoding="utf-8")
+    fs.pipe(f"{bucket}/one/in.jsonl", b'{"text": "an earlier output"}\n')
+    fs.pipe(f"{bucket}/rep/summary.json", b"{}\n")
+
+    assert run("clean", str(src), f"s3://{bucket}/one/in.jsonl") == 1
+    assert f"the output file s3://{bucket}/one/in.jsonl exists; pass --overwrite" in capsys.readouterr().err
+    assert run("clean", str(src), f"s3://{bucket}/two.jsonl", "--report", f"s3://{bucket}/rep") == 1
+    err = capsys.readouterr().err
+    assert f"the report folder s3://{bucket}/rep holds another run's report (summary.json)" in err
+    fs.invalidate_cache()
+    assert fs.cat(f"{bucket}/one/in.jsonl") == b'{"text": "an earlier output"}\n'
+    assert not fs.exists(f"{bucket}/two.jsonl")
