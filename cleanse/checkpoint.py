@@ -19,6 +19,7 @@ from typing import Any
 
 from cleanse.durable import atomic_file
 from cleanse.errors import InputError
+from cleanse.remote import is_remote
 
 PROGRESS_FILE = "progress.json"
 VERSION = 2
@@ -148,7 +149,9 @@ def normalize_path(path: str | None) -> str | None:
     >>> normalize_path("a/./b/") == normalize_path("a/b")
     True
     """
-    return None if path is None or path == "-" else os.path.abspath(path)
+    if path is None or path == "-":
+        return None
+    return path.rstrip("/") if is_remote(path) else os.path.abspath(path)
 
 
 def identify(settings: dict[str, Any], rule_files: list[str], inputs: list[Path]) -> RunIdentity:

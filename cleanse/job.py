@@ -38,6 +38,7 @@ from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
 from cleanse.stages import DedupStage, clean_stage, open_index
+from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
 from cleanse.writers import STDOUT, CorpusWriter, naming_path, write_atomic
@@ -79,6 +80,11 @@ class JobConfig:
     batch_docs: int = BATCH_DOCS
 
 
+def _identity_path(path: Any) -> Any:
+    """An input as the fingerprint names it: a local path made absolute, a RemoteFile as is."""
+    return Path(os.path.abspath(path)) if isinstance(path, Path) else path
+
+
 def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     """Run every configured stage over SRC and write DEST and the report.
 
@@ -86,8 +92,11 @@ def run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
     waits with `wait`); a run that stops midway can be resumed, and one killed before its first
     checkpoint is started over by `resume`. When writing fails (a full disk, a read-only folder),
     what was written after the last checkpoint is removed and OutputError names the path, the OS
-    error and what to do.
+    error and what to do. A remote DEST, --report or --index (`s3://...`) is written in a local
+    scratch folder and uploaded once the run completes (see cleanse.staging).
     """
+    if touches_store(config):
+        return run_staged(config, lambda local: run_job(local, ruleset))
     try:
         return _run_job(config, ruleset)
     except OSError as exc:
@@ -102,9 +111,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         raise InputError(msg)
     settings = run_settings(config, ruleset)
     read = config.read  # listed once, with the files --include / --exclude choose
-    inputs = (
-        None if config.src == STDIN else list_inputs(Path(config.src), read.include, read.exclude)
-    )
+    inputs = None if config.src == STDIN else list_inputs(config.src, read.include, read.exclude)
     same_output = fingerprint_settings(settings)
     # Paths as the file system sees them: `out` and `out/` are one DEST.
     same_output |= {k: normalize_path(same_output[k]) for k in ("src", "dest", "index")}
@@ -114,7 +121,7 @@ def _run_job(config: JobConfig, ruleset: RuleSet) -> tuple[Stats, Layout]:
         "mirror": layout.mirror,
     }
     rule_files = [os.path.abspath(name) for name in ruleset.files]
-    mark = identify(same_output, rule_files, [Path(os.path.abspath(f.path)) for f in inputs or ()])
+    mark = identify(same_output, rule_files, [_identity_path(f.path) for f in inputs or ()])
     refuse_report_file(layout)  # before it is locked: no lock can be taken in a file
     owner = claim(
         ClaimRequest(

@@ -16,6 +16,7 @@ from pathlib import Path
 from cleanse.errors import InputError
 from cleanse.formats.registry import FORMAT_BY_NAME, detect
 from cleanse.readers import STDIN
+from cleanse.remote import is_remote, remote_is_file
 from cleanse.runlock import LOCK_FILE
 from cleanse.walk import input_kind
 from cleanse.writers import STDOUT
@@ -56,17 +57,19 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
     Output never overwrites input: DEST (or the output file) equal to SRC, inside it, or
     containing it is refused, and so is a report folder that overlaps SRC.
     """
-    if src != STDIN and not Path(src).exists():
+    remote_src = is_remote(src)  # listed on its store (cleanse.remote): it never overlaps DEST
+    if src != STDIN and not remote_src and not Path(src).exists():
         msg = f"{src}: no such file or folder"
         raise InputError(msg)
-    single = src == STDIN or not Path(src).is_dir()  # a file, or a named pipe given as SRC
+    # A file, or a named pipe given as SRC; a URL asks its store.
+    single = src == STDIN or (remote_is_file(src) if remote_src else not Path(src).is_dir())
     if dest == STDOUT:
         layout = Layout(dest, False, Path(report) if report else None, JSONL)
     elif single:
         layout = _single_file_layout(src, dest, report)
     else:
         layout = _folder_layout(src, dest, report)
-    if src != STDIN and layout.report is not None:
+    if src != STDIN and not remote_src and layout.report is not None:
         _refuse_report_over_src(src, layout.report)
     return layout
 
@@ -76,7 +79,7 @@ def _single_file_layout(src: str, dest: str, report: str | None) -> Layout:
     src_kind = JSONL if src == STDIN else input_kind(Path(src))
     into_folder = dest.endswith(("/", "\\")) or dest_path.is_dir()
     out = dest_path / (STDIN_NAME if src == STDIN else Path(src).name) if into_folder else dest_path
-    if src != STDIN:
+    if src != STDIN and not is_remote(src):
         _refuse_overlap(src, out, "the output file")
     if out.is_dir():
         msg = f"the output {out} is a folder; give DEST as a file name, or a folder without {out.name}"
@@ -88,7 +91,8 @@ def _single_file_layout(src: str, dest: str, report: str | None) -> Layout:
 
 def _folder_layout(src: str, dest: str, report: str | None) -> Layout:
     dest_path = Path(dest)
-    _refuse_overlap(src, dest_path, "DEST")
+    if not is_remote(src):
+        _refuse_overlap(src, dest_path, "DEST")
     if dest_path.exists() and not dest_path.is_dir():
         msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
         raise InputError(msg)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,10 +21,12 @@ from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
+from cleanse.remote import is_remote
 from cleanse.runlock import LOCK_FILE, RunLock
 from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
 from cleanse.sinks import StatsSink, audit_line
 from cleanse.stages import DedupStage, clean_documents, clean_stage, open_index
+from cleanse.staging import RemoteFolder
 from cleanse.stats import Stats
 from cleanse.writers import to_record
 
@@ -37,7 +40,8 @@ class Pipeline:
       threshold...). Duplicates are settled a batch at a time against everything before them.
     index: a persistent duplicate index folder (as `--index`): each `run` is compared with what
       earlier runs kept, and what it keeps is added when it ends. Without one, a run's index
-      lives in a temporary folder removed at its end.
+      lives in a temporary folder removed at its end. A URL (`s3://bucket/index`, the `remote`
+      extra) is downloaded when a run starts and uploaded back when it ends, without a lock.
     annotate: keep duplicates and describe them in the field `annotate_field` instead.
     include_removed: also yield removed and rejected records (text "", the audit says why), so
       as many records come out as went in (a `datasets` batched map).
@@ -89,6 +93,7 @@ class Pipeline:
         self.batch_chars = batch_chars
         self.batch_docs = batch_docs
         self.summary: dict[str, Any] = {}
+        self._remote_index: RemoteFolder | None = None  # the local copy of a remote index
 
     def documents(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[Document]:
         """Turn records into Documents (the id is `id_field`, else the record's position)."""
@@ -135,6 +140,8 @@ class Pipeline:
                 yield from zip(settled.documents, settled.sizes, strict=True)
             if index is not None:
                 index.finish_run()
+            if self._remote_index is not None:
+                self._remote_index.push()
             finished = True
             self.summary = stats.to_json()
         finally:
@@ -145,18 +152,26 @@ class Pipeline:
                 shutil.rmtree(scratch, ignore_errors=True)
             if lock is not None:
                 lock.release(remove=True)
+            if self._remote_index is not None:
+                shutil.rmtree(self._remote_index.local, ignore_errors=True)
+                self._remote_index = None
 
     def _open_index(self) -> tuple[DuplicateIndex | None, Path | None, RunLock | None]:
         """The run's duplicate index, its scratch folder, and the lock held on a persistent one."""
         if self.dedup is None:
             return None, None, None
         lock = None
-        if self.index is not None:
-            root = Path(self.index)
+        path = self.index
+        if is_remote(path):  # a local copy, mirrored back when the run ends (no lock on a store)
+            self._remote_index = RemoteFolder(str(path), Path(tempfile.mkdtemp(prefix="cleanse-")))
+            self._remote_index.pull()
+            path = self._remote_index.local
+        elif path is not None:
+            root = Path(path)
             root.mkdir(parents=True, exist_ok=True)
             lock = RunLock.acquire(root / LOCK_FILE, what=f"the index {root}")
         try:
-            index, scratch = open_index(self.dedup, self.index, uuid.uuid4().hex)
+            index, scratch = open_index(self.dedup, path, uuid.uuid4().hex)
         except BaseException:
             if lock is not None:
                 lock.release(remove=True)

@@ -99,7 +99,7 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     if str(src) == STDIN:
         yield from _read_stdin(config)
         return
-    yield from read_inputs(list_inputs(Path(src), config.include, config.exclude), config)
+    yield from read_inputs(list_inputs(src, config.include, config.exclude), config)
 
 
 def _read_stdin(config: ReadConfig) -> Iterator[Document]:

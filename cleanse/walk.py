@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cleanse.errors import InputError
 from cleanse.formats.registry import check_single_input, require_extras
+from cleanse.remote import is_remote, list_remote
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class InputFile:
     is a file), for a folder that could not be listed, the OSError that stopped it, and whether
     it is SRC itself (`given`: a named pipe is then read, not refused)."""
 
-    path: Path
+    path: Path  # a cleanse.remote.RemoteFile for a file on a remote store
     rel: str
     error: OSError | None = None
     given: bool = False
@@ -43,15 +44,21 @@ def input_kind(path: Path) -> str:
 
 
 def list_inputs(
-    src: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
+    src: str | Path, include: Sequence[str] = (), exclude: Sequence[str] = ()
 ) -> list[InputFile]:
     """Input files under a folder (sorted by relative path, hidden entries skipped), or the file.
 
     Broken and looping links are listed (reading them reports the problem), and so are
     sub-folders that cannot be opened, with their error. SRC itself must be readable. A file
     that needs an extra that is not installed (pyarrow for Parquet...) fails here, before any
-    work, with MissingExtraError.
+    work, with MissingExtraError. A URL (`s3://bucket/prefix/`) is listed on its store
+    (cleanse.remote); its InputFiles hold a RemoteFile as their path.
     """
+    if is_remote(src):
+        found = list_remote(str(src), include, exclude)
+        require_extras(f.path.name for f in found)
+        return found
+    src = Path(src)
     if not src.exists():
         msg = f"{src}: no such file or folder"
         raise InputError(msg)

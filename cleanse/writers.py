@@ -35,6 +35,7 @@ from cleanse.formats.compression import open_member
 from cleanse.formats.jsonvalues import jsonable
 from cleanse.formats.parquet import PARTS_SUFFIX, ParquetFileWriter, read_schema
 from cleanse.formats.registry import WriteConfig, detect, output_name, require
+from cleanse.remote import RemoteFile, is_remote, join
 
 STDOUT = "-"
 STDOUT_NAME = "<stdout>"  # how errors name standard output
@@ -119,6 +120,7 @@ class CorpusWriter:
         self.form = form
         self.output = output or WriteConfig()
         self.src = Path(src) if src is not None and str(src) != "-" else None
+        self.src_url = str(src) if is_remote(src) else None  # SRC on a remote store
         self._path: Path | None = None
         self._compression: str | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
@@ -254,6 +256,8 @@ class CorpusWriter:
 
     def _input_schema(self, source: str) -> Any:
         """The schema of the Parquet input `source` (None when the input is not Parquet)."""
+        if self.src_url is not None:
+            return self._remote_schema(source)
         if self.src is None:
             return None
         path = self.src / source if self.src.is_dir() else self.src
@@ -262,8 +266,22 @@ class CorpusWriter:
             return None
         return read_schema(path)
 
+    def _remote_schema(self, source: str) -> Any:
+        """The schema of a Parquet input on a remote store (a folder SRC is mirrored)."""
+        assert self.src_url is not None
+        url = join(self.src_url, source) if self.mirror else self.src_url
+        found = detect(url.rsplit("/", 1)[-1])
+        if found is None or found.format.name != "parquet":
+            return None
+        with RemoteFile(url, 0).open() as stream:
+            return read_schema(stream)
+
     def _source_of(self, path: Path) -> str | None:
         """The input a mirrored Parquet output was written from (for its schema on resume)."""
+        if self.src_url is not None:
+            if self.mirror:
+                return path.relative_to(Path(self.dest)).as_posix()
+            return self.src_url.rsplit("/", 1)[-1]
         if self.src is None:
             return None
         if not self.mirror or not self.src.is_dir():

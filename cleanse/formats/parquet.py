@@ -71,7 +71,7 @@ def read_parquet(stream: IO[bytes], text_field: str) -> Iterator[Record | Refusa
         yield Refusal(CORRUPT_PARQUET, error, number + 1, "row")
 
 
-def read_schema(path: str | Path) -> Any:
+def read_schema(path: str | Path | IO[bytes]) -> Any:
     """The Arrow schema of a Parquet file (what its cleaned copy is written with)."""
     _, pq = _arrow()
     return pq.read_schema(path)

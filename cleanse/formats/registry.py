@@ -16,8 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from cleanse.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from cleanse.remote import RemoteFile
 
 __all__ = [
     "COMPRESSIONS",
@@ -235,12 +239,15 @@ def require_extras(names: Iterable[str]) -> None:
                 checked.add(extra)
 
 
-def open_input(path: str | Path, *, pipe_ok: bool = False) -> io.BufferedReader:
+def open_input(path: str | Path | RemoteFile, *, pipe_ok: bool = False) -> io.BufferedReader:
     """Open an input for reading as bytes: the one place where cleanse opens an input path.
 
     Pipes, sockets and devices raise NotRegularFileError (reading them could block forever),
     except a named pipe given as SRC itself (`pipe_ok`): it is read as a stream, as stdin is.
+    A file listed on a remote store (cleanse.remote) is streamed from it.
     """
+    if not isinstance(path, str | Path):
+        return path.open()
     local = path if isinstance(path, Path) else Path(path)
     mode = local.stat().st_mode
     if not (stat.S_ISREG(mode) or (pipe_ok and stat.S_ISFIFO(mode))):

@@ -8,7 +8,7 @@ then place in the document). Hashes and keys are unsigned 64/32-bit values carri
 longs and ints (bit for bit); only these arrays and numbers cross a shuffle. Band keys are the
 full 64-bit ones (a persistent index stores them); items are grouped by their high 32 bits, as
 the local engine groups them (`cleanse.dedup.cluster.short_keys`). With an index, each row also
-carries what an index entry records: the document's name (`cleanse.duplicates.index_key`) and
+carries what an index entry records: the document's name (`cleanse.dedup.documents.index_key`) and
 the item's MinHash signature.
 """
 
