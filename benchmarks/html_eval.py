@@ -12,7 +12,8 @@ Scoring reuses wcxb_eval.py's: precision / recall / F1 of content lines, micro o
 each page type, against the labelled lines of the page's naive scrape (`docs/ID.raw.txt` and
 `ID.labels.json`). An extraction keeps a scraped line when the line (whitespace collapsed) is a
 line of the extraction, or, for a line of 3 words or more, occurs within it (extractors join or
-split blocks differently than the naive scrape). The same mapping is used for both systems.
+split blocks differently than the naive scrape); a scraped line with mojibake also counts as kept
+in its repaired form (ftfy, as cleanse repairs it). The same mapping is used for both systems.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from boilerplate_eval import Page
 from wcxb_eval import WCXB, load_wcxb, score_by_type
 
 from cleanse.clean import CleanConfig, Cleaner
+from cleanse.fix import fix_line
 from cleanse.formats.html import extract_text
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
@@ -47,15 +49,18 @@ def _norm(line: str) -> str:
 
 
 def keeps_of(page: Page, text: str) -> list[bool]:
-    """Which of the page's scraped lines an extracted text keeps."""
+    """Which of the page's scraped lines an extracted text keeps: as scraped, or with its
+    mojibake repaired (the scrape holds `360Â°` where cleanse writes `360°`)."""
     lines = {_norm(line) for line in text.split("\n")}
     joined = "\n".join(lines)
     keep = []
     for raw in page.lines:
-        norm = _norm(raw)
-        found = bool(norm) and (
-            norm in lines or (len(norm.split()) >= LONG_LINE_WORDS and norm in joined)
-        )
+        found = False
+        for form in dict.fromkeys((raw, fix_line(raw)[0])):
+            norm = _norm(form)
+            found = found or bool(norm) and (
+                norm in lines or (len(norm.split()) >= LONG_LINE_WORDS and norm in joined)
+            )
         keep.append(found)
     return keep
 

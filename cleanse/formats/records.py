@@ -22,11 +22,13 @@ UNSUPPORTED = "input.unsupported-format"  # a file whose format cleanse does not
 @dataclass(frozen=True, slots=True)
 class Record:
     """One document's fields in their order, and where it was: `unit` (`row`, `record`) and its
-    1-based `number` in the file (None: the file is one document)."""
+    1-based `number` in the file (None: the file is one document); `flags`: facts the document
+    carries into its audit (`extracted-html`: its text is an HTML page's extracted main text)."""
 
     fields: dict[str, Any]
     number: int | None
     unit: str
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
