@@ -12,6 +12,7 @@ worker, which would see only its shard); without dedup, copies work anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -91,8 +92,10 @@ class _BatchPass:
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_run", None) is not None and not self._copy:
-            self._run.close()  # removes a scratch index left behind by a pass never closed
+        run = getattr(self, "_run", None)
+        if run is not None:  # a pass never closed: its scratch index and lock go with it
+            with contextlib.suppress(Exception):
+                run.close()
 
     def __getstate__(self) -> dict[str, Any]:
         # What `datasets` hashes to name its cache, and what a num_proc worker receives: the
