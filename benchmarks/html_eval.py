@@ -1,7 +1,7 @@
 """Line F1 of cleanse reading HTML (trafilatura's extraction, then cleanse's rules and classifier)
 against trafilatura alone, per page type, on ../shared/eval/wcxb-dev (1,337 real pages, 7 kinds).
 
-    python benchmarks/html_eval.py [--limit N] [--json FILE]
+    python benchmarks/html_eval.py [--limit N] [--json FILE] [--extractions FILE]
 
 Both systems read each page's `html/ID.html.gz` the same way: `trafilatura alone` is the text
 cleanse's HTML reader extracts (cleanse.formats.html: trafilatura's defaults), `cleanse` is the
@@ -12,7 +12,8 @@ Scoring reuses wcxb_eval.py's: precision / recall / F1 of content lines, micro o
 each page type, against the labelled lines of the page's naive scrape (`docs/ID.raw.txt` and
 `ID.labels.json`). An extraction keeps a scraped line when the line (whitespace collapsed) is a
 line of the extraction, or, for a line of 3 words or more, occurs within it (extractors join or
-split blocks differently than the naive scrape). The same mapping is used for both systems.
+split blocks differently than the naive scrape); a scraped line with mojibake also counts as kept
+in its repaired form (ftfy, as cleanse repairs it). The same mapping is used for both systems.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from boilerplate_eval import Page
 from wcxb_eval import WCXB, load_wcxb, score_by_type
 
 from cleanse.clean import CleanConfig, Cleaner
-from cleanse.formats.html import extract_text
+from cleanse.document import Document
+from cleanse.fix import fix_line
+from cleanse.formats.html import EXTRACTED_HTML, NO_TEXT, extract_text
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
 
@@ -47,31 +50,60 @@ def _norm(line: str) -> str:
 
 
 def keeps_of(page: Page, text: str) -> list[bool]:
-    """Which of the page's scraped lines an extracted text keeps."""
+    """Which of the page's scraped lines an extracted text keeps: as scraped, or with its
+    mojibake repaired (the scrape holds `360Â°` where cleanse writes `360°`)."""
     lines = {_norm(line) for line in text.split("\n")}
     joined = "\n".join(lines)
     keep = []
     for raw in page.lines:
-        norm = _norm(raw)
-        found = bool(norm) and (
-            norm in lines or (len(norm.split()) >= LONG_LINE_WORDS and norm in joined)
-        )
+        found = False
+        for form in dict.fromkeys((raw, fix_line(raw)[0])):
+            norm = _norm(form)
+            found = found or (bool(norm) and (
+                norm in lines or (len(norm.split()) >= LONG_LINE_WORDS and norm in joined)
+            ))
         keep.append(found)
     return keep
 
 
-def extract_both(pages: Sequence[Page]) -> tuple[list[str], list[str], dict[str, float]]:
-    """trafilatura's text and cleanse's cleaned document for each page, and the seconds each took."""
+def cached_extractions(path: Path) -> dict[str, str]:
+    """Page id -> trafilatura's text, from an earlier run's --extractions file."""
+    if not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {row["id"]: row["text"] for row in rows}
+
+
+def extract_both(
+    pages: Sequence[Page], cache: Path | None = None
+) -> tuple[list[str], list[str], dict[str, float]]:
+    """trafilatura's text and cleanse's cleaned document for each page, and the seconds each took.
+
+    `cache`: trafilatura's texts are read from this JSON lines file when it has them (else
+    extracted and added to it), and cleanse cleans the cached text as its HTML reader hands it
+    over (flag extracted-html) instead of extracting the page again."""
     cleaner = Cleaner(load_rules(), CleanConfig())
+    known = cached_extractions(cache) if cache else {}
     alone, cleaned = [], []
     seconds = {"trafilatura": 0.0, "cleanse": 0.0}
     for page in pages:
         path = WCXB / "html" / f"{page.id}.html.gz"
         start = time.perf_counter()
-        alone.append(extract_text(gzip.decompress(path.read_bytes())) or "")
+        text = known.get(page.id)
+        if text is None:
+            text = extract_text(gzip.decompress(path.read_bytes())) or ""
+            if cache:
+                with cache.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps({"id": page.id, "text": text}) + "\n")
+        alone.append(text)
         seconds["trafilatura"] += time.perf_counter() - start
         start = time.perf_counter()
-        [doc] = list(read_documents(path))
+        if cache is None:
+            [doc] = list(read_documents(path))
+        elif text:
+            doc = Document(str(path), text, flags=(EXTRACTED_HTML,))
+        else:
+            doc = Document(str(path), "", removed=NO_TEXT)
         if doc.removed is None:
             doc = cleaner.clean(doc)
         cleaned.append("" if doc.removed is not None else doc.text)
@@ -96,12 +128,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, help="only the first N pages of the index")
     parser.add_argument("--json", type=Path, help="write the tables here")
+    parser.add_argument(
+        "--extractions", type=Path, help="keep trafilatura's texts in this JSON lines file and reuse them"
+    )
     args = parser.parse_args(argv)
     if not (WCXB / "index.jsonl").exists():
         print(f"{WCXB} is not there; this benchmark reads ../shared/eval/wcxb-dev", file=sys.stderr)
         return 1
     pages = [p for p in load_wcxb(limit=args.limit) if (WCXB / "html" / f"{p.id}.html.gz").exists()]
-    alone, cleaned, seconds = extract_both(pages)
+    alone, cleaned, seconds = extract_both(pages, args.extractions)
     base = score_by_type(pages, [keeps_of(p, t) for p, t in zip(pages, alone, strict=True)])
     ours = score_by_type(pages, [keeps_of(p, t) for p, t in zip(pages, cleaned, strict=True)])
     print_table("trafilatura alone (cleanse.formats.html's extraction)", base, None)

@@ -25,6 +25,7 @@ from cleanse.decode import (
 from cleanse.document import Change, Document
 from cleanse.errors import ConfigError
 from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
+from cleanse.formats.html import EXTRACTED_HTML
 from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
@@ -55,7 +56,8 @@ class CleanConfig:
     rule_timeout: seconds one pattern may spend on one line (plus one per 100,000 characters)
     before it is skipped for the rest of the document, which is flagged `rule-timeout:<id>`.
     classify: the line classifier's mode: `auto` (tell an extracted article from a raw page
-    dump), `article`, `page`, or `off`.
+    dump; a text extracted from HTML, flagged `extracted-html`, is an article), `article`,
+    `page`, or `off`.
     """
 
     lang: str | None = None
@@ -110,6 +112,11 @@ class Cleaner:
         self.ruleset = ruleset.select(self.config.statuses)
         self.learned = learned
         self.classify_config = ClassifyConfig(mode=self.config.classify)
+        # `auto` on a text an extractor made from HTML: it is an extract, not a page dump, and
+        # the page treatment would cut its lists and short lines (benchmarks/html_eval.py).
+        self.extract_config = ClassifyConfig(
+            mode="article" if self.config.classify == "auto" else self.config.classify
+        )
         self._runners: dict[tuple[str | None, str | None], RuleRunner] = {}
 
     def _runner(self, lang: str | None, site: str | None) -> RuleRunner:
@@ -171,7 +178,7 @@ class Cleaner:
             found = {**outcome.extracted, **found}
             mark = len(changes)
             lines = self._drop_learned(outcome.lines, doc.site, changes)
-            lines = self._classify(lines, lang, changes)
+            lines = self._classify(lines, lang, changes, EXTRACTED_HTML in doc.flags)
             if outcome.removed_by is not None or state.over_budget or round_number == MAX_ROUNDS:
                 break
             if self.config.lang or not (outcome.changes or len(changes) > mark):
@@ -214,14 +221,16 @@ class Cleaner:
         return tidy_lines(rows)
 
     def _classify(
-        self, lines: list[tuple[int, str]], lang: str, changes: list[Change]
+        self, lines: list[tuple[int, str]], lang: str, changes: list[Change], extract: bool = False
     ) -> list[tuple[int, str]]:
-        """Drop the lines the boilerplate classifier does not take for content."""
-        if self.classify_config.mode == "off":
+        """Drop the lines the boilerplate classifier does not take for content (`extract`: the
+        text is an HTML page's extracted main text)."""
+        config = self.extract_config if extract else self.classify_config
+        if config.mode == "off":
             return lines
         if sum(1 for _, text in lines if text.strip()) < MIN_LINES_TO_CLASSIFY:
             return lines
-        verdicts = classify_lines([t for _, t in lines], lang, self.classify_config)
+        verdicts = classify_lines([t for _, t in lines], lang, config)
         rows = []
         for (number, text), verdict in zip(lines, verdicts, strict=True):
             if not verdict.keep:

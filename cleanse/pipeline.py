@@ -95,9 +95,12 @@ class Pipeline:
         self.summary: dict[str, Any] = {}
         self._remote_index: RemoteFolder | None = None  # the local copy of a remote index
 
-    def documents(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[Document]:
-        """Turn records into Documents (the id is `id_field`, else the record's position)."""
-        for position, record in enumerate(records):
+    def documents(
+        self, records: Iterable[dict[str, Any] | Document], start: int = 0
+    ) -> Iterator[Document]:
+        """Turn records into Documents (the id is `id_field`, else the record's position,
+        counted from `start`)."""
+        for position, record in enumerate(records, start=start):
             if isinstance(record, Document):
                 yield record
             else:
@@ -118,43 +121,12 @@ class Pipeline:
         self, records: Iterable[dict[str, Any] | Document]
     ) -> Iterator[tuple[Document, int]]:
         """Each Document out of the stages, with its input size, in input order."""
-        stats = Stats()
-        counts = StatsSink(stats)
-        if self.dedup is not None:
-            stats.extra["duplicates"] = {"annotate": self.annotate, "params": self.dedup.params()}
-        index, scratch, lock = self._open_index()
-        batch_stages: list[BatchStage] = []
-        if self.dedup is not None:
-            dedup = DedupStage(
-                self.dedup, index, workers=self.workers, annotate=self.annotate,
-                annotate_field=self.annotate_field, on_result=counts.add_duplicates,
-            )  # fmt: skip
-            batch_stages.append(dedup)
-        runner = Runner(
-            [clean_stage(self.ruleset, self.config, self.workers)] if self.clean else [],
-            batch_stages, [counts], self.batch_chars, self.batch_docs,
-        )  # fmt: skip
-        finished = False
+        run = PipelineRun(self)
         try:
-            for settled in runner.settle(self.documents(records)):
-                yield from zip(settled.documents, settled.sizes, strict=True)
-            if index is not None:
-                index.finish_run()
-            if self._remote_index is not None:
-                self._remote_index.push()
-            finished = True
-            self.summary = stats.to_json()
+            yield from run.settle(self.documents(records))
+            self.summary = run.finish()
         finally:
-            runner.close()
-            if index is not None and index.run is not None and not finished and scratch is None:
-                DuplicateIndex.discard_run(index.path, index.run)
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
-            if lock is not None:
-                lock.release(remove=True)
-            if self._remote_index is not None:
-                shutil.rmtree(self._remote_index.local, ignore_errors=True)
-                self._remote_index = None
+            run.close()
 
     def _open_index(self) -> tuple[DuplicateIndex | None, Path | None, RunLock | None]:
         """The run's duplicate index, its scratch folder, and the lock held on a persistent one."""
@@ -177,3 +149,68 @@ class Pipeline:
                 lock.release(remove=True)
             raise
         return index, scratch, lock
+
+
+class PipelineRun:
+    """One run of a Pipeline's stages: its duplicate index, its counts and its runner. It is fed
+    a whole stream (`Pipeline.settle`) or batch after batch (cleanse.batched), each batch settled
+    against everything fed before; `finish` ends it (what it kept joins a persistent index),
+    `close` releases it (a run closed unfinished leaves nothing in a persistent index)."""
+
+    def __init__(self, pipe: Pipeline) -> None:
+        self.stats = Stats()
+        counts = StatsSink(self.stats)
+        if pipe.dedup is not None:
+            self.stats.extra["duplicates"] = {
+                "annotate": pipe.annotate,
+                "params": pipe.dedup.params(),
+            }
+        self.pipe = pipe
+        self.index, self.scratch, self.lock = pipe._open_index()
+        batch_stages: list[BatchStage] = []
+        if pipe.dedup is not None:
+            dedup = DedupStage(
+                pipe.dedup, self.index, workers=pipe.workers, annotate=pipe.annotate,
+                annotate_field=pipe.annotate_field, on_result=counts.add_duplicates,
+            )  # fmt: skip
+            batch_stages.append(dedup)
+        self.runner = Runner(
+            [clean_stage(pipe.ruleset, pipe.config, pipe.workers)] if pipe.clean else [],
+            batch_stages, [counts], pipe.batch_chars, pipe.batch_docs,
+        )  # fmt: skip
+        self.finished = False
+        self.closed = False
+
+    def settle(self, docs: Iterable[Document]) -> Iterator[tuple[Document, int]]:
+        """Each Document of `docs` out of the stages, with its input size, in input order."""
+        for settled in self.runner.settle(docs):
+            yield from zip(settled.documents, settled.sizes, strict=True)
+
+    def finish(self) -> dict[str, Any]:
+        """End the run: what it kept joins a persistent index; its summary counts."""
+        if self.index is not None and not self.finished:
+            self.index.finish_run()
+            if self.pipe._remote_index is not None:
+                self.pipe._remote_index.push()
+        self.finished = True
+        return self.stats.to_json()
+
+    def close(self) -> None:
+        """Stop the stages, drop an unfinished run's additions, remove the scratch index."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.runner.close()
+            index = self.index
+            if index is not None and index.run is not None and not self.finished and self.scratch is None:
+                DuplicateIndex.discard_run(index.path, index.run)
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+            if self.lock is not None:
+                self.lock.release(remove=True)
+            remote = self.pipe._remote_index
+            if remote is not None:  # the local copy of a remote index
+                shutil.rmtree(remote.local, ignore_errors=True)
+                self.pipe._remote_index = None

@@ -175,8 +175,9 @@ def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Docum
         location = {"path": origin.name, item.unit: item.number}
         fallback = f"{origin.name}:{item.number}"
     doc = record_document(
-        item.fields, fallback, config, folder=origin.folder, source=origin.source, location=location
-    )
+        item.fields, fallback, config, folder=origin.folder, flags=item.flags, source=origin.source,
+        location=location,
+    )  # fmt: skip
     if item.number is None and doc.site is None and config.site_from in ("auto", "folder"):
         doc = doc.evolve(site=origin.folder)
     return doc

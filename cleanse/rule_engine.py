@@ -174,6 +174,26 @@ class RuleRunner:
                         lowered = self._lower(new)
             if state.alive[i]:
                 self._drop_line(state, i, outcome)
+        self._keep_repeated_extracts(state, outcome)
+
+    def _keep_repeated_extracts(self, state: _Lines, outcome: Outcome) -> None:
+        """An `extract` rule takes a value a document holds once (its byline). When it matched
+        several lines, they are the credits of the items of a list (the posts of a thread, the
+        entries of a listing), not the document's: they stay in the text, nothing is extracted."""
+        extracts = {rule.id: rule.field for rule in self.line_drops if rule.action == "extract"}
+        hits: dict[str, list[int]] = {}
+        for k, change in enumerate(outcome.changes):
+            if change.rule in extracts and change.after is None:
+                hits.setdefault(change.rule, []).append(k)
+        repeated = {rule for rule, found in hits.items() if len(found) > 1}
+        if not repeated:
+            return
+        index = {number: i for i, number in enumerate(state.numbers)}
+        for rule in repeated:
+            for k in hits[rule]:
+                state.alive[index[outcome.changes[k].line]] = True
+            outcome.extracted.pop(extracts[rule], None)
+        outcome.changes[:] = [c for c in outcome.changes if c.rule not in repeated or c.after is not None]
 
     def _drop_line(self, state: RuleState, i: int, outcome: Outcome) -> None:
         stripped = state.texts[i].strip()

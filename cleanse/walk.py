@@ -7,6 +7,8 @@ files are listed as files, and so are broken or looping ones, which the reader t
 Every file is listed, whatever its name (the reader rejects those it cannot read), except those
 --include / --exclude leave out on purpose: a glob is matched against the path relative to SRC
 (`*` crosses folders: `*.parquet`, `2024/*`) and, without a `/`, against the file name too.
+The files that describe a dataset saved with `save_to_disk` (`state.json`...) are not inputs:
+its `.arrow` shards are (cleanse.formats.arrow).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from cleanse.errors import InputError
+from cleanse.formats.arrow import layout_files
 from cleanse.formats.registry import check_single_input, require_extras
 from cleanse.remote import is_remote, list_remote
 
@@ -112,6 +115,12 @@ def _walk(root: Path) -> list[InputFile]:
                 raise InputError(msg) from exc
             found.append(InputFile(path, rel, exc))
             continue
+        described = layout_files(entry.name for entry in entries if _entry_kind(entry) == "file")
+        if described:
+            logger.info(
+                "%s: a saved dataset; %s describe it", rel or root, ", ".join(sorted(described))
+            )
+            entries = [entry for entry in entries if entry.name not in described]
         for entry in entries:
             child = (Path(entry.path), f"{rel}/{entry.name}" if rel else entry.name)
             kind = _entry_kind(entry)

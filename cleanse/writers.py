@@ -255,13 +255,17 @@ class CorpusWriter:
         return str(self.dest), fmt, compression
 
     def _input_schema(self, source: str) -> Any:
-        """The schema of the Parquet input `source` (None when the input is not Parquet)."""
+        """The schema of the Parquet or Arrow input `source` (None for other inputs)."""
         if self.src_url is not None:
             return self._remote_schema(source)
         if self.src is None:
             return None
         path = self.src / source if self.src.is_dir() else self.src
         found = detect(path.name)
+        if found is not None and found.format.name == "arrow":
+            from cleanse.formats import arrow
+
+            return arrow.read_schema(path)
         if found is None or found.format.name != "parquet":
             return None
         return read_schema(path)
@@ -287,7 +291,10 @@ class CorpusWriter:
         if not self.mirror or not self.src.is_dir():
             return self.src.name
         rel = path.relative_to(Path(self.dest)).as_posix()
-        return rel if (self.src / rel).exists() else None
+        for source in (rel, rel.removesuffix(".parquet") + ".arrow"):  # a save_to_disk shard's
+            if (self.src / source).exists():
+                return source
+        return None
 
     def _text(self) -> IO[str]:
         if self._member is None:

@@ -1,8 +1,9 @@
 """HTML pages to text with trafilatura (the `html` extra), a library made for this job.
 
 A page's main text is extracted with trafilatura's defaults (comments and tables kept, no links
-or images); cleanse's own rules and line classifier then run on it like on any text. A page with
-no main text to extract is refused, not passed on empty.
+or images); cleanse's own rules and line classifier then run on it, the classifier treating it as
+the extracted text it is (flag `extracted-html`). A page with no main text to extract is refused,
+not passed on empty.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from typing import IO, Any
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import require
 
-__all__ = ["NO_TEXT", "extract_text", "read_html"]
+__all__ = ["EXTRACTED_HTML", "NO_TEXT", "extract_text", "read_html"]
 
 NO_TEXT = "input.empty"  # a page (or WARC response) with no main text to extract
+# The flag of a document whose text trafilatura extracted: an extract, not a page dump, so
+# `--classify auto` gives it the article treatment (cleanse.clean).
+EXTRACTED_HTML = "extracted-html"
 
 
 def extract_text(html: bytes, url: str | None = None) -> str | None:
@@ -35,4 +39,4 @@ def read_html(stream: IO[bytes], text_field: str) -> Iterator[Record | Refusal]:
         )
         yield Refusal(NO_TEXT, error)
         return
-    yield Record({text_field: text}, None, "page")
+    yield Record({text_field: text}, None, "page", (EXTRACTED_HTML,))

@@ -1,7 +1,7 @@
 """What a format reader yields: records (the fields of one document, in their order) and
 refusals (an input, or a part of one, that cannot be read, with its reason and what to do).
 
-`read_records` sends a file to the reader of its format: Parquet, WET, WARC or HTML (text and
+`read_records` sends a file to the reader of its format: Parquet, WET, WARC, HTML or Arrow (text and
 JSON lines are read by cleanse.readers). Each reader is a generator over a byte stream that never
 raises for bad data: it ends with a Refusal instead.
 """
@@ -22,11 +22,13 @@ UNSUPPORTED = "input.unsupported-format"  # a file whose format cleanse does not
 @dataclass(frozen=True, slots=True)
 class Record:
     """One document's fields in their order, and where it was: `unit` (`row`, `record`) and its
-    1-based `number` in the file (None: the file is one document)."""
+    1-based `number` in the file (None: the file is one document); `flags`: facts the document
+    carries into its audit (`extracted-html`: its text is an HTML page's extracted main text)."""
 
     fields: dict[str, Any]
     number: int | None
     unit: str
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class Refusal:
 
 
 def read_records(found: Detected, stream: IO[bytes], text_field: str) -> Iterator[Record | Refusal]:
-    """The records of a Parquet, WET, WARC or HTML file, in file order (`stream` is already
+    """The records of a Parquet, WET, WARC, HTML or Arrow file, in file order (`stream` is already
     decompressed)."""
     name = found.format.name
     if name == "parquet":
@@ -59,6 +61,10 @@ def read_records(found: Detected, stream: IO[bytes], text_field: str) -> Iterato
         from cleanse.formats import html
 
         yield from html.read_html(stream, text_field)
+    elif name == "arrow":
+        from cleanse.formats import arrow
+
+        yield from arrow.read_arrow(stream, text_field)
     else:
         msg = f"no record reader for {name}"
         raise ValueError(msg)

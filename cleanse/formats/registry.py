@@ -64,6 +64,8 @@ FORMATS: tuple[Format, ...] = (
     Format("wet", (".warc.wet", ".wet"), True, "warc", "jsonl", reads_gzip=True),
     Format("warc", (".warc",), True, "warc", "jsonl", reads_gzip=True),
     Format("html", (".html", ".htm"), True, "html", "txt"),
+    # A shard of a Hugging Face dataset saved with save_to_disk (cleanse.formats.arrow).
+    Format("arrow", (".arrow",), False, "hf", "parquet"),
 )
 FORMAT_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 # A plain `.json` file is usually one JSON document (a config, an array), not JSON lines; the
@@ -83,6 +85,7 @@ EXTRAS = {
     "zstd": ("zstandard", "zstd-compressed files"),
     "warc": ("warcio", "WARC and WET files"),
     "html": ("trafilatura", "HTML pages"),
+    "hf": ("datasets", "Hugging Face datasets (save_to_disk folders, .arrow shards)"),
 }
 
 

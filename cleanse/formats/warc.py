@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from cleanse.decode import decode_bytes
-from cleanse.formats.html import NO_TEXT, extract_text
+from cleanse.formats.html import EXTRACTED_HTML, NO_TEXT, extract_text
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import require
 
@@ -85,7 +85,7 @@ def _document(record: Any, number: int, text_field: str, *, converted: bool) -> 
             error = f"trafilatura found no main text in the HTML response at {url}"
             return Refusal(NO_TEXT, error, number)
     fields: dict[str, Any] = {"id": record_id or None, "url": url, "date": date, text_field: text}
-    return Record(fields, number, "record")
+    return Record(fields, number, "record", () if converted else (EXTRACTED_HTML,))
 
 
 def _head(stream: IO[bytes]) -> bytes:
