@@ -21,6 +21,13 @@ MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like charac
 # line's characters times its content probability), else the most probable lines are added until
 # they do. Picked on domain-held-out predictions (benchmarks/README.md).
 MASS_SHARE = 0.6
+# A page the model is unsure of as a whole (under UNSURE_PAGE of its lines at CONFIDENT or more:
+# a catalogue, a spec sheet, a listing of short records) keeps at least CHAR_FLOOR of its
+# characters, its most probable lines first: there the model's ranking is the only evidence, and
+# a page emptied is the worst outcome. Picked on domain-held-out predictions (benchmarks/README.md).
+CONFIDENT = 0.6
+UNSURE_PAGE = 0.05
+CHAR_FLOOR = 0.5
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -37,17 +44,33 @@ def page_keeps(
     """Keep decisions for the non-blank lines of one page dump, guard included; `protected`
     marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
-    if proba is not None and MASS_SHARE > 0.0:
-        keep = keep | expected_mass(proba, chars, MASS_SHARE)
+    if proba is not None:
+        keep = keep | unsure_keeps(proba, chars)
     if proba is not None and protected is not None:
         keep = keep | protected
     return guarded(keep, prose, chars).tolist()
 
 
-def expected_mass(proba: np.ndarray, chars: np.ndarray, share: float) -> np.ndarray:
+def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """The lines kept because the model is unsure: those holding MASS_SHARE of the page's
+    expected content, and on a page with few confident lines those holding CHAR_FLOOR of its
+    characters (most probable first)."""
+    keep = (
+        expected_mass(proba, chars, MASS_SHARE)
+        if MASS_SHARE > 0.0
+        else np.zeros(len(proba), dtype=bool)
+    )
+    if len(proba) and CHAR_FLOOR > 0.0 and float((proba >= CONFIDENT).mean()) < UNSURE_PAGE:
+        keep |= expected_mass(proba, chars, CHAR_FLOOR, weighted=False)
+    return keep
+
+
+def expected_mass(
+    proba: np.ndarray, chars: np.ndarray, share: float, *, weighted: bool = True
+) -> np.ndarray:
     """The most probable lines that hold `share` of the page's expected content characters
-    (each line's characters weighted by its content probability)."""
-    mass = proba * chars
+    (each line's characters weighted by its content probability; by 1 when not `weighted`)."""
+    mass = proba * chars if weighted else chars
     total = float(mass.sum())
     if total <= 0.0:
         return np.zeros(len(proba), dtype=bool)
