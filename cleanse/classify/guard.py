@@ -23,11 +23,13 @@ MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like charac
 MASS_SHARE = 0.6
 # A page the model is unsure of as a whole (under UNSURE_PAGE of its lines at CONFIDENT or more:
 # a catalogue, a spec sheet, a listing of short records) keeps at least CHAR_FLOOR of its
-# characters, its most probable lines first: there the model's ranking is the only evidence, and
-# a page emptied is the worst outcome. Picked on domain-held-out predictions (benchmarks/README.md).
+# characters, its most probable lines first, but never a line under FLOOR_MIN_P (what the model
+# is sure is furniture): there the model's ranking is the only evidence, and a page emptied is the
+# worst outcome. Picked on domain-held-out predictions (benchmarks/README.md).
 CONFIDENT = 0.6
 UNSURE_PAGE = 0.05
 CHAR_FLOOR = 0.5
+FLOOR_MIN_P = 0.15
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -60,17 +62,34 @@ def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
         if MASS_SHARE > 0.0
         else np.zeros(len(proba), dtype=bool)
     )
-    if len(proba) and CHAR_FLOOR > 0.0 and float((proba >= CONFIDENT).mean()) < UNSURE_PAGE:
-        keep |= expected_mass(proba, chars, CHAR_FLOOR, weighted=False)
+    if CHAR_FLOOR > 0.0 and unsure_page(proba):
+        keep |= char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)
     return keep
 
 
-def expected_mass(
-    proba: np.ndarray, chars: np.ndarray, share: float, *, weighted: bool = True
-) -> np.ndarray:
+def unsure_page(proba: np.ndarray) -> bool:
+    """Whether the model is confident of almost no line of the page (under UNSURE_PAGE of its
+    lines score CONFIDENT or more)."""
+    return bool(len(proba)) and float((proba >= CONFIDENT).mean()) < UNSURE_PAGE
+
+
+def char_floor(proba: np.ndarray, chars: np.ndarray, share: float, min_p: float) -> np.ndarray:
+    """The most probable lines that hold `share` of the page's characters, less those under
+    `min_p`."""
+    total = float(chars.sum())
+    if total <= 0.0:
+        return np.zeros(len(proba), dtype=bool)
+    order = np.argsort(-proba, kind="stable")
+    k = min(int(np.searchsorted(np.cumsum(chars[order]), share * total)), len(order) - 1)
+    chosen = np.zeros(len(proba), dtype=bool)
+    chosen[order[: k + 1]] = True
+    return chosen & (proba >= min_p)
+
+
+def expected_mass(proba: np.ndarray, chars: np.ndarray, share: float) -> np.ndarray:
     """The most probable lines that hold `share` of the page's expected content characters
-    (each line's characters weighted by its content probability; by 1 when not `weighted`)."""
-    mass = proba * chars if weighted else chars
+    (each line's characters weighted by its content probability)."""
+    mass = proba * chars
     total = float(mass.sum())
     if total <= 0.0:
         return np.zeros(len(proba), dtype=bool)
