@@ -3,6 +3,7 @@ pages of 7 kinds from 1,295 domains) and ../shared/eval/readability-pages (94 ar
 
     python benchmarks/wcxb_eval.py [--system full|classify|all|audit] [--classify auto|page|...]
                                    [--limit N] [--errors N] [--json FILE] [--speed]
+                                   [--no-second-pass]
 
 Line precision / recall / F1 with content as the positive class, micro over the lines of each
 page type, next to C4-style line rules computed here on the same lines. A page is *gutted* when it
@@ -10,7 +11,9 @@ keeps under half of its content characters (pages with no content line are not c
 
 Systems: `full` is what `cleanse run` does to a document (ftfy, every built-in pack, language
 detection, the classifier; a document removed whole keeps nothing), `classify` the line classifier
-alone with the page's labelled language, `c4` the C4 line rules.
+alone with the page's labelled language, `c4` the C4 line rules. With `full`, each page's output is
+cleaned again and the lines that second pass drops are counted per page type (the classifier
+judges a line by its neighbours, so a line kept once can go the second time).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,15 +66,57 @@ def load_wcxb(data: Path = WCXB, limit: int | None = None) -> list[Page]:
 
 
 # --- systems ------------------------------------------------------------------------------------
-def full_keeps(pages: Sequence[Page], classify: str = "auto") -> Keeps:
-    """What `cleanse run` keeps of each page (minus dedup across documents)."""
+def full_keeps(
+    pages: Sequence[Page], classify: str = "auto", second: Keeps | None = None
+) -> Keeps:
+    """What `cleanse run` keeps of each page (minus dedup across documents). With `second` (an
+    empty list), also clean each page's output again and append there what that second pass
+    keeps, aligned with the page's own lines."""
     cleaner = Cleaner(load_rules(), CleanConfig(classify=classify))
     out = []
     for page in pages:
         doc = cleaner.clean(Document(page.id, "\n".join(page.lines)))
         kept = set() if doc.removed is not None else set(doc.line_numbers)
         out.append([n in kept for n in range(1, len(page.lines) + 1)])
+        if second is not None:
+            again = set()
+            if doc.removed is None:
+                redo = cleaner.clean(Document(page.id, doc.text))
+                if redo.removed is None:
+                    # The second pass numbers the first pass's output lines from 1.
+                    again = {doc.line_numbers[n - 1] for n in redo.line_numbers}
+            second.append([n in again for n in range(1, len(page.lines) + 1)])
     return out
+
+
+def second_pass_drops(
+    pages: Sequence[Page], first: Keeps, second: Keeps
+) -> dict[str, tuple[int, int, int]]:
+    """Per page type (and 'all'): non-blank lines the first pass kept, lines a second pass over
+    its output drops, and how many of those are content."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for page, one, two in zip(pages, first, second, strict=True):
+        for line, y, k1, k2 in zip(page.lines, page.labels, one, two, strict=True):
+            if not line.strip() or not k1:
+                continue
+            for key in ("all", page.page_type):
+                row = out[key]
+                row[0] += 1
+                if not k2:
+                    row[1] += 1
+                    row[2] += bool(y)
+    return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+
+
+def print_second_pass(title: str, drops: dict[str, tuple[int, int, int]]) -> None:
+    print(f"\n### {title}: lines dropped by a second pass (cleaning the output again)")
+    print("| page type | lines kept by the first pass | dropped by a second pass | of them content |")
+    print("|---|---|---|---|")
+    for key in ("all", *PAGE_TYPES):
+        if key in drops:
+            kept, dropped, content = drops[key]
+            print(f"| {key} | {kept:,} | {dropped:,} ({100 * dropped / max(kept, 1):.2f} %) "
+                  f"| {content:,} |")
 
 
 def audit_keeps(pages: Sequence[Page], report: Path) -> Keeps:
@@ -202,11 +247,17 @@ def measure_speed(sets: dict[str, list[Page]], repeats: int = 3) -> None:
                   f"{size / best:.2f} MB/s")
 
 
-def run_system(name: str, pages: Sequence[Page], classify: str, audit: Path | None) -> Keeps:
+def run_system(
+    name: str,
+    pages: Sequence[Page],
+    classify: str,
+    audit: Path | None,
+    second: Keeps | None = None,
+) -> Keeps:
     if name == "audit" and audit is not None:
         return audit_keeps(pages, audit)
     if name == "full":
-        return full_keeps(pages, classify)
+        return full_keeps(pages, classify, second)
     if name == "classify":
         return classify_keeps(pages, ClassifyConfig(mode=classify))
     return c4_keeps(pages)
@@ -226,6 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="show N dropped content lines")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--speed", action="store_true", help="only time classify_lines (CPU)")
+    ap.add_argument(
+        "--no-second-pass", dest="second_pass", action="store_false",
+        help="with --system full: do not clean each output again (the 'lines dropped by a "
+        "second pass' figure)",
+    )
     args = ap.parse_args(argv)
     if not (args.wcxb / "index.jsonl").is_file():
         print(f"no index.jsonl in {args.wcxb}; pass --wcxb", file=sys.stderr)
@@ -245,11 +301,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         report[f"{set_name}/c4"] = c4
         for name in names:
             t0 = time.perf_counter()
-            rows = score_by_type(pages, run_system(name, pages, args.classify, args.audit))
+            second: Keeps | None = [] if name == "full" and args.second_pass else None
+            keeps = run_system(name, pages, args.classify, args.audit, second)
+            rows = score_by_type(pages, keeps)
             secs = time.perf_counter() - t0
             report[f"{set_name}/{name}"] = rows
             print_type_table(f"{set_name}: cleanse {name} (--classify {args.classify}), "
                              f"{secs:.1f} s", rows, c4)
+            if second is not None:
+                drops = second_pass_drops(pages, keeps, second)
+                print_second_pass(f"{set_name}: cleanse {name}", drops)
+                report[f"{set_name}/{name}/second-pass"] = {
+                    k: {"kept": v[0], "dropped": v[1], "content_dropped": v[2]}
+                    for k, v in drops.items()
+                }
     if args.errors:
         print_errors(sets["wcxb-dev"], args.errors, ClassifyConfig(mode=args.classify))
     if args.json:

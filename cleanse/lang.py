@@ -47,8 +47,10 @@ def _build_words() -> dict[str, tuple[str, ...]]:
 _WORDS = _build_words()
 
 
-def detect_language(text: str) -> str:
-    """The ISO 639-1 code of the text's language among fr, en, de, es, it, pt, nl, else `und`.
+def detect_language(text: str, sample_chars: int = SAMPLE_CHARS) -> str:
+    """The ISO 639-1 code of the text's language among fr, en, de, es, it, pt, nl, else `und`,
+    read from its first `sample_chars` characters. The one language guess of cleanse: the rule
+    packs and the line classifier's stop words both follow it.
 
     >>> detect_language("Le président a déclaré que la visite était pour les deux pays.")
     'fr'
@@ -58,7 +60,7 @@ def detect_language(text: str) -> str:
     'und'
     """
     hits: dict[str, int] = {}
-    for word in _WORD_RE.findall(text[:SAMPLE_CHARS]):
+    for word in _WORD_RE.findall(text[:sample_chars]):
         for lang in _WORDS.get(word.lower(), ()):
             hits[lang] = hits.get(lang, 0) + 1
     if not hits:

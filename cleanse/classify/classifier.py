@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cleanse.classify.context import feature_matrix
-from cleanse.classify.features import WORD_RE, LineFeatures, lines_features
-from cleanse.classify.guard import MASS_SHARE, PROTECTED_WORDS, expected_mass, page_keeps
+from cleanse.classify.features import LineFeatures, lines_features
+from cleanse.classify.guard import PROTECTED_WORDS, page_keeps, unsure_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.regions import find_regions
-from cleanse.classify.stopwords import guess_language, stopwords_for
+from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.wordscore import word_scores
 from cleanse.errors import ConfigError
+from cleanse.lang import detect_language
 
 MODES = ("auto", "article", "page", "off")
 # Cues that drop a line even inside a content region (a share bar between two paragraphs).
@@ -171,9 +172,7 @@ def _decide(
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
     unsure = (
-        expected_mass(proba, chars, MASS_SHARE)
-        if proba is not None and MASS_SHARE > 0.0
-        else np.zeros(len(idx), dtype=bool)
+        unsure_keeps(proba, chars) if proba is not None else np.zeros(len(idx), dtype=bool)
     )
     out = list(rules)
     for n, i in enumerate(idx):
@@ -239,12 +238,16 @@ def page_matrix(
     return x, idx
 
 
+# Characters of a page the language guess reads when the caller gives none: more than a run's
+# first guess (cleanse.lang.SAMPLE_CHARS), as a page dump's head is often all menu.
+GUESS_SAMPLE_CHARS = 20_000
+
+
 def _stopwords(lines: Sequence[str], lang: str, cfg: ClassifyConfig) -> frozenset[str] | None:
     stops = stopwords_for(lang or "und")
     if stops is None and cfg.guess_lang:
-        sample = " ".join(itertools.islice((x for x in lines if x.strip()), 400))[:20000]
-        guessed = guess_language(WORD_RE.findall(sample.lower()), min_share=0.2)
-        stops = stopwords_for(guessed)
+        sample = "\n".join(itertools.islice((x for x in lines if x.strip()), 400))
+        stops = stopwords_for(detect_language(sample, GUESS_SAMPLE_CHARS))
     return stops
 
 

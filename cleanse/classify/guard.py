@@ -21,6 +21,15 @@ MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like charac
 # line's characters times its content probability), else the most probable lines are added until
 # they do. Picked on domain-held-out predictions (benchmarks/README.md).
 MASS_SHARE = 0.6
+# A page the model is unsure of as a whole (under UNSURE_PAGE of its lines at CONFIDENT or more:
+# a catalogue, a spec sheet, a listing of short records) keeps at least CHAR_FLOOR of its
+# characters, its most probable lines first, but never a line under FLOOR_MIN_P (what the model
+# is sure is furniture): there the model's ranking is the only evidence, and a page emptied is the
+# worst outcome. Picked on domain-held-out predictions (benchmarks/README.md).
+CONFIDENT = 0.6
+UNSURE_PAGE = 0.05
+CHAR_FLOOR = 0.5
+FLOOR_MIN_P = 0.15
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -37,11 +46,44 @@ def page_keeps(
     """Keep decisions for the non-blank lines of one page dump, guard included; `protected`
     marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
-    if proba is not None and MASS_SHARE > 0.0:
-        keep = keep | expected_mass(proba, chars, MASS_SHARE)
+    if proba is not None:
+        keep = keep | unsure_keeps(proba, chars)
     if proba is not None and protected is not None:
         keep = keep | protected
     return guarded(keep, prose, chars).tolist()
+
+
+def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """The lines kept because the model is unsure: those holding MASS_SHARE of the page's
+    expected content, and on a page with few confident lines those holding CHAR_FLOOR of its
+    characters (most probable first)."""
+    keep = (
+        expected_mass(proba, chars, MASS_SHARE)
+        if MASS_SHARE > 0.0
+        else np.zeros(len(proba), dtype=bool)
+    )
+    if CHAR_FLOOR > 0.0 and unsure_page(proba):
+        keep |= char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)
+    return keep
+
+
+def unsure_page(proba: np.ndarray) -> bool:
+    """Whether the model is confident of almost no line of the page (under UNSURE_PAGE of its
+    lines score CONFIDENT or more)."""
+    return bool(len(proba)) and float((proba >= CONFIDENT).mean()) < UNSURE_PAGE
+
+
+def char_floor(proba: np.ndarray, chars: np.ndarray, share: float, min_p: float) -> np.ndarray:
+    """The most probable lines that hold `share` of the page's characters, less those under
+    `min_p`."""
+    total = float(chars.sum())
+    if total <= 0.0:
+        return np.zeros(len(proba), dtype=bool)
+    order = np.argsort(-proba, kind="stable")
+    k = min(int(np.searchsorted(np.cumsum(chars[order]), share * total)), len(order) - 1)
+    chosen = np.zeros(len(proba), dtype=bool)
+    chosen[order[: k + 1]] = True
+    return chosen & (proba >= min_p)
 
 
 def expected_mass(proba: np.ndarray, chars: np.ndarray, share: float) -> np.ndarray:

@@ -2,11 +2,10 @@
 
 The lists are short and hand-written: the most frequent articles, pronouns, prepositions,
 conjunctions and auxiliaries of each language. Prose is dense in them; menus and headlines are not.
+Which language a page is in is cleanse.lang's guess, the one of the whole tool.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 _EN = """
 a about above after again against all also am an and any are as at be because been before being
@@ -82,24 +81,3 @@ def stopwords_for(lang: str) -> frozenset[str] | None:
     True
     """
     return STOPWORDS.get(lang.lower().replace("_", "-").split("-")[0])
-
-
-def guess_language(words: Iterable[str], min_share: float = 0.15) -> str:
-    """Guess the language of lower-cased `words` from stop-word hits; 'und' when unsure.
-
-    >>> guess_language("le chat est sur la table avec les enfants".split())
-    'fr'
-    >>> guess_language(["xyzzy"] * 5)
-    'und'
-    """
-    counts = dict.fromkeys(STOPWORDS, 0)
-    total = 0
-    for word in words:
-        total += 1
-        for lang, table in STOPWORDS.items():
-            if word in table:
-                counts[lang] += 1
-    if total == 0:
-        return "und"
-    best = max(sorted(counts), key=lambda lang: counts[lang])
-    return best if counts[best] / total >= min_share else "und"

@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 from cleanse.classify import ClassifyConfig, classify_lines
-from cleanse.classify.guard import MASS_SHARE, expected_mass, page_keeps
+from cleanse.classify.guard import (
+    CHAR_FLOOR,
+    MASS_SHARE,
+    expected_mass,
+    page_keeps,
+    unsure_page,
+)
 from cleanse.classify.model import LineModel
 
 
@@ -79,3 +85,23 @@ def test_lines_kept_by_the_guard_say_so() -> None:
     assert all(v.keep for v in verdicts)
     assert {v.reason for v in verdicts} == {"guard-unsure"}
     assert all(v.score == 0.2 for v in verdicts)
+
+
+def test_a_page_the_model_is_unsure_of_keeps_half_its_characters() -> None:
+    # A spec sheet: the model is confident of no line; two furniture lines rank first, the
+    # content rows just under them, the menu far below. Keeping only the expected content (the
+    # two lines) would gut the page; the floor keeps half its characters, most probable first,
+    # and never a line the model is sure is furniture.
+    proba = np.array([0.3, 0.3] + [0.2] * 8 + [0.03] * 10)
+    chars = np.full(len(proba), 40.0)
+    keep = np.array(page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars))
+    assert chars[keep].sum() >= CHAR_FLOOR * chars.sum()
+    assert keep[:10].all() and not keep[10:].any()
+
+
+def test_a_confident_page_gets_no_floor() -> None:
+    proba = np.array([0.9] * 3 + [0.2] * 7 + [0.03] * 10)
+    chars = np.full(len(proba), 40.0)
+    assert not unsure_page(proba)
+    keep = page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars)
+    assert sum(keep) < 10

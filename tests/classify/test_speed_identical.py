@@ -3,9 +3,10 @@ exactly what the plain path computes, on real pages.
 
 The digests are those printed by `python benchmarks/classify_hash.py` (a sample of
 ../shared/eval/wcxb-dev, readability-pages and four novels): `features` was derived before the
-speed work and must never change unless cleanse/classify/features.py changes on purpose;
+speed work and must never change unless cleanse/classify/features.py or the language guess
+changes on purpose (last: one language guess, cleanse.lang, for pages given as `und`);
 `verdicts` is re-derived with the same command whenever weights.json is refitted or the guard
-changes on purpose (last: the expected-content guard, cleanse.classify.guard.MASS_SHARE).
+changes on purpose (last: the character floor of unsure pages, cleanse.classify.guard.CHAR_FLOOR).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from cleanse.classify.stopwords import stopwords_for
 REPO = Path(__file__).resolve().parents[2]
 WCXB = REPO.parent / "shared" / "eval" / "wcxb-dev"
 
-FEATURES_SHA256 = "ff4a9ca282459d0333c411780f3ccab8a8fb08fcfa216ed924787d73156897c2"
-VERDICTS_SHA256 = "bda0444a1a47909138c062671be67e33cce2257d65cd6df35cafe1fd86140d2d"
+FEATURES_SHA256 = "1067fd02447c1a5ba79215ed14ee36d870565faa1cda1a49b310be7c1b4d1746"
+VERDICTS_SHA256 = "54edcc24c06c76efec7fc2308c952385405f65289aac41a5996124ba4c40bf06"
 
 needs_data = pytest.mark.skipif(
     not (WCXB / "index.jsonl").is_file(), reason="../shared/eval/wcxb-dev is not present"
