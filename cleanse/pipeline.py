@@ -203,7 +203,12 @@ class PipelineRun:
         try:
             self.runner.close()
             index = self.index
-            if index is not None and index.run is not None and not self.finished and self.scratch is None:
+            if (
+                index is not None
+                and index.run is not None
+                and not self.finished
+                and self.scratch is None
+            ):
                 DuplicateIndex.discard_run(index.path, index.run)
         finally:
             if self.scratch is not None:

@@ -176,7 +176,7 @@ class RuleRunner:
                 self._drop_line(state, i, outcome)
         self._keep_repeated_extracts(state, outcome)
 
-    def _keep_repeated_extracts(self, state: _Lines, outcome: Outcome) -> None:
+    def _keep_repeated_extracts(self, state: RuleState, outcome: Outcome) -> None:
         """An `extract` rule takes a value a document holds once (its byline). When it matched
         several lines, they are the credits of the items of a list (the posts of a thread, the
         entries of a listing), not the document's: they stay in the text, nothing is extracted."""
@@ -193,7 +193,9 @@ class RuleRunner:
             for k in hits[rule]:
                 state.alive[index[outcome.changes[k].line]] = True
             outcome.extracted.pop(extracts[rule], None)
-        outcome.changes[:] = [c for c in outcome.changes if c.rule not in repeated or c.after is not None]
+        outcome.changes[:] = [
+            c for c in outcome.changes if c.rule not in repeated or c.after is not None
+        ]
 
     def _drop_line(self, state: RuleState, i: int, outcome: Outcome) -> None:
         stripped = state.texts[i].strip()
