@@ -76,7 +76,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `run` and `clean`."""
     if args.engine == "spark":
-        _refuse_remote_for_spark(args)
         return spark_cli.run_spark_command(args)
     # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
     from cleanse.clean import CleanConfig
@@ -141,21 +140,6 @@ def all_rejected(stats: Stats, text_field: str) -> str:
         f"every input was rejected ({stats.rejected}), nothing was written; "
         f"{reason} ({count}): {hint}"
     )
-
-
-def _refuse_remote_for_spark(args: argparse.Namespace) -> None:
-    """The Spark engine reads and writes local paths only: a URL is refused before Spark starts."""
-    from cleanse.errors import ConfigError
-    from cleanse.remote import is_remote
-
-    places = (args.src, args.dest, args.report, getattr(args, "index", None))
-    remote = [place for place in places if is_remote(place)]
-    if remote:
-        msg = (
-            f"{remote[0]}: --engine spark reads and writes local paths only; drop --engine spark "
-            "(the local engine reads and writes s3://, gs://... URLs) or give local paths"
-        )
-        raise ConfigError(msg)
 
 
 def print_summary(stats: Stats, report: str | None) -> None:
