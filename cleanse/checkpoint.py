@@ -99,7 +99,9 @@ def fingerprint(settings: dict[str, Any], rule_files: list[str], inputs: list[Pa
     for path in inputs:
         try:
             st = path.stat()
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+            digest.update(
+                f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass")
+            )
         except OSError:
             digest.update(f"{path}\0?\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

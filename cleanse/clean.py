@@ -98,7 +98,9 @@ def _record_line_endings(text: str, changes: list[Change]) -> tuple[str, ...]:
         return (KEPT_ENDING_FLAGS[used[0]],)
     for kind in ("\r\n", "\r"):
         if counts[kind]:
-            changes.append(Change("fix", LINE_ENDINGS_RULE, None, kind, "\n", {"count": counts[kind]}))
+            changes.append(
+                Change("fix", LINE_ENDINGS_RULE, None, kind, "\n", {"count": counts[kind]})
+            )
     return ()
 
 
@@ -106,7 +108,10 @@ class Cleaner:
     """Cleans documents with one rule set and config; reusable and safe to copy to workers."""
 
     def __init__(
-        self, ruleset: RuleSet, config: CleanConfig | None = None, learned: LearnedRules | None = None
+        self,
+        ruleset: RuleSet,
+        config: CleanConfig | None = None,
+        learned: LearnedRules | None = None,
     ) -> None:
         self.config = config or CleanConfig()
         self.ruleset = ruleset.select(self.config.statuses)
@@ -135,7 +140,9 @@ class Cleaner:
         text = normalize_newlines(doc.text)
         if is_blank(text):
             error = "the text is empty or holds only whitespace or invisible characters; remove it"
-            return doc.evolve(removed=EMPTY_INPUT, removed_detail={"path": doc.source or doc.id, "error": error})
+            return doc.evolve(
+                removed=EMPTY_INPUT, removed_detail={"path": doc.source or doc.id, "error": error}
+            )
         ending = "\n" if text.endswith("\n") else ""
         lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []
@@ -205,7 +212,6 @@ class Cleaner:
             return result.evolve(removed=EMPTY_RESULT)
         return result
 
-
     def _drop_learned(
         self, lines: list[tuple[int, str]], site: str | None, changes: list[Change]
     ) -> list[tuple[int, str]]:
@@ -239,7 +245,9 @@ class Cleaner:
                     "score": verdict.score,
                     "scores": {k: round(v, 3) for k, v in verdict.scores.items()},
                 }
-                changes.append(Change("classify", f"classify.{verdict.reason}", number, text, None, detail))
+                changes.append(
+                    Change("classify", f"classify.{verdict.reason}", number, text, None, detail)
+                )
             rows.append((number, text, verdict.keep))
         return tidy_lines(rows)
 
@@ -256,7 +264,9 @@ def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
 
 
 def _alive(state: RuleState) -> list[tuple[int, str]]:
-    return [(n, t) for n, t, alive in zip(state.numbers, state.texts, state.alive, strict=True) if alive]
+    return [
+        (n, t) for n, t, alive in zip(state.numbers, state.texts, state.alive, strict=True) if alive
+    ]
 
 
 def _fix_lines(
@@ -300,4 +310,3 @@ def clean_text(
     cleaner = _default_cleaner(tuple(Path(p) for p in rules), config)
     doc = cleaner.clean(Document(id="<text>", text=text))
     return "" if doc.removed is not None else doc.text
-

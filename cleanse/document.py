@@ -80,6 +80,7 @@ class Document:
         if len(self.line_numbers) == len(lines):
             return list(zip(self.line_numbers, lines, strict=True))
         return list(enumerate(lines, start=1))
+
     changes: tuple[Change, ...] = ()
     flags: tuple[str, ...] = ()
     removed: str | None = None
@@ -99,11 +100,18 @@ class Document:
 
     def with_changes(self, text: str, changes: list[Change], **updates: Any) -> Document:
         """A copy with new text and `changes` appended to the audit."""
-        return dataclasses.replace(self, text=text, changes=self.changes + tuple(changes), **updates)
+        return dataclasses.replace(
+            self, text=text, changes=self.changes + tuple(changes), **updates
+        )
 
     def audit(self) -> dict[str, Any]:
         """The document's line in audit.jsonl."""
-        out: dict[str, Any] = {"id": self.id, **self.location, "status": self.status, "lang": self.lang}
+        out: dict[str, Any] = {
+            "id": self.id,
+            **self.location,
+            "status": self.status,
+            "lang": self.lang,
+        }
         if self.removed is not None:
             out["reason"] = self.removed
             if self.removed_detail:

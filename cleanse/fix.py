@@ -31,6 +31,7 @@ CORPUS_PROFILE = ftfy.TextFixerConfig(
     explain=True,
 )
 
+
 # Characters one of the enabled fixers would touch even in text that is not mojibake: HTML
 # entities, C1 controls, surrogates, and ftfy's own tables of ligatures and control characters
 # (read from ftfy so that the shortcut follows its version). The scanning patterns of this module

@@ -94,7 +94,9 @@ def _folder_layout(src: str, dest: str, report: str | None) -> Layout:
     if not is_remote(src):
         _refuse_overlap(src, dest_path, "DEST")
     if dest_path.exists() and not dest_path.is_dir():
-        msg = f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
+        msg = (
+            f"DEST {dest} is a file; a folder SRC needs a folder DEST, where its layout is mirrored"
+        )
         raise InputError(msg)
     names_a_file = detect(dest_path.name) is not None or dest_path.name.lower().endswith(".gz")
     if not dest_path.exists() and names_a_file:

@@ -139,7 +139,9 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
     elif detected.format.name == "txt":
         yield _read_txt(found.path, origin, config, detected.compression, pipe_ok=found.given)
     elif detected.format.name == "jsonl":
-        yield from _read_jsonl_file(found.path, origin, config, detected.compression, pipe_ok=found.given)
+        yield from _read_jsonl_file(
+            found.path, origin, config, detected.compression, pipe_ok=found.given
+        )
     else:
         yield from _read_records(found.path, detected, origin, config)
 
@@ -218,7 +220,13 @@ def _rejected(
     doc_id = origin.name if line is None else f"{origin.name}:{line}"
     location = {key: detail[key] for key in ("path", unit) if key in detail}
     return Document(
-        doc_id, "", {}, removed=reason, removed_detail=detail, source=origin.source, location=location
+        doc_id,
+        "",
+        {},
+        removed=reason,
+        removed_detail=detail,
+        source=origin.source,
+        location=location,
     )
 
 
@@ -246,7 +254,12 @@ def _explain(exc: OSError) -> str:
 
 
 def _read_txt(
-    path: Path, origin: _Origin, config: ReadConfig, compression: str | None = None, *, pipe_ok: bool = False
+    path: Path,
+    origin: _Origin,
+    config: ReadConfig,
+    compression: str | None = None,
+    *,
+    pipe_ok: bool = False,
 ) -> Document:
     """The Document of a text file (plain, .gz or .zst), or a rejected one when it is
     unreadable, binary or empty."""
@@ -280,12 +293,23 @@ def _read_txt(
     flags = (decoded.flag,) if decoded.flag else ()
     location = {"path": origin.name}
     return Document(
-        origin.name, decoded.text, {}, site=site, flags=flags, source=origin.source, location=location
+        origin.name,
+        decoded.text,
+        {},
+        site=site,
+        flags=flags,
+        source=origin.source,
+        location=location,
     )
 
 
 def _read_jsonl_file(
-    path: Path, origin: _Origin, config: ReadConfig, compression: str | None = None, *, pipe_ok: bool = False
+    path: Path,
+    origin: _Origin,
+    config: ReadConfig,
+    compression: str | None = None,
+    *,
+    pipe_ok: bool = False,
 ) -> Iterator[Document]:
     """The documents of a JSON lines file: .jsonl, .ndjson, compressed or not."""
     try:
@@ -314,7 +338,11 @@ def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Docu
         return _broken_stream(_StreamBreak(1, exc), origin, compression)
     if kind is None:
         return None
-    todo = "decompress or convert it before piping it in" if origin.name == "stdin" else "move it out of SRC"
+    todo = (
+        "decompress or convert it before piping it in"
+        if origin.name == "stdin"
+        else "move it out of SRC"
+    )
     return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
 
 

@@ -141,7 +141,9 @@ def replace_lone_surrogates(
             # A string field shows its value; a list or object, only its (possibly replaced) name.
             shown = value if isinstance(value, str) else key
             field = {"field": name}
-            change = Change("decode", SURROGATE_RULE, None, _escaped(shown), _replaced(shown), field)
+            change = Change(
+                "decode", SURROGATE_RULE, None, _escaped(shown), _replaced(shown), field
+            )
             changes.append(change)
         out[name] = _replace_deep(value)
     return out, changes

@@ -266,7 +266,9 @@ def parse_rule(
     rule_id = table.get("id")
     where = f"{source}{f':{line}' if line else ''}: rule {rule_id!r}"
     if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
-        msg = f"{where}: `id` must be lower-case words joined by '.' or '-', e.g. 'fr.share.partager'"
+        msg = (
+            f"{where}: `id` must be lower-case words joined by '.' or '-', e.g. 'fr.share.partager'"
+        )
         raise RuleFileError(msg)
     unknown = set(table) - _KNOWN_KEYS
     if unknown:
@@ -367,7 +369,9 @@ def _check_template(template: str, pattern: regex.Pattern[str], where: str) -> N
             if known:
                 used.append(int(name) if name.isdigit() else pattern.groupindex[name])
         elif number is not None:
-            problem = None if int(number) <= pattern.groups else f"names group {number}, but {groups}"
+            problem = (
+                None if int(number) <= pattern.groups else f"names group {number}, but {groups}"
+            )
             used.append(int(number))
         elif escape.group("octal") is not None:
             problem = None
@@ -401,8 +405,10 @@ def _str_tuple(value: Any, key: str, where: str) -> tuple[str, ...]:
 def _guard(value: Any, where: str) -> Guard | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or set(value) != {"max_rank"} or not isinstance(
-        value["max_rank"], int
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"max_rank"}
+        or not isinstance(value["max_rank"], int)
     ):
         msg = f"{where}: `guard` is written {{ max_rank = 2000 }}"
         raise RuleFileError(msg)

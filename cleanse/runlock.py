@@ -92,7 +92,9 @@ class RunLock:
                             "run to end, or pass --wait to start when it does"
                         )
                         raise BusyError(msg) from None
-                    log.warning("waiting for %s to release %s (lock %s)", describe(holder), what, path)
+                    log.warning(
+                        "waiting for %s to release %s (lock %s)", describe(holder), what, path
+                    )
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 # The holder may have removed the file while we waited: lock the file at `path`.
                 if not _same_file(fd, path):

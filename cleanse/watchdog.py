@@ -23,7 +23,10 @@ def _raise_overtime(signum: int, frame: FrameType | None) -> None:
 
 
 def _can_arm() -> bool:
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return False
     # Never take over an alarm the host program uses.
     return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) and signal.getitimer(

@@ -79,7 +79,9 @@ def output_text(doc: Document) -> str:
     return doc.text
 
 
-def to_record(doc: Document, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def to_record(
+    doc: Document, text_field: str, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The output JSON object of a document: its input fields, the cleaned text, extracted values."""
     if doc.meta:
         record = dict(doc.meta)
@@ -124,7 +126,9 @@ class CorpusWriter:
         self._path: Path | None = None
         self._compression: str | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
-        self._member: io.TextIOWrapper | None = None  # the text layer over it (a gzip member or zstd frame)
+        self._member: io.TextIOWrapper | None = (
+            None  # the text layer over it (a gzip member or zstd frame)
+        )
         self._parquet: ParquetFileWriter | None = None  # the open Parquet output
         # Part folders of Parquet outputs completed since the last checkpoint, and before it: a
         # checkpoint may point into the first, so they go only once a later one is taken.
@@ -157,7 +161,12 @@ class CorpusWriter:
             self._write(doc, extra, path, fmt, compression)
 
     def _write(
-        self, doc: Document, extra: Mapping[str, Any] | None, path: Path, fmt: str, compression: str | None
+        self,
+        doc: Document,
+        extra: Mapping[str, Any] | None,
+        path: Path,
+        fmt: str,
+        compression: str | None,
     ) -> None:
         """Write one document into the output file `path` of format `fmt`."""
         if fmt == "jsonl":
@@ -340,7 +349,9 @@ class CorpusWriter:
 
     def close(self) -> None:
         """Complete the file being written. Parquet part folders stay until `discard_parts`."""
-        with naming_path(STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)):
+        with naming_path(
+            STDOUT_NAME if str(self.dest) == STDOUT else self._path or Path(self.dest)
+        ):
             self._finish()
             if str(self.dest) == STDOUT:
                 sys.stdout.flush()
@@ -413,7 +424,9 @@ def _json_line(record: dict[str, Any]) -> str:
         return json_line(jsonable(record))
 
 
-def write_atomic(path: Path, text: str, compression: str | None = None, *, sync: bool = True) -> None:
+def write_atomic(
+    path: Path, text: str, compression: str | None = None, *, sync: bool = True
+) -> None:
     """Write `text` to `path` (compressed if asked) under its temporary name, then rename it.
 
     With `sync` the contents are fsynced before the rename and the new name after it; without,
@@ -447,5 +460,3 @@ def _libc() -> Any:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
-
-

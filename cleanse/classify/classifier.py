@@ -146,8 +146,10 @@ def classify_lines(
     if cfg.use_model and model is not None:
         x, idx = page_matrix(lines, feats, lay, rules, model.words)
         proba = model.proba(x)
-    threshold = (model.threshold if model is not None else 0.5) if cfg.threshold is None else (
-        cfg.threshold
+    threshold = (
+        (model.threshold if model is not None else 0.5)
+        if cfg.threshold is None
+        else (cfg.threshold)
     )
     return _decide(feats, rules, idx, proba, threshold)
 
@@ -171,9 +173,7 @@ def _decide(
     )
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
-    unsure = (
-        unsure_keeps(proba, chars) if proba is not None else np.zeros(len(idx), dtype=bool)
-    )
+    unsure = unsure_keeps(proba, chars) if proba is not None else np.zeros(len(idx), dtype=bool)
     out = list(rules)
     for n, i in enumerate(idx):
         rule, keep = rules[i], keeps[n]
@@ -280,8 +280,7 @@ def _detect_kind(
         # shape of its lines.
         return "article"
     if prose_chars / total_chars >= cfg.article_min_prose_chars and (
-        longest <= cfg.article_max_run
-        or in_runs <= cfg.article_max_run_share * n_lines
+        longest <= cfg.article_max_run or in_runs <= cfg.article_max_run_share * n_lines
     ):
         # A novel's title page or table of contents is a long run of short lines, but a small
         # part of the book.

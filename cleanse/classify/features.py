@@ -356,8 +356,10 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
     else:
         stop_ratio = sum(map(stopwords.__contains__, words)) / len(words)
     # The same count as DIGIT_RE on ASCII text, without a regex pass.
-    n_digits = len(text) - len(text.translate(_NO_ASCII_DIGITS)) if ascii_text else len(
-        DIGIT_RE.findall(text)
+    n_digits = (
+        len(text) - len(text.translate(_NO_ASCII_DIGITS))
+        if ascii_text
+        else len(DIGIT_RE.findall(text))
     )
     n_alpha = len("".join(words)) + n_cjk
     scan_len = max(len(text), 1)
@@ -373,9 +375,7 @@ def line_features(line: str, stopwords: frozenset[str] | None) -> LineFeatures:
         cap_ratio = len(CAP_START_RE.findall(text)) / n_raw if n_raw else 0.0
     else:
         raw_words = text.split()
-        cap_ratio = (
-            sum([w[0].isupper() for w in raw_words]) / len(raw_words) if raw_words else 0.0
-        )
+        cap_ratio = sum([w[0].isupper() for w in raw_words]) / len(raw_words) if raw_words else 0.0
     end = _end_punct(text if n_chars <= _MAX_SCAN else line)
     n_sentences = (
         len(SENT_END_RE.findall(text))

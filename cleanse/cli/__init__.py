@@ -29,7 +29,9 @@ Turn scraped web text into a clean, deduplicated corpus, with a report of every 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, one sub-parser per command."""
     parser = argparse.ArgumentParser(
-        prog="cleanse", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="cleanse",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -31,8 +31,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "duplicate paragraph or document names the copy that is kept and the similarity. The "
         "given files are compared with each other (all are held in memory: explain a sample).",
     )  # fmt: skip
-    parser.add_argument("paths", nargs="+", metavar="FILE", help="files or folders (as for `cleanse run` SRC)")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the diff")
+    parser.add_argument(
+        "paths", nargs="+", metavar="FILE", help="files or folders (as for `cleanse run` SRC)"
+    )
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the diff"
+    )
     options.add_input_options(parser)
     options.add_rule_options(parser)
     defaults = DedupConfig()
@@ -57,8 +61,14 @@ def explain_command(args: argparse.Namespace) -> int:
     from cleanse.readers import read_documents
 
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    docs = [cleaner.clean(doc) for path in args.paths for doc in read_documents(path, options.read_config(args))]
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    docs = [
+        cleaner.clean(doc)
+        for path in args.paths
+        for doc in read_documents(path, options.read_config(args))
+    ]
     if not args.no_dedup:
         docs, _ = deduplicate(docs, DedupConfig(threshold=args.threshold, level=args.level))
     for doc in docs:
@@ -69,7 +79,9 @@ def explain_command(args: argparse.Namespace) -> int:
 
 def render(doc: Document, color: bool = False) -> Iterator[str]:
     """The explanation of one cleaned document, line by line."""
-    red, green, dim, bold, off = ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
+    red, green, dim, bold, off = (
+        ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
+    )
     count = len(doc.changes)
     header = f"{bold}{doc.id}{off}  ({doc.lang or 'und'}, {count} change{'s' if count != 1 else ''}"
     header += f", REMOVED by {doc.removed})" if doc.removed else ")"

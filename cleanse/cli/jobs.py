@@ -171,10 +171,17 @@ def print_summary(stats: Stats, report: str | None) -> None:
         print(f"cleanse: documents removed by: {listed}", file=err)
     if summary["rejected_by"]:
         listed = ", ".join(f"{reason} ({n})" for reason, n in summary["rejected_by"].items())
-        where = "status `rejected` in the audit" if report else "no report written: --report DIR lists each"
+        where = (
+            "status `rejected` in the audit"
+            if report
+            else "no report written: --report DIR lists each"
+        )
         print(f"cleanse: inputs rejected ({where}): {listed}", file=err)
     if report:
-        print(f"cleanse: report: {report}/{REPORT_NAME} (open it in a browser); data: summary.json, audit.jsonl", file=err)
+        print(
+            f"cleanse: report: {report}/{REPORT_NAME} (open it in a browser); data: summary.json, audit.jsonl",
+            file=err,
+        )
 
 
 def _describe_duplicates(dups: dict[str, Any]) -> str:

@@ -11,7 +11,9 @@ from cleanse.durable import atomic_file
 from cleanse.learn import LearnConfig
 from cleanse.rules import parse_rule_file
 
-LEARN_HELP = "mine lines that recur across a site's documents into candidate rules (status = review)"
+LEARN_HELP = (
+    "mine lines that recur across a site's documents into candidate rules (status = review)"
+)
 
 
 def add_learn_options(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +42,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         'status = "stable" on the rules you keep, and pass it with --rules.',
     )  # fmt: skip
     parser.add_argument("src", metavar="SRC", help="a folder of .txt/.jsonl files or one such file")
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="candidate rule file to write (.toml)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="candidate rule file to write (.toml)",
+    )
     options.add_input_options(parser)
     add_learn_options(parser)
     parser.set_defaults(handler=learn_command)

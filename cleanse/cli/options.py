@@ -128,7 +128,12 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """--text-field, --id-field, --site-from, --include, --exclude."""
     group = parser.add_argument_group("input")
-    group.add_argument("--text-field", default="text", type=field_name, help="JSONL field or Parquet column holding the text (default: text)")
+    group.add_argument(
+        "--text-field",
+        default="text",
+        type=field_name,
+        help="JSONL field or Parquet column holding the text (default: text)",
+    )
     group.add_argument(
         "--id-field", default="id", type=field_name,
         help="JSONL field holding a record's id (default: id; records without one get FILE:LINE)",
@@ -161,7 +166,9 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
         "MinHash LSH candidate is verified against it before anything is removed.",
     )
     if with_switch:
-        group.add_argument("--no-dedup", action="store_true", help="clean only; skip the duplicate stages")
+        group.add_argument(
+            "--no-dedup", action="store_true", help="clean only; skip the duplicate stages"
+        )
     group.add_argument(
         "--threshold", type=SHARE, default=defaults.threshold, metavar="J",
         help=f"Jaccard similarity at or above which texts are duplicates (default: {defaults.threshold}, "
@@ -190,12 +197,16 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
         help="persistent duplicate index: deduplicate against everything earlier runs kept, then "
         "add what this run keeps; refused if it was built with other settings",
     )  # fmt: skip
-    group.add_argument("--num-perm", type=NUM_PERM, default=defaults.num_perm, metavar="N", help=argparse.SUPPRESS)
+    group.add_argument(
+        "--num-perm", type=NUM_PERM, default=defaults.num_perm, metavar="N", help=argparse.SUPPRESS
+    )
 
 
 def dedup_config(args: argparse.Namespace) -> DedupConfig:
     """DedupConfig from the parsed flags."""
-    return DedupConfig(threshold=args.threshold, level=args.level, keep=args.keep, num_perm=args.num_perm)
+    return DedupConfig(
+        threshold=args.threshold, level=args.level, keep=args.keep, num_perm=args.num_perm
+    )
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -250,7 +261,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--workers", "-j", type=WORKERS, default=default_workers(), metavar="N",
         help="worker processes (default: all cores); the output does not depend on it",
     )  # fmt: skip
-    group.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary on stderr")
+    group.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar, no summary on stderr"
+    )
     group.add_argument(
         "--progress-every", type=float, default=30.0, metavar="SECONDS",
         help="when stderr is not a terminal (a log, nohup, CI), print a progress line this often "

@@ -97,7 +97,9 @@ class LogLines:
 
     def _line(self, now: float) -> None:
         elapsed = max(now - (self.started if self.started is not None else now), 1e-9)
-        parts = [describe(name, p.done, p.total, p.unit, elapsed) for name, p in self.phases.items()]
+        parts = [
+            describe(name, p.done, p.total, p.unit, elapsed) for name, p in self.phases.items()
+        ]
         line = f"cleanse: progress {format_time(elapsed)}: " + "; ".join(parts)
         if line != self.printed:  # the last advance and close() can fall in the same second
             print(line, file=self.stream, flush=True)

@@ -21,7 +21,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "the summary.json and audit.jsonl of its report folder (DEST/.cleanse/ by default). A "
         "folder from an older version or a damaged audit gives a partial report saying what is missing.",
     )  # fmt: skip
-    parser.add_argument("folder", metavar="REPORT_DIR", type=Path, help="the run's report folder, e.g. out/.cleanse")
+    parser.add_argument(
+        "folder", metavar="REPORT_DIR", type=Path, help="the run's report folder, e.g. out/.cleanse"
+    )
     parser.add_argument(
         "-o", "--output", metavar="FILE", type=Path,
         help=f"where to write the page (default: REPORT_DIR/{REPORT_NAME})",

@@ -13,7 +13,9 @@ from cleanse.packs import load_rules
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `rules` and its sub-commands."""
-    parser = commands.add_parser("rules", help="test, list (and learn) rules", description="Work with rule files.")
+    parser = commands.add_parser(
+        "rules", help="test, list (and learn) rules", description="Work with rule files."
+    )
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
 
     test = sub.add_parser(
@@ -21,7 +23,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Run the examples of the built-in packs, or of the files and folders given. "
         "Exits 1 when an example fails, naming file, rule id and example.",
     )  # fmt: skip
-    test.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="rule files or folders (default: built-in packs)")
+    test.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="rule files or folders (default: built-in packs)",
+    )
     test.add_argument("--verbose", "-v", action="count", default=0, help="list every example")
     test.set_defaults(handler=test_command)
 
@@ -47,7 +55,9 @@ def test_command(args: argparse.Namespace) -> int:
                 print(f"FAIL {failure.message}", file=sys.stdout)
             elif args.verbose:
                 print(f"ok   {example.name}: {example.text!r}")
-    print(f"{total - failed} of {total} examples pass in {len(ruleset.rules)} rules from {len(ruleset.files)} files")
+    print(
+        f"{total - failed} of {total} examples pass in {len(ruleset.rules)} rules from {len(ruleset.files)} files"
+    )
     if failed:
         msg = f"{failed} example(s) failed"
         raise RuleFileError(msg)
@@ -64,7 +74,15 @@ def list_command(args: argparse.Namespace) -> int:
         if args.lang and not rule.applies_to(args.lang, None) and not rule.sites:
             continue
         rows.append(
-            (rule.id, rule.stage, rule.action, ",".join(rule.lang), ",".join(rule.sites) or "-", rule.status, rule.note)
+            (
+                rule.id,
+                rule.stage,
+                rule.action,
+                ",".join(rule.lang),
+                ",".join(rule.sites) or "-",
+                rule.status,
+                rule.note,
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for row in rows:

@@ -290,7 +290,9 @@ class DuplicateIndex:
             known = set(manifest["segments"]) | set(mine)
             lost = [seg for seg in segments if seg not in known]
             if lost:
-                what = f"segment {lost[0]}, recorded by the checkpoint, is no longer in manifest.json"
+                what = (
+                    f"segment {lost[0]}, recorded by the checkpoint, is no longer in manifest.json"
+                )
                 raise damaged(self.path, what)
             if [seg for seg in mine if seg in segments] != mine:
                 manifest["pending"][run] = [seg for seg in mine if seg in segments]

@@ -34,7 +34,11 @@ def _check_npy(root: Path, path: Path) -> None:
     try:
         with path.open("rb") as fh:
             major, _ = np.lib.format.read_magic(fh)
-            read = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+            read = (
+                np.lib.format.read_array_header_1_0
+                if major == 1
+                else np.lib.format.read_array_header_2_0
+            )
             shape, _, dtype = read(fh)
             need = int(np.prod(shape)) * dtype.itemsize
             have = os.fstat(fh.fileno()).st_size - fh.tell()
@@ -50,13 +54,16 @@ def refuse_foreign(root: Path) -> None:
     """A folder without a manifest becomes an index only if it holds nothing else."""
     others = sorted(p.name for p in root.iterdir() if p.name not in LOCKS)
     if any(name.startswith("seg-") for name in others):
-        raise damaged(root, f"{root / 'manifest.json'} is missing, but the folder holds index segments")
+        raise damaged(
+            root, f"{root / 'manifest.json'} is missing, but the folder holds index segments"
+        )
     if others:
         msg = (
             f"--index {root}: the folder is not empty ({', '.join(others[:3])}) and holds no "
             "manifest.json, so it is not a cleanse index; give an empty or new folder"
         )
         raise ConfigError(msg)
+
 
 def check_manifest(root: Path, manifest: dict[str, Any]) -> None:
     path = root / "manifest.json"
@@ -71,6 +78,7 @@ def check_manifest(root: Path, manifest: dict[str, Any]) -> None:
     ):
         raise damaged(root, f"{path} has an invalid `pending` table")
 
+
 def check_segment(root: Path, segment: str) -> None:
     folder = root / segment
     if "/" in segment or segment.startswith(".") or not folder.is_dir():
@@ -78,4 +86,3 @@ def check_segment(root: Path, segment: str) -> None:
     for level in LEVELS:
         for name in FIELDS:
             _check_npy(root, folder / f"{level}.{name}.npy")
-

@@ -48,6 +48,7 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     `blob[offsets[cp]:offsets[cp + 1]]` is the UTF-8 of the folded form; empty means separator.
     """
     import numpy as np  # here, not at the top: DedupConfig reads NORMALIZATION without numpy
+
     offsets = np.zeros(TABLE_SIZE + 1, dtype=np.int64)
     parts: list[bytes] = []
     translate: dict[int, str] = {}

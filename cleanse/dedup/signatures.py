@@ -171,7 +171,9 @@ def distinct_sets(
     if len(packed):
         packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
     out_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount((packed >> np.uint64(32)).astype(np.int64), minlength=n), out=out_offsets[1:])
+    np.cumsum(
+        np.bincount((packed >> np.uint64(32)).astype(np.int64), minlength=n), out=out_offsets[1:]
+    )
     return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), out_offsets
 
 
@@ -204,7 +206,9 @@ def shingle_sets(
     return union_sets(np.concatenate(values), np.concatenate(offsets), groups)
 
 
-def union_sets(values: np.ndarray, offsets: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def union_sets(
+    values: np.ndarray, offsets: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Union of consecutive rows of a CSR set array: rows groups[k]..groups[k + 1] form set k.
 
     >>> union_sets(np.array([1, 2, 2, 3, 5], np.uint32), np.array([0, 2, 4, 5]), np.array([0, 2, 3]))
@@ -244,7 +248,9 @@ def sign_texts(
     if with_sets:  # what shingle_sets computes: each text's windows' shingles, sorted, distinct
         set_values, set_offsets = distinct_sets(batch.values, batch.offsets, groups)
     if len(wins) == len(texts):
-        shingled = Shingled(set_values, counts, batch.exact, batch.words, batch.is_char, set_offsets)
+        shingled = Shingled(
+            set_values, counts, batch.exact, batch.words, batch.is_char, set_offsets
+        )
         return shingled, sigs
     starts = groups[:-1]
     exact = batch.exact[starts].copy()

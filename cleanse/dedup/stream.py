@@ -88,7 +88,9 @@ def windows(text: str, ngram: int, size: int = WINDOW_CHARS) -> list[str]:
         start = back if back > start else end
 
 
-def split_windows(texts: Sequence[str], ngram: int, size: int = WINDOW_CHARS) -> tuple[list[str], np.ndarray]:
+def split_windows(
+    texts: Sequence[str], ngram: int, size: int = WINDOW_CHARS
+) -> tuple[list[str], np.ndarray]:
     """Every text's windows back to back, and offsets: text k is windows[groups[k]:groups[k + 1]].
 
     >>> split_windows(["short", "a b c d e f g h"], ngram=3, size=6)[1].tolist()

@@ -66,7 +66,9 @@ def join_sets(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarra
     return values, np.concatenate(offsets)
 
 
-def take_sets(sets: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def take_sets(
+    sets: tuple[np.ndarray, np.ndarray], rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The CSR sets of `rows` (in that order), as a CSR array of their own.
 
     >>> take_sets((np.array([1, 2, 3], np.uint32), np.array([0, 2, 2, 3])), np.array([2, 0]))

@@ -85,10 +85,16 @@ def _collect(
                 entries[doc_id] = entry
         changes = entry.get("changes")
         for change in changes if isinstance(changes, list) else ():
-            if not isinstance(change, dict) or not str(change.get("rule", "")).startswith("dedup.paragraph"):
+            if not isinstance(change, dict) or not str(change.get("rule", "")).startswith(
+                "dedup.paragraph"
+            ):
                 continue
             where = change.get("duplicate_of_paragraph")
-            key = ("paragraph", str(change.get("duplicate_of")), where if isinstance(where, int) else -1)
+            key = (
+                "paragraph",
+                str(change.get("duplicate_of")),
+                where if isinstance(where, int) else -1,
+            )
             cluster = wanted.get(key)
             if cluster is None:
                 continue
@@ -96,7 +102,9 @@ def _collect(
                 cluster.kept_line = change["duplicate_of_line"]
             if len(cluster.members) < MEMBERS_SHOWN:
                 before = change.get("before")
-                cluster.members.append(_member(change, entry["id"], before if isinstance(before, str) else None))
+                cluster.members.append(
+                    _member(change, entry["id"], before if isinstance(before, str) else None)
+                )
     return entries
 
 
@@ -122,7 +130,9 @@ def _fill_texts(
     settings = facts.settings
     src = settings.get("src")
     if not isinstance(src, str) or src == "-" or not Path(src).exists():
-        where = f"SRC ({src}) is not there any more" if isinstance(src, str) else "SRC is not recorded"
+        where = (
+            f"SRC ({src}) is not there any more" if isinstance(src, str) else "SRC is not recorded"
+        )
         notes.append(f"the kept copies' texts are not shown: {where}; the removed copies are")
         return
     read = ReadConfig(
@@ -132,7 +142,9 @@ def _fill_texts(
         exclude=tuple(settings.get("exclude") or ()),
     )
     originals = _read_texts(Path(src), set(entries), read)
-    texts = {doc_id: rebuild(text, entries[doc_id].get("changes")) for doc_id, text in originals.items()}
+    texts = {
+        doc_id: rebuild(text, entries[doc_id].get("changes")) for doc_id, text in originals.items()
+    }
     for cluster in wanted.values():
         kept = texts.get(cluster.kept_id)
         if cluster.level == "document":
@@ -140,10 +152,14 @@ def _fill_texts(
             for member in cluster.members:
                 member.text = texts.get(member.doc_id)
         elif kept is not None and cluster.kept_line is not None:
-            cluster.kept_text = _line(originals[cluster.kept_id], entries[cluster.kept_id], cluster.kept_line)
+            cluster.kept_text = _line(
+                originals[cluster.kept_id], entries[cluster.kept_id], cluster.kept_line
+            )
     missing = sorted(set(entries) - set(originals))
     if missing:
-        notes.append(f"{len(missing)} document(s) of the shown clusters were not found in SRC: {', '.join(missing[:3])}")
+        notes.append(
+            f"{len(missing)} document(s) of the shown clusters were not found in SRC: {', '.join(missing[:3])}"
+        )
 
 
 def _read_texts(src: Path, ids: set[str], read: ReadConfig) -> dict[str, str]:
@@ -193,7 +209,11 @@ def _line(text: str, entry: dict[str, Any], number: int) -> str | None:
     current: str | None = lines[number - 1]
     changes = entry.get("changes")
     for change in changes if isinstance(changes, list) else ():
-        if isinstance(change, dict) and change.get("line") == number and change.get("stage") != "dedup":
+        if (
+            isinstance(change, dict)
+            and change.get("line") == number
+            and change.get("stage") != "dedup"
+        ):
             after = change.get("after")
             current = after if isinstance(after, str) else None
     return current

@@ -102,12 +102,16 @@ def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
     keys_a = [" ".join(t for t in a[s:e] if not t.isspace()) for s, e in pa]
     keys_b = [" ".join(t for t in b[s:e] if not t.isspace()) for s, e in pb]
     ops: list[Opcode] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, keys_a, keys_b, autojunk=False
+    ).get_opcodes():
         a1 = pa[i1][0] if i1 < len(pa) else len(a)
         a2 = pa[i2 - 1][1] if i2 > i1 else a1
         b1 = pb[j1][0] if j1 < len(pb) else len(b)
         b2 = pb[j2 - 1][1] if j2 > j1 else b1
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1 and (a2 - a1) * (b2 - b1) > DIRECT_WORK):
+        if tag == "equal" or (
+            tag == "replace" and i2 - i1 == j2 - j1 and (a2 - a1) * (b2 - b1) > DIRECT_WORK
+        ):
             for (s1, e1), (s2, e2) in zip(pa[i1:i2], pb[j1:j2], strict=True):
                 ops += _compare(a, b, s1, e1, s2, e2)
         else:
@@ -128,7 +132,9 @@ def _compare(a: list[str], b: list[str], a1: int, a2: int, b1: int, b2: int) -> 
         while a1 + head < a2 and b1 + head < b2 and a[a1 + head] == b[b1 + head]:
             head += 1
         tail = 0
-        while a2 - tail > a1 + head and b2 - tail > b1 + head and a[a2 - tail - 1] == b[b2 - tail - 1]:
+        while (
+            a2 - tail > a1 + head and b2 - tail > b1 + head and a[a2 - tail - 1] == b[b2 - tail - 1]
+        ):
             tail += 1
         middle = (a2 - tail - a1 - head) * (b2 - tail - b1 - head)
         inner = (
@@ -140,7 +146,9 @@ def _compare(a: list[str], b: list[str], a1: int, a2: int, b1: int, b2: int) -> 
         ends_after = [("equal", a2 - tail, a2, b2 - tail, b2)] if tail else []
         return ends + inner + ends_after
     matcher = difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False)
-    return [(tag, i1 + a1, i2 + a1, j1 + b1, j2 + b1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    return [
+        (tag, i1 + a1, i2 + a1, j1 + b1, j2 + b1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
 
 
 def _merge(ops: list[Opcode]) -> list[Opcode]:

@@ -46,8 +46,15 @@ def duplicates_section(facts: RunFacts) -> tuple[str, list[str]]:
     """The section's HTML, and notes on what could not be shown."""
     dups = (facts.summary or {}).get("duplicates")
     settings = facts.settings
-    if settings.get("dedup") is False and not facts.paragraph_clusters and not facts.document_clusters:
-        return '<section id="duplicates"><h2>Duplicates</h2><p>The duplicate stages did not run.</p></section>', []
+    if (
+        settings.get("dedup") is False
+        and not facts.paragraph_clusters
+        and not facts.document_clusters
+    ):
+        return (
+            '<section id="duplicates"><h2>Duplicates</h2><p>The duplicate stages did not run.</p></section>',
+            [],
+        )
     parts = ['<section id="duplicates"><h2>Duplicates</h2>']
     if isinstance(dups, dict) and isinstance(dups.get("params"), dict):
         p = dups["params"]
@@ -65,12 +72,19 @@ def duplicates_section(facts: RunFacts) -> tuple[str, list[str]]:
         parts.append(
             f"<h3>{label}: {num(removed)} {'copy' if removed == 1 else 'copies'} removed in "
             f"{num(clusters)} cluster{'' if clusters == 1 else 's'}</h3>"
-            + columns(f"{level} clusters by size", size_histogram(sizes), "cluster size (kept + removed copies)", "clusters")
+            + columns(
+                f"{level} clusters by size",
+                size_histogram(sizes),
+                "cluster size (kept + removed copies)",
+                "clusters",
+            )
         )
     largest, notes = largest_clusters(facts) if facts.audit_found else ([], [])
     if largest:
         total = len(facts.paragraph_clusters) + len(facts.document_clusters)
-        parts.append(f"<h3>Largest clusters</h3><p class=muted>{len(largest)} of {num(total)} clusters shown, the largest of each level first.</p>")
+        parts.append(
+            f"<h3>Largest clusters</h3><p class=muted>{len(largest)} of {num(total)} clusters shown, the largest of each level first.</p>"
+        )
         parts.extend(_cluster(c) for c in largest)
     parts.append("</section>")
     return "".join(parts), notes
@@ -101,8 +115,14 @@ def _cluster(cluster: Cluster) -> str:
                 f'<div class="text kept-copy">{left}</div></div><div><h4>{title}</h4><div class="text">{right}</div></div></div>'
             )
         else:
-            text = esc(m.text) if m.text is not None else '<span class="muted">text not available</span>'
-            rows.append(f'<div class="example"><div>{title}</div><div class="text">{text}</div></div>')
+            text = (
+                esc(m.text)
+                if m.text is not None
+                else '<span class="muted">text not available</span>'
+            )
+            rows.append(
+                f'<div class="example"><div>{title}</div><div class="text">{text}</div></div>'
+            )
     more = cluster.size - 1 - len(cluster.members)
     tail = f'<p class="muted">… and {num(more)} more removed copies.</p>' if more > 0 else ""
     return head + "".join(rows) + tail + "</div>"

@@ -153,7 +153,9 @@ def table(
             cells.append(f"<td{attrs}>{cell}</td>")
         row_attr = f' class="{esc(cls)}"' if cls else ""
         body.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
-    return f"<table{ident}{css}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f"<table{ident}{css}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def filter_box(table_id: str, what: str) -> str:

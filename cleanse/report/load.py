@@ -138,7 +138,9 @@ def iter_audit(
 
 def _read_summary(path: Path, notes: list[str]) -> dict[str, Any] | None:
     if not path.is_file():
-        notes.append("summary.json is missing (the run did not finish?): totals are counted from the audit")
+        notes.append(
+            "summary.json is missing (the run did not finish?): totals are counted from the audit"
+        )
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -192,7 +194,9 @@ def _count(facts: RunFacts, number: int, entry: dict[str, Any]) -> None:
             _count_change(facts, number, entry["id"], source, change)
 
 
-def _count_change(facts: RunFacts, number: int, doc_id: str, source: str, change: dict[str, Any]) -> None:
+def _count_change(
+    facts: RunFacts, number: int, doc_id: str, source: str, change: dict[str, Any]
+) -> None:
     rule_id = str(change.get("rule", "unknown"))
     rule = facts.rules.setdefault(rule_id, RuleFacts(stage=str(change.get("stage", ""))))
     found_before, found_after = change.get("before"), change.get("after")
@@ -214,7 +218,9 @@ def _count_change(facts: RunFacts, number: int, doc_id: str, source: str, change
         facts.rule_source_chars[key] += removed
     if rule_id.startswith("dedup.paragraph") and isinstance(change.get("duplicate_of"), str):
         where = change.get("duplicate_of_paragraph")
-        facts.paragraph_clusters[(change["duplicate_of"], where if isinstance(where, int) else -1)] += 1
+        facts.paragraph_clusters[
+            (change["duplicate_of"], where if isinstance(where, int) else -1)
+        ] += 1
 
 
 def _rejected(facts: RunFacts, entry: dict[str, Any]) -> None:
@@ -223,12 +229,16 @@ def _rejected(facts: RunFacts, entry: dict[str, Any]) -> None:
     if len(facts.rejected) < REJECTED_SHOWN:
         line = entry.get("line") if isinstance(entry.get("line"), int) else None
         path = str(entry.get("path") or entry["id"])
-        facts.rejected.append(Rejection(entry["id"], reason, path, line, str(entry.get("error") or "")))
+        facts.rejected.append(
+            Rejection(entry["id"], reason, path, line, str(entry.get("error") or ""))
+        )
 
 
 def _note_audit_problems(facts: RunFacts) -> None:
     if facts.bad_lines:
-        shown = ", ".join(map(str, facts.bad_lines[:5])) + (", …" if len(facts.bad_lines) > 5 else "")
+        shown = ", ".join(map(str, facts.bad_lines[:5])) + (
+            ", …" if len(facts.bad_lines) > 5 else ""
+        )
         facts.notes.append(
             f"audit.jsonl has {len(facts.bad_lines):,} line(s) that are not complete JSON "
             f"(line {shown}; a truncated or damaged file?): those documents are not counted here"

@@ -54,8 +54,14 @@ def summary_section(facts: RunFacts) -> str:
     docs = documents(facts)
     chars = (facts.summary or {}).get("characters") or {}
     found_in, found_out = chars.get("in"), chars.get("out")
-    chars_in = found_in if isinstance(found_in, int) else sum(s.chars_in for s in facts.sources.values())
-    chars_out = found_out if isinstance(found_out, int) else sum(s.chars_out for s in facts.sources.values())
+    chars_in = (
+        found_in if isinstance(found_in, int) else sum(s.chars_in for s in facts.sources.values())
+    )
+    chars_out = (
+        found_out
+        if isinstance(found_out, int)
+        else sum(s.chars_out for s in facts.sources.values())
+    )
     seconds = (facts.summary or {}).get("seconds")
     took = _duration(seconds) if isinstance(seconds, (int, float)) else "not recorded"
     cards = [
@@ -65,7 +71,10 @@ def summary_section(facts: RunFacts) -> str:
         ("characters removed", f"{num(chars_in - chars_out)} ({pct(chars_in - chars_out, chars_in)})"),
         ("time", took),
     ]  # fmt: skip
-    html_cards = "".join(f'<div class="card" data-card="{esc(k)}"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for k, v in cards)
+    html_cards = "".join(
+        f'<div class="card" data-card="{esc(k)}"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
+        for k, v in cards
+    )
     chart = stacked(
         "documents by outcome",
         [
@@ -76,8 +85,13 @@ def summary_section(facts: RunFacts) -> str:
     removed_by = (facts.summary or {}).get("removed_by") or dict(facts.removed_by)
     reasons = ""
     if removed_by:
-        rows = [[(esc(r), None), (num(int(n)), int(n))] for r, n in sorted(removed_by.items(), key=lambda kv: -int(kv[1]))]
-        reasons = "<h3>Documents removed, by reason</h3>" + table(["reason", "documents"], rows, numeric=[False, True])
+        rows = [
+            [(esc(r), None), (num(int(n)), int(n))]
+            for r, n in sorted(removed_by.items(), key=lambda kv: -int(kv[1]))
+        ]
+        reasons = "<h3>Documents removed, by reason</h3>" + table(
+            ["reason", "documents"], rows, numeric=[False, True]
+        )
     return (
         '<section id="summary"><h2>Summary</h2>'
         f'<div class="cards">{html_cards}</div>{chart}'
@@ -178,17 +192,28 @@ def rules_section(facts: RunFacts) -> str:
     ordered = sorted(rules.items(), key=lambda kv: (-kv[1].chars, -kv[1].hits, kv[0]))
     chart = hbars(
         "characters removed per rule",
-        [(r, float(f.chars), f"{num(f.chars)} chars, {_plural(f.hits, 'hit')}") for r, f in ordered[:15]],
+        [
+            (r, float(f.chars), f"{num(f.chars)} chars, {_plural(f.hits, 'hit')}")
+            for r, f in ordered[:15]
+        ],
     )
     rows = []
     for rule_id, f in ordered[:RULES_LISTED]:
-        badge = '<span class="badge">unusual share of a source</span>' if rule_id in flagged_rules else ""
+        badge = (
+            '<span class="badge">unusual share of a source</span>'
+            if rule_id in flagged_rules
+            else ""
+        )
         rows.append([
             (f'<span class="id">{esc(rule_id)}</span>{badge}', None), (esc(f.stage), None),
             (num(f.hits), f.hits), (num(f.docs) if facts.audit_found else "–", f.docs),
             (num(f.lines), f.lines), (num(f.chars), f.chars),
         ])  # fmt: skip
-    cut = f'<p class="muted">The {RULES_LISTED} rules that removed most are listed, of {num(len(rules))}.</p>' if len(rules) > RULES_LISTED else ""
+    cut = (
+        f'<p class="muted">The {RULES_LISTED} rules that removed most are listed, of {num(len(rules))}.</p>'
+        if len(rules) > RULES_LISTED
+        else ""
+    )
     table_html = table(
         ["rule", "stage", "hits", "documents", "lines removed", "characters removed"], rows,
         table_id="rules-table", sortable=True, numeric=[False, False, True, True, True, True],
@@ -212,7 +237,10 @@ def _flags_html(flagged: list[tuple[str, str, float]]) -> str:
     ordered = sorted(by_rule.items(), key=lambda kv: (-kv[1][0][1], kv[0]))
     items = "".join(
         f'<li><span class="id">{esc(rule)}</span> in {_plural(len(hits), "source")}: '
-        + ", ".join(f'<b>{share:.0%}</b> of <span class="id">{esc(source)}</span>' for source, share in hits[:3])
+        + ", ".join(
+            f'<b>{share:.0%}</b> of <span class="id">{esc(source)}</span>'
+            for source, share in hits[:3]
+        )
         + (", …" if len(hits) > 3 else "")
         + "</li>"
         for rule, hits in ordered[:12]
@@ -249,7 +277,11 @@ def _examples(ordered: list[tuple[str, RuleFacts]], audit_found: bool) -> str:
             f"{''.join(shown)}</details>"
         )
     more = len(ordered) - RULES_WITH_EXAMPLES
-    tail = f'<p class="muted">Examples of the {RULES_WITH_EXAMPLES} busiest rules; {more} more rules not shown.</p>' if more > 0 else ""
+    tail = (
+        f'<p class="muted">Examples of the {RULES_WITH_EXAMPLES} busiest rules; {more} more rules not shown.</p>'
+        if more > 0
+        else ""
+    )
     return "<h3>Examples, before and after</h3>" + "".join(blocks) + tail
 
 
@@ -259,15 +291,35 @@ def sources_section(facts: RunFacts) -> str:
     if not sources:
         return '<section id="sources"><h2>Sources</h2><p class="muted">No per-source figures: audit.jsonl is missing.</p></section>'
     sized = {name: s for name, s in sources.items() if s.chars_in}
-    buckets = [("0–5%", 0.0, 0.05), ("5–10%", 0.05, 0.1), ("10–20%", 0.1, 0.2), ("20–50%", 0.2, 0.5), ("50–100%", 0.5, 1.01)]
-    hist = [(label, sum(1 for s in sized.values() if lo <= 1 - s.chars_out / s.chars_in < hi)) for label, lo, hi in buckets]
-    chart = columns("sources by share of text removed", hist, "share of the source's text removed", "sources") if sized else ""
+    buckets = [
+        ("0–5%", 0.0, 0.05),
+        ("5–10%", 0.05, 0.1),
+        ("10–20%", 0.1, 0.2),
+        ("20–50%", 0.2, 0.5),
+        ("50–100%", 0.5, 1.01),
+    ]
+    hist = [
+        (label, sum(1 for s in sized.values() if lo <= 1 - s.chars_out / s.chars_in < hi))
+        for label, lo, hi in buckets
+    ]
+    chart = (
+        columns(
+            "sources by share of text removed",
+            hist,
+            "share of the source's text removed",
+            "sources",
+        )
+        if sized
+        else ""
+    )
     heavy = [n for n, s in sized.items() if 1 - s.chars_out / s.chars_in >= HEAVY_SHARE]
 
     def rate(s: SourceFacts) -> float:
         return 1 - s.chars_out / s.chars_in if s.chars_in else -1.0
 
-    ordered = sorted(sources.items(), key=lambda kv: (-rate(kv[1]), -kv[1].chars_in, kv[0]))[:SOURCES_LISTED]
+    ordered = sorted(sources.items(), key=lambda kv: (-rate(kv[1]), -kv[1].chars_in, kv[0]))[
+        :SOURCES_LISTED
+    ]
     rows, classes = [], []
     for name, s in ordered:
         r = rate(s)
@@ -278,7 +330,11 @@ def sources_section(facts: RunFacts) -> str:
             (num(s.rejected), s.rejected),
         ])  # fmt: skip
         classes.append("heavy" if r >= HEAVY_SHARE else "")
-    cut = f'<p class="muted">The {SOURCES_LISTED} sources that lost the largest share are listed, of {num(len(sources))}.</p>' if len(sources) > SOURCES_LISTED else ""
+    cut = (
+        f'<p class="muted">The {SOURCES_LISTED} sources that lost the largest share are listed, of {num(len(sources))}.</p>'
+        if len(sources) > SOURCES_LISTED
+        else ""
+    )
     lead = (
         f"<p>{num(len(sources))} sources (a site when the documents name one, else the input file). "
         f"<b>{num(len(heavy))}</b> lost at least {HEAVY_SHARE:.0%} of their text; they are marked in red.</p>"
@@ -302,9 +358,28 @@ def rejected_section(facts: RunFacts) -> str:
     for r in facts.rejected:
         where = r.path + (f", line {r.line}" if r.line is not None else "")
         todo = r.error or ADVICE.get(r.reason, "")
-        rows.append([(f'<span class="id">{esc(where)}</span>', None), (esc(r.reason), None), (esc(todo), None)])
+        rows.append(
+            [
+                (f'<span class="id">{esc(where)}</span>', None),
+                (esc(r.reason), None),
+                (esc(todo), None),
+            ]
+        )
     total = sum(int(n) for n in counts.values())
     per_reason = ", ".join(f"{esc(k)} ({num(int(v))})" for k, v in sorted(counts.items()))
-    cut = f'<p class="muted">The first {len(rows)} of {num(total)} are listed.</p>' if total > len(rows) else ""
-    listing = table(["input", "reason", "what is wrong and what to do"], rows, table_id="rejected-table", sortable=True) if rows else ""
+    cut = (
+        f'<p class="muted">The first {len(rows)} of {num(total)} are listed.</p>'
+        if total > len(rows)
+        else ""
+    )
+    listing = (
+        table(
+            ["input", "reason", "what is wrong and what to do"],
+            rows,
+            table_id="rejected-table",
+            sortable=True,
+        )
+        if rows
+        else ""
+    )
     return f'<section id="rejected"><h2>Rejected inputs</h2><p>{num(total)} inputs: {per_reason}.</p>{listing}{cut}</section>'
