@@ -59,6 +59,23 @@ def _save(path: Path, array: np.ndarray) -> None:
         os.fsync(fh.fileno())
 
 
+def refuse_other_settings(root: Path, recorded: dict[str, Any], wanted: dict[str, Any]) -> None:
+    """Refuse an index built with other duplicate settings (either engine's): its signatures
+    would not match this run's."""
+    diffs = [
+        f"{k}: index has {recorded.get(k)!r}, this run has {wanted.get(k)!r}"
+        for k in sorted(set(wanted) | set(recorded))
+        if recorded.get(k) != wanted.get(k)
+    ]
+    if diffs:
+        msg = (
+            f"--index {root} was built with other duplicate settings, and signatures would not "
+            f"match: {'; '.join(diffs)}. Rerun with the index's settings or use a new --index "
+            "directory."
+        )
+        raise ConfigError(msg)
+
+
 class DuplicateIndex:
     """Documents and paragraphs seen by earlier runs: band keys, exact hashes, shingle sets, ids.
 
@@ -104,18 +121,7 @@ class DuplicateIndex:
         for segment in manifest["segments"]:
             check_segment(root, segment)
         recorded = manifest["params"]
-        diffs = [
-            f"{k}: index has {recorded.get(k)!r}, this run has {wanted[k]!r}"
-            for k in sorted(set(wanted) | set(recorded))
-            if recorded.get(k) != wanted.get(k)
-        ]
-        if diffs:
-            msg = (
-                f"--index {root} was built with other duplicate settings, and signatures would not "
-                f"match: {'; '.join(diffs)}. Rerun with the index's settings or use a new --index "
-                "directory."
-            )
-            raise ConfigError(msg)
+        refuse_other_settings(root, recorded, wanted)
         return cls(root, recorded, list(manifest["segments"]))
 
     # -- reading ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanse.dedup.config import DedupConfig
+from cleanse.dedup.index import refuse_other_settings
 from cleanse.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -134,18 +135,7 @@ def open_index(path: str | os.PathLike[str], config: DedupConfig) -> SparkIndex:
         return SparkIndex(root, wanted, ())
     _check_version(root, manifest)
     recorded = manifest["params"]
-    diffs = [
-        f"{k}: index has {recorded.get(k)!r}, this run has {wanted.get(k)!r}"
-        for k in sorted(set(wanted) | set(recorded))
-        if recorded.get(k) != wanted.get(k)
-    ]
-    if diffs:
-        msg = (
-            f"--index {root} was built with other duplicate settings, and signatures would not "
-            f"match: {'; '.join(diffs)}. Rerun with the index's settings or use a new --index "
-            "directory."
-        )
-        raise ConfigError(msg)
+    refuse_other_settings(root, recorded, wanted)
     for run in manifest["runs"]:
         if not (root / "runs" / run["name"]).is_dir():
             raise _refuse(root, f"run {run['name']}, listed in {MANIFEST}, is missing")
