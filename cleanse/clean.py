@@ -29,7 +29,8 @@ from cleanse.formats.html import EXTRACTED_HTML
 from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
-from cleanse.rule_engine import RuleRunner, RuleState, tidy_lines
+from cleanse.rule_engine import RuleRunner
+from cleanse.rule_state import RuleState, tidy_lines
 from cleanse.rules import STATUSES, RuleSet
 
 EMPTY_INPUT = "input.empty"

@@ -40,6 +40,7 @@ from cleanse.formats.registry import (
 )
 from cleanse.record_documents import EMPTY, ReadConfig, record_document
 from cleanse.records import REPLACED_SURROGATES, RecordError, parse_record, replace_lone_surrogates
+from cleanse.remote import RemoteFile
 from cleanse.walk import InputFile, input_kind, list_inputs
 
 __all__ = [
@@ -147,7 +148,7 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
 
 
 def _read_records(
-    path: Path, detected: Detected, origin: _Origin, config: ReadConfig
+    path: Path | RemoteFile, detected: Detected, origin: _Origin, config: ReadConfig
 ) -> Iterator[Document]:
     """The documents of a file read by a format reader of cleanse.formats (Parquet, WARC...)."""
     try:
@@ -254,7 +255,7 @@ def _explain(exc: OSError) -> str:
 
 
 def _read_txt(
-    path: Path,
+    path: Path | RemoteFile,
     origin: _Origin,
     config: ReadConfig,
     compression: str | None = None,
@@ -304,7 +305,7 @@ def _read_txt(
 
 
 def _read_jsonl_file(
-    path: Path,
+    path: Path | RemoteFile,
     origin: _Origin,
     config: ReadConfig,
     compression: str | None = None,

@@ -12,7 +12,7 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from cleanse.errors import InputError
 from cleanse.formats.registry import MissingExtraError, accepted_suffixes, detect
@@ -62,7 +62,7 @@ def filesystem(url: str) -> tuple[Any, str]:
         raise MissingExtraError(msg) from None
     protocol = url.split("://", 1)[0].lower()
     try:
-        return fsspec.core.url_to_fs(url)
+        return cast("tuple[Any, str]", fsspec.core.url_to_fs(url))  # fsspec has no type hints
     except ImportError as exc:
         package, command = PACKAGES.get(protocol, (f"the package for {protocol}://", ""))
         how = f"install it with: {command}" if command else f"fsspec says: {exc}"
@@ -166,7 +166,7 @@ def _cannot(url: str, exc: BaseException, what: str) -> str:
 
 
 def _remote_file(fs: Any, url: str, info: dict[str, Any]) -> RemoteFile:
-    modified = info.get("LastModified") or info.get("mtime") or info.get("updated")
+    modified: Any = info.get("LastModified") or info.get("mtime") or info.get("updated")
     mtime_ns = 0
     if hasattr(modified, "timestamp"):
         mtime_ns = int(modified.timestamp() * 1e9)

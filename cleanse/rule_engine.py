@@ -188,11 +188,13 @@ class RuleRunner:
         repeated = {rule for rule, found in hits.items() if len(found) > 1}
         if not repeated:
             return
-        index = {number: i for i, number in enumerate(state.numbers)}
+        index: dict[int | None, int] = {number: i for i, number in enumerate(state.numbers)}
         for rule in repeated:
             for k in hits[rule]:
                 state.alive[index[outcome.changes[k].line]] = True
-            outcome.extracted.pop(extracts[rule], None)
+            field = extracts[rule]
+            assert field is not None  # checked by the loader
+            outcome.extracted.pop(field, None)
         outcome.changes[:] = [
             c for c in outcome.changes if c.rule not in repeated or c.after is not None
         ]
@@ -218,11 +220,11 @@ class RuleRunner:
                     if state.alive[j] and state.texts[j].strip():
                         self._drop(state, j, rule, outcome)
             elif rule.drop_next is not None:
-                j = state.next_alive_nonblank(i)
-                if j is not None and self._search_with(
-                    rule.id, rule.drop_next, state.texts[j].strip(), outcome
+                following = state.next_alive_nonblank(i)
+                if following is not None and self._search_with(
+                    rule.id, rule.drop_next, state.texts[following].strip(), outcome
                 ):
-                    self._drop(state, j, rule, outcome)
+                    self._drop(state, following, rule, outcome)
             return
 
     def _document(self, state: RuleState, outcome: Outcome) -> None:
@@ -324,16 +326,16 @@ class RuleRunner:
             return text
         return new
 
-    def _search(self, rule: Rule, text: str, outcome: Outcome) -> object | None:
+    def _search(self, rule: Rule, text: str, outcome: Outcome) -> regex.Match[str] | None:
         return self._search_with(rule.id, rule.pattern, text, outcome)
 
     def _search_with(
-        self, name: str, pattern: object, text: str, outcome: Outcome
-    ) -> object | None:
+        self, name: str, pattern: regex.Pattern[str], text: str, outcome: Outcome
+    ) -> regex.Match[str] | None:
         if name in self.overtime:
             return None
         try:
-            return pattern.search(text, timeout=self._limit(text))  # type: ignore[attr-defined]
+            return pattern.search(text, timeout=self._limit(text))
         except TimeoutError:
             self._timed_out(name, outcome)
             return None

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleanse.rule_engine import LENGTHENS_FLAG, OVER_BUDGET_FLAG, RuleRunner
+from cleanse.rule_engine import LENGTHENS_FLAG, RuleRunner
+from cleanse.rule_state import OVER_BUDGET_FLAG
 from cleanse.rules import ANY_LANG, Rule, RuleSet
 
 EXAMPLE_TIMEOUT = 1.0

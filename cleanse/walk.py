@@ -23,7 +23,7 @@ from pathlib import Path
 from cleanse.errors import InputError
 from cleanse.formats.arrow import layout_files
 from cleanse.formats.registry import check_single_input, require_extras
-from cleanse.remote import is_remote, list_remote
+from cleanse.remote import RemoteFile, is_remote, list_remote
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class InputFile:
     is a file), for a folder that could not be listed, the OSError that stopped it, and whether
     it is SRC itself (`given`: a named pipe is then read, not refused)."""
 
-    path: Path  # a cleanse.remote.RemoteFile for a file on a remote store
+    path: Path | RemoteFile  # a RemoteFile for a file on a remote store
     rel: str
     error: OSError | None = None
     given: bool = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -112,7 +113,7 @@ def _window_mean(a: np.ndarray, half: int) -> np.ndarray:
     idx = np.arange(n)
     lo = np.maximum(idx - half, 0)
     hi = np.minimum(idx + half + 1, n)
-    return (c[hi] - c[lo]) / (hi - lo)
+    return cast(np.ndarray, (c[hi] - c[lo]) / (hi - lo))  # c[hi]: Any to numpy
 
 
 def _distance_to(flags: np.ndarray, reverse: bool) -> np.ndarray:

@@ -11,6 +11,7 @@ them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def page_keeps(
         keep = keep | unsure_keeps(proba, chars)
     if proba is not None and protected is not None:
         keep = keep | protected
-    return guarded(keep, prose, chars).tolist()
+    return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
 
 
 def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
@@ -96,7 +97,7 @@ def expected_mass(proba: np.ndarray, chars: np.ndarray, share: float) -> np.ndar
     order = np.argsort(-proba, kind="stable")
     cum = np.cumsum(mass[order])
     k = min(int(np.searchsorted(cum, share * total)), len(order) - 1)
-    return proba >= proba[order[k]]
+    return cast(np.ndarray, proba >= proba[order[k]])  # a scalar of an untyped array is Any
 
 
 def guarded(keep: np.ndarray, prose: np.ndarray, chars: np.ndarray) -> np.ndarray:

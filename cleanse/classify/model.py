@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -45,16 +45,17 @@ class LineModel:
         bits = (x[:, self.features.ravel()] > self.cuts.ravel()).reshape(n, trees, depth)
         # Leaf index = sum_d 2**d * bit_d, by shifts on small integers (an integer matmul is
         # several times slower); C order, so the sum adds in the same order as before.
-        small = np.uint8 if depth <= 8 else np.int64
+        small: type[np.integer[Any]] = np.uint8 if depth <= 8 else np.int64
         leaf = bits[:, :, 0].astype(small)
         for d in range(1, depth):
             leaf |= bits[:, :, d].astype(small) << small(d)
         index = leaf.astype(np.int64, order="C")
-        return self.bias + self.leaves[np.arange(trees), index].sum(axis=1)
+        # sum(axis=...) is Any to numpy's type hints
+        return cast(np.ndarray, self.bias + self.leaves[np.arange(trees), index].sum(axis=1))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a content line."""
-        return 1.0 / (1.0 + np.exp(-self.margin(x)))
+        return cast(np.ndarray, 1.0 / (1.0 + np.exp(-self.margin(x))))  # np.exp: Any to numpy
 
     def to_json(self, meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """The weights file's content (cuts rounded so the file stays small and stable)."""

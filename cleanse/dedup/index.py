@@ -23,7 +23,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -92,7 +92,10 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
-        self._entries: dict[str, tuple[np.ndarray, ...]] = {}  # see entries()
+        # see entries(): exact, keys, stored, targets, segments read
+        self._entries: dict[
+            str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.int64]
+        ] = {}
         self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
@@ -134,7 +137,10 @@ class DuplicateIndex:
     def _load(self, segment: str, level: str, name: str, *, mmap: bool = False) -> np.ndarray:
         path = self.path / segment / f"{level}.{name}.npy"
         try:
-            return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+            # np.load returns Any; without pickles, a .npy file is one array
+            return cast(
+                np.ndarray, np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+            )
         except (OSError, ValueError, EOFError) as err:
             raise damaged(self.path, f"{path} is unreadable ({err})") from None
 

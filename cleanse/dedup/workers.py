@@ -91,7 +91,7 @@ def item_texts(paragraphs: Sequence[str], level: str) -> list[str]:
     return [strip_markup(p) for p in paragraphs]
 
 
-def _sign_chunk(args: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
+def _sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Signed:
     """Signature stage for a run of consecutive documents (runs in a worker process).
 
     Paragraph rows are signed only when paragraphs are deduplicated, document rows only when
@@ -227,7 +227,8 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
     else:
         parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
     names = [n for n in _ROW_FIELDS if getattr(parts[0], n) is not None]
-    signed = Signed(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names})
+    columns: dict[str, Any] = {n: np.concatenate([getattr(p, n) for p in parts]) for n in names}
+    signed = Signed(**columns)
     for name in _SET_FIELDS:
         if getattr(parts[0], name) is not None:
             setattr(signed, name, join_sets([getattr(p, name) for p in parts]))

@@ -48,7 +48,7 @@ def layout_files(names: Iterable[str]) -> set[str]:
 def _arrow() -> Any:
     """pyarrow, once `datasets` (the `hf` extra) is known to be installed."""
     require("hf")
-    import pyarrow as pa  # type: ignore[import-untyped]  # installed with datasets
+    import pyarrow as pa  # installed with datasets
 
     return pa
 

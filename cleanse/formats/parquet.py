@@ -33,7 +33,7 @@ PARTS_SUFFIX = ".cleanse-parts"
 def _arrow() -> tuple[Any, Any]:
     """pyarrow and pyarrow.parquet, or MissingExtraError naming the `parquet` extra."""
     pa = require("parquet")
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq
 
     return pa, pq
 

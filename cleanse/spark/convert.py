@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -43,7 +43,8 @@ def _segment_rows(task: tuple[str, str, str, int]) -> list[tuple[Any, ...]]:
     folder = Path(root) / segment
 
     def load(name: str) -> np.ndarray:
-        return np.load(folder / f"{level}.{name}.npy", allow_pickle=False)
+        # np.load returns Any; without pickles, a .npy file is one array
+        return cast(np.ndarray, np.load(folder / f"{level}.{name}.npy", allow_pickle=False))
 
     exact, target, para = load("exact"), load("target"), load("para")
     ids, idoff, sets, setoff = load("ids"), load("idoff"), load("sets"), load("setoff")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cleanse.spark.index import SparkIndex
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import DataFrame, Row, SparkSession
 
 NEW_ENTRIES_SCHEMA = (
     "entry long, exact long, target long, key string, para int, sigs array<int>, "
@@ -90,7 +90,7 @@ def new_entries(
         "key", "pos", "sigs", "shingles", "keys",
     ).orderBy("item")  # fmt: skip
 
-    def numbered(pair):  # noqa: ANN001, ANN202
+    def numbered(pair: tuple[Row, int]) -> tuple[object, ...]:
         row, k = pair
         return (
             first_entry + k, row["exact"], row["target"], row["key"], row["pos"],
