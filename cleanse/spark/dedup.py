@@ -14,6 +14,7 @@ and a removed entry stays linked to its cluster's root, as in `cleanse.dedup.eng
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from cleanse.spark.sign import PARA_BITS, sign_frame
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
     from pyspark.sql import DataFrame
 
 REMOVALS_SCHEMA = "item long, target long, similarity double, kind string, kept long"
@@ -51,11 +53,13 @@ class LevelResult:
 FIXED_SCHEMA = "item long, exact long, shingles array<int>, key string, para int, root long"
 
 
-def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
+def _bucket_pairs(
+    max_bucket: int,
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:  # a mapInArrow function
     """Pairs (i < j) within each bucket; a bucket above max_bucket links only near neighbours,
     as `cleanse.dedup.cluster._bucket_pairs` does."""
 
-    def pairs(batches):  # noqa: ANN001, ANN202
+    def pairs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
         for batch in batches:
@@ -76,7 +80,7 @@ def _bucket_pairs(max_bucket: int):  # noqa: ANN202 - a mapInArrow function
     return pairs
 
 
-def _jaccard_batches(batches):  # noqa: ANN001, ANN202
+def _jaccard_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Exact Jaccard of each candidate pair's shingle sets (sorted, distinct)."""
     import pyarrow as pa
 
@@ -95,7 +99,9 @@ def _jaccard_batches(batches):  # noqa: ANN001, ANN202
         )
 
 
-def _resolver(config: DedupConfig):  # noqa: ANN202 - a cogroup function
+def _resolver(
+    config: DedupConfig,
+) -> Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]:  # a cogroup function
     """Apply the keep policy to one component with the local engine's resolve()."""
     keep, threshold = config.keep, config.threshold
 
@@ -215,7 +221,7 @@ def _level_stats(
     """The summary block `cleanse.dedup.engine._stats` writes, from aggregates only."""
     from pyspark.sql import functions as F
 
-    kinds = dict(removals.groupBy("kind").count().collect())
+    kinds: dict[str, int] = dict(removals.groupBy("kind").count().collect())
     sizes = (
         removals.groupBy("kept")
         .count()

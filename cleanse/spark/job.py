@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.errors import ConfigError, InputError
 from cleanse.job import JobConfig
@@ -36,6 +36,9 @@ from cleanse.spark.paths import with_local_paths
 from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, temporary_name, write_atomic
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 PARTITION_BYTES = 64 << 20  # input bytes per partition of the document frame
 
@@ -76,7 +79,10 @@ def _partitions(src: Path, options: SparkOptions, parallelism: int) -> int:
 
 
 def run_spark_job(
-    config: JobConfig, ruleset: RuleSet, options: SparkOptions | None = None, spark: object = None
+    config: JobConfig,
+    ruleset: RuleSet,
+    options: SparkOptions | None = None,
+    spark: SparkSession | None = None,
 ) -> tuple[Stats, Layout]:
     """Run the job on Spark: in `spark`, or the active session, or one built from `options`
     (only a session built here is stopped at the end). With --index, the Parquet index is
@@ -128,8 +134,9 @@ def run_spark_job(
     with contextlib.ExitStack() as stack:
         if index is not None:
             stack.enter_context(locked(index.root))
+            assert config.index is not None and config.dedup is not None  # index is not None
             index = open_index(config.index, config.dedup)  # as it is now that this run holds it
-        session = build_session(options.master, options.conf) if own else spark
+        session = build_session(options.master, options.conf) if spark is None else spark
         stack.callback(_stop if own else _keep, session)
         stats = _run(config, ruleset, options, session, layout, parquet_out, index)
     summary = stats.to_json() | {
@@ -144,26 +151,26 @@ def run_spark_job(
     return stats, layout
 
 
-def _stop(session: object) -> None:
-    session.stop()  # type: ignore[attr-defined]
+def _stop(session: SparkSession) -> None:
+    session.stop()
 
 
-def _keep(session: object) -> None:
+def _keep(session: SparkSession) -> None:
     """A caller's session is left running."""
 
 
 def _run(
-    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: object, layout: Layout,
+    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: SparkSession, layout: Layout,
     parquet_out: bool, index: SparkIndex | None,
 ) -> Stats:  # fmt: skip
     """Read, process and write on `session`; with `index`, then add this run to it."""
     from cleanse.spark.frame import process
     from cleanse.spark.read import read_files
 
-    parallelism = session.sparkContext.defaultParallelism  # type: ignore[attr-defined]
+    parallelism = session.sparkContext.defaultParallelism
     docs = read_files(
         session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
-    )  # type: ignore[arg-type]
+    )
     settled, levels = process(
         docs, ruleset, config.cleaning if config.clean else None, config.dedup,
         annotate=config.annotate_field if config.annotate else None, index=index,

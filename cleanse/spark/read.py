@@ -59,7 +59,7 @@ def read_files(spark: SparkSession, src: str, config: ReadConfig, partitions: in
     )
     rows = spark.createDataFrame(rdd, "file int, row long, chars_in long, id string, state string")
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
-    counts = dict(rows.groupBy("file").count().collect())
+    counts: dict[int, int] = dict(rows.groupBy("file").count().collect())
     offsets, total = [], 0
     for number in range(len(tasks)):
         offsets.append((number, total))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from cleanse.spark import faults, state
 if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import DataFrame
+    from pyspark.sql.types import StructType
 
 PARA_BITS = 24  # paragraphs per document: up to 16,777,215
 ITEMS_SCHEMA = (
@@ -55,12 +56,12 @@ def _csr_lists(values: np.ndarray, offs: np.ndarray) -> list[list[int]]:
 def _signature_lists(sigs: np.ndarray | None, n: int) -> list[list[int]]:
     if sigs is None:
         return [[] for _ in range(n)]
-    return np.ascontiguousarray(sigs, np.uint32).view(np.int32).tolist()
+    return cast("list[list[int]]", np.ascontiguousarray(sigs, np.uint32).view(np.int32).tolist())
 
 
 def _document_rows(
     docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     texts = [paragraph_texts(doc, config) for _, doc in docs]
     signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), with_index))
     streams = [item_texts(t, "document")[0] for t in texts]
@@ -83,7 +84,7 @@ def _document_rows(
 
 def _paragraph_rows(
     docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
-) -> dict[str, list]:
+) -> dict[str, list[Any]]:
     paras = [_paragraphs(doc) for _, doc in docs]
     for (_, doc), found in zip(docs, paras, strict=True):
         if len(found) >= 1 << PARA_BITS:
@@ -127,7 +128,8 @@ def sign_frame(
     `key` and `sigs` are filled only `with_index`."""
     from pyspark.sql.types import _parse_datatype_string
 
-    schema = _parse_datatype_string(ITEMS_SCHEMA)
+    # DDL of a struct: parsed to a StructType (typed as the DataType it may be for other DDL)
+    schema = cast("StructType", _parse_datatype_string(ITEMS_SCHEMA))
 
     def sign_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
