@@ -69,7 +69,11 @@ def run_staged(config: Any, run: Callable[[Any], tuple[Result, Layout]]) -> tupl
         _upload(places, layout.report)
         report = _url_of(layout.report, places) if layout.report is not None else None
         # The report as a URL, in a field typed Path: its callers only print it (str(report)).
-        return result, replace(layout, dest=_url_of(layout.dest, places), report=report)  # type: ignore[arg-type]
+        return result, replace(
+            layout,
+            dest=_url_of(layout.dest, places),
+            report=report,  # type: ignore[arg-type]
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -160,8 +160,8 @@ def _keep(session: SparkSession) -> None:
 
 
 def _run(
-    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: SparkSession, layout: Layout,
-    parquet_out: bool, index: SparkIndex | None,
+    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: SparkSession,
+    layout: Layout, parquet_out: bool, index: SparkIndex | None,
 ) -> Stats:  # fmt: skip
     """Read, process and write on `session`; with `index`, then add this run to it."""
     from cleanse.spark.frame import process
