@@ -22,6 +22,7 @@ from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, page_keeps, unsure_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
+from cleanse.classify.page_features import reads_as_content
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.wordscore import word_scores
@@ -137,7 +138,9 @@ def classify_lines(
     feats = lines_features(lines, stops)
     mode = cfg.mode if cfg.mode != "auto" else _detect_kind(feats, cfg, lines)
     if mode == "article":
-        return [_article_verdict(f) for f in feats]
+        return _never_empty(
+            [_article_verdict(f, line) for f, line in zip(feats, lines, strict=True)]
+        )
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)
     model = model or DEFAULT_MODEL
@@ -190,10 +193,15 @@ def _decide(
         else:  # the model overrules the rule pass
             reason = "model-content" if keep else "model-boilerplate"
         out[i] = LineVerdict(keep, reason, scores)
-    if idx and not any(keeps):
-        # Nothing on the page looks like content: the classifier has no ground to empty it.
-        out = [v if v.keep else LineVerdict(True, "guard-all-dropped", v.scores) for v in out]
-    return out
+    return _never_empty(out)
+
+
+def _never_empty(out: list[LineVerdict]) -> list[LineVerdict]:
+    """`out`, or every line kept (reason `guard-all-dropped`) when it keeps no non-blank line:
+    nothing looks like content, and the classifier has no ground to empty a document."""
+    if any(v.keep and v.reason != "blank" for v in out) or all(v.reason == "blank" for v in out):
+        return out
+    return [v if v.keep else LineVerdict(True, "guard-all-dropped", v.scores) for v in out]
 
 
 def page_features(
@@ -309,12 +317,15 @@ def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
     return scores
 
 
-def _article_verdict(f: LineFeatures | None) -> LineVerdict:
+def _article_verdict(f: LineFeatures | None, text: str) -> LineVerdict:
     if f is None:
         return LineVerdict(True, "blank")
-    if f.cue in _ARTICLE_CUES and (f.cue != "counter" or f.alpha_ratio > 0):
+    if f.cue in _ARTICLE_CUES and (
+        f.cue != "counter" or (f.alpha_ratio > 0 and not reads_as_content(text))
+    ):
         # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text is a
-        # year, a footnote call '[5]' or a scene break '* * *'.
+        # year, a footnote call '[5]' or a scene break '* * *', and a measure, a price or an
+        # attribution ('86 x 54 x 6 mm', '$7 to $10', '— RD, 2023') is content.
         return LineVerdict(False, f.cue, _scores(f, article=1.0))
     return LineVerdict(True, "article", _scores(f, article=1.0))
 

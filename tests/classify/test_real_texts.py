@@ -55,6 +55,16 @@ def test_the_classifier_never_drops_every_line(use_model: bool) -> None:
     assert {v.reason for v in rules} == {"guard-all-dropped"}  # the rule pass would drop all
 
 
+@pytest.mark.parametrize("mode", ["auto", "article", "page"])
+def test_a_text_of_counters_only_is_not_emptied(mode: str) -> None:
+    # Every line a counter with its word: the article treatment would drop them all.
+    text = ["1.2K", "", "3 votes", "5K"]
+    verdicts = classify_lines(text, "en", ClassifyConfig(mode=mode))
+    assert any(v.keep and v.reason != "blank" for v in verdicts)
+    if mode != "page":  # the page treatment's model keeps what it is least sure of
+        assert {v.reason for v in verdicts if v.reason != "blank"} == {"guard-all-dropped"}
+
+
 def test_a_page_dump_still_loses_its_menus() -> None:
     # The guard leaves ordinary page dumps alone: furniture around prose still goes.
     body = REAL_TEXTS["interview-fr"][0].split("\n")[:4]
