@@ -33,16 +33,19 @@ PAGE_FEATURES = (
 )
 
 # A quantity with its unit, a price, a size "86 x 54": what a spec sheet or a price list holds.
+_SP = r"[^\S\n]?"  # a space or none (never a line break: the page is scanned in one pass)
 MEASURE_RE = re.compile(
-    r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|usd|eur|gbp)(?!\w)"
-    r"|\d\s?(?:x|×|by)\s?\d"
-    r"|\d\s?(?:mm|cm|km|m|in|inch(?:es)?|ft|\"|kg|g|mg|lbs?|oz|ml|cl|l|gb|mb|tb|kb|ghz|mhz|hz|w|kw"
-    r"|v|mah|wh|kwh|°c|°f|px|dpi|rpm|mph|km/h|pounds|ounces|grams|liters|litres|watts)(?!\w)",
+    rf"[$€£¥₹]{_SP}\d"
+    rf"|\d{_SP}(?:(?:x|×|by){_SP}\d|(?:[$€£¥₹]|usd|eur|gbp"
+    r"|mm|cm|km|m|in|inch(?:es)?|ft|\"|kg|g|mg|lbs?|oz|ml|cl|l|gb|mb|tb|kb|ghz|mhz|hz|w|kw|v|mah"
+    r"|wh|kwh|°c|°f|px|dpi|rpm|mph|km/h|pounds|ounces|grams|liters|litres|watts)(?!\w))",
     re.IGNORECASE,
 )
 # An attribution under a quote or a testimonial: '— RD, 2023', '– J. Smith, 2021'.
 ATTRIBUTION_RE = re.compile(r"^\s*[—–-]{1,2}\s*[^\W\d_]")
-_DIGITS = str.maketrans("0123456789", "0000000000")
+DIGIT_RE = re.compile(r"[0-9]")
+FIRST_WORD_RE = re.compile(r"^\S{0,40}", re.MULTILINE)
+_SHAPE_CHARS = 80  # a line's shape: its first characters
 _DENSE_HALF = 3  # the densest block: the 7-line window holding the most characters
 _SIMILAR = 0.15  # lines within this of a line's log length are "of its length"
 
@@ -69,14 +72,24 @@ def _log_counts(keys: Sequence[str]) -> np.ndarray:
     return np.log1p(np.array([counts[k] - 1 for k in keys], dtype=np.float64))
 
 
-def _shape(text: str) -> str:
-    """The line with its digits as 0 and lower-cased: '4.5 (22K)' and '3.9 (8K)' share a shape."""
-    return text[:80].lower().translate(_DIGITS)
+def _shapes(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each line's shape (its first characters, lower-cased, digits as 0: '4.5 (22K)' and
+    '3.9 (18K)' share one) and its shape's first word; one pass over the page."""
+    page = DIGIT_RE.sub("0", "\n".join(t[:_SHAPE_CHARS] for t in texts).lower())
+    return page.split("\n"), FIRST_WORD_RE.findall(page)
 
 
-def _first_word(text: str) -> str:
-    head = text[:40].split(None, 1)
-    return head[0].lower().translate(_DIGITS) if head else ""
+def _measures(texts: Sequence[str], digit_ratio: np.ndarray) -> np.ndarray:
+    """1.0 on the lines with digits (of at most 120 characters) where MEASURE_RE matches; one
+    pass over them."""
+    digits = digit_ratio.tolist()
+    short = [t if d > 0 and len(t) <= 120 else "" for t, d in zip(texts, digits, strict=True)]
+    starts = np.cumsum([0] + [len(t) + 1 for t in short])
+    out = np.zeros(len(texts))
+    hits = [m.start() for m in MEASURE_RE.finditer("\n".join(short))]
+    if hits:
+        out[np.searchsorted(starts, hits, side="right") - 1] = 1.0
+    return out
 
 
 def page_columns(
@@ -105,13 +118,7 @@ def page_columns(
         np.searchsorted(s, log_chars + _SIMILAR, side="right")
         - np.searchsorted(s, log_chars - _SIMILAR, side="left")
     ) / n
-    measure = np.array(
-        [
-            len(t) <= 120 and d > 0 and MEASURE_RE.search(t) is not None
-            for t, d in zip(texts, digit_ratio, strict=True)
-        ],
-        dtype=np.float64,
-    )
+    shapes, first_words = _shapes(texts)
     return [
         _percentile(log_chars),
         _percentile(stop_ratio),
@@ -123,7 +130,7 @@ def page_columns(
         np.sign(idx - dense) * np.log1p(np.abs(idx - dense)),
         block / total,
         similar,
-        _log_counts([_shape(t) for t in texts]),
-        _log_counts([_first_word(t) for t in texts]),
-        measure,
+        _log_counts(shapes),
+        _log_counts(first_words),
+        _measures(texts, digit_ratio),
     ]
