@@ -35,13 +35,7 @@ from wcxb_eval import WCXB, c4_keeps, load_wcxb, print_type_table, score_by_type
 from cleanse.classify import ClassifyConfig
 from cleanse.classify.classifier import page_features
 from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
-from cleanse.classify.context import (
-    FEATURE_NAMES,
-    WORD_FEATURES,
-    with_page_columns,
-    word_columns,
-)
-from cleanse.classify.page_features import PAGE_FEATURES
+from cleanse.classify.context import FEATURE_NAMES, WORD_FEATURES, word_columns
 from cleanse.classify.model import LineModel
 from cleanse.classify.wordscore import line_words
 
@@ -239,11 +233,7 @@ def featurize(pages: Sequence[Page]) -> list[PageData]:
 def load_data(cache: Path | None) -> list[PageData]:
     if cache is not None and cache.is_file():
         with cache.open("rb") as fh:
-            data = pickle.load(fh)  # noqa: S301 - our own cache file
-        for d in data:  # a cache of the features before the page's: add them
-            if d.x.shape[1] != len(FEATURE_NAMES):
-                d.x = with_page_columns([d.page.lines[i].strip() for i in d.idx], d.x)
-        return data
+            return pickle.load(fh)  # noqa: S301 - our own cache file
     pages = load_wcxb(WCXB)
     pages += [replace(p, page_type="article", domain="readability:" + p.domain)
               for p in load_pages(DEFAULT_DATA)]
@@ -319,7 +309,6 @@ def fit(data: Sequence[PageData], args: argparse.Namespace) -> LineModel:
         args.depth,
         args.rate,
         weight=weight,
-        exclude=args.exclude,
     )
     return replace(model, words=table)
 
@@ -341,10 +330,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--page-weight", type=float, default=0.0,
         help="weigh each line by its page's line count ** -X (0: every line 1; 1: every page 1)",
-    )
-    ap.add_argument(
-        "--no-page-features", dest="exclude", action="store_const", const=PAGE_FEATURES,
-        default=(), help="leave out the page-relative features (cleanse.classify.page_features)",
     )
     ap.add_argument("--cache", type=Path, default=None, help="pickle of the page features")
     ap.add_argument("--dry-run", action="store_true", help="report CV only, write nothing")

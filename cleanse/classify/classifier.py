@@ -21,8 +21,8 @@ import numpy as np
 from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, page_keeps, unsure_keeps
+from cleanse.classify.lookalikes import reads_as_content
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
-from cleanse.classify.page_features import reads_as_content
 from cleanse.classify.regions import find_regions
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.wordscore import word_scores
@@ -176,7 +176,9 @@ def _decide(
     )
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
-    unsure = unsure_keeps(proba, chars) if proba is not None else np.zeros(len(idx), dtype=bool)
+    unsure = (
+        unsure_keeps(proba, chars, prose) if proba is not None else np.zeros(len(idx), dtype=bool)
+    )
     out = list(rules)
     for n, i in enumerate(idx):
         rule, keep = rules[i], keeps[n]

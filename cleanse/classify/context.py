@@ -12,7 +12,6 @@ from typing import cast
 import numpy as np
 
 from cleanse.classify.features import LineFeatures
-from cleanse.classify.page_features import PAGE_FEATURES, page_columns
 
 CUES = ("tail", "share", "nav", "social", "notice", "byline", "credit", "date", "counter")
 # Verdict reasons of the rule pass that are not cues.
@@ -82,9 +81,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     + _POSITION
     + _DOC
     + WORD_FEATURES
-    + PAGE_FEATURES
 )
-BASE_FEATURES = len(FEATURE_NAMES) - len(PAGE_FEATURES)  # the columns before the page's
 _CUE_CODE = {c: i + 1 for i, c in enumerate(CUES)}
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
@@ -242,17 +239,7 @@ def feature_matrix(
     )
     cols += [np.full(n, v, dtype=np.float64) for v in doc]
     cols += word_columns(np.zeros(n) if word_score is None else word_score)
-    return with_page_columns(texts, np.stack(cols, axis=1))
-
-
-_PAGE_INPUTS = [FEATURE_NAMES.index(c) for c in ("log_chars", "stop_ratio", "digit_ratio", "prose")]
-
-
-def with_page_columns(texts: Sequence[str], base: np.ndarray) -> np.ndarray:
-    """`base` (the first BASE_FEATURES columns) with the PAGE_FEATURES columns added."""
-    base = base[:, :BASE_FEATURES]
-    cols = page_columns(texts, *(base[:, j] for j in _PAGE_INPUTS))
-    return np.concatenate([base, np.stack(cols, axis=1)], axis=1)
+    return np.stack(cols, axis=1)
 
 
 def word_columns(ws: np.ndarray) -> list[np.ndarray]:

@@ -31,6 +31,15 @@ CONFIDENT = 0.6
 UNSURE_PAGE = 0.05
 CHAR_FLOOR = 0.5
 FLOOR_MIN_P = 0.15
+# On such a page the model's scale means little, its order on the page does: a line scoring at
+# least RELATIVE times the page's median probability (and at least RELATIVE_MIN_P) is kept too,
+# so a catalogue keeps the upper half of its lines rather than the few the threshold passes; 0:
+# off. RELATIVE_MAX_PROSE limits it to pages with under that share of their characters in
+# prose-like lines (1.0: every unsure page). Picked on domain-held-out predictions, trading
+# precision for pages not gutted (benchmarks/README.md).
+RELATIVE = 1.0
+RELATIVE_MIN_P = 0.05
+RELATIVE_MAX_PROSE = 1.0
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -48,13 +57,15 @@ def page_keeps(
     marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
     if proba is not None:
-        keep = keep | unsure_keeps(proba, chars)
+        keep = keep | unsure_keeps(proba, chars, prose)
     if proba is not None and protected is not None:
         keep = keep | protected
     return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
 
 
-def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
+def unsure_keeps(
+    proba: np.ndarray, chars: np.ndarray, prose: np.ndarray | None = None
+) -> np.ndarray:
     """The lines kept because the model is unsure: those holding MASS_SHARE of the page's
     expected content, and on a page with few confident lines those holding CHAR_FLOOR of its
     characters (most probable first)."""
@@ -65,7 +76,14 @@ def unsure_keeps(proba: np.ndarray, chars: np.ndarray) -> np.ndarray:
     )
     if CHAR_FLOOR > 0.0 and unsure_page(proba):
         keep |= char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)
+        if RELATIVE > 0.0 and (prose is None or _prose_share(prose, chars) <= RELATIVE_MAX_PROSE):
+            keep |= proba >= max(RELATIVE * float(np.median(proba)), RELATIVE_MIN_P)
     return keep
+
+
+def _prose_share(prose: np.ndarray, chars: np.ndarray) -> float:
+    total = float(chars.sum())
+    return float(chars[prose >= PROSE_LIKE].sum()) / total if total else 0.0
 
 
 def unsure_page(proba: np.ndarray) -> bool:
