@@ -6,7 +6,7 @@ The digests are those printed by `python benchmarks/classify_hash.py` (a sample 
 speed work and must never change unless cleanse/classify/features.py or the language guess
 changes on purpose (last: one language guess, cleanse.lang, for pages given as `und`);
 `verdicts` is re-derived with the same command whenever weights.json is refitted or the guard
-changes on purpose (last: the character floor of unsure pages, cleanse.classify.guard.CHAR_FLOOR).
+changes on purpose (last: the relative keep of unsure pages, cleanse.classify.guard.RELATIVE).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 WCXB = REPO.parent / "shared" / "eval" / "wcxb-dev"
 
 FEATURES_SHA256 = "1067fd02447c1a5ba79215ed14ee36d870565faa1cda1a49b310be7c1b4d1746"
-VERDICTS_SHA256 = "54edcc24c06c76efec7fc2308c952385405f65289aac41a5996124ba4c40bf06"
+VERDICTS_SHA256 = "3c81d2fb0216e608b52b7888b965b385ebe7fc48bfa4badad05d392c8d8ff087"
 
 needs_data = pytest.mark.skipif(
     not (WCXB / "index.jsonl").is_file(), reason="../shared/eval/wcxb-dev is not present"
