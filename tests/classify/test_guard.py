@@ -110,14 +110,16 @@ def test_a_confident_page_gets_no_floor() -> None:
 
 
 def test_an_unsure_catalogue_keeps_the_lines_above_its_median() -> None:
-    # A catalogue the model is unsure of: a few furniture lines rank first (0.3), its 30 items
-    # just under (0.12), 20 menu lines at 0.03. Half the characters go to the first lines and
-    # some items; the items all score above the page's median, so they all stay; the menu, under
-    # the median and RELATIVE_MIN_P, goes.
-    proba = np.array([0.3] * 5 + [0.12] * 30 + [0.03] * 20)
-    chars = np.array([80.0] * 5 + [20.0] * 30 + [30.0] * 20)
+    # A catalogue the model is unsure of: five long furniture lines rank first (0.3), its 30 items
+    # just under (0.14 down to 0.08, under FLOOR_MIN_P), 35 menu lines at 0.03. The expected
+    # content and the character floor stop after the first lines and a few items; the items all
+    # score above the page's median, so the relative keep holds them all; the menu goes.
+    proba = np.array([0.3] * 5 + np.linspace(0.14, 0.08, 30).tolist() + [0.03] * 35)
+    chars = np.array([80.0] * 5 + [20.0] * 30 + [30.0] * 35)
     assert unsure_page(proba)
     keep = np.array(page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars))
     assert keep[:35].all() and not keep[35:].any()
-    floor_only = char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)
-    assert not floor_only[5:35].all()  # without the relative keep, items were lost
+    without = expected_mass(proba, chars, MASS_SHARE) | char_floor(
+        proba, chars, CHAR_FLOOR, FLOOR_MIN_P
+    )
+    assert not without[5:35].all()  # the items the relative keep saves
