@@ -5,8 +5,8 @@ without a model, when the rule pass keeps it); the model may not drop a long par
 pass keeps as content. The guard then checks the page as a whole: the kept lines must hold
 MASS_SHARE of the content the model expects on the page (else its most probable lines are added),
 a page the model is unsure of keeps half its characters and its lines above its median
-probability, and when the decision would drop most of the page's prose-like characters, it backs off and keeps
-them.
+probability, and when the decision would drop most of the page's prose-like characters, it backs
+off and keeps them.
 """
 
 from __future__ import annotations
