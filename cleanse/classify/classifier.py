@@ -177,7 +177,9 @@ def _decide(
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
     unsure = (
-        unsure_keeps(proba, chars, prose) if proba is not None else np.zeros(len(idx), dtype=bool)
+        unsure_keeps(proba, chars, threshold)
+        if proba is not None
+        else np.zeros(len(idx), dtype=bool)
     )
     out = list(rules)
     for n, i in enumerate(idx):

@@ -35,15 +35,14 @@ FLOOR_MIN_P = 0.15
 # On such a page the model's scale means little, its order on the page does: a line scoring at
 # least RELATIVE times the page's median probability (and at least RELATIVE_MIN_P) is kept too,
 # so a catalogue keeps the upper half of its lines rather than the few the threshold passes; 0:
-# off. RELATIVE_MAX_PROSE limits it to pages with under that share of their characters in
-# prose-like lines (1.0: every unsure page). Picked on domain-held-out predictions, trading
-# precision for pages not gutted (benchmarks/README.md).
+# off. It applies only where the model is confident of almost nothing (under RELATIVE_UNSURE of
+# the lines at CONFIDENT) and the threshold keeps under RELATIVE_MAX_KEPT of the characters (not
+# an article whose paragraphs pass it). Picked on domain-held-out predictions: held-out gutted
+# pages 17 -> 8, readability-pages unchanged (benchmarks/README.md).
 RELATIVE = 1.0
 RELATIVE_MIN_P = 0.05
-RELATIVE_MAX_PROSE = 1.0
-# ... and to pages with under this share of confident lines: 0.01 leaves the readability-pages
-# articles alone (held-out F1 0.773 there, 8 wcxb-dev pages gutted), UNSURE_PAGE (shipped) guts 4.
-RELATIVE_UNSURE = UNSURE_PAGE
+RELATIVE_UNSURE = 0.01
+RELATIVE_MAX_KEPT = 0.5
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -61,18 +60,19 @@ def page_keeps(
     marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
     if proba is not None:
-        keep = keep | unsure_keeps(proba, chars, prose)
+        keep = keep | unsure_keeps(proba, chars, threshold)
     if proba is not None and protected is not None:
         keep = keep | protected
     return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
 
 
 def unsure_keeps(
-    proba: np.ndarray, chars: np.ndarray, prose: np.ndarray | None = None
+    proba: np.ndarray, chars: np.ndarray, threshold: float | None = None
 ) -> np.ndarray:
     """The lines kept because the model is unsure: those holding MASS_SHARE of the page's
     expected content, and on a page with few confident lines those holding CHAR_FLOOR of its
-    characters (most probable first)."""
+    characters (most probable first), and on a page with almost none where `threshold` keeps
+    little, the lines at or above its median probability (RELATIVE)."""
     keep = (
         expected_mass(proba, chars, MASS_SHARE)
         if MASS_SHARE > 0.0
@@ -83,15 +83,15 @@ def unsure_keeps(
         if (
             RELATIVE > 0.0
             and float((proba >= CONFIDENT).mean()) < RELATIVE_UNSURE
-            and (prose is None or _prose_share(prose, chars) <= RELATIVE_MAX_PROSE)
+            and (threshold is None or _kept_share(proba >= threshold, chars) < RELATIVE_MAX_KEPT)
         ):
             keep |= proba >= max(RELATIVE * float(np.median(proba)), RELATIVE_MIN_P)
     return keep
 
 
-def _prose_share(prose: np.ndarray, chars: np.ndarray) -> float:
+def _kept_share(keep: np.ndarray, chars: np.ndarray) -> float:
     total = float(chars.sum())
-    return float(chars[prose >= PROSE_LIKE].sum()) / total if total else 0.0
+    return float(chars[keep].sum()) / total if total else 0.0
 
 
 def unsure_page(proba: np.ndarray) -> bool:
