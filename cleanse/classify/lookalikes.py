@@ -19,8 +19,13 @@ MEASURE_RE = re.compile(
 # An attribution under a quote or a testimonial: '— RD, 2023', '– J. Smith, 2021'.
 ATTRIBUTION_RE = re.compile(r"^\s*[—–-]{1,2}\s*[^\W\d_]")
 
+# A shop's promotion badge ('Save $100.00', 'You save 20 %'): furniture, whatever its price.
+PROMO_RE = re.compile(r"^\W*(?:you\s+)?save\b", re.IGNORECASE)
+
 
 def reads_as_content(text: str) -> bool:
     """Whether a short line of digits and symbols is a measure, a price or an attribution (content
     of a spec sheet, a price list, a testimonial) rather than a counter."""
+    if PROMO_RE.match(text):
+        return False
     return MEASURE_RE.search(text) is not None or ATTRIBUTION_RE.match(text) is not None

@@ -40,6 +40,8 @@ def test_attributions_read_as_content(text: str) -> None:
     assert reads_as_content(text)
 
 
-@pytest.mark.parametrize("text", ["12 ▲", "| • |", "1.2K", "[5]", "* * *"])
+@pytest.mark.parametrize(
+    "text", ["12 ▲", "| • |", "1.2K", "[5]", "* * *", " Save $100.00", "You save 20 %"]
+)
 def test_marks_and_counters_do_not_read_as_content(text: str) -> None:
     assert not reads_as_content(text)

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 WCXB = REPO.parent / "shared" / "eval" / "wcxb-dev"
 
 FEATURES_SHA256 = "1067fd02447c1a5ba79215ed14ee36d870565faa1cda1a49b310be7c1b4d1746"
-VERDICTS_SHA256 = "3c81d2fb0216e608b52b7888b965b385ebe7fc48bfa4badad05d392c8d8ff087"
+VERDICTS_SHA256 = "5a0321bb04199517fd92960c5ec6649da344a566fa49ae1ef2f88b0ed27f7614"
 
 needs_data = pytest.mark.skipif(
     not (WCXB / "index.jsonl").is_file(), reason="../shared/eval/wcxb-dev is not present"
