@@ -10,7 +10,10 @@ Sets (read in place from ../shared, written to a temporary folder):
   classifier (the boilerplate set) and duplicates;
 - dedup-real: `cleanse dedup --level both` over the real extractions of wcxb-dev pages by 7
   extractors (the near-duplicate set; needs `benchmarks/.cache/dedup-real`, see dedup_real_data.py);
-- novels: `cleanse clean` over the first 20 MB of ../shared/corpora as 40-paragraph JSONL records.
+- readability: `cleanse run` over the raw scrapes of ../shared/eval/readability-pages (`*.raw.txt`,
+  synthetic ones included): the classifier on another set of page dumps;
+- novels: `cleanse clean` over the first 20 MB of ../shared/corpora as 40-paragraph JSONL records
+  (`--novels-mb` for another slice).
 Each line is a set, a file and the SHA-256 of its bytes: every corpus file, audit.jsonl, and
 summary.json without its time, paths and worker count.
 """
@@ -32,6 +35,7 @@ from corpus import load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB_DOCS = ROOT.parent / "shared" / "eval" / "wcxb-dev" / "docs"
+READABILITY = ROOT.parent / "shared" / "eval" / "readability-pages"
 # Keys of summary.json that describe the run (time, temporary paths, workers), not its result.
 RUN_KEYS = frozenset({"seconds", "src", "dest", "report", "index", "rule_files", "workers"})
 
@@ -69,7 +73,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, default=ROOT, help="folder holding the cleanse package to run")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--sets", nargs="*", default=["seeds", "wcxb-raw", "dedup-real", "novels"])
+    parser.add_argument(
+        "--sets", nargs="*", default=["seeds", "wcxb-raw", "readability", "dedup-real", "novels"]
+    )
+    parser.add_argument("--novels-mb", type=float, default=20.0, help="MB of novels for `clean`")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="same-output-") as tmp:
         work = Path(tmp)
@@ -83,6 +90,14 @@ def main() -> None:
                 (raw / page.name).write_bytes(page.read_bytes())
             run(args.code, ["run", str(raw), str(work / "wcxb-out"), "--report", str(work / "wcxb-rep")], args.workers)
             report("wcxb-raw", work / "wcxb-out", work / "wcxb-rep")
+        if "readability" in args.sets:
+            raw = work / "readability-raw"
+            raw.mkdir()
+            for page in sorted(READABILITY.glob("*.raw.txt")):
+                (raw / page.name).write_bytes(page.read_bytes())
+            run(args.code, ["run", str(raw), str(work / "readability-out"),
+                            "--report", str(work / "readability-rep")], args.workers)  # fmt: skip
+            report("readability", work / "readability-out", work / "readability-rep")
         if "dedup-real" in args.sets:
             from dedup_real import build_set
 
@@ -98,7 +113,7 @@ def main() -> None:
         if "novels" in args.sets:
             src = work / "novels.jsonl"
             with src.open("w", encoding="utf-8") as fh:
-                for i, text in enumerate(load_documents(20.0)):
+                for i, text in enumerate(load_documents(args.novels_mb)):
                     fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
             out = work / "novels-out"
             out.mkdir()

@@ -182,16 +182,19 @@ def _decide(
         else np.zeros(len(idx), dtype=bool)
     )
     out = list(rules)
+    # Plain lists: indexing a numpy array one element at a time costs more than the loop's work.
+    p_content = list(map(round, proba.tolist(), itertools.repeat(4))) if proba is not None else []
+    unsure_l, protected_l = unsure.tolist(), protected.tolist()
     for n, i in enumerate(idx):
         rule, keep = rules[i], keeps[n]
         scores = rule.scores
         if proba is not None:
-            scores["p_content"] = round(float(proba[n]), 4)
+            scores["p_content"] = p_content[n]
             scores["threshold"] = threshold
-        if keep and not wanted[n] and not (proba is not None and protected[n]):
+        if keep and not wanted[n] and not (proba is not None and protected_l[n]):
             # The model was unsure of the whole page (kept for its expected content), or the
             # page would lose most of its prose.
-            reason = "guard-unsure" if unsure[n] else "guard-prose"
+            reason = "guard-unsure" if unsure_l[n] else "guard-prose"
         elif keep == rule.keep:
             reason = rule.reason
         else:  # the model overrules the rule pass

@@ -492,7 +492,7 @@ def _prose(
 # is the same value `line_features` computes).
 _CACHE_MAX_CHARS = 4_000_000
 _CACHE_MAX_LINE = 2_000  # longer lines are computed every time (rarely repeated, costly to hold)
-_cache: dict[tuple[str, frozenset[str] | None], LineFeatures] = {}
+_cache: dict[frozenset[str] | None, dict[str, LineFeatures]] = {}  # stop words -> line -> row
 _cache_chars = 0
 
 
@@ -500,28 +500,30 @@ def lines_features(
     lines: Sequence[str], stopwords: frozenset[str] | None
 ) -> list[LineFeatures | None]:
     """`line_features` of each stripped line of a document (None for a blank line), computed once
-    per distinct line."""
+    per distinct line, the lines not seen before all at once (cleanse.classify.line_table)."""
+    from cleanse.classify.line_table import lines_table  # noqa: PLC0415 - it imports this module
+
     global _cache_chars
-    cache = _cache
-    out: list[LineFeatures | None] = []
-    append = out.append
-    for line in lines:
-        s = line.strip()
-        if not s:
-            append(None)
-            continue
-        key = (s, stopwords)
-        f = cache.get(key)
-        if f is None:
-            f = line_features(s, stopwords)
+    cache = _cache.get(stopwords)
+    if cache is None:
+        cache = _cache[stopwords] = {}
+    stripped = list(map(str.strip, lines))
+    found = list(map(cache.get, stripped))
+    todo = [s for s, f in zip(stripped, found, strict=True) if f is None and s]
+    if todo:
+        todo = list(dict.fromkeys(todo))
+        computed = dict(zip(todo, lines_table(todo, stopwords), strict=True))
+        for s, f in computed.items():
             if len(s) <= _CACHE_MAX_LINE:
                 if _cache_chars > _CACHE_MAX_CHARS:
-                    cache.clear()
+                    _cache.clear()
+                    cache = _cache[stopwords] = {}
                     _cache_chars = 0
-                cache[key] = f
+                cache[s] = f
                 _cache_chars += len(s) + 64
-        append(f)
-    return out
+        get = computed.get
+        return [f if f is not None else get(s) for s, f in zip(stripped, found, strict=True)]
+    return found
 
 
 def clear_cache() -> None:

@@ -7,6 +7,8 @@ The table is fitted by `benchmarks/fit_classifier.py` and shipped inside `weight
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -29,28 +31,35 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
     >>> word_scores(["Privacy policy", "because the rain", "xyz"], {"privacy": -2.0, "because": 1.0})
     array([-2.,  1.,  0.])
     """
-    out = np.zeros(len(texts))
     if not table:
-        return out
+        return np.zeros(len(texts))
     global _cache_table, _cache_chars
     if table is not _cache_table:  # the cache holds the scores of one table
         _cache.clear()
         _cache_table, _cache_chars = table, 0
     cache = _cache
-    get = table.get
-    for i, text in enumerate(texts):
-        score = cache.get(text)
-        if score is None:
-            known = [v for v in map(get, line_words(text)) if v is not None]
-            score = sum(known) / len(known) if known else 0.0
+    found = list(map(cache.get, texts))
+    todo = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
+    if todo:
+        # Each line's known values in order, summed by `sum` as one line at a time would.
+        known = [list(filter(_is_value, map(table.get, words))) for words in map(line_words, todo)]
+        scores = [
+            s / k if k else 0.0 for s, k in zip(map(sum, known), map(len, known), strict=True)
+        ]
+        computed = dict(zip(todo, scores, strict=True))
+        for text, score in computed.items():
             if len(text) <= _CACHE_MAX_LINE:
                 if _cache_chars > _CACHE_MAX_CHARS:
                     cache.clear()
                     _cache_chars = 0
                 cache[text] = score
                 _cache_chars += len(text) + 64
-        out[i] = score
-    return out
+        get = computed.get
+        found = [v if v is not None else get(t) for t, v in zip(texts, found, strict=True)]
+    return np.array(found, dtype=np.float64)
+
+
+_is_value = functools.partial(operator.is_not, None)
 
 
 # Scores of lines already seen (menus and footers repeat), for the last table used; bounded.

@@ -1,0 +1,350 @@
+"""The line features of many lines at once, column by column: what `features.line_features`
+computes for one line, as one C-level pass (a regex or a string method mapped over the lines) or
+one numpy operation per feature, instead of some thirty Python steps per line.
+
+Each column follows the per-line reference exactly: the same patterns (or ones proved to match
+the same, for ASCII lines or with a faster opening), the same gates, the same float operations in
+the same order, so every row equals `line_features` of its line. `tests/classify/test_line_table.py`
+and `benchmarks/classify_hash.py` (the `page-features` digest) check the equality on real pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from cleanse.classify import features as lf
+from cleanse.classify.features import LineFeatures
+
+_FIRST = operator.itemgetter(0)
+_LAST = operator.itemgetter(-1)
+# features._may_separate's characters, and _may_link as one search (the same conditions).
+_SEPARATOR_CHAR_RE = re.compile("[" + "".join(sorted(lf._SEPARATOR_CHARS)) + "]")
+_MAY_LINK_RE = re.compile(r"://|www\.|\.(?:com|org|net|fr|de|co\.uk|io)")
+_NOTICE_HINT_RE = re.compile("©|cookie|privacy")
+_NEWSLETTER_RE = re.compile("newsletter")
+_DOT_RE = re.compile(r"\.")
+_END_VALUE = {**dict.fromkeys(lf.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
+_TAIL_CHARS = lf.CLOSERS + " "
+
+# Faster forms of features' patterns, the same matches: on ASCII text a letter is a-z (in the
+# lower-cased line), a digit 0-9, a capital opening a word A-Z after a space or at the start.
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_ASCII_CAP_START_RE = re.compile(r"[A-Z](?<!\S[A-Z])")
+# features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
+# once); the look-behind picks the branch the mark belongs to.
+_SENT_END_RE = re.compile(
+    r"[.!?…。！？](?:(?<=[.!?…])[\"'”’»)\]）」』】]*(?:\s|$)|(?<=[。！？])[\"'”’»)\]）」』】]*)"
+)
+
+_STOP, _SOCIAL, _NOTICE, _CREDIT = 1, 2, 4, 8
+_word_flags: dict[frozenset[str] | None, dict[str, int]] = {}
+
+
+def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
+    """word -> bits: a stop word of the page's language, a social, notice or credit cue word."""
+    table = _word_flags.get(stopwords)
+    if table is None:
+        table = {}
+        for bit, words in (
+            (_STOP, stopwords or ()),
+            (_SOCIAL, lf.SOCIAL_WORDS),
+            (_NOTICE, lf.NOTICE_WORDS),
+            (_CREDIT, lf.CREDIT_WORDS),
+        ):
+            for w in words:
+                table[w] = table.get(w, 0) | bit
+        if len(_word_flags) > 16:
+            _word_flags.clear()
+        _word_flags[stopwords] = table
+    return table
+
+
+def _counts(pattern: re.Pattern[str], values: list[str]) -> np.ndarray:
+    """Matches of `pattern` in each value."""
+    return np.array(list(map(len, map(pattern.findall, values))), dtype=np.int64)
+
+
+def _by_kind(n: int, asc: list[int], other: list[int], values: list[str], fast, full) -> list:  # noqa: ANN001
+    """`fast(value)` on the ASCII lines, `full(value)` on the others, in line order."""
+    if not other:
+        return list(map(fast, values))
+    out: list = [None] * n
+    for i, got in zip(asc, map(fast, [values[i] for i in asc]), strict=True):
+        out[i] = got
+    for i, got in zip(other, map(full, [values[i] for i in other]), strict=True):
+        out[i] = got
+    return out
+
+
+def _pick(values: Sequence[str], where: np.ndarray) -> list[str]:
+    return [values[i] for i in np.flatnonzero(where).tolist()]
+
+
+def _bools(values: object) -> np.ndarray:
+    return np.array(list(values), dtype=bool)  # type: ignore[call-overload]
+
+
+def _hits(
+    test: object, values: Sequence[str], where: np.ndarray, n: int, invert: bool = False
+) -> np.ndarray:
+    """Boolean column: `test(value)` is truthy (falsy with `invert`), evaluated on `where` only."""
+    out = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(where)
+    if len(idx):
+        subset = [values[i] for i in idx.tolist()]
+        flags = _bools(map(bool, map(test, subset)))  # type: ignore[call-overload]
+        out[idx] = ~flags if invert else flags
+    return out
+
+
+def _py_max(a: np.ndarray, b: float) -> np.ndarray:
+    """Python's max(a, b) per element: a unless b is greater."""
+    return np.where(b > a, b, a)
+
+
+def _py_min(a: np.ndarray, b: float) -> np.ndarray:
+    """Python's min(a, b) per element: a unless b is smaller."""
+    return np.where(b < a, b, a)
+
+
+def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[LineFeatures]:
+    """`line_features` of each of `lines` (stripped, non-empty), computed column by column."""
+    n = len(lines)
+    if n == 0:
+        return []
+    lens = list(map(len, lines))
+    long = max(lens) > lf._MAX_SCAN
+    texts = [s[: lf._MAX_SCAN] for s in lines] if long else list(lines)
+    lows = list(map(str.lower, texts))
+
+    ascii_line = _bools(map(str.isascii, texts))
+    other = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
+    asc = np.flatnonzero(ascii_line).tolist()
+
+    # Words (of the lower-cased text), letters, stop and cue words.
+    per_line = _by_kind(n, asc, other, lows, _ASCII_WORD_RE.findall, lf.WORD_RE.findall)
+    n_list = np.array(list(map(len, per_line)), dtype=np.int64)
+    n_alpha_words = np.array(list(map(len, map("".join, per_line))), dtype=np.int64)
+    words = list(itertools.chain.from_iterable(per_line))
+    word_line = np.repeat(np.arange(n), n_list)
+    flags = np.array(
+        list(map(_flags_for(stopwords).get, words, itertools.repeat(0))), dtype=np.int64
+    )
+
+    def any_word(bit: int) -> np.ndarray:
+        return np.bincount(word_line, weights=(flags & bit) > 0, minlength=n)
+
+    stop_n = any_word(_STOP)
+    social_w, notice_w, credit_w = (
+        any_word(_SOCIAL) > 0,
+        any_word(_NOTICE) > 0,
+        any_word(_CREDIT) > 0,
+    )
+
+    n_cjk = np.zeros(n, dtype=np.int64)
+    if other:
+        n_cjk[other] = _counts(lf.CJK_RE, [texts[i] for i in other])
+    n_words = n_list + n_cjk / 2.0  # n_cjk == 0: float(len(words)), the same value
+    if stopwords is None:
+        stop_ratio = np.full(n, -1.0)
+    else:
+        no_ratio = (n_list == 0) | (n_cjk > n_list)
+        stop_ratio = np.where(no_ratio, -1.0, stop_n / np.maximum(n_list, 1))
+    n_digits = np.array(
+        list(
+            map(len, _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, lf.DIGIT_RE.findall))
+        ),
+        dtype=np.int64,
+    )
+    n_alpha = n_alpha_words + n_cjk
+    scan_len = np.maximum(np.minimum(np.asarray(lens), lf._MAX_SCAN), 1)
+    digit_ratio = n_digits / scan_len
+    alpha_ratio = n_alpha / scan_len
+
+    # Capitals opening a whitespace-separated word.
+    n_raw = np.array(list(map(len, map(str.split, texts))), dtype=np.int64)
+    n_upper = np.zeros(n, dtype=np.float64)
+    if asc:
+        n_upper[asc] = _counts(_ASCII_CAP_START_RE, [texts[i] for i in asc])
+    if other:
+        raw = list(map(str.split, [texts[i] for i in other]))
+        firsts_up = np.array(
+            list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))),
+            dtype=np.float64,
+        )
+        counts = np.array(list(map(len, raw)), dtype=np.int64)
+        n_upper[other] = np.bincount(
+            np.repeat(np.arange(len(other)), counts), weights=firsts_up, minlength=len(other)
+        )
+    cap_ratio = np.where(n_raw > 0, n_upper / np.maximum(n_raw, 1), 0.0)
+    cap_ratio = np.where(n_cjk * 3 >= scan_len, 0.0, cap_ratio)
+
+    tails = list(map(str.rstrip, lines, itertools.repeat(_TAIL_CHARS)))
+    lasts = map(str.__getitem__, tails, itertools.repeat(slice(-1, None)))
+    end = np.array(list(map(_END_VALUE.get, lasts, itertools.repeat(0.0))), dtype=np.float64)
+    n_sentences = _counts(_SENT_END_RE, texts)
+
+    cue, ends = _cues(
+        texts, lows, n, n_words, n_list, digit_ratio, alpha_ratio, social_w, notice_w, credit_w
+    )
+    firsts = list(map(_FIRST, lows))
+    on = (n_words <= 20) & _bools(map(lf._COMMENTS_ON_FIRST.__contains__, firsts))
+    ends = ends | (on & _hits(lf.COMMENTS_ON_RE.match, lows, on, n))
+    for i in np.flatnonzero(ends).tolist():
+        cue[i] = "tail"
+    maybe_sep = (
+        _bools(map(bool, map(_SEPARATOR_CHAR_RE.search, texts)))
+        | _bools(map(operator.contains, texts, itertools.repeat(" -")))
+        | _bools(map(operator.contains, texts, itertools.repeat(" /")))
+        | _bools(map(operator.contains, texts, itertools.repeat(" –")))
+        | _bools(map(str.startswith, texts, itertools.repeat(("/", "–", "-"))))
+    )
+    separators = np.zeros(n, dtype=np.int64)
+    sep_idx = np.flatnonzero(maybe_sep)
+    if len(sep_idx):
+        separators[sep_idx] = list(
+            map(len, map(lf.SEPARATOR_RE.findall, [texts[i] for i in sep_idx.tolist()]))
+        )
+    bullet = _hits(lf.BULLET_RE.match, texts, np.ones(n, dtype=bool), n)
+    may_link = _bools(map(bool, map(_MAY_LINK_RE.search, lows)))
+    url = _hits(lf.URL_RE.search, texts, may_link, n)
+    short14 = n_words <= 14
+    actions = _bools(map(lf.COMMENT_ACTIONS.__contains__, lows))
+    meta_last = _bools(map(lf._META_LAST.__contains__, map(_LAST, lows)))
+    comment_meta = short14 & (
+        actions | _hits(lf.COMMENT_META_RE.search, lows, short14 & ~actions & meta_last, n)
+    )
+    cue_arr = np.array(cue, dtype=object)
+    is_tail = cue_arr == "tail"
+    links_header = _hits(lf.COMMENTS_WORD_RE.search, lows, is_tail, n, invert=True)
+    slide_rows = np.flatnonzero(_bools(map(str.isdigit, firsts)) & (n_words <= 20)).tolist()
+    slides: list[tuple[int, int] | None] = [None] * n
+    for i in slide_rows:
+        slides[i] = lf._slide(lows[i])
+
+    prose = _prose(
+        n_words, end, n_sentences, stop_ratio, cap_ratio, separators, alpha_ratio, cue_arr
+    )
+    return list(
+        map(
+            tuple.__new__,
+            itertools.repeat(LineFeatures),
+            zip(
+                lens,
+                n_words.tolist(),
+                stop_ratio.tolist(),
+                end.tolist(),
+                n_sentences.tolist(),
+                cap_ratio.tolist(),
+                digit_ratio.tolist(),
+                alpha_ratio.tolist(),
+                separators.tolist(),
+                bullet.tolist(),
+                url.tolist(),
+                cue,
+                prose.tolist(),
+                ends.tolist(),
+                comment_meta.tolist(),
+                links_header.tolist(),
+                slides,
+                strict=True,
+            ),
+        )
+    )
+
+
+def _cues(
+    texts: list[str],
+    lows: list[str],
+    n: int,
+    n_words: np.ndarray,
+    n_list: np.ndarray,
+    digit_ratio: np.ndarray,
+    alpha_ratio: np.ndarray,
+    social_w: np.ndarray,
+    notice_w: np.ndarray,
+    credit_w: np.ndarray,
+) -> tuple[list[str], np.ndarray]:
+    """features._cue and the 'ends the article' test, as columns: each test in the reference's
+    order, on the lines no earlier test decided."""
+    cue = [""] * n
+    open_ = np.ones(n, dtype=bool)  # lines whose cue is not decided yet
+
+    def decide(where: np.ndarray, name: str | None) -> None:
+        nonlocal open_
+        where = where & open_
+        if name is not None:
+            for i in np.flatnonzero(where).tolist():
+                cue[i] = name
+        open_ = open_ & ~where
+
+    le8, le6, le4 = n_words <= 8, n_words <= 6, n_words <= 4
+    end_m = _hits(lf.END_RE.match, lows, le8, n)
+    tail = le8 & (_hits(lf.TAIL_RE.match, lows, le8 & ~end_m, n) | end_m)
+    decide(tail, "tail")
+    decide(open_ & _hits(lf.YEAR_RE.match, lows, open_, n), None)
+    nav = _hits(lf.NAV_RE.match, lows, open_ & le6, n)
+    share = _hits(lf.SHARE_RE.match, lows, open_ & le6 & ~nav, n)
+    decide(open_ & nav, "nav")
+    decide(open_ & share, "share")
+    decide(open_ & _hits(lf.COUNTER_RE.match, lows, open_ & le4 & (digit_ratio > 0), n), "counter")
+    lens40 = np.fromiter(map(len, texts), dtype=np.int64, count=n) <= 40
+    symbols = open_ & (alpha_ratio < 0.35) & lens40 & ((digit_ratio > 0) | (n_list == 0))
+    dated = _hits(lf.DATE_RE.search, lows, symbols & (digit_ratio > 0.05), n)
+    decide(symbols & dated, "date")
+    decide(symbols, "counter")
+    le14 = open_ & (n_words <= 14)
+    newsletter = _hits(_NEWSLETTER_RE.search, lows, le14 & ~social_w, n)
+    decide(le14 & _hits(lf.SOCIAL_RE.search, lows, le14 & (social_w | newsletter), n), "social")
+    le60 = open_ & (n_words <= 60)
+    gate = le60 & (notice_w | _hits(_NOTICE_HINT_RE.search, lows, le60 & ~notice_w, n))
+    gate = gate & _hits(lf.NOTICE_TRIGGER_RE.search, lows, gate, n)
+    decide(gate & _hits(lf.NOTICE_RE.search, lows, gate, n), "notice")
+    by = open_ & le8
+    by = by & _hits(lf.BYLINE_RE.match, texts, by, n)
+    decide(by & _hits(lf._looks_like_name, texts, by, n), "byline")
+    cr = open_ & (n_words <= 12)
+    cr = cr & (credit_w | _hits(lf._has_credit_name, lows, cr & ~credit_w, n))
+    cr = cr & _hits(lf.CREDIT_RE.search, texts, cr, n)
+    decide(cr & _hits(_sentence_end_inside, texts, cr, n, invert=True), "credit")
+    img = open_ & le8 & _hits(_DOT_RE.search, lows, open_ & le8, n)
+    decide(img & _hits(lf.IMAGE_FILE_RE.search, lows, img, n), "credit")
+    dt = open_ & le6 & (digit_ratio > 0.05)
+    decide(dt & _hits(lf.DATE_RE.search, lows, dt, n), "date")
+
+    return cue, tail & end_m
+
+
+def _sentence_end_inside(text: str) -> bool:
+    return lf.SENT_END_RE.search(text[:-1] + " ") is not None
+
+
+def _prose(
+    n_words: np.ndarray,
+    end_punct: np.ndarray,
+    n_sentences: np.ndarray,
+    stop_ratio: np.ndarray,
+    cap_ratio: np.ndarray,
+    separators: np.ndarray,
+    alpha_ratio: np.ndarray,
+    cue: np.ndarray,
+) -> np.ndarray:
+    """features._prose per element, with the same operations in the same order."""
+    length = _py_min(_py_max((n_words - 3.0) / 12.0, 0.0), 1.0)
+    punct = _py_max(end_punct, 0.0)
+    punct = np.where(n_sentences >= 2, _py_max(end_punct, 0.6), punct)
+    stop = np.where(stop_ratio < 0, 0.55, _py_min(stop_ratio / 0.28, 1.0))
+    caps_penalty = np.where(n_words >= 4, _py_max(cap_ratio - 0.45, 0.0), 0.0)
+    score = length * (0.3 + 0.35 * punct + 0.35 * stop) - caps_penalty
+    sep = np.minimum(separators, 4)
+    score = np.where(separators >= 2, score - 0.15 * sep, score)
+    score = np.where(alpha_ratio < 0.6, score - (0.6 - alpha_ratio), score)
+    penalised = np.isin(cue, list(lf._PROSE_PENALISED_CUES))
+    score = np.where(penalised, score - 0.4, score)
+    return _py_min(_py_max(score, 0.0), 1.0)
