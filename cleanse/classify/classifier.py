@@ -493,7 +493,15 @@ def rule_verdicts(
             out.append(LineVerdict(True, "blank"))
             continue
         in_region = lay.region_rank[i] >= 0
-        scores = _scores(f, weight=lay.weights[i], region=float(in_region))
+        # _scores(f, weight=..., region=...), written out: this runs for every line of a page.
+        scores = {
+            "prose": f.prose,
+            "words": f.n_words,
+            "stop": f.stop_ratio,
+            "end_punct": f.end_punct,
+            "weight": lay.weights[i],
+            "region": float(in_region),
+        }
         if lay.gallery[i]:
             out.append(LineVerdict(False, "slideshow", scores))
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,7 +25,6 @@ _LAST = operator.itemgetter(-1)
 # features._may_separate's characters, and _may_link as one search (the same conditions).
 _SEPARATOR_CHAR_RE = re.compile("[" + "".join(sorted(lf._SEPARATOR_CHARS)) + "]")
 _MAY_LINK_RE = re.compile(r"://|www\.|\.(?:com|org|net|fr|de|co\.uk|io)")
-_NOTICE_HINT_RE = re.compile("©|cookie|privacy")
 _NEWSLETTER_RE = re.compile("newsletter")
 _DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(lf.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
@@ -156,12 +155,8 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     else:
         no_ratio = (n_list == 0) | (n_cjk > n_list)
         stop_ratio = np.where(no_ratio, -1.0, stop_n / np.maximum(n_list, 1))
-    n_digits = np.array(
-        list(
-            map(len, _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, lf.DIGIT_RE.findall))
-        ),
-        dtype=np.int64,
-    )
+    digits = _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, lf.DIGIT_RE.findall)
+    n_digits = np.array(list(map(len, digits)), dtype=np.int64)
     n_alpha = n_alpha_words + n_cjk
     scan_len = np.maximum(np.minimum(np.asarray(lens), lf._MAX_SCAN), 1)
     digit_ratio = n_digits / scan_len
@@ -288,7 +283,8 @@ def _cues(
     end_m = _hits(lf.END_RE.match, lows, le8, n)
     tail = le8 & (_hits(lf.TAIL_RE.match, lows, le8 & ~end_m, n) | end_m)
     decide(tail, "tail")
-    decide(open_ & _hits(lf.YEAR_RE.match, lows, open_, n), None)
+    four = np.array(list(map(len, lows)), dtype=np.int64) == 4  # YEAR_RE matches 4 characters
+    decide(open_ & _hits(lf.YEAR_RE.match, lows, open_ & four, n), None)
     nav = _hits(lf.NAV_RE.match, lows, open_ & le6, n)
     share = _hits(lf.SHARE_RE.match, lows, open_ & le6 & ~nav, n)
     decide(open_ & nav, "nav")
@@ -303,7 +299,13 @@ def _cues(
     newsletter = _hits(_NEWSLETTER_RE.search, lows, le14 & ~social_w, n)
     decide(le14 & _hits(lf.SOCIAL_RE.search, lows, le14 & (social_w | newsletter), n), "social")
     le60 = open_ & (n_words <= 60)
-    gate = le60 & (notice_w | _hits(_NOTICE_HINT_RE.search, lows, le60 & ~notice_w, n))
+    hint = le60 & ~notice_w
+    hint = hint & (
+        _hits(_has("©"), lows, hint, n)
+        | _hits(_has("cookie"), lows, hint, n)
+        | _hits(_has("privacy"), lows, hint, n)
+    )
+    gate = le60 & (notice_w | hint)
     gate = gate & _hits(lf.NOTICE_TRIGGER_RE.search, lows, gate, n)
     decide(gate & _hits(lf.NOTICE_RE.search, lows, gate, n), "notice")
     by = open_ & le8
@@ -319,6 +321,10 @@ def _cues(
     decide(dt & _hits(lf.DATE_RE.search, lows, dt, n), "date")
 
     return cue, tail & end_m
+
+
+def _has(part: str) -> Callable[[str], bool]:
+    return lambda s: part in s
 
 
 def _sentence_end_inside(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,7 +22,12 @@ _MAX_WORDS = 40
 
 def line_words(text: str) -> list[str]:
     """The lower-cased words of a line that the score looks at."""
-    return WORD_RE.findall(text[:_MAX_CHARS].lower())[:_MAX_WORDS]
+    low = text[:_MAX_CHARS].lower()
+    # On ASCII text the letters WORD_RE takes are a-z (the text is lower-cased): the same words.
+    return (_ASCII_WORD_RE if low.isascii() else WORD_RE).findall(low)[:_MAX_WORDS]
+
+
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
 
 
 def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
