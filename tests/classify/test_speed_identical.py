@@ -48,6 +48,7 @@ def test_features_and_verdicts_on_real_pages_are_the_stored_ones() -> None:
     wordscore.clear_cache()
     got = _hash_module().fingerprints(300)
     assert got["features"] == FEATURES_SHA256, "line_features changed on real pages"
+    assert got["page-features"] == FEATURES_SHA256, "lines_features differs from line_features"
     assert got["verdicts"] == VERDICTS_SHA256, (
         "classify_lines changed on real pages; after a refit, re-derive the digest with "
         "`python benchmarks/classify_hash.py`"
@@ -81,7 +82,7 @@ def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     features_module.clear_cache()
     lines = [f"Menu item number {i}" for i in range(500)]
     assert lines_features(lines, None) == [line_features(s, None) for s in lines]
-    assert len(features_module._cache) < 100
+    assert sum(len(c) for c in features_module._cache.values()) < 100
 
 
 def test_verdicts_do_not_depend_on_what_was_classified_before() -> None:
