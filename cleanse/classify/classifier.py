@@ -199,7 +199,8 @@ def _decide(
             reason = rule.reason
         else:  # the model overrules the rule pass
             reason = "model-content" if keep else "model-boilerplate"
-        out[i] = LineVerdict(keep, reason, scores)
+        if keep != rule.keep or reason != rule.reason:  # else the rule's verdict, scores added
+            out[i] = LineVerdict(keep, reason, scores)
     return _never_empty(out)
 
 
