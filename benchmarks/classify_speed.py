@@ -13,7 +13,7 @@ each tree's best and median round and the ratio of the medians. Sets: the naive 
 
 `--bad` times the hostile pages of issue 12 instead, one child each (CPU seconds and peak RSS):
 one line of 10 MB, 100,000 one-word lines (all distinct), and a page of 2 MB of Chinese and Thai
-lines without spaces.
+lines without spaces (all distinct).
 """
 
 from __future__ import annotations
@@ -45,15 +45,16 @@ def _pages(name: str, limit: int | None) -> list[tuple[list[str], str]]:
 
 def _bad_page(name: str) -> tuple[list[str], str]:
     if name == "one-10mb-line":
-        words = "the council voted to close the old bridge after an inspection found cracks".split()
-        return [" ".join(words[i % len(words)] for i in range(1_800_000))], "en"
+        sentence = "the council voted to close the old bridge after an inspection found cracks. "
+        return [(sentence * (10_000_000 // len(sentence))).strip()], "en"
     if name == "100k-one-word-lines":
         return [f"word{i}" for i in range(100_000)], "en"
     zh = "东京都政府星期二宣布了一项新的城市规划方案，旨在改善公共交通并减少拥堵。"
     th = "รัฐบาลประกาศแผนพัฒนาเมืองใหม่เพื่อปรับปรุงระบบขนส่งสาธารณะและลดความแออัด"
     lines, size = [], 0
     while size < 2_000_000:
-        line = (zh * 20) if len(lines) % 2 else (th * 12)
+        k = len(lines)
+        line = (zh * 20 if k % 2 else th * 12) + f"{k}。"  # every line distinct
         lines.append(line)
         size += len(line.encode("utf-8"))
     return lines, "und"
@@ -83,7 +84,8 @@ def run_child(tree: Path, kind: str, name: str, limit: int | None) -> dict[str, 
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+        msg = f"{' '.join(cmd)} failed: {done.stderr[-2000:]}"
+        raise SystemExit(msg)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

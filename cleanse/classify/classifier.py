@@ -489,52 +489,56 @@ def rule_verdicts(
 ) -> list[LineVerdict]:
     """The rule pass's verdict on each line of a page (also the model's strongest feature)."""
     out: list[LineVerdict] = []
+    add = out.append
+    rank, weights, runs, end = lay.region_rank, lay.weights, lay.runs, lay.end
+    gallery, boxes, tables, titles = lay.gallery, lay.boxes, lay.tables, lay.titles
+    min_prose, outside_prose = cfg.min_prose, cfg.outside_min_prose
+    outside_words = cfg.outside_min_words
     for i, f in enumerate(feats):
         if f is None:
-            out.append(LineVerdict(True, "blank"))
+            add(LineVerdict(True, "blank"))
             continue
-        in_region = lay.region_rank[i] >= 0
+        in_region = rank[i] >= 0
         # _scores(f, weight=..., region=...), written out: this runs for every line of a page.
         scores = {
             "prose": f.prose,
             "words": f.n_words,
             "stop": f.stop_ratio,
             "end_punct": f.end_punct,
-            "weight": lay.weights[i],
+            "weight": weights[i],
             "region": float(in_region),
         }
-        if lay.gallery[i]:
-            out.append(LineVerdict(False, "slideshow", scores))
-            continue
-        if lay.boxes[i]:
-            out.append(LineVerdict(False, "related-box", scores))
-            continue
-        if in_region:
-            if lay.tables[i] and f.cue in ("counter", "date"):
-                out.append(LineVerdict(True, "table-cell", scores))
-            elif f.cue in _HARD_CUES and f.prose < cfg.outside_min_prose:
-                out.append(LineVerdict(False, f.cue, scores))
-            elif f.prose >= cfg.min_prose:
-                out.append(LineVerdict(True, "content", scores))
+        cue = f.cue
+        if gallery[i]:
+            add(LineVerdict(False, "slideshow", scores))
+        elif boxes[i]:
+            add(LineVerdict(False, "related-box", scores))
+        elif in_region:
+            if tables[i] and cue in ("counter", "date"):
+                add(LineVerdict(True, "table-cell", scores))
+            elif cue in _HARD_CUES and f.prose < outside_prose:
+                add(LineVerdict(False, cue, scores))
+            elif f.prose >= min_prose:
+                add(LineVerdict(True, "content", scores))
             else:
-                out.append(LineVerdict(True, "in-region", scores))
-            continue
-        scores["run"] = float(lay.runs[i])
-        if i >= lay.end and not f.cue:
-            scores["after_end"] = float(i - lay.end)
-            out.append(LineVerdict(False, "after-end", scores))
-        elif i in lay.titles:
-            out.append(LineVerdict(True, "title", scores))
-        elif f.cue:
-            out.append(LineVerdict(False, f.cue, scores))
-        elif f.prose >= cfg.outside_min_prose and f.n_words >= cfg.outside_min_words:
-            out.append(LineVerdict(True, "prose-outside", scores))
-        elif lay.runs[i] >= 5:
-            out.append(LineVerdict(False, "menu-run", scores))
-        elif f.prose >= cfg.min_prose:
-            out.append(LineVerdict(False, "prose-orphan", scores))
+                add(LineVerdict(True, "in-region", scores))
         else:
-            out.append(LineVerdict(False, "short-orphan", scores))
+            scores["run"] = float(runs[i])
+            if i >= end and not cue:
+                scores["after_end"] = float(i - end)
+                add(LineVerdict(False, "after-end", scores))
+            elif i in titles:
+                add(LineVerdict(True, "title", scores))
+            elif cue:
+                add(LineVerdict(False, cue, scores))
+            elif f.prose >= outside_prose and f.n_words >= outside_words:
+                add(LineVerdict(True, "prose-outside", scores))
+            elif runs[i] >= 5:
+                add(LineVerdict(False, "menu-run", scores))
+            elif f.prose >= min_prose:
+                add(LineVerdict(False, "prose-orphan", scores))
+            else:
+                add(LineVerdict(False, "short-orphan", scores))
     return out
 
 

@@ -491,6 +491,7 @@ def _prose(
 # The cache is bounded by the characters it holds and emptied when full (deterministic: an entry
 # is the same value `line_features` computes).
 _CACHE_MAX_CHARS = 4_000_000
+_BATCH_LINES = 8_192  # new lines computed at once (cleanse.classify.line_table)
 _CACHE_MAX_LINE = 2_000  # longer lines are computed every time (rarely repeated, costly to hold)
 _cache: dict[frozenset[str] | None, dict[str, LineFeatures]] = {}  # stop words -> line -> row
 _cache_chars = 0
@@ -512,7 +513,10 @@ def lines_features(
     todo = [s for s, f in zip(stripped, found, strict=True) if f is None and s]
     if todo:
         todo = list(dict.fromkeys(todo))
-        computed = dict(zip(todo, lines_table(todo, stopwords), strict=True))
+        computed: dict[str, LineFeatures] = {}
+        for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
+            batch = todo[start : start + _BATCH_LINES]
+            computed.update(zip(batch, lines_table(batch, stopwords), strict=True))
         for s, f in computed.items():
             if len(s) <= _CACHE_MAX_LINE:
                 if _cache_chars > _CACHE_MAX_CHARS:
