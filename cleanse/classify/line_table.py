@@ -69,11 +69,18 @@ def _counts(pattern: re.Pattern[str], values: list[str]) -> np.ndarray:
     return np.array(list(map(len, map(pattern.findall, values))), dtype=np.int64)
 
 
-def _by_kind(n: int, asc: list[int], other: list[int], values: list[str], fast, full) -> list:  # noqa: ANN001
+def _by_kind(
+    n: int,
+    asc: list[int],
+    other: list[int],
+    values: list[str],
+    fast: Callable[[str], list[str]],
+    full: Callable[[str], list[str]],
+) -> list[list[str]]:
     """`fast(value)` on the ASCII lines, `full(value)` on the others, in line order."""
     if not other:
         return list(map(fast, values))
-    out: list = [None] * n
+    out: list[list[str]] = [[] for _ in range(n)]
     for i, got in zip(asc, map(fast, [values[i] for i in asc]), strict=True):
         out[i] = got
     for i, got in zip(other, map(full, [values[i] for i in other]), strict=True):

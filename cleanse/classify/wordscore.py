@@ -11,6 +11,7 @@ import functools
 import operator
 import re
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -48,7 +49,10 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
     todo = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
     if todo:
         # Each line's known values in order, summed by `sum` as one line at a time would.
-        known = [list(filter(_is_value, map(table.get, words))) for words in map(line_words, todo)]
+        known = cast(
+            "list[list[float]]",
+            [list(filter(_is_value, map(table.get, words))) for words in map(line_words, todo)],
+        )
         scores = [
             s / k if k else 0.0 for s, k in zip(map(sum, known), map(len, known), strict=True)
         ]
