@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from cleanse.classify import features as lf
-from cleanse.classify.ascii_counts import ascii_counts, word_table
 from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
@@ -31,6 +30,11 @@ _DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(lf.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = lf.CLOSERS + " "
 
+# Faster forms of features' patterns, the same matches: on ASCII text a letter is a-z (in the
+# lower-cased line), a digit 0-9, a capital opening a word A-Z after a space or at the start.
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_ASCII_CAP_START_RE = re.compile(r"[A-Z](?<!\S[A-Z])")
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
 _SENT_END_RE = re.compile(
@@ -65,42 +69,27 @@ def _counts(pattern: re.Pattern[str], values: list[str]) -> np.ndarray:
     return np.array(list(map(len, map(pattern.findall, values))), dtype=np.int64)
 
 
-_kernel_tables: dict[frozenset[str] | None, tuple[np.ndarray, np.ndarray] | None] = {}
-
-
-def _kernel_table(
-    stopwords: frozenset[str] | None, flags: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray] | None:
-    if stopwords not in _kernel_tables:
-        if len(_kernel_tables) > 16:
-            _kernel_tables.clear()
-        _kernel_tables[stopwords] = word_table(flags)
-    return _kernel_tables[stopwords]
-
-
-def _pattern_counts(texts: list[str], lows: list[str], flags: dict[str, int]) -> np.ndarray:
-    """The columns of `ascii_counts` for any lines, with features' own patterns."""
-    m = len(texts)
-    out = np.zeros((m, 8), dtype=np.int64)
-    per_line = list(map(lf.WORD_RE.findall, lows))
-    out[:, 0] = list(map(len, per_line))
-    out[:, 1] = list(map(len, map("".join, per_line)))
-    words = list(itertools.chain.from_iterable(per_line))
-    word_line = np.repeat(np.arange(m), out[:, 0])
-    bits = np.array(list(map(flags.get, words, itertools.repeat(0))), dtype=np.int64)
-    out[:, 2] = np.bincount(word_line, weights=(bits & _STOP) > 0, minlength=m)
-    for bit in (_SOCIAL, _NOTICE, _CREDIT):
-        seen = np.bincount(word_line, weights=(bits & bit) > 0, minlength=m) > 0
-        out[:, 3] |= np.where(seen, bit, 0)
-    out[:, 4] = _counts(lf.DIGIT_RE, texts)
-    raw = list(map(str.split, texts))
-    out[:, 5] = list(map(len, raw))
-    upper = np.array(
-        list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))), dtype=np.float64
-    )
-    out[:, 6] = np.bincount(np.repeat(np.arange(m), out[:, 5]), weights=upper, minlength=m)
-    out[:, 7] = _counts(_SENT_END_RE, texts)
+def _by_kind(
+    n: int,
+    asc: list[int],
+    other: list[int],
+    values: list[str],
+    fast: Callable[[str], list[str]],
+    full: Callable[[str], list[str]],
+) -> list[list[str]]:
+    """`fast(value)` on the ASCII lines, `full(value)` on the others, in line order."""
+    if not other:
+        return list(map(fast, values))
+    out: list[list[str]] = [[] for _ in range(n)]
+    for i, got in zip(asc, map(fast, [values[i] for i in asc]), strict=True):
+        out[i] = got
+    for i, got in zip(other, map(full, [values[i] for i in other]), strict=True):
+        out[i] = got
     return out
+
+
+def _pick(values: Sequence[str], where: np.ndarray) -> list[str]:
+    return [values[i] for i in np.flatnonzero(where).tolist()]
 
 
 def _bools(values: object) -> np.ndarray:
@@ -144,26 +133,25 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     other = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
     asc = np.flatnonzero(ascii_line).tolist()
 
-    # Words (of the lower-cased text), letters, stop and cue words, digits, whitespace-separated
-    # words and the capitals opening them, sentence ends: ASCII lines in one compiled pass.
-    flag_table = _flags_for(stopwords)
-    counted = np.zeros((n, 8), dtype=np.int64)
-    kernel_table = _kernel_table(stopwords, flag_table)
-    rest = list(range(n))
-    if asc and kernel_table is not None:
-        asc_texts = [texts[i] for i in asc]
-        if sum(map(operator.methodcaller("count", "\n"), asc_texts)) == 0:
-            counted[asc] = ascii_counts(asc_texts, len(asc), kernel_table)
-            rest = other
-    if rest:
-        counted[rest] = _pattern_counts(
-            [texts[i] for i in rest], [lows[i] for i in rest], flag_table
-        )
-    n_list, n_alpha_words, stop_n, cue_bits = counted.T[:4]
-    social_w = (cue_bits & _SOCIAL) > 0
-    notice_w = (cue_bits & _NOTICE) > 0
-    credit_w = (cue_bits & _CREDIT) > 0
-    n_digits, n_raw, n_upper, n_sentences = counted.T[4:]
+    # Words (of the lower-cased text), letters, stop and cue words.
+    per_line = _by_kind(n, asc, other, lows, _ASCII_WORD_RE.findall, lf.WORD_RE.findall)
+    n_list = np.array(list(map(len, per_line)), dtype=np.int64)
+    n_alpha_words = np.array(list(map(len, map("".join, per_line))), dtype=np.int64)
+    words = list(itertools.chain.from_iterable(per_line))
+    word_line = np.repeat(np.arange(n), n_list)
+    flags = np.array(
+        list(map(_flags_for(stopwords).get, words, itertools.repeat(0))), dtype=np.int64
+    )
+
+    def any_word(bit: int) -> np.ndarray:
+        return np.bincount(word_line, weights=(flags & bit) > 0, minlength=n)
+
+    stop_n = any_word(_STOP)
+    social_w, notice_w, credit_w = (
+        any_word(_SOCIAL) > 0,
+        any_word(_NOTICE) > 0,
+        any_word(_CREDIT) > 0,
+    )
 
     n_cjk = np.zeros(n, dtype=np.int64)
     if other:
@@ -174,16 +162,35 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     else:
         no_ratio = (n_list == 0) | (n_cjk > n_list)
         stop_ratio = np.where(no_ratio, -1.0, stop_n / np.maximum(n_list, 1))
+    digits = _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, lf.DIGIT_RE.findall)
+    n_digits = np.array(list(map(len, digits)), dtype=np.int64)
     n_alpha = n_alpha_words + n_cjk
     scan_len = np.maximum(np.minimum(np.asarray(lens), lf._MAX_SCAN), 1)
     digit_ratio = n_digits / scan_len
     alpha_ratio = n_alpha / scan_len
+
+    # Capitals opening a whitespace-separated word.
+    n_raw = np.array(list(map(len, map(str.split, texts))), dtype=np.int64)
+    n_upper = np.zeros(n, dtype=np.float64)
+    if asc:
+        n_upper[asc] = _counts(_ASCII_CAP_START_RE, [texts[i] for i in asc])
+    if other:
+        raw = list(map(str.split, [texts[i] for i in other]))
+        firsts_up = np.array(
+            list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))),
+            dtype=np.float64,
+        )
+        counts = np.array(list(map(len, raw)), dtype=np.int64)
+        n_upper[other] = np.bincount(
+            np.repeat(np.arange(len(other)), counts), weights=firsts_up, minlength=len(other)
+        )
     cap_ratio = np.where(n_raw > 0, n_upper / np.maximum(n_raw, 1), 0.0)
     cap_ratio = np.where(n_cjk * 3 >= scan_len, 0.0, cap_ratio)
 
     tails = list(map(str.rstrip, lines, itertools.repeat(_TAIL_CHARS)))
     lasts = map(str.__getitem__, tails, itertools.repeat(slice(-1, None)))
     end = np.array(list(map(_END_VALUE.get, lasts, itertools.repeat(0.0))), dtype=np.float64)
+    n_sentences = _counts(_SENT_END_RE, texts)
 
     cue, ends = _cues(
         texts, lows, n, n_words, n_list, digit_ratio, alpha_ratio, social_w, notice_w, credit_w

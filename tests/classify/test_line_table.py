@@ -70,10 +70,6 @@ HOSTILE = [
     "Mr. Smith went to Washington. He said “no.” Then he left!",
     "Il a dit : « non ». Puis il est parti…",
     "word_with_underscores and d1g1ts",
-    "Illustrations: Getty",  # a 13-letter cue word, the longest the compiled pass keys exactly
-    "illustrationsx and thethethethethethe the",  # longer words that start like listed ones
-    'He left." Then \'she\' said: "yes.") [end.] ok',  # closers after sentence marks
-    "A\x1cB\x1dC\x1eD\x1fE \x0bF\x0cG",  # ASCII separators str.split and \\s take as spaces
 ]
 
 ALPHABET = (
@@ -136,29 +132,6 @@ def test_bad_pages_equal_the_reference() -> None:
     for page in ([long_line], one_words, no_spaces):
         want, got = _rows(page, stops)
         assert got == want
-
-
-def test_ascii_counts_equal_the_patterns_without_the_compiled_pass(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With a word the compiled pass cannot key (over 13 letters), every line takes the patterns:
-    the same rows either way."""
-    from cleanse.classify import line_table
-
-    stops = stopwords_for("en")
-    want, fast = _rows(HOSTILE, stops)
-    monkeypatch.setattr(line_table, "_kernel_tables", {})
-    monkeypatch.setattr(line_table, "word_table", lambda flags: None)
-    _, slow = _rows(HOSTILE, stops)
-    assert fast == slow == want
-
-
-def test_word_table_refuses_a_word_it_cannot_key() -> None:
-    from cleanse.classify.ascii_counts import word_code, word_table
-
-    assert word_table({"abcdefghijklmn": 1}) is None  # 14 letters
-    assert word_table({"été": 1, "the": 1}) is not None  # non-ASCII words never meet ASCII lines
-    assert len({word_code(w) for w in ("a", "aa", "z", "za", "az", "illustrations")}) == 6
 
 
 def _reference_score(text: str, table: dict[str, float]) -> float:
