@@ -70,6 +70,10 @@ HOSTILE = [
     "Mr. Smith went to Washington. He said “no.” Then he left!",
     "Il a dit : « non ». Puis il est parti…",
     "word_with_underscores and d1g1ts",
+    "Illustrations: Getty",  # a 13-letter cue word
+    "illustrationsx and thethethethethethe the",  # longer words that start like listed ones
+    'He left." Then \'she\' said: "yes.") [end.] ok',  # closers after sentence marks
+    "A\x1cB\x1dC\x1eD\x1fE \x0bF\x0cG",  # ASCII separators str.split and \\s take as spaces
 ]
 
 ALPHABET = (
