@@ -124,8 +124,8 @@ def cleanse_full_system(lines: Sequence[str], lang: str) -> list[bool]:
     """What `cleanse clean` keeps: ftfy, every built-in pack, then the classifier (lang detected)."""
     if not _FULL_CLEANER:
         _FULL_CLEANER.append(Cleaner(load_rules()))
-    doc = _FULL_CLEANER[0].clean(Document("page", "\n".join(lines)))
-    kept = set() if doc.removed is not None else set(doc.line_numbers)
+    doc = _FULL_CLEANER[0].clean(Document.from_text("page", "\n".join(lines)))
+    kept = set(doc.line_numbers) if isinstance(doc, Document) and not doc.removed else set()
     return [number in kept for number in range(1, len(lines) + 1)]
 
 

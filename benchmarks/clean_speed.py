@@ -159,7 +159,7 @@ def main() -> None:
 
     texts = load_documents(args.mb, args.corpora)
     size = megabytes(texts)
-    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    docs = [Document.from_text(str(i), t) for i, t in enumerate(texts)]
     ruleset = load_rules()
     print(f"{len(docs)} documents, {size:.1f} MB, {len(ruleset.rules)} rules, {os.cpu_count()} cores")
 

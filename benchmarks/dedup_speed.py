@@ -109,7 +109,7 @@ def run_datatrove(paras: list[str]) -> float | str:
             step = MinhashDedupSignature(output_folder=tmp, config=MinhashConfig(), language="eng")
         except ImportError as err:
             return f"unavailable ({err})"
-        docs = (Document(text=p, id=str(i)) for i, p in enumerate(paras))
+        docs = (Document.from_text(str(i), p) for i, p in enumerate(paras))
         t0 = time.perf_counter()
         out = step.run(docs, rank=0, world_size=1)
         if out is not None:

@@ -35,7 +35,7 @@ from boilerplate_eval import Page
 from wcxb_eval import WCXB, load_wcxb, score_by_type
 
 from cleanse.clean import CleanConfig, Cleaner
-from cleanse.document import Document
+from cleanse.document import Document, Rejected
 from cleanse.fix import fix_line
 from cleanse.formats.html import EXTRACTED_HTML, NO_TEXT, extract_text
 from cleanse.packs import load_rules
@@ -101,12 +101,12 @@ def extract_both(
         if cache is None:
             [doc] = list(read_documents(path))
         elif text:
-            doc = Document(str(path), text, flags=(EXTRACTED_HTML,))
+            doc = Document.from_text(str(path), text, flags=(EXTRACTED_HTML,))
         else:
-            doc = Document(str(path), "", removed=NO_TEXT)
-        if doc.removed is None:
+            doc = Rejected(str(path), NO_TEXT, {})
+        if isinstance(doc, Document) and doc.removed is None:
             doc = cleaner.clean(doc)
-        cleaned.append("" if doc.removed is not None else doc.text)
+        cleaned.append(doc.text if isinstance(doc, Document) and doc.removed is None else "")
         seconds["cleanse"] += time.perf_counter() - start
     return alone, cleaned, seconds
 

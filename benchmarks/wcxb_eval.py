@@ -75,14 +75,14 @@ def full_keeps(
     cleaner = Cleaner(load_rules(), CleanConfig(classify=classify))
     out = []
     for page in pages:
-        doc = cleaner.clean(Document(page.id, "\n".join(page.lines)))
-        kept = set() if doc.removed is not None else set(doc.line_numbers)
+        doc = cleaner.clean(Document.from_text(page.id, "\n".join(page.lines)))
+        kept = set(doc.line_numbers) if isinstance(doc, Document) and not doc.removed else set()
         out.append([n in kept for n in range(1, len(page.lines) + 1)])
         if second is not None:
             again = set()
-            if doc.removed is None:
-                redo = cleaner.clean(Document(page.id, doc.text))
-                if redo.removed is None:
+            if isinstance(doc, Document) and doc.removed is None:
+                redo = cleaner.clean(Document.from_text(page.id, doc.text))
+                if isinstance(redo, Document) and redo.removed is None:
                     # The second pass numbers the first pass's output lines from 1.
                     again = {doc.line_numbers[n - 1] for n in redo.line_numbers}
             second.append([n in again for n in range(1, len(page.lines) + 1)])

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.errors import ConfigError
 from cleanse.pipeline import Pipeline, PipelineRun
 from cleanse.sinks import audit_line
@@ -50,7 +50,7 @@ class _BatchPass:
         # results under) is then never the same twice.
         self._token = uuid.uuid4().hex if pipeline.index is not None else None
 
-    def settle(self, batch: dict[str, list[Any]]) -> Iterator[tuple[Document, int]]:
+    def settle(self, batch: dict[str, list[Any]]) -> Iterator[tuple[Item, int]]:
         """The Documents of one batch's rows out of the stages, in order."""
         self._check_process()
         if self._run is None:
@@ -138,10 +138,10 @@ class BatchMap(_BatchPass):
         out = dict(batch)
         texts, removed, reasons, audits = [], [], [], []
         for doc, size in self.settle(batch):
-            gone = doc.removed is not None
-            texts.append("" if gone else output_text(doc))
-            removed.append(gone)
-            reasons.append(doc.removed or "")
+            kept = doc if isinstance(doc, Document) and doc.removed is None else None
+            texts.append("" if kept is None else output_text(kept))
+            removed.append(kept is None)
+            reasons.append(doc.removed or "" if isinstance(doc, Document) else doc.reason)
             if self.pipeline.audit_field:
                 audits.append(json.dumps(audit_line(doc, size), ensure_ascii=False, default=str))
         out[self.pipeline.text_field] = texts
@@ -161,4 +161,4 @@ class BatchFilter(_BatchPass):
     """
 
     def __call__(self, batch: dict[str, list[Any]]) -> list[bool]:
-        return [doc.removed is None for doc, _ in self.settle(batch)]
+        return [isinstance(doc, Document) and doc.removed is None for doc, _ in self.settle(batch)]

@@ -22,7 +22,7 @@ from cleanse.decode import (
     line_endings,
     normalize_newlines,
 )
-from cleanse.document import Change, Document
+from cleanse.document import Change, Document, Item, split_lines
 from cleanse.errors import ConfigError
 from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
 from cleanse.formats.html import EXTRACTED_HTML
@@ -134,20 +134,22 @@ class Cleaner:
             self._runners[key] = runner
         return runner
 
-    def clean(self, doc: Document) -> Document:
-        """Run ftfy and the rule stages on one document."""
+    def clean(self, doc: Document) -> Item:
+        """Run ftfy and the rule stages on one document (Rejected when it holds no text)."""
         if doc.removed is not None:
             return doc
-        text = normalize_newlines(doc.text)
-        if is_blank(text):
-            error = "the text is empty or holds only whitespace or invisible characters; remove it"
-            return doc.evolve(
-                removed=EMPTY_INPUT, removed_detail={"path": doc.source or doc.id, "error": error}
-            )
-        ending = "\n" if text.endswith("\n") else ""
-        lines = list(enumerate(text.removesuffix("\n").split("\n"), start=1))
         changes: list[Change] = []
-        flags = doc.flags + _record_line_endings(doc.text, changes)
+        if any("\r" in line for line in doc.lines):
+            # CR LF or lone CR: the line ends are made LF over the whole text, and renumbered.
+            text = doc.text
+            flags = doc.flags + _record_line_endings(text, changes)
+            split, ending = split_lines(normalize_newlines(text))
+            lines = list(enumerate(split, start=1))
+        else:
+            flags, ending, lines = doc.flags, doc.final_newline, doc.numbered_lines()
+        if all(is_blank(line) for _, line in lines):
+            error = "the text is empty or holds only whitespace or invisible characters; remove it"
+            return doc.reject(EMPTY_INPUT, {"path": doc.source or doc.id, "error": error})
         budget = FixBudget()
         lang = self.config.lang
         timeouts: set[str] = set()
@@ -201,16 +203,11 @@ class Cleaner:
         flags += tuple(f"{TIMEOUT_FLAG}:{rule}" for rule in sorted(timeouts))
         flags += tuple(sorted(rule_flags))
         extracted = {**doc.extracted, **found}
-        cleaned = "\n".join(t for _, t in lines)
-        cleaned = cleaned + ending if cleaned else ""
-        numbers = tuple(n for n, _ in lines)
-        result = doc.with_changes(
-            cleaned, changes, lang=lang, flags=flags, extracted=extracted, line_numbers=numbers
-        )
+        result = doc.with_lines(lines, changes, ending, lang=lang, flags=flags, extracted=extracted)
         if outcome.removed_by is not None:
-            return result.evolve(removed=outcome.removed_by)
-        if is_blank(cleaned):
-            return result.evolve(removed=EMPTY_RESULT)
+            return result.remove(outcome.removed_by)
+        if all(is_blank(line) for _, line in lines):
+            return result.remove(EMPTY_RESULT)
         return result
 
     def _drop_learned(
@@ -309,5 +306,5 @@ def clean_text(
     if lang is not None:
         config = dataclasses.replace(config or CleanConfig(), lang=lang)
     cleaner = _default_cleaner(tuple(Path(p) for p in rules), config)
-    doc = cleaner.clean(Document(id="<text>", text=text))
-    return "" if doc.removed is not None else doc.text
+    doc = cleaner.clean(Document.from_text("<text>", text))
+    return doc.text if isinstance(doc, Document) and doc.removed is None else ""

@@ -25,6 +25,7 @@ from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify,
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
+from cleanse.document import Document
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
 from cleanse.layout import Layout, plan_layout, refuse_occupied, refuse_report_file
@@ -324,5 +325,6 @@ def learn_from(src: str, read: ReadConfig, config: LearnConfig) -> LearnedRules:
     if src == STDIN:
         msg = "learning reads the input before cleaning it; save stdin to a file and give its path"
         raise InputError(msg)
-    triples = ((d.id, d.site or "", d.text) for d in read_documents(src, read) if d.removed is None)
+    docs = (d for d in read_documents(src, read) if isinstance(d, Document))
+    triples = ((d.id, d.site or "", d.text) for d in docs)
     return learn_boilerplate(triples, config)

@@ -18,7 +18,7 @@ from typing import Any
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.remote import is_remote
@@ -97,7 +97,7 @@ class Pipeline:
 
     def documents(
         self, records: Iterable[dict[str, Any] | Document], start: int = 0
-    ) -> Iterator[Document]:
+    ) -> Iterator[Item]:
         """Turn records into Documents (the id is `id_field`, else the record's position,
         counted from `start`)."""
         for position, record in enumerate(records, start=start):
@@ -109,18 +109,17 @@ class Pipeline:
     def run(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[dict[str, Any]]:
         """Yield each cleaned record, its audit under `audit_field`; removed ones only on request."""
         for doc, size in self.settle(records):
-            if doc.removed is not None and not self.include_removed:
+            gone = not isinstance(doc, Document) or doc.removed is not None
+            if gone and not self.include_removed:
                 continue
             extra = {self.audit_field: audit_line(doc, size)} if self.audit_field else None
             record = to_record(doc, self.text_field, extra)
-            if doc.removed is not None:
+            if gone:
                 record[self.text_field] = ""  # kept as a row; its audit says why it is empty
             yield record
 
-    def settle(
-        self, records: Iterable[dict[str, Any] | Document]
-    ) -> Iterator[tuple[Document, int]]:
-        """Each Document out of the stages, with its input size, in input order."""
+    def settle(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[tuple[Item, int]]:
+        """Each Document (or Rejected input) out of the stages, with its input size, in order."""
         run = PipelineRun(self)
         try:
             yield from run.settle(self.documents(records))
@@ -181,7 +180,7 @@ class PipelineRun:
         self.finished = False
         self.closed = False
 
-    def settle(self, docs: Iterable[Document]) -> Iterator[tuple[Document, int]]:
+    def settle(self, docs: Iterable[Item]) -> Iterator[tuple[Item, int]]:
         """Each Document of `docs` out of the stages, with its input size, in input order."""
         for settled in self.runner.settle(docs):
             yield from zip(settled.documents, settled.sizes, strict=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.walk import InputFile
 
 PHASES = ("clean", "dedup", "write")
@@ -41,7 +41,7 @@ class _FileMeter:
         self.current: str | None = None
         self.counted = 0
 
-    def measure(self, doc: Document) -> int:
+    def measure(self, doc: Item) -> int:
         """Bytes to add for `doc`."""
         step = 0
         if doc.source != self.current:
@@ -49,9 +49,9 @@ class _FileMeter:
             self.current, self.counted = doc.source, 0
         size = self.sizes.get(doc.source)
         if size is None:  # stdin, or a file the listing did not have
-            return step + len(doc.text.encode("utf-8", "surrogatepass"))
+            return step + _text_bytes(doc)
         # The file's last bytes are counted when the next file begins, or at the end.
-        part = min(len(doc.text.encode("utf-8", "surrogatepass")), max(0, size - 1 - self.counted))
+        part = min(_text_bytes(doc), max(0, size - 1 - self.counted))
         self.counted += part
         return step + part
 
@@ -78,7 +78,7 @@ class RunProgress:
     start clean None docs
     start dedup None docs
     start write None docs
-    >>> p.written([Document("a", "x")])
+    >>> p.written([Document("a", ("x",))])
     write 1
     """
 
@@ -100,7 +100,7 @@ class RunProgress:
             for phase in self.phases:
                 reporter.start(phase, total, unit)
 
-    def _advance(self, phase: str, docs: Iterable[Document]) -> None:
+    def _advance(self, phase: str, docs: Iterable[Item]) -> None:
         if self.reporter is None:
             return
         if self.sizes is None:
@@ -111,26 +111,26 @@ class RunProgress:
         if amount:
             self.reporter.advance(phase, amount)
 
-    def cleaned(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def cleaned(self, docs: Iterable[Item]) -> Iterator[Item]:
         """Pass documents through, counting them as cleaned."""
         for doc in docs:
             self._advance("clean", (doc,))
             yield doc
 
-    def deduplicated(self, batch: Sequence[Document]) -> None:
+    def deduplicated(self, batch: Sequence[Item]) -> None:
         """A batch went through the duplicate stages."""
         self._advance("dedup", batch)
 
-    def written(self, batch: Sequence[Document]) -> None:
+    def written(self, batch: Sequence[Item]) -> None:
         """Documents were written."""
         self._advance("write", batch)
 
-    def deduplicated_stage(self, batch: list[Document]) -> list[Document]:
+    def deduplicated_stage(self, batch: list[Item]) -> list[Item]:
         """As a batch stage after the duplicate stages: count the batch, pass it on."""
         self.deduplicated(batch)
         return batch
 
-    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+    def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
         """As the last sink (cleanse.runner.Sink): the batch is written."""
         self.written(batch)
 
@@ -144,6 +144,11 @@ class RunProgress:
                 if rest:
                     self.reporter.advance(phase, rest)
         self.reporter.close()
+
+
+def _text_bytes(doc: Item) -> int:
+    """The UTF-8 size of a document's text (none for a rejected input)."""
+    return len(doc.text.encode("utf-8", "surrogatepass")) if isinstance(doc, Document) else 0
 
 
 def _size(found: InputFile) -> int:

@@ -6,12 +6,13 @@ no reader takes is rejected as `input.unsupported-format`, never skipped in sile
 Documents come out lazily in a deterministic order (sorted relative paths, then line order; see
 cleanse.walk for how folders and links are walked). Bad input never stops a run: an input that
 cannot be read as a document (binary, empty, unreadable, malformed JSON, a cut-off gzip...)
-becomes a Document already `removed` with an `input.*` reason and a `removed_detail` naming its
-`path`, its `line` (JSONL) and what to do (`error`), so the audit accounts for every input.
+becomes a Rejected record with an `input.*` reason and a `detail` naming its `path`, its `line`
+(JSONL) and what to do (`error`), so the audit accounts for every input.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gzip
 import io
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from cleanse.decode import BINARY_PROBE, decode_bytes, is_blank, sniff_binary, wide_encoding
-from cleanse.document import Document
+from cleanse.document import Document, Item, Rejected
 from cleanse.formats.compression import (
     STREAM_ERRORS,
     break_kind,
@@ -90,10 +91,10 @@ class _StreamBreak:
     error: Exception
 
 
-def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterator[Document]:
+def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterator[Item]:
     """Every document under `src` (a folder, a file, or `-` for JSONL on stdin), in order.
 
-    Inputs that cannot be read come out as rejected Documents; only a missing or unlistable SRC
+    Inputs that cannot be read come out as Rejected records; only a missing or unlistable SRC
     raises (InputError).
     """
     config = config or ReadConfig()
@@ -103,7 +104,7 @@ def read_documents(src: str | Path, config: ReadConfig | None = None) -> Iterato
     yield from read_inputs(list_inputs(src, config.include, config.exclude), config)
 
 
-def _read_stdin(config: ReadConfig) -> Iterator[Document]:
+def _read_stdin(config: ReadConfig) -> Iterator[Item]:
     """The documents of JSONL on stdin, sniffed as a file is: gzip is decompressed, other binary
     data (another archive format, an image) is one rejected input."""
     raw: io.BufferedReader = sys.stdin.buffer  # type: ignore[assignment]
@@ -120,13 +121,13 @@ def _read_stdin(config: ReadConfig) -> Iterator[Document]:
     yield from _read_jsonl(stream, origin, config, compression)
 
 
-def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Document]:
+def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Item]:
     """The documents of inputs `list_inputs` found, in order (for callers that listed them)."""
     for found in inputs:
         yield from _read_input(found, config)
 
 
-def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
+def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Item]:
     """The documents of one listed input."""
     name = _printable(found.rel)
     origin = _Origin(name, found.rel, _top_folder(name))
@@ -149,7 +150,7 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Document]:
 
 def _read_records(
     path: Path | RemoteFile, detected: Detected, origin: _Origin, config: ReadConfig
-) -> Iterator[Document]:
+) -> Iterator[Item]:
     """The documents of a file read by a format reader of cleanse.formats (Parquet, WARC...)."""
     try:
         raw = open_input(path)
@@ -169,7 +170,7 @@ def _read_records(
             yield _record_document(item, origin, config)
 
 
-def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Document:
+def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Item:
     """The Document of a format reader's record; a file that is one document is named by its path."""
     if item.number is None:
         location: dict[str, Any] = {"path": origin.name}
@@ -182,12 +183,12 @@ def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Docum
         location=location,
     )  # fmt: skip
     if item.number is None and doc.site is None and config.site_from in ("auto", "folder"):
-        doc = doc.evolve(site=origin.folder)
+        doc = dataclasses.replace(doc, site=origin.folder)
     return doc
 
 
-def _not_compressed(origin: _Origin, compression: str, fmt: str) -> Document:
-    """The rejected Document of a file whose name claims a compression its bytes do not have."""
+def _not_compressed(origin: _Origin, compression: str, fmt: str) -> Rejected:
+    """The Rejected record of a file whose name claims a compression its bytes do not have."""
     label = compression_label(compression)
     plain = {"jsonl": ".jsonl if it holds JSON lines", "txt": ".txt if it holds text"}.get(
         fmt, "its name without the compression suffix"
@@ -212,23 +213,15 @@ def _top_folder(rel: str) -> str | None:
 
 def _rejected(
     reason: str, origin: _Origin, error: str, line: int | None = None, unit: str = "line"
-) -> Document:
-    """A Document standing for an input that could not be read: where it is and what to do."""
+) -> Rejected:
+    """The record of an input that could not be read: where it is and what to do."""
     detail: dict[str, Any] = {"path": origin.name}
     if line is not None:
         detail[unit] = line
     detail["error"] = error
     doc_id = origin.name if line is None else f"{origin.name}:{line}"
     location = {key: detail[key] for key in ("path", unit) if key in detail}
-    return Document(
-        doc_id,
-        "",
-        {},
-        removed=reason,
-        removed_detail=detail,
-        source=origin.source,
-        location=location,
-    )
+    return Rejected(doc_id, reason, detail, location=location, source=origin.source)
 
 
 def _explain(exc: OSError) -> str:
@@ -261,8 +254,8 @@ def _read_txt(
     compression: str | None = None,
     *,
     pipe_ok: bool = False,
-) -> Document:
-    """The Document of a text file (plain, .gz or .zst), or a rejected one when it is
+) -> Item:
+    """The Document of a text file (plain, .gz or .zst), or its Rejected record when it is
     unreadable, binary or empty."""
     try:
         with open_input(path, pipe_ok=pipe_ok) as raw:
@@ -293,7 +286,7 @@ def _read_txt(
     site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
     location = {"path": origin.name}
-    return Document(
+    return Document.from_text(
         origin.name,
         decoded.text,
         {},
@@ -311,7 +304,7 @@ def _read_jsonl_file(
     compression: str | None = None,
     *,
     pipe_ok: bool = False,
-) -> Iterator[Document]:
+) -> Iterator[Item]:
     """The documents of a JSON lines file: .jsonl, .ndjson, compressed or not."""
     try:
         raw = open_input(path, pipe_ok=pipe_ok)
@@ -330,8 +323,8 @@ def _read_jsonl_file(
         yield from _read_jsonl(stream, origin, config, compression)
 
 
-def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Document | None:
-    """A rejected Document when a JSONL file is refused from its first bytes: binary data, or a
+def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Rejected | None:
+    """A Rejected record when a JSONL file is refused from its first bytes: binary data, or a
     stream that fails at once; else None (nothing is consumed)."""
     try:
         kind = sniff_binary(stream.peek(BINARY_PROBE))
@@ -349,8 +342,8 @@ def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Docu
 
 def _read_jsonl(
     stream: ByteStream, origin: _Origin, config: ReadConfig, compression: str | None = None
-) -> Iterator[Document]:
-    """One Document per non-blank line; a stream that breaks ends with one rejected Document."""
+) -> Iterator[Item]:
+    """One Document per non-blank line; a stream that breaks ends with one Rejected record."""
     for item in _raw_lines(stream):
         if isinstance(item, _StreamBreak):
             yield _broken_stream(item, origin, compression)
@@ -382,7 +375,7 @@ def _raw_lines(stream: ByteStream) -> Iterator[tuple[int, bytes] | _StreamBreak]
         yield _StreamBreak(number + 1, exc)
 
 
-def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterator[Document]:
+def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterator[Item]:
     """The documents of a whole UTF-16 or UTF-32 JSONL file, decoded before it is split."""
     decoded = decode_bytes(data)
     for number, line in enumerate(decoded.text.split("\n"), start=1):
@@ -391,8 +384,8 @@ def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterato
             yield doc
 
 
-def _broken_stream(item: _StreamBreak, origin: _Origin, compression: str | None = None) -> Document:
-    """The rejected Document that ends a stream which failed at line `item.line`."""
+def _broken_stream(item: _StreamBreak, origin: _Origin, compression: str | None = None) -> Rejected:
+    """The Rejected record that ends a stream which failed at line `item.line`."""
     done = f"the lines before line {item.line} were read"
     kind = break_kind(item.error)
     label = compression_label(compression) if compression else "gzip"
@@ -409,8 +402,8 @@ def _broken_stream(item: _StreamBreak, origin: _Origin, compression: str | None 
 
 def _line_document(
     number: int, text: str, flag: str | None, origin: _Origin, config: ReadConfig
-) -> Document | None:
-    """The Document of one JSONL line, a rejected one if it is not a JSON object, None if blank."""
+) -> Item | None:
+    """The Document of one JSONL line, a Rejected one if it is not a JSON object, None if blank."""
     if not text.strip():
         return None
     try:
@@ -430,4 +423,4 @@ def _line_document(
         source=origin.source,
         location={"path": origin.name, "line": number},
     )
-    return doc.evolve(changes=tuple(replaced)) if replaced and doc.removed is None else doc
+    return doc.with_changes(replaced) if replaced and isinstance(doc, Document) else doc

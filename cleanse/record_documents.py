@@ -1,6 +1,6 @@
 """A record's fields to a Document: its id, its text, its site, and the other fields kept as
-metadata in their order; a record without usable text comes back rejected with the reason and
-what to do. Every reader of records (JSON lines, Parquet, WET/WARC) goes through `record_document`.
+metadata in their order; a record without usable text comes back as a Rejected record with the
+reason and what to do. Every reader of records (JSON lines, Parquet, WET/WARC) goes through `record_document`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cleanse.decode import is_blank
-from cleanse.document import Document
+from cleanse.document import Document, Item, Rejected
 from cleanse.records import json_type
 
 __all__ = ["EMPTY", "MISSING_TEXT", "TEXT_NOT_STRING", "ReadConfig", "record_document"]
@@ -48,10 +48,10 @@ def record_document(
     flags: tuple[str, ...] = (),
     source: str = "",
     location: Mapping[str, Any] | None = None,
-) -> Document:
+) -> Item:
     """The Document of one JSON record: its id, text and site, the other fields kept as metadata.
 
-    A record without a string text field comes back removed, with the reason and, in its detail,
+    A record without a string text field comes back Rejected, with the reason and, in its detail,
     `location` (the `path` and `line` it was read from).
     """
     doc_id = _id_text(record.get(config.id_field), fallback_id)
@@ -63,11 +63,10 @@ def record_document(
     if not isinstance(text, str) or is_blank(text):
         reason, error = _text_problem(record, config.text_field)
         detail = {**where, "error": error}
-        return Document(
-            doc_id, "", meta, site=site, removed=reason, removed_detail=detail, source=source,
-            location=where,
-        )  # fmt: skip
-    return Document(doc_id, text, meta, site=site, flags=flags, source=source, location=where)
+        return Rejected(doc_id, reason, detail, location=where, source=source, site=site, meta=meta)
+    return Document.from_text(
+        doc_id, text, meta, site=site, flags=flags, source=source, location=where
+    )
 
 
 def _id_text(value: object, fallback: str) -> str:

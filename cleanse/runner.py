@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from cleanse.document import Document
+from cleanse.document import Item
 
 BATCH_CHARS = 32_000_000
 # Records per batch at most: each costs far more than its text (the Document, its audit, its
@@ -31,15 +31,15 @@ BATCH_CHARS = 32_000_000
 BATCH_DOCS = 10_000
 
 # Maps a stream of documents to a stream of as many documents, in order (cleaning).
-DocumentStage = Callable[[Iterable[Document]], Iterator[Document]]
+DocumentStage = Callable[[Iterable[Item]], Iterator[Item]]
 # Turns a batch into the same batch, settled (deduplication against what came before).
-BatchStage = Callable[[list[Document]], list[Document]]
+BatchStage = Callable[[list[Item]], list[Item]]
 
 
 class Sink(Protocol):
     """Receives every settled batch, with each document's input size in characters."""
 
-    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+    def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
         """Take one batch (in input order)."""
 
 
@@ -47,7 +47,7 @@ class Sink(Protocol):
 class Settled:
     """One batch out of the stages, and the input size of each of its documents."""
 
-    documents: list[Document]
+    documents: list[Item]
     sizes: list[int]
 
 
@@ -61,15 +61,15 @@ class Runner:
     batch_chars: int = BATCH_CHARS
     batch_docs: int = BATCH_DOCS
     after_batch: Callable[[int], None] | None = None  # told the documents done after each batch
-    _stream: Iterator[Document] | None = field(default=None, init=False)
+    _stream: Iterator[Item] | None = field(default=None, init=False)
 
-    def settle(self, docs: Iterable[Document], done: int = 0) -> Iterator[Settled]:
+    def settle(self, docs: Iterable[Item], done: int = 0) -> Iterator[Settled]:
         """Each batch out of the stages, once its sinks have it and `after_batch` was told.
 
         `done`: documents already handled by an earlier part of the run (they are skipped).
         """
         sizes: deque[int] = deque()  # input sizes, in order: the stages keep the documents' order
-        stream: Iterator[Document] = _remember_sizes(itertools.islice(docs, done, None), sizes)
+        stream: Iterator[Item] = _remember_sizes(itertools.islice(docs, done, None), sizes)
         for stage in self.document_stages:
             stream = stage(stream)
         self._stream = stream
@@ -84,7 +84,7 @@ class Runner:
                 self.after_batch(done)
             yield Settled(batch, batch_sizes)
 
-    def run(self, docs: Iterable[Document], done: int = 0) -> int:
+    def run(self, docs: Iterable[Item], done: int = 0) -> int:
         """Every batch through the stages into the sinks; the number of documents handled."""
         for settled in self.settle(docs, done):
             done += len(settled.documents)
@@ -98,15 +98,15 @@ class Runner:
 
 
 def batches(
-    docs: Iterable[Document], sizes: deque[int], limit: int, max_docs: int = BATCH_DOCS
-) -> Iterator[list[Document]]:
+    docs: Iterable[Item], sizes: deque[int], limit: int, max_docs: int = BATCH_DOCS
+) -> Iterator[list[Item]]:
     """Consecutive runs of documents holding about `limit` input characters, and at most
     `max_docs` documents, each.
 
     `sizes` holds the input size of every document read and not yet counted, in order, so the
     edges fall on the same documents whatever the number of workers.
     """
-    batch: list[Document] = []
+    batch: list[Item] = []
     chars = 0
     for doc in docs:
         chars += sizes[len(batch)]
@@ -118,7 +118,7 @@ def batches(
         yield batch
 
 
-def _remember_sizes(docs: Iterable[Document], sizes: deque[int]) -> Iterator[Document]:
+def _remember_sizes(docs: Iterable[Item], sizes: deque[int]) -> Iterator[Item]:
     for doc in docs:
-        sizes.append(len(doc.text))
+        sizes.append(doc.chars)
         yield doc

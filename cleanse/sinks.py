@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleanse.dedup import DedupResult
-from cleanse.document import Document
+from cleanse.document import Item
 from cleanse.durable import publish
 from cleanse.report import audit_fields
 from cleanse.stats import Stats
@@ -21,7 +21,7 @@ from cleanse.writers import CorpusWriter, json_line, naming_path, temporary_name
 AUDIT_FILE = "audit.jsonl"
 
 
-def audit_line(doc: Document, size: int) -> dict[str, Any]:
+def audit_line(doc: Item, size: int) -> dict[str, Any]:
     """A document's line in audit.jsonl: its audit and what the report needs (site, sizes)."""
     return doc.audit() | audit_fields(doc, size)
 
@@ -32,7 +32,7 @@ class CorpusSink:
     def __init__(self, writer: CorpusWriter) -> None:
         self.writer = writer
 
-    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+    def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
         for doc in batch:
             self.writer.write(doc)
 
@@ -43,7 +43,7 @@ class StatsSink:
     def __init__(self, stats: Stats) -> None:
         self.stats = stats
 
-    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+    def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
         for doc, size in zip(batch, sizes, strict=True):
             self.stats.add(doc, size)
 
@@ -62,7 +62,7 @@ class AuditSink:
         self.temporary = temporary_name(self.path)
         self.file: IO[str] = _open(self.path, self.temporary, audit_bytes)
 
-    def write(self, batch: Sequence[Document], sizes: Sequence[int]) -> None:
+    def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
         with naming_path(self.temporary):
             for doc, size in zip(batch, sizes, strict=True):
                 self.file.write(json_line(audit_line(doc, size)))

@@ -5,6 +5,7 @@ them; the CLI and `Pipeline` build them the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import shutil
@@ -18,7 +19,7 @@ from cleanse.clean import CleanConfig, Cleaner
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.documents import deduplicate
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet
@@ -32,13 +33,13 @@ RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index,
 CLEANING_FAILED = "input.cleaning-failed"
 
 
-def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
+def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
 
     A run over a crawl must account for every document, so a bug met on one input costs that
     input only; the audit keeps the error for the bug report.
     """
-    if doc.removed is not None:
+    if not isinstance(doc, Document) or doc.removed is not None:
         return doc
     try:
         return cleaner.clean(doc)
@@ -53,7 +54,7 @@ def _clean_one(cleaner: Cleaner, doc: Document) -> Document:
             "path": doc.source or doc.id,
             "error": f"cleanse failed on this document ({type(exc).__name__}: {exc}); please report it",
         }
-        return doc.evolve(text="", removed=CLEANING_FAILED, removed_detail=detail)
+        return doc.reject(CLEANING_FAILED, detail)
 
 
 class _CleanerFactory:
@@ -69,12 +70,12 @@ class _CleanerFactory:
 
 
 def clean_documents(
-    docs: Iterable[Document],
+    docs: Iterable[Item],
     ruleset: RuleSet,
     config: CleanConfig,
     workers: int = 1,
     learned: LearnedRules | None = None,
-) -> Iterator[Document]:
+) -> Iterator[Item]:
     """Clean documents in order, over `workers` processes.
 
     A record's other fields (`meta`) stay in this process: cleaning does not read them, and a
@@ -82,19 +83,19 @@ def clean_documents(
     """
     metas: deque[Mapping[str, Any]] = deque()
 
-    def without_meta() -> Iterator[Document]:
+    def without_meta() -> Iterator[Item]:
         for doc in docs:
             metas.append(doc.meta)
-            yield doc.evolve(meta={}) if doc.meta else doc
+            yield dataclasses.replace(doc, meta={}) if doc.meta else doc
 
     for doc in ordered_map(_CleanerFactory(ruleset, config, learned), without_meta(), workers):
         meta = metas.popleft()  # results come back in input order, one per document
-        yield doc.evolve(meta=meta) if meta else doc
+        yield dataclasses.replace(doc, meta=meta) if meta else doc
 
 
 def clean_stage(
     ruleset: RuleSet, config: CleanConfig, workers: int = 1, learned: LearnedRules | None = None
-) -> Callable[[Iterable[Document]], Iterator[Document]]:
+) -> Callable[[Iterable[Item]], Iterator[Item]]:
     """The cleaning stage: `clean_documents` with these rules and settings."""
     return functools.partial(
         clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned
@@ -124,7 +125,7 @@ class DedupStage:
         self.annotate_field = annotate_field
         self.on_result = on_result
 
-    def __call__(self, batch: list[Document]) -> list[Document]:
+    def __call__(self, batch: list[Item]) -> list[Item]:
         with naming_path(self.index.path if self.index is not None else "the duplicate index"):
             docs, result = deduplicate(
                 batch,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from cleanse.document import CHANGED, KEPT, REJECTED, REMOVED, Document
+from cleanse.document import CHANGED, KEPT, REJECTED, REMOVED, Document, Item
 
 WRITTEN = "written"
 _SUMMED = (
@@ -33,19 +33,19 @@ class Stats:
         self.chars_out = 0
         self.extra: dict[str, Any] = {}
 
-    def add(self, doc: Document, original_chars: int) -> None:
-        """Count one document after every stage ran on it."""
+    def add(self, doc: Item, original_chars: int) -> None:
+        """Count one document (or rejected input) after every stage ran on it."""
         self.documents["in"] += 1
         self.documents[doc.status] += 1
         self.chars_in += original_chars
-        if doc.status == REJECTED:
-            self.rejected_by[doc.removed or ""] += 1
+        if not isinstance(doc, Document):
+            self.rejected_by[doc.reason] += 1
         elif doc.removed is not None:
             self.removed_by[doc.removed] += 1
         else:
             self.documents[WRITTEN] += 1
-            self.chars_out += len(doc.text)
-        if doc.status != REJECTED:
+            self.chars_out += doc.chars
+        if isinstance(doc, Document):
             self.languages[doc.lang or "und"] += 1
         for flag in doc.flags:
             self.flags[flag.split(":")[0]] += 1

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleanse.decode import KEPT_ENDING_FLAGS
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.durable import atomic_file, fsync_dir, publish
 from cleanse.errors import ConfigError
 from cleanse.formats.compression import open_member
@@ -70,7 +70,7 @@ def output_text(doc: Document) -> str:
     """The text to write: with the document's own line endings when it used CR LF (or CR)
     throughout, which cleaning turned into LF.
 
-    >>> output_text(Document("d", "a\\nb\\n", flags=("line-endings-crlf",)))
+    >>> output_text(Document.from_text("d", "a\\nb\\n", flags=("line-endings-crlf",)))
     'a\\r\\nb\\r\\n'
     """
     for ending, flag in KEPT_ENDING_FLAGS.items():
@@ -79,18 +79,19 @@ def output_text(doc: Document) -> str:
     return doc.text
 
 
-def to_record(
-    doc: Document, text_field: str, extra: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The output JSON object of a document: its input fields, the cleaned text, extracted values."""
+def to_record(doc: Item, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The output JSON object of a document: its input fields, the cleaned text, extracted values
+    (a rejected input's text is empty)."""
+    text = output_text(doc) if isinstance(doc, Document) else ""
     if doc.meta:
         record = dict(doc.meta)
-        record[text_field] = output_text(doc)
+        record[text_field] = text
     else:
-        record = {"id": doc.id, text_field: output_text(doc)}
-    for key, value in doc.extracted.items():
-        record.setdefault(key, value)
-    record.update(doc.annotations)
+        record = {"id": doc.id, text_field: text}
+    if isinstance(doc, Document):
+        for key, value in doc.extracted.items():
+            record.setdefault(key, value)
+        record.update(doc.annotations)
     if extra:
         record.update(extra)
     return record
@@ -143,9 +144,10 @@ class CorpusWriter:
                 raise ConfigError(msg)
             require("parquet", "--format parquet")
 
-    def write(self, doc: Document, extra: Mapping[str, Any] | None = None) -> None:
-        """Write one kept document (removed ones are skipped unless `extra` annotates them)."""
-        if doc.removed is not None and extra is None:
+    def write(self, doc: Item, extra: Mapping[str, Any] | None = None) -> None:
+        """Write one kept document (removed ones are skipped unless `extra` annotates them;
+        rejected inputs always are)."""
+        if not isinstance(doc, Document) or (doc.removed is not None and extra is None):
             return
         if str(self.dest) == STDOUT:
             with naming_path(STDOUT_NAME):

@@ -14,14 +14,14 @@ from cleanse.rules import RuleSet
 
 
 def test_tiny_documents_are_cut_by_count():
-    docs = [Document(f"d{i}", "x") for i in range(25)]
+    docs = [Document.from_text(f"d{i}", "x") for i in range(25)]
     sizes = deque(len(d.text) for d in docs)
     batches = [len(b) for b in _batches(iter(docs), sizes, limit=10**9, max_docs=10)]
     assert batches == [10, 10, 5]
 
 
 def test_big_documents_are_still_cut_by_size():
-    docs = [Document(f"d{i}", "x" * 100) for i in range(25)]
+    docs = [Document.from_text(f"d{i}", "x" * 100) for i in range(25)]
     sizes = deque(len(d.text) for d in docs)
     assert [len(b) for b in _batches(iter(docs), sizes, limit=250, max_docs=10)] == [3] * 8 + [1]
 

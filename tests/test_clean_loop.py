@@ -15,7 +15,7 @@ def test_ftfy_runs_again_on_a_line_a_rule_edited():
     # ftfy cannot read "»Ã©tÃ©" while the » is glued to it; the rule ungluing it makes it
     # mojibake ftfy repairs, in the next round of the same loop.
     text = "Le mot «Ã©tÃ© »Ã©tÃ© fini."
-    doc = Cleaner(RULES, FRENCH).clean(Document(id="x", text=text))
+    doc = Cleaner(RULES, FRENCH).clean(Document.from_text("x", text))
     assert doc.text == "Le mot «Ã©té » été fini."
     assert [(c.stage, c.rule) for c in doc.changes] == [
         ("fix", "ftfy"),
@@ -36,6 +36,6 @@ def test_a_stable_round_ends_the_loop_without_running_ftfy_again(monkeypatch):
         return real(text, config)
 
     monkeypatch.setattr(cleanse.fix.ftfy, "fix_and_explain", counting)
-    doc = Cleaner(RULES, FRENCH).clean(Document(id="x", text="l’Ã©tÃ© dernier\nUn texte."))
+    doc = Cleaner(RULES, FRENCH).clean(Document.from_text("x", "l’Ã©tÃ© dernier\nUn texte."))
     assert doc.text == "l’été dernier\nUn texte."
     assert calls == ["l’Ã©tÃ© dernier"]  # once: no rule touched the line afterwards

@@ -85,7 +85,7 @@ def test_any_text_cleans_into_text_a_writer_can_encode(text, lang):
 
 @given(ANY_TEXT)
 def test_cleaner_returns_a_document_for_any_text(text):
-    doc = CLEANER.clean(Document(id="fuzz", text=text))
+    doc = CLEANER.clean(Document.from_text("fuzz", text))
     assert doc.removed is not None or doc.text.strip()
     doc.text.encode("utf-8")
     for change in doc.changes:

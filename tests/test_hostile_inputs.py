@@ -20,6 +20,7 @@ import pytest
 from cleanse.clean import clean_text
 from cleanse.cli import main
 from cleanse.errors import InputError
+from cleanse.document import Rejected
 from cleanse.readers import ReadConfig, read_documents
 
 FR = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."
@@ -37,11 +38,11 @@ def by_id(docs: list) -> dict:
 
 def assert_rejected(doc, reason: str, path: str, line: int | None = None) -> None:
     assert doc.status == "rejected", doc
-    assert doc.removed == reason
-    assert doc.text == ""
-    assert doc.removed_detail["path"] == path
-    assert doc.removed_detail.get("line") == line
-    error = doc.removed_detail["error"]
+    assert doc.reason == reason
+    assert isinstance(doc, Rejected)
+    assert doc.detail["path"] == path
+    assert doc.detail.get("line") == line
+    error = doc.detail["error"]
     assert isinstance(error, str) and len(error) > 20 and ";" in error  # what is wrong; what to do
 
 
@@ -224,9 +225,9 @@ def test_bad_json_lines_are_rejected_with_their_line_numbers(tmp_path):
     assert docs[0].text == FR and docs[4].text == FR
     for doc, line in zip(docs[1:4], (2, 3, 4), strict=True):
         assert_rejected(doc, "input.malformed-json", "bad.jsonl", line)
-    assert "list" in docs[2].removed_detail["error"]
+    assert "list" in docs[2].detail["error"]
     assert_rejected(docs[5], "input.malformed-json", "bad.jsonl", 6)
-    assert "cut off" in docs[5].removed_detail["error"]
+    assert "cut off" in docs[5].detail["error"]
 
 
 # 7. Gzip that is cut off, damaged, or not gzip at all
@@ -255,14 +256,14 @@ def test_damaged_gzip_is_rejected(tmp_path):
     data[-8] ^= 0xFF  # the CRC of the data no longer matches
     (tmp_path / "crc.jsonl.gz").write_bytes(bytes(data))
     docs = read(tmp_path)
-    assert_rejected(docs[-1], "input.corrupt-gzip", "crc.jsonl.gz", docs[-1].removed_detail["line"])
+    assert_rejected(docs[-1], "input.corrupt-gzip", "crc.jsonl.gz", docs[-1].detail["line"])
 
 
 def test_jsonl_gz_that_is_not_gzip_is_rejected(tmp_path):
     (tmp_path / "plain.jsonl.gz").write_text(json.dumps({"text": FR}) + "\n")
     [doc] = read(tmp_path)
     assert_rejected(doc, "input.not-gzip", "plain.jsonl.gz")
-    assert "rename it to .jsonl" in doc.removed_detail["error"]
+    assert "rename it to .jsonl" in doc.detail["error"]
 
 
 def test_empty_jsonl_gz_has_no_records(tmp_path):
@@ -279,14 +280,14 @@ def test_records_without_a_string_text_are_rejected_by_kind(tmp_path):
     (tmp_path / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     docs = read(tmp_path)
     assert_rejected(docs[0], "input.missing-text", "t.jsonl", 1)
-    assert docs[0].id == "a" and "is missing" in docs[0].removed_detail["error"]
+    assert docs[0].id == "a" and "is missing" in docs[0].detail["error"]
     assert_rejected(docs[1], "input.missing-text", "t.jsonl", 2)
-    assert "is null" in docs[1].removed_detail["error"]
+    assert "is null" in docs[1].detail["error"]
     assert_rejected(docs[2], "input.text-not-string", "t.jsonl", 3)
-    assert "a number" in docs[2].removed_detail["error"]
+    assert "a number" in docs[2].detail["error"]
     assert_rejected(docs[3], "input.text-not-string", "t.jsonl", 4)
-    assert "a list" in docs[3].removed_detail["error"]
-    assert "--text-field" in docs[4].removed_detail["error"]
+    assert "a list" in docs[3].detail["error"]
+    assert "--text-field" in docs[4].detail["error"]
     assert read(tmp_path, text_field="body")[4].text == FR
 
 
@@ -306,7 +307,7 @@ def test_file_without_read_permission_is_rejected(tmp_path):
     finally:
         locked.chmod(0o644)
     assert_rejected(docs["locked.txt"], "input.unreadable", "locked.txt")
-    assert "Permission denied" in docs["locked.txt"].removed_detail["error"]
+    assert "Permission denied" in docs["locked.txt"].detail["error"]
     assert docs["ok.txt"].text == FR
 
 
@@ -317,7 +318,7 @@ def test_permission_error_on_open_is_rejected(tmp_path, monkeypatch, name):
     patch_open(monkeypatch, {name: PermissionError(errno.EACCES, "Permission denied")})
     docs = read(tmp_path)
     assert_rejected(docs[0], "input.unreadable", name)
-    assert "Permission denied [EACCES]" in docs[0].removed_detail["error"]
+    assert "Permission denied [EACCES]" in docs[0].detail["error"]
     assert docs[1].text == FR
 
 
@@ -354,7 +355,7 @@ def test_named_pipe_is_rejected_without_blocking(tmp_path):
     docs = read(tmp_path)
     assert_rejected(docs[0], "input.unreadable", "pipe.jsonl")
     assert_rejected(docs[1], "input.unreadable", "pipe.txt")
-    assert "pipe" in docs[1].removed_detail["error"]
+    assert "pipe" in docs[1].detail["error"]
 
 
 # 10. Symbolic links
@@ -383,9 +384,9 @@ def test_symlink_loops_and_broken_links_end_the_walk(tmp_path):
     ]
     docs = by_id(docs)
     assert_rejected(docs["broken.txt"], "input.unreadable", "broken.txt")
-    assert "broken link" in docs["broken.txt"].removed_detail["error"]
+    assert "broken link" in docs["broken.txt"].detail["error"]
     assert_rejected(docs["self.txt"], "input.unreadable", "self.txt")
-    assert "ELOOP" in docs["self.txt"].removed_detail["error"]
+    assert "ELOOP" in docs["self.txt"].detail["error"]
     assert docs["linked/c.txt"].text == FR
 
 
@@ -403,7 +404,8 @@ def test_hidden_entries_are_skipped_and_order_is_by_path(tmp_path):
     docs = read(tmp_path)
     assert [doc.id for doc in docs] == ["a/z.txt", "a-b.txt", "b.txt", "n.md"]
     # A visible file cleanse does not read is listed as rejected, not skipped in silence.
-    assert [doc.removed for doc in docs] == [None, None, None, "input.unsupported-format"]
+    assert [doc.status for doc in docs] == ["kept"] * 3 + ["rejected"]
+    assert docs[3].reason == "input.unsupported-format"
 
 
 # 11. Many files
@@ -433,7 +435,7 @@ def test_txt_whose_read_fails_midway_is_rejected(tmp_path, monkeypatch):
     patch_open(monkeypatch, {"dying.txt": ((FR * 1000).encode(), 10_000)})
     docs = read(tmp_path)
     assert_rejected(docs[0], "input.unreadable", "dying.txt")
-    assert "[EIO]" in docs[0].removed_detail["error"]
+    assert "[EIO]" in docs[0].detail["error"]
     assert docs[1].text == FR
 
 

@@ -190,7 +190,7 @@ def test_run_learn_and_the_promoted_rule_give_the_same_verdict(tmp_path, line) -
     rules = load_rules([promoted], builtin=False)
     config = CleanConfig(classify="off", lang="en", fix_encoding=False)
     body = "The river council decided on the bridge repairs after a long winter of inspection."
-    doc = Document(id="d", text=f"{body}\n{line}\n{body}\n", site="example.com")
+    doc = Document.from_text("d", f"{body}\n{line}\n{body}\n", site="example.com")
     by_learning = Cleaner(load_rules([], builtin=False), config, learned).clean(doc)
     by_rule_file = Cleaner(rules, config).clean(doc)
     dropped_by_learning = [c.rule for c in by_learning.changes if c.after is None]

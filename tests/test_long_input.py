@@ -117,7 +117,7 @@ def test_a_document_over_its_budget_is_flagged(monkeypatch):
     monkeypatch.setattr("cleanse.clean.FixBudget", lambda: FixBudget(chars=10_000))
     line = "l’Ã©tÃ© dernier, « Ã  la une »."
     doc = Cleaner(load_rules(), CleanConfig(classify="off")).clean(
-        Document(id="big", text="\n".join([line] * 2000))
+        Document.from_text("big", "\n".join([line] * 2000))
     )
     assert doc.flags == (FIX_BUDGET_FLAG,)
     assert doc.text.startswith(fix_line(line)[0] + "\n")

@@ -60,8 +60,8 @@ def test_each_phase_reaches_the_total_known_from_the_listing(tmp_path, capsys):
 def test_stdin_counts_documents():
     seen = Recorder()
     progress = RunProgress(seen, None, dedup=False)
-    list(progress.cleaned([Document("a", "x"), Document("b", "y")]))
-    progress.written([Document("a", "x")])
+    list(progress.cleaned([Document.from_text("a", "x"), Document.from_text("b", "y")]))
+    progress.written([Document.from_text("a", "x")])
     progress.close()
     assert seen.started == {"clean": (None, "docs"), "write": (None, "docs")}
     assert seen.done == {"clean": 2, "write": 1}
@@ -71,7 +71,7 @@ def test_a_gzip_file_never_runs_past_its_size(tmp_path):
     (tmp_path / "big.jsonl.gz").write_bytes(b"x" * 10)  # smaller than the text it holds
     seen = Recorder()
     progress = RunProgress(seen, list_inputs(tmp_path / "big.jsonl.gz"))
-    list(progress.cleaned([Document("a", "y" * 50, source="big.jsonl.gz")]))
+    list(progress.cleaned([Document.from_text("a", "y" * 50, source="big.jsonl.gz")]))
     assert seen.done["clean"] < 10
     progress.close()
     assert seen.done["clean"] == 10

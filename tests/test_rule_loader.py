@@ -382,5 +382,5 @@ def test_a_document_over_budget_is_flagged_in_the_audit(tmp_path, monkeypatch):
     monkeypatch.setattr("cleanse.rule_engine.time_limit", _no_alarm)
     monkeypatch.setattr("cleanse.rule_engine._clock", _FakeClock(step=0.4))
     cleaner = Cleaner(load_rules([write(tmp_path, "mine.toml", GOOD)], builtin=False), CleanConfig(classify="off"))
-    doc = cleaner.clean(Document(id="d", text="Subscribe now\n" * 100))
+    doc = cleaner.clean(Document.from_text("d", "Subscribe now\n" * 100))
     assert "rules-over-budget" in doc.flags

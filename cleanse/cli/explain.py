@@ -17,7 +17,7 @@ from cleanse.cli import options
 from cleanse.dedup.config import DedupConfig
 
 if TYPE_CHECKING:
-    from cleanse.document import Change, Document
+    from cleanse.document import Change, Item
 
 CONTEXT = 40
 
@@ -58,14 +58,15 @@ def explain_command(args: argparse.Namespace) -> int:
     # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
     from cleanse.clean import Cleaner
     from cleanse.dedup.documents import deduplicate
+    from cleanse.document import Document
     from cleanse.readers import read_documents
 
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
-    docs = [
-        cleaner.clean(doc)
+    docs: list[Item] = [
+        cleaner.clean(doc) if isinstance(doc, Document) else doc
         for path in args.paths
         for doc in read_documents(path, options.read_config(args))
     ]
@@ -77,17 +78,23 @@ def explain_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def render(doc: Document, color: bool = False) -> Iterator[str]:
-    """The explanation of one cleaned document, line by line."""
+def render(doc: Item, color: bool = False) -> Iterator[str]:
+    """The explanation of one cleaned document (or rejected input), line by line."""
+    from cleanse.document import Document
+
+    if isinstance(doc, Document):
+        lang, removed, detail = doc.lang, doc.removed, doc.removed_detail
+    else:
+        lang, removed, detail = None, doc.reason, doc.detail
     red, green, dim, bold, off = (
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
     )
     count = len(doc.changes)
-    header = f"{bold}{doc.id}{off}  ({doc.lang or 'und'}, {count} change{'s' if count != 1 else ''}"
-    header += f", REMOVED by {doc.removed})" if doc.removed else ")"
+    header = f"{bold}{doc.id}{off}  ({lang or 'und'}, {count} change{'s' if count != 1 else ''}"
+    header += f", REMOVED by {removed})" if removed else ")"
     yield header
-    if doc.removed_detail and "duplicate_of" in doc.removed_detail:
-        yield f"        {dim}{duplicate_of(doc.removed_detail)}{off}"
+    if detail and "duplicate_of" in detail:
+        yield f"        {dim}{duplicate_of(detail)}{off}"
     for flag in doc.flags:
         yield f"   {dim}flag: {flag}{off}"
     # In line order, so the diff reads top to bottom; stages keep their order on one line.

@@ -18,7 +18,7 @@ from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
 from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
-from cleanse.document import Change, Document
+from cleanse.document import Change, Document, Item
 from cleanse.errors import InputError
 from cleanse.rule_state import tidy_lines
 
@@ -55,7 +55,7 @@ def _paragraphs(doc: Document) -> list[_Paragraph]:
 
 
 def deduplicate(
-    docs: Sequence[Document],
+    docs: Sequence[Item],
     config: DedupConfig,
     *,
     index: IndexStore | None = None,
@@ -63,27 +63,30 @@ def deduplicate(
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
     backend: DedupBackend = LOCAL,
-) -> tuple[list[Document], DedupResult]:
+) -> tuple[list[Item], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
     With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
     holding a record that already has that field is refused (a user's field is never overwritten).
     `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
     """
-    live = [i for i, doc in enumerate(docs) if doc.removed is None]
+    alive = {
+        i: doc for i, doc in enumerate(docs) if isinstance(doc, Document) and doc.removed is None
+    }
+    live = list(alive)
     if annotate:
         if not annotate_field:
             msg = "the annotation field needs a name (--annotate-field NAME)"
             raise InputError(msg)
-        _refuse_field_clash([docs[i] for i in live], annotate_field)
+        _refuse_field_clash(list(alive.values()), annotate_field)
     # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
     whole = config.level == "document"
-    paragraphs = {i: [] if whole else _paragraphs(docs[i]) for i in live}
-    keys = _unique_keys([index_key(docs[i]) for i in live])
+    paragraphs = {i: [] if whole else _paragraphs(alive[i]) for i in live}
+    keys = _unique_keys([index_key(alive[i]) for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
         [
-            (key, [docs[i].text] if whole else [p.text for p in paragraphs[i]])
+            (key, [alive[i].text] if whole else [p.text for p in paragraphs[i]])
             for key, i in zip(keys, live, strict=True)
         ],
         config,
@@ -95,7 +98,7 @@ def deduplicate(
     out = list(docs)
     for key, i in zip(keys, live, strict=True):
         out[i] = _settle(
-            docs[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
+            alive[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
         )
     return out, result
 
@@ -117,16 +120,16 @@ def _refuse_field_clash(docs: Sequence[Document], field: str) -> None:
 class _Corpus:
     """What the audit needs to name the other side of a duplicate: documents and their paragraphs."""
 
-    docs: Sequence[Document]
+    docs: Sequence[Item]
     position: dict[str, int]  # engine key -> position in docs
     paragraphs: dict[int, list[_Paragraph]]  # position -> _paragraphs(doc)
 
 
-def index_key(doc: Document) -> str:
+def index_key(doc: Item) -> str:
     r"""The name the duplicate engine (and a persistent index) gives a document: its id, and where
     it was read (`path` and `line`, after KEY_SEP), so that a later batch or run can name both.
 
-    >>> index_key(Document("seed-1", "", location={"path": "s2.jsonl", "line": 7}))
+    >>> index_key(Document("seed-1", location={"path": "s2.jsonl", "line": 7}))
     'seed-1\x1fs2.jsonl\x1f7'
     """
     if not doc.location:
@@ -234,7 +237,7 @@ def _settle(
         detail = _describe(whole, corpus)
         if annotate:
             return doc.evolve(annotations={annotate: {"status": "duplicate", **detail}})
-        return doc.evolve(removed=f"dedup.document-{whole.kind}", removed_detail=detail)
+        return doc.remove(f"dedup.document-{whole.kind}", detail)
     found = [
         (k, result.paragraphs[(key, k)])
         for k in range(len(paragraphs))
@@ -262,11 +265,7 @@ def _settle(
     ]
     lines = doc.numbered_lines()
     kept = tidy_lines((n, t, i not in dropped) for i, (n, t) in enumerate(lines))
-    ending = "\n" if doc.text.endswith("\n") else ""
-    text = "\n".join(t for _, t in kept)
-    updated = doc.with_changes(
-        text + ending if text else "", changes, line_numbers=tuple(n for n, _ in kept)
-    )
-    if not text.strip():
-        return updated.evolve(removed=ALL_PARAGRAPHS_DUPLICATE)
+    updated = doc.with_lines(kept, changes)
+    if not any(t.strip() for _, t in kept):
+        return updated.remove(ALL_PARAGRAPHS_DUPLICATE)
     return updated

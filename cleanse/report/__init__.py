@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleanse.document import Document
+from cleanse.document import Document, Item
 from cleanse.report.duplicates_section import duplicates_section
 from cleanse.report.html_parts import esc, page
 from cleanse.report.load import RunFacts, load_run
@@ -31,7 +31,7 @@ NAV = (
 __all__ = ["REPORT_NAME", "audit_fields", "render_report", "write_report"]
 
 
-def audit_fields(doc: Document, chars_in: int) -> dict[str, Any]:
+def audit_fields(doc: Item, chars_in: int) -> dict[str, Any]:
     """What the report needs in a document's audit line beyond `Document.audit()`: its site,
     URL or input file (to group by source) and its size before and after (for removal rates)."""
     out: dict[str, Any] = {}
@@ -45,7 +45,7 @@ def audit_fields(doc: Document, chars_in: int) -> dict[str, Any]:
     if source and source != doc.id:
         out["source"] = source
     out["chars_in"] = chars_in
-    out["chars_out"] = len(doc.text) if doc.removed is None else 0
+    out["chars_out"] = doc.chars if isinstance(doc, Document) and doc.removed is None else 0
     return out
 
 

@@ -44,7 +44,7 @@ def _read_file(
 ) -> Iterator[tuple[int, int, int, str, str]]:
     number, found = task
     for row, doc in enumerate(read_inputs([found], config)):
-        yield number, row, len(doc.text), doc.id, state.dump(doc)
+        yield number, row, doc.chars, doc.id, state.dump(doc)
 
 
 def read_files(spark: SparkSession, src: str, config: ReadConfig, partitions: int) -> DataFrame:
@@ -83,7 +83,7 @@ def frame_documents(df: DataFrame, config: ReadConfig, order_by: list[str]) -> D
     def to_row(pair: tuple[Any, int]) -> tuple[int, int, str, str]:
         record, n = pair
         doc = record_document(_plain(dict(zip(columns, record, strict=True))), str(n), config)
-        return n, len(doc.text), doc.id, state.dump(doc)
+        return n, doc.chars, doc.id, state.dump(doc)
 
     rdd = ordered.rdd.map(tuple).zipWithIndex().map(to_row)
     return df.sparkSession.createDataFrame(rdd, DOCS_SCHEMA)

@@ -34,7 +34,7 @@ def _settle_one(
         name = str(target_n)
         if name not in position:
             position[name] = len(others)
-            others.append(Document(target_id, "", location=json.loads(where) if where else {}))
+            others.append(Document(target_id, location=json.loads(where) if where else {}))
             lines[position[name]] = {}
         return position[name]
 
@@ -78,7 +78,7 @@ def settle_frame(
             states = []
             for row in rows:
                 doc = state.load(row["state"])
-                if doc.removed is None:
+                if isinstance(doc, Document) and doc.removed is None:
                     doc = _settle_one(
                         doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate
                     )

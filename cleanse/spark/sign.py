@@ -44,7 +44,7 @@ ITEMS_SCHEMA = (
 def paragraph_texts(doc: Document, config: DedupConfig) -> list[str]:
     """What the local engine hands find_duplicates for a document (see cleanse.dedup.documents)."""
     if config.level == "document":
-        return [doc.text]
+        return [doc.text]  # the whole text: joined here
     return [p.text for p in _paragraphs(doc)]
 
 
@@ -147,7 +147,7 @@ def sign_frame(
                 for n, s in zip(
                     batch.column("n").to_pylist(), batch.column("state").to_pylist(), strict=True
                 )
-                if (doc := state.load(s)).removed is None
+                if isinstance(doc := state.load(s), Document) and doc.removed is None
             ]
             if not live:
                 continue

@@ -1,4 +1,4 @@
-"""A Document as one JSON string: how documents travel between Spark stages.
+"""A Document (or a Rejected input) as one JSON string: how documents travel between Spark stages.
 
 Plain JSON (ASCII-escaped, so a lone surrogate survives the trip through Spark's UTF-8 strings),
 never a pickle: the state is readable, versioned by its field names, and decodes to an equal
@@ -10,33 +10,47 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cleanse.document import Change, Document
+from cleanse.document import Change, Document, Item, Rejected
 
 
-def dump(doc: Document) -> str:
-    """The document's whole state as a JSON string."""
-    state: dict[str, Any] = {
+def _changes(changes: tuple[Change, ...]) -> list[list[Any]]:
+    return [
+        [c.stage, c.rule, c.line, c.before, c.after, None if c.detail is None else dict(c.detail)]
+        for c in changes
+    ]
+
+
+def dump(doc: Item) -> str:
+    """The document's (or rejected input's) whole state as a JSON string."""
+    state: dict[str, Any]
+    if isinstance(doc, Rejected):
+        state = {
+            "rejected": True,
+            "id": doc.id,
+            "reason": doc.reason,
+            "detail": dict(doc.detail),
+            "location": dict(doc.location),
+            "source": doc.source,
+            "site": doc.site,
+            "meta": dict(doc.meta),
+            "flags": list(doc.flags),
+            "changes": _changes(doc.changes),
+        }
+        return json.dumps(state, ensure_ascii=True, separators=(",", ":"))
+    state = {
         "id": doc.id,
-        "text": doc.text,
+        "lines": list(doc.lines),
+        "line_numbers": list(doc.line_numbers),
+        "final_newline": doc.final_newline,
         "meta": dict(doc.meta),
         "lang": doc.lang,
         "site": doc.site,
         "source": doc.source,
         "extracted": dict(doc.extracted),
-        "line_numbers": list(doc.line_numbers),
         "annotations": dict(doc.annotations),
-        "changes": [
-            [
-                c.stage,
-                c.rule,
-                c.line,
-                c.before,
-                c.after,
-                None if c.detail is None else dict(c.detail),
-            ]
-            for c in doc.changes
-        ],
+        "changes": _changes(doc.changes),
         "flags": list(doc.flags),
+        "status": doc.status,
         "removed": doc.removed,
         "removed_detail": None if doc.removed_detail is None else dict(doc.removed_detail),
         "location": dict(doc.location),
@@ -44,27 +58,34 @@ def dump(doc: Document) -> str:
     return json.dumps(state, ensure_ascii=True, separators=(",", ":"))
 
 
-def load(text: str) -> Document:
-    """The Document `dump` wrote.
+def load(text: str) -> Item:
+    """The Document (or Rejected record) `dump` wrote.
 
-    >>> doc = Document("a", "x\\ny", {"n": 1}, line_numbers=(1, 3), flags=("f",))
+    >>> doc = Document("a", ("x", "y"), {"n": 1}, line_numbers=(1, 3), flags=("f",))
     >>> load(dump(doc)) == doc
     True
     """
     s = json.loads(text)
     changes = tuple(Change(*c) for c in s["changes"])
+    if s.get("rejected"):
+        return Rejected(
+            s["id"], s["reason"], s["detail"], location=s["location"], source=s["source"],
+            site=s["site"], meta=s["meta"], flags=tuple(s["flags"]), changes=changes,
+        )  # fmt: skip
     return Document(
         s["id"],
-        s["text"],
+        tuple(s["lines"]),
         s["meta"],
         lang=s["lang"],
         site=s["site"],
         source=s["source"],
         extracted=s["extracted"],
         line_numbers=tuple(s["line_numbers"]),
+        final_newline=s["final_newline"],
         annotations=s["annotations"],
         changes=changes,
         flags=tuple(s["flags"]),
+        status=s["status"],
         removed=s["removed"],
         removed_detail=s["removed_detail"],
         location=s["location"],

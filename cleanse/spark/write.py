@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
+from cleanse.document import Document
 from cleanse.report import audit_fields
 from cleanse.spark import state
 from cleanse.stats import Stats
@@ -33,11 +34,11 @@ def output_columns(settled: DataFrame, text_field: str) -> DataFrame:
                 batch.column("state").to_pylist(), batch.column("chars_in").to_pylist(), strict=True
             ):
                 doc = state.load(s)
-                written = doc.removed is None
+                out = doc if isinstance(doc, Document) and doc.removed is None else None
                 status.append(doc.status)
-                text.append(doc.text if written else None)
+                text.append(None if out is None else out.text)
                 record.append(
-                    json_line(to_record(doc, text_field)).rstrip("\n") if written else None
+                    None if out is None else json_line(to_record(out, text_field)).rstrip("\n")
                 )
                 audit.append(json_line(doc.audit() | audit_fields(doc, chars_in)).rstrip("\n"))
             yield pa.RecordBatch.from_arrays(

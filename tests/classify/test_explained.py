@@ -15,7 +15,7 @@ PAGE = "\n".join([*MENU_EN, *EN_PARA, *FOOTER_EN]) + "\n"
 
 
 def _classify_changes(config: CleanConfig) -> list[dict]:
-    doc = Cleaner(load_rules(), config).clean(Document("page", PAGE))
+    doc = Cleaner(load_rules(), config).clean(Document.from_text("page", PAGE))
     return [c.to_json() for c in doc.changes if c.stage == "classify"]
 
 
@@ -37,6 +37,6 @@ def test_rule_fallback_scores_are_the_prose_score() -> None:
 
 
 def test_explain_prints_reason_and_score() -> None:
-    doc = Cleaner(load_rules()).clean(Document("page", PAGE))
+    doc = Cleaner(load_rules()).clean(Document.from_text("page", PAGE))
     text = "\n".join(render(doc))
     assert "reason: " in text and ", score 0." in text

@@ -23,7 +23,7 @@ def cleaner() -> Cleaner:
 @pytest.mark.parametrize("name", sorted(REAL_TEXTS))
 def test_default_run_keeps_every_line_of_a_real_text(cleaner: Cleaner, name: str) -> None:
     text, _lang = REAL_TEXTS[name]
-    doc = cleaner.clean(Document(name, text))
+    doc = cleaner.clean(Document.from_text(name, text))
     assert doc.removed is None
     dropped = [c.before for c in doc.changes if c.stage == "classify"]
     assert dropped == []
@@ -32,7 +32,7 @@ def test_default_run_keeps_every_line_of_a_real_text(cleaner: Cleaner, name: str
 @pytest.mark.parametrize("name", sorted(REAL_TEXTS))
 def test_forced_page_mode_never_removes_or_guts_a_real_text(name: str) -> None:
     text, _lang = REAL_TEXTS[name]
-    doc = Cleaner(load_rules(), CleanConfig(classify="page")).clean(Document(name, text))
+    doc = Cleaner(load_rules(), CleanConfig(classify="page")).clean(Document.from_text(name, text))
     assert doc.removed is None
     kept = sum(len(line) for line in doc.text.split("\n"))
     assert kept >= 0.5 * sum(len(line) for line in text.split("\n"))

@@ -23,7 +23,7 @@ def wrap(paragraphs: list[str], width: int = 78) -> str:
 
 
 def doc(doc_id: str, text: str) -> Document:
-    return Document(id=doc_id, text=text)
+    return Document.from_text(doc_id, text)
 
 
 @settings(max_examples=50, deadline=None)

@@ -110,7 +110,7 @@ def test_documents_without_words_are_flagged_and_kept() -> None:
     from cleanse.document import Document
     from cleanse.dedup.documents import NO_WORDS, deduplicate
 
-    docs = [Document(id=f"d{k}", text=text) for k, text in enumerate(["***\n", "— …\n", "***\n"])]
+    docs = [Document.from_text(f"d{k}", text) for k, text in enumerate(["***\n", "— …\n", "***\n"])]
     out, result = deduplicate(docs, DedupConfig(level="document"))
     assert [d.removed for d in out] == [None, None, None]
     assert all(NO_WORDS in d.flags for d in out)

@@ -122,14 +122,14 @@ def test_an_arrow_file_that_is_not_an_arrow_stream_is_rejected(tmp_path):
     (tmp_path / "src" / "bad.arrow").write_bytes(b"not arrow at all")
     (tmp_path / "src" / "a.txt").write_text(text(1), encoding="utf-8")
     [bad, good] = sorted(read_documents(tmp_path / "src"), key=lambda d: d.id, reverse=True)
-    assert bad.removed == "input.not-arrow" and "save_to_disk" in bad.removed_detail["error"]
+    assert bad.reason == "input.not-arrow" and "save_to_disk" in bad.detail["error"]
     assert good.removed is None and SHARE in good.text
 
 
 def test_a_missing_text_column_names_the_columns(tmp_path):
     datasets.Dataset.from_dict({"body": ["x"]}).save_to_disk(str(tmp_path / "saved"))
     [doc] = read_documents(tmp_path / "saved")
-    assert doc.removed == "input.missing-text" and "body" in doc.removed_detail["error"]
+    assert doc.reason == "input.missing-text" and "body" in doc.detail["error"]
 
 
 def test_without_datasets_a_saved_folder_is_one_error_naming_the_extra(tmp_path, monkeypatch, capsys):
@@ -146,7 +146,7 @@ def test_a_stray_state_json_elsewhere_is_still_listed(tmp_path):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "state.json").write_text(json.dumps({}), encoding="utf-8")
     [doc] = read_documents(tmp_path / "src")
-    assert doc.removed == "input.unsupported-format"
+    assert doc.reason == "input.unsupported-format"
 
 
 def _tree(root: Path) -> dict[str, bytes]:

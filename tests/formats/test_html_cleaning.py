@@ -34,12 +34,12 @@ def dropped(doc: Document) -> list[str]:
 
 def test_auto_gives_a_text_extracted_from_html_the_article_treatment():
     cleaner = Cleaner(load_rules(), CleanConfig())
-    as_dump = cleaner.clean(Document("x", EXTRACT))
+    as_dump = cleaner.clean(Document.from_text("x", EXTRACT))
     assert "Bookkeeping" in dropped(as_dump)  # what auto does to the same text of unknown origin
-    extract = cleaner.clean(Document("x", EXTRACT, flags=("extracted-html",)))
+    extract = cleaner.clean(Document.from_text("x", EXTRACT, flags=("extracted-html",)))
     assert dropped(extract) == ["Share on Facebook"]  # its rules still run
     forced = Cleaner(load_rules(), CleanConfig(classify="page")).clean(
-        Document("x", EXTRACT, flags=("extracted-html",))
+        Document.from_text("x", EXTRACT, flags=("extracted-html",))
     )
     assert "Bookkeeping" in dropped(forced)  # an explicit mode is obeyed
 
@@ -66,11 +66,11 @@ PROSE = "The committee met on Thursday to discuss the new budget for the librari
 
 def test_one_byline_is_extracted_and_a_repeated_pattern_stays():
     cleaner = Cleaner(load_rules(), CleanConfig(classify="off"))
-    one = cleaner.clean(Document("a", f"By Josephine Martin\n{PROSE}\n"))
+    one = cleaner.clean(Document.from_text("a", f"By Josephine Martin\n{PROSE}\n"))
     assert one.text == f"{PROSE}\n" and one.extracted == {"byline": "Josephine Martin"}
     entries = "".join(f"{title}\nBy {name}\n{PROSE}\n" for title, name in
                       [("Care", "Emma Fromberg"), ("Land", "Suzanne Lacy"), ("Sea", "Lindsey Colbourne")])  # fmt: skip
-    listing = cleaner.clean(Document("b", entries))
+    listing = cleaner.clean(Document.from_text("b", entries))
     assert listing.text == entries and listing.extracted == {} and listing.changes == ()
-    again = cleaner.clean(Document("b", listing.text))  # idempotent
+    again = cleaner.clean(Document.from_text("b", listing.text))  # idempotent
     assert again.text == listing.text

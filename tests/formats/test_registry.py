@@ -139,9 +139,9 @@ def test_a_file_that_claims_a_format_it_does_not_hold_is_rejected(tmp_path, name
     docs = list(read_documents(tmp_path))
     assert [d.id for d in docs][-1] == "ok.txt"
     bad = docs[0]
-    assert bad.removed == reason
-    assert bad.removed_detail["path"] == name
-    assert bad.removed_detail["error"]
+    assert bad.reason == reason
+    assert bad.detail["path"] == name
+    assert bad.detail["error"]
 
 
 def test_cut_and_damaged_zstd_are_rejected_after_the_lines_before(tmp_path):
@@ -150,15 +150,15 @@ def test_cut_and_damaged_zstd_are_rejected_after_the_lines_before(tmp_path):
     packed = zstandard.ZstdCompressor().compress(lines)
     (tmp_path / "cut.jsonl.zst").write_bytes(packed[: len(packed) // 2])
     docs = list(read_documents(tmp_path))
-    assert docs[-1].removed == "input.truncated-zstd"
+    assert docs[-1].reason == "input.truncated-zstd"
     assert all(d.removed is None for d in docs[:-1])
-    assert docs[-1].removed_detail["line"] == len(docs)
+    assert docs[-1].detail["line"] == len(docs)
     (tmp_path / "cut.jsonl.zst").unlink()
     damaged = bytearray(packed)
     damaged[len(damaged) // 2] ^= 0xFF
     (tmp_path / "bad.jsonl.zst").write_bytes(bytes(damaged))
     docs = list(read_documents(tmp_path))
-    assert docs[-1].removed == "input.corrupt-zstd"
+    assert docs[-1].reason == "input.corrupt-zstd"
 
 
 @pytest.mark.parametrize(

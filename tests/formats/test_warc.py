@@ -146,8 +146,8 @@ def test_uncompressed_wet_and_a_cut_wet(tmp_path):
     docs = list(read_documents(tmp_path))
     assert [d.removed for d in docs[:3]] == [None] * 3
     assert [d.removed for d in docs[3:5]] == [None] * 2
-    assert docs[5].removed == "input.corrupt-warc"
-    assert docs[5].removed_detail["path"] == "b.warc.wet.gz"
+    assert docs[5].reason == "input.corrupt-warc"
+    assert docs[5].detail["path"] == "b.warc.wet.gz"
 
 
 HTML = """<!DOCTYPE html><html><head><title>{title}</title></head><body>
@@ -218,7 +218,7 @@ def test_an_html_page_without_text_is_rejected(tmp_path):
         b"<html><head><title>Vide</title></head><body><div></div></body></html>"
     )
     [doc] = list(read_documents(tmp_path))
-    assert doc.removed == "input.empty" and "no main text" in doc.removed_detail["error"]
+    assert doc.reason == "input.empty" and "no main text" in doc.detail["error"]
 
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "wcxb-dev"
