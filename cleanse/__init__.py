@@ -28,6 +28,7 @@ _EXPORTS = {
     "InputError": "cleanse.errors",
     "Pipeline": "cleanse.pipeline",
     "ReadConfig": "cleanse.readers",
+    "Rejected": "cleanse.document",
     "Rule": "cleanse.rules",
     "RuleFileError": "cleanse.errors",
     "RuleSet": "cleanse.rules",
@@ -39,7 +40,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from cleanse.clean import CleanConfig, Cleaner, clean_text
     from cleanse.dedup.config import DedupConfig
-    from cleanse.document import Change, Document
+    from cleanse.document import Change, Document, Rejected
     from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError
     from cleanse.packs import load_rules
     from cleanse.pipeline import Pipeline
@@ -60,6 +61,7 @@ __all__ = [
     "InputError",
     "Pipeline",
     "ReadConfig",
+    "Rejected",
     "Rule",
     "RuleFileError",
     "RuleSet",

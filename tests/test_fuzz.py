@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from cleanse.clean import CleanConfig, Cleaner, clean_text
 from cleanse.cli import main
-from cleanse.decode import normalize_newlines
-from cleanse.document import Document
+from cleanse.decode import is_blank, normalize_newlines
+from cleanse.document import Document, Rejected
 from cleanse.errors import ConfigError, RuleFileError
 from cleanse.fix import fix_line, split_long_line
 from cleanse.packs import load_rules
@@ -86,8 +86,12 @@ def test_any_text_cleans_into_text_a_writer_can_encode(text, lang):
 @given(ANY_TEXT)
 def test_cleaner_returns_a_document_for_any_text(text):
     doc = CLEANER.clean(Document.from_text("fuzz", text))
+    if isinstance(doc, Rejected):  # a blank text: nothing to clean
+        assert doc.reason == "input.empty" and is_blank(text)
+        return
     assert doc.removed is not None or doc.text.strip()
     doc.text.encode("utf-8")
+    assert len(doc.lines) == len(doc.line_numbers)
     for change in doc.changes:
         assert change.line is None or change.line >= 1
 
