@@ -83,9 +83,9 @@ def render(doc: Item, color: bool = False) -> Iterator[str]:
     from cleanse.document import Document
 
     if isinstance(doc, Document):
-        lang, removed, detail = doc.lang, doc.removed, doc.removed_detail
+        lang, removed, why, extracted = doc.lang, doc.removed, doc.removed_detail, doc.extracted
     else:
-        lang, removed, detail = None, doc.reason, doc.detail
+        lang, removed, why, extracted = None, doc.reason, doc.detail, {}
     red, green, dim, bold, off = (
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
     )
@@ -93,8 +93,8 @@ def render(doc: Item, color: bool = False) -> Iterator[str]:
     header = f"{bold}{doc.id}{off}  ({lang or 'und'}, {count} change{'s' if count != 1 else ''}"
     header += f", REMOVED by {removed})" if removed else ")"
     yield header
-    if detail and "duplicate_of" in detail:
-        yield f"        {dim}{duplicate_of(detail)}{off}"
+    if why and "duplicate_of" in why:
+        yield f"        {dim}{duplicate_of(why)}{off}"
     for flag in doc.flags:
         yield f"   {dim}flag: {flag}{off}"
     # In line order, so the diff reads top to bottom; stages keep their order on one line.
@@ -115,7 +115,7 @@ def render(doc: Item, color: bool = False) -> Iterator[str]:
             yield f"        {dim}scores: {detail['scores']}{off}"
         if change.detail and "duplicate_of" in change.detail:
             yield f"        {dim}{duplicate_of(change.detail)}{off}"
-    for key, value in doc.extracted.items():
+    for key, value in extracted.items():
         yield f"   {dim}extracted {key}: {value}{off}"
     yield ""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cleanse.document import Document
 from cleanse.readers import ReadConfig, read_documents
 from cleanse.report.load import RunFacts, iter_audit
 
@@ -169,12 +170,12 @@ def _read_texts(src: Path, ids: set[str], read: ReadConfig) -> dict[str, str]:
         path = src / doc_id if src.is_dir() else src
         if doc_id.endswith(".txt") and path.is_file() and path.suffix == ".txt":
             for doc in read_documents(path, read):
-                found[doc_id] = doc.text
+                found[doc_id] = doc.text if isinstance(doc, Document) else ""
     rest = ids - set(found)
     if rest:
         for count, doc in enumerate(read_documents(src, read)):
             if doc.id in rest:
-                found[doc.id] = doc.text
+                found[doc.id] = doc.text if isinstance(doc, Document) else ""
                 rest.discard(doc.id)
             if not rest or count >= SCAN_LIMIT:
                 break
