@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from cleanse.document import Document, Item
+from cleanse.document import Document, Item, is_live
 from cleanse.errors import ConfigError
 from cleanse.pipeline import Pipeline, PipelineRun
 from cleanse.sinks import audit_line
@@ -138,7 +138,7 @@ class BatchMap(_BatchPass):
         out = dict(batch)
         texts, removed, reasons, audits = [], [], [], []
         for doc, size in self.settle(batch):
-            kept = doc if isinstance(doc, Document) and doc.removed is None else None
+            kept = doc if is_live(doc) else None
             texts.append("" if kept is None else output_text(kept))
             removed.append(kept is None)
             reasons.append(doc.removed or "" if isinstance(doc, Document) else doc.reason)
@@ -161,4 +161,4 @@ class BatchFilter(_BatchPass):
     """
 
     def __call__(self, batch: dict[str, list[Any]]) -> list[bool]:
-        return [isinstance(doc, Document) and doc.removed is None for doc, _ in self.settle(batch)]
+        return [is_live(doc) for doc, _ in self.settle(batch)]

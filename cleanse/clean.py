@@ -22,7 +22,7 @@ from cleanse.decode import (
     line_endings,
     normalize_newlines,
 )
-from cleanse.document import Change, Document, Item, split_lines
+from cleanse.document import Change, Document, Item, is_live, split_lines
 from cleanse.errors import ConfigError
 from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
 from cleanse.formats.html import EXTRACTED_HTML
@@ -307,4 +307,4 @@ def clean_text(
         config = dataclasses.replace(config or CleanConfig(), lang=lang)
     cleaner = _default_cleaner(tuple(Path(p) for p in rules), config)
     doc = cleaner.clean(Document.from_text("<text>", text))
-    return doc.text if isinstance(doc, Document) and doc.removed is None else ""
+    return doc.text if is_live(doc) else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeGuard
 
 KEPT = "kept"
 CHANGED = "changed"
@@ -248,3 +248,8 @@ class Rejected:
 
 # What flows from the readers through the stages to the sinks.
 Item: TypeAlias = Document | Rejected
+
+
+def is_live(item: Item) -> TypeGuard[Document]:
+    """True for a Document still in the corpus: neither removed by a stage nor a rejected input."""
+    return isinstance(item, Document) and item.removed is None

@@ -18,7 +18,7 @@ from typing import Any
 from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
-from cleanse.document import Document, Item
+from cleanse.document import Document, Item, is_live
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.remote import is_remote
@@ -109,7 +109,7 @@ class Pipeline:
     def run(self, records: Iterable[dict[str, Any] | Document]) -> Iterator[dict[str, Any]]:
         """Yield each cleaned record, its audit under `audit_field`; removed ones only on request."""
         for doc, size in self.settle(records):
-            gone = not isinstance(doc, Document) or doc.removed is not None
+            gone = not is_live(doc)
             if gone and not self.include_removed:
                 continue
             extra = {self.audit_field: audit_line(doc, size)} if self.audit_field else None

@@ -18,7 +18,7 @@ from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
 from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.paragraphs import paragraph_spans
-from cleanse.document import Change, Document, Item
+from cleanse.document import Change, Document, Item, is_live
 from cleanse.errors import InputError
 from cleanse.rule_state import tidy_lines
 
@@ -70,9 +70,7 @@ def deduplicate(
     holding a record that already has that field is refused (a user's field is never overwritten).
     `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
     """
-    alive = {
-        i: doc for i, doc in enumerate(docs) if isinstance(doc, Document) and doc.removed is None
-    }
+    alive = {i: doc for i, doc in enumerate(docs) if is_live(doc)}
     live = list(alive)
     if annotate:
         if not annotate_field:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleanse.document import Document, Item
+from cleanse.document import Item, is_live
 from cleanse.report.duplicates_section import duplicates_section
 from cleanse.report.html_parts import esc, page
 from cleanse.report.load import RunFacts, load_run
@@ -45,7 +45,7 @@ def audit_fields(doc: Item, chars_in: int) -> dict[str, Any]:
     if source and source != doc.id:
         out["source"] = source
     out["chars_in"] = chars_in
-    out["chars_out"] = doc.chars if isinstance(doc, Document) and doc.removed is None else 0
+    out["chars_out"] = doc.chars if is_live(doc) else 0
     return out
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleanse.dedup import DedupResult, Duplicate
 from cleanse.dedup.documents import _Corpus, _Paragraph, _paragraphs, _settle
-from cleanse.document import Document
+from cleanse.document import Document, is_live
 from cleanse.spark import state
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def settle_frame(
             states = []
             for row in rows:
                 doc = state.load(row["state"])
-                if isinstance(doc, Document) and doc.removed is None:
+                if is_live(doc):
                     doc = _settle_one(
                         doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate
                     )

@@ -25,7 +25,7 @@ from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.documents import _paragraphs, index_key
 from cleanse.dedup.stream import strip_markup
 from cleanse.dedup.workers import _sign_chunk, item_texts
-from cleanse.document import Document
+from cleanse.document import Document, is_live
 from cleanse.errors import InputError
 from cleanse.spark import faults, state
 
@@ -147,7 +147,7 @@ def sign_frame(
                 for n, s in zip(
                     batch.column("n").to_pylist(), batch.column("state").to_pylist(), strict=True
                 )
-                if isinstance(doc := state.load(s), Document) and doc.removed is None
+                if is_live(doc := state.load(s))
             ]
             if not live:
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
-from cleanse.document import Document
+from cleanse.document import is_live
 from cleanse.report import audit_fields
 from cleanse.spark import state
 from cleanse.stats import Stats
@@ -34,7 +34,7 @@ def output_columns(settled: DataFrame, text_field: str) -> DataFrame:
                 batch.column("state").to_pylist(), batch.column("chars_in").to_pylist(), strict=True
             ):
                 doc = state.load(s)
-                out = doc if isinstance(doc, Document) and doc.removed is None else None
+                out = doc if is_live(doc) else None
                 status.append(doc.status)
                 text.append(None if out is None else out.text)
                 record.append(
