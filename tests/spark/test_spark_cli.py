@@ -91,7 +91,9 @@ def test_the_local_engine_refuses_a_spark_index(tmp_path, capsys) -> None:
     src.write_text('{"text": "a"}\n', encoding="utf-8")
     assert main(["run", str(src), str(tmp_path / "out" / "x.jsonl"), "--index", str(index)]) != 0
     err = capsys.readouterr().err
-    assert err.startswith("cleanse: error: --index") and MANIFEST in err  # names what it found
+    assert err.startswith(f"cleanse: error: --index {index} is a Spark engine's index") and MANIFEST in err
+    assert f"python -m cleanse.spark.convert to-local {index} NEW_DIR" in err  # what to do
+    assert sorted(p.name for p in index.iterdir()) == ["runs", MANIFEST]  # nothing written
 
 
 @pytest.mark.parametrize(
@@ -117,3 +119,11 @@ def test_remote_paths_are_refused_before_any_work(tmp_path, capsys, where, says)
     err = capsys.readouterr().err
     assert err.startswith(f"cleanse: error: {says}") and "shared" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_local_engine_names_the_spark_index_and_its_converter_as_they_are() -> None:
+    from cleanse.dedup import index as local_index
+    from cleanse.spark import index as spark_index
+
+    assert local_index.SPARK_MANIFEST == spark_index.MANIFEST
+    assert local_index.SPARK_CONVERT == spark_index.CONVERT
