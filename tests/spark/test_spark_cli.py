@@ -118,7 +118,28 @@ def test_remote_paths_are_refused_before_any_work(tmp_path, capsys, where, says)
     assert main(["run", args["src"], args["dest"], "--engine", "spark", *extra]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"cleanse: error: {says}") and "shared" in err
+    assert "cleanse.spark.clean_frame_records" in err  # Spark itself takes the URL as it is
+    if where == "src":  # what a cluster installs, in the version of the Hadoop pyspark bundles
+        from cleanse.spark.paths import hadoop_version
+
+        version = hadoop_version()
+        assert version and version[0].isdigit()
+        assert f"--packages org.apache.hadoop:hadoop-aws:{version}" in err
+        assert "neither PyPI nor Debian packages it" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_hadoop_version_named_is_the_one_spark_runs(spark) -> None:
+    from cleanse.spark.paths import hadoop_version
+
+    assert hadoop_version() == spark.sparkContext._jvm.org.apache.hadoop.util.VersionInfo.getVersion()
+
+
+def test_urls_in_spark_settings_reach_spark_as_they_are() -> None:
+    from cleanse.spark.session import parse_conf
+
+    conf = parse_conf(["spark.checkpoint.dir=gs://bucket/ckpt", "spark.x.dir=hdfs://nn:8020/a?b=c"])
+    assert conf == {"spark.checkpoint.dir": "gs://bucket/ckpt", "spark.x.dir": "hdfs://nn:8020/a?b=c"}
 
 
 def test_the_local_engine_names_the_spark_index_and_its_converter_as_they_are() -> None:
