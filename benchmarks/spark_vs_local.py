@@ -39,7 +39,6 @@ from pathlib import Path
 from corpus import DEFAULT_CORPORA, load_documents
 from memory import FILE_BYTES, perturb, tree_memory, write_corpus
 
-
 CORES = 2
 DATA_JUICER = {"tb": 5.0, "minutes": 168.0, "cores": 1280}  # published: 5 TB in 168 min on 1,280 cores
 # text-dedup's README (github.com/ChenghaoMou/text-dedup, "Native PySpark" example): its Spark
@@ -74,7 +73,8 @@ def write_mixed_corpus(root: Path, megabytes: float, corpora: Path = DEFAULT_COR
     scrapes = corpora.parent / "eval" / "wcxb-dev" / "docs"
     pages = [p.read_text(encoding="utf-8") for p in sorted(scrapes.glob("*.raw.txt"))]
     if not pages:
-        raise SystemExit(f"no wcxb-dev scrapes under {scrapes}")
+        msg = f"no wcxb-dev scrapes under {scrapes}"
+        raise SystemExit(msg)
     step = max(1, len(novels) // len(pages))
     base: list[str] = []
     for i in range(0, len(novels), step):
@@ -125,7 +125,8 @@ def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "r
         time.sleep(0.2)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"cleanse failed: {' '.join(command)}")
+        msg = f"cleanse failed: {' '.join(command)}"
+        raise SystemExit(msg)
     # The command's own CPU and that of the children it reaped (the local engine's workers) come
     # exactly from wait4; the samples add the processes it did not reap (Spark's JVM and workers).
     reaped = usage.ru_utime + usage.ru_stime
@@ -189,7 +190,6 @@ def main() -> None:
             measure(f"spark local[2], {parts} partitions", out, [*spark_extra, "--partitions", str(parts)])
             shutil.rmtree(out)
         print(f"corpus: {mb:,.1f} MB of .jsonl ({args.source}), cleanse {args.command}, {CORES} cores")
-        print(f"spark output identical to local: {parity}")
         print("| run | wall s | CPU s | peak MB (PSS, tree) | MB/s per core (wall) |")
         print("|---|---|---|---|---|")
         for name, r in rows.items():
