@@ -3,15 +3,21 @@
     nice python benchmarks/spark_vs_local.py --mb 50              # one corpus size, both engines
     nice python benchmarks/spark_vs_local.py --mb 50 --partitions 4 8 16   # scaling with partitions
     nice python benchmarks/spark_vs_local.py --mb 20 --only-spark --partitions 2 4 8   # only the scaling
+    nice python benchmarks/spark_vs_local.py --mb 1000 --source mixed --command dedup \
+        --local-batch-mb 32 --spark-conf spark.driver.memory=3g --out results.jsonl   # 1 GB
 
-The corpus is made as benchmarks/memory.py makes it: the public-domain novels in
-../shared/corpora/ (never copied into the repository) cut into documents, repeated with seeded
-perturbations (about one copy in five exact), as .jsonl files. Each run is `cleanse run SRC DEST
--q` as a user runs it, in a child process: wall time, CPU seconds of the whole process tree
-(user + system, from wait4: the JVM and its Python workers included) and peak memory of the tree
-(PSS, sampled every 0.2 s). The local run gets --workers 2 and a --batch-mb larger than the
-corpus, so both engines settle the corpus as one batch and must write the same bytes; the
-script checks that and says so.
+The corpus (`--source novels`) is made as benchmarks/memory.py makes it: the public-domain
+novels in ../shared/corpora/ (never copied into the repository) cut into documents, repeated
+with seeded perturbations (about one copy in five exact), as .jsonl files. `--source mixed` adds
+to the novels the 1,337 raw page scrapes of ../shared/eval/wcxb-dev/docs/*.raw.txt (real web
+text with its menus and footers, 24 MB), interleaved, and repeats that base the same way. Each
+run is `cleanse COMMAND SRC DEST -q` as a user runs it, in a child process: wall time, CPU
+seconds of the whole process tree (user + system, from wait4: the JVM and its Python workers
+included) and peak memory of the tree (PSS, sampled every 0.2 s). The local run gets --workers
+2 and by default a --batch-mb larger than the corpus, so both engines settle the corpus as one
+batch and must write the same bytes; the script checks that and says so. With a smaller
+--local-batch-mb the local engine settles batch after batch against its index, as a user's
+large run does, and the comparison says whether the outputs still match.
 
 The projection to 1 TB divides by the measured per-core throughput (MB per CPU-core-second of
 wall time on 2 cores), so it assumes linear scaling, which a cluster's shuffles only approach.
@@ -23,13 +29,15 @@ import argparse
 import filecmp
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from memory import tree_memory, write_corpus
+from corpus import DEFAULT_CORPORA, load_documents
+from memory import FILE_BYTES, perturb, tree_memory, write_corpus
 
 CORES = 2
 DATA_JUICER = {"tb": 5.0, "minutes": 168.0, "cores": 1280}  # published: 5 TB in 168 min on 1,280 cores
@@ -58,10 +66,52 @@ def tree_cpu(pid: int, seen: dict[int, float]) -> None:
         seen[current] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
 
-def run_measured(src: Path, dest: Path, extra: list[str]) -> dict[str, float]:
-    """`cleanse run SRC DEST -q EXTRA` in a child: wall time, CPU seconds and peak memory (PSS)
-    of its process tree, sampled every 0.2 s (a process's last 0.2 s of CPU can be missed)."""
-    command = [sys.executable, "-m", "cleanse", "run", str(src), str(dest), "-q", *extra]
+def write_mixed_corpus(root: Path, megabytes: float, corpora: Path = DEFAULT_CORPORA, seed: int = 1) -> int:
+    """About `megabytes` MB of .jsonl under `root`: novels and wcxb-dev raw scrapes interleaved,
+    repeated with seeded perturbations as memory.write_corpus does; returns the bytes written."""
+    novels = load_documents(100, corpora)
+    scrapes = corpora.parent / "eval" / "wcxb-dev" / "docs"
+    pages = [p.read_text(encoding="utf-8") for p in sorted(scrapes.glob("*.raw.txt"))]
+    if not pages:
+        msg = f"no wcxb-dev scrapes under {scrapes}"
+        raise SystemExit(msg)
+    step = max(1, len(novels) // len(pages))
+    base: list[str] = []
+    for i in range(0, len(novels), step):
+        base.extend(novels[i : i + step])
+        if i // step < len(pages):
+            base.append(pages[i // step])
+    base.extend(pages[len(novels) // step + 1 :])
+    rng = random.Random(seed)
+    vocabulary = [w for doc in base[:200] for w in doc.split(" ")[:50]]
+    budget = int(megabytes * 1e6)
+    written = part = copy = 0
+    fh = None
+    while written < budget:
+        for i, doc in enumerate(base):
+            if fh is None or fh.tell() >= FILE_BYTES:
+                if fh is not None:
+                    fh.close()
+                part += 1
+                fh = (root / f"part-{part:04d}.jsonl").open("w", encoding="utf-8")
+            text = doc if copy == 0 or rng.random() < 0.2 else perturb(doc, rng, vocabulary)
+            line = json.dumps({"id": f"c{copy}-{i}", "text": text}, ensure_ascii=False) + "\n"
+            fh.write(line)
+            written += len(line.encode("utf-8"))
+            if written >= budget:
+                break
+        copy += 1
+    if fh is not None:
+        fh.close()
+    return written
+
+
+def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "run") -> dict[str, float]:
+    """`cleanse COMMAND SRC DEST -q EXTRA` in a child: wall time, CPU seconds and peak memory
+    (PSS) of its process tree, sampled every 0.2 s (a process's last 0.2 s of CPU can be missed),
+    and the load average (1 min) before and after."""
+    command = [sys.executable, "-m", "cleanse", command_name, str(src), str(dest), "-q", *extra]
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     pid = os.posix_spawn(sys.executable, command, os.environ)
     peak = 0
@@ -75,12 +125,15 @@ def run_measured(src: Path, dest: Path, extra: list[str]) -> dict[str, float]:
         time.sleep(0.2)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"cleanse failed: {' '.join(command)}")
+        msg = f"cleanse failed: {' '.join(command)}"
+        raise SystemExit(msg)
     # The command's own CPU and that of the children it reaped (the local engine's workers) come
     # exactly from wait4; the samples add the processes it did not reap (Spark's JVM and workers).
     reaped = usage.ru_utime + usage.ru_stime
     sampled = sum(v for k, v in cpu.items() if k != pid)
-    return {"wall_s": round(wall, 1), "cpu_s": round(max(reaped, cpu.get(pid, 0.0) + sampled), 1), "peak_mb": round(peak / 1e6)}
+    cpu_s = round(max(reaped, cpu.get(pid, 0.0) + sampled), 1)
+    load = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+    return {"wall_s": round(wall, 1), "cpu_s": cpu_s, "peak_mb": round(peak / 1e6), "load_1min": load}
 
 
 def same_output(a: Path, b: Path) -> bool:
@@ -97,28 +150,46 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=50.0, help="corpus size in MB (default 50)")
     parser.add_argument("--partitions", type=int, nargs="*", default=[], help="also run Spark with these partition counts")
     parser.add_argument("--only-spark", action="store_true", help="skip the local run and the default Spark run")
+    parser.add_argument("--command", choices=("run", "dedup"), default="run", help="cleanse command to time (default run)")
+    parser.add_argument("--source", choices=("novels", "mixed"), default="novels", help="novels only, or novels and wcxb-dev scrapes")
+    parser.add_argument("--local-batch-mb", type=float, default=None, help="the local run's --batch-mb (default: the whole corpus)")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE", help="passed to every Spark run")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="the shared corpora folder (with --source mixed)")
+    parser.add_argument("--out", type=Path, default=None, help="append each run's figures to this JSON lines file as it ends")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cleanse-spark-bench-"))
     try:
         src = work / "src"
         src.mkdir()
-        size = write_corpus(src, args.mb / 1000)
+        size = write_corpus(src, args.mb / 1000) if args.source == "novels" else write_mixed_corpus(src, args.mb, args.corpora)
         mb = size / 1e6
-        batch = str(int(mb * 2) + 1)
+        batch = str(args.local_batch_mb or int(mb * 2) + 1)
+        spark_extra = ["--engine", "spark", "--master", "local[2]"]
+        for pair in args.spark_conf:
+            spark_extra += ["--spark-conf", pair]
         rows = {}
         parity = None
+
+        def measure(name: str, dest: Path, extra: list[str]) -> None:
+            rows[name] = run_measured(src, dest, extra, args.command)
+            print(f"{name}: {rows[name]}", flush=True)
+            if args.out:
+                with args.out.open("a", encoding="utf-8") as fh:
+                    record = {"command": args.command, "source": args.source, "mb": round(mb, 1), "run": name}
+                    fh.write(json.dumps({**record, **rows[name]}) + "\n")
+
         if not args.only_spark:
-            rows["local --workers 2"] = run_measured(src, work / "local", ["--workers", "2", "--batch-mb", batch])
-            rows["spark local[2]"] = run_measured(src, work / "spark", ["--engine", "spark", "--master", "local[2]"])
+            measure("spark local[2]", work / "spark", spark_extra)
+            measure(f"local --workers 2, --batch-mb {batch}", work / "local", ["--workers", "2", "--batch-mb", batch])
             parity = same_output(work / "local", work / "spark")
+            print(f"spark output identical to local: {parity}", flush=True)
+            shutil.rmtree(work / "local")
+            shutil.rmtree(work / "spark")
         for parts in args.partitions:
             out = work / f"spark-{parts}"
-            rows[f"spark local[2], {parts} partitions"] = run_measured(
-                src, out, ["--engine", "spark", "--master", "local[2]", "--partitions", str(parts)]
-            )
+            measure(f"spark local[2], {parts} partitions", out, [*spark_extra, "--partitions", str(parts)])
             shutil.rmtree(out)
-        print(f"corpus: {mb:,.1f} MB of .jsonl from ../shared/corpora, {CORES} cores")
-        print(f"spark output identical to local: {parity}")
+        print(f"corpus: {mb:,.1f} MB of .jsonl ({args.source}), cleanse {args.command}, {CORES} cores")
         print("| run | wall s | CPU s | peak MB (PSS, tree) | MB/s per core (wall) |")
         print("|---|---|---|---|---|")
         for name, r in rows.items():

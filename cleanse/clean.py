@@ -54,8 +54,9 @@ class CleanConfig:
     lang: force a language for every document (None: detect per document).
     fix_encoding: run ftfy (CORPUS_PROFILE in cleanse.fix) on every line.
     statuses: which rule statuses apply; `review` rules are candidates a person has not checked.
-    rule_timeout: seconds one pattern may spend on one line (plus one per 100,000 characters)
-    before it is skipped for the rest of the document, which is flagged `rule-timeout:<id>`.
+    rule_timeout: CPU seconds (of the thread cleaning; not wall time, see cleanse.watchdog) one
+    pattern may spend on one line (plus one per 100,000 characters) before it is skipped for the
+    rest of the document, which is flagged `rule-timeout:<id>`.
     classify: the line classifier's mode: `auto` (tell an extracted article from a raw page
     dump; a text extracted from HTML, flagged `extracted-html`, is an article), `article`,
     `page`, or `off`.

@@ -12,7 +12,6 @@ that drops it (or extracts it) decides, in file order. The document's state betw
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
 import regex
@@ -21,7 +20,7 @@ from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
 from cleanse.rule_state import OVER_BUDGET_FLAG, Outcome, RuleState, SavedState, tidy_lines
 from cleanse.rules import Rule
-from cleanse.watchdog import Overtime, time_limit
+from cleanse.watchdog import Overtime, cpu_clock, time_limit
 
 MAX_PASSES = 3
 # A document's rule work has a budget: `timeout` seconds plus one per this many characters. It
@@ -31,9 +30,11 @@ MAX_PASSES = 3
 # document. The redo has REDO_BUDGETS budgets in all (enough to name a few slow rules): when they
 # run out, the rules stop for the rest of the document, which is flagged `rules-over-budget`. So
 # one call of `run` costs at most 1 + REDO_BUDGETS budgets, however many lines or rules are slow.
+# Budgets are CPU time of the thread cleaning the document (cleanse.watchdog), so that a loaded
+# machine or a busy executor makes the same decisions as an idle one.
 CHARS_PER_SECOND_FLOOR = 100_000
 REDO_BUDGETS = 4
-_clock = time.monotonic
+_clock = cpu_clock
 _GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
 # Rules only shorten lines, except by one whitespace character per match (the space
 # fr.artifact.glued-closing-guillemet puts after a glued »). A replacement that would add more, or
@@ -120,14 +121,19 @@ class RuleRunner:
         budget = self.timeout + sum(map(len, state.texts)) / CHARS_PER_SECOND_FLOOR
         if state.deadline is None:
             saved = SavedState.of(state)
-            with time_limit(budget) as armed:
-                if armed:
-                    try:
+            armed = False
+            try:
+                # Overtime is caught around the whole block, leaving it included: the step is
+                # then undone and redone, never lost with the document.
+                with time_limit(budget) as armed:
+                    if armed:
                         self.deadline = None
                         step()
-                        return
-                    except Overtime:
-                        saved.restore(state)
+            except Overtime:
+                saved.restore(state)
+            else:
+                if armed:
+                    return
             state.deadline = _clock() + REDO_BUDGETS * budget
         self.deadline = state.deadline
         try:

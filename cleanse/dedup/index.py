@@ -110,6 +110,7 @@ class DuplicateIndex:
         if root.exists() and not root.is_dir():
             msg = f"--index {root}: exists and is not a directory"
             raise ConfigError(msg)
+        _refuse_spark_index(root)  # before the lock: nothing is written into it
         root.mkdir(parents=True, exist_ok=True)
         wanted = config.index_params()
         with cls._locked(root):
@@ -402,6 +403,24 @@ class DuplicateIndex:
                     shutil.rmtree(child, ignore_errors=True)
                 else:
                     child.unlink(missing_ok=True)
+
+
+# The Spark engine's index (cleanse.spark.index: Parquet band-key files) keeps its manifest here.
+SPARK_MANIFEST = "spark-index.json"
+SPARK_CONVERT = "python -m cleanse.spark.convert"
+
+
+def _refuse_spark_index(root: Path) -> None:
+    """Refuse the Spark engine's Parquet index, naming the command that converts it."""
+    if (root / SPARK_MANIFEST).is_file():
+        msg = (
+            f"--index {root} is a Spark engine's index (Parquet band-key files, {SPARK_MANIFEST}); "
+            f"the local engine reads and appends numpy segments. Convert it once: {SPARK_CONVERT} "
+            f"to-local {root} NEW_DIR (needs the spark extra), then run with --index NEW_DIR (the "
+            f"Spark engine reads it back after: {SPARK_CONVERT} to-parquet NEW_DIR SPARK_DIR), "
+            "or run with --engine spark"
+        )
+        raise ConfigError(msg)
 
 
 def _check_version(root: Path, manifest: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 from cleanse.errors import ConfigError
 from cleanse.job import JobConfig
@@ -45,9 +46,40 @@ def local_path(value: str, what: str) -> str:
         f"{what} {value}: the Spark engine does not read or write {scheme}:// paths yet; it takes "
         "local paths (or file:///…) that the driver and every executor see, such as a shared "
         "NFS mount or a bucket mounted with a FUSE driver (mountpoint-s3, gcsfuse). Copy the "
-        "data there and give its path"
+        "data there and give its path, or read it with Spark yourself and pass the DataFrame to "
+        f"cleanse.spark.clean_frame_records (Spark gets the URL as it is){_connector(scheme)}"
     )
     raise ConfigError(msg)
+
+
+def hadoop_version() -> str | None:
+    """The version of the Hadoop client bundled with the installed pyspark (from its jars)."""
+    try:
+        import pyspark
+    except ImportError:
+        return None
+    jars = sorted(Path(pyspark.__file__).parent.glob("jars/hadoop-client-api-*.jar"))
+    return jars[-1].name[len("hadoop-client-api-") : -len(".jar")] if jars else None
+
+
+def _connector(scheme: str) -> str:
+    """What Spark needs on every node to read `scheme`:// itself."""
+    if scheme not in ("s3a", "s3", "s3n", "gs"):
+        return ""
+    version = hadoop_version() or "VERSION"
+    if scheme == "gs":
+        return (
+            ". Spark reads gs:// only with Google's GCS connector jar (gcs-connector-hadoop3) on "
+            "every node, e.g. --spark-conf spark.jars=/path/gcs-connector-hadoop3-shaded.jar"
+        )
+    return (
+        f". Spark reads s3a:// only with Hadoop's S3 connector, hadoop-aws, on every node, in the "
+        f"version of the Hadoop that Spark bundles ({version} here): spark-submit --packages "
+        f"org.apache.hadoop:hadoop-aws:{version} (or --spark-conf "
+        f"spark.jars.packages=org.apache.hadoop:hadoop-aws:{version}), plus spark.hadoop.fs.s3a.* "
+        "credentials. Spark fetches it from Maven Central; neither PyPI nor Debian packages it, "
+        "so pip install 'cleanse[spark]' does not bring it"
+    )
 
 
 def with_local_paths(config: JobConfig) -> JobConfig:

@@ -44,6 +44,14 @@ def spark(faults_dir: Path) -> Iterator[object]:
     os.environ[FAULTS_ENV] = str(faults_dir)  # inherited by the executors' Python workers
     # Two shuffle partitions, one per core: still more than one, so every shuffle splits its keys.
     conf = {"spark.sql.shuffle.partitions": "2", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
+    # The tests' data is tiny and a run is some hundred small jobs, so the JVM's own work (JIT,
+    # code generation) is most of their CPU: the client compiler only, a serial collector and
+    # Spark's interpreted operators halve it. Results do not depend on either (adaptive
+    # execution stays on, as users run it).
+    conf |= {
+        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        "spark.sql.codegen.wholeStage": "false",
+    }
     session = build_session(TEST_MASTER, conf)
     session.sparkContext.setCheckpointDir(str(faults_dir / "checkpoints"))
     yield session

@@ -93,3 +93,20 @@ def test_parquet_in_parquet_out_and_bad_records(spark, tmp_path) -> None:
     summary = json.loads((report / "summary.json").read_text())
     assert summary["documents"]["in"] == 5
     assert summary["rejected_by"] == {"input.malformed-json": 1, "input.missing-text": 1}
+
+
+def test_the_cpu_time_limit_is_armed_in_the_python_workers(spark) -> None:
+    # The rule engine's per-document budget is a SIGPROF timer, which Python can arm only in a
+    # main thread: Spark's Python workers must clean there, or every document takes the slow path.
+    import pyarrow as pa
+
+    from cleanse.watchdog import time_limit
+
+    def probe(batches):
+        for batch in batches:
+            with time_limit(5.0) as armed:
+                pass
+            yield pa.RecordBatch.from_pydict({"armed": [armed] * batch.num_rows})
+
+    frame = spark.range(0, 8, numPartitions=2)
+    assert [row.armed for row in frame.mapInArrow(probe, "armed boolean").collect()] == [True] * 8

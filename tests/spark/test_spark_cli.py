@@ -91,7 +91,9 @@ def test_the_local_engine_refuses_a_spark_index(tmp_path, capsys) -> None:
     src.write_text('{"text": "a"}\n', encoding="utf-8")
     assert main(["run", str(src), str(tmp_path / "out" / "x.jsonl"), "--index", str(index)]) != 0
     err = capsys.readouterr().err
-    assert err.startswith("cleanse: error: --index") and MANIFEST in err  # names what it found
+    assert err.startswith(f"cleanse: error: --index {index} is a Spark engine's index") and MANIFEST in err
+    assert f"python -m cleanse.spark.convert to-local {index} NEW_DIR" in err  # what to do
+    assert sorted(p.name for p in index.iterdir()) == ["runs", MANIFEST]  # nothing written
 
 
 @pytest.mark.parametrize(
@@ -116,4 +118,33 @@ def test_remote_paths_are_refused_before_any_work(tmp_path, capsys, where, says)
     assert main(["run", args["src"], args["dest"], "--engine", "spark", *extra]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"cleanse: error: {says}") and "shared" in err
+    assert "cleanse.spark.clean_frame_records" in err  # Spark itself takes the URL as it is
+    if where == "src":  # what a cluster installs, in the version of the Hadoop pyspark bundles
+        from cleanse.spark.paths import hadoop_version
+
+        version = hadoop_version()
+        assert version and version[0].isdigit()
+        assert f"--packages org.apache.hadoop:hadoop-aws:{version}" in err
+        assert "neither PyPI nor Debian packages it" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_hadoop_version_named_is_the_one_spark_runs(spark) -> None:
+    from cleanse.spark.paths import hadoop_version
+
+    assert hadoop_version() == spark.sparkContext._jvm.org.apache.hadoop.util.VersionInfo.getVersion()
+
+
+def test_urls_in_spark_settings_reach_spark_as_they_are() -> None:
+    from cleanse.spark.session import parse_conf
+
+    conf = parse_conf(["spark.checkpoint.dir=gs://bucket/ckpt", "spark.x.dir=hdfs://nn:8020/a?b=c"])
+    assert conf == {"spark.checkpoint.dir": "gs://bucket/ckpt", "spark.x.dir": "hdfs://nn:8020/a?b=c"}
+
+
+def test_the_local_engine_names_the_spark_index_and_its_converter_as_they_are() -> None:
+    from cleanse.dedup import index as local_index
+    from cleanse.spark import index as spark_index
+
+    assert local_index.SPARK_MANIFEST == spark_index.MANIFEST
+    assert local_index.SPARK_CONVERT == spark_index.CONVERT
