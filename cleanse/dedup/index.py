@@ -465,6 +465,8 @@ def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dic
             "sets": np.zeros(0, np.uint32),
             "setoff": np.zeros(1, np.int64),
         }
+    if len(parts) == 1 and parts[0]["idoff"][0] == 0 and parts[0]["setoff"][0] == 0:
+        return parts[0]  # a job commits once per batch: its arrays are saved, not copied first
     out = {
         name: np.concatenate([p[name] for p in parts])
         for name in ("exact", "keys", "sigs", "para", "target", "ids", "sets")
