@@ -92,10 +92,8 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
-        # see entries(): exact, keys, stored, targets, segments read
-        self._entries: dict[
-            str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.int64]
-        ] = {}
+        # see entries(): exact, keys, stored, targets, segments read (grown in place)
+        self._entries: dict[str, list[Any]] = {}
         self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
@@ -166,19 +164,21 @@ class DuplicateIndex:
         cluster.BandKeys), the stored target and the resolved one).
         """
         bands = int(self.params["bands"])
-        empty = np.zeros(0, np.uint64)
-        exact, keys, stored, targets, seen = self._entries.get(
-            level, (empty, np.zeros((0, bands), np.uint32), empty, np.zeros(0, np.int64), 0)
-        )
-        if int(seen) < len(self._segments):
-            new = self._segments[int(seen) :]
-            exact = np.concatenate([exact, *(self._load(s, level, "exact") for s in new)])
-            more = [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
-            keys = np.concatenate([keys, *more])
-            stored = np.concatenate([stored, *(self._load(s, level, "target") for s in new)])
-            targets = _resolve_targets(exact, stored)
-            self._entries[level] = (exact, keys, stored, targets, np.int64(len(self._segments)))
-        return exact, keys, targets
+        state = self._entries.get(level)
+        if state is None:  # exact hashes, keys, stored targets, resolved targets, segments read
+            state = [np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32)]
+            state += [np.zeros(0, np.uint64), np.zeros(0, np.int64), np.int64(0)]
+            self._entries[level] = state
+        if state[4] < len(self._segments):
+            new = self._segments[int(state[4]) :]
+            _append(state, 0, [self._load(s, level, "exact") for s in new])
+            _append(
+                state, 1, [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
+            )
+            _append(state, 2, [self._load(s, level, "target") for s in new])
+            state[3] = _resolve_targets(state[0], state[2])
+            state[4] = np.int64(len(self._segments))
+        return state[0], state[1], state[3]
 
     def _locate(self, level: str, item: int) -> tuple[str, int]:
         counts = np.cumsum(self._counts(level))
@@ -425,6 +425,25 @@ def _check_version(root: Path, manifest: dict[str, Any]) -> None:
         f"(one run per earlier output, oldest first), then use --index NEW_DIR"
     )
     raise ConfigError(msg)
+
+
+def _append(state: list[Any], slot: int, parts: list[np.ndarray]) -> None:
+    """Append `parts` to the array `state[slot]` along its first axis.
+
+    In place (realloc, which on Linux moves a large block's pages instead of copying them) when
+    nothing but `state` refers to the array, so that the index's in-memory arrays, which grow at
+    every batch, are not held twice while they grow; else as a new array.
+    """
+    start = len(state[slot])
+    total = start + sum(len(part) for part in parts)
+    try:
+        state[slot].resize((total, *state[slot].shape[1:]), refcheck=True)
+    except ValueError:  # a caller still holds the array (or a view of it): copy instead
+        state[slot] = np.concatenate([state[slot], *parts])
+        return
+    for part in parts:
+        state[slot][start : start + len(part)] = part
+        start += len(part)
 
 
 def _resolve_targets(exact: np.ndarray, stored: np.ndarray) -> np.ndarray:
