@@ -178,6 +178,8 @@ def time_command(mb: float, code: Path | None = None) -> None:
         warm = Path(tmp) / "warm-in.jsonl"  # compiles the kernel if this machine has no cache yet
         warm.write_text(src.open(encoding="utf-8").readline(), encoding="utf-8")
         for k, (name, tree) in enumerate(trees.items()):
+            # .pyc files as an installed package has them (PYTHONDONTWRITEBYTECODE may be set)
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "cleanse")], check=True)
             env = {**os.environ, "PYTHONPATH": str(tree)}
             base = [sys.executable, "-m", "cleanse", "dedup"]
             opts = ["--level", "document", "--workers", "1", "-q"]

@@ -24,6 +24,7 @@ import argparse
 import filecmp
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import load_documents
+from memory import perturb
 
 
 def one_run(checkout: Path, src: Path, work: Path, workers: int) -> tuple[float, float]:
@@ -76,12 +78,27 @@ def split_run(src: Path, out: Path, workers: int) -> dict[str, float]:
     return {"wall": wall, **split, "cpu": split["parent"] + split["workers"]}
 
 
+def sized_documents(mb: float, seed: int = 1) -> list[str]:
+    """About `mb` MB of documents: the novels (about 116 MB of them), then perturbed copies of
+    them (memory.py's: some words replaced, paragraphs dropped or repeated) up to the size."""
+    docs = load_documents(mb)
+    size = sum(len(d.encode("utf-8")) for d in docs)
+    rng = random.Random(seed)
+    vocabulary = [w for doc in docs[:200] for w in doc.split(" ")[:50]]
+    originals = list(docs)
+    while size < mb * 1e6:
+        copy = perturb(originals[len(docs) % len(originals)], rng, vocabulary)
+        docs.append(copy)
+        size += len(copy.encode("utf-8"))
+    return docs
+
+
 def workers_split(mb: float, rounds: int) -> None:
     """`cleanse run -j 1` against `-j 2`, alternated; same bytes; the CPU split of each."""
     with tempfile.TemporaryDirectory(prefix="cleanse-run-workers-") as tmp:
         work = Path(tmp)
         src = work / "src.jsonl"
-        docs = load_documents(mb)
+        docs = sized_documents(mb)
         with src.open("w", encoding="utf-8") as fh:
             for n, text in enumerate(docs):
                 fh.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
