@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cleanse.classify import ClassifyConfig, classify_lines
-from cleanse.clean_config import CleanConfig
+from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
     LINE_ENDINGS_RULE,
