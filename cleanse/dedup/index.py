@@ -92,6 +92,7 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
+        self._files: dict[tuple[str, str, str], tuple[Any, int, np.dtype[Any]]] = {}  # _read
         # see entries(): exact, keys, stored, targets, segments read (grown in place)
         self._entries: dict[str, list[Any]] = {}
         self.run: str | None = None  # the job whose pending segments commit() adds to
@@ -141,6 +142,33 @@ class DuplicateIndex:
             )
         except (OSError, ValueError, EOFError) as err:
             raise damaged(self.path, f"{path} is unreadable ({err})") from None
+
+    def _read(self, segment: str, level: str, name: str, start: int, end: int) -> np.ndarray:
+        """Items start:end of a segment's 1-D array, read from its file, not mapped.
+
+        Verification reads the shingle sets of scattered entries; a mapped page stays in the
+        process's memory once read, in 2 MB pieces where the kernel maps files by huge pages,
+        until the whole of every set file was resident (0.6 GB of a 1 GB run at 40 %).
+        """
+        key = (segment, level, name)
+        if key not in self._files:
+            path = self.path / segment / f"{level}.{name}.npy"
+            try:
+                fh = path.open("rb")
+                version = np.lib.format.read_magic(fh)
+                header = np.lib.format.read_array_header_1_0
+                if version != (1, 0):
+                    header = np.lib.format.read_array_header_2_0
+                _, _, dtype = header(fh)
+            except (OSError, ValueError) as err:
+                raise damaged(self.path, f"{path} is unreadable ({err})") from None
+            self._files[key] = (fh, fh.tell(), np.dtype(dtype))
+        fh, header_bytes, dtype = self._files[key]
+        size = (end - start) * dtype.itemsize
+        data = os.pread(fh.fileno(), size, header_bytes + start * dtype.itemsize)
+        if len(data) != size:
+            raise damaged(self.path, f"{fh.name} is shorter than its offsets say")
+        return np.frombuffer(data, dtype=dtype)
 
     def _counts(self, level: str) -> np.ndarray:
         return np.array(
@@ -205,9 +233,7 @@ class DuplicateIndex:
         for item in items.tolist():
             segment, local = self._locate(level, item)
             off = self._array(segment, level, "setoff")
-            parts.append(
-                np.asarray(self._array(segment, level, "sets")[off[local] : off[local + 1]])
-            )
+            parts.append(self._read(segment, level, "sets", int(off[local]), int(off[local + 1])))
         offs = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([len(p) for p in parts], out=offs[1:])
         return (np.concatenate(parts) if parts else np.zeros(0, np.uint32)), offs
@@ -314,6 +340,9 @@ class DuplicateIndex:
             check_segment(self.path, segment)
         self._segments = list(segments)
         self._cache.clear()
+        for fh, _, _ in self._files.values():
+            fh.close()
+        self._files.clear()
         self._entries.clear()
         if base is not None:
             self.base = dict(base)
