@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 # Public name -> the module that defines it.
 _EXPORTS = {
     "Change": "cleanse.document",
-    "CleanConfig": "cleanse.clean",
+    "CleanConfig": "cleanse.clean_config",
     "CleanseError": "cleanse.errors",
     "Cleaner": "cleanse.clean",
     "ConfigError": "cleanse.errors",
@@ -38,7 +38,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from cleanse.clean import CleanConfig, Cleaner, clean_text
+    from cleanse.clean import Cleaner, clean_text
+    from cleanse.clean_config import CleanConfig
     from cleanse.dedup.config import DedupConfig
     from cleanse.document import Change, Document, Rejected
     from cleanse.errors import CleanseError, ConfigError, InputError, RuleFileError

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from cleanse.classify import ClassifyConfig, classify_lines
+from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
     LINE_ENDINGS_RULE,
@@ -23,15 +23,14 @@ from cleanse.decode import (
     normalize_newlines,
 )
 from cleanse.document import Change, Document, Item, is_live, split_lines
-from cleanse.errors import ConfigError
 from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
 from cleanse.formats.html import EXTRACTED_HTML
-from cleanse.lang import LANGUAGES, SAMPLE_CHARS, UNDETERMINED, detect_language
+from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
 from cleanse.packs import load_rules
 from cleanse.rule_engine import RuleRunner
 from cleanse.rule_state import RuleState, tidy_lines
-from cleanse.rules import STATUSES, RuleSet
+from cleanse.rules import RuleSet
 
 EMPTY_INPUT = "input.empty"
 # The classifier judges a line by its neighbours; with fewer lines than this there is too little
@@ -45,47 +44,6 @@ MAX_ROUNDS = 9
 # was), or ftfy's budget ran out (cleanse.fix.FixBudget; the rest only lost control characters).
 TIMEOUT_FLAG = "rule-timeout"
 FIX_BUDGET_FLAG = "fix-over-budget"
-
-
-@dataclass(frozen=True, slots=True)
-class CleanConfig:
-    """Settings of the cleaning stages.
-
-    lang: force a language for every document (None: detect per document).
-    fix_encoding: run ftfy (CORPUS_PROFILE in cleanse.fix) on every line.
-    statuses: which rule statuses apply; `review` rules are candidates a person has not checked.
-    rule_timeout: CPU seconds (of the thread cleaning; not wall time, see cleanse.watchdog) one
-    pattern may spend on one line (plus one per 100,000 characters) before it is skipped for the
-    rest of the document, which is flagged `rule-timeout:<id>`.
-    classify: the line classifier's mode: `auto` (tell an extracted article from a raw page
-    dump; a text extracted from HTML, flagged `extracted-html`, is an article), `article`,
-    `page`, or `off`.
-    """
-
-    lang: str | None = None
-    fix_encoding: bool = True
-    statuses: tuple[str, ...] = ("stable",)
-    rule_timeout: float = 1.0
-    classify: str = "auto"
-
-    def __post_init__(self) -> None:
-        if self.lang is not None:
-            code = self.lang.strip().lower()
-            if code not in (*LANGUAGES, UNDETERMINED):
-                msg = (
-                    f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)} or "
-                    f"{UNDETERMINED}, or None to detect it per document"
-                )
-                raise ConfigError(msg)
-            object.__setattr__(self, "lang", code)  # frozen: normalised once, here
-        unknown = set(self.statuses) - set(STATUSES)
-        if unknown:
-            msg = f"unknown rule status {sorted(unknown)}; use {', '.join(STATUSES)}"
-            raise ConfigError(msg)
-        if not self.rule_timeout > 0:
-            msg = f"rule_timeout must be positive, got {self.rule_timeout}"
-            raise ConfigError(msg)
-        ClassifyConfig(mode=self.classify)  # validates the mode
 
 
 def _record_line_endings(text: str, changes: list[Change]) -> tuple[str, ...]:

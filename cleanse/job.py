@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
-from cleanse.clean import CleanConfig
+from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document

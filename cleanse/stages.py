@@ -13,9 +13,9 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cleanse.clean import CleanConfig, Cleaner
+from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.documents import deduplicate
@@ -24,6 +24,9 @@ from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet
 from cleanse.writers import naming_path
+
+if TYPE_CHECKING:
+    from cleanse.clean import Cleaner
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,8 @@ class _CleanerFactory:
         self.learned = learned
 
     def __call__(self) -> Any:
+        from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
+
         return functools.partial(_clean_one, Cleaner(self.ruleset, self.config, self.learned))
 
 

@@ -64,3 +64,35 @@ def test_lazy_names_are_the_real_objects() -> None:
     assert set(cleanse.__all__) <= set(dir(cleanse))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         cleanse.nothing  # noqa: B018
+
+
+def test_a_dedup_run_loads_no_cleaning_engine_and_no_blas(tmp_path: Path) -> None:
+    """`cleanse dedup` runs the duplicate kernels only: ftfy, the rule engine's cleaning loop,
+    the line classifier and (with -q) tqdm stay unloaded, and so does scipy's BLAS, which numba
+    would otherwise probe for when the first kernel loads (no kernel uses it)."""
+    src = tmp_path / "in.jsonl"
+    text = "the same words of one paragraph repeated twice make a duplicate document here"
+    src.write_text(f'{{"id": "a", "text": "{text}"}}\n{{"id": "b", "text": "{text}"}}\n')
+    code = (
+        "from cleanse.cli import main\n"
+        f"assert main(['dedup', {str(src)!r}, {str(tmp_path / 'out')!r} + '/', '-q']) == 0\n"
+    )
+    loaded = modules_after(code)
+    assert (tmp_path / "out" / "in.jsonl").read_text().count("\n") == 1  # the duplicate went
+    assert {"numba", "numpy", "cleanse.report"} <= loaded  # it did run the kernels and the report
+    unwanted = {"ftfy", "tqdm", "cleanse.clean", "cleanse.classify", "scipy.linalg"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_skipping_the_blas_probe_leaves_numba_linear_algebra_working() -> None:
+    """After `skip_blas_probe`, numba still compiles np.dot with the BLAS (found when needed)."""
+    pytest.importorskip("scipy")
+    code = (
+        "from cleanse.dedup.kernel import skip_blas_probe\nskip_blas_probe()\n"
+        "import numba, numpy as np\n"
+        "dot = numba.njit(lambda a, b: np.dot(a, b))\n"
+        "a = np.arange(6.0).reshape(2, 3)\n"
+        "assert (dot(a, a.T) == a @ a.T).all()\n"
+        "assert 'scipy.linalg.cython_blas' in sys.modules\n"
+    )
+    modules_after(code)

@@ -77,8 +77,8 @@ def run_command(args: argparse.Namespace) -> int:
     """Handler of `run` and `clean`."""
     if args.engine == "spark":
         return spark_cli.run_spark_command(args)
-    # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, ftfy).
-    from cleanse.clean import CleanConfig
+    # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, numba).
+    from cleanse.clean_config import CleanConfig
     from cleanse.cli import progress_display
     from cleanse.dedup.config import ANNOTATION
     from cleanse.job import JobConfig, run_job
@@ -88,6 +88,10 @@ def run_command(args: argparse.Namespace) -> int:
         args.workers = 1
     cleaning = args.stages in ("run", "clean")
     deduplicating = args.stages == "dedup" or (args.stages == "run" and not args.no_dedup)
+    if deduplicating:
+        from cleanse.dedup.kernel import skip_blas_probe
+
+        skip_blas_probe()  # this process runs no numba code but cleanse's kernels
     config = JobConfig(
         src=args.src,
         dest=args.dest,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cleanse.clean_config import CleanConfig
 from cleanse.dedup.config import ANNOTATION, DedupConfig
 from cleanse.formats.registry import COMPRESSIONS, OUTPUT_FORMATS, WriteConfig
 from cleanse.lang import LANGUAGES, UNDETERMINED
@@ -15,7 +16,6 @@ from cleanse.parallel import default_workers
 from cleanse.rules import STATUSES
 
 if TYPE_CHECKING:
-    from cleanse.clean import CleanConfig
     from cleanse.readers import ReadConfig
     from cleanse.rules import RuleSet
 
@@ -279,8 +279,6 @@ def rule_statuses(args: argparse.Namespace) -> tuple[str, ...]:
 
 def clean_config(args: argparse.Namespace) -> CleanConfig:
     """CleanConfig from the parsed flags."""
-    from cleanse.clean import CleanConfig  # here: loading the cleaning engine pulls in ftfy, numpy
-
     return CleanConfig(lang=args.lang, statuses=rule_statuses(args), classify=args.classify)
 
 

@@ -11,11 +11,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
-
-from tqdm import tqdm
+from typing import IO, TYPE_CHECKING, Any
 
 from cleanse.progress import ProgressReporter
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 def reporter(quiet: bool, every: float, stream: IO[str] | None = None) -> ProgressReporter | None:
@@ -37,6 +38,8 @@ class TerminalBars:
 
     def start(self, phase: str, total: int | None, unit: str) -> None:
         """Open the bar of `phase` under the ones already open."""
+        from tqdm import tqdm  # here: a quiet or logged run never loads it
+
         scaled = unit == "B"
         self.bars[phase] = tqdm(
             total=total, desc=f"{phase:<5}", unit=unit if scaled else " docs", unit_scale=scaled,

@@ -9,6 +9,8 @@ numba is a required dependency; `signatures` keeps a numpy twin of each kernel a
 # mypy: disable-error-code="no-untyped-def,arg-type"
 from __future__ import annotations
 
+import sys
+
 import numba as nb
 import numpy as np
 
@@ -17,6 +19,28 @@ from cleanse.dedup.shingles import FNV_OFFSET, FNV_PRIME, MIX, SALT_CHAR, SALT_E
 
 _UNSPACED = np.array(UNSPACED_RANGES, dtype=np.int64)
 M32 = np.uint64(0xFFFFFFFF)
+# numba's array functions probe for a BLAS the first time any kernel is loaded, by importing this
+# scipy module (0.3-0.5 s: scipy.linalg and what it pulls in); no kernel here uses a BLAS.
+BLAS_PROBE = "scipy.linalg.cython_blas"
+
+
+def skip_blas_probe() -> None:
+    """Load numba's array functions without its BLAS probe: 0.3-0.5 s less before the first
+    kernel runs, when scipy is installed (datasketch brings it).
+
+    For processes that run only cleanse's kernels (the CLI calls it): afterwards numba's
+    `np.correlate` / `np.convolve` of floats, in this process, use numba's own loop instead of
+    BLAS. numba's linear algebra (`np.dot`, `np.linalg`) still finds the BLAS, which it looks for
+    when such a function is compiled. Nothing changes if numba or scipy loaded them already.
+    """
+    if "numba.np.arraymath" in sys.modules or BLAS_PROBE in sys.modules:
+        return
+    sys.modules[BLAS_PROBE] = None  # type: ignore[assignment]  # the import fails at once
+    try:
+        import numba.np.arraymath  # noqa: F401 - loaded now, with the probe failing
+    finally:
+        if sys.modules.get(BLAS_PROBE, BLAS_PROBE) is None:
+            del sys.modules[BLAS_PROBE]
 
 
 @nb.njit(cache=True, inline="always")

@@ -203,10 +203,27 @@ def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray,
     return end - start, sets
 
 
+# What warm-up signing is for: a text of both kinds (word and character shingles) and levels.
+_WARM_UP = DedupConfig(level="both")
+_warm: list[bool] = []  # set once this process has loaded the compiled kernels
+
+
+def _load_kernels() -> None:
+    """Run every signing kernel once in this process, so that workers forked afterwards inherit
+    them loaded: a worker forked before pays numba's loading (0.5 s or more of CPU) itself, for
+    every batch, since each batch forks its own workers."""
+    if not _warm:
+        _sign_chunk(
+            ([["load the kernels once", "on a text of some words, one two three"]], _WARM_UP, True)
+        )
+        _warm.append(True)
+
+
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
     fold_arrays()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _load_kernels()
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
         out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)

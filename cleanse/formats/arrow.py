@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import require
-from cleanse.record_documents import MISSING_TEXT
+from cleanse.formats.table_rows import TableKind, table_rows
 
 __all__ = ["DATASET_FILES", "DICT_FILE", "layout_files", "read_arrow", "read_schema"]
 
@@ -27,6 +27,7 @@ NOT_ARROW = "input.not-arrow"  # a .arrow file that is not an Arrow IPC stream
 CORRUPT_ARROW = "input.corrupt-arrow"  # an Arrow stream whose data cannot be decoded
 DATASET_FILES = ("state.json", "dataset_info.json")  # beside the shards of a saved Dataset
 DICT_FILE = "dataset_dict.json"  # beside the split folders of a saved DatasetDict
+_ARROW = TableKind("dataset", "Arrow", CORRUPT_ARROW, "save the dataset again")
 
 
 def layout_files(names: Iterable[str]) -> set[str]:
@@ -67,26 +68,7 @@ def read_arrow(stream: IO[bytes], text_field: str) -> Iterator[Record | Refusal]
         )
         yield Refusal(NOT_ARROW, error)
         return
-    names = reader.schema.names
-    if text_field not in names:
-        error = (
-            f"the dataset has no column {text_field!r} (its columns: {', '.join(names)}); give "
-            "the column that holds the text with --text-field"
-        )
-        yield Refusal(MISSING_TEXT, error)
-        return
-    number = 0
-    try:
-        for batch in reader:
-            for row in batch.to_pylist():
-                number += 1
-                yield Record(row, number, "row")
-    except (pa.ArrowException, OSError) as exc:
-        error = (
-            f"the Arrow data cannot be decoded ({exc}); the rows before row {number + 1} were "
-            "read; save the dataset again"
-        )
-        yield Refusal(CORRUPT_ARROW, error, number + 1, "row")
+    yield from table_rows(pa, reader.schema.names, reader, text_field, _ARROW)
 
 
 def read_schema(path: str | Path) -> Any:

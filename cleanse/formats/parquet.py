@@ -20,14 +20,16 @@ from cleanse.durable import publish
 from cleanse.errors import ConfigError
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import require
-from cleanse.record_documents import MISSING_TEXT
+from cleanse.formats.table_rows import TableKind, table_rows
 
 __all__ = ["ParquetFileWriter", "read_parquet", "read_schema"]
 
-READ_ROWS = 1024  # rows converted to Python at a time, within a row group
+READ_ROWS = 256  # rows converted to Python at a time, within a row group (1024: 36 MB more)
+READ_BUFFER = 1 << 20  # bytes of a column chunk read at a time
 NOT_PARQUET = "input.not-parquet"  # a .parquet file that is not Parquet
 CORRUPT_PARQUET = "input.corrupt-parquet"  # a Parquet file whose data cannot be decoded
 PARTS_SUFFIX = ".cleanse-parts"
+_PARQUET = TableKind("file", "Parquet", CORRUPT_PARQUET, "copy or export the file again")
 
 
 def _arrow() -> tuple[Any, Any]:
@@ -43,32 +45,15 @@ def read_parquet(stream: IO[bytes], text_field: str) -> Iterator[Record | Refusa
     lacks the text column, or breaks midway (the rows before the break are kept)."""
     pa, pq = _arrow()
     try:
-        # pre_buffer=False: read a row group's columns when it is reached, not all at once.
-        table = pq.ParquetFile(stream, pre_buffer=False)
+        # pre_buffer=False: read a row group's columns when it is reached, not all at once;
+        # buffer_size: a column of a row group a piece at a time, not whole (64 MB and more).
+        table = pq.ParquetFile(stream, pre_buffer=False, buffer_size=READ_BUFFER)
     except (pa.ArrowException, OSError) as exc:
         error = f"this is not a Parquet file ({exc}); rename it, or move it out of SRC"
         yield Refusal(NOT_PARQUET, error)
         return
-    names = table.schema_arrow.names
-    if text_field not in names:
-        error = (
-            f"the file has no column {text_field!r} (its columns: {', '.join(names)}); give the "
-            "column that holds the text with --text-field"
-        )
-        yield Refusal(MISSING_TEXT, error)
-        return
-    number = 0
-    try:
-        for batch in table.iter_batches(batch_size=READ_ROWS):
-            for row in batch.to_pylist():
-                number += 1
-                yield Record(row, number, "row")
-    except (pa.ArrowException, OSError) as exc:
-        error = (
-            f"the Parquet data cannot be decoded ({exc}); the rows before row {number + 1} were "
-            "read; copy or export the file again"
-        )
-        yield Refusal(CORRUPT_PARQUET, error, number + 1, "row")
+    batches = table.iter_batches(batch_size=READ_ROWS)  # lazy: reads as it is iterated
+    yield from table_rows(pa, table.schema_arrow.names, batches, text_field, _PARQUET)
 
 
 def read_schema(path: str | Path | IO[bytes]) -> Any:
