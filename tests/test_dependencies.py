@@ -21,8 +21,12 @@ PROBE = """
 import importlib.metadata as md, json, sys
 sys.argv = ["cleanse"]
 from cleanse.cli import main
-from cleanse.cli import progress_display  # what a terminal run shows
+import io
+from cleanse.cli import progress_display
 code = main(["run", sys.argv_src, sys.argv_dest, "-q", "-j", "1", "--level", "both"])
+bars = progress_display.TerminalBars(io.StringIO())  # what a terminal run shows: its bars load tqdm
+bars.start("clean", 1, "B")
+bars.close()
 dists = md.packages_distributions()
 found = set()
 for name in list(sys.modules):
