@@ -8,7 +8,7 @@ Prints two SHA-256 digests over a fixed sample of real text: the first `--pages`
 lines of four novels of ../shared/corpora (two French, two English).
 
 - `features`: every field of `line_features` on every non-blank line (with the page's stop words).
-  It depends on cleanse/classify/features.py only, not on the fitted model.
+  It depends on cleanse/classify/features.py and patterns.py only, not on the fitted model.
 - `page-features`: the same fields from `lines_features` over each whole document (the path the
   classifier takes, with its cache and page-wide shortcuts): equal rows, so the same digest.
 - `verdicts`: every verdict of `classify_lines` (keep, reason, scores rounded to 6 digits). It

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from cleanse.classify import features as lf
+from cleanse.classify import patterns
 from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
@@ -27,8 +28,8 @@ _SEPARATOR_CHAR_RE = re.compile("[" + "".join(sorted(lf._SEPARATOR_CHARS)) + "]"
 _MAY_LINK_RE = re.compile(r"://|www\.|\.(?:com|org|net|fr|de|co\.uk|io)")
 _NEWSLETTER_RE = re.compile("newsletter")
 _DOT_RE = re.compile(r"\.")
-_END_VALUE = {**dict.fromkeys(lf.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
-_TAIL_CHARS = lf.CLOSERS + " "
+_END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
+_TAIL_CHARS = patterns.CLOSERS + " "
 
 # Faster forms of features' patterns, the same matches: on ASCII text a letter is a-z (in the
 # lower-cased line), a digit 0-9, a capital opening a word A-Z after a space or at the start.
@@ -52,9 +53,9 @@ def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
         table = {}
         for bit, words in (
             (_STOP, stopwords or ()),
-            (_SOCIAL, lf.SOCIAL_WORDS),
-            (_NOTICE, lf.NOTICE_WORDS),
-            (_CREDIT, lf.CREDIT_WORDS),
+            (_SOCIAL, patterns.SOCIAL_WORDS),
+            (_NOTICE, patterns.NOTICE_WORDS),
+            (_CREDIT, patterns.CREDIT_WORDS),
         ):
             for w in words:
                 table[w] = table.get(w, 0) | bit
@@ -134,7 +135,7 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     asc = np.flatnonzero(ascii_line).tolist()
 
     # Words (of the lower-cased text), letters, stop and cue words.
-    per_line = _by_kind(n, asc, other, lows, _ASCII_WORD_RE.findall, lf.WORD_RE.findall)
+    per_line = _by_kind(n, asc, other, lows, _ASCII_WORD_RE.findall, patterns.WORD_RE.findall)
     n_list = np.array(list(map(len, per_line)), dtype=np.int64)
     n_alpha_words = np.array(list(map(len, map("".join, per_line))), dtype=np.int64)
     words = list(itertools.chain.from_iterable(per_line))
@@ -155,14 +156,14 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
 
     n_cjk = np.zeros(n, dtype=np.int64)
     if other:
-        n_cjk[other] = _counts(lf.CJK_RE, [texts[i] for i in other])
+        n_cjk[other] = _counts(patterns.CJK_RE, [texts[i] for i in other])
     n_words = n_list + n_cjk / 2.0  # n_cjk == 0: float(len(words)), the same value
     if stopwords is None:
         stop_ratio = np.full(n, -1.0)
     else:
         no_ratio = (n_list == 0) | (n_cjk > n_list)
         stop_ratio = np.where(no_ratio, -1.0, stop_n / np.maximum(n_list, 1))
-    digits = _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, lf.DIGIT_RE.findall)
+    digits = _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, patterns.DIGIT_RE.findall)
     n_digits = np.array(list(map(len, digits)), dtype=np.int64)
     n_alpha = n_alpha_words + n_cjk
     scan_len = np.maximum(np.minimum(np.asarray(lens), lf._MAX_SCAN), 1)
@@ -197,7 +198,7 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     )
     firsts = list(map(_FIRST, lows))
     on = (n_words <= 20) & _bools(map(lf._COMMENTS_ON_FIRST.__contains__, firsts))
-    ends = ends | (on & _hits(lf.COMMENTS_ON_RE.match, lows, on, n))
+    ends = ends | (on & _hits(patterns.COMMENTS_ON_RE.match, lows, on, n))
     for i in np.flatnonzero(ends).tolist():
         cue[i] = "tail"
     maybe_sep = (
@@ -211,20 +212,20 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     sep_idx = np.flatnonzero(maybe_sep)
     if len(sep_idx):
         separators[sep_idx] = list(
-            map(len, map(lf.SEPARATOR_RE.findall, [texts[i] for i in sep_idx.tolist()]))
+            map(len, map(patterns.SEPARATOR_RE.findall, [texts[i] for i in sep_idx.tolist()]))
         )
-    bullet = _hits(lf.BULLET_RE.match, texts, np.ones(n, dtype=bool), n)
+    bullet = _hits(patterns.BULLET_RE.match, texts, np.ones(n, dtype=bool), n)
     may_link = _bools(map(bool, map(_MAY_LINK_RE.search, lows)))
-    url = _hits(lf.URL_RE.search, texts, may_link, n)
+    url = _hits(patterns.URL_RE.search, texts, may_link, n)
     short14 = n_words <= 14
-    actions = _bools(map(lf.COMMENT_ACTIONS.__contains__, lows))
+    actions = _bools(map(patterns.COMMENT_ACTIONS.__contains__, lows))
     meta_last = _bools(map(lf._META_LAST.__contains__, map(_LAST, lows)))
     comment_meta = short14 & (
-        actions | _hits(lf.COMMENT_META_RE.search, lows, short14 & ~actions & meta_last, n)
+        actions | _hits(patterns.COMMENT_META_RE.search, lows, short14 & ~actions & meta_last, n)
     )
     cue_arr = np.array(cue, dtype=object)
     is_tail = cue_arr == "tail"
-    links_header = _hits(lf.COMMENTS_WORD_RE.search, lows, is_tail, n, invert=True)
+    links_header = _hits(patterns.COMMENTS_WORD_RE.search, lows, is_tail, n, invert=True)
     slide_rows = np.flatnonzero(_bools(map(str.isdigit, firsts)) & (n_words <= 20)).tolist()
     slides: list[tuple[int, int] | None] = [None] * n
     for i in slide_rows:
@@ -287,24 +288,29 @@ def _cues(
         open_ = open_ & ~where
 
     le8, le6, le4 = n_words <= 8, n_words <= 6, n_words <= 4
-    end_m = _hits(lf.END_RE.match, lows, le8, n)
-    tail = le8 & (_hits(lf.TAIL_RE.match, lows, le8 & ~end_m, n) | end_m)
+    end_m = _hits(patterns.END_RE.match, lows, le8, n)
+    tail = le8 & (_hits(patterns.TAIL_RE.match, lows, le8 & ~end_m, n) | end_m)
     decide(tail, "tail")
     four = np.array(list(map(len, lows)), dtype=np.int64) == 4  # YEAR_RE matches 4 characters
-    decide(open_ & _hits(lf.YEAR_RE.match, lows, open_ & four, n), None)
-    nav = _hits(lf.NAV_RE.match, lows, open_ & le6, n)
-    share = _hits(lf.SHARE_RE.match, lows, open_ & le6 & ~nav, n)
+    decide(open_ & _hits(patterns.YEAR_RE.match, lows, open_ & four, n), None)
+    nav = _hits(patterns.NAV_RE.match, lows, open_ & le6, n)
+    share = _hits(patterns.SHARE_RE.match, lows, open_ & le6 & ~nav, n)
     decide(open_ & nav, "nav")
     decide(open_ & share, "share")
-    decide(open_ & _hits(lf.COUNTER_RE.match, lows, open_ & le4 & (digit_ratio > 0), n), "counter")
+    decide(
+        open_ & _hits(patterns.COUNTER_RE.match, lows, open_ & le4 & (digit_ratio > 0), n),
+        "counter",
+    )
     lens40 = np.fromiter(map(len, texts), dtype=np.int64, count=n) <= 40
     symbols = open_ & (alpha_ratio < 0.35) & lens40 & ((digit_ratio > 0) | (n_list == 0))
-    dated = _hits(lf.DATE_RE.search, lows, symbols & (digit_ratio > 0.05), n)
+    dated = _hits(patterns.DATE_RE.search, lows, symbols & (digit_ratio > 0.05), n)
     decide(symbols & dated, "date")
     decide(symbols, "counter")
     le14 = open_ & (n_words <= 14)
     newsletter = _hits(_NEWSLETTER_RE.search, lows, le14 & ~social_w, n)
-    decide(le14 & _hits(lf.SOCIAL_RE.search, lows, le14 & (social_w | newsletter), n), "social")
+    decide(
+        le14 & _hits(patterns.SOCIAL_RE.search, lows, le14 & (social_w | newsletter), n), "social"
+    )
     le60 = open_ & (n_words <= 60)
     hint = le60 & ~notice_w
     hint = hint & (
@@ -313,19 +319,19 @@ def _cues(
         | _hits(_has("privacy"), lows, hint, n)
     )
     gate = le60 & (notice_w | hint)
-    gate = gate & _hits(lf.NOTICE_TRIGGER_RE.search, lows, gate, n)
-    decide(gate & _hits(lf.NOTICE_RE.search, lows, gate, n), "notice")
+    gate = gate & _hits(patterns.NOTICE_TRIGGER_RE.search, lows, gate, n)
+    decide(gate & _hits(patterns.NOTICE_RE.search, lows, gate, n), "notice")
     by = open_ & le8
-    by = by & _hits(lf.BYLINE_RE.match, texts, by, n)
+    by = by & _hits(patterns.BYLINE_RE.match, texts, by, n)
     decide(by & _hits(lf._looks_like_name, texts, by, n), "byline")
     cr = open_ & (n_words <= 12)
     cr = cr & (credit_w | _hits(lf._has_credit_name, lows, cr & ~credit_w, n))
-    cr = cr & _hits(lf.CREDIT_RE.search, texts, cr, n)
+    cr = cr & _hits(patterns.CREDIT_RE.search, texts, cr, n)
     decide(cr & _hits(_sentence_end_inside, texts, cr, n, invert=True), "credit")
     img = open_ & le8 & _hits(_DOT_RE.search, lows, open_ & le8, n)
-    decide(img & _hits(lf.IMAGE_FILE_RE.search, lows, img, n), "credit")
+    decide(img & _hits(patterns.IMAGE_FILE_RE.search, lows, img, n), "credit")
     dt = open_ & le6 & (digit_ratio > 0.05)
-    decide(dt & _hits(lf.DATE_RE.search, lows, dt, n), "date")
+    decide(dt & _hits(patterns.DATE_RE.search, lows, dt, n), "date")
 
     return cue, tail & end_m
 
@@ -335,7 +341,7 @@ def _has(part: str) -> Callable[[str], bool]:
 
 
 def _sentence_end_inside(text: str) -> bool:
-    return lf.SENT_END_RE.search(text[:-1] + " ") is not None
+    return patterns.SENT_END_RE.search(text[:-1] + " ") is not None
 
 
 def _prose(

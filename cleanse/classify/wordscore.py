@@ -15,7 +15,7 @@ from typing import cast
 
 import numpy as np
 
-from cleanse.classify.features import WORD_RE
+from cleanse.classify.patterns import WORD_RE
 
 _MAX_CHARS = 400  # a line's first characters say enough about its words
 _MAX_WORDS = 40

@@ -15,13 +15,9 @@ nothing but its own pending segments. A damaged index is refused, never repaired
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
-import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,43 +33,38 @@ from cleanse.dedup.index_check import (
     damaged,
     refuse_foreign,
 )
+from cleanse.dedup.index_entries import KEPT, append_rows, merge_parts, resolve_targets
+from cleanse.dedup.index_files import (
+    FORMAT,
+    SPARK_CONVERT,
+    SPARK_MANIFEST,
+    VERSION,
+    check_version,
+    collect_garbage,
+    live_segments,
+    lock_manifest,
+    read_manifest,
+    refuse_other_settings,
+    refuse_spark_index,
+    save_array,
+)
 from cleanse.durable import publish
 from cleanse.errors import ConfigError
 
-FORMAT = "cleanse-dedup-index"
-#: 2: a document's signature and set come from its whole token stream (1: union of its lines').
-#: 3: near duplicates are entries too, each with the exact hash of its cluster's root (`target`).
-VERSION = 3
-KEPT = -1  # entries(): the target of an entry that is its cluster's root (the kept item)
+__all__ = [
+    "FORMAT",
+    "KEPT",
+    "SPARK_CONVERT",
+    "SPARK_MANIFEST",
+    "VERSION",
+    "DuplicateIndex",
+    "refuse_other_settings",
+]
 
 
 def _publish(src: Path, dst: Path) -> None:
     """Durable atomic rename of a file or folder, see cleanse.durable (a seam for the crash tests)."""
     publish(src, dst)
-
-
-def _save(path: Path, array: np.ndarray) -> None:
-    with path.open("wb") as fh:
-        np.save(fh, array, allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def refuse_other_settings(root: Path, recorded: dict[str, Any], wanted: dict[str, Any]) -> None:
-    """Refuse an index built with other duplicate settings (either engine's): its signatures
-    would not match this run's."""
-    diffs = [
-        f"{k}: index has {recorded.get(k)!r}, this run has {wanted.get(k)!r}"
-        for k in sorted(set(wanted) | set(recorded))
-        if recorded.get(k) != wanted.get(k)
-    ]
-    if diffs:
-        msg = (
-            f"--index {root} was built with other duplicate settings, and signatures would not "
-            f"match: {'; '.join(diffs)}. Rerun with the index's settings or use a new --index "
-            "directory."
-        )
-        raise ConfigError(msg)
 
 
 class DuplicateIndex:
@@ -109,18 +100,18 @@ class DuplicateIndex:
         if root.exists() and not root.is_dir():
             msg = f"--index {root}: exists and is not a directory"
             raise ConfigError(msg)
-        _refuse_spark_index(root)  # before the lock: nothing is written into it
+        refuse_spark_index(root)  # before the lock: nothing is written into it
         root.mkdir(parents=True, exist_ok=True)
         wanted = config.index_params()
-        with cls._locked(root):
-            manifest = cls._read_manifest(root)
+        with lock_manifest(root):
+            manifest = read_manifest(root)
             if manifest is None:
                 refuse_foreign(root)
                 manifest = {"format": FORMAT, "version": VERSION, "params": wanted, "segments": []}
                 cls._write_manifest(root, manifest)
-            _check_version(root, manifest)  # first: an older index is refused, never misread
+            check_version(root, manifest)  # first: an older index is refused, never misread
             check_manifest(root, manifest)
-            cls._collect_garbage(root, _live(manifest))
+            collect_garbage(root, live_segments(manifest))
         for segment in manifest["segments"]:
             check_segment(root, segment)
         recorded = manifest["params"]
@@ -200,12 +191,12 @@ class DuplicateIndex:
             self._entries[level] = state
         if state[4] < len(self._segments):
             new = self._segments[int(state[4]) :]
-            _append(state, 0, [self._load(s, level, "exact") for s in new])
-            _append(
+            append_rows(state, 0, [self._load(s, level, "exact") for s in new])
+            append_rows(
                 state, 1, [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
             )
-            _append(state, 2, [self._load(s, level, "target") for s in new])
-            state[3] = _resolve_targets(state[0], state[2])
+            append_rows(state, 2, [self._load(s, level, "target") for s in new])
+            state[3] = resolve_targets(state[0], state[2])
             state[4] = np.int64(len(self._segments))
         return state[0], state[1], state[3]
 
@@ -288,12 +279,12 @@ class DuplicateIndex:
         tmp = self.path / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
         for level in LEVELS:
-            merged = _merge(
+            merged = merge_parts(
                 self._pending[level], int(self.params["bands"]), int(self.params["num_perm"])
             )
             for name in _FIELDS:
-                _save(tmp / f"{level}.{name}.npy", merged[name])
-        with self._locked(self.path):
+                save_array(tmp / f"{level}.{name}.npy", merged[name])
+        with lock_manifest(self.path):
             manifest = self._manifest()
             number = len(manifest["segments"]) + sum(map(len, manifest["pending"].values())) + 1
             name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
@@ -323,7 +314,7 @@ class DuplicateIndex:
         The run's pending segments published after the checkpoint are removed; segments other
         runs committed since are left alone (this run does not read them, as it did not before).
         """
-        with self._locked(self.path):
+        with lock_manifest(self.path):
             manifest = self._manifest()
             mine = manifest["pending"].get(run, [])
             known = set(manifest["segments"]) | set(mine)
@@ -336,7 +327,7 @@ class DuplicateIndex:
             if [seg for seg in mine if seg in segments] != mine:
                 manifest["pending"][run] = [seg for seg in mine if seg in segments]
                 self._write_manifest(self.path, manifest)
-                self._collect_garbage(self.path, _live(manifest))
+                collect_garbage(self.path, live_segments(manifest))
         for segment in segments:
             check_segment(self.path, segment)
         self._segments = list(segments)
@@ -353,7 +344,7 @@ class DuplicateIndex:
         """Make the run's pending segments part of the index (the run is complete)."""
         if self.run is None:
             return
-        with self._locked(self.path):
+        with lock_manifest(self.path):
             manifest = self._manifest()
             mine = manifest["pending"].pop(self.run, [])
             manifest["segments"] = [*manifest["segments"], *mine]
@@ -367,17 +358,17 @@ class DuplicateIndex:
         root = Path(path)
         if not (root / "manifest.json").is_file():
             return
-        with cls._locked(root):
-            manifest = cls._read_manifest(root)
+        with lock_manifest(root):
+            manifest = read_manifest(root)
             if manifest is None or not isinstance(manifest.get("pending"), dict):
                 return
             if manifest["pending"].pop(run, None) is not None:
                 check_manifest(root, manifest)
                 cls._write_manifest(root, manifest)
-                cls._collect_garbage(root, _live(manifest))
+                collect_garbage(root, live_segments(manifest))
 
     def _manifest(self) -> dict[str, Any]:
-        manifest = self._read_manifest(self.path)
+        manifest = read_manifest(self.path)
         if manifest is None:
             raise damaged(self.path, f"{self.path / 'manifest.json'} has disappeared")
         check_manifest(self.path, manifest)
@@ -385,163 +376,8 @@ class DuplicateIndex:
 
     # -- files -----------------------------------------------------------------------------
     @staticmethod
-    @contextlib.contextmanager
-    def _locked(root: Path) -> Iterator[None]:
-        lock = root / ".lock"
-        if lock.is_symlink() or lock.exists() and not lock.is_file():
-            msg = (
-                f"--index {root}: {lock} is not a file (cleanse locks the manifest with it); "
-                "remove it and run again"
-            )
-            raise ConfigError(msg)
-        with lock.open("a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    @staticmethod
-    def _read_manifest(root: Path) -> dict[str, Any] | None:
-        path = root / "manifest.json"
-        if not path.exists():
-            return None
-        try:
-            manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise damaged(root, f"{path} is unreadable ({err})") from err
-        if not isinstance(manifest, dict):
-            raise damaged(root, f"{path} is not a JSON object")
-        return manifest
-
-    @staticmethod
     def _write_manifest(root: Path, manifest: dict[str, Any]) -> None:
         tmp = root / f".manifest-{uuid.uuid4().hex}.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=1, sort_keys=True)
         _publish(tmp, root / "manifest.json")
-
-    @staticmethod
-    def _collect_garbage(root: Path, live: set[str]) -> None:
-        """Remove what a killed run left behind: temporary files and unpublished segments."""
-        for child in root.iterdir():
-            stale = child.name.startswith((".tmp-", ".manifest-"))
-            orphan = child.name.startswith("seg-") and child.name not in live
-            if stale or orphan:
-                if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
-
-
-# The Spark engine's index (cleanse.spark.index: Parquet band-key files) keeps its manifest here.
-SPARK_MANIFEST = "spark-index.json"
-SPARK_CONVERT = "python -m cleanse.spark.convert"
-
-
-def _refuse_spark_index(root: Path) -> None:
-    """Refuse the Spark engine's Parquet index, naming the command that converts it."""
-    if (root / SPARK_MANIFEST).is_file():
-        msg = (
-            f"--index {root} is a Spark engine's index (Parquet band-key files, {SPARK_MANIFEST}); "
-            f"the local engine reads and appends numpy segments. Convert it once: {SPARK_CONVERT} "
-            f"to-local {root} NEW_DIR (needs the spark extra), then run with --index NEW_DIR (the "
-            f"Spark engine reads it back after: {SPARK_CONVERT} to-parquet NEW_DIR SPARK_DIR), "
-            "or run with --engine spark"
-        )
-        raise ConfigError(msg)
-
-
-def _check_version(root: Path, manifest: dict[str, Any]) -> None:
-    """Refuse an index of another format version: its entries would be silently misread."""
-    if manifest.get("format") != FORMAT:
-        msg = f"--index {root}: not a cleanse duplicate index (manifest.json has no format {FORMAT!r})"
-        raise ConfigError(msg)
-    version = manifest.get("version")
-    if version == VERSION:
-        return
-    if isinstance(version, int) and version > VERSION:
-        msg = (
-            f"--index {root} was written by a newer cleanse (index format {version}; this cleanse "
-            f"reads format {VERSION}): upgrade cleanse, or use another --index directory"
-        )
-        raise ConfigError(msg)
-    msg = (
-        f"--index {root} was written by an older cleanse (index format {version}; this cleanse "
-        f"reads format {VERSION}, whose entries differ) and cannot be used. Rebuild it from "
-        f"what your earlier runs kept: cleanse dedup EARLIER_OUTPUT SCRATCH_DEST --index NEW_DIR "
-        f"(one run per earlier output, oldest first), then use --index NEW_DIR"
-    )
-    raise ConfigError(msg)
-
-
-def _append(state: list[Any], slot: int, parts: list[np.ndarray]) -> None:
-    """Append `parts` to the array `state[slot]` along its first axis.
-
-    In place (realloc, which on Linux moves a large block's pages instead of copying them) when
-    nothing but `state` refers to the array, so that the index's in-memory arrays, which grow at
-    every batch, are not held twice while they grow; else as a new array.
-    """
-    start = len(state[slot])
-    total = start + sum(len(part) for part in parts)
-    try:
-        state[slot].resize((total, *state[slot].shape[1:]), refcheck=True)
-    except ValueError:  # a caller still holds the array (or a view of it): copy instead
-        state[slot] = np.concatenate([state[slot], *parts])
-        return
-    for part in parts:
-        state[slot][start : start + len(part)] = part
-        start += len(part)
-
-
-def _resolve_targets(exact: np.ndarray, stored: np.ndarray) -> np.ndarray:
-    """Entry number of each entry's root (KEPT for a root), from the roots' exact hashes.
-
-    A root is found by its exact hash among the roots (the first, if two runs that did not see
-    each other both kept the same text); a root that is not there (never expected) leaves its
-    near duplicate standing alone, as a root, which is what an index without targets did.
-    """
-    roots = np.flatnonzero(stored == 0)
-    order = np.argsort(exact[roots], kind="stable")
-    by_hash, first = exact[roots][order], roots[order]
-    targets = np.full(len(exact), KEPT, dtype=np.int64)
-    near = np.flatnonzero(stored != 0)
-    at = np.searchsorted(by_hash, stored[near])
-    found = at < len(by_hash)
-    found[found] = by_hash[at[found]] == stored[near][found]
-    targets[near[found]] = first[at[found]]
-    return targets
-
-
-def _live(manifest: dict[str, Any]) -> set[str]:
-    """Segments that must stay: the committed ones and every run's pending ones."""
-    return set(manifest["segments"]).union(*manifest["pending"].values())
-
-
-def _merge(parts: list[dict[str, np.ndarray]], bands: int, num_perm: int) -> dict[str, np.ndarray]:
-    if not parts:
-        empty = {name: np.zeros(0, np.uint64) for name in ("exact",)}
-        return {
-            **empty,
-            "keys": np.zeros((0, bands), np.uint64),
-            "sigs": np.zeros((0, num_perm), np.uint32),
-            "para": np.zeros(0, np.int32),
-            "target": np.zeros(0, np.uint64),
-            "ids": np.zeros(0, np.uint8),
-            "idoff": np.zeros(1, np.int64),
-            "sets": np.zeros(0, np.uint32),
-            "setoff": np.zeros(1, np.int64),
-        }
-    if len(parts) == 1 and parts[0]["idoff"][0] == 0 and parts[0]["setoff"][0] == 0:
-        return parts[0]  # a job commits once per batch: its arrays are saved, not copied first
-    out = {
-        name: np.concatenate([p[name] for p in parts])
-        for name in ("exact", "keys", "sigs", "para", "target", "ids", "sets")
-    }
-    for name in ("idoff", "setoff"):
-        shifted, base = [np.zeros(1, np.int64)], 0
-        for p in parts:
-            shifted.append(p[name][1:] + base)
-            base += int(p[name][-1])
-        out[name] = np.concatenate(shifted)
-    return out

@@ -28,7 +28,7 @@ def fixed_items(
     rows, checkpointed; None when the index has no entry of that level.
 
     A removed entry's `root` is the first root entry with the exact hash it names (as
-    `cleanse.dedup.index._resolve_targets` finds it); a hash that names no root leaves the entry
+    `cleanse.dedup.index_entries.resolve_targets` finds it); a hash that names no root leaves the entry
     standing alone, as a root.
     """
     from pyspark.sql import functions as F

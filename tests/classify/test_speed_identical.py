@@ -3,8 +3,8 @@ exactly what the plain path computes, on real pages.
 
 The digests are those printed by `python benchmarks/classify_hash.py` (a sample of
 ../shared/eval/wcxb-dev, readability-pages and four novels): `features` was derived before the
-speed work and must never change unless cleanse/classify/features.py or the language guess
-changes on purpose (last: one language guess, cleanse.lang, for pages given as `und`);
+speed work and must never change unless cleanse/classify/features.py (or patterns.py) or the
+language guess changes on purpose (last: one language guess, cleanse.lang, for pages given as `und`);
 `verdicts` is re-derived with the same command whenever weights.json is refitted or the guard
 changes on purpose (last: the relative keep of unsure pages, cleanse.classify.guard.RELATIVE).
 """

@@ -10,7 +10,7 @@ import numpy as np
 
 from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
 from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
-from cleanse.dedup.index import _resolve_targets
+from cleanse.dedup.index_entries import resolve_targets
 
 from .conftest import random_text
 
@@ -91,7 +91,7 @@ class MemoryIndex:
         exact = np.array([r["exact"] for r in rows], np.uint64)
         keys = np.array([r["keys"] for r in rows], np.uint64).reshape(len(rows), self.bands)
         stored = np.array([r["target"] for r in rows], np.uint64)
-        return exact, (keys >> np.uint64(32)).astype(np.uint32), _resolve_targets(exact, stored)
+        return exact, (keys >> np.uint64(32)).astype(np.uint32), resolve_targets(exact, stored)
 
     def sets(self, level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         parts = [self.rows[level][i]["set"] for i in items.tolist()]
