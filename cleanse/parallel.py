@@ -20,7 +20,9 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -90,11 +92,15 @@ def ordered_map(
     *,
     min_items: int = BATCH,
     start_method: str | None = None,
+    weigh: Callable[[T], int] | None = None,
+    ahead: int = BATCH,
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
-    Items are taken BATCH at a time; the next batch is under way while this one is yielded. With
-    one worker, or fewer than `min_items` items in all, everything runs in this process.
+    Items are taken BATCH at a time. While one batch is yielded, the batches after it are under
+    way: at least the next one, more while all of them weigh under `ahead` (`weigh(item)`, 1 each
+    by default), so the workers keep busy while the caller dwells on results, in bounded memory. With one
+    worker, or fewer than `min_items` items in all, everything runs in this process.
     `start_method`: how workers start (default: fork where there is one, else spawn); "fork" lets
     them read what the parent set up just before the call without pickling it.
     """
@@ -107,20 +113,28 @@ def ordered_map(
         return
     method = start_method or ("fork" if os.name == "posix" else "spawn")
     context = multiprocessing.get_context(method)
+    weight = weigh or _one
     with quiet_fork():
         pool = context.Pool(workers, initializer=_init, initargs=(factory,))
     with pool:  # leaving it, on an error or Ctrl-C too, ends the workers
+        window: deque[tuple[AsyncResult[list[R]], int]] = deque()
+        loaded = 0  # weight of the batches in `window`
         batch = first
-        pending = pool.map_async(_call, batch, chunksize=_chunk(len(batch), workers))
-        while batch:
-            batch = list(itertools.islice(iterator, BATCH))
-            following = (
-                pool.map_async(_call, batch, chunksize=_chunk(len(batch), workers))
-                if batch
-                else None
-            )
+        while batch or window:
+            # Keep the window full: the head, plus batches under way while they weigh under `ahead`.
+            while batch and (len(window) < 2 or loaded < ahead):
+                load = sum(map(weight, batch))
+                chunk = _chunk(len(batch), workers)
+                window.append((pool.map_async(_call, batch, chunksize=chunk), load))
+                loaded += load
+                batch = list(itertools.islice(iterator, BATCH))
+            pending, load = window.popleft()
+            loaded -= load
             yield from pending.get()
-            pending = following  # type: ignore[assignment]
+
+
+def _one(item: Any) -> int:
+    return 1
 
 
 def _chunk(items: int, workers: int) -> int:

@@ -35,6 +35,11 @@ RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index,
 
 CLEANING_FAILED = "input.cleaning-failed"
 
+# Characters of documents under way in the cleaning workers at most (about, past the next 512):
+# while the runner settles and writes a batch (32 MB), they go on cleaning about half of the next
+# one instead of waiting.
+CLEANING_AHEAD = 16_000_000
+
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
@@ -93,9 +98,15 @@ def clean_documents(
             metas.append(doc.meta)
             yield dataclasses.replace(doc, meta={}) if doc.meta else doc
 
-    for doc in ordered_map(_CleanerFactory(ruleset, config, learned), without_meta(), workers):
+    factory = _CleanerFactory(ruleset, config, learned)
+    cleaned = ordered_map(factory, without_meta(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
+    for doc in cleaned:
         meta = metas.popleft()  # results come back in input order, one per document
         yield dataclasses.replace(doc, meta=meta) if meta else doc
+
+
+def _chars(doc: Item) -> int:
+    return sum(map(len, doc.lines)) if isinstance(doc, Document) else 0
 
 
 def clean_stage(
