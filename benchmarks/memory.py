@@ -52,13 +52,16 @@ def perturb(doc: str, rng: random.Random, vocabulary: list[str]) -> str:
 
 def write_corpus(root: Path, gigabytes: float, seed: int = 1) -> int:
     """Write about `gigabytes` GB of .jsonl under `root`; returns the bytes written."""
-    base = load_documents(120, DEFAULT_CORPORA)
+    return write_perturbed(root, load_documents(120, DEFAULT_CORPORA), int(gigabytes * 1e9), seed)
+
+
+def write_perturbed(root: Path, base: list[str], budget: int, seed: int = 1) -> int:
+    """About `budget` bytes of .jsonl parts under `root`: `base` once as it is, then again and again
+    with seeded perturbations (a fifth of each later copy left exact); returns the bytes written."""
     rng = random.Random(seed)
     vocabulary = [w for doc in base[:200] for w in doc.split(" ")[:50]]
-    budget = int(gigabytes * 1e9)
-    written = part = 0
+    written = part = copy = 0
     fh = None
-    copy = 0
     while written < budget:
         for i, doc in enumerate(base):
             if fh is None or fh.tell() >= FILE_BYTES:

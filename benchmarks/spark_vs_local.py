@@ -29,7 +29,6 @@ import argparse
 import filecmp
 import json
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -37,7 +36,7 @@ import time
 from pathlib import Path
 
 from corpus import DEFAULT_CORPORA, load_documents
-from memory import FILE_BYTES, perturb, tree_memory, write_corpus
+from memory import tree_memory, write_corpus, write_perturbed
 
 CORES = 2
 DATA_JUICER = {"tb": 5.0, "minutes": 168.0, "cores": 1280}  # published: 5 TB in 168 min on 1,280 cores
@@ -82,28 +81,7 @@ def write_mixed_corpus(root: Path, megabytes: float, corpora: Path = DEFAULT_COR
         if i // step < len(pages):
             base.append(pages[i // step])
     base.extend(pages[len(novels) // step + 1 :])
-    rng = random.Random(seed)
-    vocabulary = [w for doc in base[:200] for w in doc.split(" ")[:50]]
-    budget = int(megabytes * 1e6)
-    written = part = copy = 0
-    fh = None
-    while written < budget:
-        for i, doc in enumerate(base):
-            if fh is None or fh.tell() >= FILE_BYTES:
-                if fh is not None:
-                    fh.close()
-                part += 1
-                fh = (root / f"part-{part:04d}.jsonl").open("w", encoding="utf-8")
-            text = doc if copy == 0 or rng.random() < 0.2 else perturb(doc, rng, vocabulary)
-            line = json.dumps({"id": f"c{copy}-{i}", "text": text}, ensure_ascii=False) + "\n"
-            fh.write(line)
-            written += len(line.encode("utf-8"))
-            if written >= budget:
-                break
-        copy += 1
-    if fh is not None:
-        fh.close()
-    return written
+    return write_perturbed(root, base, int(megabytes * 1e6), seed)
 
 
 def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "run") -> dict[str, float]:
