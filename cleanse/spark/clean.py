@@ -23,7 +23,6 @@ def clean_frame(docs: DataFrame, ruleset: RuleSet, config: CleanConfig) -> DataF
     factory = _CleanerFactory(ruleset, config, None)
 
     def clean_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        import pyarrow as pa
 
         clean_one = factory()
         for batch in batches:
@@ -31,14 +30,6 @@ def clean_frame(docs: DataFrame, ruleset: RuleSet, config: CleanConfig) -> DataF
             states = [
                 state.dump(clean_one(state.load(s))) for s in batch.column("state").to_pylist()
             ]
-            yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column("n"),
-                    batch.column("chars_in"),
-                    batch.column("id"),
-                    pa.array(states, pa.string()),
-                ],
-                names=["n", "chars_in", "id", "state"],
-            )
+            yield state.with_states(batch, states)
 
     return docs.mapInArrow(clean_batches, docs.schema)

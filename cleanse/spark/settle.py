@@ -71,7 +71,6 @@ def settle_frame(
     columns = [c for c in ("doc", "paras", "wordless") if c in decided.columns]
 
     def settle_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        import pyarrow as pa
 
         for batch in batches:
             rows = batch.to_pylist()
@@ -83,14 +82,6 @@ def settle_frame(
                         doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate
                     )
                 states.append(state.dump(doc))
-            yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column("n"),
-                    batch.column("chars_in"),
-                    batch.column("id"),
-                    pa.array(states, pa.string()),
-                ],
-                names=["n", "chars_in", "id", "state"],
-            )
+            yield state.with_states(batch, states)
 
     return joined.mapInArrow(settle_batches, docs.schema)

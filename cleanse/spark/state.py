@@ -8,9 +8,12 @@ Document, so the audit written from it matches the local engine's byte for byte.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.document import Change, Document, Item, Rejected
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _changes(changes: tuple[Change, ...]) -> list[list[Any]]:
@@ -89,4 +92,19 @@ def load(text: str) -> Item:
         removed=s["removed"],
         removed_detail=s["removed_detail"],
         location=s["location"],
+    )
+
+
+def with_states(batch: pa.RecordBatch, states: list[str]) -> pa.RecordBatch:
+    """A batch of document rows (`n`, `chars_in`, `id`, `state`) with its states replaced."""
+    import pyarrow as pa  # on executors only
+
+    return pa.RecordBatch.from_arrays(
+        [
+            batch.column("n"),
+            batch.column("chars_in"),
+            batch.column("id"),
+            pa.array(states, pa.string()),
+        ],
+        names=["n", "chars_in", "id", "state"],
     )
