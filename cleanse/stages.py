@@ -19,7 +19,7 @@ from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.documents import deduplicate
-from cleanse.document import Document, Item
+from cleanse.document import Item, is_live
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet
@@ -47,7 +47,7 @@ def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     A run over a crawl must account for every document, so a bug met on one input costs that
     input only; the audit keeps the error for the bug report.
     """
-    if not isinstance(doc, Document) or doc.removed is not None:
+    if not is_live(doc):
         return doc
     try:
         return cleaner.clean(doc)
@@ -106,7 +106,7 @@ def clean_documents(
 
 
 def _chars(doc: Item) -> int:
-    return sum(map(len, doc.lines)) if isinstance(doc, Document) else 0
+    return doc.chars
 
 
 def clean_stage(
