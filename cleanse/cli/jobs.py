@@ -89,9 +89,9 @@ def run_command(args: argparse.Namespace) -> int:
     cleaning = args.stages in ("run", "clean")
     deduplicating = args.stages == "dedup" or (args.stages == "run" and not args.no_dedup)
     if deduplicating:
-        from cleanse.dedup.kernel import skip_blas_probe
+        from cleanse.dedup.jit import kernels_only
 
-        skip_blas_probe()  # this process runs no numba code but cleanse's kernels
+        kernels_only()  # this process runs no numba code but cleanse's kernels
     config = JobConfig(
         src=args.src,
         dest=args.dest,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 
+from cleanse.dedup.jit import kernel
 
-@nb.njit(cache=True)
+
+@kernel
 def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """Pairs (i < j) of items sharing a key; buckets above max_bucket link only near neighbours."""
     n = skeys.shape[0]
@@ -96,7 +97,7 @@ def candidate_pairs(
     return np.unique(np.concatenate(found), axis=0)
 
 
-@nb.njit(cache=True)
+@kernel
 def _jaccards(values, offs, left, right):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     out = np.empty(left.shape[0], dtype=np.float64)
     for k in range(left.shape[0]):

@@ -9,38 +9,16 @@ numba is a required dependency; `signatures` keeps a numpy twin of each kernel a
 # mypy: disable-error-code="no-untyped-def,arg-type"
 from __future__ import annotations
 
-import sys
-
 import numba as nb
 import numpy as np
 
+from cleanse.dedup.jit import BLAS_PROBE, kernel, skip_blas_probe
 from cleanse.dedup.normalize import TABLE_SIZE, UNSPACED_RANGES
 from cleanse.dedup.shingles import FNV_OFFSET, FNV_PRIME, MIX, SALT_CHAR, SALT_EXACT, SALT_WORD
 
 _UNSPACED = np.array(UNSPACED_RANGES, dtype=np.int64)
 M32 = np.uint64(0xFFFFFFFF)
-# numba's array functions probe for a BLAS the first time any kernel is loaded, by importing this
-# scipy module (0.3-0.5 s: scipy.linalg and what it pulls in); no kernel here uses a BLAS.
-BLAS_PROBE = "scipy.linalg.cython_blas"
-
-
-def skip_blas_probe() -> None:
-    """Load numba's array functions without its BLAS probe: 0.3-0.5 s less before the first
-    kernel runs, when scipy is installed (datasketch brings it).
-
-    For processes that run only cleanse's kernels (the CLI calls it): afterwards numba's
-    `np.correlate` / `np.convolve` of floats, in this process, use numba's own loop instead of
-    BLAS. numba's linear algebra (`np.dot`, `np.linalg`) still finds the BLAS, which it looks for
-    when such a function is compiled. Nothing changes if numba or scipy loaded them already.
-    """
-    if "numba.np.arraymath" in sys.modules or BLAS_PROBE in sys.modules:
-        return
-    sys.modules[BLAS_PROBE] = None  # type: ignore[assignment]  # the import fails at once
-    try:
-        import numba.np.arraymath  # noqa: F401 - loaded now, with the probe failing
-    finally:
-        if sys.modules.get(BLAS_PROBE, BLAS_PROBE) is None:
-            del sys.modules[BLAS_PROBE]
+__all__ = ["BLAS_PROBE", "band_keys", "minhash_csr", "shingle_hashes", "skip_blas_probe"]
 
 
 @nb.njit(cache=True, inline="always")
@@ -217,7 +195,7 @@ def _shingle(norm, n, word_ngram, char_ngram, short_words, ranges, th, sh):  # n
     return count, exact, words, True
 
 
-@nb.njit(cache=True)
+@kernel
 def shingle_hashes(buf, bounds, offsets, blob, word_ngram, char_ngram, short_words):  # noqa: ANN001, ANN201
     """Shingle hashes of paragraphs buf[bounds[p]:bounds[p + 1]], in order, with repeats.
 
@@ -250,7 +228,7 @@ def shingle_hashes(buf, bounds, offsets, blob, word_ngram, char_ngram, short_wor
     return values[:pos], offs, exact, words, is_char
 
 
-@nb.njit(cache=True)
+@kernel
 def minhash_csr(values, offs, a, b):  # noqa: ANN001, ANN201
     """datasketch "affine32" signatures: fmix32 each hash, then min over a * h + b mod 2**32."""
     n = offs.shape[0] - 1
@@ -266,7 +244,7 @@ def minhash_csr(values, offs, a, b):  # noqa: ANN001, ANN201
     return sigs
 
 
-@nb.njit(cache=True)
+@kernel
 def band_keys(sigs, bands, rows):  # noqa: ANN001, ANN201
     """One 64-bit key per band: a hash of the band's `rows` values."""
     n = sigs.shape[0]

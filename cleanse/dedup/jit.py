@@ -1,0 +1,73 @@
+"""How cleanse's numba kernels are compiled and loaded: cached on disk, loaded without registries.
+
+numba keeps each kernel's machine code in its on-disk cache. Before loading it, numba's cache
+refreshes its typing and lowering registries (about 250 modules of numba, 0.3-0.5 s of CPU at
+every start of a process), which compiling needs and loading machine code does not: that code
+calls only numba's runtime (NRT), to allocate and free arrays. `kernel` loads the cached code
+after starting the runtime alone; when there is no usable cache entry (first run, new source,
+new numba), numba compiles as it always does, and compiling loads the registries itself.
+"""
+
+# numba is untyped; these wrappers take and return its dispatchers as they are.
+# mypy: disable-error-code="no-untyped-call"
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numba as nb
+
+# numba's array functions probe for a BLAS the first time they are loaded, by importing this
+# scipy module (0.3-0.5 s: scipy.linalg and what it pulls in); no kernel here uses a BLAS.
+BLAS_PROBE = "scipy.linalg.cython_blas"
+_probe_skipped_on_compile: list[bool] = []  # set by kernels_only()
+
+
+def kernel(fn: Callable[..., Any]) -> Any:  # a numba dispatcher
+    """`numba.njit(cache=True)` whose cached machine code loads without numba's registries."""
+    dispatcher = nb.njit(cache=True)(fn)
+    cache = getattr(dispatcher, "_cache", None)
+    load = getattr(cache, "_load_overload", None)
+    guard = getattr(cache, "_guard_against_spurious_io_errors", None)
+    if cache is None or load is None or guard is None:  # another numba: its own loading
+        return dispatcher
+
+    def load_overload(sig: Any, target_context: Any) -> Any:
+        from numba.core.runtime.nrt import rtsys
+
+        rtsys.initialize(target_context)  # what the cached code links to: NRT's functions
+        with guard():  # numba's: an I/O error reading the cache is a miss, not a failure
+            loaded = load(sig, target_context)
+            if loaded is None and _probe_skipped_on_compile:
+                skip_blas_probe()  # numba compiles next, loading its registries
+            return loaded
+        return None  # the guard swallowed an error: numba compiles
+
+    cache.load_overload = load_overload
+    return dispatcher
+
+
+def kernels_only() -> None:
+    """Say that this process runs no numba code but cleanse's kernels (the CLI does): if a
+    kernel must be compiled, numba's registries then load without their BLAS probe."""
+    _probe_skipped_on_compile.append(True)
+
+
+def skip_blas_probe() -> None:
+    """Load numba's array functions without its BLAS probe: 0.3-0.5 s less before the first
+    kernel is compiled, when scipy is installed (datasketch brings it).
+
+    For processes that run only cleanse's kernels: afterwards numba's `np.correlate` /
+    `np.convolve` of floats, in this process, use numba's own loop instead of BLAS. numba's linear
+    algebra (`np.dot`, `np.linalg`) still finds the BLAS, which it looks for when such a function
+    is compiled. Nothing changes if numba or scipy loaded them already.
+    """
+    if "numba.np.arraymath" in sys.modules or BLAS_PROBE in sys.modules:
+        return
+    sys.modules[BLAS_PROBE] = None  # type: ignore[assignment]  # the import fails at once
+    try:
+        import numba.np.arraymath  # noqa: F401 - loaded now, with the probe failing
+    finally:
+        if sys.modules.get(BLAS_PROBE, BLAS_PROBE) is None:
+            del sys.modules[BLAS_PROBE]
