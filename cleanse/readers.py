@@ -12,6 +12,7 @@ becomes a Rejected record with an `input.*` reason and a `detail` naming its `pa
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import errno
 import gzip
@@ -40,7 +41,13 @@ from cleanse.formats.registry import (
     open_input,
 )
 from cleanse.record_documents import EMPTY, ReadConfig, record_document
-from cleanse.records import REPLACED_SURROGATES, RecordError, parse_record, replace_lone_surrogates
+from cleanse.records import (
+    REPLACED_SURROGATES,
+    RecordError,
+    RecordMeta,
+    parse_record,
+    replace_lone_surrogates,
+)
 from cleanse.remote import RemoteFile
 from cleanse.walk import InputFile, input_kind, list_inputs
 
@@ -354,6 +361,11 @@ def _read_jsonl(
             return
         decoded = decode_bytes(raw)
         doc = _line_document(number, decoded.text, decoded.flag, origin, config)
+        if isinstance(doc, Document) and decoded.flag is None and not doc.flags:
+            # Plain UTF-8 (a BOM is a flag-less decoding too, but not the bytes written back).
+            if not raw.startswith(codecs.BOM_UTF8):
+                meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags)
+                doc = doc.evolve(meta=meta)
         if doc is not None:
             yield doc
 

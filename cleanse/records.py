@@ -26,6 +26,36 @@ SURROGATE_RULE = "decode.lone-surrogate"  # the rule id of each replacement in t
 REPLACEMENT = "\ufffd"
 
 
+class RecordMeta(dict[str, Any]):
+    """The metadata of a document read from one JSONL line, with that line's bytes and the lines
+    of text the document was read with.
+
+    The writer copies the line instead of encoding the record again when the document still has
+    those very lines (`lines` is the same tuple, not an equal one) and the line is what encoding
+    the record would give (see cleanse.writers.copied_line). A copy (`dict(meta)`, pickling to a
+    worker) is a plain dict, which the writer encodes.
+    """
+
+    __slots__ = ("final_newline", "flags", "line", "lines")
+
+    def __init__(
+        self,
+        fields: dict[str, Any],
+        line: bytes,
+        lines: tuple[str, ...],
+        final_newline: bool,
+        flags: tuple[str, ...],
+    ) -> None:
+        super().__init__(fields)
+        self.line = line
+        self.lines = lines
+        self.final_newline = final_newline
+        self.flags = flags
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        return dict, (dict(self),)
+
+
 class RecordError(ValueError):
     """A line that cannot be read as a JSON object; the message says why and what to do."""
 

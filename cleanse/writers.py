@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import io
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,11 +35,13 @@ from cleanse.formats.compression import open_member
 from cleanse.formats.jsonvalues import jsonable
 from cleanse.formats.parquet import PARTS_SUFFIX, ParquetFileWriter, read_schema
 from cleanse.formats.registry import WriteConfig, detect, output_name, require
+from cleanse.records import RecordMeta
 from cleanse.remote import RemoteFile, is_remote, join
 
 STDOUT = "-"
 STDOUT_NAME = "<stdout>"  # how errors name standard output
 TMP_SUFFIX = ".cleanse-tmp"
+WRITE_BUFFER = 1 << 20  # bytes a JSONL output gathers per write to its file
 
 
 # Characters that JSON allows raw in a string but that str.splitlines() and some JSONL tools take
@@ -59,6 +61,72 @@ def json_line(value: Any) -> str:
         if raw in line:
             line = line.replace(raw, escaped)
     return line + "\n"
+
+
+def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None) -> bytes | None:
+    """The input line of a document read from JSONL, when writing its record would give those
+    very bytes: the document still has the lines it was read with, nothing adds to its record,
+    and the line is in the form `json_line` writes (else None: the record is encoded).
+
+    Checking costs about a third of encoding the record and its UTF-8 (see `_written_as`).
+    """
+    meta = doc.meta
+    if type(meta) is not RecordMeta or extra or doc.extracted or doc.annotations:
+        return None
+    if doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
+        return None
+    if doc.flags != meta.flags or text_field not in meta:
+        return None
+    return meta.line if _written_as(meta.line, meta, output_text(doc), text_field) else None
+
+
+def _written_as(raw: bytes, meta: Mapping[str, Any], text: str, text_field: str) -> bool:
+    """Whether `json_line` of `meta` with `text` in its text field, in UTF-8, is `raw`.
+
+    The fields around the text are encoded (they are short). The text's JSON string in the line
+    must decode to `text` and hold no \\u escape and no \\/ (searched in the whole line): its
+    escapes are then \\" \\\\ \\n \\r \\t \\b \\f, which are what json.dumps writes for those
+    characters, and its other characters are raw, as json.dumps leaves them, except a line
+    separator, which json_line escapes (a text holding one is encoded). Raw control characters
+    cannot be there: the strict decoder refuses them.
+    """
+    if b"\\u" in raw or b"\\/" in raw or any(sep in text for sep, _ in _LINE_BREAKER_PAIRS):
+        return False
+    head, tail, before = ["{"], [], True
+    for key, value in meta.items():
+        if key == text_field:
+            head.append(json.dumps(key, ensure_ascii=False) + ": ")
+            before = False
+            continue
+        try:
+            item = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+        except (TypeError, ValueError):  # not a value JSON holds: json_line would write it as text
+            return False
+        if before:
+            head.append(item + ", ")
+        else:
+            tail.append(", " + item)
+    tail.append("}\n")
+    line = raw.decode("utf-8")
+    prefix, suffix = _unbroken("".join(head)), _unbroken("".join(tail))
+    start, end = len(prefix), len(line) - len(suffix)  # line[start:end]: the text's JSON string
+    if end - start < 2 or not line.startswith(prefix) or not line.endswith(suffix):
+        return False
+    if line[start] != '"':
+        return False
+    try:
+        decoded, stop = scanstring(line, start + 1, True)
+    except ValueError:
+        return False
+    return bool(stop == end and decoded == text)
+
+
+def _unbroken(text: str) -> str:
+    """`text` with line separators escaped, as json_line writes them."""
+    for raw, escaped in _LINE_BREAKER_PAIRS:
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
 def temporary_name(path: Path) -> Path:
@@ -127,9 +195,7 @@ class CorpusWriter:
         self._path: Path | None = None
         self._compression: str | None = None
         self._raw: IO[bytes] | None = None  # the temporary file of the open JSONL output
-        self._member: io.TextIOWrapper | None = (
-            None  # the text layer over it (a gzip member or zstd frame)
-        )
+        self._member: IO[bytes] | None = None  # the layer over it (a gzip member, a zstd frame)
         self._parquet: ParquetFileWriter | None = None  # the open Parquet output
         # Part folders of Parquet outputs completed since the last checkpoint, and before it: a
         # checkpoint may point into the first, so they go only once a later one is taken.
@@ -138,6 +204,7 @@ class CorpusWriter:
         self._folders: set[Path] = set()  # where files were published since the last checkpoint
         self._unsynced_files = False  # .txt files published since then (synced all at once)
         self.files_written = 0
+        self._last_target: tuple[str, tuple[Path, str, str | None]] | None = None
         if self.output.format == "parquet" or self._single_output()[1] == "parquet":
             if str(dest) == STDOUT:
                 msg = "Parquet cannot be written to stdout; give a DEST folder or a .parquet file"
@@ -153,14 +220,23 @@ class CorpusWriter:
             with naming_path(STDOUT_NAME):
                 sys.stdout.write(_json_line(to_record(doc, self.text_field, extra)))
             return
-        if self.mirror:
-            rel, fmt, compression = output_name(doc.source, self.output)
-            path = Path(self.dest) / rel
-        else:
-            path = Path(self.dest)
-            _, fmt, compression = self._single_output()
+        path, fmt, compression = self._target(doc.source)
         with naming_path(path):
             self._write(doc, extra, path, fmt, compression)
+
+    def _target(self, source: str) -> tuple[Path, str, str | None]:
+        """The output file, format and compression of a document read from `source` (the last
+        answer is kept: consecutive documents mostly come from one input)."""
+        if self._last_target is not None and self._last_target[0] == source:
+            return self._last_target[1]
+        if self.mirror:
+            rel, fmt, compression = output_name(source, self.output)
+            target = (Path(self.dest) / rel, fmt, compression)
+        else:
+            _, fmt, compression = self._single_output()
+            target = (Path(self.dest), fmt, compression)
+        self._last_target = (source, target)
+        return target
 
     def _write(
         self,
@@ -173,7 +249,10 @@ class CorpusWriter:
         """Write one document into the output file `path` of format `fmt`."""
         if fmt == "jsonl":
             self._switch(path, compression)
-            self._text().write(_json_line(to_record(doc, self.text_field, extra)))
+            line = copied_line(doc, self.text_field, extra)
+            if line is None:
+                line = _json_line(to_record(doc, self.text_field, extra)).encode("utf-8")
+            self._layer().write(line)
         elif fmt == "parquet":
             if self._parquet is None or path != self._path:
                 self._switch(None, None)
@@ -307,20 +386,18 @@ class CorpusWriter:
                 return source
         return None
 
-    def _text(self) -> IO[str]:
+    def _layer(self) -> IO[bytes]:
         if self._member is None:
             assert self._raw is not None and self._path is not None
-            layer = open_member(self._raw, self._compression)
-            self._member = io.TextIOWrapper(layer, encoding="utf-8", newline="\n")
+            self._member = open_member(self._raw, self._compression)
         return self._member
 
     def _end_member(self) -> None:
         if self._member is None:
             return
         self._member.flush()
-        inner = self._member.detach()
-        if inner is not self._raw:
-            inner.close()  # writes the member's trailer; the file under it stays open
+        if self._member is not self._raw:
+            self._member.close()  # writes the member's trailer; the file under it stays open
         self._member = None
 
     def _switch(self, path: Path | None, compression: str | None) -> None:
@@ -330,7 +407,7 @@ class CorpusWriter:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._raw = temporary_name(path).open("wb")
+        self._raw = temporary_name(path).open("wb", buffering=WRITE_BUFFER)
         self._path, self._compression = path, compression
 
     def _finish(self) -> None:
