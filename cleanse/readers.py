@@ -361,11 +361,11 @@ def _read_jsonl(
             return
         decoded = decode_bytes(raw)
         doc = _line_document(number, decoded.text, decoded.flag, origin, config)
-        if isinstance(doc, Document) and decoded.flag is None and not doc.flags:
-            # Plain UTF-8 (a BOM is a flag-less decoding too, but not the bytes written back).
-            if not raw.startswith(codecs.BOM_UTF8):
-                meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags)
-                doc = doc.evolve(meta=meta)
+        # Plain UTF-8 only: a BOM is a flag-less decoding too, but not the bytes written back.
+        plain = decoded.flag is None and not raw.startswith(codecs.BOM_UTF8)
+        if plain and isinstance(doc, Document) and not doc.flags:
+            meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags)
+            doc = doc.evolve(meta=meta)
         if doc is not None:
             yield doc
 

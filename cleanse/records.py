@@ -12,6 +12,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from cleanse.decode import normalize_newlines
@@ -40,7 +41,7 @@ class RecordMeta(dict[str, Any]):
 
     def __init__(
         self,
-        fields: dict[str, Any],
+        fields: Mapping[str, Any],
         line: bytes,
         lines: tuple[str, ...],
         final_newline: bool,
