@@ -1,0 +1,92 @@
+"""A JSONL record that nothing changed is written as its input line only when that line is what
+encoding the record gives: the output is the same bytes either way.
+
+Each line below is read by the reader and written by the writer; the output must equal
+`json_line(to_record(doc))`, the encoding path, and lines in that form must be copied.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleanse import writers
+from cleanse.readers import read_documents
+from cleanse.records import RecordMeta
+from cleanse.writers import CorpusWriter, json_line, to_record
+
+TEXT = 'He said "yes" \\ no.\nA tab\there, a slash / and é, ’, 日本, 😀.\r\nEnd\n'
+CANONICAL = [
+    json_line({"id": "a", "text": TEXT}),
+    json_line(
+        {"id": "b", "url": "https://x.org/a", "text": TEXT, "n": 1.5, "tags": ["x", {"k": None}]}
+    ),
+    json_line({"text": "only a text field"}),
+    json_line({"id": "c\u2028d", "text": "an id holding a line separator"}),
+    json_line({"id": "e", "text": "a control \x01 character"}),  # written \u0001: encoded
+]
+OTHER = [
+    '{"id": "f", "text": "a \\/ slash"}\n',  # \/ decodes to /, written /
+    '{"id": "g", "text": "\\u00e9t\\u00e9"}\n',  # escapes of letters
+    '{"id": "h", "text": "ctrl \\u001F upper"}\n',  # json.dumps writes \u001f
+    '{"id": "i", "text": "line\\u000anext"}\n',  # json.dumps writes \n
+    '{"id":"j","text":"no spaces"}\n',
+    '{"id": "k",  "text": "two spaces"}\n',
+    '{"id": "l", "text": "first", "text": "second"}\n',  # a repeated key: the last one counts
+    '{"id": "m", "text": "x", "n": 1.0E5}\n',
+    '{"id": "n", "text": "raw separator \u2028 here"}\n',
+    '{"id": "o", "text": "no newline at the end"}',
+    '{"id": "p", "text": "a\\\\u not an escape"}\n',  # an escaped backslash before u
+]
+
+
+def write(tmp_path: Path, lines: list[str]) -> tuple[list[bytes], list[bytes], int]:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes("".join(lines).encode("utf-8"))
+    docs = list(read_documents(src))
+    expected = [json_line(to_record(d, "text")).encode("utf-8") for d in docs]
+    copied = sum(writers.copied_line(d, "text", None) is not None for d in docs)
+    out = tmp_path / "out.jsonl"
+    writer = CorpusWriter(out, mirror=False)
+    for doc in docs:
+        writer.write(doc)
+    writer.close()
+    return out.read_bytes().splitlines(keepends=True), expected, copied
+
+
+def test_canonical_lines_are_copied_and_stay_the_same_bytes(tmp_path: Path) -> None:
+    got, expected, copied = write(tmp_path, CANONICAL)
+    assert got == expected
+    assert got == [line.encode("utf-8") for line in CANONICAL]
+    assert copied == 3  # lines holding a \u escape (\u2028, \u0001) are encoded
+
+
+@pytest.mark.parametrize("line", OTHER)
+def test_other_lines_are_encoded_as_before(tmp_path: Path, line: str) -> None:
+    got, expected, copied = write(tmp_path, [line])
+    assert got == expected
+    assert copied == 0
+    assert got != [line.encode("utf-8")] or line == json_line(json.loads(line))
+
+
+def test_a_changed_document_or_an_annotation_is_encoded(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(CANONICAL[0], encoding="utf-8")
+    (doc,) = read_documents(src)
+    assert type(doc.meta) is RecordMeta
+    assert writers.copied_line(doc, "text", None) is not None
+    changed = doc.evolve(lines=("other",), line_numbers=(1,))
+    assert writers.copied_line(changed, "text", None) is None
+    equal = doc.evolve(lines=tuple(list(doc.lines)))  # equal lines in another tuple: encoded
+    assert writers.copied_line(equal, "text", None) is None
+    assert writers.copied_line(doc, "text", {"duplicate_of": "x"}) is None
+    assert writers.copied_line(doc.evolve(annotations={"a": 1}), "text", None) is None
+    assert type(pickle_round_trip(doc.meta)) is dict  # a copy sent to a worker is a plain dict
+
+
+def pickle_round_trip(value: object) -> object:
+    import pickle
+
+    return pickle.loads(pickle.dumps(value))
