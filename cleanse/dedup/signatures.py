@@ -165,6 +165,8 @@ def distinct_sets(
     """
     n = len(groups) - 1
     bounds = offsets[groups]
+    if n and bounds[-1] - bounds[0] >= SORT_EACH_FROM * n:
+        return _distinct_each(values, bounds)
     labels = np.repeat(np.arange(n, dtype=np.uint64), np.diff(bounds))
     packed = (labels << np.uint64(32)) | values[bounds[0] : bounds[-1]].astype(np.uint64)
     packed.sort()
@@ -175,6 +177,26 @@ def distinct_sets(
         np.bincount((packed >> np.uint64(32)).astype(np.int64), minlength=n), out=out_offsets[1:]
     )
     return (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32), out_offsets
+
+
+#: Mean values per set from which `distinct_sets` sorts each set on its own (documents: about
+#: 3x faster than one sort of packed 64-bit keys; paragraphs of 36 values: as fast).
+SORT_EACH_FROM = 32
+
+
+def _distinct_each(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`distinct_sets` for long sets: each set's slice sorted in place (numpy's vectorised sort
+    of 32-bit values), then one pass drops repeats inside each set."""
+    out = values[bounds[0] : bounds[-1]].copy()
+    rel = bounds - bounds[0]
+    for start, end in zip(rel[:-1].tolist(), rel[1:].tolist(), strict=True):
+        out[start:end].sort()
+    keep = np.empty(len(out), dtype=np.bool_)
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    keep[rel[:-1][np.diff(rel) > 0]] = True  # each set's first value
+    kept = np.zeros(len(out) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    return out[keep], kept[rel]
 
 
 SETS_CHUNK_CHARS = 1 << 20  # shingle this much text at a time: the kernel's buffers scale with it

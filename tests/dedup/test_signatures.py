@@ -114,3 +114,29 @@ def test_cached_fold_arrays_are_the_fold_table(tmp_path, monkeypatch) -> None:
             np.testing.assert_array_equal(x, z)
     finally:
         nz.fold_arrays.cache_clear()
+
+
+@pytest.mark.parametrize("level", ["document", "paragraph"])
+def test_sorting_each_set_gives_what_one_packed_sort_gives(
+    level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """distinct_sets sorts long sets one by one and short ones in one packed sort: same sets, on
+    the seeds' real texts, with empty sets and sets spanning several rows (windows)."""
+    from pathlib import Path
+
+    seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    if level == "paragraph":
+        texts = [part for t in texts for part in t.split("\n")]
+    batch = sig.shingle_batch(texts, DedupConfig())
+    rows = len(texts)
+    for groups in (np.arange(rows + 1), np.array([0, 0, *range(1, rows, 3), rows])):
+        monkeypatch.setattr(sig, "SORT_EACH_FROM", 10**9)  # the packed sort
+        packed = sig.distinct_sets(batch.values, batch.offsets, groups)
+        monkeypatch.setattr(sig, "SORT_EACH_FROM", 0)  # each set on its own
+        each = sig.distinct_sets(batch.values, batch.offsets, groups)
+        assert np.array_equal(packed[0], each[0]) and packed[0].dtype == each[0].dtype
+        assert np.array_equal(packed[1], each[1]) and packed[1].dtype == each[1].dtype
+    assert len(batch.values) > 1000 and (np.diff(batch.offsets) == 0).any() == (
+        level == "paragraph"
+    )
