@@ -418,7 +418,7 @@ def _line_document(
     number: int, text: str, flag: str | None, origin: _Origin, config: ReadConfig
 ) -> Item | None:
     """The Document of one JSONL line, a Rejected one if it is not a JSON object, None if blank."""
-    if not text.strip():
+    if not text or text.isspace():  # what strip() would empty, without copying the line
         return None
     try:
         record = parse_record(text)

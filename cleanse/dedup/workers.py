@@ -66,6 +66,10 @@ def join_sets(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarra
     return values, np.concatenate(offsets)
 
 
+#: Rows per run of consecutive rows from which `take_sets` copies runs as slices.
+RUN_ROWS = 16
+
+
 def take_sets(
     sets: tuple[np.ndarray, np.ndarray], rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -75,10 +79,16 @@ def take_sets(
     (array([3, 1, 2], dtype=uint32), array([0, 1, 3]))
     """
     values, offsets = sets
-    starts, ends = offsets[rows], offsets[np.asarray(rows) + 1]
+    rows = np.asarray(rows)
+    starts, ends = offsets[rows], offsets[rows + 1]
     lengths = ends - starts
     out_offsets = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=out_offsets[1:])
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1  # where a run of consecutive rows ends
+    if len(rows) and len(breaks) < len(rows) // RUN_ROWS:  # mostly runs: copied as slices
+        firsts, lasts = rows[np.r_[0, breaks]], rows[np.r_[breaks - 1, len(rows) - 1]]
+        runs = zip(offsets[firsts].tolist(), offsets[lasts + 1].tolist(), strict=True)
+        return np.concatenate([values[a:b] for a, b in runs]), out_offsets
     # Position k of the output reads values[starts[row] + (k - out_offsets[row])].
     gather = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(out_offsets[-1])
     return values[gather], out_offsets

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
@@ -124,3 +125,24 @@ def test_cli_batch_size_and_workers_do_not_change_the_output(
     assert results["one-batch"] == (["A", "D"], {"B": "A", "C": "B"})
     assert results["batches-of-one"] == results["one-batch"]
     assert results["batches-of-two"] == results["one-batch"]
+
+
+def test_take_sets_copies_runs_of_rows_as_the_gather_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """take_sets copies long runs of consecutive rows as slices: the same CSR as gathering."""
+    from cleanse.dedup import workers
+
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(0, 50, 300)
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    values = rng.integers(0, 2**32, offsets[-1], dtype=np.uint64).astype(np.uint32)
+    cases = [np.arange(300), np.arange(40, 260), np.r_[0:100, 150:300], np.array([], np.int64)]
+    cases += [np.sort(rng.choice(300, 200, replace=False)), rng.permutation(300)[:50]]
+    for rows in cases:
+        got = workers.take_sets((values, offsets), rows)
+        monkeypatch.setattr(workers, "RUN_ROWS", 10**9)  # always gather
+        want = workers.take_sets((values, offsets), rows)
+        monkeypatch.undo()
+        assert np.array_equal(got[0], want[0]) and got[0].dtype == want[0].dtype
+        assert np.array_equal(got[1], want[1])
+        assert got[1][-1] == lengths[rows].sum()
