@@ -3,7 +3,8 @@
 All contenders run in one process on the same text (novels from ../shared/corpora, one paragraph
 per line) and compute 128-permutation MinHash signatures of every paragraph, then an LSH index.
 Usage: python benchmarks/dedup_speed.py --mb 100 [--peer-mb 100] [--skip datatrove]
-       python benchmarks/dedup_speed.py --command-mb 40 [--code /tmp/base] [--repeat 5]  # the whole command vs datasketch
+       python benchmarks/dedup_speed.py --command-mb 40 [--code /tmp/base] [--repeat 5] [--profile 5]
+       # the whole command vs datasketch (and its profile's top five entries)
 """
 
 from __future__ import annotations
@@ -154,7 +155,36 @@ def _run_timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, f
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def time_command(mb: float, code: Path | None = None, repeat: int = 1) -> None:
+# Runs `cleanse.cli.main(argv)` under cProfile with a CPU clock; prints the total and the top
+# entries by own time (what benchmarks/README.md quotes as "top five").
+PROFILE_DRIVER = """
+import cProfile, pstats, sys, time
+import cleanse.cli
+profile = cProfile.Profile(time.process_time)
+profile.runcall(cleanse.cli.main, sys.argv[2:])
+stats = pstats.Stats(profile)
+rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[: int(sys.argv[1])]
+print(f"    {stats.total_tt:.2f} s in all (CPU, profiled)")
+for (path, line, name), (_, calls, own, _, _) in rows:
+    where = f"{path.rsplit('/', 1)[-1]}:{line}" if line else "built-in"
+    print(f"    {own:5.2f} s  {name} ({where}, {calls} calls)")
+"""
+
+
+def profile_command(src: Path, out: Path, trees: dict[str, Path], top: int) -> None:
+    """The top entries by own time of one profiled run of the command in each tree."""
+    for name, tree in trees.items():
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        argv = ["dedup", str(src), str(out), "--level", "document", "--workers", "1", "-q", "--overwrite"]
+        done = subprocess.run(
+            [sys.executable, "-c", PROFILE_DRIVER, str(top), *argv],
+            cwd=tree, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        print(f"  profile of the command ({name}), load average {os.getloadavg()[0]:.2f}:")
+        print(done.stdout, end="", flush=True)
+
+
+def time_command(mb: float, code: Path | None = None, repeat: int = 1, profile: int = 0) -> None:
     """The whole `cleanse dedup --level document -j 1` command against the plain datasketch path
     (read JSONL, word 5-grams, MinHash.update_batch, MinHashLSH query then insert, write), in one
     run on the same file; with `code`, also the command of another tree (e.g. before a change).
@@ -190,6 +220,8 @@ def time_command(mb: float, code: Path | None = None, repeat: int = 1) -> None:
                 env = {**os.environ, "PYTHONPATH": str(tree)}
                 out = str(Path(tmp) / f"out-{k}.jsonl")
                 runs[name].append(_run_timed([*base, str(src), out, *opts], tree, env))
+        if profile:
+            profile_command(src, Path(tmp) / "profiled.jsonl", trees, profile)
         for name, timed in runs.items():  # the median run by CPU time
             ours[name] = sorted(timed, key=lambda t: t[1])[len(timed) // 2]
             cpus = ", ".join(f"{t[1]:.2f}" for t in timed)
@@ -283,9 +315,14 @@ def main() -> None:
         "--repeat", type=int, default=1,
         help="with --command-mb: runs of each tree, interleaved; the median by CPU time is shown",
     )  # fmt: skip
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N",
+        help="with --command-mb: also profile one run of each tree and print its top N entries "
+        "by own time (cProfile with a CPU clock)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.command_mb:
-        time_command(args.command_mb, args.code, args.repeat)
+        time_command(args.command_mb, args.code, args.repeat, args.profile)
         return
 
     docs = read_novels(args.mb)
