@@ -20,11 +20,9 @@ import ctypes
 import functools
 import json
 import os
-import re
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +34,7 @@ from cleanse.formats.compression import open_member
 from cleanse.formats.jsonvalues import jsonable
 from cleanse.formats.parquet import PARTS_SUFFIX, ParquetFileWriter, read_schema
 from cleanse.formats.registry import WriteConfig, detect, output_name, require
-from cleanse.records import RecordMeta
+from cleanse.records import RecordMeta, escape_line_breakers, written_as
 from cleanse.remote import RemoteFile, is_remote, join
 
 STDOUT = "-"
@@ -45,28 +43,13 @@ TMP_SUFFIX = ".cleanse-tmp"
 WRITE_BUFFER = 1 << 20  # bytes a JSONL output gathers per write to its file
 
 
-# Characters that JSON allows raw in a string but that str.splitlines() and some JSONL tools take
-# for line ends; written escaped so that one record is always one line.
-_LINE_BREAKER_PAIRS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
-
-
 def json_line(value: Any) -> str:
     """`value` as one line of JSONL (UTF-8 kept readable, every line separator escaped).
 
     >>> json_line({"text": "a\u2028b"})
     '{"text": "a\\\\u2028b"}\\n'
     """
-    line = json.dumps(value, ensure_ascii=False)
-    # str.translate looks every character up in a dict: ~10x slower than three searches.
-    for raw, escaped in _LINE_BREAKER_PAIRS:
-        if raw in line:
-            line = line.replace(raw, escaped)
-    return line + "\n"
-
-
-# A \u escape or an escaped slash: json.dumps writes neither for the characters they stand for
-# (one regex scans at about 2 GB/s, five times two substring searches).
-_OTHER_ESCAPE_RE = re.compile(rb"\\[u/]")
+    return escape_line_breakers(json.dumps(value, ensure_ascii=False)) + "\n"
 
 
 def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None) -> bytes | None:
@@ -74,7 +57,7 @@ def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None)
     very bytes: the document still has the lines it was read with, nothing adds to its record,
     and the line is in the form `json_line` writes (else None: the record is encoded).
 
-    Checking costs about a third of encoding the record and its UTF-8 (see `_written_as`).
+    Checking costs about half of encoding the record and its UTF-8 (see records.written_as).
     """
     meta = doc.meta
     if type(meta) is not RecordMeta or extra or doc.extracted or doc.annotations:
@@ -83,56 +66,7 @@ def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None)
         return None
     if doc.flags != meta.flags or text_field not in meta:
         return None
-    return meta.line if _written_as(meta.line, meta, output_text(doc), text_field) else None
-
-
-def _written_as(raw: bytes, meta: Mapping[str, Any], text: str, text_field: str) -> bool:
-    """Whether `json_line` of `meta` with `text` in its text field, in UTF-8, is `raw`.
-
-    The fields around the text are encoded (they are short). The text's JSON string in the line
-    must decode to `text` and hold no \\u escape and no \\/ (searched in the whole line): its
-    escapes are then \\" \\\\ \\n \\r \\t \\b \\f, which are what json.dumps writes for those
-    characters, and its other characters are raw, as json.dumps leaves them, except a line
-    separator, which json_line escapes (a text holding one is encoded). Raw control characters
-    cannot be there: the strict decoder refuses them.
-    """
-    if _OTHER_ESCAPE_RE.search(raw) or any(sep in text for sep, _ in _LINE_BREAKER_PAIRS):
-        return False
-    head, tail, before = ["{"], [], True
-    for key, value in meta.items():
-        if key == text_field:
-            head.append(json.dumps(key, ensure_ascii=False) + ": ")
-            before = False
-            continue
-        try:
-            item = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
-        except (TypeError, ValueError):  # not a value JSON holds: json_line would write it as text
-            return False
-        if before:
-            head.append(item + ", ")
-        else:
-            tail.append(", " + item)
-    tail.append("}\n")
-    line = raw.decode("utf-8")
-    prefix, suffix = _unbroken("".join(head)), _unbroken("".join(tail))
-    start, end = len(prefix), len(line) - len(suffix)  # line[start:end]: the text's JSON string
-    if end - start < 2 or not line.startswith(prefix) or not line.endswith(suffix):
-        return False
-    if line[start] != '"':
-        return False
-    try:
-        decoded, stop = scanstring(line, start + 1, True)
-    except ValueError:
-        return False
-    return bool(stop == end and decoded == text)
-
-
-def _unbroken(text: str) -> str:
-    """`text` with line separators escaped, as json_line writes them."""
-    for raw, escaped in _LINE_BREAKER_PAIRS:
-        if raw in text:
-            text = text.replace(raw, escaped)
-    return text
+    return meta.line if written_as(meta.line, meta, output_text(doc), text_field) else None
 
 
 def temporary_name(path: Path) -> Path:
