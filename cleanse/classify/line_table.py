@@ -31,11 +31,21 @@ _DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
-# Faster forms of features' patterns, the same matches: on ASCII text a letter is a-z (in the
-# lower-cased line), a digit 0-9, a capital opening a word A-Z after a space or at the start.
-_ASCII_WORD_RE = re.compile(r"[a-z]+")
-_ASCII_DIGIT_RE = re.compile(r"[0-9]")
-_ASCII_CAP_START_RE = re.compile(r"[A-Z](?<!\S[A-Z])")
+# ASCII lines are scanned as bytes, by `bytes.translate` then `split` or `count` (C loops, no
+# regex): the same words as features' WORD_RE on the lower-cased line (runs of a-z), the same
+# digits as DIGIT_RE (0-9), and words by `str.split`'s whitespace, a capital opening a word
+# being an A-Z shape after a space shape or at the start of the (stripped) line.
+_ASCII_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_ASCII_DIGITS = b"0123456789"
+_SHAPES = bytes(85 if 65 <= c <= 90 else 32 if chr(c).isspace() else 120 for c in range(256))
+_REPEAT_LETTERS = itertools.repeat(_ASCII_LETTERS)
+_REPEAT_NONE = itertools.repeat(None)
+_REPEAT_DIGITS = itertools.repeat(_ASCII_DIGITS)
+_REPEAT_SHAPES = itertools.repeat(_SHAPES)
+_REPEAT_SPACE_CAP = itertools.repeat(b" U")
+_REPEAT_SPACE_OTHER = itertools.repeat(b" x")
+_REPEAT_CAP = itertools.repeat(b"U")
+_REPEAT_ZERO = itertools.repeat(0)
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
 _SENT_END_RE = re.compile(
@@ -44,6 +54,7 @@ _SENT_END_RE = re.compile(
 
 _STOP, _SOCIAL, _NOTICE, _CREDIT = 1, 2, 4, 8
 _word_flags: dict[frozenset[str] | None, dict[str, int]] = {}
+_ascii_word_flags: dict[frozenset[str] | None, dict[bytes, int]] = {}
 
 
 def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
@@ -65,28 +76,20 @@ def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
     return table
 
 
+def _ascii_flags_for(stopwords: frozenset[str] | None) -> dict[bytes, int]:
+    """`_flags_for` keyed by the bytes of its ASCII words (how ASCII lines' words are read)."""
+    table = _ascii_word_flags.get(stopwords)
+    if table is None:
+        table = {w.encode(): v for w, v in _flags_for(stopwords).items() if w.isascii()}
+        if len(_ascii_word_flags) > 16:
+            _ascii_word_flags.clear()
+        _ascii_word_flags[stopwords] = table
+    return table
+
+
 def _counts(pattern: re.Pattern[str], values: list[str]) -> np.ndarray:
     """Matches of `pattern` in each value."""
     return np.array(list(map(len, map(pattern.findall, values))), dtype=np.int64)
-
-
-def _by_kind(
-    n: int,
-    asc: list[int],
-    other: list[int],
-    values: list[str],
-    fast: Callable[[str], list[str]],
-    full: Callable[[str], list[str]],
-) -> list[list[str]]:
-    """`fast(value)` on the ASCII lines, `full(value)` on the others, in line order."""
-    if not other:
-        return list(map(fast, values))
-    out: list[list[str]] = [[] for _ in range(n)]
-    for i, got in zip(asc, map(fast, [values[i] for i in asc]), strict=True):
-        out[i] = got
-    for i, got in zip(other, map(full, [values[i] for i in other]), strict=True):
-        out[i] = got
-    return out
 
 
 def _pick(values: Sequence[str], where: np.ndarray) -> list[str]:
@@ -134,15 +137,62 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     other = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
     asc = np.flatnonzero(ascii_line).tolist()
 
-    # Words (of the lower-cased text), letters, stop and cue words.
-    per_line = _by_kind(n, asc, other, lows, _ASCII_WORD_RE.findall, patterns.WORD_RE.findall)
-    n_list = np.array(list(map(len, per_line)), dtype=np.int64)
-    n_alpha_words = np.array(list(map(len, map("".join, per_line))), dtype=np.int64)
-    words = list(itertools.chain.from_iterable(per_line))
-    word_line = np.repeat(np.arange(n), n_list)
-    flags = np.array(
-        list(map(_flags_for(stopwords).get, words, itertools.repeat(0))), dtype=np.int64
-    )
+    # Words (of the lower-cased text), letters, stop and cue words; digits; capitals opening a
+    # whitespace-separated word. ASCII lines as bytes: translate, split and count run in C.
+    n_list = np.zeros(n, dtype=np.int64)
+    n_alpha_words = np.zeros(n, dtype=np.int64)
+    n_digits = np.zeros(n, dtype=np.int64)
+    n_raw = np.zeros(n, dtype=np.int64)
+    n_upper = np.zeros(n, dtype=np.float64)
+    flag_parts: list[np.ndarray] = []
+    line_parts: list[np.ndarray] = []
+    if asc:
+        a_lows = lows if not other else [lows[i] for i in asc]
+        a_texts = texts if not other else [texts[i] for i in asc]
+        low_b = list(map(str.encode, a_lows))
+        words_b = list(map(bytes.split, map(bytes.translate, low_b, _REPEAT_LETTERS)))
+        counts = np.array(list(map(len, words_b)), dtype=np.int64)
+        n_list[asc] = counts
+        n_alpha_words[asc] = list(map(len, map(b"".join, words_b)))
+        sizes = np.array(list(map(len, low_b)), dtype=np.int64)
+        n_digits[asc] = sizes - np.array(
+            list(map(len, map(bytes.translate, low_b, _REPEAT_NONE, _REPEAT_DIGITS))),
+            dtype=np.int64,
+        )
+        shapes = list(map(bytes.translate, map(str.encode, a_texts), _REPEAT_SHAPES))
+        caps_in = np.array(list(map(bytes.count, shapes, _REPEAT_SPACE_CAP)), dtype=np.int64)
+        lower_in = np.array(list(map(bytes.count, shapes, _REPEAT_SPACE_OTHER)), dtype=np.int64)
+        cap_first = _bools(map(bytes.startswith, shapes, _REPEAT_CAP))
+        n_raw[asc] = 1 + caps_in + lower_in  # the lines are stripped and not empty
+        n_upper[asc] = caps_in + cap_first
+        words_flat = list(itertools.chain.from_iterable(words_b))
+        get = _ascii_flags_for(stopwords).get
+        flag_parts.append(np.array(list(map(get, words_flat, _REPEAT_ZERO)), dtype=np.int64))
+        line_parts.append(np.repeat(np.asarray(asc, dtype=np.int64), counts))
+    if other:
+        o_lows = [lows[i] for i in other]
+        o_texts = [texts[i] for i in other]
+        words_o = list(map(patterns.WORD_RE.findall, o_lows))
+        counts = np.array(list(map(len, words_o)), dtype=np.int64)
+        n_list[other] = counts
+        n_alpha_words[other] = list(map(len, map("".join, words_o)))
+        n_digits[other] = list(map(len, map(patterns.DIGIT_RE.findall, o_texts)))
+        raw = list(map(str.split, o_texts))
+        raw_counts = np.array(list(map(len, raw)), dtype=np.int64)
+        n_raw[other] = raw_counts
+        firsts_up = np.array(
+            list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))),
+            dtype=np.float64,
+        )
+        n_upper[other] = np.bincount(
+            np.repeat(np.arange(len(other)), raw_counts), weights=firsts_up, minlength=len(other)
+        )
+        words_flat_o = list(itertools.chain.from_iterable(words_o))
+        get_o = _flags_for(stopwords).get
+        flag_parts.append(np.array(list(map(get_o, words_flat_o, _REPEAT_ZERO)), dtype=np.int64))
+        line_parts.append(np.repeat(np.asarray(other, dtype=np.int64), counts))
+    flags = np.concatenate(flag_parts)
+    word_line = np.concatenate(line_parts)
 
     def any_word(bit: int) -> np.ndarray:
         return np.bincount(word_line, weights=(flags & bit) > 0, minlength=n)
@@ -163,28 +213,11 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     else:
         no_ratio = (n_list == 0) | (n_cjk > n_list)
         stop_ratio = np.where(no_ratio, -1.0, stop_n / np.maximum(n_list, 1))
-    digits = _by_kind(n, asc, other, texts, _ASCII_DIGIT_RE.findall, patterns.DIGIT_RE.findall)
-    n_digits = np.array(list(map(len, digits)), dtype=np.int64)
     n_alpha = n_alpha_words + n_cjk
     scan_len = np.maximum(np.minimum(np.asarray(lens), lf._MAX_SCAN), 1)
     digit_ratio = n_digits / scan_len
     alpha_ratio = n_alpha / scan_len
 
-    # Capitals opening a whitespace-separated word.
-    n_raw = np.array(list(map(len, map(str.split, texts))), dtype=np.int64)
-    n_upper = np.zeros(n, dtype=np.float64)
-    if asc:
-        n_upper[asc] = _counts(_ASCII_CAP_START_RE, [texts[i] for i in asc])
-    if other:
-        raw = list(map(str.split, [texts[i] for i in other]))
-        firsts_up = np.array(
-            list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))),
-            dtype=np.float64,
-        )
-        counts = np.array(list(map(len, raw)), dtype=np.int64)
-        n_upper[other] = np.bincount(
-            np.repeat(np.arange(len(other)), counts), weights=firsts_up, minlength=len(other)
-        )
     cap_ratio = np.where(n_raw > 0, n_upper / np.maximum(n_raw, 1), 0.0)
     cap_ratio = np.where(n_cjk * 3 >= scan_len, 0.0, cap_ratio)
 
