@@ -343,14 +343,15 @@ def lines_features(
         for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
             batch = todo[start : start + _BATCH_LINES]
             computed.update(zip(batch, lines_table(batch, stopwords), strict=True))
-        for s, f in computed.items():
-            if len(s) <= _CACHE_MAX_LINE:
-                if _cache_chars > _CACHE_MAX_CHARS:
-                    _cache.clear()
-                    cache = _cache[stopwords] = {}
-                    _cache_chars = 0
-                cache[s] = f
-                _cache_chars += len(s) + 64
+        held = [s for s in computed if len(s) <= _CACHE_MAX_LINE]
+        added = sum(map(len, held)) + 64 * len(held)
+        if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
+            if _cache_chars + added > _CACHE_MAX_CHARS:
+                _cache.clear()
+                cache = _cache[stopwords] = {}
+                _cache_chars = 0
+            cache.update({s: computed[s] for s in held})
+            _cache_chars += added
         get = computed.get
         return [f if f is not None else get(s) for s, f in zip(stripped, found, strict=True)]
     return found

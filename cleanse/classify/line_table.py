@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -96,8 +96,8 @@ def _pick(values: Sequence[str], where: np.ndarray) -> list[str]:
     return [values[i] for i in np.flatnonzero(where).tolist()]
 
 
-def _bools(values: object) -> np.ndarray:
-    return np.array(list(values), dtype=bool)  # type: ignore[call-overload]
+def _bools(values: Iterable[object]) -> np.ndarray:
+    return np.fromiter(values, dtype=bool)
 
 
 def _hits(
@@ -346,11 +346,7 @@ def _cues(
     )
     le60 = open_ & (n_words <= 60)
     hint = le60 & ~notice_w
-    hint = hint & (
-        _hits(_has("©"), lows, hint, n)
-        | _hits(_has("cookie"), lows, hint, n)
-        | _hits(_has("privacy"), lows, hint, n)
-    )
+    hint = hint & _contains_any(lows, hint, n, ("©", "cookie", "privacy"))
     gate = le60 & (notice_w | hint)
     gate = gate & _hits(patterns.NOTICE_TRIGGER_RE.search, lows, gate, n)
     decide(gate & _hits(patterns.NOTICE_RE.search, lows, gate, n), "notice")
@@ -369,8 +365,20 @@ def _cues(
     return cue, tail & end_m
 
 
-def _has(part: str) -> Callable[[str], bool]:
-    return lambda s: part in s
+def _contains_any(
+    values: Sequence[str], where: np.ndarray, n: int, parts: Sequence[str]
+) -> np.ndarray:
+    """Boolean column: the value holds one of `parts`, evaluated on `where` only (substring
+    tests in C; a regex alternation of the same parts is three times slower)."""
+    out = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(where)
+    if len(idx):
+        subset = [values[i] for i in idx.tolist()]
+        found = np.zeros(len(subset), dtype=bool)
+        for part in parts:
+            found |= _bools(map(operator.contains, subset, itertools.repeat(part)))
+        out[idx] = found
+    return out
 
 
 def _sentence_end_inside(text: str) -> bool:
