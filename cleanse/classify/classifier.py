@@ -12,6 +12,7 @@ features, under the guard (cleanse.classify.guard): a page is never emptied nor 
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -96,14 +97,15 @@ def _decide(
 ) -> list[LineVerdict]:
     """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
     guard (cleanse.classify.guard), each with its reason and scores."""
-    prose = np.array([feats[i].prose for i in idx])  # type: ignore[union-attr]
-    chars = np.array([feats[i].n_chars for i in idx], dtype=np.float64)  # type: ignore[union-attr]
-    rule_keep = [rules[i].keep for i in idx]
-    words = [feats[i].n_words for i in idx]  # type: ignore[union-attr]
-    protected = np.array(
-        [rules[i].reason == "content" and w >= PROTECTED_WORDS for i, w in zip(idx, words)],
-        dtype=bool,
-    )
+    n = len(idx)
+    rows = feats if n == len(feats) else list(map(feats.__getitem__, idx))
+    judged = rules if n == len(rules) else list(map(rules.__getitem__, idx))
+    prose = np.fromiter(map(_PROSE, rows), np.float64, n)
+    chars = np.fromiter(map(_CHARS, rows), np.float64, n)
+    rule_keep = list(map(_KEEP, judged))
+    protected = np.fromiter(
+        map(operator.eq, map(_REASON, judged), itertools.repeat("content")), bool, n
+    ) & (np.fromiter(map(_WORDS, rows), np.float64, n) >= PROTECTED_WORDS)
     keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
     unsure = (
@@ -167,22 +169,42 @@ def page_matrix(
     """Feature rows of the non-blank lines, and their indexes in `lines` (`words`: the model's
     word table, see cleanse.classify.wordscore)."""
     idx = [i for i, f in enumerate(feats) if f is not None]
-    texts = [lines[i].strip() for i in idx]
+    if len(idx) == len(feats):  # no blank line: every list as it is
+        texts = list(map(str.strip, lines))
+        rows: Sequence[LineFeatures] = feats  # type: ignore[assignment]
+        weights, runs, tables = lay.weights, lay.runs, lay.tables
+        list_runs, rank = lay.list_runs, lay.region_rank
+        kept = rules
+    else:
+        texts = list(map(str.strip, map(lines.__getitem__, idx)))
+        rows = list(map(feats.__getitem__, idx))  # type: ignore[arg-type]
+        weights = list(map(lay.weights.__getitem__, idx))
+        runs = list(map(lay.runs.__getitem__, idx))
+        tables = list(map(lay.tables.__getitem__, idx))
+        list_runs = list(map(lay.list_runs.__getitem__, idx))
+        rank = list(map(lay.region_rank.__getitem__, idx))
+        kept = list(map(rules.__getitem__, idx))
     x = feature_matrix(
         texts,
-        [feats[i] for i in idx],  # type: ignore[misc]
-        [lay.weights[i] for i in idx],
-        [lay.runs[i] for i in idx],
-        [lay.tables[i] for i in idx],
-        [lay.list_runs[i] for i in idx],
-        [lay.region_rank[i] for i in idx],
+        rows,
+        weights,
+        runs,
+        tables,
+        list_runs,
+        rank,
         lay.region_scores,
-        [rules[i].keep for i in idx],
-        [rules[i].reason for i in idx],
+        list(map(_KEEP, kept)),
+        list(map(_REASON, kept)),
         word_scores(texts, words or {}),
     )
     return x, idx
 
+
+_KEEP = operator.attrgetter("keep")
+_PROSE = operator.attrgetter("prose")
+_CHARS = operator.attrgetter("n_chars")
+_WORDS = operator.attrgetter("n_words")
+_REASON = operator.attrgetter("reason")
 
 # Characters of a page the language guess reads when the caller gives none: more than a run's
 # first guess (cleanse.lang.SAMPLE_CHARS), as a page dump's head is often all menu.
