@@ -31,21 +31,36 @@ _DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
-# ASCII lines are scanned as bytes, by `bytes.translate` then `split` or `count` (C loops, no
-# regex): the same words as features' WORD_RE on the lower-cased line (runs of a-z), the same
-# digits as DIGIT_RE (0-9), and words by `str.split`'s whitespace, a capital opening a word
-# being an A-Z shape after a space shape or at the start of the (stripped) line.
-_ASCII_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-_ASCII_DIGITS = b"0123456789"
-_SHAPES = bytes(85 if 65 <= c <= 90 else 32 if chr(c).isspace() else 120 for c in range(256))
-_REPEAT_LETTERS = itertools.repeat(_ASCII_LETTERS)
+# Lines in one byte per character (ASCII, else Windows-1252: Latin accents, curly quotes, dashes)
+# are scanned as bytes, by `bytes.translate` then `split` or `count` (C loops, no regex). The
+# tables come from the same tests on each byte's character: a letter is what features' WORD_RE
+# takes, a digit what DIGIT_RE takes, a space what `str.split` splits on, a capital what
+# `str.isupper` accepts; so the words (of the lower-cased line), digits and capitals opening a
+# whitespace-separated word are those of the reference.
+_EIGHT_BIT = "cp1252"
+
+
+def _byte_char(b: int) -> str:
+    try:
+        return bytes([b]).decode(_EIGHT_BIT)
+    except UnicodeDecodeError:  # a byte no character encodes to: never met
+        return "\x00"
+
+
+_CHARS = [_byte_char(b) for b in range(256)]
+_LETTERS = bytes(b if patterns.WORD_RE.fullmatch(c) else 32 for b, c in enumerate(_CHARS))
+_DIGITS = bytes(b for b, c in enumerate(_CHARS) if patterns.DIGIT_RE.fullmatch(c))
+_SHAPES = bytes(85 if c.isupper() else 32 if c.isspace() else 120 for c in _CHARS)
+_REPEAT_LETTERS = itertools.repeat(_LETTERS)
 _REPEAT_NONE = itertools.repeat(None)
-_REPEAT_DIGITS = itertools.repeat(_ASCII_DIGITS)
+_REPEAT_DIGITS = itertools.repeat(_DIGITS)
 _REPEAT_SHAPES = itertools.repeat(_SHAPES)
 _REPEAT_SPACE_CAP = itertools.repeat(b" U")
 _REPEAT_SPACE_OTHER = itertools.repeat(b" x")
 _REPEAT_CAP = itertools.repeat(b"U")
 _REPEAT_ZERO = itertools.repeat(0)
+_REPEAT_EIGHT_BIT = itertools.repeat(_EIGHT_BIT)
+_REPEAT_IGNORE = itertools.repeat("ignore")
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
 _SENT_END_RE = re.compile(
@@ -54,7 +69,7 @@ _SENT_END_RE = re.compile(
 
 _STOP, _SOCIAL, _NOTICE, _CREDIT = 1, 2, 4, 8
 _word_flags: dict[frozenset[str] | None, dict[str, int]] = {}
-_ascii_word_flags: dict[frozenset[str] | None, dict[bytes, int]] = {}
+_byte_word_flags: dict[frozenset[str] | None, dict[bytes, int]] = {}
 
 
 def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
@@ -76,14 +91,18 @@ def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
     return table
 
 
-def _ascii_flags_for(stopwords: frozenset[str] | None) -> dict[bytes, int]:
-    """`_flags_for` keyed by the bytes of its ASCII words (how ASCII lines' words are read)."""
-    table = _ascii_word_flags.get(stopwords)
+def _byte_flags_for(stopwords: frozenset[str] | None) -> dict[bytes, int]:
+    """`_flags_for` keyed by its words' bytes in _EIGHT_BIT (how those lines' words are read)."""
+    table = _byte_word_flags.get(stopwords)
     if table is None:
-        table = {w.encode(): v for w, v in _flags_for(stopwords).items() if w.isascii()}
-        if len(_ascii_word_flags) > 16:
-            _ascii_word_flags.clear()
-        _ascii_word_flags[stopwords] = table
+        table = {}
+        for w, v in _flags_for(stopwords).items():
+            b = w.encode(_EIGHT_BIT, "ignore")
+            if len(b) == len(w):
+                table[b] = v
+        if len(_byte_word_flags) > 16:
+            _byte_word_flags.clear()
+        _byte_word_flags[stopwords] = table
     return table
 
 
@@ -133,12 +152,9 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     texts = [s[: lf._MAX_SCAN] for s in lines] if long else list(lines)
     lows = list(map(str.lower, texts))
 
-    ascii_line = _bools(map(str.isascii, texts))
-    other = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
-    asc = np.flatnonzero(ascii_line).tolist()
-
     # Words (of the lower-cased text), letters, stop and cue words; digits; capitals opening a
-    # whitespace-separated word. ASCII lines as bytes: translate, split and count run in C.
+    # whitespace-separated word: lines of one byte per character as bytes (_byte_counts), the
+    # others by regex.
     n_list = np.zeros(n, dtype=np.int64)
     n_alpha_words = np.zeros(n, dtype=np.int64)
     n_digits = np.zeros(n, dtype=np.int64)
@@ -146,29 +162,65 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     n_upper = np.zeros(n, dtype=np.float64)
     flag_parts: list[np.ndarray] = []
     line_parts: list[np.ndarray] = []
-    if asc:
-        a_lows = lows if not other else [lows[i] for i in asc]
-        a_texts = texts if not other else [texts[i] for i in asc]
-        low_b = list(map(str.encode, a_lows))
-        words_b = list(map(bytes.split, map(bytes.translate, low_b, _REPEAT_LETTERS)))
-        counts = np.array(list(map(len, words_b)), dtype=np.int64)
-        n_list[asc] = counts
-        n_alpha_words[asc] = list(map(len, map(b"".join, words_b)))
-        sizes = np.array(list(map(len, low_b)), dtype=np.int64)
-        n_digits[asc] = sizes - np.array(
-            list(map(len, map(bytes.translate, low_b, _REPEAT_NONE, _REPEAT_DIGITS))),
-            dtype=np.int64,
+    ascii_line = _bools(map(str.isascii, texts))
+    if ascii_line.all():
+        groups = [(list(range(n)), list(map(str.encode, lows)), list(map(str.encode, texts)))]
+        other: list[int] = []
+    else:
+        asc = np.flatnonzero(ascii_line).tolist()
+        groups = [
+            (
+                asc,
+                list(map(str.encode, map(lows.__getitem__, asc))),
+                list(map(str.encode, map(texts.__getitem__, asc))),
+            )
+        ]
+        beyond = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
+        b_lows = list(map(lows.__getitem__, beyond))
+        b_texts = list(map(texts.__getitem__, beyond))
+        low_b = list(map(str.encode, b_lows, _REPEAT_EIGHT_BIT, _REPEAT_IGNORE))
+        text_b = list(map(str.encode, b_texts, _REPEAT_EIGHT_BIT, _REPEAT_IGNORE))
+        fits = (
+            np.fromiter(map(len, low_b), np.int64, len(beyond))
+            == np.fromiter(map(len, b_lows), np.int64, len(beyond))
+        ) & (
+            np.fromiter(map(len, text_b), np.int64, len(beyond))
+            == np.fromiter(map(len, b_texts), np.int64, len(beyond))
         )
-        shapes = list(map(bytes.translate, map(str.encode, a_texts), _REPEAT_SHAPES))
-        caps_in = np.array(list(map(bytes.count, shapes, _REPEAT_SPACE_CAP)), dtype=np.int64)
-        lower_in = np.array(list(map(bytes.count, shapes, _REPEAT_SPACE_OTHER)), dtype=np.int64)
+        where = np.flatnonzero(fits).tolist()
+        if where:
+            groups.append(
+                (
+                    list(map(beyond.__getitem__, where)),
+                    list(map(low_b.__getitem__, where)),
+                    list(map(text_b.__getitem__, where)),
+                )
+            )
+        other = [beyond[k] for k in np.flatnonzero(~fits).tolist()]
+    byte_flags = _byte_flags_for(stopwords)
+    for rows, low_b, text_b in groups:
+        if not rows:
+            continue
+        words_b = list(map(bytes.split, map(bytes.translate, low_b, _REPEAT_LETTERS)))
+        counts = np.fromiter(map(len, words_b), np.int64, len(rows))
+        n_list[rows] = counts
+        n_alpha_words[rows] = np.fromiter(map(len, map(b"".join, words_b)), np.int64, len(rows))
+        n_digits[rows] = np.fromiter(map(len, text_b), np.int64, len(rows)) - np.fromiter(
+            map(len, map(bytes.translate, text_b, _REPEAT_NONE, _REPEAT_DIGITS)),
+            np.int64,
+            len(rows),
+        )
+        shapes = list(map(bytes.translate, text_b, _REPEAT_SHAPES))
+        caps_in = np.fromiter(map(bytes.count, shapes, _REPEAT_SPACE_CAP), np.int64, len(rows))
+        lower_in = np.fromiter(map(bytes.count, shapes, _REPEAT_SPACE_OTHER), np.int64, len(rows))
         cap_first = _bools(map(bytes.startswith, shapes, _REPEAT_CAP))
-        n_raw[asc] = 1 + caps_in + lower_in  # the lines are stripped and not empty
-        n_upper[asc] = caps_in + cap_first
+        n_raw[rows] = 1 + caps_in + lower_in  # the lines are stripped and not empty
+        n_upper[rows] = caps_in + cap_first
         words_flat = list(itertools.chain.from_iterable(words_b))
-        get = _ascii_flags_for(stopwords).get
-        flag_parts.append(np.array(list(map(get, words_flat, _REPEAT_ZERO)), dtype=np.int64))
-        line_parts.append(np.repeat(np.asarray(asc, dtype=np.int64), counts))
+        flag_parts.append(
+            np.fromiter(map(byte_flags.get, words_flat, _REPEAT_ZERO), np.int64, len(words_flat))
+        )
+        line_parts.append(np.repeat(np.asarray(rows, dtype=np.int64), counts))
     if other:
         o_lows = [lows[i] for i in other]
         o_texts = [texts[i] for i in other]
