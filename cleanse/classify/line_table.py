@@ -10,6 +10,8 @@ and `benchmarks/classify_hash.py` (the `page-features` digest) check the equalit
 
 from __future__ import annotations
 
+import codecs
+import encodings.cp1252
 import itertools
 import operator
 import re
@@ -37,21 +39,15 @@ _TAIL_CHARS = patterns.CLOSERS + " "
 # takes, a digit what DIGIT_RE takes, a space what `str.split` splits on, a capital what
 # `str.isupper` accepts; so the words (of the lower-cased line), digits and capitals opening a
 # whitespace-separated word are those of the reference.
-_EIGHT_BIT = "cp1252"
+EIGHT_BIT = "cp1252"
 
 
-def _byte_char(b: int) -> str:
-    try:
-        return bytes([b]).decode(_EIGHT_BIT)
-    except UnicodeDecodeError:  # a byte no character encodes to: never met
-        return "\x00"
-
-
-_CHARS = [_byte_char(b) for b in range(256)]
-_LETTERS = bytes(b if patterns.WORD_RE.fullmatch(c) else 32 for b, c in enumerate(_CHARS))
+# The character of each byte (U+FFFE for the five bytes no character encodes to).
+_CHARS = list(encodings.cp1252.decoding_table)
+LETTER_BYTES = bytes(b if patterns.WORD_RE.fullmatch(c) else 32 for b, c in enumerate(_CHARS))
 _DIGITS = bytes(b for b, c in enumerate(_CHARS) if patterns.DIGIT_RE.fullmatch(c))
 _SHAPES = bytes(85 if c.isupper() else 32 if c.isspace() else 120 for c in _CHARS)
-_REPEAT_LETTERS = itertools.repeat(_LETTERS)
+_REPEAT_LETTERS = itertools.repeat(LETTER_BYTES)
 _REPEAT_NONE = itertools.repeat(None)
 _REPEAT_DIGITS = itertools.repeat(_DIGITS)
 _REPEAT_SHAPES = itertools.repeat(_SHAPES)
@@ -59,8 +55,17 @@ _REPEAT_SPACE_CAP = itertools.repeat(b" U")
 _REPEAT_SPACE_OTHER = itertools.repeat(b" x")
 _REPEAT_CAP = itertools.repeat(b"U")
 _REPEAT_ZERO = itertools.repeat(0)
-_REPEAT_EIGHT_BIT = itertools.repeat(_EIGHT_BIT)
 _REPEAT_IGNORE = itertools.repeat("ignore")
+_REPEAT_ENCODING = itertools.repeat(encodings.cp1252.encoding_table)
+
+
+def encode_eight_bit(texts: Iterable[str]) -> list[bytes]:
+    """Each text in EIGHT_BIT, leaving out what it cannot encode (so a text fits exactly when
+    its bytes are as many as its characters); `codecs.charmap_encode` as `str.encode` calls it,
+    without a Python call per text."""
+    return list(map(_FIRST, map(codecs.charmap_encode, texts, _REPEAT_IGNORE, _REPEAT_ENCODING)))
+
+
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
 _SENT_END_RE = re.compile(
@@ -92,12 +97,12 @@ def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
 
 
 def _byte_flags_for(stopwords: frozenset[str] | None) -> dict[bytes, int]:
-    """`_flags_for` keyed by its words' bytes in _EIGHT_BIT (how those lines' words are read)."""
+    """`_flags_for` keyed by its words' bytes in EIGHT_BIT (how those lines' words are read)."""
     table = _byte_word_flags.get(stopwords)
     if table is None:
         table = {}
         for w, v in _flags_for(stopwords).items():
-            b = w.encode(_EIGHT_BIT, "ignore")
+            b = w.encode(EIGHT_BIT, "ignore")
             if len(b) == len(w):
                 table[b] = v
         if len(_byte_word_flags) > 16:
@@ -178,8 +183,8 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
         beyond = np.flatnonzero(~ascii_line).tolist()  # lines with a character beyond ASCII
         b_lows = list(map(lows.__getitem__, beyond))
         b_texts = list(map(texts.__getitem__, beyond))
-        low_b = list(map(str.encode, b_lows, _REPEAT_EIGHT_BIT, _REPEAT_IGNORE))
-        text_b = list(map(str.encode, b_texts, _REPEAT_EIGHT_BIT, _REPEAT_IGNORE))
+        low_b = encode_eight_bit(b_lows)
+        text_b = encode_eight_bit(b_texts)
         fits = (
             np.fromiter(map(len, low_b), np.int64, len(beyond))
             == np.fromiter(map(len, b_lows), np.int64, len(beyond))

@@ -8,6 +8,7 @@ The table is fitted by `benchmarks/fit_classifier.py` and shipped inside `weight
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from typing import cast
 
 import numpy as np
 
+from cleanse.classify.line_table import EIGHT_BIT, LETTER_BYTES, encode_eight_bit
 from cleanse.classify.patterns import WORD_RE
 
 _MAX_CHARS = 400  # a line's first characters say enough about its words
@@ -48,28 +50,89 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
     found = list(map(cache.get, texts))
     todo = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
     if todo:
-        # Each line's known values in order, summed by `sum` as one line at a time would.
-        known = cast(
-            "list[list[float]]",
-            [list(filter(_is_value, map(table.get, words))) for words in map(line_words, todo)],
-        )
-        scores = [
-            s / k if k else 0.0 for s, k in zip(map(sum, known), map(len, known), strict=True)
-        ]
+        scores = _scores(todo, table)
         computed = dict(zip(todo, scores, strict=True))
-        for text, score in computed.items():
-            if len(text) <= _CACHE_MAX_LINE:
-                if _cache_chars > _CACHE_MAX_CHARS:
-                    cache.clear()
-                    _cache_chars = 0
-                cache[text] = score
-                _cache_chars += len(text) + 64
+        held = [t for t in todo if len(t) <= _CACHE_MAX_LINE]
+        added = sum(map(len, held)) + 64 * len(held)
+        if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
+            if _cache_chars + added > _CACHE_MAX_CHARS:
+                cache.clear()
+                _cache_chars = 0
+            cache.update({t: computed[t] for t in held})
+            _cache_chars += added
         get = computed.get
         found = [v if v is not None else get(t) for t, v in zip(texts, found, strict=True)]
     return np.array(found, dtype=np.float64)
 
 
 _is_value = functools.partial(operator.is_not, None)
+_REPEAT_HEAD = itertools.repeat(slice(_MAX_CHARS))
+_REPEAT_WORDS = itertools.repeat(slice(_MAX_WORDS))
+_REPEAT_NAN = itertools.repeat(float("nan"))
+_REPEAT_LETTERS = itertools.repeat(LETTER_BYTES)
+
+
+def _scores(texts: list[str], table: Mapping[str, float]) -> list[float]:
+    """Per text, the sum of its known words' values (added in order, as `sum` adds them) over
+    their number, or 0.0. Texts in one byte per character are read as bytes (the words
+    `line_words` finds, see cleanse.classify.line_table), all at once; the others one by one."""
+    lows = list(map(str.lower, map(str.__getitem__, texts, _REPEAT_HEAD)))
+    encoded = encode_eight_bit(lows)
+    fits = list(map(operator.eq, map(len, encoded), map(len, lows)))
+    if all(fits):
+        return _byte_scores(encoded, table)
+    out = [0.0] * len(texts)
+    rows = list(itertools.compress(range(len(texts)), fits))
+    if rows:
+        got = _byte_scores(list(map(encoded.__getitem__, rows)), table)
+        for i, score in zip(rows, got, strict=True):
+            out[i] = score
+    for i in itertools.compress(range(len(texts)), map(operator.not_, fits)):
+        known = cast("list[float]", list(filter(_is_value, map(table.get, line_words(texts[i])))))
+        out[i] = sum(known) / len(known) if known else 0.0
+    return out
+
+
+def _byte_scores(encoded: list[bytes], table: Mapping[str, float]) -> list[float]:
+    words = list(
+        map(
+            list.__getitem__,
+            map(bytes.split, map(bytes.translate, encoded, _REPEAT_LETTERS)),
+            _REPEAT_WORDS,
+        )
+    )
+    n = len(words)
+    counts = np.fromiter(map(len, words), np.int64, n)
+    flat = list(itertools.chain.from_iterable(words))
+    values = np.fromiter(map(_byte_table(table).get, flat, _REPEAT_NAN), np.float64, len(flat))
+    width = int(counts.max()) if n else 0
+    found = ~np.isnan(values)
+    rows = np.repeat(np.arange(n), counts)[found]
+    cols = (np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts))[found]
+    grid = np.zeros((max(width, 1), n), dtype=np.float64)
+    grid[cols, rows] = values[found]
+    total = np.zeros(n, dtype=np.float64)
+    for j in range(width):  # word by word: each line's values added left to right, as `sum`
+        total += grid[j]
+    k = np.bincount(rows, minlength=n)
+    return np.where(k > 0, total / np.maximum(k, 1), 0.0).tolist()  # type: ignore[no-any-return]
+
+
+def _byte_table(table: Mapping[str, float]) -> dict[bytes, float]:
+    """`table` keyed by its words' bytes (the words of other characters cannot match)."""
+    global _bytes_for, _bytes_of
+    if table is not _bytes_for:
+        _bytes_of = {}
+        for word, value in table.items():
+            key = word.encode(EIGHT_BIT, "ignore")
+            if len(key) == len(word):
+                _bytes_of[key] = value
+        _bytes_for = table
+    return _bytes_of
+
+
+_bytes_for: Mapping[str, float] | None = None
+_bytes_of: dict[bytes, float] = {}
 
 
 # Scores of lines already seen (menus and footers repeat), for the last table used; bounded.
