@@ -23,27 +23,42 @@ _HARD_CUES = frozenset(
 _SOFT_CUES = frozenset({"byline", "credit", "date", "share", "social"})
 
 
-def _weight(
-    f: LineFeatures | None, run: int, list_run: int, table: bool, cfg: ClassifyConfig
-) -> float:
-    """Weight of a line when finding regions: prose counts by length, other lines by their run."""
-    if f is None:
-        return 0.0
-    if f.prose >= cfg.min_prose and f.cue not in _HARD_CUES:
-        # Longer paragraphs carry more evidence, with diminishing returns.
-        return f.prose * math.log1p(f.n_words / 6.0)
-    if list_run >= 3 and f.n_words >= 2 and not f.cue:
-        return 0.1  # an item of a bulleted list
-    if f.cue == "tail":
-        return -cfg.tail_penalty  # related links or comments follow: the article ended
-    if table and f.cue in ("", "counter", "date"):
-        return -0.05  # a cell of a table: names and numbers in turn
-    if f.cue in _SOFT_CUES and run <= 4:
-        return -0.2
-    if f.cue and f.cue != "counter":
-        return -cfg.cue_penalty
-    # A lone short line between paragraphs is a heading; twenty in a row are a menu.
-    return -cfg.gap_penalty * (1.0 - f.prose) * min(1.0, run / 4.0)
+def _weights(
+    feats: Sequence[LineFeatures | None],
+    runs: Sequence[int],
+    list_runs: Sequence[int],
+    tables: Sequence[bool],
+    cfg: ClassifyConfig,
+) -> list[float]:
+    """Each line's weight when finding regions: prose counts by length, other lines by their
+    run. (One loop for the page: a call per line costs more than its work.)"""
+    min_prose, gap = cfg.min_prose, cfg.gap_penalty
+    tail, cue_penalty = -cfg.tail_penalty, -cfg.cue_penalty
+    hard, soft, log1p = _HARD_CUES, _SOFT_CUES, math.log1p
+    out: list[float] = []
+    add = out.append
+    for f, run, list_run, table in zip(feats, runs, list_runs, tables, strict=True):
+        if f is None:
+            add(0.0)
+            continue
+        prose, cue = f.prose, f.cue
+        if prose >= min_prose and cue not in hard:
+            # Longer paragraphs carry more evidence, with diminishing returns.
+            add(prose * log1p(f.n_words / 6.0))
+        elif list_run >= 3 and f.n_words >= 2 and not cue:
+            add(0.1)  # an item of a bulleted list
+        elif cue == "tail":
+            add(tail)  # related links or comments follow: the article ended
+        elif table and cue in ("", "counter", "date"):
+            add(-0.05)  # a cell of a table: names and numbers in turn
+        elif cue in soft and run <= 4:
+            add(-0.2)
+        elif cue and cue != "counter":
+            add(cue_penalty)
+        else:
+            # A lone short line between paragraphs is a heading; twenty in a row are a menu.
+            add(-gap * (1.0 - prose) * min(1.0, run / 4.0))
+    return out
 
 
 @dataclass(slots=True)
@@ -67,7 +82,7 @@ def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> Pa
     """Run the hand-set rule pass: weigh every line and find the content regions."""
     runs, tables = _short_runs(feats, cfg)
     list_runs = _bullet_runs(feats)
-    weights = [_weight(f, runs[i], list_runs[i], tables[i], cfg) for i, f in enumerate(feats)]
+    weights = _weights(feats, runs, list_runs, tables, cfg)
     gallery = _slideshows(feats)
     if any(gallery):
         # A slideshow's captions are prose but not the article's: they neither make a region
