@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -194,19 +195,43 @@ class Cleaner:
         if sum(1 for _, text in lines if text.strip()) < MIN_LINES_TO_CLASSIFY:
             return lines
         verdicts = classify_lines([t for _, t in lines], lang, config)
-        rows = []
-        for (number, text), verdict in zip(lines, verdicts, strict=True):
-            if not verdict.keep:
+        keeps = list(map(_KEEP, verdicts))
+        if all(keeps):
+            return list(lines)  # what tidy_lines gives back when nothing is dropped
+        for (number, text), verdict, keep in zip(lines, verdicts, keeps, strict=True):
+            if not keep:
                 detail = {
                     "reason": verdict.reason,
                     "score": verdict.score,
-                    "scores": {k: round(v, 3) for k, v in verdict.scores.items()},
+                    "scores": _rounded(verdict.scores),
                 }
                 changes.append(
                     Change("classify", f"classify.{verdict.reason}", number, text, None, detail)
                 )
-            rows.append((number, text, verdict.keep))
-        return tidy_lines(rows)
+        return tidy_lines(
+            (number, text, keep) for (number, text), keep in zip(lines, keeps, strict=True)
+        )
+
+
+_KEEP = operator.attrgetter("keep")
+# round(value, 3) of the scores seen so far: a dropped line's audit entry rounds some ten scores,
+# and most values repeat (the threshold, 0.0 and 1.0, the same prose scores). Only non-zero
+# floats are kept (a dict would take -0.0 for 0.0, and an int for the float equal to it).
+_ROUNDED: dict[float, float] = {}
+_ROUNDED_MAX = 100_000
+
+
+def _rounded(scores: dict[str, float]) -> dict[str, float]:
+    """{key: round(value, 3)} of a verdict's scores."""
+    out = {}
+    for key, value in scores.items():
+        rounded = _ROUNDED.get(value)
+        if rounded is None or type(value) is not float:
+            rounded = round(value, 3)
+            if type(value) is float and value and len(_ROUNDED) < _ROUNDED_MAX:
+                _ROUNDED[value] = rounded
+        out[key] = rounded
+    return out
 
 
 def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
