@@ -68,20 +68,31 @@ def _repeated_labels(feats: Sequence[LineFeatures | None], lines: Sequence[str])
     return len(repeated)
 
 
-def _scores(f: LineFeatures, **extra: float) -> dict[str, float]:
-    scores = {"prose": f.prose, "words": f.n_words, "stop": f.stop_ratio, "end_punct": f.end_punct}
-    scores.update(extra)
-    return scores
-
-
-def article_verdict(f: LineFeatures | None, text: str) -> LineVerdict:
-    if f is None:
-        return LineVerdict(True, "blank")
-    if f.cue in _ARTICLE_CUES and (
-        f.cue != "counter" or (f.alpha_ratio > 0 and not reads_as_content(text))
-    ):
-        # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text is a
-        # year, a footnote call '[5]' or a scene break '* * *', and a measure, a price or an
-        # attribution ('86 x 54 x 6 mm', '$7 to $10', '— RD, 2023') is content.
-        return LineVerdict(False, f.cue, _scores(f, article=1.0))
-    return LineVerdict(True, "article", _scores(f, article=1.0))
+def article_verdicts(
+    feats: Sequence[LineFeatures | None], lines: Sequence[str]
+) -> list[LineVerdict]:
+    """The verdict on each line of an extracted article: only obvious furniture is dropped."""
+    out: list[LineVerdict] = []
+    add = out.append
+    for f, text in zip(feats, lines, strict=True):
+        if f is None:
+            add(LineVerdict(True, "blank"))
+            continue
+        cue = f.cue
+        scores = {
+            "prose": f.prose,
+            "words": f.n_words,
+            "stop": f.stop_ratio,
+            "end_punct": f.end_punct,
+            "article": 1.0,
+        }
+        if cue in _ARTICLE_CUES and (
+            cue != "counter" or (f.alpha_ratio > 0 and not reads_as_content(text))
+        ):
+            # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text
+            # is a year, a footnote call '[5]' or a scene break '* * *', and a measure, a price
+            # or an attribution ('86 x 54 x 6 mm', '$7 to $10', '— RD, 2023') is content.
+            add(LineVerdict(False, cue, scores))
+        else:
+            add(LineVerdict(True, "article", scores))
+    return out

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from cleanse.classify.article import article_verdict, detect_kind
+from cleanse.classify.article import article_verdicts, detect_kind
 from cleanse.classify.config import MODES, ClassifyConfig
 from cleanse.classify.context import feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
@@ -69,9 +69,7 @@ def classify_lines(
     feats = lines_features(lines, stops)
     mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines)
     if mode == "article":
-        return _never_empty(
-            [article_verdict(f, line) for f, line in zip(feats, lines, strict=True)]
-        )
+        return _never_empty(article_verdicts(feats, lines))
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)
     model = model or DEFAULT_MODEL
