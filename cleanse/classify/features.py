@@ -8,6 +8,8 @@ weigh, never a verdict alone.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -317,6 +319,7 @@ def _prose(
 # The cache is bounded by the characters it holds and emptied when full (deterministic: an entry
 # is the same value `line_features` computes).
 _CACHE_MAX_CHARS = 4_000_000
+_NONES = itertools.repeat(None)
 _BATCH_LINES = 8_192  # new lines computed at once (cleanse.classify.line_table)
 _CACHE_MAX_LINE = 2_000  # longer lines are computed every time (rarely repeated, costly to hold)
 _cache: dict[frozenset[str] | None, dict[str, LineFeatures]] = {}  # stop words -> line -> row
@@ -336,9 +339,10 @@ def lines_features(
         cache = _cache[stopwords] = {}
     stripped = list(map(str.strip, lines))
     found = list(map(cache.get, stripped))
-    todo = [s for s, f in zip(stripped, found, strict=True) if f is None and s]
-    if todo:
-        todo = list(dict.fromkeys(todo))
+    new = dict.fromkeys(itertools.compress(stripped, map(operator.is_, found, _NONES)))
+    new.pop("", None)  # blank lines have no features
+    if new:
+        todo = list(new)
         computed: dict[str, LineFeatures] = {}
         for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
             batch = todo[start : start + _BATCH_LINES]
@@ -352,8 +356,7 @@ def lines_features(
                 _cache_chars = 0
             cache.update({s: computed[s] for s in held})
             _cache_chars += added
-        get = computed.get
-        return [f if f is not None else get(s) for s, f in zip(stripped, found, strict=True)]
+        return list(map(computed.get, stripped, found))  # a new line's row, else the cached one
     return found
 
 

@@ -48,7 +48,7 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
         _cache_table, _cache_chars = table, 0
     cache = _cache
     found = list(map(cache.get, texts))
-    todo = list(dict.fromkeys(t for t, v in zip(texts, found, strict=True) if v is None))
+    todo = list(dict.fromkeys(itertools.compress(texts, map(operator.is_, found, _NONES))))
     if todo:
         scores = _scores(todo, table)
         computed = dict(zip(todo, scores, strict=True))
@@ -60,8 +60,7 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
                 _cache_chars = 0
             cache.update({t: computed[t] for t in held})
             _cache_chars += added
-        get = computed.get
-        found = [v if v is not None else get(t) for t, v in zip(texts, found, strict=True)]
+        found = list(map(computed.get, texts, found))  # a new line's score, else the cached one
     return np.array(found, dtype=np.float64)
 
 
@@ -69,6 +68,7 @@ _is_value = functools.partial(operator.is_not, None)
 _REPEAT_HEAD = itertools.repeat(slice(_MAX_CHARS))
 _REPEAT_WORDS = itertools.repeat(slice(_MAX_WORDS))
 _REPEAT_NAN = itertools.repeat(float("nan"))
+_NONES = itertools.repeat(None)
 _REPEAT_LETTERS = itertools.repeat(LETTER_BYTES)
 
 
