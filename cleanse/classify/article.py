@@ -25,20 +25,22 @@ def detect_kind(
     # Two distinct labels repeated count as one furniture line (a changelog repeats 'Fixed').
     furniture = _repeated_labels(feats, lines) // 2
     run = longest = 0
+    min_prose, max_run, furniture_cues = cfg.min_prose, cfg.article_max_run, _FURNITURE_CUES
     for f in feats:
         if f is None:
             continue
         total_chars += f.n_chars
-        furniture += f.cue in _FURNITURE_CUES
+        furniture += f.cue in furniture_cues
         n_lines += 1
-        if f.prose >= cfg.min_prose:
+        if f.prose >= min_prose:
             prose_chars += f.n_chars
-            in_runs += run if run > cfg.article_max_run else 0
+            in_runs += run if run > max_run else 0
             run = 0
         else:
             run += 1
-            longest = max(longest, run)
-    in_runs += run if run > cfg.article_max_run else 0
+            if run > longest:
+                longest = run
+    in_runs += run if run > max_run else 0
     if total_chars == 0 or furniture < cfg.min_furniture_lines:
         # No menu, share bar, notice or 'Related' header, no label repeated (a menu in the header
         # and the footer): a text (a poem, a recipe, an interview), not a page dump, whatever the

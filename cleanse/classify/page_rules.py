@@ -314,15 +314,18 @@ def _short_runs(
     """
     runs = [0] * len(feats)
     tables = [False] * len(feats)
+    min_prose = cfg.min_prose
+    # Whether each line continues a run of non-prose lines (blank lines do not break one).
+    short = [f is None or f.prose < min_prose for f in feats]
     i = 0
     n = len(feats)
     while i < n:
         f = feats[i]
-        if f is None or f.prose >= cfg.min_prose:
+        if f is None or not short[i]:
             i += 1
             continue
         j = i
-        while j < n and (feats[j] is None or feats[j].prose < cfg.min_prose):  # type: ignore[union-attr]
+        while j < n and short[j]:
             j += 1
         members = [g for g in feats[i:j] if g is not None]
         numeric = sum(1 for g in members if g.digit_ratio >= 0.15)
