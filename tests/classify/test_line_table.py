@@ -74,6 +74,10 @@ HOSTILE = [
     "illustrationsx and thethethethethethe the",  # longer words that start like listed ones
     'He left." Then \'she\' said: "yes.") [end.] ok',  # closers after sentence marks
     "A\x1cB\x1dC\x1eD\x1fE \x0bF\x0cG",  # ASCII separators str.split and \\s take as spaces
+    # Windows-1252 beyond Latin-1 (read as bytes), its letters that are no case pair (ª º µ),
+    # numbers that are letters for WORD_RE (¹ ¼), and bytes it leaves undefined (\x81).
+    "Œuvres d’Émile — Ÿves ŠŽšž ªº µ ¹¼ €5 ™ ‰ ƒ ˆ˜ ‹x› ×÷ ¿¡ Þþ Ðð",
+    "L’ŒUVRE\xa0: 12 € — « Ça » \x81\x8d fin…",
 ]
 
 ALPHABET = (
@@ -82,7 +86,8 @@ ALPHABET = (
     + " .!?:;,-/|'\"()[]*+@©&_"
     + "éÉàçœßſKİıΣσςÀ²³٣١"
     + "•▪·›»–—…“”’«»"
-    + "\t\xa0\u2009\u202f\u2003\u3000\x1c\x85"
+    + "ŠšŽžŸÿªºµ¹¼€™‰‹ƒˆ˜†×÷¿¡ÞþÐðŒ"  # Windows-1252, read as bytes
+    + "\t\xa0\u2009\u202f\u2003\u3000\x1c\x85\x81\ufffe"
     + "東京都は。！？）」』】계획"
 )
 
@@ -151,6 +156,20 @@ def test_word_scores_equal_the_per_line_formula() -> None:
     for _ in range(2):  # cold, then from the cache
         got = wordscore.word_scores(texts, table).tolist()
         assert got == [_reference_score(t, table) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=120), min_size=1, max_size=30))
+def test_random_word_scores_equal_the_per_line_formula(lines: list[str]) -> None:
+    """The bytes path adds each line's values in the per-line order: the same floats, bit for
+    bit (signed zeros included)."""
+    texts = [s for line in lines if (s := line.strip())]
+    words = sorted({w for t in texts for w in WORD_RE.findall(t[:400].lower())})
+    table = {w: ((-1) ** k) * (0.1 + k / 7.0) for k, w in enumerate(words) if k % 3}
+    table["zéro"] = -0.0
+    wordscore.clear_cache()
+    got = wordscore.word_scores(texts, table).tolist()
+    assert list(map(repr, got)) == [repr(_reference_score(t, table)) for t in texts]
 
 
 needs_data = pytest.mark.skipif(
