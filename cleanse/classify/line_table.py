@@ -3,8 +3,10 @@ computes for one line, as one C-level pass (a regex or a string method mapped ov
 one numpy operation per feature, instead of some thirty Python steps per line.
 
 Each column follows the per-line reference exactly: the same patterns (or ones proved to match
-the same, for ASCII lines or with a faster opening), the same gates, the same float operations in
-the same order, so every row equals `line_features` of its line. `tests/classify/test_line_table.py`
+the same, with a faster opening), the same gates, the same float operations in the same order, so
+every row equals `line_features` of its line. The words, letters, digits and capitals of a line
+in one byte per character (ASCII or Windows-1252, most Latin text) come from `bytes.translate`,
+`split` and `count` with tables built from the reference's own tests, not from regex passes. `tests/classify/test_line_table.py`
 and `benchmarks/classify_hash.py` (the `page-features` digest) check the equality on real pages.
 """
 
