@@ -2,6 +2,7 @@
 
     git archive BASE cleanse rules | tar -x -C /tmp/base
     python benchmarks/classify_speed.py --code /tmp/base [--rounds 3] [--limit 300]
+    python benchmarks/classify_speed.py --code /tmp/base --sets novels
     python benchmarks/classify_speed.py --bad [--code /tmp/base]    # hostile pages: time, memory
 
 Each measurement is a child process (PYTHONPATH = the tree) that classifies every page of a set
@@ -9,7 +10,9 @@ with `classify_lines` (the default config: the fitted model on page dumps) after
 call and emptying the line caches, and reports its CPU time; the trees take turns, `--rounds` times, and the table gives
 each tree's best and median round and the ratio of the medians. Sets: the naive scrapes of
 ../shared/eval/wcxb-dev (`docs/*.raw.txt` with their labelled language) and the real pages of
-../shared/eval/readability-pages.
+../shared/eval/readability-pages; `--sets novels` adds 2.5 MB of the ELTeC novels of
+../shared/corpora as documents of 40 paragraphs, language guessed (the other half of what
+`clean_speed.py` cleans).
 
 `--bad` times the hostile pages of issue 12 instead, one child each (CPU seconds and peak RSS):
 one line of 10 MB, 100,000 one-word lines (all distinct), and a page of 2 MB of Chinese and Thai
@@ -29,7 +32,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = ("wcxb-dev", "readability-pages")
+SETS = ("wcxb-dev", "readability-pages", "novels")
+DEFAULT_SETS = ("wcxb-dev", "readability-pages")
+NOVELS_MB = 2.5  # documents of 40 paragraphs of the ELTeC novels, as clean_speed.py builds them
 BAD = ("one-10mb-line", "100k-one-word-lines", "no-spaces-2mb")
 
 
@@ -40,6 +45,10 @@ def _pages(name: str, limit: int | None) -> list[tuple[list[str], str]]:
 
     if name == "wcxb-dev":
         return [(p.lines, p.lang) for p in load_wcxb(WCXB, limit)]
+    if name == "novels":
+        from corpus import DEFAULT_CORPORA, load_documents
+
+        return [(doc.split("\n"), "und") for doc in load_documents(NOVELS_MB, DEFAULT_CORPORA)]
     return [(p.lines, p.lang) for p in load_pages(DEFAULT_DATA)]
 
 
@@ -97,6 +106,7 @@ def main() -> None:
     ap.add_argument("--code", type=Path, default=None, help="another tree to time beside this one")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None, help="only the first N wcxb-dev pages")
+    ap.add_argument("--sets", nargs="+", choices=SETS, default=list(DEFAULT_SETS))
     ap.add_argument("--bad", action="store_true", help="time the hostile pages instead")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "NAME"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -112,7 +122,7 @@ def main() -> None:
                 print(f"  {name:<22} {label:<28} {r['mb']:6.1f} MB {r['cpu']:7.2f} s CPU "
                       f"{r['mb'] / r['cpu']:6.2f} MB/s  peak RSS {r['rss']:6.0f} MB  kept {r['kept']}")  # fmt: skip
         return
-    for name in SETS:
+    for name in args.sets:
         cpu: dict[str, list[float]] = {label: [] for label in trees}
         kept: dict[str, int] = {}
         size = 0.0
