@@ -218,7 +218,7 @@ _KEEP = operator.attrgetter("keep")
 # and most values repeat (the threshold, 0.0 and 1.0, the same prose scores). Only non-zero
 # floats are kept (a dict would take -0.0 for 0.0, and an int for the float equal to it).
 _ROUNDED: dict[float, float] = {}
-_ROUNDED_MAX = 100_000
+_ROUNDED_MAX = 20_000  # about 2 MB at most
 
 
 def _rounded(scores: dict[str, float]) -> dict[str, float]:
