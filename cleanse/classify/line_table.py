@@ -6,14 +6,12 @@ Each column follows the per-line reference exactly: the same patterns (or ones p
 the same, with a faster opening), the same gates, the same float operations in the same order, so
 every row equals `line_features` of its line. The words, letters, digits and capitals of a line
 in one byte per character (ASCII or Windows-1252, most Latin text) come from `bytes.translate`,
-`split` and `count` with tables built from the reference's own tests, not from regex passes. `tests/classify/test_line_table.py`
-and `benchmarks/classify_hash.py` (the `page-features` digest) check the equality on real pages.
+`split` and `count` (cleanse.classify.byte_lines), not from regex passes.
+`tests/classify/test_line_table.py` and `benchmarks/classify_hash.py` (the `page-features` digest) check the equality on real pages.
 """
 
 from __future__ import annotations
 
-import codecs
-import encodings.cp1252
 import itertools
 import operator
 import re
@@ -23,6 +21,7 @@ import numpy as np
 
 from cleanse.classify import features as lf
 from cleanse.classify import patterns
+from cleanse.classify.byte_lines import EIGHT_BIT, byte_counts, byte_words, encode_eight_bit
 from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
@@ -35,38 +34,7 @@ _DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
-# Lines in one byte per character (ASCII, else Windows-1252: Latin accents, curly quotes, dashes)
-# are scanned as bytes, by `bytes.translate` then `split` or `count` (C loops, no regex). The
-# tables come from the same tests on each byte's character: a letter is what features' WORD_RE
-# takes, a digit what DIGIT_RE takes, a space what `str.split` splits on, a capital what
-# `str.isupper` accepts; so the words (of the lower-cased line), digits and capitals opening a
-# whitespace-separated word are those of the reference.
-EIGHT_BIT = "cp1252"
-
-
-# The character of each byte (U+FFFE for the five bytes no character encodes to).
-_CHARS = list(encodings.cp1252.decoding_table)
-LETTER_BYTES = bytes(b if patterns.WORD_RE.fullmatch(c) else 32 for b, c in enumerate(_CHARS))
-_DIGITS = bytes(b for b, c in enumerate(_CHARS) if patterns.DIGIT_RE.fullmatch(c))
-_SHAPES = bytes(85 if c.isupper() else 32 if c.isspace() else 120 for c in _CHARS)
-_REPEAT_LETTERS = itertools.repeat(LETTER_BYTES)
-_REPEAT_NONE = itertools.repeat(None)
-_REPEAT_DIGITS = itertools.repeat(_DIGITS)
-_REPEAT_SHAPES = itertools.repeat(_SHAPES)
-_REPEAT_SPACE_CAP = itertools.repeat(b" U")
-_REPEAT_SPACE_OTHER = itertools.repeat(b" x")
-_REPEAT_CAP = itertools.repeat(b"U")
 _REPEAT_ZERO = itertools.repeat(0)
-_REPEAT_IGNORE = itertools.repeat("ignore")
-_REPEAT_ENCODING = itertools.repeat(encodings.cp1252.encoding_table)
-
-
-def encode_eight_bit(texts: Iterable[str]) -> list[bytes]:
-    """Each text in EIGHT_BIT, leaving out what it cannot encode (so a text fits exactly when
-    its bytes are as many as its characters); `codecs.charmap_encode` as `str.encode` calls it,
-    without a Python call per text."""
-    return list(map(_FIRST, map(codecs.charmap_encode, texts, _REPEAT_IGNORE, _REPEAT_ENCODING)))
-
 
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
@@ -162,8 +130,8 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     lows = list(map(str.lower, texts))
 
     # Words (of the lower-cased text), letters, stop and cue words; digits; capitals opening a
-    # whitespace-separated word: lines of one byte per character as bytes (_byte_counts), the
-    # others by regex.
+    # whitespace-separated word: lines of one byte per character as bytes
+    # (cleanse.classify.byte_lines), the others by regex.
     n_list = np.zeros(n, dtype=np.int64)
     n_alpha_words = np.zeros(n, dtype=np.int64)
     n_digits = np.zeros(n, dtype=np.int64)
@@ -210,21 +178,11 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     for rows, low_b, text_b in groups:
         if not rows:
             continue
-        words_b = list(map(bytes.split, map(bytes.translate, low_b, _REPEAT_LETTERS)))
+        words_b = byte_words(low_b)
         counts = np.fromiter(map(len, words_b), np.int64, len(rows))
         n_list[rows] = counts
         n_alpha_words[rows] = np.fromiter(map(len, map(b"".join, words_b)), np.int64, len(rows))
-        n_digits[rows] = np.fromiter(map(len, text_b), np.int64, len(rows)) - np.fromiter(
-            map(len, map(bytes.translate, text_b, _REPEAT_NONE, _REPEAT_DIGITS)),
-            np.int64,
-            len(rows),
-        )
-        shapes = list(map(bytes.translate, text_b, _REPEAT_SHAPES))
-        caps_in = np.fromiter(map(bytes.count, shapes, _REPEAT_SPACE_CAP), np.int64, len(rows))
-        lower_in = np.fromiter(map(bytes.count, shapes, _REPEAT_SPACE_OTHER), np.int64, len(rows))
-        cap_first = _bools(map(bytes.startswith, shapes, _REPEAT_CAP))
-        n_raw[rows] = 1 + caps_in + lower_in  # the lines are stripped and not empty
-        n_upper[rows] = caps_in + cap_first
+        n_digits[rows], n_raw[rows], n_upper[rows] = byte_counts(text_b)
         words_flat = list(itertools.chain.from_iterable(words_b))
         flag_parts.append(
             np.fromiter(map(byte_flags.get, words_flat, _REPEAT_ZERO), np.int64, len(words_flat))

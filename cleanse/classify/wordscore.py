@@ -16,7 +16,7 @@ from typing import cast
 
 import numpy as np
 
-from cleanse.classify.line_table import EIGHT_BIT, LETTER_BYTES, encode_eight_bit
+from cleanse.classify.byte_lines import EIGHT_BIT, LETTER_BYTES, encode_eight_bit
 from cleanse.classify.patterns import WORD_RE
 
 _MAX_CHARS = 400  # a line's first characters say enough about its words
