@@ -13,12 +13,11 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleanse.errors import ConfigError, InputError
+from cleanse.errors import ConfigError
 from cleanse.job import JobConfig
-from cleanse.layout import Layout, plan_layout, refuse_occupied
+from cleanse.layout import Layout
 from cleanse.readers import STDIN
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
@@ -32,15 +31,14 @@ from cleanse.spark.index import (
     publish,
     write_run,
 )
-from cleanse.spark.paths import with_local_paths
+from cleanse.spark.outputs import needs_spark, plan_outputs
+from cleanse.spark.paths import schema_source, with_spark_paths
 from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, temporary_name, write_atomic
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-PARTITION_BYTES = 64 << 20  # input bytes per partition of the document frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +67,6 @@ def refuse_unsupported(config: JobConfig) -> None:
         raise ConfigError(msg)
 
 
-def _partitions(src: Path, options: SparkOptions, parallelism: int) -> int:
-    if options.partitions:
-        return options.partitions
-    size = sum(
-        p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file()
-    )
-    return max(2 * parallelism, size // PARTITION_BYTES + 1)
-
-
 def run_spark_job(
     config: JobConfig,
     ruleset: RuleSet,
@@ -91,37 +80,15 @@ def run_spark_job(
     from cleanse.spark.session import build_session
 
     options = options or SparkOptions()
-    config = with_local_paths(config)  # file:// URLs as paths; remote storage refused
+    config = with_spark_paths(config)  # DEST, --report, --index local unless Spark writes them
     refuse_unsupported(config)
     started = time.monotonic()
     # Opened first: an index of another kind or built with other settings is refused before
     # any work is done.
     index = open_index(config.index, config.dedup) if config.index and config.dedup else None
-    parquet_out = config.dest.rstrip("/").lower().endswith(".parquet")
-    if parquet_out:  # a folder of Parquet parts, written by Spark; the report inside it
-        source, dest = Path(config.src).resolve(), Path(config.dest).resolve()
-        if dest == source or source in dest.parents:
-            msg = (
-                f"DEST {config.dest} is inside SRC {config.src}; choose an output outside the input"
-            )
-            raise InputError(msg)
-        report_dir = Path(config.report) if config.report else Path(config.dest) / ".cleanse"
-        layout = Layout(config.dest, True, report_dir)
-    else:
-        layout = plan_layout(config.src, config.dest, config.report)
-    if not config.overwrite and not parquet_out:
-        refuse_occupied(layout)  # an occupied DEST or report folder raises, saying what to do
-    report = layout.report
-    assert report is not None
+    # Outputs on local paths are checked before Spark starts; URIs need its JVM to look at.
+    outputs = None if needs_spark(config) else plan_outputs(config, None)
     settings = run_settings(config, ruleset) | {"engine": "spark", "master": options.master}
-    if (
-        parquet_out
-        and Path(config.dest).exists()
-        and not config.overwrite
-        and any(Path(config.dest).iterdir())
-    ):
-        msg = f"DEST {config.dest} is not empty; pass --overwrite to write over it"
-        raise InputError(msg)
     if spark is None:
         problem = missing_requirements()
         if problem is not None:
@@ -138,16 +105,20 @@ def run_spark_job(
             index = open_index(config.index, config.dedup)  # as it is now that this run holds it
         session = build_session(options.master, options.conf) if spark is None else spark
         stack.callback(_stop if own else _keep, session)
-        stats = _run(config, ruleset, options, session, layout, parquet_out, index)
-    summary = stats.to_json() | {
-        "settings": settings,
-        "seconds": round(time.monotonic() - started, 3),
-    }
-    assert layout.report is not None
-    write_atomic(
-        layout.report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
-    )
-    write_report(layout.report)
+        outputs = outputs or plan_outputs(config, session)
+        stack.callback(outputs.discard)
+        layout = outputs.layout
+        stats = _run(config, ruleset, session, layout, outputs.parquet, index, options.partitions)
+        summary = stats.to_json() | {
+            "settings": settings,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        assert layout.report is not None
+        write_atomic(
+            layout.report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+        )
+        write_report(layout.report)
+        outputs.publish(session)
     return stats, layout
 
 
@@ -160,17 +131,14 @@ def _keep(session: SparkSession) -> None:
 
 
 def _run(
-    config: JobConfig, ruleset: RuleSet, options: SparkOptions, session: SparkSession,
-    layout: Layout, parquet_out: bool, index: SparkIndex | None,
+    config: JobConfig, ruleset: RuleSet, session: SparkSession, layout: Layout,
+    parquet_out: bool, index: SparkIndex | None, partitions: int | None,
 ) -> Stats:  # fmt: skip
     """Read, process and write on `session`; with `index`, then add this run to it."""
     from cleanse.spark.frame import process
-    from cleanse.spark.read import read_files
+    from cleanse.spark.read import read_source
 
-    parallelism = session.sparkContext.defaultParallelism
-    docs = read_files(
-        session, config.src, config.read, _partitions(Path(config.src), options, parallelism)
-    )
+    docs = read_source(session, config.src, config.read, partitions)
     settled, levels = process(
         docs, ruleset, config.cleaning if config.clean else None, config.dedup,
         annotate=config.annotate_field if config.annotate else None, index=index,
@@ -224,8 +192,9 @@ def _write_outputs(
         writer = None
     else:
         writer = CorpusWriter(
-            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form
-        )
+            layout.dest, mirror=layout.mirror, text_field=config.read.text_field, form=layout.form,
+            output=config.output, src=schema_source(config.src),
+        )  # fmt: skip
     report.mkdir(parents=True, exist_ok=True)  # after the Parquet write, which replaces DEST
     audit_path = temporary_name(report / "audit.jsonl")
     with audit_path.open("w", encoding="utf-8") as audit:
@@ -237,4 +206,5 @@ def _write_outputs(
             raise
     if writer is not None:
         writer.close()
+        writer.discard_parts()  # Parquet outputs' part folders (a local run removes them too)
     os.replace(audit_path, report / "audit.jsonl")

@@ -1,7 +1,8 @@
 """Input for the Spark engine: a DataFrame of documents, one row each, in corpus order.
 
-Executors read the input files with cleanse's own readers (so ids, decoding and every rejection
-are those of the local engine, for every format it reads). Row `n` is the document's place in the corpus
+A local SRC: executors read the input files with cleanse's own readers (so ids, decoding and
+every rejection are those of the local engine, for every format it reads). A Hadoop URI: Spark
+reads it (cleanse.spark.native_read), to the same documents. Row `n` is the document's place in the corpus
 (files in path order, records in file order), computed from per-file counts: never an
 engine-generated number, so the same input gives the same `n` on every run and every cluster.
 """
@@ -20,6 +21,35 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DOCS_SCHEMA = "n long, chars_in long, id string, state string"
+PARTITION_BYTES = 64 << 20  # input bytes per partition of the document frame
+
+
+def read_source(
+    spark: SparkSession, src: str, config: ReadConfig, partitions: int | None = None
+) -> DataFrame:
+    """Every document under SRC as rows (n, chars_in, id, state), range-partitioned by n into
+    `partitions` (None: one per 64 MB of input, at least two per core). Spark reads SRC itself
+    when it is a Hadoop URI (see cleanse.spark.paths.reads_natively), else the executors do."""
+    from cleanse.spark.paths import native_src, reads_natively
+
+    parallelism = spark.sparkContext.defaultParallelism
+    if reads_natively(src):
+        from cleanse.spark.native_read import read_native
+
+        docs, files = read_native(spark, native_src(src), config)
+        size = sum(file.size for file in files)
+        return docs.repartitionByRange(partitions or _default(size, parallelism), "n")
+    if partitions is None:
+        root = Path(src)
+        size = sum(
+            p.stat().st_size for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()
+        )
+        partitions = _default(size, parallelism)
+    return read_files(spark, src, config, partitions)
+
+
+def _default(size: int, parallelism: int) -> int:
+    return max(2 * parallelism, size // PARTITION_BYTES + 1)
 
 
 def list_sources(src: Path) -> list[InputFile]:

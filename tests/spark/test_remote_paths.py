@@ -1,0 +1,169 @@
+"""SRC, DEST and the report on Hadoop URIs: Spark reads a URI itself (spark.read.parquet, text
+lines parsed by cleanse's own line code, binaryFile for the rest) and writes a Parquet DEST and
+the report through Hadoop; on file:// URIs, where this machine has a file system Hadoop knows,
+the outputs must be the local engine's, byte for byte. s3a:// and gs:// need connectors that
+only Maven Central ships: without them, the error says what to install."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from cleanse.cli import main
+from tests.spark.conftest import build_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+N_PAGES = 300
+
+
+def _wcxb() -> Path | None:
+    """The wcxb-dev pages: shared/ beside the checkout (CI) or beside the work trees."""
+    for base in (ROOT.parent, ROOT.parents[1]):
+        folder = base / "shared" / "eval" / "wcxb-dev"
+        if (folder / "index.jsonl").is_file():
+            return folder
+    return None
+
+
+def _pages(rng: random.Random) -> list[dict]:
+    """Real scraped pages (wcxb-dev raw texts) with planted exact and near copies; without
+    wcxb-dev, the real-shaped corpus of the other Spark tests."""
+    folder = _wcxb()
+    if folder is None:
+        return [json.loads(line) for line in build_corpus(N_PAGES) if line.startswith('{"id": "doc')]
+    index = [json.loads(line) for line in (folder / "index.jsonl").read_text().splitlines()]
+    pages = []
+    for entry in index[:N_PAGES]:
+        text = (folder / "docs" / f"{entry['id']}.raw.txt").read_text(encoding="utf-8")
+        pages.append({"id": entry["id"], "url": entry["url"], "lang": entry["lang"], "text": text})
+    for k in range(0, N_PAGES, 10):  # a copy, exact or with one word in 50 changed
+        copy = dict(pages[k], id=f"copy-{k}")
+        if k % 20:
+            words = copy["text"].split(" ")
+            for w in range(rng.randrange(50), len(words), 50):
+                words[w] = rng.choice(["river", "window", "paper", "garden"])
+            copy["text"] = " ".join(words)
+        pages.insert(rng.randrange(len(pages)), copy)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of every kind of input, and of every kind of bad one."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = random.Random(15)
+    root = tmp_path_factory.mktemp("remote") / "crawl"
+    pages = _pages(rng)
+    lines = [json.dumps(p, ensure_ascii=False).encode() for p in pages[: len(pages) // 2]]
+    for k in range(0, len(lines), 37):
+        record = json.loads(lines[k])
+        del record["id"]  # named file:line
+        lines[k] = json.dumps(record).encode()
+    lines[5] += b"\r"  # a CRLF line
+    lines.insert(9, b"")  # blank lines are skipped, but counted
+    lines.insert(10, b"   ")
+    lines.insert(20, b'{"id": "broken", "text": "no end')
+    lines.insert(30, '{"id": "cp1252", "text": "Un café à Paris, écrit en cp1252 par un vieil outil."}'.encode("cp1252"))
+    lines.insert(40, b'{"id": "no-text", "text": null}')
+    (root / "pages").mkdir(parents=True)
+    (root / "pages" / "a.jsonl").write_bytes(b"\n".join(lines))  # no newline at the end
+    (root / "pages" / "b.jsonl.gz").write_bytes(
+        gzip.compress(b"".join(json.dumps(p).encode() + b"\n" for p in pages[len(pages) // 2 : -60]))
+    )
+    rest = pages[-60:]
+    table = pa.table(
+        {
+            "id": [p["id"] if k % 7 else None for k, p in enumerate(rest)],  # no id: file:row
+            "url": [p["url"] for p in rest],
+            "rank": pa.array(range(len(rest)), pa.int64()),
+            "score": [k / 7 for k in range(len(rest))],
+            "ok": [k % 2 == 0 for k in range(len(rest))],
+            "tags": [["a", str(k)] for k in range(len(rest))],
+            "meta": [{"lang": p["lang"], "n": k} for k, p in enumerate(rest)],
+            "text": [p["text"] if k != 3 else None for k, p in enumerate(rest)],
+        }
+    )
+    (root / "tables").mkdir()
+    pq.write_table(table.slice(0, 30), root / "tables" / "t-0.parquet", row_group_size=8)
+    pq.write_table(table.slice(30), root / "tables" / "t-1.parquet")
+    (root / "notes").mkdir()
+    (root / "notes" / "readme.txt").write_text(pages[0]["text"], encoding="utf-8")
+    (root / "odd").mkdir()
+    (root / "odd" / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")  # no reader takes it
+    u16 = "".join(json.dumps({"id": f"u16-{k}", "text": pages[k]["text"]}) + "\n" for k in (1, 2))
+    (root / "odd" / "wide.jsonl").write_bytes(u16.encode("utf-16"))  # read whole, as locally
+    (root / "odd" / "image.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.jsonl").write_text('{"text": "never read"}\n', encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def local_out(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("local") / "out"
+    assert main(["run", str(src), str(out), "-q", "--workers", "2"]) == 0
+    return out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in ("summary.json", "report.html")
+    }
+
+
+def _summary(report: Path) -> dict:
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    del summary["seconds"], summary["settings"]
+    return summary
+
+
+def test_spark_reads_a_file_uri_itself_and_writes_the_local_engines_bytes(
+    spark, src, local_out, tmp_path
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", f"file://{src}", str(out), "-q", "--engine", "spark"]) == 0
+    local, remote = _files(local_out), _files(out)
+    assert sorted(remote) == sorted(local)
+    for name in local:
+        assert remote[name] == local[name], name
+    assert _summary(out / ".cleanse") == _summary(local_out / ".cleanse")
+    # Not two empty runs: every kind of input and of rejection is there, and copies were found.
+    audit = [json.loads(line) for line in local[".cleanse/audit.jsonl"].splitlines()]
+    reasons = {a.get("reason") for a in audit}
+    assert {"input.malformed-json", "input.missing-text", "input.binary", "input.unsupported-format"} <= reasons
+    assert {"dedup.document-exact", "dedup.document-near"} <= reasons
+    ids = {a["id"] for a in audit}
+    assert {"u16-1", "pages/a.jsonl:1", "tables/t-0.parquet:1", "notes/readme.txt", "cp1252"} <= ids
+    assert not any("hidden" in i for i in ids)
+
+
+def test_a_parquet_dest_and_the_report_on_uris_are_written_through_hadoop(
+    spark, src, local_out, tmp_path
+) -> None:
+    import pyarrow.parquet as pq
+
+    dest, report = tmp_path / "out.parquet", tmp_path / "report"
+    args = ["run", f"file://{src}", f"file://{dest}", "-q", "--engine", "spark"]
+    assert main([*args, "--report", f"file://{report}"]) == 0
+    local_audit = (local_out / ".cleanse" / "audit.jsonl").read_bytes()
+    assert (report / "audit.jsonl").read_bytes() == local_audit
+    assert _summary(report) == _summary(local_out / ".cleanse")
+    assert (report / "report.html").stat().st_size > 0
+    assert not list(report.glob(".*"))  # no temporary name left behind
+    kept = [json.loads(a) for a in local_audit.splitlines()]
+    kept_ids = [a["id"] for a in kept if a["status"] == "kept"]
+    rows = pq.read_table(dest).to_pylist()
+    assert sorted(r["id"] for r in rows) == sorted(kept_ids)
+    # Without --report, the report goes into DEST; an occupied DEST is refused before any work.
+    again = tmp_path / "again.parquet"
+    assert main(["run", f"file://{src}", f"file://{again}", "-q", "--engine", "spark"]) == 0
+    assert (again / ".cleanse" / "audit.jsonl").read_bytes() == local_audit
+    assert main(["run", f"file://{src}", f"file://{again}", "-q", "--engine", "spark"]) == 1
