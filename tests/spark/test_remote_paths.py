@@ -53,12 +53,15 @@ def _pages(rng: random.Random) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_inputs(tmp_path_factory.mktemp("remote") / "crawl")
+
+
+def write_inputs(root: Path) -> Path:
     """A folder of every kind of input, and of every kind of bad one."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rng = random.Random(15)
-    root = tmp_path_factory.mktemp("remote") / "crawl"
     pages = _pages(rng)
     lines = [json.dumps(p, ensure_ascii=False).encode() for p in pages[: len(pages) // 2]]
     for k in range(0, len(lines), 37):
@@ -167,3 +170,48 @@ def test_a_parquet_dest_and_the_report_on_uris_are_written_through_hadoop(
     assert main(["run", f"file://{src}", f"file://{again}", "-q", "--engine", "spark"]) == 0
     assert (again / ".cleanse" / "audit.jsonl").read_bytes() == local_audit
     assert main(["run", f"file://{src}", f"file://{again}", "-q", "--engine", "spark"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "says"),
+    [
+        ("dest", "gs://bucket/out/", "DEST gs://bucket/out/: on gs:// the Spark engine writes Parquet only"),
+        ("index", "hdfs://nn/idx", "--index hdfs://nn/idx: the Spark engine keeps its index on a local"),
+    ],
+)
+def test_what_spark_cannot_write_on_a_uri_is_refused_before_any_work(
+    tmp_path, capsys, where, value, says
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "a"}\n', encoding="utf-8")
+    dest = value if where == "dest" else str(tmp_path / "out" / "x.jsonl")
+    extra = ["--index", value] if where == "index" else []
+    assert main(["run", str(src), dest, "--engine", "spark", *extra]) == 1
+    assert capsys.readouterr().err.startswith(f"cleanse: error: {says}")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("s3a://bucket/crawl/", "Class org.apache.hadoop.fs.s3a.S3AFileSystem not found"),
+        ("gs://bucket/crawl/", 'a FileSystem for scheme "gs"'),
+    ],
+)
+def test_a_missing_connector_is_named_with_what_to_install(spark, tmp_path, capsys, url, says) -> None:
+    # pyspark bundles Hadoop's client without the S3 and GCS connectors, and only Maven Central
+    # has them: the JVM's ClassNotFoundException becomes what to install, in the right version.
+    from cleanse.spark.paths import hadoop_version
+
+    out = tmp_path / "out"
+    assert main(["run", url, str(out), "-q", "--engine", "spark"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: {url}: Spark's JVM has no ") and says in err
+    if url.startswith("s3a"):
+        version = hadoop_version()
+        assert version and version[0].isdigit()
+        assert f"--packages org.apache.hadoop:hadoop-aws:{version}" in err
+        assert "neither PyPI nor Debian packages it" in err
+    else:
+        assert "gcs-connector-hadoop3" in err
+    assert not out.exists()

@@ -96,39 +96,6 @@ def test_the_local_engine_refuses_a_spark_index(tmp_path, capsys) -> None:
     assert sorted(p.name for p in index.iterdir()) == ["runs", MANIFEST]  # nothing written
 
 
-@pytest.mark.parametrize(
-    ("where", "says"),
-    [
-        ("src", "SRC s3a://bucket/crawl: the Spark engine does not read or write s3a:// paths yet"),
-        ("dest", "DEST gs://bucket/out.parquet: the Spark engine does not read or write gs:// paths yet"),
-        ("index", "--index hdfs://nn/idx: the Spark engine does not read or write hdfs:// paths yet"),
-    ],
-)
-def test_remote_paths_are_refused_before_any_work(tmp_path, capsys, where, says) -> None:
-    src = tmp_path / "in.jsonl"
-    src.write_text('{"text": "a"}\n', encoding="utf-8")
-    args = {"src": str(src), "dest": str(tmp_path / "out" / "x.jsonl")}
-    extra = []
-    if where == "src":
-        args["src"] = "s3a://bucket/crawl"
-    elif where == "dest":
-        args["dest"] = "gs://bucket/out.parquet"
-    else:
-        extra = ["--index", "hdfs://nn/idx"]
-    assert main(["run", args["src"], args["dest"], "--engine", "spark", *extra]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith(f"cleanse: error: {says}") and "shared" in err
-    assert "cleanse.spark.clean_frame_records" in err  # Spark itself takes the URL as it is
-    if where == "src":  # what a cluster installs, in the version of the Hadoop pyspark bundles
-        from cleanse.spark.paths import hadoop_version
-
-        version = hadoop_version()
-        assert version and version[0].isdigit()
-        assert f"--packages org.apache.hadoop:hadoop-aws:{version}" in err
-        assert "neither PyPI nor Debian packages it" in err
-    assert not (tmp_path / "out").exists()
-
-
 def test_the_hadoop_version_named_is_the_one_spark_runs(spark) -> None:
     from cleanse.spark.paths import hadoop_version
 
