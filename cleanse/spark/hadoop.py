@@ -82,7 +82,10 @@ def connector_error(uri: str, exc: BaseException) -> ConfigError:
     found = _MISSING_CLASS.search(str(exc))
     if found is None:
         return ConfigError(f"{uri}: {_first_line(exc)}")
-    what = found.group(1) or f'a FileSystem for scheme "{found.group(2)}"'
+    if found.group(1):
+        what = f"the class {found.group(1)} (ClassNotFoundException)"
+    else:
+        what = f'a FileSystem for scheme "{found.group(2)}"'
     msg = f"{uri}: Spark's JVM has no {what}{connector_advice(scheme(uri))}"
     return ConfigError(msg)
 
