@@ -86,7 +86,7 @@ def connector_error(uri: str, exc: BaseException) -> ConfigError:
         what = f"the class {found.group(1)} (ClassNotFoundException)"
     else:
         what = f'a FileSystem for scheme "{found.group(2)}"'
-    msg = f"{uri}: Spark's JVM has no {what}{connector_advice(scheme(uri))}"
+    msg = f"{uri}: Spark's JVM cannot find {what}{connector_advice(scheme(uri))}"
     return ConfigError(msg)
 
 
