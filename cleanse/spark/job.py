@@ -8,6 +8,7 @@ it equals a local run whose --batch-mb holds the whole input.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import time
@@ -119,6 +120,8 @@ def run_spark_job(
         )
         write_report(layout.report)
         outputs.publish(session)
+    if outputs.report_uri is not None:  # the staging folder is gone; the report is on the store
+        layout = dataclasses.replace(layout, report=None)
     return stats, layout
 
 

@@ -66,7 +66,8 @@ def needs_spark(config: JobConfig) -> bool:
 
 
 def _src_uri(config: JobConfig) -> bool:
-    return reads_natively(config.src) and is_uri(config.src)
+    """Whether SRC is on a store only Hadoop sees (a file:// SRC is planned as its path)."""
+    return reads_natively(config.src) and uri_scheme(config.src) not in (None, "file")
 
 
 def plan_outputs(config: JobConfig, spark: SparkSession | None) -> Outputs:
@@ -82,10 +83,9 @@ def plan_outputs(config: JobConfig, spark: SparkSession | None) -> Outputs:
         report = None if is_uri(config.report) else config.report
         plan = _folder_layout if is_folder(spark, src) else _single_file_layout
         layout = plan(src, config.dest, report)
-    else:
-        layout = plan_layout(
-            config.src, config.dest, None if is_uri(config.report) else config.report
-        )
+    else:  # a path, or a file:// URL: planned (and checked for overlaps) as its path
+        report = None if is_uri(config.report) else config.report
+        layout = plan_layout(local_path(config.src, "SRC"), config.dest, report)
     if not config.overwrite and not parquet:
         refuse_occupied(layout)  # an occupied DEST or report folder raises, saying what to do
     report_uri = config.report if is_uri(config.report) else None
