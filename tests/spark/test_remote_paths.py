@@ -216,3 +216,27 @@ def test_a_missing_connector_is_named_with_what_to_install(spark, tmp_path, caps
         assert "GoogleHadoopFileSystem" in err or 'FileSystem for scheme "gs"' in err
         assert "gcs-connector-hadoop3" in err
     assert not out.exists()
+
+
+def test_who_reads_src_and_how_paths_are_taken(monkeypatch) -> None:
+    from cleanse.job import JobConfig
+    from cleanse.spark.hadoop import file_key
+    from cleanse.spark.native_read import spark_path
+    from cleanse.spark.paths import READ_ENV, reads_natively, with_spark_paths
+
+    # Spark names a row's file URL-encoded (file:/a%20b), the listing decoded: one file.
+    assert file_key("file:/d/a%20b/c%5B1%5D.jsonl") == file_key("file:///d/a b/c[1].jsonl")
+    assert file_key("s3a://bkt/a%20b.jsonl") != file_key("s3a://other/a%20b.jsonl")
+    # spark.read takes paths as glob patterns: a listed file's name is escaped.
+    assert spark_path("s3a://b/p[1]{x}*?.parquet") == r"s3a://b/p\[1\]\{x\}\*\?.parquet"
+    monkeypatch.delenv(READ_ENV, raising=False)
+    assert [reads_natively(s) for s in ("s3a://b/x", "hdfs://nn/x", "file:///x", "/x")] == [True, True, True, False]
+    monkeypatch.setenv(READ_ENV, "native")
+    assert reads_natively("/x")
+    monkeypatch.setenv(READ_ENV, "executors")
+    assert not reads_natively("file:///x") and reads_natively("s3a://b/x")
+    config = with_spark_paths(JobConfig(src="file:///in", dest="file:///out/", report="file:///r", index="file:///i"))
+    assert (config.src, config.dest, config.report, config.index) == ("/in", "/out/", "file:///r", "/i")
+    monkeypatch.delenv(READ_ENV)
+    config = with_spark_paths(JobConfig(src="file:///in", dest="file:///out.parquet"))
+    assert (config.src, config.dest) == ("file:///in", "file:///out.parquet")  # both Spark's
