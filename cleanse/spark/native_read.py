@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -81,10 +81,25 @@ def _row(number: int, part: int, k: int, doc: Item) -> Row:
     return number, part, k, doc.chars, doc.id, state.dump(doc)
 
 
-def _lookup(files: list[HadoopFile]) -> Callable[[str], int]:
-    """The place in the listing of the file Spark names (`file:/a%20b`)."""
-    places = {file.key: number for number, file in enumerate(files)}
-    return lambda path: places[file_key(path)]
+class _Listing:
+    """What executors need of the listing (each file's place, name, and whether it is SRC
+    itself), shipped once to each executor as a broadcast, not with every task."""
+
+    def __init__(self, spark: SparkSession, files: list[HadoopFile]) -> None:
+        places = {file.key: number for number, file in enumerate(files)}
+        names = [(file.rel, file.given) for file in files]
+        self.shared = spark.sparkContext.broadcast((places, names))
+
+    def place(self, path: str) -> int:
+        """The place of the file Spark names (`file:/a%20b`)."""
+        return int(self.shared.value[0][file_key(path)])
+
+    def origin(self, number: int) -> Any:
+        rel = self.shared.value[1][number][0]
+        return Origin(rel, rel, top_folder(rel))
+
+    def given(self, number: int) -> bool:
+        return bool(self.shared.value[1][number][1])
 
 
 def read_native(
@@ -98,18 +113,19 @@ def read_native(
     files = list_files(spark, src, config.include, config.exclude)
     kinds = {number: _kind(file) for number, file in enumerate(files)}
     pick = [n for n, kind in kinds.items() if kind == "lines"]
+    listing = _Listing(spark, files)
     parts, driver_rows = [], [_unread(n, files[n], config) for n, k in kinds.items() if k is None]
     whole = [n for n, kind in kinds.items() if kind == "whole"]
     if pick:
-        lines = _lines(spark, files, pick, config).persist(StorageLevel.MEMORY_AND_DISK)
+        lines = _lines(spark, files, listing, pick, config).persist(StorageLevel.MEMORY_AND_DISK)
         marked = {r["file"] for r in lines.where("part < 0").select("file").distinct().collect()}
         whole += sorted(marked)
         parts.append(lines.where("part >= 0").where(~F.col("file").isin(list(marked))))
     if whole:
-        parts.append(_whole(spark, files, sorted(whole), config))
+        parts.append(_whole(spark, files, listing, sorted(whole), config))
     tables = [n for n, kind in kinds.items() if kind == "parquet"]
     if tables:
-        frame, refused = _parquet(spark, files, tables, config)
+        frame, refused = _parquet(spark, files, listing, tables, config)
         driver_rows += refused
         if frame is not None:
             parts.append(frame)
@@ -150,18 +166,17 @@ def _unread(number: int, file: HadoopFile, config: ReadConfig) -> Row:
 
 
 def _whole(
-    spark: SparkSession, files: list[HadoopFile], numbers: list[int], config: ReadConfig
-) -> DataFrame:
+    spark: SparkSession, files: list[HadoopFile], listing: _Listing, numbers: list[int],
+    config: ReadConfig,
+) -> DataFrame:  # fmt: skip
     """The documents of files read whole, each by the local reader on an executor."""
-    place = _lookup(files)
     read = spark.read.format("binaryFile").load([spark_path(files[n].uri) for n in numbers])
 
     def documents(path: str, data: bytes) -> Iterator[Row]:
-        number = place(path)
-        file = files[number]
-        found = InputFile(
-            cast(Any, _Bytes(file.rel.rsplit("/", 1)[-1], data)), file.rel, None, file.given
-        )
+        number = listing.place(path)
+        rel = listing.origin(number).source
+        bytes_file = cast(Any, _Bytes(rel.rsplit("/", 1)[-1], data))
+        found = InputFile(bytes_file, rel, None, listing.given(number))
         for k, doc in enumerate(read_inputs([found], config)):
             yield _row(number, 0, k, doc)
 
@@ -170,13 +185,13 @@ def _whole(
 
 
 def _lines(
-    spark: SparkSession, files: list[HadoopFile], numbers: list[int], config: ReadConfig
-) -> DataFrame:
+    spark: SparkSession, files: list[HadoopFile], listing: _Listing, numbers: list[int],
+    config: ReadConfig,
+) -> DataFrame:  # fmt: skip
     """The documents of JSON lines files, a line at a time; a marker row (part -1) for each file
     that must be read whole (binary, or UTF-16/32)."""
     from pyspark.sql import functions as F
 
-    place = _lookup(files)
     text = (
         spark.read.option("lineSep", "\n")
         .text([spark_path(files[n].uri) for n in numbers])
@@ -190,7 +205,7 @@ def _lines(
     counted: dict[int, int] = {}
     sizes: dict[int, int] = {}  # bytes of the lines read, newlines left out
     found = text.groupBy(_PATH, _PART).agg(F.count("*"), F.sum(F.length(_RAW))).collect()
-    for number, part, count, size in sorted((place(r[0]), r[1], r[2], r[3]) for r in found):
+    for number, part, count, size in sorted((listing.place(r[0]), r[1], r[2], r[3]) for r in found):
         before[(number, part)] = counted.get(number, 0)
         counted[number] = counted.get(number, 0) + count
         sizes[number] = sizes.get(number, 0) + (size or 0)
@@ -201,7 +216,7 @@ def _lines(
     def convert(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
-        split = _SplitReader(files, place, before, unended, config)
+        split = _SplitReader(listing, before, unended, config)
         for batch in batches:
             rows = split.read(*(batch.column(c).to_pylist() for c in (_PATH, _PART, _RAW)))
             yield _batch(pa, rows)
@@ -225,10 +240,10 @@ class _SplitReader:
     blank ones skipped, and the first bytes of each file checked as the local reader checks them."""
 
     def __init__(
-        self, files: list[HadoopFile], place: Callable[[str], int],
-        before: dict[tuple[int, int], int], unended: dict[int, int], config: ReadConfig,
+        self, listing: _Listing, before: dict[tuple[int, int], int], unended: dict[int, int],
+        config: ReadConfig,
     ) -> None:  # fmt: skip
-        self.files, self.place, self.before, self.config = files, place, before, config
+        self.listing, self.before, self.config = listing, before, config
         self.unended = unended  # files whose last line has no newline: that line's number
         self.at: tuple[int, int] | None = None
         self.line = self.k = 0
@@ -237,7 +252,7 @@ class _SplitReader:
     def read(self, paths: list[str], parts: list[int], raws: list[bytes]) -> list[Row]:
         out: list[Row] = []
         for path, part, raw in zip(paths, parts, raws, strict=True):
-            number = self.place(path)
+            number = self.listing.place(path)
             if self.at != (number, part):
                 out += self._check()
                 self.at, self.k = (number, part), 0
@@ -254,9 +269,9 @@ class _SplitReader:
                     self.probe += raw
                     if len(self.probe) >= BINARY_PROBE:
                         out += self._check()
-            file = self.files[number]
             decoded = decode_bytes(raw)
-            doc = line_document(self.line, decoded.text, decoded.flag, _origin(file), self.config)
+            origin = self.listing.origin(number)
+            doc = line_document(self.line, decoded.text, decoded.flag, origin, self.config)
             if doc is not None:
                 out.append(_row(number, part, self.k, doc))
                 self.k += 1
@@ -275,13 +290,13 @@ class _SplitReader:
 
 
 def _parquet(
-    spark: SparkSession, files: list[HadoopFile], numbers: list[int], config: ReadConfig
-) -> tuple[DataFrame | None, list[Row]]:
+    spark: SparkSession, files: list[HadoopFile], listing: _Listing, numbers: list[int],
+    config: ReadConfig,
+) -> tuple[DataFrame | None, list[Row]]:  # fmt: skip
     """The documents of Parquet files, one per row; without the text column, one rejection per
     file (as the local reader gives)."""
     from pyspark.sql import functions as F
 
-    place = _lookup(files)
     table = spark.read.option("mergeSchema", "true").parquet(
         *[spark_path(files[n].uri) for n in numbers]
     )
@@ -311,9 +326,9 @@ def _parquet(
             records = pa.Table.from_batches([batch]).select(names).to_pylist()
             out = []
             for path, row, fields in zip(paths, numbers, records, strict=True):
-                number = place(path)
+                number = listing.place(path)
                 doc = record_document(
-                    Record(fields, row + 1, "row"), _origin(files[number]), config
+                    Record(fields, row + 1, "row"), listing.origin(number), config
                 )
                 out.append(_row(number, 0, row, doc))
             yield _batch(pa, out)
