@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from cleanse.decode import BINARY_PROBE, decode_bytes, sniff_binary, wide_encoding
-from cleanse.document import Document, Item
+from cleanse.document import Item
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import detect
 from cleanse.formats.table_rows import table_rows
 from cleanse.readers import ReadConfig, read_inputs
-from cleanse.records import RecordMeta
 from cleanse.spark import state
 from cleanse.spark.hadoop import HadoopFile, file_key, list_files
 from cleanse.walk import InputFile
@@ -273,10 +272,6 @@ class _SplitReader:
             decoded = decode_bytes(raw)
             origin = self.listing.origin(number)
             doc = line_document(self.line, decoded.text, decoded.flag, origin, self.config)
-            if decoded.flag is None and isinstance(doc, Document) and not doc.flags:
-                # As the local reader does: the line kept, for the writer to copy if unchanged.
-                meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags)
-                object.__setattr__(doc, "meta", meta)
             if doc is not None:
                 out.append(_row(number, part, self.k, doc))
                 self.k += 1
