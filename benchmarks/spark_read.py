@@ -59,7 +59,7 @@ def tree_cpu(pid: int) -> float:
 
 
 def measure(spark: object, src: str, how: str) -> tuple[float, float, tuple[int, int]]:
-    from pyspark.sql import functions as F
+    from pyspark.sql import functions as F  # noqa: N812  how every PySpark program names it
 
     os.environ[READ_ENV] = how
     cpu, wall = tree_cpu(os.getpid()), time.perf_counter()
