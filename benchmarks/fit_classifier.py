@@ -171,6 +171,7 @@ DOC_FEATURES = tuple(n for n in FEATURE_NAMES if n.startswith("doc_"))
 # --- evaluation ---------------------------------------------------------------------------------
 _REASON_CONTENT = FEATURE_NAMES.index("reason_content")
 _LOG_WORDS = FEATURE_NAMES.index("log_words")
+_REASONS = [FEATURE_NAMES.index(n) for n in FEATURE_NAMES if n.startswith("reason_")]
 
 
 def keeps_at(
@@ -187,7 +188,8 @@ def keeps_at(
         protected = (d.x[:, _REASON_CONTENT] > 0.5) & (
             d.x[:, _LOG_WORDS] >= np.log1p(PROTECTED_WORDS)
         )
-        line_keep = page_keeps(d.rule_keep, p, thr, d.prose, d.chars, protected)
+        floor_ok = (d.x[:, _REASONS] > 0.5).any(axis=1)  # not dropped for a named reason
+        line_keep = page_keeps(d.rule_keep, p, thr, d.prose, d.chars, protected, floor_ok)
         for i, k in zip(d.idx, line_keep, strict=True):
             keep[i] = k
         out.append(keep)

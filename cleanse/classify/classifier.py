@@ -19,7 +19,7 @@ import numpy as np
 
 from cleanse.classify.article import article_verdicts, detect_kind
 from cleanse.classify.config import MODES, ClassifyConfig
-from cleanse.classify.context import feature_matrix
+from cleanse.classify.context import REASONS, feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, page_keeps, unsure_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
@@ -101,13 +101,17 @@ def _decide(
     prose = np.fromiter(map(_PROSE, rows), np.float64, n)
     chars = np.fromiter(map(_CHARS, rows), np.float64, n)
     rule_keep = list(map(_KEEP, judged))
-    protected = np.fromiter(
-        map(operator.eq, map(_REASON, judged), itertools.repeat("content")), bool, n
-    ) & (np.fromiter(map(_WORDS, rows), np.float64, n) >= PROTECTED_WORDS)
-    keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected)
+    reasons = list(map(_REASON, judged))
+    protected = np.fromiter(map(operator.eq, reasons, itertools.repeat("content")), bool, n) & (
+        np.fromiter(map(_WORDS, rows), np.float64, n) >= PROTECTED_WORDS
+    )
+    # The floors may add a line the rule pass dropped as a menu or an orphan, not one it
+    # dropped for a named reason (after the article's end, a related box, a cue).
+    floor_ok = np.fromiter(map(_REASONS.__contains__, reasons), bool, n)
+    keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected, floor_ok)
     wanted = rule_keep if proba is None else (proba >= threshold).tolist()
     unsure = (
-        unsure_keeps(proba, chars, threshold)
+        unsure_keeps(proba, chars, threshold, floor_ok)
         if proba is not None
         else np.zeros(len(idx), dtype=bool)
     )
@@ -203,6 +207,7 @@ _PROSE = operator.attrgetter("prose")
 _CHARS = operator.attrgetter("n_chars")
 _WORDS = operator.attrgetter("n_words")
 _REASON = operator.attrgetter("reason")
+_REASONS = frozenset(REASONS)
 
 # Characters of a page the language guess reads when the caller gives none: more than a run's
 # first guess (cleanse.lang.SAMPLE_CHARS), as a page dump's head is often all menu.

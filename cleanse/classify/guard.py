@@ -3,10 +3,12 @@
 A line is kept when the line model gives it a content probability at least the threshold (or,
 without a model, when the rule pass keeps it); the model may not drop a long paragraph the rule
 pass keeps as content. The guard then checks the page as a whole: the kept lines must hold
-MASS_SHARE of the content the model expects on the page (else its most probable lines are added),
-a page the model is unsure of keeps half its characters and its lines above its median
-probability, and when the decision would drop most of the page's prose-like characters, it backs
-off and keeps them.
+MASS_SHARE of the content the model expects on the page (else its most probable lines are added);
+a page the model mostly keeps lowers the bar for the rest of its lines; a page the model is
+unsure of as a whole keeps a lower threshold, half its characters, a share of its lines and (when
+it is sure of almost nothing) its lines above its median probability, most probable first; and
+when the decision would drop most of the page's prose-like characters, it backs off and keeps
+them.
 """
 
 from __future__ import annotations
@@ -23,26 +25,42 @@ MIN_PROSE_KEPT = 0.5  # keep at least this share of the page's prose-like charac
 # line's characters times its content probability), else the most probable lines are added until
 # they do. Picked on domain-held-out predictions (benchmarks/README.md).
 MASS_SHARE = 0.6
+# A page whose lines at the threshold already hold MOSTLY_KEPT of its characters is, by the
+# model's own account, mostly content: there a line scoring MOSTLY_KEPT_P or more is kept too
+# (the model's scale is set over all pages; on a page of content a doubtful line is more likely
+# content than on the average page). Picked on domain-held-out predictions (benchmarks/README.md).
+MOSTLY_KEPT = 0.75
+MOSTLY_KEPT_P = 0.2
 # A page the model is unsure of as a whole (under UNSURE_PAGE of its lines at CONFIDENT or more:
-# a catalogue, a spec sheet, a listing of short records) keeps at least CHAR_FLOOR of its
-# characters, its most probable lines first, but never a line under FLOOR_MIN_P (what the model
-# is sure is furniture): there the model's ranking is the only evidence, and a page emptied is the
-# worst outcome. Picked on domain-held-out predictions (benchmarks/README.md).
+# a catalogue, a spec sheet, a listing of short records) keeps:
+# - every line at UNSURE_THRESHOLD or more (on such pages the model's probabilities are squeezed
+#   towards 0: out of fold, lines scoring 0.25-0.325 there are content about half the time) that
+#   the rule pass did not drop for a named reason (after the article's end, a related box, a
+#   slideshow, a share / navigation / notice / credit cue);
+# - at least CHAR_FLOOR of its characters, its most probable lines first, but never a line under
+#   FLOOR_MIN_P (what the model is sure is furniture).
+# There the model's ranking is the only evidence, and a page emptied is the worst outcome.
+# When, besides, its lines at the threshold hold under SPARSE_KEPT of its characters (not an
+# article whose paragraphs pass it), such a page also keeps:
+# - at least LINE_FLOOR of its lines, most probable first, never one under LINE_FLOOR_MIN_P nor one
+#   the rule pass dropped for a named reason: catalogue items are short lines, so half the
+#   characters may still be a handful of them, while the rule pass names what an article's page
+#   holds around the text;
+# - where the model is confident of almost nothing (under RELATIVE_UNSURE of the lines at
+#   CONFIDENT), every line scoring at least RELATIVE times the page's median probability (and
+#   RELATIVE_MIN_P): there the model's scale means little, its order on the page does (0: off).
+# All picked on domain-held-out predictions (benchmarks/README.md).
 CONFIDENT = 0.6
-UNSURE_PAGE = 0.05
+UNSURE_PAGE = 0.06
+UNSURE_THRESHOLD = 0.25
 CHAR_FLOOR = 0.5
 FLOOR_MIN_P = 0.15
-# On such a page the model's scale means little, its order on the page does: a line scoring at
-# least RELATIVE times the page's median probability (and at least RELATIVE_MIN_P) is kept too,
-# so a catalogue keeps the upper half of its lines rather than the few the threshold passes; 0:
-# off. It applies only where the model is confident of almost nothing (under RELATIVE_UNSURE of
-# the lines at CONFIDENT) and the threshold keeps under RELATIVE_MAX_KEPT of the characters (not
-# an article whose paragraphs pass it). Picked on domain-held-out predictions: held-out gutted
-# pages 17 -> 8, readability-pages unchanged (benchmarks/README.md).
+SPARSE_KEPT = 0.6
+LINE_FLOOR = 0.3
+LINE_FLOOR_MIN_P = 0.02
 RELATIVE = 1.0
 RELATIVE_MIN_P = 0.05
 RELATIVE_UNSURE = 0.01
-RELATIVE_MAX_KEPT = 0.5
 
 
 PROTECTED_WORDS = 15  # the model never drops a paragraph this long the rule pass keeps as content
@@ -55,37 +73,47 @@ def page_keeps(
     prose: np.ndarray,
     chars: np.ndarray,
     protected: np.ndarray | None = None,
+    floor_ok: np.ndarray | None = None,
 ) -> list[bool]:
     """Keep decisions for the non-blank lines of one page dump, guard included; `protected`
-    marks the lines the model may not drop (paragraphs of the rule pass's content regions)."""
+    marks the lines the model may not drop (paragraphs of the rule pass's content regions),
+    `floor_ok` the lines the unsure threshold and the line floor may add (those the rule pass
+    did not drop for a named reason; None: all)."""
     keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
     if proba is not None:
-        keep = keep | unsure_keeps(proba, chars, threshold)
+        keep = keep | unsure_keeps(proba, chars, threshold, floor_ok)
     if proba is not None and protected is not None:
         keep = keep | protected
     return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
 
 
 def unsure_keeps(
-    proba: np.ndarray, chars: np.ndarray, threshold: float | None = None
+    proba: np.ndarray,
+    chars: np.ndarray,
+    threshold: float | None = None,
+    floor_ok: np.ndarray | None = None,
 ) -> np.ndarray:
     """The lines kept because the model is unsure: those holding MASS_SHARE of the page's
-    expected content, and on a page with few confident lines those holding CHAR_FLOOR of its
-    characters (most probable first), and on a page with almost none where `threshold` keeps
-    little, the lines at or above its median probability (RELATIVE)."""
+    expected content; on a page `threshold` mostly keeps, those at MOSTLY_KEPT_P; on a page with
+    few confident lines, those at UNSURE_THRESHOLD (among `floor_ok`) and those holding
+    CHAR_FLOOR of its characters, and where besides `threshold` keeps little, those holding
+    LINE_FLOOR of its lines (most probable first, among `floor_ok`) and, when it is confident of almost no line, those at
+    or above its median probability (RELATIVE)."""
     keep = (
         expected_mass(proba, chars, MASS_SHARE)
         if MASS_SHARE > 0.0
         else np.zeros(len(proba), dtype=bool)
     )
+    if threshold is not None and _kept_share(proba >= threshold, chars) >= MOSTLY_KEPT:
+        keep |= proba >= MOSTLY_KEPT_P
     if CHAR_FLOOR > 0.0 and unsure_page(proba):
+        ok = np.ones(len(proba), dtype=bool) if floor_ok is None else floor_ok
+        keep |= (proba >= UNSURE_THRESHOLD) & ok
         keep |= char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)
-        if (
-            RELATIVE > 0.0
-            and float((proba >= CONFIDENT).mean()) < RELATIVE_UNSURE
-            and (threshold is None or _kept_share(proba >= threshold, chars) < RELATIVE_MAX_KEPT)
-        ):
-            keep |= proba >= max(RELATIVE * float(np.median(proba)), RELATIVE_MIN_P)
+        if threshold is None or _kept_share(proba >= threshold, chars) < SPARSE_KEPT:
+            keep |= line_floor(proba, LINE_FLOOR, LINE_FLOOR_MIN_P) & ok
+            if RELATIVE > 0.0 and float((proba >= CONFIDENT).mean()) < RELATIVE_UNSURE:
+                keep |= proba >= max(RELATIVE * float(np.median(proba)), RELATIVE_MIN_P)
     return keep
 
 
@@ -110,6 +138,15 @@ def char_floor(proba: np.ndarray, chars: np.ndarray, share: float, min_p: float)
     k = min(int(np.searchsorted(np.cumsum(chars[order]), share * total)), len(order) - 1)
     chosen = np.zeros(len(proba), dtype=bool)
     chosen[order[: k + 1]] = True
+    return chosen & (proba >= min_p)
+
+
+def line_floor(proba: np.ndarray, share: float, min_p: float) -> np.ndarray:
+    """The most probable `share` of the page's lines (rounded up), less those under `min_p`."""
+    chosen = np.zeros(len(proba), dtype=bool)
+    k = int(np.ceil(share * len(proba)))
+    if k > 0:
+        chosen[np.argsort(-proba, kind="stable")[:k]] = True
     return chosen & (proba >= min_p)
 
 
