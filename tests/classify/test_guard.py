@@ -10,9 +10,16 @@ from cleanse.classify import ClassifyConfig, classify_lines
 from cleanse.classify.guard import (
     CHAR_FLOOR,
     FLOOR_MIN_P,
+    LINE_FLOOR,
+    LINE_FLOOR_MIN_P,
     MASS_SHARE,
+    MOSTLY_KEPT,
+    MOSTLY_KEPT_P,
+    SPARSE_KEPT,
+    UNSURE_THRESHOLD,
     char_floor,
     expected_mass,
+    line_floor,
     page_keeps,
     unsure_page,
 )
@@ -123,3 +130,66 @@ def test_an_unsure_catalogue_keeps_the_lines_above_its_median() -> None:
         proba, chars, CHAR_FLOOR, FLOOR_MIN_P
     )
     assert not without[5:35].all()  # the items the relative keep saves
+
+
+def test_an_unsure_page_keeps_lines_at_the_unsure_threshold_unless_the_rules_named_them() -> None:
+    # One confident paragraph, three long lines at 0.3 that take the floors, then two short lines
+    # between the unsure threshold and the threshold: the one the rule pass dropped as a menu
+    # line is kept, the one it dropped for a named reason (a credit, a related box, after the
+    # article's end) is not.
+    proba = np.array([0.7, 0.3, 0.3, 0.3, 0.28, 0.28] + [0.01] * 40)
+    chars = np.array([400.0] * 4 + [30.0, 30.0] + [10.0] * 40)
+    floor_ok = np.ones(len(proba), dtype=bool)
+    floor_ok[5] = False
+    assert unsure_page(proba) and UNSURE_THRESHOLD <= 0.28 < 0.325
+    keep = page_keeps(
+        [False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars, None, floor_ok
+    )
+    assert keep[:5] == [True] * 5 and not keep[5] and not any(keep[6:])
+
+
+def test_the_line_floor_keeps_a_catalogues_short_items() -> None:
+    # A spec sheet: a few long furniture lines (a review, delivery notes) take the top of the
+    # ranking and hold half the characters; the 20 spec rows score 0.12 (under FLOOR_MIN_P), the
+    # 40 menu lines 0.03. The character floor stops at the long lines; the line floor keeps the
+    # rows, not the menu, and never a line the rule pass named.
+    proba = np.array([0.7] + [0.3] * 3 + [0.12] * 20 + [0.03] * 40)
+    chars = np.array([300.0] * 4 + [25.0] * 20 + [12.0] * 40)
+    floor_ok = np.ones(len(proba), dtype=bool)
+    floor_ok[10] = False  # one row the rule pass dropped for a named reason
+    assert unsure_page(proba)
+    assert not char_floor(proba, chars, CHAR_FLOOR, FLOOR_MIN_P)[4:].any()
+    keep = np.array(
+        page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars, None, floor_ok)
+    )
+    assert int(np.ceil(LINE_FLOOR * len(proba))) <= 24
+    assert keep[:4].all() and not keep[24:].any()
+    assert keep[4:24].sum() >= int(np.ceil(LINE_FLOOR * len(proba))) - 5 and not keep[10]
+    assert not line_floor(np.array([0.5, 0.01, 0.01]), 0.5, LINE_FLOOR_MIN_P)[1:].any()
+
+
+def test_the_line_floor_leaves_an_article_whose_paragraphs_pass_the_threshold() -> None:
+    # The model is confident of no line, but the lines at the threshold hold most characters
+    # (three paragraphs): the menu around them is not floored in.
+    proba = np.array([0.5] * 3 + [0.05] * 30)
+    chars = np.array([600.0] * 3 + [10.0] * 30)
+    assert unsure_page(proba)
+    keep = page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars)
+    assert keep == [True] * 3 + [False] * 30
+    assert float(chars[:3].sum() / chars.sum()) > SPARSE_KEPT
+
+
+def test_a_page_the_model_mostly_keeps_keeps_its_doubtful_lines() -> None:
+    # The lines at the threshold hold most of the page (a product page of content): a doubtful
+    # line (0.22) is kept too; what the model is sure is furniture (0.05) is not.
+    proba = np.array([0.9] * 10 + [0.22, 0.05, 0.05])
+    chars = np.full(len(proba), 40.0)
+    assert float(chars[proba >= 0.325].sum() / chars.sum()) >= MOSTLY_KEPT
+    assert MOSTLY_KEPT_P <= 0.22
+    keep = page_keeps([False] * len(proba), proba, 0.325, np.zeros(len(proba)), chars)
+    assert keep == [True] * 11 + [False] * 2
+    half = np.array([0.9] * 3 + [0.22] * 5 + [0.05] * 5)
+    assert not unsure_page(half)
+    assert (
+        page_keeps([False] * 13, half, 0.325, np.zeros(13), np.full(13, 40.0))[3:8] == [False] * 5
+    )
