@@ -34,9 +34,9 @@ MOSTLY_KEPT_P = 0.2
 # A page the model is unsure of as a whole (under UNSURE_PAGE of its lines at CONFIDENT or more:
 # a catalogue, a spec sheet, a listing of short records) keeps:
 # - every line at UNSURE_THRESHOLD or more (on such pages the model's probabilities are squeezed
-#   towards 0: out of fold, lines scoring 0.25-0.325 there are content about half the time) that
-#   the rule pass did not drop for a named reason (after the article's end, a related box, a
-#   slideshow, a share / navigation / notice / credit cue);
+#   towards 0: out of fold, on pages under 2 % confident lines, lines scoring 0.25-0.325 are
+#   content 85-89 % of the time) that the rule pass did not drop for a named reason (after the
+#   article's end, a related box, a slideshow, a share / navigation / notice / credit cue);
 # - at least CHAR_FLOOR of its characters, its most probable lines first, but never a line under
 #   FLOOR_MIN_P (what the model is sure is furniture).
 # There the model's ranking is the only evidence, and a page emptied is the worst outcome.
@@ -97,8 +97,8 @@ def unsure_keeps(
     expected content; on a page `threshold` mostly keeps, those at MOSTLY_KEPT_P; on a page with
     few confident lines, those at UNSURE_THRESHOLD (among `floor_ok`) and those holding
     CHAR_FLOOR of its characters, and where besides `threshold` keeps little, those holding
-    LINE_FLOOR of its lines (most probable first, among `floor_ok`) and, when it is confident of almost no line, those at
-    or above its median probability (RELATIVE)."""
+    LINE_FLOOR of its lines (most probable first, among `floor_ok`) and, when it is confident of
+    almost no line, those at or above its median probability (RELATIVE)."""
     keep = (
         expected_mass(proba, chars, MASS_SHARE)
         if MASS_SHARE > 0.0
