@@ -66,15 +66,15 @@ def plan_layout(src: str, dest: str, report: str | None) -> Layout:
     if dest == STDOUT:
         layout = Layout(dest, False, Path(report) if report else None, JSONL)
     elif single:
-        layout = _single_file_layout(src, dest, report)
+        layout = single_file_layout(src, dest, report)
     else:
-        layout = _folder_layout(src, dest, report)
+        layout = folder_layout(src, dest, report)
     if src != STDIN and not remote_src and layout.report is not None:
         _refuse_report_over_src(src, layout.report)
     return layout
 
 
-def _single_file_layout(src: str, dest: str, report: str | None) -> Layout:
+def single_file_layout(src: str, dest: str, report: str | None) -> Layout:
     dest_path = Path(dest)
     src_kind = JSONL if src == STDIN else input_kind(Path(src))
     into_folder = dest.endswith(("/", "\\")) or dest_path.is_dir()
@@ -89,7 +89,7 @@ def _single_file_layout(src: str, dest: str, report: str | None) -> Layout:
     return Layout(str(out), False, report_dir, form)
 
 
-def _folder_layout(src: str, dest: str, report: str | None) -> Layout:
+def folder_layout(src: str, dest: str, report: str | None) -> Layout:
     dest_path = Path(dest)
     if not is_remote(src):
         _refuse_overlap(src, dest_path, "DEST")

@@ -80,7 +80,7 @@ CORRUPT_GZIP = "input.corrupt-gzip"  # a .jsonl.gz file whose compressed data is
 
 
 @dataclass(frozen=True, slots=True)
-class _Origin:
+class Origin:
     """Where documents come from: `name` names them in ids and in the `path` of rejects (the path
     relative to SRC, or `stdin`), `source` is the file the writer mirrors, `folder` the top-level
     folder (a .txt tree's site)."""
@@ -117,7 +117,7 @@ def _read_stdin(config: ReadConfig) -> Iterator[Item]:
     raw: io.BufferedReader = sys.stdin.buffer  # type: ignore[assignment]
     if not hasattr(raw, "peek"):  # a replaced stdin (tests, embedding) may not buffer
         raw = io.BufferedReader(raw)
-    origin = _Origin("stdin", "stdin.jsonl")
+    origin = Origin("stdin", "stdin.jsonl")
     gzipped = raw.peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)] == GZIP_MAGIC
     stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
     compression = "gz" if gzipped else None
@@ -137,14 +137,16 @@ def read_inputs(inputs: Iterable[InputFile], config: ReadConfig) -> Iterator[Ite
 def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Item]:
     """The documents of one listed input."""
     name = _printable(found.rel)
-    origin = _Origin(name, found.rel, _top_folder(name))
+    origin = Origin(name, found.rel, top_folder(name))
     detected = detect(found.path.name)
     if found.error is not None:
-        yield _rejected(UNREADABLE, origin, "cannot list this folder: " + _explain(found.error))
+        yield rejected_input(
+            UNREADABLE, origin, "cannot list this folder: " + _explain(found.error)
+        )
     elif detected is None:
         error = f"cleanse does not read this kind of file; it reads {accepted_suffixes()}"
         error += "; rename it if it holds one of those, or leave it out with --exclude"
-        yield _rejected(UNSUPPORTED, origin, error)
+        yield rejected_input(UNSUPPORTED, origin, error)
     elif detected.format.name == "txt":
         yield _read_txt(found.path, origin, config, detected.compression, pipe_ok=found.given)
     elif detected.format.name == "jsonl":
@@ -156,13 +158,13 @@ def _read_input(found: InputFile, config: ReadConfig) -> Iterator[Item]:
 
 
 def _read_records(
-    path: Path | RemoteFile, detected: Detected, origin: _Origin, config: ReadConfig
+    path: Path | RemoteFile, detected: Detected, origin: Origin, config: ReadConfig
 ) -> Iterator[Item]:
     """The documents of a file read by a format reader of cleanse.formats (Parquet, WARC...)."""
     try:
         raw = open_input(path)
     except OSError as exc:
-        yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
+        yield rejected_input(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
         return
     with raw:
         if detected.compression is not None and not starts_like(raw, detected.compression):
@@ -172,12 +174,12 @@ def _read_records(
         stream = raw if gzip_read_by_format else open_reader(raw, detected.compression)
         for item in read_records(detected, stream, config.text_field):  # type: ignore[arg-type]
             if isinstance(item, Refusal):
-                yield _rejected(item.reason, origin, item.error, item.number, item.unit)
+                yield rejected_input(item.reason, origin, item.error, item.number, item.unit)
                 continue
-            yield _record_document(item, origin, config)
+            yield reader_record_document(item, origin, config)
 
 
-def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Item:
+def reader_record_document(item: Record, origin: Origin, config: ReadConfig) -> Item:
     """The Document of a format reader's record; a file that is one document is named by its path."""
     if item.number is None:
         location: dict[str, Any] = {"path": origin.name}
@@ -194,14 +196,14 @@ def _record_document(item: Record, origin: _Origin, config: ReadConfig) -> Item:
     return doc
 
 
-def _not_compressed(origin: _Origin, compression: str, fmt: str) -> Rejected:
+def _not_compressed(origin: Origin, compression: str, fmt: str) -> Rejected:
     """The Rejected record of a file whose name claims a compression its bytes do not have."""
     label = compression_label(compression)
     plain = {"jsonl": ".jsonl if it holds JSON lines", "txt": ".txt if it holds text"}.get(
         fmt, "its name without the compression suffix"
     )
     error = f"the file is not {label}-compressed; rename it to {plain}"
-    return _rejected(f"input.not-{label}", origin, error)
+    return rejected_input(f"input.not-{label}", origin, error)
 
 
 def _printable(rel: str) -> str:
@@ -213,13 +215,13 @@ def _printable(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _top_folder(rel: str) -> str | None:
+def top_folder(rel: str) -> str | None:
     parts = rel.split("/")
     return parts[0] if len(parts) > 1 else None
 
 
-def _rejected(
-    reason: str, origin: _Origin, error: str, line: int | None = None, unit: str = "line"
+def rejected_input(
+    reason: str, origin: Origin, error: str, line: int | None = None, unit: str = "line"
 ) -> Rejected:
     """The record of an input that could not be read: where it is and what to do."""
     detail: dict[str, Any] = {"path": origin.name}
@@ -256,7 +258,7 @@ def _explain(exc: OSError) -> str:
 
 def _read_txt(
     path: Path | RemoteFile,
-    origin: _Origin,
+    origin: Origin,
     config: ReadConfig,
     compression: str | None = None,
     *,
@@ -276,20 +278,20 @@ def _read_txt(
                     raise
                 label = compression_label(compression)
                 error = f"the compressed data is {broken} ({exc}); copy or compress it again"
-                return _rejected(f"input.{broken}-{label}", origin, error)
+                return rejected_input(f"input.{broken}-{label}", origin, error)
     except OSError as exc:
-        return _rejected(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
+        return rejected_input(UNREADABLE, origin, "cannot read the file: " + _explain(exc))
     kind = sniff_binary(data)
     if kind is not None:
         error = f"this looks like {kind}, not text; move it out of SRC or convert it to text"
-        return _rejected(BINARY, origin, error)
+        return rejected_input(BINARY, origin, error)
     decoded = decode_bytes(data)
     if is_blank(decoded.text):
         error = (
             "the file is empty or holds only whitespace or invisible characters; "
             "remove it or export it again"
         )
-        return _rejected(EMPTY, origin, error)
+        return rejected_input(EMPTY, origin, error)
     site = origin.folder if config.site_from in ("auto", "folder") else None
     flags = (decoded.flag,) if decoded.flag else ()
     location = {"path": origin.name}
@@ -306,7 +308,7 @@ def _read_txt(
 
 def _read_jsonl_file(
     path: Path | RemoteFile,
-    origin: _Origin,
+    origin: Origin,
     config: ReadConfig,
     compression: str | None = None,
     *,
@@ -316,7 +318,7 @@ def _read_jsonl_file(
     try:
         raw = open_input(path, pipe_ok=pipe_ok)
     except OSError as exc:
-        yield _rejected(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
+        yield rejected_input(UNREADABLE, origin, "cannot open the file: " + _explain(exc))
         return
     with raw:
         if compression is not None and not starts_like(raw, compression):
@@ -330,7 +332,7 @@ def _read_jsonl_file(
         yield from _read_jsonl(stream, origin, config, compression)
 
 
-def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Rejected | None:
+def _refuse_start(stream: Any, origin: Origin, compression: str | None) -> Rejected | None:
     """A Rejected record when a JSONL file is refused from its first bytes: binary data, or a
     stream that fails at once; else None (nothing is consumed)."""
     try:
@@ -344,11 +346,11 @@ def _refuse_start(stream: Any, origin: _Origin, compression: str | None) -> Reje
         if origin.name == "stdin"
         else "move it out of SRC"
     )
-    return _rejected(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
+    return rejected_input(BINARY, origin, f"this looks like {kind}, not JSON lines; {todo}")
 
 
 def _read_jsonl(
-    stream: ByteStream, origin: _Origin, config: ReadConfig, compression: str | None = None
+    stream: ByteStream, origin: Origin, config: ReadConfig, compression: str | None = None
 ) -> Iterator[Item]:
     """One Document per non-blank line; a stream that breaks ends with one Rejected record."""
     for item in _raw_lines(stream):
@@ -360,7 +362,7 @@ def _read_jsonl(
             yield from _wide_documents(raw, origin, config)
             return
         decoded = decode_bytes(raw)
-        doc = _line_document(number, decoded.text, decoded.flag, origin, config)
+        doc = jsonl_line_document(number, decoded.text, decoded.flag, origin, config)
         # Plain UTF-8 only: a BOM is a flag-less decoding too, but not the bytes written back.
         plain = decoded.flag is None and not raw.startswith(codecs.BOM_UTF8)
         if plain and isinstance(doc, Document) and not doc.flags:
@@ -389,33 +391,33 @@ def _raw_lines(stream: ByteStream) -> Iterator[tuple[int, bytes] | _StreamBreak]
         yield _StreamBreak(number + 1, exc)
 
 
-def _wide_documents(data: bytes, origin: _Origin, config: ReadConfig) -> Iterator[Item]:
+def _wide_documents(data: bytes, origin: Origin, config: ReadConfig) -> Iterator[Item]:
     """The documents of a whole UTF-16 or UTF-32 JSONL file, decoded before it is split."""
     decoded = decode_bytes(data)
     for number, line in enumerate(decoded.text.split("\n"), start=1):
-        doc = _line_document(number, line, decoded.flag, origin, config)
+        doc = jsonl_line_document(number, line, decoded.flag, origin, config)
         if doc is not None:
             yield doc
 
 
-def _broken_stream(item: _StreamBreak, origin: _Origin, compression: str | None = None) -> Rejected:
+def _broken_stream(item: _StreamBreak, origin: Origin, compression: str | None = None) -> Rejected:
     """The Rejected record that ends a stream which failed at line `item.line`."""
     done = f"the lines before line {item.line} were read"
     kind = break_kind(item.error)
     label = compression_label(compression) if compression else "gzip"
     if kind == "truncated":
         error = f"the compressed file ends mid-stream; {done}; copy or compress it again"
-        return _rejected(f"input.truncated-{label}", origin, error, item.line)
+        return rejected_input(f"input.truncated-{label}", origin, error, item.line)
     if kind == "corrupt":
         error = f"the compressed data is damaged ({item.error}); {done}; copy or compress it again"
-        return _rejected(f"input.corrupt-{label}", origin, error, item.line)
+        return rejected_input(f"input.corrupt-{label}", origin, error, item.line)
     assert isinstance(item.error, OSError)  # the only other error _raw_lines catches
     error = f"reading failed: {_explain(item.error)}; {done}"
-    return _rejected(UNREADABLE, origin, error, item.line)
+    return rejected_input(UNREADABLE, origin, error, item.line)
 
 
-def _line_document(
-    number: int, text: str, flag: str | None, origin: _Origin, config: ReadConfig
+def jsonl_line_document(
+    number: int, text: str, flag: str | None, origin: Origin, config: ReadConfig
 ) -> Item | None:
     """The Document of one JSONL line, a Rejected one if it is not a JSON object, None if blank."""
     if not text or text.isspace():  # what strip() would empty, without copying the line
@@ -423,7 +425,7 @@ def _line_document(
     try:
         record = parse_record(text)
     except RecordError as exc:
-        return _rejected(MALFORMED_JSON, origin, str(exc), number)
+        return rejected_input(MALFORMED_JSON, origin, str(exc), number)
     flags: tuple[str, ...] = (flag,) if flag else ()
     record, replaced = replace_lone_surrogates(record, text, config.text_field)
     if replaced:

@@ -37,11 +37,11 @@ from cleanse.walk import InputFile
 
 # The local reader's own steps, so that a line, a row or a refusal becomes the same document.
 from cleanse.readers import (  # isort: skip
-    _line_document as line_document,
-    _Origin as Origin,
-    _record_document as record_document,
-    _rejected as rejected,
-    _top_folder as top_folder,
+    Origin,
+    jsonl_line_document,
+    reader_record_document,
+    rejected_input,
+    top_folder,
 )
 from cleanse.formats.parquet import _PARQUET as PARQUET_KIND
 
@@ -271,7 +271,7 @@ class _SplitReader:
                         out += self._check()
             decoded = decode_bytes(raw)
             origin = self.listing.origin(number)
-            doc = line_document(self.line, decoded.text, decoded.flag, origin, self.config)
+            doc = jsonl_line_document(self.line, decoded.text, decoded.flag, origin, self.config)
             if doc is not None:
                 out.append(_row(number, part, self.k, doc))
                 self.k += 1
@@ -307,7 +307,7 @@ def _parquet(
         (refusal,) = list(table_rows(pa, names, [], config.text_field, PARQUET_KIND))
         assert isinstance(refusal, Refusal)
         return None, [
-            _row(n, 0, 0, rejected(refusal.reason, _origin(files[n]), refusal.error))
+            _row(n, 0, 0, rejected_input(refusal.reason, _origin(files[n]), refusal.error))
             for n in numbers
         ]
     columns = [F.col("`" + name.replace("`", "``") + "`") for name in names]
@@ -327,7 +327,7 @@ def _parquet(
             out = []
             for path, row, fields in zip(paths, numbers, records, strict=True):
                 number = listing.place(path)
-                doc = record_document(
+                doc = reader_record_document(
                     Record(fields, row + 1, "row"), listing.origin(number), config
                 )
                 out.append(_row(number, 0, row, doc))

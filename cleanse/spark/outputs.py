@@ -21,10 +21,10 @@ from cleanse.layout import (
     REPORT_DIRNAME,
     REPORT_FILES,
     Layout,
-    _folder_layout,
-    _single_file_layout,
+    folder_layout,
     plan_layout,
     refuse_occupied,
+    single_file_layout,
 )
 from cleanse.spark.paths import is_uri, local_path, native_src, reads_natively, uri_scheme
 
@@ -81,7 +81,7 @@ def plan_outputs(config: JobConfig, spark: SparkSession | None) -> Outputs:
 
         src = native_src(config.src)
         report = None if is_uri(config.report) else config.report
-        plan = _folder_layout if is_folder(spark, src) else _single_file_layout
+        plan = folder_layout if is_folder(spark, src) else single_file_layout
         layout = plan(src, config.dest, report)
     else:  # a path, or a file:// URL: planned (and checked for overlaps) as its path
         report = None if is_uri(config.report) else config.report
