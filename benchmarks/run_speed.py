@@ -2,6 +2,7 @@
 
     python benchmarks/run_speed.py --mb 20 --rounds 2 OLD_CHECKOUT NEW_CHECKOUT
     python benchmarks/run_speed.py --workers-split --mb 200 --rounds 2    # -j 1 against -j 2
+    python benchmarks/run_speed.py --workers-split --mb 50 --base BEFORE_CHECKOUT
 
 Builds about `--mb` MB of documents from ../shared/corpora (benchmarks/corpus.py) once, then
 runs `python -m cleanse run SRC.jsonl OUT.jsonl` with each checkout first on PYTHONPATH,
@@ -37,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import load_documents
 from memory import perturb
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def one_run(checkout: Path, src: Path, work: Path, workers: int) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one `cleanse run` (CPU: the run and its worker processes)."""
@@ -58,14 +61,13 @@ from cleanse.cli import main
 code = main(sys.argv[1:])
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"parent": own.ru_utime + own.ru_stime, "workers": kids.ru_utime + kids.ru_stime,
-                  "rss_mb": own.ru_maxrss / 1024}), file=sys.stderr)
+                  "sys": own.ru_stime + kids.ru_stime, "rss_mb": own.ru_maxrss / 1024}), file=sys.stderr)
 sys.exit(code)
 """
 
 
-def split_run(src: Path, out: Path, workers: int) -> dict[str, float]:
-    """Wall seconds and the CPU split of one `cleanse run -j workers` of this checkout."""
-    root = Path(__file__).resolve().parent.parent
+def split_run(src: Path, out: Path, workers: int, root: Path = ROOT) -> dict[str, float]:
+    """Wall seconds and the CPU split of one `cleanse run -j workers` of the checkout `root`."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     args = [sys.executable, "-c", SPLIT_PROBE, "run", str(src), str(out), "-j", str(workers), "-q", "--overwrite"]
     started = time.perf_counter()
@@ -93,32 +95,44 @@ def sized_documents(mb: float, seed: int = 1) -> list[str]:
     return docs
 
 
-def workers_split(mb: float, rounds: int) -> None:
-    """`cleanse run -j 1` against `-j 2`, alternated; same bytes; the CPU split of each."""
+def workers_split(mb: float, rounds: int, base: Path | None = None, keep: Path | None = None) -> None:
+    """`cleanse run -j 1` against `-j 2`, alternated; same bytes; the CPU split of each. With
+    `base`, that checkout's pair runs too, alternated with this one's (before / after)."""
+    checkouts = {"this": ROOT} if base is None else {"base": base.resolve(), "this": ROOT}
     with tempfile.TemporaryDirectory(prefix="cleanse-run-workers-") as tmp:
         work = Path(tmp)
-        src = work / "src.jsonl"
-        docs = sized_documents(mb)
-        with src.open("w", encoding="utf-8") as fh:
-            for n, text in enumerate(docs):
-                fh.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
-        print(f"{src.stat().st_size / 1e6:.1f} MB, {len(docs)} documents; load average {os.getloadavg()[0]:.2f} at the start", flush=True)
-        runs: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+        src = keep if keep is not None and keep.exists() else work / "src.jsonl"
+        if not src.exists():
+            docs = sized_documents(mb)
+            with src.open("w", encoding="utf-8") as fh:
+                for n, text in enumerate(docs):
+                    fh.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
+        lines = sum(1 for _ in src.open("rb"))
+        print(f"{src.stat().st_size / 1e6:.1f} MB, {lines} documents; load average {os.getloadavg()[0]:.2f} at the start", flush=True)
+        runs: dict[tuple[str, int], list[dict[str, float]]] = {}
+        outputs = []
         for _ in range(rounds):
-            for workers in (1, 2):
-                runs[workers].append(split_run(src, work / f"out-{workers}" / "src.jsonl", workers))
-                print(f"  -j {workers}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[workers][-1].items()) + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+            for name, root in checkouts.items():
+                for workers in (1, 2):
+                    out = work / f"out-{name}-{workers}" / src.name
+                    runs.setdefault((name, workers), []).append(split_run(src, out, workers, root))
+                    outputs.append(out.parent)
+                    print(f"  {name} -j {workers}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[name, workers][-1].items()) + f" (load {os.getloadavg()[0]:.1f})", flush=True)
         same = all(
-            filecmp.cmp(work / "out-1" / name, work / "out-2" / name, shallow=False)
-            for name in ("src.jsonl", ".cleanse/src.jsonl/audit.jsonl")
+            filecmp.cmp(outputs[0] / name, other / name, shallow=False)
+            for other in outputs[1:]
+            for name in (src.name, f".cleanse/{src.name}/audit.jsonl")
         )
-    med = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()}
-    for w in (1, 2):
-        m = med[w]
-        print(f"-j {w} (median of {rounds}): wall {m['wall']:.1f} s, cpu {m['cpu']:.1f} s = parent {m['parent']:.1f} + workers {m['workers']:.1f}, peak RSS of the parent {m['rss_mb']:.0f} MB")
-    bound = med[1]["cpu"] / max(med[2]["parent"], med[2]["cpu"] / 2)
-    print(f"wall ratio -j 1 / -j 2: {med[1]['wall'] / med[2]['wall']:.2f}x (goal >= 1.8; load average now {os.getloadavg()[0]:.2f})")
-    print(f"cpu -j 2 / -j 1: {med[2]['cpu'] / med[1]['cpu']:.2f}; bound on 2 idle cores: {bound:.2f}x; outputs identical: {same}")
+    for name in checkouts:
+        med = {w: {k: statistics.median(r[k] for r in runs[name, w]) for k in runs[name, w][0]} for w in (1, 2)}
+        print(f"{name} ({checkouts[name]}):")
+        for w in (1, 2):
+            m = med[w]
+            print(f"  -j {w} (median of {rounds}): wall {m['wall']:.1f} s, cpu {m['cpu']:.1f} s = parent {m['parent']:.1f} + workers {m['workers']:.1f} (system {m['sys']:.1f}), peak RSS of the parent {m['rss_mb']:.0f} MB")
+        bound = med[1]["cpu"] / max(med[2]["parent"], med[2]["cpu"] / 2)
+        print(f"  wall ratio -j 1 / -j 2: {med[1]['wall'] / med[2]['wall']:.2f}x (goal >= 1.8)")
+        print(f"  cpu -j 2 / -j 1: {med[2]['cpu'] / med[1]['cpu']:.2f}; bound on 2 idle cores: {bound:.2f}x")
+    print(f"outputs identical (corpus, audit; every run): {same}; load average now {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -128,9 +142,11 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--base", type=Path, help="--workers-split: also time this checkout (before)")
+    parser.add_argument("--src", type=Path, help="--workers-split: this JSONL (made if missing)")
     args = parser.parse_args()
     if args.workers_split:
-        workers_split(args.mb, args.rounds)
+        workers_split(args.mb, args.rounds, args.base, args.src)
         return
     if len(args.checkouts) != 2:
         parser.error("give two checkouts, A (before) and B (after), or --workers-split")

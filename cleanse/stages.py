@@ -11,15 +11,15 @@ import logging
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.documents import deduplicate
-from cleanse.document import Item, is_live
+from cleanse.document import Document, Item, is_live
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet
@@ -36,9 +36,10 @@ RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index,
 CLEANING_FAILED = "input.cleaning-failed"
 
 # Characters of documents under way in the cleaning workers at most (about, past the next 512):
-# while the runner settles and writes a batch (32 MB), they go on cleaning about half of the next
-# one instead of waiting.
-CLEANING_AHEAD = 16_000_000
+# a runner batch's worth (32 MB), so that while the runner settles and writes a batch, the
+# workers clean the next one instead of waiting: settling a batch takes the parent less time
+# than cleaning one takes two workers.
+CLEANING_AHEAD = 32_000_000
 
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
@@ -66,17 +67,83 @@ def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
 
 
 class _CleanerFactory:
-    """Picklable recipe for a worker's cleaning function (the rules are already validated)."""
+    """Picklable recipe for a worker's cleaning function (the rules are already validated).
 
-    def __init__(self, ruleset: RuleSet, config: CleanConfig, learned: LearnedRules | None) -> None:
+    `compact`: the function gives what `changes_of` returns instead of the cleaned document, so
+    a worker sends back only what cleaning changed.
+    """
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        config: CleanConfig,
+        learned: LearnedRules | None,
+        compact: bool = False,
+    ) -> None:
         self.ruleset = ruleset
         self.config = config
         self.learned = learned
+        self.compact = compact
 
     def __call__(self) -> Any:
         from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
 
-        return functools.partial(_clean_one, Cleaner(self.ruleset, self.config, self.learned))
+        cleaner = Cleaner(self.ruleset, self.config, self.learned)
+        return functools.partial(_clean_compact if self.compact else _clean_one, cleaner)
+
+
+# What a worker sends back for a document (see `changes_of`).
+Changes: TypeAlias = Item | dict[str, Any] | None
+
+
+def _clean_compact(cleaner: Cleaner, doc: Document) -> Changes:
+    return changes_of(doc, _clean_one(cleaner, doc))
+
+
+# Document fields whose values are compared by equality in `changes_of`: strings, numbers, None,
+# and tuples of strings or numbers. Any other field counts as unchanged only when it is the same
+# object, or empty in both, so no value is ever replaced by an equal one of another kind.
+_PLAIN_FIELDS = frozenset(
+    ("id", "lines", "lang", "site", "source", "line_numbers", "final_newline", "flags", "status",
+     "removed")
+)  # fmt: skip
+_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "meta")
+
+
+def changes_of(doc: Document, cleaned: Item) -> Changes:
+    """What `doc` cleaned into `cleaned` comes back as from a worker: None for the same
+    document, the fields whose values differ (a dict: `apply_changes` rebuilds the document from
+    `doc` and them), or the item itself when it is not a Document (a rejected input).
+
+    So a document cleaning left alone comes back without its lines. `meta` is never compared:
+    the parent keeps the record's other fields (see `clean_documents`).
+    """
+    if cleaned is doc:
+        return None
+    if not isinstance(cleaned, Document):
+        return cleaned
+    changed: dict[str, Any] = {}
+    for name in _FIELDS:
+        new, old = getattr(cleaned, name), getattr(doc, name)
+        if new is old or (type(new) is type(old) and _same(name, old, new)):
+            continue
+        changed[name] = new
+    return changed or None
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name in _PLAIN_FIELDS:
+        return bool(old == new)
+    return not old and not new
+
+
+def apply_changes(doc: Document, changes: Changes) -> Item:
+    """The cleaned document that `changes` (from `changes_of`) describes, rebuilt from `doc`."""
+    if changes is None:
+        return doc
+    if isinstance(changes, dict):
+        return dataclasses.replace(doc, **changes)
+    return changes
 
 
 def clean_documents(
@@ -88,21 +155,39 @@ def clean_documents(
 ) -> Iterator[Item]:
     """Clean documents in order, over `workers` processes.
 
-    A record's other fields (`meta`) stay in this process: cleaning does not read them, and a
-    record nested as deep as the JSON parser allows would be too deep to send to a worker.
+    With workers, only what cleaning needs goes to them and only what it changed comes back:
+    they get the live documents without their record's other fields (`meta`: cleaning does not
+    read them, and a record nested as deep as the JSON parser allows would be too deep to send)
+    and return `changes_of` each; this process keeps every document meanwhile and rebuilds the
+    cleaned one (`apply_changes`). Removed and rejected inputs never leave it.
     """
-    metas: deque[Mapping[str, Any]] = deque()
+    if workers <= 1:
+        yield from map(_CleanerFactory(ruleset, config, learned)(), docs)
+        return
+    waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 
-    def without_meta() -> Iterator[Item]:
+    def to_send() -> Iterator[Document]:
         for doc in docs:
-            metas.append(doc.meta)
-            yield dataclasses.replace(doc, meta={}) if doc.meta else doc
+            if is_live(doc):
+                waiting.append((doc, True))
+                yield dataclasses.replace(doc, meta={}) if doc.meta else doc
+            else:
+                waiting.append((doc, False))
 
-    factory = _CleanerFactory(ruleset, config, learned)
-    cleaned = ordered_map(factory, without_meta(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
-    for doc in cleaned:
-        meta = metas.popleft()  # results come back in input order, one per document
-        yield dataclasses.replace(doc, meta=meta) if meta else doc
+    factory = _CleanerFactory(ruleset, config, learned, compact=True)
+    results = ordered_map(factory, to_send(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
+    for changes in results:  # in input order, one per document sent
+        doc, sent = waiting.popleft()
+        while not sent:  # the inputs before it that stayed here
+            yield doc
+            doc, sent = waiting.popleft()
+        assert isinstance(doc, Document)
+        if isinstance(changes, dict) or changes is None:
+            yield apply_changes(doc, changes)
+        else:  # a rejected input: with the record's other fields, as it came
+            yield dataclasses.replace(changes, meta=doc.meta) if doc.meta else changes
+    while waiting:
+        yield waiting.popleft()[0]
 
 
 def _chars(doc: Item) -> int:

@@ -38,3 +38,76 @@ def test_heavy_items_keep_the_window_at_two_batches():
     seen = [0]
     out = list(ordered_map(same_function(square), counted(4 * BATCH, seen), 2, weigh=lambda n: 10**9, ahead=BATCH))
     assert out == [n * n for n in range(4 * BATCH)]
+
+
+# Cleaning over workers: only what cleaning changed comes back (cleanse.stages.changes_of).
+
+
+def _inputs() -> list:
+    from pathlib import Path
+
+    from cleanse.document import Document, Rejected
+
+    seeds = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    texts += ["Partager cet article\nLe texte reste.\n", "A plain line of prose that stays as it is.", ""]
+    docs: list = []
+    for n in range(BATCH + 100):  # more than one batch: the documents go through the pool
+        text = texts[n % len(texts)]
+        meta = {"n": n, "nested": {"k": [n]}} if n % 3 == 0 else {}
+        doc = Document.from_text(f"d{n}", text, meta, location={"path": "in.jsonl", "line": n + 1})
+        if n % 97 == 5:
+            docs.append(Rejected(f"d{n}", "input.binary", {"path": "in.jsonl"}, meta=meta))
+        elif n % 89 == 7:
+            docs.append(doc.remove("test.removed-before"))
+        else:
+            docs.append(doc)
+    return docs
+
+
+def test_cleaning_over_workers_gives_the_documents_cleaning_in_this_process_gives():
+    from cleanse.clean_config import CleanConfig
+    from cleanse.packs import load_rules
+    from cleanse.stages import clean_documents
+
+    docs, ruleset, config = _inputs(), load_rules([]), CleanConfig()
+    alone = list(clean_documents(docs, ruleset, config, workers=1))
+    shared = list(clean_documents(docs, ruleset, config, workers=2))
+    assert shared == alone
+    assert [d.meta for d in shared] == [d.meta for d in docs]
+    statuses = {d.status for d in alone}
+    assert {"kept", "changed", "removed", "rejected"} <= statuses  # every kind went through
+
+
+def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeypatch):
+    from cleanse.clean import Cleaner
+    from cleanse.clean_config import CleanConfig
+    from cleanse.packs import load_rules
+    from cleanse.stages import CLEANING_FAILED, clean_documents
+
+    real = Cleaner.clean
+
+    def failing(self, doc):  # forked workers inherit the patch
+        if doc.id == "d9":
+            raise RuntimeError("boom")
+        return real(self, doc)
+
+    monkeypatch.setattr(Cleaner, "clean", failing)
+    docs = _inputs()
+    out = list(clean_documents(docs, load_rules([]), CleanConfig(), workers=2))
+    assert out[9].status == "rejected" and out[9].reason == CLEANING_FAILED
+    assert out[9].meta == docs[9].meta == {"n": 9, "nested": {"k": [9]}}
+    assert out == list(clean_documents(docs, load_rules([]), CleanConfig(), workers=1))
+
+
+def test_changes_never_count_an_equal_value_of_another_kind_as_unchanged():
+    from cleanse.document import Document
+    from cleanse.stages import apply_changes, changes_of
+
+    doc = Document.from_text("d", "a\nb", annotations={"x": 1})
+    assert changes_of(doc, doc) is None
+    assert changes_of(doc, doc.evolve(lines=("a", "b"))) is None  # equal lines: not sent back
+    same_but_bool = doc.evolve(annotations={"x": True})  # == to {"x": 1}, written differently
+    assert changes_of(doc, same_but_bool) == {"annotations": {"x": True}}
+    for cleaned in (doc.evolve(lang="fr"), doc.with_lines([(2, "b")], []), doc.remove("r")):
+        assert apply_changes(doc, changes_of(doc, cleaned)) == cleaned
