@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import operator
 import shutil
 import tempfile
 from collections import deque
@@ -19,7 +20,7 @@ from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.documents import deduplicate
-from cleanse.document import Document, Item, is_live
+from cleanse.document import Change, Document, Item, is_live
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
 from cleanse.rules import RuleSet
@@ -115,7 +116,9 @@ def changes_of(doc: Document, cleaned: Item) -> Changes:
     document, the fields whose values differ (a dict: `apply_changes` rebuilds the document from
     `doc` and them), or the item itself when it is not a Document (a rejected input).
 
-    So a document cleaning left alone comes back without its lines. `meta` is never compared:
+    So a document cleaning left alone comes back without its lines, and the changes cleaning
+    appended come back as plain tuples (`APPENDED`), which cost a third of the objects' pickling
+    (a frozen dataclass is unpickled by a Python-level `__setstate__`). `meta` is never compared:
     the parent keeps the record's other fields (see `clean_documents`).
     """
     if cleaned is doc:
@@ -127,8 +130,24 @@ def changes_of(doc: Document, cleaned: Item) -> Changes:
         new, old = getattr(cleaned, name), getattr(doc, name)
         if new is old or (type(new) is type(old) and _same(name, old, new)):
             continue
-        changed[name] = new
+        if name == "changes" and _appended_to(old, new):
+            changed[APPENDED] = [_change_fields(c) for c in new[len(old) :]]
+        else:
+            changed[name] = new
     return changed or None
+
+
+# The key of `changes_of` for the changes appended to the document's own, as tuples of fields.
+APPENDED = "changes+"
+_change_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Change)))
+
+
+def _appended_to(old: tuple[Change, ...], new: tuple[Change, ...]) -> bool:
+    return (
+        len(new) > len(old)
+        and all(a is b for a, b in zip(old, new, strict=False))
+        and all(type(c) is Change for c in new[len(old) :])
+    )
 
 
 def _same(name: str, old: Any, new: Any) -> bool:
@@ -142,6 +161,10 @@ def apply_changes(doc: Document, changes: Changes) -> Item:
     if changes is None:
         return doc
     if isinstance(changes, dict):
+        if APPENDED in changes:
+            fields = {k: v for k, v in changes.items() if k != APPENDED}
+            appended = tuple(Change(*values) for values in changes[APPENDED])
+            return dataclasses.replace(doc, changes=doc.changes + appended, **fields)
         return dataclasses.replace(doc, **changes)
     return changes
 

@@ -111,3 +111,18 @@ def test_changes_never_count_an_equal_value_of_another_kind_as_unchanged():
     assert changes_of(doc, same_but_bool) == {"annotations": {"x": True}}
     for cleaned in (doc.evolve(lang="fr"), doc.with_lines([(2, "b")], []), doc.remove("r")):
         assert apply_changes(doc, changes_of(doc, cleaned)) == cleaned
+
+
+def test_the_changes_cleaning_appends_come_back_as_plain_tuples_and_rebuild_the_same():
+    from cleanse.document import Change, Document
+    from cleanse.stages import APPENDED, apply_changes, changes_of
+
+    read = Document.from_text("d", "a\nb").with_changes([Change("input", "decoded", None, "x", "y")])
+    cleaned = read.with_lines(
+        [(1, "a")], [Change("classify", "boilerplate", 2, "b", None, {"score": 0.9, "scores": {"a": 1}})]
+    )
+    sent = changes_of(read, cleaned)
+    assert "changes" not in sent and all(type(t) is tuple for t in sent[APPENDED])
+    assert apply_changes(read, sent) == cleaned
+    replaced = read.evolve(changes=(Change("other", "r", 1, "a", "c"),))  # not appended: sent whole
+    assert changes_of(read, replaced) == {"changes": replaced.changes}
