@@ -97,7 +97,7 @@ class _CleanerFactory:
 Changes: TypeAlias = Item | dict[str, Any] | None
 
 
-def _clean_compact(cleaner: Cleaner, doc: Document) -> Changes:
+def _clean_compact(cleaner: Cleaner, doc: Item) -> Changes:
     return changes_of(doc, _clean_one(cleaner, doc))
 
 
@@ -111,7 +111,7 @@ _PLAIN_FIELDS = frozenset(
 _FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "meta")
 
 
-def changes_of(doc: Document, cleaned: Item) -> Changes:
+def changes_of(doc: Item, cleaned: Item) -> Changes:
     """What `doc` cleaned into `cleaned` comes back as from a worker: None for the same
     document, the fields whose values differ (a dict: `apply_changes` rebuilds the document from
     `doc` and them), or the item itself when it is not a Document (a rejected input).
@@ -123,7 +123,7 @@ def changes_of(doc: Document, cleaned: Item) -> Changes:
     """
     if cleaned is doc:
         return None
-    if not isinstance(cleaned, Document):
+    if not isinstance(cleaned, Document) or not isinstance(doc, Document):
         return cleaned
     changed: dict[str, Any] = {}
     for name in _FIELDS:
@@ -156,7 +156,7 @@ def _same(name: str, old: Any, new: Any) -> bool:
     return not old and not new
 
 
-def apply_changes(doc: Document, changes: Changes) -> Item:
+def apply_changes(doc: Item, changes: Changes) -> Item:
     """The cleaned document that `changes` (from `changes_of`) describes, rebuilt from `doc`."""
     if changes is None:
         return doc
@@ -182,10 +182,13 @@ def clean_documents(
     they get the live documents without their record's other fields (`meta`: cleaning does not
     read them, and a record nested as deep as the JSON parser allows would be too deep to send)
     and return `changes_of` each; this process keeps every document meanwhile and rebuilds the
-    cleaned one (`apply_changes`). Removed and rejected inputs never leave it.
+    cleaned one (`apply_changes`). Removed and rejected inputs never leave it. In one process the
+    same changes are applied, so either way a document keeps the objects cleaning left alone: its
+    lines above all, whose input line the writer then copies (`cleanse.writers.copied_line`).
     """
-    if workers <= 1:
-        yield from map(_CleanerFactory(ruleset, config, learned)(), docs)
+    if workers <= 1:  # the same changes, applied to the document read (its own lines kept)
+        clean = _CleanerFactory(ruleset, config, learned, compact=True)()
+        yield from (apply_changes(doc, clean(doc)) for doc in docs)
         return
     waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 
