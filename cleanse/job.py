@@ -28,6 +28,7 @@ from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
+from cleanse.heap import give_back
 from cleanse.layout import Layout, plan_layout, refuse_occupied, refuse_report_file
 from cleanse.learn import LearnConfig, LearnedRules, learn_boilerplate
 from cleanse.progress import ProgressReporter, RunProgress
@@ -249,6 +250,9 @@ def _run(
         write_atomic(
             report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         )
+        if index is not None:
+            index.release()  # its arrays are not needed by the report, which reads the audit
+        give_back()
         write_report(report)  # each report file fsynced with its folder (cleanse.durable)
     if index is not None:
         index.finish_run()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from cleanse.document import Item
+from cleanse.heap import give_back
 
 BATCH_CHARS = 32_000_000
 # Records per batch at most: each costs far more than its text (the Document, its audit, its
@@ -83,11 +84,16 @@ class Runner:
             if self.after_batch is not None:
                 self.after_batch(done)
             yield Settled(batch, batch_sizes)
+            # Nothing of this batch is needed while the next one is read: free it first, and give
+            # what it held back to the system, so batches do not pile up in the heap.
+            del batch, batch_sizes
+            give_back()
 
     def run(self, docs: Iterable[Item], done: int = 0) -> int:
         """Every batch through the stages into the sinks; the number of documents handled."""
         for settled in self.settle(docs, done):
             done += len(settled.documents)
+            del settled  # not held while the next batch is read
         return done
 
     def close(self) -> None:

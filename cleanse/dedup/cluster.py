@@ -67,9 +67,10 @@ class BandKeys:
     def column(self, items: np.ndarray, band: int) -> np.ndarray:
         """Keys of `items` (ascending item numbers) in one band, as uint64."""
         cut = int(np.searchsorted(items, len(self.fixed)))
-        fixed = self.fixed[items[:cut], band]
-        new = self.new[items[cut:] - len(self.fixed), band]
-        return np.concatenate([fixed, new]).astype(np.uint64)
+        out = np.empty(len(items), np.uint64)  # one array; the 32-bit pieces are copied in
+        out[:cut] = self.fixed[items[:cut], band]
+        out[cut:] = self.new[items[cut:] - len(self.fixed), band]
+        return out
 
 
 def candidate_pairs(
@@ -88,8 +89,15 @@ def candidate_pairs(
     low = np.uint64(0xFFFFFFFF)
     numbers = items.astype(np.uint64)
     for band in range(keys.new.shape[1]):
-        packed = np.sort((keys.column(items, band) << np.uint64(32)) | numbers)
-        pairs = _bucket_pairs(packed & ~low, (packed & low).astype(np.int64), max_bucket, n_fixed)
+        # In place: two arrays over the items at a time, not five (the index's items are many).
+        packed = keys.column(items, band)
+        packed <<= np.uint64(32)
+        packed |= numbers
+        packed.sort()
+        order = (packed & low).view(np.int64)  # item numbers, below 2**32
+        packed &= ~low
+        pairs = _bucket_pairs(packed, order, max_bucket, n_fixed)
+        del packed, order
         if len(pairs):
             found.append(pairs)
     if not found:

@@ -76,10 +76,16 @@ def _stage(
     its cluster's root, so a copy that matches only the removed item still joins that cluster.
     """
     n = len(exact)
+    # Arrays over every item (the index's too) are freed as soon as they are used: at 3 million
+    # index entries each costs 25 MB per copy.
     _, first, inverse = np.unique(exact, return_index=True, return_inverse=True)
     rep = first[inverse]
-    exact_edges = np.stack([rep, np.arange(n)], axis=1)[rep != np.arange(n)]
+    del inverse
+    copies = np.flatnonzero(rep != np.arange(n))
+    exact_edges = np.stack([rep[copies], copies], axis=1)
+    del rep, copies
     reps = np.sort(first)
+    del first
     pairs = backend.candidates(keys, reps, n_fixed, config.max_bucket)
     sims = backend.verify(pairs, sets)
     ok = sims >= config.threshold

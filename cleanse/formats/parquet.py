@@ -107,6 +107,10 @@ class ParquetFileWriter:
             self.schema = self._grown(self.schema, table.schema)
             self.parts += 1
             self.rows = []
+            del table
+            # Encoding a batch's part takes a few times its size from Arrow's allocator, which
+            # keeps it for later; what is written is not needed again.
+            self.pa.default_memory_pool().release_unused()
         return {"parts": self.parts}
 
     def close(self, temporary: Path) -> None:
