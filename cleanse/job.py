@@ -239,6 +239,9 @@ def _run(
             raise OutputError(describe_write_failure(exc, resumable=saved, full=full)) from exc
         raise
     # Completing is redone as a whole by --resume if it is interrupted here: each step repeats.
+    if index is not None:
+        index.release()  # its arrays in memory: not needed to join the output or draw the report
+    give_back()
     writer.close()
     progress.close()
     if report is not None and audit is not None:
@@ -250,9 +253,6 @@ def _run(
         write_atomic(
             report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         )
-        if index is not None:
-            index.release()  # its arrays are not needed by the report, which reads the audit
-        give_back()
         write_report(report)  # each report file fsynced with its folder (cleanse.durable)
     if index is not None:
         index.finish_run()
