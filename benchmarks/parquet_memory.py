@@ -10,7 +10,8 @@ dropped or repeated, one copy in five exact), as rows of typed columns around th
 `url`, `fetched` timestamp, `words` int32, `text`), in row groups of about 64 MB, the way
 exports come; uncompressed by default, so the file is as big as its text. `cleanse run FILE DEST -q --workers N` runs as a user would run it, and its process
 tree's memory is sampled from /proc every 0.2 s (memory.py's `tree_memory`: proportional set
-sizes summed over the tree). The output is checked too: same schema, one row per kept document.
+sizes summed over the tree; `--snapshots FILE` logs smaps_rollup of the cleanse process as it runs).
+The output is checked too: same schema, one row per kept document.
 """
 
 from __future__ import annotations
@@ -74,19 +75,46 @@ def write_parquet(path: Path, gigabytes: float, compression: str, seed: int = 1)
     return written
 
 
-def measure(src: Path, command_name: str, workers: int, extra: list[str]) -> dict[str, float]:
-    """Run cleanse over `src`, sample its memory until it ends, and check the output."""
+ROLLUP_FIELDS = ("Rss", "Pss", "Anonymous", "Pss_Anon", "Pss_File", "Pss_Shmem", "FilePmdMapped")
+
+
+def rollup(pid: int) -> str:
+    """The main figures of /proc/PID/smaps_rollup, in MB, on one line."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    except OSError:
+        return "gone"
+    fields = {k: int(v.split()[0]) // 1024 for k, v in (line.split(":") for line in lines)}
+    return " ".join(f"{k}={fields[k]}" for k in ROLLUP_FIELDS if k in fields)
+
+
+def measure(
+    src: Path, command_name: str, workers: int, extra: list[str], snapshots: Path | None = None
+) -> dict[str, float]:
+    """Run cleanse over `src`, sample its memory until it ends, and check the output.
+
+    `snapshots`: a file that gets the tree's PSS and the cleanse process's smaps_rollup every
+    15 s, and at each new peak of the tree (at most every 2 s), with the time."""
     dest = Path(tempfile.mkdtemp(prefix="cleanse-pqmem-out-"))
     shutil.rmtree(dest)
     command = [sys.executable, "-m", "cleanse", command_name, str(src), str(dest) + "/", "-q",
                "--workers", str(workers), *extra]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    peak_total = peak_one = 0
+    peak_total = peak_one = peak_anon = 0
+    log = snapshots.open("w", encoding="utf-8") if snapshots else None
+    logged = -1e9
     while proc.poll() is None:
-        total, one, _ = tree_memory(proc.pid)
-        peak_total, peak_one = max(peak_total, total), max(peak_one, one)
+        total, one, anon = tree_memory(proc.pid)
+        now = time.perf_counter() - start
+        if log and (now - logged >= 15 or (total > peak_total and now - logged >= 2)):
+            log.write(f"{now:7.1f} s  tree PSS {total // 2**20} MB  cleanse: {rollup(proc.pid)}\n")
+            log.flush()
+            logged = now
+        peak_total, peak_one, peak_anon = max(peak_total, total), max(peak_one, one), max(peak_anon, anon)
         time.sleep(0.2)
+    if log:
+        log.close()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
@@ -102,6 +130,7 @@ def measure(src: Path, command_name: str, workers: int, extra: list[str]) -> dic
         "wall_s": wall,
         "peak_tree_mb": peak_total / 1e6,
         "peak_process_mb": peak_one / 1e6,
+        "peak_anon_mb": peak_anon / 1e6,
         "documents": summary["documents"]["in"],
         "rows_out": out.metadata.num_rows,
         "added_columns": out.schema_arrow.names[len(given) :],
@@ -127,6 +156,7 @@ def main() -> None:
         "makes it about 0.6 GB)",
     )  # fmt: skip
     parser.add_argument("--keep", type=Path, help="write the file in this folder and keep it (reused if there)")
+    parser.add_argument("--snapshots", type=Path, help="write smaps_rollup snapshots of the run here")
     parser.add_argument("cleanse_args", nargs="*", help="extra flags for cleanse run (after --)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cleanse-pqmem-"))
@@ -136,7 +166,7 @@ def main() -> None:
         write_parquet(path, args.gb, args.file_compression)
     info = pq.ParquetFile(path).metadata
     text_mb = sum(len(t.as_py().encode()) for b in pq.ParquetFile(path).iter_batches(columns=["text"]) for t in b.column(0)) / 1e6
-    result = measure(path, args.command, args.workers, args.cleanse_args)
+    result = measure(path, args.command, args.workers, args.cleanse_args, args.snapshots)
     file_mb = path.stat().st_size / 1e6
     if not args.keep:
         shutil.rmtree(folder)
@@ -144,7 +174,8 @@ def main() -> None:
         f"input: {file_mb:.0f} MB file, {text_mb:.0f} MB of text, {info.num_rows:,} rows in "
         f"{info.num_row_groups} row groups\n"
         f"cleanse {args.command} --workers {args.workers} {' '.join(args.cleanse_args)}: peak {result['peak_tree_mb']:.0f} MB "
-        f"(biggest process {result['peak_process_mb']:.0f} MB), {result['wall_s']:.0f} s; "
+        f"(biggest process {result['peak_process_mb']:.0f} MB, anonymous {result['peak_anon_mb']:.0f} MB), "
+        f"{result['wall_s']:.0f} s; "
         f"{result['documents']:,} documents in, {result['rows_out']:,} rows out in "
         f"{result['row_groups_out']} row groups (columns added: {result['added_columns']}), "
         f"{result['duplicates_removed']:,} duplicates removed; "
