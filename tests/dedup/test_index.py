@@ -208,3 +208,30 @@ def test_targets_hold_whatever_order_runs_finish_in(tmp_path: Path, rng: random.
     assert targets.tolist() == [-1, -1, 1, -1, 3]
     later = find_duplicates([("B2", [near(near(texts[0]))])], config, index=index)
     assert later.documents["B2"].duplicate_of in {"A", "B"}
+
+
+def test_a_released_index_reads_the_same_entries_again(tmp_path: Path, rng: random.Random) -> None:
+    config = DedupConfig()
+    docs = _day(rng, "d", 20)
+    docs += [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(5)]
+    index = DuplicateIndex.open(tmp_path / "idx", config)
+    find_duplicates(docs, config, index=index)
+    items = np.array([0, 3, index.count("paragraph") - 1])
+    before = {
+        level: ([a.copy() for a in index.entries(level)], index.sets(level, items[:2]))
+        for level in ("document", "paragraph")
+    }
+    described = [index.describe("paragraph", int(i)) for i in items]
+    index.release()
+    assert not index._entries and not index._files  # nothing held in memory
+    for level, (arrays, (values, offsets)) in before.items():
+        for old, new in zip(arrays, index.entries(level), strict=True):
+            np.testing.assert_array_equal(old, new)
+        again_values, again_offsets = index.sets(level, items[:2])
+        np.testing.assert_array_equal(values, again_values)
+        np.testing.assert_array_equal(offsets, again_offsets)
+    assert [index.describe("paragraph", int(i)) for i in items] == described
+    assert described[0] == ("d0", 0) and described[1] == ("d1", 1)
+    # a later batch of the same run finds what the released index held
+    later = find_duplicates([("copy", list(docs[2][1]))], config, index=index)
+    assert later.documents["copy"].duplicate_of == "d2"
