@@ -118,7 +118,8 @@ def measure(
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
-    summary = json.loads((dest / ".cleanse" / "summary.json").read_text(encoding="utf-8"))
+    # The report of one input file goes in a folder named after its output, beside it.
+    summary = json.loads((dest / ".cleanse" / src.name / "summary.json").read_text(encoding="utf-8"))
     out = pq.ParquetFile(dest / src.name)
     given = pq.read_schema(src)
     if list(out.schema_arrow)[: len(given)] != list(given):  # extracted values come after
