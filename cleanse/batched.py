@@ -21,9 +21,9 @@ from typing import Any
 
 from cleanse.document import Document, Item, is_live
 from cleanse.errors import ConfigError
+from cleanse.output_records import output_text
 from cleanse.pipeline import Pipeline, PipelineRun
 from cleanse.sinks import audit_line
-from cleanse.writers import output_text
 
 __all__ = ["REASON_COLUMN", "REMOVED_COLUMN", "BatchFilter", "BatchMap"]
 

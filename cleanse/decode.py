@@ -137,7 +137,7 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 # Flags of a document that used one kind of line ending other than LF throughout: it is cleaned
-# with LF and written back with its own (cleanse.writers.output_text).
+# with LF and written back with its own (cleanse.output_records.output_text).
 KEPT_ENDING_FLAGS = {"\r\n": "line-endings-crlf", "\r": "line-endings-cr"}
 LINE_ENDINGS_RULE = "fix.line-endings"  # the rule id of endings changed to LF in a mixed text
 

@@ -10,10 +10,16 @@ it says so with `sync_folder=False` / `sync=False`.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from cleanse.formats.compression import open_member
+
+TMP_SUFFIX = ".cleanse-tmp"  # the ending of a file's name while it is written (see temporary_name)
 
 
 def fsync_dir(path: Path) -> None:
@@ -74,3 +80,46 @@ def atomic_file(
         raise
     if sync and sync_folder:
         fsync_dir(path.parent)
+
+
+def temporary_name(path: Path) -> Path:
+    """Where `path` is written until it is complete: a hidden sibling."""
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
+
+
+def write_atomic(
+    path: Path, text: str, compression: str | None = None, *, sync: bool = True
+) -> None:
+    """Write `text` to `path` (compressed if asked) under its temporary name, then rename it.
+
+    With `sync` the contents are fsynced before the rename and the new name after it; without,
+    the caller makes them durable later (see `sync_filesystem`).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, temporary_name(path), sync=sync) as raw:
+        layer = open_member(raw, compression)
+        layer.write(text.encode("utf-8"))
+        if layer is not raw:
+            layer.close()
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush every file of the file system holding `path` to disk (syncfs; sync where absent)."""
+    syncfs = getattr(_libc(), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(path if path.is_dir() else path.parent, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None

@@ -26,6 +26,7 @@ from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
+from cleanse.durable import write_atomic
 from cleanse.errors import InputError, OutputError
 from cleanse.formats.registry import WriteConfig
 from cleanse.heap import give_back
@@ -43,7 +44,7 @@ from cleanse.stages import DedupStage, clean_stage, open_index
 from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
-from cleanse.writers import STDOUT, CorpusWriter, naming_path, write_atomic
+from cleanse.writers import STDOUT, CorpusWriter, naming_path
 
 __all__ = ["BATCH_CHARS", "BATCH_DOCS", "JobConfig", "learn_from", "run_job"]
 

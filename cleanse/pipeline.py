@@ -19,6 +19,7 @@ from cleanse.clean import CleanConfig
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document, Item, is_live
+from cleanse.output_records import to_record
 from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.remote import is_remote
@@ -28,7 +29,6 @@ from cleanse.sinks import StatsSink, audit_line
 from cleanse.stages import DedupStage, clean_documents, clean_stage, open_index
 from cleanse.staging import RemoteFolder
 from cleanse.stats import Stats
-from cleanse.writers import to_record
 
 __all__ = ["Pipeline", "clean_documents"]
 

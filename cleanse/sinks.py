@@ -13,10 +13,11 @@ from typing import IO, Any
 
 from cleanse.dedup import DedupResult
 from cleanse.document import Item
-from cleanse.durable import publish
+from cleanse.durable import publish, temporary_name
+from cleanse.output_records import json_line
 from cleanse.report import audit_fields
 from cleanse.stats import Stats
-from cleanse.writers import CorpusWriter, json_line, naming_path, temporary_name
+from cleanse.writers import CorpusWriter, naming_path
 
 AUDIT_FILE = "audit.jsonl"
 

@@ -184,7 +184,7 @@ def clean_documents(
     and return `changes_of` each; this process keeps every document meanwhile and rebuilds the
     cleaned one (`apply_changes`). Removed and rejected inputs never leave it. In one process the
     same changes are applied, so either way a document keeps the objects cleaning left alone: its
-    lines above all, whose input line the writer then copies (`cleanse.writers.copied_line`).
+    lines above all, whose input line the writer then copies (`cleanse.output_records.copied_line`).
     """
     if workers <= 1:  # the same changes, applied to the document read (its own lines kept)
         clean = _CleanerFactory(ruleset, config, learned, compact=True)()

@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cleanse.durable import TMP_SUFFIX, write_atomic
 from cleanse.errors import InputError, OutputError
 from cleanse.layout import REPORT_FILES, Layout, plan_layout
 from cleanse.readers import STDIN
 from cleanse.remote import filesystem, is_remote, join, remote_is_file
 from cleanse.runlock import LOCK_FILE
-from cleanse.writers import STDOUT, TMP_SUFFIX, write_atomic
+from cleanse.writers import STDOUT
 
 __all__ = ["RemoteFolder", "run_staged", "touches_store"]
 

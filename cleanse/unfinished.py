@@ -19,7 +19,7 @@ from typing import Any
 
 from cleanse.checkpoint import PROGRESS_FILE
 from cleanse.dedup import DuplicateIndex
-from cleanse.writers import temporary_name
+from cleanse.durable import temporary_name
 
 AUDIT_FILE = "audit.jsonl"
 # Below this much free space, a write that failed without an errno failed for want of space.

@@ -16,9 +16,6 @@ are the same bytes.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
-import json
 import os
 import shutil
 import sys
@@ -26,83 +23,18 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document, Item
-from cleanse.durable import atomic_file, fsync_dir, publish
+from cleanse.durable import fsync_dir, publish, sync_filesystem, temporary_name, write_atomic
 from cleanse.errors import ConfigError
 from cleanse.formats.compression import open_member
-from cleanse.formats.jsonvalues import jsonable
 from cleanse.formats.parquet import PARTS_SUFFIX, ParquetFileWriter, read_schema
 from cleanse.formats.registry import WriteConfig, detect, output_name, require
-from cleanse.records import RecordMeta, escape_line_breakers, written_as
+from cleanse.output_records import copied_line, output_text, record_line, to_record
 from cleanse.remote import RemoteFile, is_remote, join
 
 STDOUT = "-"
 STDOUT_NAME = "<stdout>"  # how errors name standard output
-TMP_SUFFIX = ".cleanse-tmp"
 WRITE_BUFFER = 1 << 20  # bytes a JSONL output gathers per write to its file
-
-
-def json_line(value: Any) -> str:
-    """`value` as one line of JSONL (UTF-8 kept readable, every line separator escaped).
-
-    >>> json_line({"text": "a\u2028b"})
-    '{"text": "a\\\\u2028b"}\\n'
-    """
-    return escape_line_breakers(json.dumps(value, ensure_ascii=False)) + "\n"
-
-
-def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None) -> bytes | None:
-    """The input line of a document read from JSONL, when writing its record would give those
-    very bytes: the document still has the lines it was read with, nothing adds to its record,
-    and the line is in the form `json_line` writes (else None: the record is encoded).
-
-    Checking costs about half of encoding the record and its UTF-8 (see records.written_as).
-    """
-    meta = doc.meta
-    if type(meta) is not RecordMeta or extra or doc.extracted or doc.annotations:
-        return None
-    if doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
-        return None
-    if doc.flags != meta.flags or text_field not in meta:
-        return None
-    return meta.line if written_as(meta.line, meta, output_text(doc), text_field) else None
-
-
-def temporary_name(path: Path) -> Path:
-    """Where `path` is written until it is complete: a hidden sibling."""
-    return path.with_name(f".{path.name}{TMP_SUFFIX}")
-
-
-def output_text(doc: Document) -> str:
-    """The text to write: with the document's own line endings when it used CR LF (or CR)
-    throughout, which cleaning turned into LF.
-
-    >>> output_text(Document.from_text("d", "a\\nb\\n", flags=("line-endings-crlf",)))
-    'a\\r\\nb\\r\\n'
-    """
-    for ending, flag in KEPT_ENDING_FLAGS.items():
-        if flag in doc.flags:
-            return doc.text.replace("\n", ending)
-    return doc.text
-
-
-def to_record(doc: Item, text_field: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The output JSON object of a document: its input fields, the cleaned text, extracted values
-    (a rejected input's text is empty)."""
-    text = output_text(doc) if isinstance(doc, Document) else ""
-    if doc.meta:
-        record = dict(doc.meta)
-        record[text_field] = text
-    else:
-        record = {"id": doc.id, text_field: text}
-    if isinstance(doc, Document):
-        for key, value in doc.extracted.items():
-            record.setdefault(key, value)
-        record.update(doc.annotations)
-    if extra:
-        record.update(extra)
-    return record
 
 
 class CorpusWriter:
@@ -158,7 +90,7 @@ class CorpusWriter:
             return
         if str(self.dest) == STDOUT:
             with naming_path(STDOUT_NAME):
-                sys.stdout.write(_json_line(to_record(doc, self.text_field, extra)))
+                sys.stdout.write(record_line(to_record(doc, self.text_field, extra)))
             return
         path, fmt, compression = self._target(doc.source)
         with naming_path(path):
@@ -191,7 +123,7 @@ class CorpusWriter:
             self._switch(path, compression)
             line = copied_line(doc, self.text_field, extra)
             if line is None:
-                line = _json_line(to_record(doc, self.text_field, extra)).encode("utf-8")
+                line = record_line(to_record(doc, self.text_field, extra)).encode("utf-8")
             self._layer().write(line)
         elif fmt == "parquet":
             if self._parquet is None or path != self._path:
@@ -432,50 +364,3 @@ def naming_path(path: str | Path) -> Iterator[None]:
         if exc.filename is None:
             exc.filename = str(path)
         raise
-
-
-def _json_line(record: dict[str, Any]) -> str:
-    """A record as JSONL; values JSON has no type for (dates, decimals, bytes from Parquet) are
-    written as text."""
-    try:
-        return json_line(record)
-    except TypeError:
-        return json_line(jsonable(record))
-
-
-def write_atomic(
-    path: Path, text: str, compression: str | None = None, *, sync: bool = True
-) -> None:
-    """Write `text` to `path` (compressed if asked) under its temporary name, then rename it.
-
-    With `sync` the contents are fsynced before the rename and the new name after it; without,
-    the caller makes them durable later (see `sync_filesystem`).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path, temporary_name(path), sync=sync) as raw:
-        layer = open_member(raw, compression)
-        layer.write(text.encode("utf-8"))
-        if layer is not raw:
-            layer.close()
-
-
-def sync_filesystem(path: Path) -> None:
-    """Flush every file of the file system holding `path` to disk (syncfs; sync where absent)."""
-    syncfs = getattr(_libc(), "syncfs", None)
-    if syncfs is None:
-        os.sync()
-        return
-    fd = os.open(path if path.is_dir() else path.parent, os.O_RDONLY)
-    try:
-        if syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)
-
-
-@functools.cache
-def _libc() -> Any:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from cleanse import writers
+from cleanse import output_records
+from cleanse.output_records import json_line, to_record
 from cleanse.readers import read_documents
 from cleanse.records import RecordMeta
-from cleanse.writers import CorpusWriter, json_line, to_record
+from cleanse.writers import CorpusWriter
 
 TEXT = 'He said "yes" \\ no.\nA tab\there, a slash / and é, ’, 日本, 😀.\r\nEnd\n'
 CANONICAL = [
@@ -47,7 +48,7 @@ def write(tmp_path: Path, lines: list[str]) -> tuple[list[bytes], list[bytes], i
     src.write_bytes("".join(lines).encode("utf-8"))
     docs = list(read_documents(src))
     expected = [json_line(to_record(d, "text")).encode("utf-8") for d in docs]
-    copied = sum(writers.copied_line(d, "text", None) is not None for d in docs)
+    copied = sum(output_records.copied_line(d, "text", None) is not None for d in docs)
     out = tmp_path / "out.jsonl"
     writer = CorpusWriter(out, mirror=False)
     for doc in docs:
@@ -76,13 +77,13 @@ def test_a_changed_document_or_an_annotation_is_encoded(tmp_path: Path) -> None:
     src.write_text(CANONICAL[0], encoding="utf-8")
     (doc,) = read_documents(src)
     assert type(doc.meta) is RecordMeta
-    assert writers.copied_line(doc, "text", None) is not None
+    assert output_records.copied_line(doc, "text", None) is not None
     changed = doc.evolve(lines=("other",), line_numbers=(1,))
-    assert writers.copied_line(changed, "text", None) is None
+    assert output_records.copied_line(changed, "text", None) is None
     equal = doc.evolve(lines=tuple(list(doc.lines)))  # equal lines in another tuple: encoded
-    assert writers.copied_line(equal, "text", None) is None
-    assert writers.copied_line(doc, "text", {"duplicate_of": "x"}) is None
-    assert writers.copied_line(doc.evolve(annotations={"a": 1}), "text", None) is None
+    assert output_records.copied_line(equal, "text", None) is None
+    assert output_records.copied_line(doc, "text", {"duplicate_of": "x"}) is None
+    assert output_records.copied_line(doc.evolve(annotations={"a": 1}), "text", None) is None
     assert type(pickle_round_trip(doc.meta)) is dict  # a copy sent to a worker is a plain dict
 
 

@@ -92,17 +92,21 @@ def test_stdin_to_stdout_writes_the_report_where_report_says(tmp_path):
 
 
 def fail_writes_after(monkeypatch, count: int) -> None:
-    """Make the writer's record writes fail with ENOSPC after `count` of them, as a full disk does."""
-    real = cleanse.writers.json_line
+    """Make the writer's record writes fail with ENOSPC after `count` of them, as a full disk does:
+    a record copied from its input line and one encoded again alike."""
     calls = {"n": 0}
 
-    def json_line(value):
-        calls["n"] += 1
-        if calls["n"] > count:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(value)
+    def failing(real):
+        def write(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > count:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(cleanse.writers, "json_line", json_line)
+        return write
+
+    monkeypatch.setattr(cleanse.writers, "copied_line", failing(cleanse.writers.copied_line))
+    monkeypatch.setattr(cleanse.writers, "record_line", failing(cleanse.writers.record_line))
 
 
 def test_enospc_gives_one_error_line_removes_temporaries_and_resume_gives_the_same_bytes(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.document import Item, is_live
+from cleanse.durable import write_atomic
 from cleanse.report.duplicates_section import duplicates_section
 from cleanse.report.html_parts import esc, page
 from cleanse.report.load import RunFacts, load_run
@@ -20,7 +21,6 @@ from cleanse.report.sections import (
     sources_section,
     summary_section,
 )
-from cleanse.writers import write_atomic
 
 REPORT_NAME = "report.html"
 NAV = (

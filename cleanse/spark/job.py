@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cleanse.durable import temporary_name, write_atomic
 from cleanse.errors import ConfigError
 from cleanse.job import JobConfig
 from cleanse.layout import Layout
@@ -36,7 +37,7 @@ from cleanse.spark.outputs import needs_spark, plan_outputs
 from cleanse.spark.paths import schema_source, with_spark_paths
 from cleanse.spark.session import DEFAULT_MASTER, missing_requirements
 from cleanse.stats import Stats
-from cleanse.writers import CorpusWriter, temporary_name, write_atomic
+from cleanse.writers import CorpusWriter
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

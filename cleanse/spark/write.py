@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from cleanse.document import is_live
+from cleanse.output_records import json_line, to_record
 from cleanse.report import audit_fields
 from cleanse.spark import state
 from cleanse.stats import Stats
-from cleanse.writers import CorpusWriter, json_line, to_record
+from cleanse.writers import CorpusWriter
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -4,7 +4,6 @@ runs are recognised; what a checkpoint calls durable is."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -134,7 +133,7 @@ def test_a_stale_lock_of_a_dead_run_is_recognised(corpus, capsys):
 def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
     """Item 12: every output file and summary.json is synced before the run reports success,
     and every file published before a checkpoint is synced before that checkpoint is saved."""
-    from cleanse import checkpoint, writers
+    from cleanse import checkpoint, durable
 
     src = tmp_path / "src"
     for i, text in enumerate(texts(5, 40)):
@@ -165,7 +164,7 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(os, "sync", lambda: events.append(("sync", "")))
-    monkeypatch.setattr(writers, "_libc", lambda: Libc, raising=False)
+    monkeypatch.setattr(durable, "_libc", lambda: Libc)
     monkeypatch.setattr(checkpoint.Checkpoint, "save", save)
     assert main(["clean", "-q", "--workers", "1", "--batch-mb", "0.01", str(src), str(dest)]) == 0
     monkeypatch.undo()
@@ -183,7 +182,7 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
             # Published, then its contents and its name made durable before the next
             # checkpoint, or before the run ends.
             end = next((j for j in range(i, len(events)) if events[j][0] == "checkpoint"), len(events))
-            tmp = str(writers.temporary_name(Path(path)))
+            tmp = str(durable.temporary_name(Path(path)))
             contents = any(e == ("fsync", tmp) for e in events[:i]) or any(
                 e == ("fsync", path) for e in events[i:end]
             )
