@@ -7,6 +7,12 @@ engine's union-find gives (`cleanse.dedup.cluster.components`: the smallest item
 both engines name the same clusters. Every step is a join and a group-by on item numbers: no
 result depends on partitioning, adaptive execution or task order, and no edge list goes to the
 driver. The edge list is checkpointed after each round, so long runs keep a short lineage.
+
+The rounds stop as soon as the edges form stars whose centres are their smallest items (every
+item is the larger end of at most one edge, and no item is the larger end of one edge and the
+smaller end of another): such stars are what both steps leave unchanged, so this is the state
+the rounds would otherwise reach one round later, found with one group-by instead of comparing
+two edge lists.
 """
 
 from __future__ import annotations
@@ -50,6 +56,22 @@ def _small_star(edges: DataFrame) -> DataFrame:
     return moved.union(own).distinct()
 
 
+def _stars(edges: DataFrame) -> bool:
+    """Whether `edges` (hi > lo) are stars centred on their smallest items: no item is the larger
+    end of two edges, nor the larger end of one and the smaller end of another. One group-by."""
+    from pyspark.sql import functions as F
+
+    ends = edges.select(F.col("hi").alias("item"), F.lit(1).alias("high")).union(
+        edges.select(F.col("lo").alias("item"), F.lit(0).alias("high"))
+    )
+    broken = (
+        ends.groupBy("item")
+        .agg(F.sum("high").alias("highs"), F.count("*").alias("ends"))
+        .where((F.col("highs") > 1) | ((F.col("highs") == 1) & (F.col("ends") > 1)))
+    )
+    return broken.limit(1).count() == 0
+
+
 def connected_components(edges: DataFrame) -> DataFrame:
     """(item, label) for every item in `edges` (columns i, j; i != j): label = smallest item of
     its component. Items in no edge are their own component and are not listed."""
@@ -62,11 +84,9 @@ def connected_components(edges: DataFrame) -> DataFrame:
         .checkpoint()
     )
     for _ in range(MAX_ROUNDS):
-        following = _small_star(_large_star(current)).checkpoint()
-        changed = following.exceptAll(current).union(current.exceptAll(following)).limit(1).count()
-        current = following
-        if not changed:
+        if _stars(current):
             break
+        current = _small_star(_large_star(current)).checkpoint()
     else:
         msg = f"connected components did not converge in {MAX_ROUNDS} rounds; please report it"
         raise CleanseError(msg)

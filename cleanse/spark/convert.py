@@ -178,17 +178,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dest", type=Path)
     parser.add_argument("--master", default="local[2]")
     args = parser.parse_args(argv)
-    from cleanse.spark.frame import ensure_checkpoint_dir
+    from cleanse.spark.frame import checkpoints
     from cleanse.spark.session import build_session
 
     try:
         spark = build_session(args.master)
         try:
-            ensure_checkpoint_dir(spark)
-            if args.direction == "to-parquet":
-                to_parquet(spark, args.source, args.dest)
-            else:
-                to_local(spark, args.source, args.dest)
+            with checkpoints(spark):
+                if args.direction == "to-parquet":
+                    to_parquet(spark, args.source, args.dest)
+                else:
+                    to_local(spark, args.source, args.dest)
         finally:
             spark.stop()
     except CleanseError as err:

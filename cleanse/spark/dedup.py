@@ -150,10 +150,11 @@ def _resolver(
 
 def settle_level(
     new: DataFrame, config: DedupConfig, fixed: DataFrame | None = None,
-    fixed_keys: DataFrame | None = None,
+    fixed_keys: DataFrame | None = None, n_items: int | None = None,
 ) -> tuple[DataFrame, dict[str, Any]]:  # fmt: skip
-    """Removals among `new` (item rows of one level), against the index entries `fixed`
-    (FIXED_SCHEMA; `fixed_keys`: their (item, band, key) rows), and the level's summary block."""
+    """Removals among `new` (item rows of one level; `n_items` of them, counted here if not
+    given), against the index entries `fixed` (FIXED_SCHEMA; `fixed_keys`: their (item, band,
+    key) rows), and the level's summary block."""
     from pyspark.sql import functions as F
 
     items = new.select("item", "exact")
@@ -212,28 +213,36 @@ def settle_level(
         .applyInPandas(_resolver(config), REMOVALS_SCHEMA)
         .checkpoint()
     )
-    return removals, _level_stats(removals, new.count(), sims.count(), verified.count())
+    pair_counts = sims.agg(
+        F.count("*").alias("candidates"),
+        F.count(F.when(F.col("w") >= F.lit(config.threshold), 1)).alias("verified"),
+    ).first()
+    assert pair_counts is not None  # an aggregate without grouping has one row
+    n_items = new.count() if n_items is None else n_items
+    return removals, _level_stats(removals, n_items, *pair_counts)
 
 
 def _level_stats(
     removals: DataFrame, n_items: int, candidates: int, verified: int
 ) -> dict[str, Any]:
-    """The summary block `cleanse.dedup.engine._stats` writes, from aggregates only."""
+    """The summary block `cleanse.dedup.engine._stats` writes, from aggregates only: clusters by
+    size, with their removals by kind, in one job."""
     from pyspark.sql import functions as F
 
-    kinds: dict[str, int] = dict(removals.groupBy("kind").count().collect())
     sizes = (
         removals.groupBy("kept")
-        .count()
+        .agg(F.count("*").alias("count"), F.count(F.when(F.col("kind") == "exact", 1)).alias("x"))
         .groupBy("count")
-        .agg(F.count("*").alias("clusters"))
+        .agg(F.count("*").alias("clusters"), F.sum("x").alias("exact"))
         .collect()
     )
+    duplicates = sum(row["count"] * row["clusters"] for row in sizes)
+    exact = sum(row["exact"] for row in sizes)
     return {
         "items": n_items,
-        "duplicates": sum(kinds.values()),
-        "exact": kinds.get("exact", 0),
-        "near": kinds.get("near", 0),
+        "duplicates": duplicates,
+        "exact": exact,
+        "near": duplicates - exact,  # a removal is exact or near (cleanse.dedup.cluster.Removal)
         "clusters": sum(row["clusters"] for row in sizes),
         "cluster_sizes": {
             str(row["count"] + 1): row["clusters"]
@@ -261,18 +270,22 @@ def find_duplicates(
     for level in ("document", "paragraph"):
         if config.level not in (level, "both"):
             continue
-        items = sign_frame(docs, config, level, with_index=index is not None).checkpoint()
-        if level == "document":
-            new = items.where(F.col("count") > 0)
-            without = items.where(F.col("count") == 0).count()
-        else:
-            if removed_docs is not None:
-                items = items.join(removed_docs, "n", "left_anti")
-            without = items.where(F.col("count") == 0).count()
-            new = items.where((F.col("words") >= config.min_paragraph_words) & (F.col("count") > 0))
+        # Paragraphs only of the documents that remain: removed ones are neither signed nor read.
+        remaining = docs if removed_docs is None else docs.join(removed_docs, "n", "left_anti")
+        items = sign_frame(remaining, config, level, with_index=index is not None).checkpoint()
+        eligible = F.col("count") > 0
+        if level == "paragraph":
+            eligible = eligible & (F.col("words") >= config.min_paragraph_words)
+        new = items.where(eligible)
+        counts = items.agg(
+            F.count(F.when(F.col("count") == 0, 1)).alias("without"),
+            F.count(F.when(eligible, 1)).alias("eligible"),
+        ).first()
+        assert counts is not None  # an aggregate without grouping has one row
+        without, n_items = counts
         found = fixed_items(index, docs.sparkSession, level) if index is not None else None
         fixed, fixed_keys = found if found is not None else (None, None)
-        removals, stats = settle_level(new, config, fixed, fixed_keys)
+        removals, stats = settle_level(new, config, fixed, fixed_keys, n_items)
         stats["without_words"] = without
         out[level] = LevelResult(removals, items, stats, fixed, new)
         if level == "document":

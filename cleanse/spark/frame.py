@@ -11,6 +11,10 @@ as JSON, as the JSONL writer writes it), audit (the document's audit line as JSO
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleanse.clean import CleanConfig
@@ -25,19 +29,48 @@ if TYPE_CHECKING:
     from cleanse.spark.index import SparkIndex
 
 
-def ensure_checkpoint_dir(spark: SparkSession) -> None:
+#: Checkpoint folders this process made: the context's checkpoint dir -> the folder to remove.
+_MADE: dict[str, Path] = {}
+
+
+def ensure_checkpoint_dir(spark: SparkSession) -> Path | None:
     """Checkpoints cut the lineage of reused frames; they go to spark.checkpoint.dir (on a
-    cluster: shared storage such as hdfs:// or s3a://), else to a temporary local folder."""
+    cluster: shared storage such as hdfs:// or s3a://), else to a temporary local folder.
+
+    Returns the temporary folder when it makes one (the caller removes it once nothing reads
+    the checkpoints: see `checkpoints`; at the latest it goes when the interpreter exits), and
+    None when the checkpoints go where the user said or to a folder made earlier and still there.
+    """
     context = spark.sparkContext
-    if context.getCheckpointDir():
-        return
+    current = context.getCheckpointDir()
+    if current and (current not in _MADE or _MADE[current].exists()):
+        return None
     configured = context.getConf().get("spark.checkpoint.dir")
-    if configured:
+    if configured and not current:
         context.setCheckpointDir(configured)
-        return
+        return None
+    import atexit
     import tempfile
 
-    context.setCheckpointDir(tempfile.mkdtemp(prefix="cleanse-spark-checkpoints-"))
+    folder = Path(tempfile.mkdtemp(prefix="cleanse-spark-checkpoints-"))
+    context.setCheckpointDir(str(folder))
+    made = context.getCheckpointDir()
+    assert made is not None  # just set
+    _MADE[made] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+@contextlib.contextmanager
+def checkpoints(spark: SparkSession) -> Iterator[None]:
+    """A run's checkpoint folder: a temporary one is removed at the end, whether the run
+    succeeded or failed; one the user gave (spark.checkpoint.dir, or set on the session) stays."""
+    folder = ensure_checkpoint_dir(spark)
+    try:
+        yield
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def process(

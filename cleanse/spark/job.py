@@ -79,6 +79,7 @@ def run_spark_job(
     (only a session built here is stopped at the end). With --index, the Parquet index is
     opened (and a run with other settings refused) before any work, held locked while the run
     works, and the run's entries join it once its outputs are written."""
+    from cleanse.spark.frame import checkpoints
     from cleanse.spark.session import build_session
 
     options = options or SparkOptions()
@@ -109,6 +110,7 @@ def run_spark_job(
         stack.callback(_stop if own else _keep, session)
         outputs = outputs or plan_outputs(config, session)
         stack.callback(outputs.discard)
+        stack.enter_context(checkpoints(session))  # a temporary checkpoint folder goes at the end
         layout = outputs.layout
         stats = _run(config, ruleset, session, layout, outputs.parquet, index, options.partitions)
         summary = stats.to_json() | {

@@ -1,0 +1,72 @@
+"""A run's checkpoints: a temporary folder is removed at the end of the run, whether it succeeded
+or failed; a folder the user gave stays."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cleanse.cli import main
+from tests.spark.conftest import build_corpus
+
+
+@pytest.fixture
+def no_checkpoint_dir(spark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The shared session without a checkpoint folder (as a user's new session starts), and
+    temporary folders made under a folder of this test's; the session's folder is put back."""
+    context = spark.sparkContext._jsc.sc()
+    saved = context.checkpointDir()
+    # SparkContext has no public way to unset it: the Scala field's setter, with None.
+    getattr(context, "checkpointDir_$eq")(spark._jvm.scala.Option.apply(None))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    try:
+        yield temporary
+    finally:
+        getattr(context, "checkpointDir_$eq")(saved)
+
+
+def _corpus(tmp_path: Path) -> Path:
+    src = tmp_path / "crawl.jsonl"
+    src.write_text("\n".join(build_corpus(60, seed=5)) + "\n", encoding="utf-8")
+    return src
+
+
+def test_a_temporary_checkpoint_folder_is_removed_after_the_run(spark, tmp_path, no_checkpoint_dir) -> None:
+    src = _corpus(tmp_path)
+    assert main(["dedup", str(src), str(tmp_path / "out.jsonl"), "-q", "--engine", "spark"]) == 0
+    used = spark.sparkContext.getCheckpointDir()
+    assert used is not None  # the run made one, in the temporary folder, and removed it
+    assert used.removeprefix("file:").startswith(str(no_checkpoint_dir / "cleanse-spark-checkpoints-"))
+    assert list(no_checkpoint_dir.iterdir()) == []
+    # The next run on the same session makes a folder again, and removes it again.
+    assert main(["dedup", str(src), str(tmp_path / "again.jsonl"), "-q", "--engine", "spark"]) == 0
+    assert spark.sparkContext.getCheckpointDir() != used
+    assert list(no_checkpoint_dir.iterdir()) == []
+
+
+def test_a_temporary_checkpoint_folder_is_removed_when_the_run_fails(
+    spark, tmp_path, no_checkpoint_dir, monkeypatch
+) -> None:
+    import cleanse.spark.job
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(cleanse.spark.job, "_write_outputs", fail)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        main(["dedup", str(_corpus(tmp_path)), str(tmp_path / "out.jsonl"), "-q", "--engine", "spark"])
+    assert spark.sparkContext.getCheckpointDir() is not None  # checkpoints were written, then removed
+    assert list(no_checkpoint_dir.iterdir()) == []
+
+
+def test_a_checkpoint_folder_the_user_gave_stays(spark, tmp_path) -> None:
+    given = spark.sparkContext.getCheckpointDir()
+    assert given is not None  # set by the spark fixture, as a user sets it on a session
+    before = set(Path(given.removeprefix("file:")).iterdir())
+    assert main(["dedup", str(_corpus(tmp_path)), str(tmp_path / "out.jsonl"), "-q", "--engine", "spark"]) == 0
+    assert set(Path(given.removeprefix("file:")).iterdir()) > before  # this run's checkpoints, kept
