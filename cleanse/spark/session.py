@@ -34,6 +34,11 @@ LOOPBACK_CONF = {
 LOCAL_SHUFFLE_PARTITIONS = (
     4  # per core in local mode (Spark's default of 200 tasks is for clusters)
 )
+#: In local mode one JVM plans and runs all of a run's jobs (well over a hundred, most of them
+#: small), and compiling and collecting for them was most of its CPU: the client compiler only
+#: and the serial collector nearly halve the JVM's CPU seconds (benchmarks/README.md, "Spark
+#: engine"). On a cluster the executors' JVMs keep Spark's defaults.
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def missing_requirements() -> str | None:
@@ -87,6 +92,7 @@ def build_session(
         )
         cores = str(os.cpu_count() or 1) if cores == "*" else cores
         settings["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS * int(cores or 1))
+        settings["spark.driver.extraJavaOptions"] = LOCAL_JAVA_OPTIONS
     settings.update(conf or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
