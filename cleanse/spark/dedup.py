@@ -170,12 +170,14 @@ def settle_level(
     if fixed_keys is not None:
         keyed = keyed.unionByName(fixed_keys.select("item", "band", "key"))
     # Grouped by the keys' high 32 bits, as the local engine groups them (cluster.short_keys).
+    # Most keys are one item's: those are dropped after a plain count, so that only the keys
+    # shared by two items or more are collected into lists (a slower, object-based aggregate).
+    short = keyed.join(reps, "item").withColumn("key", F.shiftrightunsigned("key", 32))
+    shared = short.groupBy("band", "key").count().where(F.col("count") > 1).drop("count")
     buckets = (
-        keyed.join(reps, "item")
-        .withColumn("key", F.shiftrightunsigned("key", 32))
+        short.join(shared, ["band", "key"], "left_semi")
         .groupBy("band", "key")
         .agg(F.sort_array(F.collect_list("item")).alias("members"))
-        .where(F.size("members") > 1)
         .select("members")
     )
     pairs = buckets.mapInArrow(_bucket_pairs(config.max_bucket), "i long, j long").distinct()
