@@ -19,6 +19,9 @@ batch and must write the same bytes; the script checks that and says so. With a 
 --local-batch-mb the local engine settles batch after batch against its index, as a user's
 large run does, and the comparison says whether the outputs still match.
 
+With --event-log each Spark run also writes Spark's event log (uncompressed, in the run's
+temporary folder) and the table gains the run's Spark jobs, stages and tasks, counted from it.
+
 The projection to 1 TB divides by the measured per-core throughput (MB per CPU-core-second of
 wall time on 2 cores), so it assumes linear scaling, which a cluster's shuffles only approach.
 """
@@ -114,6 +117,19 @@ def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "r
     return {"wall_s": round(wall, 1), "cpu_s": cpu_s, "peak_mb": round(peak / 1e6), "load_1min": load}
 
 
+def count_events(folder: Path) -> dict[str, int]:
+    """Spark jobs, stages and tasks run, from the event log(s) Spark wrote under `folder`."""
+    counts = {"jobs": 0, "stages": 0, "tasks": 0}
+    names = {"SparkListenerJobStart": "jobs", "SparkListenerStageCompleted": "stages", "SparkListenerTaskEnd": "tasks"}
+    for log in sorted(p for p in folder.rglob("events_*") if not p.name.endswith(".crc")):
+        with log.open(encoding="utf-8") as fh:
+            for line in fh:
+                kind = names.get(json.loads(line)["Event"])
+                if kind:
+                    counts[kind] += 1
+    return counts
+
+
 def same_output(a: Path, b: Path) -> bool:
     """Corpus files and audit byte for byte equal."""
     names = sorted(p.name for p in a.iterdir() if p.is_file())
@@ -134,6 +150,7 @@ def main() -> None:
     parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE", help="passed to every Spark run")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="the shared corpora folder (with --source mixed)")
     parser.add_argument("--out", type=Path, default=None, help="append each run's figures to this JSON lines file as it ends")
+    parser.add_argument("--event-log", action="store_true", help="count each Spark run's jobs, stages and tasks from its event log")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cleanse-spark-bench-"))
     try:
@@ -149,7 +166,14 @@ def main() -> None:
         parity = None
 
         def measure(name: str, dest: Path, extra: list[str]) -> None:
+            events = work / "events" / f"{len(rows)}"
+            if args.event_log and "spark" in extra:
+                events.mkdir(parents=True)
+                extra = [*extra, "--spark-conf", "spark.eventLog.enabled=true", "--spark-conf", "spark.eventLog.compress=false",
+                         "--spark-conf", f"spark.eventLog.dir=file://{events}"]  # fmt: skip
             rows[name] = run_measured(src, dest, extra, args.command)
+            if events.exists():
+                rows[name] |= count_events(events)
             print(f"{name}: {rows[name]}", flush=True)
             if args.out:
                 with args.out.open("a", encoding="utf-8") as fh:
