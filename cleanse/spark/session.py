@@ -34,10 +34,10 @@ LOOPBACK_CONF = {
 LOCAL_SHUFFLE_PARTITIONS = (
     4  # per core in local mode (Spark's default of 200 tasks is for clusters)
 )
-#: In local mode one JVM plans and runs all of a run's jobs (well over a hundred, most of them
-#: small), and compiling and collecting for them was most of its CPU: the client compiler only
-#: and the serial collector nearly halve the JVM's CPU seconds (benchmarks/README.md, "Spark
-#: engine"). On a cluster the executors' JVMs keep Spark's defaults.
+#: In local mode one JVM plans and runs all of a run's jobs (over a hundred, most of them small),
+#: and that JVM was most of a small run's CPU: the client compiler only and the serial collector
+#: cut it (benchmarks/README.md, "Fewer Spark jobs"). On a cluster the executors keep Spark's
+#: defaults.
 LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
