@@ -179,12 +179,6 @@ def test_a_url_whose_protocol_package_is_missing_names_it(monkeypatch, tmp_path,
     assert "pip install 'cleanse[remote]'" in err
 
 
-def test_the_spark_engine_refuses_urls_before_starting(tmp_path, capsys):
-    assert run("clean", "s3://bucket/in/", str(tmp_path / "out"), "--engine", "spark") == 1
-    err = capsys.readouterr().err  # refused by the Spark engine's own path check, before Spark starts
-    assert "SRC s3://bucket/in/: the Spark engine does not read or write s3:// paths yet" in err
-
-
 def test_an_existing_remote_output_file_or_report_is_refused(s3, tmp_path, capsys):
     fs, bucket = s3
     src = tmp_path / "in.jsonl"
