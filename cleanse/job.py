@@ -217,7 +217,6 @@ def _run(
         dedup = DedupStage(
             config.dedup, index, workers=config.workers, annotate=config.annotate,
             annotate_field=config.annotate_field, on_result=counts.add_duplicates,
-            beside_cleaning=config.clean,
         )  # fmt: skip
         batch_stages = [dedup, progress.deduplicated_stage]
     runner = Runner(

@@ -171,7 +171,6 @@ class PipelineRun:
             dedup = DedupStage(
                 pipe.dedup, self.index, workers=pipe.workers, annotate=pipe.annotate,
                 annotate_field=pipe.annotate_field, on_result=counts.add_duplicates,
-                beside_cleaning=pipe.clean,
             )  # fmt: skip
             batch_stages.append(dedup)
         self.runner = Runner(

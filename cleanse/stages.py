@@ -233,11 +233,6 @@ class DedupStage:
     """The duplicate stages over one batch, against `index` (everything kept before).
 
     `on_result(result)` is told each batch's DedupResult (the stats count its clusters).
-    `beside_cleaning`: a cleaning stage's workers run meanwhile, so the batch is signed in this
-    process, not over `workers` processes forked for it: the cleaning workers keep the cores busy
-    while the batch is settled (they clean the next one, `CLEANING_AHEAD`), and signing over
-    workers forked per batch costs more CPU in all (their start, and the copy-on-write of every
-    page of the parent they touch). The output is the same either way.
     """
 
     def __init__(
@@ -249,11 +244,10 @@ class DedupStage:
         annotate: bool = False,
         annotate_field: str = ANNOTATION,
         on_result: Callable[[DedupResult], None] | None = None,
-        beside_cleaning: bool = False,
     ) -> None:
         self.config = config
         self.index = index
-        self.workers = 1 if beside_cleaning else workers
+        self.workers = workers
         self.annotate = annotate
         self.annotate_field = annotate_field
         self.on_result = on_result

@@ -32,12 +32,11 @@ def reference(tmp_path_factory):
 
 
 # (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
-# _call runs in the worker processes: the Ctrl-C comes while they work.
+# _call and _sign_range run in the worker processes: the Ctrl-C comes while they work.
 MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
     "cleaning-workers-busy": ("cleanse.parallel:_call", 20, True, ""),
-    # Beside the cleaning workers, `run` signs each batch in the parent (DedupStage.beside_cleaning).
-    "signing-a-batch": ("cleanse.dedup.workers:_sign_chunk", 2, True, ""),
+    "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
     "settling-a-batch": ("cleanse.stages:DedupStage.__call__", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
