@@ -34,8 +34,8 @@ class RecordMeta(dict[str, Any]):
 
     The writer copies the line instead of encoding the record again when the document still has
     those very lines (`lines` is the same tuple, not an equal one) and the line is what encoding
-    the record would give (see cleanse.output_records.copied_line). A copy (`dict(meta)`, pickling to a
-    worker) is a plain dict, which the writer encodes.
+    the record would give (see cleanse.output_records.copied_line). A copy (`dict(meta)`,
+    pickling to a worker) is a plain dict, which the writer encodes.
     """
 
     __slots__ = ("final_newline", "flags", "line", "lines")
@@ -69,7 +69,8 @@ _OTHER_ESCAPE_RE = re.compile(rb"\\[u/]")
 
 
 def written_as(raw: bytes, meta: Mapping[str, Any], text: str, text_field: str) -> bool:
-    """Whether cleanse.output_records.json_line of `meta` with `text` in its text field, in UTF-8, is `raw`.
+    """Whether cleanse.output_records.json_line of `meta` with `text` in its text field, in
+    UTF-8, is `raw`.
 
     The fields around the text are encoded (they are short). The text's JSON string in the line
     must decode to `text` and hold no \\u escape and no \\/ (searched in the whole line): its
@@ -111,7 +112,8 @@ def written_as(raw: bytes, meta: Mapping[str, Any], text: str, text_field: str) 
 
 
 def escape_line_breakers(text: str) -> str:
-    """`text` with the line separators of LINE_BREAKER_PAIRS escaped (cleanse.output_records.json_line).
+    """`text` with the line separators of LINE_BREAKER_PAIRS escaped (as
+    cleanse.output_records.json_line writes them).
 
     >>> escape_line_breakers("a\u2028b")
     'a\\\\u2028b'
