@@ -73,8 +73,9 @@ class _Bytes:
         return io.BufferedReader(io.BytesIO(self.data))
 
 
-def _origin(file: HadoopFile) -> Any:
-    return Origin(file.rel, file.rel, top_folder(file.rel))
+def _origin(rel: str) -> Origin:
+    """Where a file's documents come from, named by its path relative to SRC, as locally."""
+    return Origin(rel, rel, top_folder(rel))
 
 
 def _row(number: int, part: int, k: int, doc: Item) -> Row:
@@ -94,9 +95,8 @@ class _Listing:
         """The place of the file Spark names (`file:/a%20b`)."""
         return int(self.shared.value[0][file_key(path)])
 
-    def origin(self, number: int) -> Any:
-        rel = self.shared.value[1][number][0]
-        return Origin(rel, rel, top_folder(rel))
+    def origin(self, number: int) -> Origin:
+        return _origin(self.shared.value[1][number][0])
 
     def given(self, number: int) -> bool:
         return bool(self.shared.value[1][number][1])
@@ -307,7 +307,7 @@ def _parquet(
         (refusal,) = list(table_rows(pa, names, [], config.text_field, PARQUET_KIND))
         assert isinstance(refusal, Refusal)
         return None, [
-            _row(n, 0, 0, rejected_input(refusal.reason, _origin(files[n]), refusal.error))
+            _row(n, 0, 0, rejected_input(refusal.reason, _origin(files[n].rel), refusal.error))
             for n in numbers
         ]
     columns = [F.col("`" + name.replace("`", "``") + "`") for name in names]
