@@ -8,13 +8,16 @@ documents with each other only (no persistent index is read or written).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanse.cli import options
 from cleanse.dedup.config import DedupConfig
+from cleanse.errors import InputError
 
 if TYPE_CHECKING:
     from cleanse.document import Change, Item
@@ -61,6 +64,8 @@ def explain_command(args: argparse.Namespace) -> int:
     from cleanse.document import Document
     from cleanse.readers import read_documents
 
+    for path in args.paths:
+        refuse_report_folder(path)
     cleaner = Cleaner(options.ruleset(args), options.clean_config(args))
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -76,6 +81,37 @@ def explain_command(args: argparse.Namespace) -> int:
         for line in render(doc, color):
             print(line)
     return 0
+
+
+def refuse_report_folder(path: str) -> None:
+    """Refuse a run's report folder (or a file in it) given as input, instead of "explaining" the
+    audit's records as documents without text and the HTML report as a scraped page."""
+    given = Path(path)
+    folder = given if given.is_dir() else given.parent
+    if not (is_report_folder(folder) and (given.is_dir() or given.name in REPORT_FILES)):
+        return
+    where = "is" if given.is_dir() else "lies in"
+    msg = (
+        f"{path}: {where} a run's report folder, not input. `cleanse explain` shows what a run "
+        f"would do to input files: give it the run's SRC (or a sample of it). What the run did is "
+        f"in {folder / 'report.html'} (rebuilt by `cleanse report {folder}`) and, line by line "
+        f"with each rule and score, in {folder / 'audit.jsonl'}."
+    )
+    raise InputError(msg)
+
+
+REPORT_FILES = frozenset({"summary.json", "audit.jsonl", "report.html"})
+
+
+def is_report_folder(folder: Path) -> bool:
+    """True if `folder` holds an audit and a summary that a cleanse run wrote."""
+    if not (folder / "audit.jsonl").is_file():
+        return False
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(summary, dict) and isinstance(summary.get("documents"), dict)
 
 
 def render(doc: Item, color: bool = False) -> Iterator[str]:
