@@ -10,14 +10,13 @@ it says so with `sync_folder=False` / `sync=False`.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from cleanse.formats.compression import open_member
+from cleanse.libc import libc_function
 
 TMP_SUFFIX = ".cleanse-tmp"  # the ending of a file's name while it is written (see temporary_name)
 
@@ -105,7 +104,7 @@ def write_atomic(
 
 def sync_filesystem(path: Path) -> None:
     """Flush every file of the file system holding `path` to disk (syncfs; sync where absent)."""
-    syncfs = getattr(_libc(), "syncfs", None)
+    syncfs = libc_function("syncfs")
     if syncfs is None:
         os.sync()
         return
@@ -115,11 +114,3 @@ def sync_filesystem(path: Path) -> None:
             os.sync()
     finally:
         os.close(fd)
-
-
-@functools.cache
-def _libc() -> Any:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None

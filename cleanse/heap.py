@@ -9,29 +9,13 @@ anything, and each batch can leave them in other places (a 1 GB run grew by them
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-import sys
-from collections.abc import Callable
+from cleanse.libc import libc_function
 
 __all__ = ["give_back"]
 
 
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        return None
-    return trim
-
-
 def give_back() -> None:
     """Return the allocator's free pages to the system (glibc's malloc_trim; else nothing)."""
-    trim = _malloc_trim()
+    trim = libc_function("malloc_trim")
     if trim is not None:
         trim(0)

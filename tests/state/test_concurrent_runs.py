@@ -151,11 +151,9 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
         events.append(("publish", str(b)))
         return real_replace(a, b)
 
-    class Libc:
-        @staticmethod
-        def syncfs(fd):
-            events.append(("syncfs", os.readlink(f"/proc/self/fd/{fd}")))
-            return 0
+    def syncfs(fd):
+        events.append(("syncfs", os.readlink(f"/proc/self/fd/{fd}")))
+        return 0
 
     def save(self, report):
         events.append(("checkpoint", str(self.documents)))
@@ -164,7 +162,7 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(os, "sync", lambda: events.append(("sync", "")))
-    monkeypatch.setattr(durable, "_libc", lambda: Libc)
+    monkeypatch.setattr(durable, "libc_function", {"syncfs": syncfs}.get)
     monkeypatch.setattr(checkpoint.Checkpoint, "save", save)
     assert main(["clean", "-q", "--workers", "1", "--batch-mb", "0.01", str(src), str(dest)]) == 0
     monkeypatch.undo()
