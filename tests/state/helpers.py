@@ -33,17 +33,17 @@ WORDS = (
 ).split()
 
 
-def _paragraph(rng: random.Random) -> str:
+def paragraph(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))).capitalize() + "."
 
 
 def texts(seed: int, docs: int) -> list[str]:
     """`docs` documents and a tenth more exact copies, some sharing a paragraph."""
     rng = random.Random(seed)
-    shared = [_paragraph(rng) for _ in range(10)]
+    shared = [paragraph(rng) for _ in range(10)]
     out = []
     for _ in range(docs):
-        paragraphs = [_paragraph(rng) for _ in range(rng.randint(3, 8))]
+        paragraphs = [paragraph(rng) for _ in range(rng.randint(3, 8))]
         if rng.random() < 0.3:
             paragraphs.insert(rng.randint(0, len(paragraphs)), rng.choice(shared))
         out.append("\n".join(paragraphs) + "\n")

@@ -23,21 +23,11 @@ import pytest
 
 from cleanse.cli import main
 
-WORDS = (
-    "le la les un une des et à de du en pour sur dans par avec sans sous entre vers chez ville "
-    "pays gouvernement ministre accord visite président semaine année projet loi marché école "
-    "the of and to in for on with from by city country minister visit week year law market "
-    "school report water river court police union energy price bank road train music night"
-).split()
-
-
-def _paragraph(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 40))]
-    return " ".join(words).capitalize() + "."
+from .helpers import paragraph
 
 
 def _document(rng: random.Random, shared: list[str]) -> str:
-    paragraphs = [_paragraph(rng) for _ in range(rng.randint(3, 8))]
+    paragraphs = [paragraph(rng) for _ in range(rng.randint(3, 8))]
     if rng.random() < 0.3:
         paragraphs.insert(rng.randint(0, len(paragraphs)), rng.choice(shared))
     return "\n".join(["Partager cet article", *paragraphs]) + "\n"
@@ -46,7 +36,7 @@ def _document(rng: random.Random, shared: list[str]) -> str:
 def make_corpus(root: Path, docs: int = 600) -> Path:
     """A folder with a .jsonl.gz, a .jsonl and .txt files; about a tenth are exact copies."""
     rng = random.Random(7)
-    shared = [_paragraph(rng) for _ in range(20)]
+    shared = [paragraph(rng) for _ in range(20)]
     texts = [_document(rng, shared) for _ in range(docs)]
     texts += [texts[rng.randrange(len(texts))] for _ in range(docs // 10)]
     third = len(texts) // 3
