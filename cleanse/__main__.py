@@ -2,6 +2,6 @@
 
 import sys
 
-from cleanse.cli import main
+from cleanse.cli import console_main
 
-sys.exit(main())
+sys.exit(console_main())

@@ -11,7 +11,7 @@ from typing import Any
 from cleanse.decode import KEPT_ENDING_FLAGS
 from cleanse.document import Document, Item
 from cleanse.formats.jsonvalues import jsonable
-from cleanse.records import RecordMeta, escape_line_breakers, written_as
+from cleanse.records import RecordMeta, escape_line_breakers, record_parts
 
 
 def json_line(value: Any) -> str:
@@ -34,19 +34,19 @@ def record_line(record: dict[str, Any]) -> str:
 
 def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None) -> bytes | None:
     """The input line of a document read from JSONL, when writing its record would give those
-    very bytes: the document still has the lines it was read with, nothing adds to its record,
-    and the line is in the form `json_line` writes (else None: the record is encoded).
-
-    Checking costs about half of encoding the record and its UTF-8 (see records.written_as).
+    very bytes: the line is in the form `json_line` writes (checked when it was read, see
+    records.line_parts), the document still has the lines it was read with, nothing adds to its
+    record and its other fields still encode to what surrounds the text in the line (else None:
+    the record is encoded).
     """
     meta = doc.meta
     if type(meta) is not RecordMeta or extra or doc.extracted or doc.annotations:
         return None
-    if doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
+    if meta.parts is None or doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
         return None
-    if doc.flags != meta.flags or text_field not in meta:
+    if doc.flags != meta.flags or text_field not in meta or meta.parts[0] != text_field:
         return None
-    return meta.line if written_as(meta.line, meta, output_text(doc), text_field) else None
+    return meta.line if record_parts(meta, text_field) == meta.parts[1:] else None
 
 
 def output_text(doc: Document) -> str:

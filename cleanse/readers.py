@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from cleanse.decode import BINARY_PROBE, decode_bytes, is_blank, sniff_binary, wide_encoding
-from cleanse.document import Document, Item, Rejected
+from cleanse.document import Change, Document, Item, Rejected
 from cleanse.formats.compression import (
     STREAM_ERRORS,
     break_kind,
@@ -43,8 +43,10 @@ from cleanse.formats.registry import (
 from cleanse.record_documents import EMPTY, ReadConfig, record_document
 from cleanse.records import (
     REPLACED_SURROGATES,
+    UNUSUAL_ESCAPE_RE,
     RecordError,
     RecordMeta,
+    line_parts,
     parse_record,
     replace_lone_surrogates,
 )
@@ -362,11 +364,14 @@ def _read_jsonl(
             yield from _wide_documents(raw, origin, config)
             return
         decoded = decode_bytes(raw)
-        doc = jsonl_line_document(number, decoded.text, decoded.flag, origin, config)
         # Plain UTF-8 only: a BOM is a flag-less decoding too, but not the bytes written back.
         plain = decoded.flag is None and not raw.startswith(codecs.BOM_UTF8)
-        if plain and isinstance(doc, Document) and not doc.flags:
-            meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags)
+        # A line of plain UTF-8 without a \u escape holds no surrogate escape to look for.
+        escaped = not plain or UNUSUAL_ESCAPE_RE.search(raw) is not None
+        doc, record = _line_document(number, decoded.text, decoded.flag, origin, config, escaped)
+        if plain and isinstance(doc, Document) and not doc.flags and record is not None:
+            parts = None if escaped else line_parts(decoded.text, record, config.text_field)
+            meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags, parts)
             # Set in place: nothing else holds this new document yet (dataclasses.replace
             # would build it again, a tenth of the reading time).
             object.__setattr__(doc, "meta", meta)
@@ -420,14 +425,29 @@ def jsonl_line_document(
     number: int, text: str, flag: str | None, origin: Origin, config: ReadConfig
 ) -> Item | None:
     """The Document of one JSONL line, a Rejected one if it is not a JSON object, None if blank."""
+    return _line_document(number, text, flag, origin, config)[0]
+
+
+def _line_document(
+    number: int,
+    text: str,
+    flag: str | None,
+    origin: Origin,
+    config: ReadConfig,
+    escaped: bool = True,
+) -> tuple[Item | None, dict[str, Any] | None]:
+    """`jsonl_line_document` and the record parsed from the line (None if there is none);
+    `escaped` False says that the line holds no \\u escape (no lone surrogate to replace)."""
     if not text or text.isspace():  # what strip() would empty, without copying the line
-        return None
+        return None, None
     try:
         record = parse_record(text)
     except RecordError as exc:
-        return rejected_input(MALFORMED_JSON, origin, str(exc), number)
+        return rejected_input(MALFORMED_JSON, origin, str(exc), number), None
     flags: tuple[str, ...] = (flag,) if flag else ()
-    record, replaced = replace_lone_surrogates(record, text, config.text_field)
+    replaced: list[Change] = []
+    if escaped:
+        record, replaced = replace_lone_surrogates(record, text, config.text_field)
     if replaced:
         flags += (REPLACED_SURROGATES,)
     doc = record_document(
@@ -439,4 +459,6 @@ def jsonl_line_document(
         source=origin.source,
         location={"path": origin.name, "line": number},
     )
-    return doc.with_changes(replaced) if replaced and isinstance(doc, Document) else doc
+    if replaced and isinstance(doc, Document):
+        return doc.with_changes(replaced), record
+    return doc, record

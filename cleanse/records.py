@@ -29,16 +29,18 @@ REPLACEMENT = "\ufffd"
 
 
 class RecordMeta(dict[str, Any]):
-    """The metadata of a document read from one JSONL line, with that line's bytes and the lines
-    of text the document was read with.
+    """The metadata of a document read from one JSONL line, with that line's bytes, the lines of
+    text the document was read with, and the line's form.
 
-    The writer copies the line instead of encoding the record again when the document still has
-    those very lines (`lines` is the same tuple, not an equal one) and the line is what encoding
-    the record would give (see cleanse.output_records.copied_line). A copy (`dict(meta)`,
-    pickling to a worker) is a plain dict, which the writer encodes.
+    `parts` is (text field, head, tail) when the line is head + the JSON string `json_line`
+    writes for the text + tail (see `line_parts`), else None. The writer copies the line instead
+    of encoding the record again when the document still has those very lines (`lines` is the
+    same tuple, not an equal one) and its fields still encode to that head and tail (see
+    cleanse.output_records.copied_line). A copy (`dict(meta)`, pickling to a worker) is a plain
+    dict, which the writer encodes.
     """
 
-    __slots__ = ("final_newline", "flags", "line", "lines")
+    __slots__ = ("final_newline", "flags", "line", "lines", "parts")
 
     def __init__(
         self,
@@ -47,12 +49,14 @@ class RecordMeta(dict[str, Any]):
         lines: tuple[str, ...],
         final_newline: bool,
         flags: tuple[str, ...],
+        parts: tuple[str, str, str] | None = None,
     ) -> None:
         super().__init__(fields)
         self.line = line
         self.lines = lines
         self.final_newline = final_newline
         self.flags = flags
+        self.parts = parts
 
     def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
         return dict, (dict(self),)
@@ -64,51 +68,76 @@ LINE_BREAKER_PAIRS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\
 
 
 # A \u escape or an escaped slash: json.dumps writes neither for the characters they stand for
-# (one regex scans at about 2 GB/s, five times two substring searches).
-_OTHER_ESCAPE_RE = re.compile(rb"\\[u/]")
+# (one regex scans at about 2 GB/s, five times two substring searches). A line without one holds
+# no surrogate escape either.
+UNUSUAL_ESCAPE_RE = re.compile(rb"\\[u/]")
+
+# json.dumps(value, ensure_ascii=False) builds a JSONEncoder at every call; one kept encoder
+# gives the same text (same options) at a third of the cost for short values.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def written_as(raw: bytes, meta: Mapping[str, Any], text: str, text_field: str) -> bool:
-    """Whether cleanse.output_records.json_line of `meta` with `text` in its text field, in
-    UTF-8, is `raw`.
+def line_parts(
+    line: str, record: Mapping[str, Any], text_field: str
+) -> tuple[str, str, str] | None:
+    """(text_field, head, tail) when `line`, which `record` was parsed from and which holds no
+    \\u escape and no \\/ (UNUSUAL_ESCAPE_RE, searched by the caller in the line's bytes), is
+    what cleanse.output_records.json_line writes for `record`: head + the text's JSON string +
+    tail, head and tail being `record_parts` of its other fields; else None.
 
-    The fields around the text are encoded (they are short). The text's JSON string in the line
-    must decode to `text` and hold no \\u escape and no \\/ (searched in the whole line): its
-    escapes are then \\" \\\\ \\n \\r \\t \\b \\f, which are what json.dumps writes for those
-    characters, and its other characters are raw, as json.dumps leaves them, except a line
-    separator, which json_line escapes (a text holding one is encoded). Raw control characters
-    cannot be there: the strict decoder refuses them.
+    Checked where the line is read, on the line already decoded: the text's JSON string in the
+    line must decode (`json.decoder.scanstring`) to the record's text, end where the tail
+    begins, and hold no \\u escape and no \\/ (none in the whole line): its escapes are then
+    \\" \\\\ \\n \\r \\t \\b \\f, which are what json.dumps writes for those characters, and
+    its other characters are raw, as json.dumps leaves them, except a line separator, which
+    json_line escapes (a text holding one is encoded). Raw control characters cannot be there:
+    the strict decoder refuses them.
     """
-    if _OTHER_ESCAPE_RE.search(raw) or any(sep in text for sep, _ in LINE_BREAKER_PAIRS):
-        return False
+    text = record.get(text_field)
+    if not isinstance(text, str) or any(sep in text for sep, _ in LINE_BREAKER_PAIRS):
+        return None
+    parts = record_parts(record, text_field)
+    if parts is None:
+        return None
+    head, tail = parts
+    start, end = len(head), len(line) - len(tail)  # line[start:end]: the text's JSON string
+    if end - start < 2 or not line.startswith(head) or not line.endswith(tail):
+        return None
+    if line[start] != '"':
+        return None
+    try:
+        decoded, stop = scanstring(line, start + 1, True)
+    except ValueError:
+        return None
+    return (text_field, head, tail) if stop == end and decoded == text else None
+
+
+def record_parts(meta: Mapping[str, Any], text_field: str) -> tuple[str, str] | None:
+    """What cleanse.output_records.json_line writes before and after the text's JSON string for
+    a record of these fields (the text field's value is not read), the final newline included;
+    None when a field holds a value JSON has no type for (json_line would write it as text).
+
+    >>> record_parts({"id": "a", "text": None, "n": 1}, "text")
+    ('{"id": "a", "text": ', ', "n": 1}\\n')
+    """
     head, tail, before = ["{"], [], True
     for key, value in meta.items():
         if key == text_field:
-            head.append(json.dumps(key, ensure_ascii=False) + ": ")
+            head.append(_ENCODE(key) + ": ")
             before = False
             continue
         try:
-            item = f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+            item = f"{_ENCODE(key)}: {_ENCODE(value)}"
         except (TypeError, ValueError):  # not a value JSON holds: json_line would write it as text
-            return False
+            return None
         if before:
             head.append(item + ", ")
         else:
             tail.append(", " + item)
+    if before:  # no text field
+        return None
     tail.append("}\n")
-    line = raw.decode("utf-8")
-    prefix = escape_line_breakers("".join(head))
-    suffix = escape_line_breakers("".join(tail))
-    start, end = len(prefix), len(line) - len(suffix)  # line[start:end]: the text's JSON string
-    if end - start < 2 or not line.startswith(prefix) or not line.endswith(suffix):
-        return False
-    if line[start] != '"':
-        return False
-    try:
-        decoded, stop = scanstring(line, start + 1, True)
-    except ValueError:
-        return False
-    return bool(stop == end and decoded == text)
+    return escape_line_breakers("".join(head)), escape_line_breakers("".join(tail))
 
 
 def escape_line_breakers(text: str) -> str:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from cleanse import __version__
-from cleanse.cli import explain, jobs, report_cmd, rules_cmd
+from cleanse.cli import collector, explain, jobs, report_cmd, rules_cmd
 from cleanse.errors import CleanseError
 
 DESCRIPTION = """\
@@ -60,3 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def console_main() -> int:
+    """`cleanse` as a command (the console script, `python -m cleanse`): `main`, then the exit
+    made quick (`collector.before_exit`: garbage collected now, nothing left to walk at exit)."""
+    collector.exit_after_command()
+    code = main()
+    collector.before_exit()
+    return code

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cleanse.cli import learn_cmd, options
+from cleanse.cli import collector, learn_cmd, options
 from cleanse.spark import cli as spark_cli
 
 if TYPE_CHECKING:
@@ -74,10 +74,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Handler of `run` and `clean`."""
+    """Handler of `run`, `clean` and `dedup`."""
     if args.engine == "spark":
         return spark_cli.run_spark_command(args)
-    # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, numba).
+    with collector.quiet_imports():
+        # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, numba).
+        import cleanse.job  # noqa: F401 - loaded with the collector paused, then set aside
+    try:
+        return _run_local(args)
+    finally:
+        collector.job_done()
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    """`run_command` on the local engine."""
     from cleanse.clean_config import CleanConfig
     from cleanse.cli import progress_display
     from cleanse.dedup.config import ANNOTATION
