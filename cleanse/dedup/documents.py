@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
 from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
@@ -29,9 +29,11 @@ NO_WORDS = (
 KEY_SEP = "\x1f"  # between a document's id and where it was read, in its index key
 
 
-@dataclass(frozen=True, slots=True)
-class _Paragraph:
-    """One paragraph of a document: its lines (positions in the text), input line numbers, text."""
+class _Paragraph(NamedTuple):
+    """One paragraph of a document: its lines (positions in the text), input line numbers, text.
+
+    A named tuple: documents have tens of paragraphs each, and a tuple is made in a fifth of the
+    time a frozen dataclass takes."""
 
     first: int  # position of its first line in the text's lines
     last: int
@@ -42,15 +44,17 @@ class _Paragraph:
     @property
     def text(self) -> str:
         """The paragraph as one line: what is shingled."""
+        if len(self.lines) == 1:
+            return self.lines[0].strip()
         return " ".join(t.strip() for t in self.lines)
 
 
 def _paragraphs(doc: Document) -> list[_Paragraph]:
     """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`)."""
-    numbered = doc.numbered_lines()
+    lines, numbers = tuple(doc.lines), doc.line_numbers
     return [
-        _Paragraph(a, b, numbered[a][0], numbered[b][0], tuple(t for _, t in numbered[a : b + 1]))
-        for a, b in paragraph_spans([t for _, t in numbered])
+        _Paragraph(a, b, numbers[a], numbers[b], lines[a : b + 1])
+        for a, b in paragraph_spans(lines)
     ]
 
 

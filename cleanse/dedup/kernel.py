@@ -16,9 +16,17 @@ from cleanse.dedup.jit import BLAS_PROBE, kernel, skip_blas_probe
 from cleanse.dedup.normalize import TABLE_SIZE, UNSPACED_RANGES
 from cleanse.dedup.shingles import FNV_OFFSET, FNV_PRIME, MIX, SALT_CHAR, SALT_EXACT, SALT_WORD
 
-_UNSPACED = np.array(UNSPACED_RANGES, dtype=np.int64)
+UNSPACED = np.array(UNSPACED_RANGES, dtype=np.int64)  # what `_unspaced` reads
 M32 = np.uint64(0xFFFFFFFF)
-__all__ = ["BLAS_PROBE", "band_keys", "minhash_csr", "shingle_hashes", "skip_blas_probe"]
+__all__ = [
+    "BLAS_PROBE",
+    "UNSPACED",
+    "band_keys",
+    "fold_counts",
+    "minhash_csr",
+    "shingle_hashes",
+    "skip_blas_probe",
+]
 
 
 @nb.njit(cache=True, inline="always")
@@ -63,59 +71,6 @@ def _unspaced(cp: int, ranges: np.ndarray) -> bool:
 
 
 @nb.njit(cache=True)
-def _fold(buf, start, end, offsets, blob, out):  # noqa: ANN001, ANN202 - numba kernel
-    """Fold buf[start:end] into `out`: tokens separated by single spaces. Returns the length."""
-    n = 0
-    pending = False  # a separator was seen since the last word character
-    i = start
-    while i < end:
-        b0 = np.int64(buf[i])
-        if b0 < 0x80:
-            cp = b0
-            i += 1
-        elif b0 < 0xE0:
-            cp = ((b0 & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
-            i += 2
-        elif b0 < 0xF0:
-            cp = (
-                ((b0 & 0x0F) << 12)
-                | ((np.int64(buf[i + 1]) & 0x3F) << 6)
-                | (np.int64(buf[i + 2]) & 0x3F)
-            )
-            i += 3
-        else:
-            cp = (
-                ((b0 & 0x07) << 18)
-                | ((np.int64(buf[i + 1]) & 0x3F) << 12)
-                | ((np.int64(buf[i + 2]) & 0x3F) << 6)
-                | (np.int64(buf[i + 3]) & 0x3F)
-            )
-            i += 4
-        if cp < TABLE_SIZE:
-            lo = offsets[cp]
-            hi = offsets[cp + 1]
-            if lo == hi:
-                pending = True
-                continue
-            if pending and n > 0:
-                out[n] = 32
-                n += 1
-            pending = False
-            for j in range(lo, hi):
-                out[n] = blob[j]
-                n += 1
-        else:  # astral ideographs and the rest: kept as they are
-            if pending and n > 0:
-                out[n] = 32
-                n += 1
-            pending = False
-            for j in range(i - 4, i):
-                out[n] = buf[j]
-                n += 1
-    return n
-
-
-@nb.njit(cache=True)
 def _cp_len(b0: int) -> int:
     if b0 < 0x80:
         return 1
@@ -127,43 +82,95 @@ def _cp_len(b0: int) -> int:
 
 
 @nb.njit(cache=True)
-def _shingle(norm, n, word_ngram, char_ngram, short_words, ranges, th, sh):  # noqa: ANN001, ANN202
-    """Hash the shingles of one folded paragraph into `sh`.
+def _code_point(buf, i):  # noqa: ANN001, ANN202 - numba kernel
+    """The code point of the UTF-8 character at buf[i] and its length in bytes."""
+    b0 = np.int64(buf[i])
+    if b0 < 0xE0:
+        return ((b0 & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F), 2
+    if b0 < 0xF0:
+        cp = ((b0 & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
+        return cp | (np.int64(buf[i + 2]) & 0x3F), 3
+    cp = ((b0 & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12)
+    cp |= (np.int64(buf[i + 2]) & 0x3F) << 6
+    return cp | (np.int64(buf[i + 3]) & 0x3F), 4
 
-    Returns (count, exact hash, words, is_char). `words` counts tokens, an unspaced character
-    counting as half a word.
+
+@nb.njit(cache=True)
+def _fold_shingle(buf, start, end, tables, params, norm, th, sh):  # noqa: ANN001, ANN202
+    """Fold buf[start:end] and hash its shingles into `sh`, in one pass over its bytes.
+
+    Folding: each code point through the `normalize` table (`offsets`, `blob`; ASCII through
+    `ascii`, its one-byte column), tokens separated by single spaces, written into `norm`. Each
+    token is hashed (FNV-1a over its folded bytes) as they are written, and its characters and
+    unspaced characters are counted from the table (`chars`, `unspaced`). Returns (count, exact
+    hash, words, is_char); `words` counts tokens, an unspaced character counting as half a
+    word. Character shingles, when the text calls for them, are hashed from `norm` afterwards.
     """
-    # tokens and their hashes, plus script counts
+    offsets, blob, ascii, chars, unspaced, ranges = tables
+    word_ngram, char_ngram, short_words = params
+    n = 0  # bytes written into norm
+    pending = False  # a separator was seen since the last word character
     ntok = 0
     nplain = 0
     nchars = 0
     nunsp = 0
     h = np.uint64(FNV_OFFSET)
     tok_unsp = False
-    i = 0
-    while i < n:
-        b0 = np.int64(norm[i])
-        if b0 == 32:
+    i = start
+    while i < end:
+        b0 = np.int64(buf[i])
+        cp = b0
+        lo = hi = 0
+        if b0 < 0x80:  # ASCII: one folded byte or a separator
+            i += 1
+            if ascii[b0] == 0:
+                pending = True
+                continue
+        else:
+            cp, k = _code_point(buf, i)
+            i += k
+            if cp < TABLE_SIZE:
+                lo = offsets[cp]
+                hi = offsets[cp + 1]
+                if lo == hi:
+                    pending = True
+                    continue
+        if pending and n > 0:  # a word character after a separator: the token before ends
+            norm[n] = 32
+            n += 1
             th[ntok] = h
             ntok += 1
             if not tok_unsp:
                 nplain += 1
             h = np.uint64(FNV_OFFSET)
             tok_unsp = False
-            i += 1
-            continue
-        k = _cp_len(b0)
-        if k > 1:
-            cp = b0 & (0x1F if k == 2 else (0x0F if k == 3 else 0x07))
-            for j in range(1, k):
-                cp = (cp << 6) | (np.int64(norm[i + j]) & 0x3F)
+        pending = False
+        if b0 < 0x80:
+            v = ascii[b0]
+            norm[n] = v
+            n += 1
+            h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
+            nchars += 1
+        elif cp < TABLE_SIZE:
+            for j in range(lo, hi):
+                v = blob[j]
+                norm[n] = v
+                n += 1
+                h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
+            nchars += chars[cp]
+            if unspaced[cp] > 0:
+                nunsp += unspaced[cp]
+                tok_unsp = True
+        else:  # astral ideographs and the rest: kept as they are
+            for j in range(i - 4, i):
+                v = buf[j]
+                norm[n] = v
+                n += 1
+                h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
+            nchars += 1
             if _unspaced(cp, ranges):
                 nunsp += 1
                 tok_unsp = True
-        for j in range(k):
-            h = (h ^ np.uint64(norm[i + j])) * np.uint64(FNV_PRIME)
-        nchars += 1
-        i += k
     if n > 0:
         th[ntok] = h
         ntok += 1
@@ -195,11 +202,47 @@ def _shingle(norm, n, word_ngram, char_ngram, short_words, ranges, th, sh):  # n
     return count, exact, words, True
 
 
+def fold_counts(offsets: np.ndarray, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What `shingle_hashes` reads besides the table: the folded byte of each ASCII character
+    (0: a separator), and per code point the characters of its folded form and how many of
+    them are unspaced (int32[TABLE_SIZE] each)."""
+    lead = np.flatnonzero((blob & 0xC0) != 0x80)  # where each folded character starts
+    padded = np.concatenate((blob, np.zeros(3, dtype=np.uint8))).astype(np.int64)
+    b0, b1, b2, b3 = (padded[lead + k] for k in range(4))
+    cp = np.where(
+        b0 < 0xE0,
+        np.where(b0 < 0x80, b0, ((b0 & 0x1F) << 6) | (b1 & 0x3F)),
+        np.where(
+            b0 < 0xF0,
+            ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F),
+            ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F),
+        ),
+    )
+    is_unspaced = np.zeros(len(cp), dtype=np.bool_)
+    for low, high in UNSPACED_RANGES:
+        is_unspaced |= (cp >= low) & (cp <= high)
+    # characters and unspaced ones before each byte of the blob; a code point's form is a slice
+    before = np.zeros(len(blob) + 1, dtype=np.int64)
+    before[lead + 1] = 1
+    chars_before = np.cumsum(before)
+    before[:] = 0
+    before[lead[is_unspaced] + 1] = 1
+    unspaced_before = np.cumsum(before)
+    chars = (chars_before[offsets[1:]] - chars_before[offsets[:-1]]).astype(np.int32)
+    unspaced = (unspaced_before[offsets[1:]] - unspaced_before[offsets[:-1]]).astype(np.int32)
+    ascii = np.zeros(128, dtype=np.uint8)
+    word = offsets[1:129] > offsets[:128]  # an ASCII letter or digit: one byte, folded
+    ascii[word] = blob[offsets[:128][word]]
+    return ascii, chars, unspaced
+
+
 @kernel
-def shingle_hashes(buf, bounds, offsets, blob, word_ngram, char_ngram, short_words):  # noqa: ANN001, ANN201
+def shingle_hashes(buf, bounds, tables, params):  # noqa: ANN001, ANN201
     """Shingle hashes of paragraphs buf[bounds[p]:bounds[p + 1]], in order, with repeats.
 
-    Returns (values uint32, offs int64[P + 1], exact uint64[P], words int32[P], is_char bool[P]).
+    tables: (offsets, blob) of the `normalize` table, then `fold_counts` of it; params:
+    (word_ngram, char_ngram, short_words). Returns (values uint32, offs int64[P + 1], exact
+    uint64[P], words int32[P], is_char bool[P]).
     """
     npara = bounds.shape[0] - 1
     maxlen = 0
@@ -216,9 +259,8 @@ def shingle_hashes(buf, bounds, offsets, blob, word_ngram, char_ngram, short_wor
     is_char = np.zeros(npara, dtype=np.bool_)
     pos = 0
     for p in range(npara):
-        n = _fold(buf, bounds[p], bounds[p + 1], offsets, blob, norm)
-        count, ex, w, ch = _shingle(
-            norm, n, word_ngram, char_ngram, short_words, _UNSPACED, th, values[pos:]
+        count, ex, w, ch = _fold_shingle(
+            buf, bounds[p], bounds[p + 1], tables, params, norm, th, values[pos:]
         )
         exact[p] = ex
         words[p] = w

@@ -50,6 +50,14 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+@functools.cache
+def kernel_tables() -> tuple[np.ndarray, ...]:
+    """The folding table as `kernel.shingle_hashes` reads it: `normalize.fold_arrays`, what
+    `kernel.fold_counts` derives from it, and the unspaced ranges."""
+    offsets, blob = fold_arrays()
+    return (offsets, blob, *_kernel.fold_counts(offsets, blob), _kernel.UNSPACED)
+
+
 def encode(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """UTF-8 bytes of all paragraphs back to back, and the paragraph bounds (P + 1 offsets)."""
     parts = [p.encode("utf-8", "surrogatepass") for p in paragraphs]
@@ -63,10 +71,10 @@ def shingle_batch(
 ) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
     if use_numba:
-        offsets, blob = fold_arrays()
         buf, bounds = encode(paragraphs)
+        params = (config.word_ngram, config.char_ngram, config.short_words)
         values, offs, exact, words, is_char = _kernel.shingle_hashes(
-            buf, bounds, offsets, blob, config.word_ngram, config.char_ngram, config.short_words
+            buf, bounds, kernel_tables(), params
         )
         return Shingled(values, offs, exact, words, is_char)
     return _shingle_batch_python(paragraphs, config)

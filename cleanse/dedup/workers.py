@@ -18,7 +18,6 @@ import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.normalize import fold_arrays
 from cleanse.dedup.stream import document_stream, strip_markup
 from cleanse.parallel import ordered_map, same_function
 
@@ -231,7 +230,7 @@ def _load_kernels() -> None:
 
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
     ranges = _chunks(docs)
-    fold_arrays()  # load once here; forked workers inherit it
+    sig.kernel_tables()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
         _load_kernels()
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
