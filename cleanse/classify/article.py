@@ -76,9 +76,10 @@ def article_verdicts(
     """The verdict on each line of an extracted article: only obvious furniture is dropped."""
     out: list[LineVerdict] = []
     add = out.append
+    new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
     for f, text in zip(feats, lines, strict=True):
         if f is None:
-            add(LineVerdict(True, "blank"))
+            add(new(verdict, (True, "blank", {})))
             continue
         cue = f.cue
         scores = {
@@ -94,7 +95,7 @@ def article_verdicts(
             # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text
             # is a year, a footnote call '[5]' or a scene break '* * *', and a measure, a price
             # or an attribution ('86 x 54 x 6 mm', '$7 to $10', '— RD, 2023') is content.
-            add(LineVerdict(False, cue, scores))
+            add(new(verdict, (False, cue, scores)))
         else:
-            add(LineVerdict(True, "article", scores))
+            add(new(verdict, (True, "article", scores)))
     return out

@@ -21,12 +21,12 @@ from cleanse.classify.article import article_verdicts, detect_kind
 from cleanse.classify.config import MODES, ClassifyConfig
 from cleanse.classify.context import REASONS, feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
-from cleanse.classify.guard import PROTECTED_WORDS, page_keeps, unsure_keeps
+from cleanse.classify.guard import PROTECTED_WORDS, model_keeps, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
 from cleanse.classify.page_rules import PageLayout, page_layout, rule_verdicts
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.verdict import LineVerdict
-from cleanse.classify.wordscore import word_scores
+from cleanse.classify.wordscore import remember_words, word_scores
 from cleanse.lang import detect_language
 
 __all__ = [
@@ -66,16 +66,21 @@ def classify_lines(
     if cfg.mode == "off":
         return [LineVerdict(True, "off") for _ in lines]
     stops = _stopwords(lines, lang, cfg)
-    feats = lines_features(lines, stops)
+    model = model or DEFAULT_MODEL
+    scored = cfg.use_model and model is not None and cfg.mode != "article"
+    # The words the features read, kept for the word scores of a page (cleanse.classify.wordscore).
+    words_read: list[tuple[list[str], list[list[bytes]]]] | None = [] if scored else None
+    feats = lines_features(lines, stops, words_read)
     mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines)
     if mode == "article":
         return _never_empty(article_verdicts(feats, lines))
     lay = page_layout(feats, cfg)
     rules = rule_verdicts(feats, lay, cfg)
-    model = model or DEFAULT_MODEL
     idx = [i for i, f in enumerate(feats) if f is not None]
     proba = None
     if cfg.use_model and model is not None:
+        if words_read:
+            remember_words(words_read, model.words)
         x, idx = page_matrix(lines, feats, lay, rules, model.words)
         proba = model.proba(x)
     threshold = (
@@ -108,13 +113,12 @@ def _decide(
     # The floors may add a line the rule pass dropped as a menu or an orphan, not one it
     # dropped for a named reason (after the article's end, a related box, a cue).
     floor_ok = np.fromiter(map(_REASONS.__contains__, reasons), bool, n)
-    keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected, floor_ok)
-    wanted = rule_keep if proba is None else (proba >= threshold).tolist()
-    unsure = (
-        unsure_keeps(proba, chars, threshold, floor_ok)
-        if proba is not None
-        else np.zeros(len(idx), dtype=bool)
-    )
+    if proba is None:
+        keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected, floor_ok)
+        wanted, unsure = rule_keep, np.zeros(len(idx), dtype=bool)
+    else:
+        keeps, unsure = model_keeps(proba, threshold, prose, chars, protected, floor_ok)
+        wanted = (proba >= threshold).tolist()
     out = list(rules)
     # Plain lists: indexing a numpy array one element at a time costs more than the loop's work.
     p_content = list(map(round, proba.tolist(), itertools.repeat(4))) if proba is not None else []
@@ -134,7 +138,7 @@ def _decide(
         else:  # the model overrules the rule pass
             reason = "model-content" if keep else "model-boilerplate"
         if keep != rule.keep or reason != rule.reason:  # else the rule's verdict, scores added
-            out[i] = LineVerdict(keep, reason, scores)
+            out[i] = _NEW(LineVerdict, (keep, reason, scores))
     return _never_empty(out)
 
 
@@ -202,6 +206,7 @@ def page_matrix(
     return x, idx
 
 
+_NEW = tuple.__new__  # LineVerdict(...) without its Python frame
 _KEEP = operator.attrgetter("keep")
 _PROSE = operator.attrgetter("prose")
 _CHARS = operator.attrgetter("n_chars")

@@ -160,51 +160,62 @@ def feature_matrix(
     n = len(feats)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
+    # One row of `out` per feature, filled in place; returned transposed (lines, features),
+    # column-major, as the model reads columns.
+    out = np.empty((len(FEATURE_NAMES), n), dtype=np.float64)
     own = _own_rows(feats)
     chars, words, prose, cue = own[:, 0], own[:, 1], own[:, 11], own[:, 12]
-    cols: list[np.ndarray] = [
-        np.log1p(chars),
-        np.log1p(words),
-        *own[:, 2:12].T,
-        chars / np.maximum(words, 1.0),
-    ]
-    cols.extend((cue == k + 1).astype(np.float64) for k in range(len(CUES)))
+    np.log1p(chars, out=out[0])
+    np.log1p(words, out=out[1])
+    out[2:12] = own[:, 2:12].T
+    np.divide(chars, np.maximum(words, 1.0), out=out[12])
+    row = len(_OWN)
+    # One-hot rows of the cue and the rule pass's reason (codes out of range: no row set).
+    lines = np.arange(n)
+    onehot = out[row : row + len(CUES) + len(REASONS)]
+    onehot.fill(0.0)
+    cue_code = cue.astype(np.int64)
+    has = cue_code > 0
+    onehot[cue_code[has] - 1, lines[has]] = 1.0
     reason = np.fromiter(map(_REASON_CODE.get, rule_reason, _MINUS_ONES), np.int64, n)
-    cols.extend((reason == k).astype(np.float64) for k in range(len(REASONS)))
+    has = reason >= 0
+    onehot[len(CUES) + reason[has], lines[has]] = 1.0
+    row += len(CUES) + len(REASONS)
     weight = np.asarray(weights, dtype=np.float64)
     rank = np.asarray(region_rank)
     keep = np.asarray(rule_keep, dtype=np.float64)
-    cols += [
-        weight,
-        np.log1p(np.asarray(runs, dtype=np.float64)),
-        np.asarray(tables, dtype=np.float64),
-        np.log1p(np.asarray(list_runs, dtype=np.float64)),
-        (rank == 0).astype(np.float64),
-        (rank > 0).astype(np.float64),
-        keep,
-    ]
-    log_words = cols[1]
+    out[row] = weight
+    np.log1p(np.asarray(runs, dtype=np.float64), out=out[row + 1])
+    out[row + 2] = tables
+    np.log1p(np.asarray(list_runs, dtype=np.float64), out=out[row + 3])
+    np.equal(rank, 0, out=out[row + 4], casting="unsafe")
+    np.greater(rank, 0, out=out[row + 5], casting="unsafe")
+    out[row + 6] = keep
+    row += len(_LAYOUT)
+    log_words = out[1]
     end_punct = own[:, 3]
-    has_cue = (cue > 0).astype(np.float64)
-    # The neighbours' columns, a[i - k] for k in (1, -1, 2, -2), as slices of one padded block.
+    # The neighbours' rows, a[i - k] for k in (1, -1, 2, -2), as slices of one padded block.
     padded = np.full((6, n + 4), -1.0)
     padded[5] = 0.0
-    padded[:, 2 : n + 2] = (prose, log_words, end_punct, keep, has_cue, weight)
+    padded[:5, 2 : n + 2] = (prose, log_words, end_punct, keep, cue > 0)
+    padded[5, 2 : n + 2] = weight
     for k in (1, -1, 2, -2):
-        cols.extend(padded[:, 2 - k : 2 - k + n])
-    cols += [
-        _window_mean(prose, 3),
-        _window_mean(prose, 10),
-        _window_mean(keep, 5),
-        _window_mean(weight, 5),
-        _window_mean(log_words, 3),
-    ]
+        out[row : row + 6] = padded[:, 2 - k : 2 - k + n]
+        row += 6
+    out[row] = _window_mean(prose, 3)
+    out[row + 1] = _window_mean(prose, 10)
+    out[row + 2] = _window_mean(keep, 5)
+    out[row + 3] = _window_mean(weight, 5)
+    out[row + 4] = _window_mean(log_words, 3)
+    row += len(_WINDOWS)
     idx = np.arange(n, dtype=np.float64)
-    best = np.flatnonzero(rank == 0)
+    best = (rank == 0).nonzero()[0]
+    before: np.ndarray
+    after: np.ndarray
     if len(best):
         first, last = float(best[0]), float(best[-1])
-        before = (idx < first).astype(np.float64)
-        after = (idx > last).astype(np.float64)
+        before = idx < first
+        after = idx > last
         dist = np.log1p(np.maximum(first - idx, 0) + np.maximum(idx - last, 0))
         into = np.clip((idx - first) / max(last - first, 1.0), -1.0, 2.0)
     else:
@@ -217,23 +228,21 @@ def feature_matrix(
     # A 'related'/'comments' header with no paragraph since: the lines below are its links.
     last_tail = np.maximum.accumulate(np.where(tail, idx, -1))
     last_prose = np.maximum.accumulate(np.where(proseline & (words >= 15), idx, -1))
-    tail_since = ((last_tail >= 0) & (last_tail >= last_prose)).astype(np.float64)
     counts = Counter(texts)
-    repeats = np.array([counts[t] for t in texts], dtype=np.float64)
+    repeats = np.fromiter(map(counts.__getitem__, texts), np.float64, n)
     median = float(np.median(chars))
-    cols += [
-        idx / max(n - 1, 1),
-        dist,
-        before,
-        after,
-        into,
-        np.log1p(tails_above),
-        tail_since,
-        _distance_to(proseline, reverse=False),
-        _distance_to(proseline, reverse=True),
-        np.log1p(repeats - 1),
-        np.log1p(chars) - np.log1p(median),
-    ]
+    out[row] = idx / max(n - 1, 1)
+    out[row + 1] = dist
+    out[row + 2] = before
+    out[row + 3] = after
+    out[row + 4] = into
+    np.log1p(tails_above, out=out[row + 5])
+    out[row + 6] = (last_tail >= 0) & (last_tail >= last_prose)
+    out[row + 7] = _distance_to(proseline, reverse=False)
+    out[row + 8] = _distance_to(proseline, reverse=True)
+    np.log1p(repeats - 1, out=out[row + 9])
+    np.subtract(out[0], np.log1p(median), out=out[row + 10])
+    row += len(_POSITION)
     total = float(chars.sum())
     top = max(region_scores) if region_scores else 0.0
     doc = (
@@ -245,9 +254,11 @@ def feature_matrix(
         float((own[:, 2] >= 0).any()),
         np.log1p(top),
     )
-    cols += [np.full(n, v, dtype=np.float64) for v in doc]
-    cols += word_columns(np.zeros(n) if word_score is None else word_score)
-    return np.stack(cols).T  # (lines, features); column-major, as the model reads columns
+    for k, v in enumerate(doc):
+        out[row + k] = v
+    row += len(_DOC)
+    out[row:] = word_columns(np.zeros(n) if word_score is None else word_score)
+    return out.T  # (lines, features); column-major, as the model reads columns
 
 
 def word_columns(ws: np.ndarray) -> list[np.ndarray]:

@@ -327,10 +327,13 @@ _cache_chars = 0
 
 
 def lines_features(
-    lines: Sequence[str], stopwords: frozenset[str] | None
+    lines: Sequence[str],
+    stopwords: frozenset[str] | None,
+    words_out: list[tuple[list[str], list[list[bytes]]]] | None = None,
 ) -> list[LineFeatures | None]:
     """`line_features` of each stripped line of a document (None for a blank line), computed once
-    per distinct line, the lines not seen before all at once (cleanse.classify.line_table)."""
+    per distinct line, the lines not seen before all at once (cleanse.classify.line_table, which
+    puts the words it read of those lines in `words_out`, while they are few)."""
     from cleanse.classify.line_table import lines_table  # noqa: PLC0415 - it imports this module
 
     global _cache_chars
@@ -346,7 +349,8 @@ def lines_features(
         computed: dict[str, LineFeatures] = {}
         for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
             batch = todo[start : start + _BATCH_LINES]
-            computed.update(zip(batch, lines_table(batch, stopwords), strict=True))
+            keep_words = words_out if len(todo) <= _BATCH_LINES else None  # bounded memory
+            computed.update(zip(batch, lines_table(batch, stopwords, keep_words), strict=True))
         held = [s for s in computed if len(s) <= _CACHE_MAX_LINE]
         added = sum(map(len, held)) + 64 * len(held)
         if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept

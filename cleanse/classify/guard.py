@@ -79,12 +79,26 @@ def page_keeps(
     marks the lines the model may not drop (paragraphs of the rule pass's content regions),
     `floor_ok` the lines the unsure threshold and the line floor may add (those the rule pass
     did not drop for a named reason; None: all)."""
-    keep = np.asarray(rule_keep, dtype=bool) if proba is None else proba >= threshold
-    if proba is not None:
-        keep = keep | unsure_keeps(proba, chars, threshold, floor_ok)
-    if proba is not None and protected is not None:
+    if proba is None:
+        keep = np.asarray(rule_keep, dtype=bool)
+        return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
+    return model_keeps(proba, threshold, prose, chars, protected, floor_ok)[0]
+
+
+def model_keeps(
+    proba: np.ndarray,
+    threshold: float,
+    prose: np.ndarray,
+    chars: np.ndarray,
+    protected: np.ndarray | None = None,
+    floor_ok: np.ndarray | None = None,
+) -> tuple[list[bool], np.ndarray]:
+    """`page_keeps` with the model's probabilities, and `unsure_keeps` (computed once for both)."""
+    unsure = unsure_keeps(proba, chars, threshold, floor_ok)
+    keep = (proba >= threshold) | unsure
+    if protected is not None:
         keep = keep | protected
-    return cast("list[bool]", guarded(keep, prose, chars).tolist())  # tolist: Any to numpy
+    return cast("list[bool]", guarded(keep, prose, chars).tolist()), unsure
 
 
 def unsure_keeps(

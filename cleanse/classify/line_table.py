@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from cleanse.classify import features as lf
-from cleanse.classify import patterns
+from cleanse.classify import patterns, wordscore
 from cleanse.classify.byte_lines import EIGHT_BIT, byte_counts, byte_words, encode_eight_bit
 from cleanse.classify.features import LineFeatures
 
@@ -35,6 +35,8 @@ _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
 _REPEAT_ZERO = itertools.repeat(0)
+# (lines, their words as bytes) per group of lines (see `lines_table`).
+WordsOut = list[tuple[list[str], list[list[bytes]]]]
 
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
@@ -119,8 +121,15 @@ def _py_min(a: np.ndarray, b: float) -> np.ndarray:
     return np.where(b < a, b, a)
 
 
-def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[LineFeatures]:
-    """`line_features` of each of `lines` (stripped, non-empty), computed column by column."""
+def lines_table(
+    lines: Sequence[str],
+    stopwords: frozenset[str] | None,
+    words_out: WordsOut | None = None,
+) -> list[LineFeatures]:
+    """`line_features` of each of `lines` (stripped, non-empty), computed column by column.
+
+    `words_out` receives the words of the lines read as bytes that are short enough for
+    cleanse.classify.wordscore to read the same words (its `remember_words` scores them)."""
     n = len(lines)
     if n == 0:
         return []
@@ -188,6 +197,9 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
             np.fromiter(map(byte_flags.get, words_flat, _REPEAT_ZERO), np.int64, len(words_flat))
         )
         line_parts.append(np.repeat(np.asarray(rows, dtype=np.int64), counts))
+        if words_out is not None:
+            short = [k for k, i in enumerate(rows) if lens[i] <= wordscore.MAX_CHARS]
+            words_out.append(([lines[rows[k]] for k in short], [words_b[k] for k in short]))
     if other:
         o_lows = [lows[i] for i in other]
         o_texts = [texts[i] for i in other]

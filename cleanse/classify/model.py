@@ -42,16 +42,22 @@ class LineModel:
             return np.concatenate(
                 [self.margin(x[i : i + _CHUNK_ROWS]) for i in range(0, n, _CHUNK_ROWS)]
             )
-        bits = (x[:, self.features.ravel()] > self.cuts.ravel()).reshape(n, trees, depth)
-        # Leaf index = sum_d 2**d * bit_d, by shifts on small integers (an integer matmul is
-        # several times slower); C order, so the sum adds in the same order as before.
-        small: type[np.integer[Any]] = np.uint8 if depth <= 8 else np.int64
-        leaf = bits[:, :, 0].astype(small)
-        for d in range(1, depth):
-            leaf |= bits[:, :, d].astype(small) << small(d)
-        index = leaf.astype(np.int64, order="C")
-        # sum(axis=...) is Any to numpy's type hints
-        return cast(np.ndarray, self.bias + self.leaves[np.arange(trees), index].sum(axis=1))
+        # The comparisons depth by depth ((n, depth * trees), C order): each depth's bits are
+        # one contiguous run per row. Leaf index = sum_d 2**d * bit_d, by shifts on small
+        # integers (an integer matmul is several times slower).
+        bits = x[:, self.features.T.ravel()] > self.cuts.T.ravel()
+        if depth <= 8:
+            small = bits.view(np.uint8)
+            leaf = small[:, :trees].copy()
+            for d in range(1, depth):
+                leaf |= small[:, d * trees : (d + 1) * trees] << np.uint8(d)
+            index = leaf + np.arange(0, trees * 2**depth, 2**depth)  # int64, C order
+        else:
+            index = np.arange(0, trees * 2**depth, 2**depth) + bits[:, :trees]
+            for d in range(1, depth):
+                index += bits[:, d * trees : (d + 1) * trees].astype(np.int64) << d
+        # Each row's leaves summed in tree order over a C-order (n, trees) block, as before.
+        return cast(np.ndarray, self.bias + self.leaves.ravel().take(index).sum(axis=1))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a content line."""

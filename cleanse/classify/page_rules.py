@@ -189,9 +189,10 @@ def rule_verdicts(
     gallery, boxes, tables, titles = lay.gallery, lay.boxes, lay.tables, lay.titles
     min_prose, outside_prose = cfg.min_prose, cfg.outside_min_prose
     outside_words = cfg.outside_min_words
+    new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
     for i, f in enumerate(feats):
         if f is None:
-            add(LineVerdict(True, "blank"))
+            add(new(verdict, (True, "blank", {})))
             continue
         in_region = rank[i] >= 0
         # _scores(f, weight=..., region=...), written out: this runs for every line of a page.
@@ -205,35 +206,35 @@ def rule_verdicts(
         }
         cue = f.cue
         if gallery[i]:
-            add(LineVerdict(False, "slideshow", scores))
+            add(new(verdict, (False, "slideshow", scores)))
         elif boxes[i]:
-            add(LineVerdict(False, "related-box", scores))
+            add(new(verdict, (False, "related-box", scores)))
         elif in_region:
             if tables[i] and cue in ("counter", "date"):
-                add(LineVerdict(True, "table-cell", scores))
+                add(new(verdict, (True, "table-cell", scores)))
             elif cue in _HARD_CUES and f.prose < outside_prose:
-                add(LineVerdict(False, cue, scores))
+                add(new(verdict, (False, cue, scores)))
             elif f.prose >= min_prose:
-                add(LineVerdict(True, "content", scores))
+                add(new(verdict, (True, "content", scores)))
             else:
-                add(LineVerdict(True, "in-region", scores))
+                add(new(verdict, (True, "in-region", scores)))
         else:
             scores["run"] = float(runs[i])
             if i >= end and not cue:
                 scores["after_end"] = float(i - end)
-                add(LineVerdict(False, "after-end", scores))
+                add(new(verdict, (False, "after-end", scores)))
             elif i in titles:
-                add(LineVerdict(True, "title", scores))
+                add(new(verdict, (True, "title", scores)))
             elif cue:
-                add(LineVerdict(False, cue, scores))
+                add(new(verdict, (False, cue, scores)))
             elif f.prose >= outside_prose and f.n_words >= outside_words:
-                add(LineVerdict(True, "prose-outside", scores))
+                add(new(verdict, (True, "prose-outside", scores)))
             elif runs[i] >= 5:
-                add(LineVerdict(False, "menu-run", scores))
+                add(new(verdict, (False, "menu-run", scores)))
             elif f.prose >= min_prose:
-                add(LineVerdict(False, "prose-orphan", scores))
+                add(new(verdict, (False, "prose-orphan", scores)))
             else:
-                add(LineVerdict(False, "short-orphan", scores))
+                add(new(verdict, (False, "short-orphan", scores)))
     return out
 
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class LineVerdict:
-    """The classifier's decision on one line: keep it or not, why, and the scores behind it."""
-
+class _VerdictFields(NamedTuple):
     keep: bool
     reason: str
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, float]
+
+
+class LineVerdict(_VerdictFields):
+    """The classifier's decision on one line: keep it or not, why, and the scores behind it.
+
+    An immutable named tuple: one is built for every line of every page, and a frozen dataclass
+    cost several times more to build. `scores` defaults to a new empty dict. The classifier's own
+    loops build verdicts with `tuple.__new__(LineVerdict, (keep, reason, scores))`, which skips
+    this constructor's Python frame.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, keep: bool, reason: str, scores: dict[str, float] | None = None
+    ) -> LineVerdict:
+        return tuple.__new__(cls, (keep, reason, {} if scores is None else scores))
 
     @property
     def score(self) -> float | None:

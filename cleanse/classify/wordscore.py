@@ -19,13 +19,13 @@ import numpy as np
 from cleanse.classify.byte_lines import EIGHT_BIT, LETTER_BYTES, encode_eight_bit
 from cleanse.classify.patterns import WORD_RE
 
-_MAX_CHARS = 400  # a line's first characters say enough about its words
+MAX_CHARS = 400  # a line's first characters say enough about its words
 _MAX_WORDS = 40
 
 
 def line_words(text: str) -> list[str]:
     """The lower-cased words of a line that the score looks at."""
-    low = text[:_MAX_CHARS].lower()
+    low = text[:MAX_CHARS].lower()
     # On ASCII text the letters WORD_RE takes are a-z (the text is lower-cased): the same words.
     return (_ASCII_WORD_RE if low.isascii() else WORD_RE).findall(low)[:_MAX_WORDS]
 
@@ -42,30 +42,52 @@ def word_scores(texts: Sequence[str], table: Mapping[str, float]) -> np.ndarray:
     """
     if not table:
         return np.zeros(len(texts))
-    global _cache_table, _cache_chars
-    if table is not _cache_table:  # the cache holds the scores of one table
-        _cache.clear()
-        _cache_table, _cache_chars = table, 0
-    cache = _cache
-    found = list(map(cache.get, texts))
+    _use_table(table)
+    found = list(map(_cache.get, texts))
     todo = list(dict.fromkeys(itertools.compress(texts, map(operator.is_, found, _NONES))))
     if todo:
-        scores = _scores(todo, table)
-        computed = dict(zip(todo, scores, strict=True))
-        held = [t for t in todo if len(t) <= _CACHE_MAX_LINE]
-        added = sum(map(len, held)) + 64 * len(held)
-        if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
-            if _cache_chars + added > _CACHE_MAX_CHARS:
-                cache.clear()
-                _cache_chars = 0
-            cache.update({t: computed[t] for t in held})
-            _cache_chars += added
+        computed = dict(zip(todo, _scores(todo, table), strict=True))
+        _hold(computed)
         found = list(map(computed.get, texts, found))  # a new line's score, else the cached one
     return np.array(found, dtype=np.float64)
 
 
+def remember_words(
+    read: Sequence[tuple[list[str], list[list[bytes]]]], table: Mapping[str, float]
+) -> None:
+    """Score lines whose words were already read as bytes (cleanse.classify.line_table: the
+    words of the lower-cased line in EIGHT_BIT, after LETTER_BYTES, of a line of at most
+    MAX_CHARS characters, the words `_scores` reads) and keep the scores for `word_scores`."""
+    if not table:
+        return
+    _use_table(table)
+    for texts, words in read:
+        if texts:
+            _hold(dict(zip(texts, byte_word_scores(words, table), strict=True)))
+
+
+def _use_table(table: Mapping[str, float]) -> None:
+    global _cache_table, _cache_chars
+    if table is not _cache_table:  # the cache holds the scores of one table
+        _cache.clear()
+        _cache_table, _cache_chars = table, 0
+
+
+def _hold(computed: Mapping[str, float]) -> None:
+    """Add new scores to the cache, within its bound."""
+    global _cache_chars
+    held = [t for t in computed if len(t) <= _CACHE_MAX_LINE]
+    added = sum(map(len, held)) + 64 * len(held)
+    if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
+        if _cache_chars + added > _CACHE_MAX_CHARS:
+            _cache.clear()
+            _cache_chars = 0
+        _cache.update({t: computed[t] for t in held})
+        _cache_chars += added
+
+
 _is_value = functools.partial(operator.is_not, None)
-_REPEAT_HEAD = itertools.repeat(slice(_MAX_CHARS))
+_REPEAT_HEAD = itertools.repeat(slice(MAX_CHARS))
 _REPEAT_WORDS = itertools.repeat(slice(_MAX_WORDS))
 _REPEAT_NAN = itertools.repeat(float("nan"))
 _NONES = itertools.repeat(None)
@@ -94,13 +116,15 @@ def _scores(texts: list[str], table: Mapping[str, float]) -> list[float]:
 
 
 def _byte_scores(encoded: list[bytes], table: Mapping[str, float]) -> list[float]:
-    words = list(
-        map(
-            list.__getitem__,
-            map(bytes.split, map(bytes.translate, encoded, _REPEAT_LETTERS)),
-            _REPEAT_WORDS,
-        )
-    )
+    words = map(bytes.split, map(bytes.translate, encoded, _REPEAT_LETTERS))
+    return byte_word_scores(list(words), table)
+
+
+def byte_word_scores(line_words: Sequence[list[bytes]], table: Mapping[str, float]) -> list[float]:
+    """The score of each line from all its words, read as bytes (the lower-cased line's words in
+    EIGHT_BIT, as `bytes.split` gives them after the LETTER_BYTES table; only the first
+    _MAX_WORDS count) for a line of at most MAX_CHARS characters."""
+    words = list(map(list.__getitem__, line_words, _REPEAT_WORDS))
     n = len(words)
     counts = np.fromiter(map(len, words), np.int64, n)
     flat = list(itertools.chain.from_iterable(words))
