@@ -23,7 +23,13 @@ from cleanse.classify.context import REASONS, feature_matrix
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, model_keeps, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
-from cleanse.classify.page_rules import PageLayout, page_layout, rule_verdicts
+from cleanse.classify.page_rules import (
+    PageLayout,
+    page_layout,
+    rule_decisions,
+    rule_verdicts,
+    scored_verdicts,
+)
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.verdict import LineVerdict
 from cleanse.classify.wordscore import remember_words, word_scores
@@ -75,25 +81,28 @@ def classify_lines(
     if mode == "article":
         return _never_empty(article_verdicts(feats, lines))
     lay = page_layout(feats, cfg)
-    rules = rule_verdicts(feats, lay, cfg)
+    rule_keep, rule_reason, kinds = rule_decisions(feats, lay, cfg)
     idx = [i for i, f in enumerate(feats) if f is not None]
     proba = None
     if cfg.use_model and model is not None:
         if words_read:
             remember_words(words_read, model.words)
-        x, idx = page_matrix(lines, feats, lay, rules, model.words)
+        x, idx = _matrix(lines, feats, lay, rule_keep, rule_reason, model.words)
         proba = model.proba(x)
     threshold = (
         (model.threshold if model is not None else 0.5)
         if cfg.threshold is None
         else (cfg.threshold)
     )
-    return _decide(feats, rules, idx, proba, threshold)
+    return _decide(feats, lay, rule_keep, rule_reason, kinds, idx, proba, threshold)
 
 
 def _decide(
     feats: Sequence[LineFeatures | None],
-    rules: list[LineVerdict],
+    lay: PageLayout,
+    rule_keep: list[bool],
+    rule_reason: list[str],
+    kinds: list[int],
     idx: list[int],
     proba: np.ndarray | None,
     threshold: float,
@@ -101,45 +110,51 @@ def _decide(
     """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
     guard (cleanse.classify.guard), each with its reason and scores."""
     n = len(idx)
-    rows = feats if n == len(feats) else list(map(feats.__getitem__, idx))
-    judged = rules if n == len(rules) else list(map(rules.__getitem__, idx))
+    whole = n == len(feats)
+    rows = feats if whole else list(map(feats.__getitem__, idx))
+    judged_keep = rule_keep if whole else list(map(rule_keep.__getitem__, idx))
+    reasons = rule_reason if whole else list(map(rule_reason.__getitem__, idx))
     prose = np.fromiter(map(_PROSE, rows), np.float64, n)
     chars = np.fromiter(map(_CHARS, rows), np.float64, n)
-    rule_keep = list(map(_KEEP, judged))
-    reasons = list(map(_REASON, judged))
     protected = np.fromiter(map(operator.eq, reasons, itertools.repeat("content")), bool, n) & (
         np.fromiter(map(_WORDS, rows), np.float64, n) >= PROTECTED_WORDS
     )
     # The floors may add a line the rule pass dropped as a menu or an orphan, not one it
     # dropped for a named reason (after the article's end, a related box, a cue).
     floor_ok = np.fromiter(map(_REASONS.__contains__, reasons), bool, n)
+    ruled = np.fromiter(judged_keep, bool, n)
     if proba is None:
-        keeps = page_keeps(rule_keep, proba, threshold, prose, chars, protected, floor_ok)
-        wanted, unsure = rule_keep, np.zeros(len(idx), dtype=bool)
+        keep_l = page_keeps(judged_keep, proba, threshold, prose, chars, protected, floor_ok)
+        keep = np.fromiter(keep_l, bool, n)
+        # The guard added it: the page would lose most of its prose.
+        guard = keep & ~ruled
+        unsure = np.zeros(n, dtype=bool)
     else:
-        keeps, unsure = model_keeps(proba, threshold, prose, chars, protected, floor_ok)
-        wanted = (proba >= threshold).tolist()
-    out = list(rules)
-    # Plain lists: indexing a numpy array one element at a time costs more than the loop's work.
-    p_content = list(map(round, proba.tolist(), itertools.repeat(4))) if proba is not None else []
-    unsure_l, protected_l = unsure.tolist(), protected.tolist()
-    for n, i in enumerate(idx):
-        rule, keep = rules[i], keeps[n]
-        scores = rule.scores
-        if proba is not None:
-            scores["p_content"] = p_content[n]
-            scores["threshold"] = threshold
-        if keep and not wanted[n] and not (proba is not None and protected_l[n]):
-            # The model was unsure of the whole page (kept for its expected content), or the
-            # page would lose most of its prose.
-            reason = "guard-unsure" if unsure_l[n] else "guard-prose"
-        elif keep == rule.keep:
-            reason = rule.reason
-        else:  # the model overrules the rule pass
-            reason = "model-content" if keep else "model-boilerplate"
-        if keep != rule.keep or reason != rule.reason:  # else the rule's verdict, scores added
-            out[i] = _NEW(LineVerdict, (keep, reason, scores))
-    return _never_empty(out)
+        keep_l, unsure = model_keeps(proba, threshold, prose, chars, protected, floor_ok)
+        keep = np.fromiter(keep_l, bool, n)
+        # Kept though under the threshold and not protected: the model was unsure of the whole
+        # page (kept for its expected content), or the page would lose most of its prose.
+        guard = keep & ~(proba >= threshold) & ~protected
+    overruled = ~guard & (keep != ruled)  # the model overrules the rule pass
+    final_keep, final_reason = list(rule_keep), list(rule_reason)
+    for k in (guard | overruled).nonzero()[0].tolist():
+        i = idx[k]
+        final_keep[i] = keep_l[k]
+        if guard[k]:
+            final_reason[i] = "guard-unsure" if unsure[k] else "guard-prose"
+        else:
+            final_reason[i] = "model-content" if keep_l[k] else "model-boilerplate"
+    p_content: list[float] | None = None
+    if proba is not None:
+        p_page = list(map(round, proba.tolist(), itertools.repeat(4)))
+        if whole:
+            p_content = p_page
+        else:
+            p_content = [0.0] * len(feats)
+            for k, i in enumerate(idx):
+                p_content[i] = p_page[k]
+    verdicts = scored_verdicts(feats, lay, final_keep, final_reason, kinds, p_content, threshold)
+    return _never_empty(verdicts)
 
 
 def _never_empty(out: list[LineVerdict]) -> list[LineVerdict]:
@@ -174,13 +189,25 @@ def page_matrix(
 ) -> tuple[np.ndarray, list[int]]:
     """Feature rows of the non-blank lines, and their indexes in `lines` (`words`: the model's
     word table, see cleanse.classify.wordscore)."""
+    return _matrix(lines, feats, lay, list(map(_KEEP, rules)), list(map(_REASON, rules)), words)
+
+
+def _matrix(
+    lines: Sequence[str],
+    feats: Sequence[LineFeatures | None],
+    lay: PageLayout,
+    rule_keep: list[bool],
+    rule_reason: list[str],
+    words: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, list[int]]:
+    """`page_matrix` from the rule pass's keep decisions and reasons (all lines)."""
     idx = [i for i, f in enumerate(feats) if f is not None]
     if len(idx) == len(feats):  # no blank line: every list as it is
         texts = list(map(str.strip, lines))
         rows: Sequence[LineFeatures] = feats  # type: ignore[assignment]
         weights, runs, tables = lay.weights, lay.runs, lay.tables
         list_runs, rank = lay.list_runs, lay.region_rank
-        kept = rules
+        keep, reason = rule_keep, rule_reason
     else:
         texts = list(map(str.strip, map(lines.__getitem__, idx)))
         rows = list(map(feats.__getitem__, idx))  # type: ignore[arg-type]
@@ -189,7 +216,8 @@ def page_matrix(
         tables = list(map(lay.tables.__getitem__, idx))
         list_runs = list(map(lay.list_runs.__getitem__, idx))
         rank = list(map(lay.region_rank.__getitem__, idx))
-        kept = list(map(rules.__getitem__, idx))
+        keep = list(map(rule_keep.__getitem__, idx))
+        reason = list(map(rule_reason.__getitem__, idx))
     x = feature_matrix(
         texts,
         rows,
@@ -199,14 +227,13 @@ def page_matrix(
         list_runs,
         rank,
         lay.region_scores,
-        list(map(_KEEP, kept)),
-        list(map(_REASON, kept)),
+        keep,
+        reason,
         word_scores(texts, words or {}),
     )
     return x, idx
 
 
-_NEW = tuple.__new__  # LineVerdict(...) without its Python frame
 _KEEP = operator.attrgetter("keep")
 _PROSE = operator.attrgetter("prose")
 _CHARS = operator.attrgetter("n_chars")

@@ -225,15 +225,17 @@ def lines_table(
     flags = np.concatenate(flag_parts)
     word_line = np.concatenate(line_parts)
 
-    def any_word(bit: int) -> np.ndarray:
-        return np.bincount(word_line, weights=(flags & bit) > 0, minlength=n)
+    stop_n = np.bincount(word_line, weights=(flags & _STOP) > 0, minlength=n)
+    # Cue words are rare: the lines holding one, from the words that have any cue bit.
+    cued = (flags > _STOP).nonzero()[0]
+    cue_flags, cue_line = flags[cued], word_line[cued]
 
-    stop_n = any_word(_STOP)
-    social_w, notice_w, credit_w = (
-        any_word(_SOCIAL) > 0,
-        any_word(_NOTICE) > 0,
-        any_word(_CREDIT) > 0,
-    )
+    def any_word(bit: int) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        out[cue_line[(cue_flags & bit) > 0]] = True
+        return out
+
+    social_w, notice_w, credit_w = any_word(_SOCIAL), any_word(_NOTICE), any_word(_CREDIT)
 
     n_cjk = np.zeros(n, dtype=np.int64)
     if other:

@@ -183,58 +183,106 @@ def rule_verdicts(
     feats: Sequence[LineFeatures | None], lay: PageLayout, cfg: ClassifyConfig
 ) -> list[LineVerdict]:
     """The rule pass's verdict on each line of a page (also the model's strongest feature)."""
-    out: list[LineVerdict] = []
-    add = out.append
-    rank, weights, runs, end = lay.region_rank, lay.weights, lay.runs, lay.end
+    keeps, reasons, kinds = rule_decisions(feats, lay, cfg)
+    return scored_verdicts(feats, lay, keeps, reasons, kinds)
+
+
+# What a rule verdict's scores hold besides the line's own: `run` outside the regions, and
+# `after_end` too for a line after the article's end (rule_decisions' third list).
+IN_REGION, OUTSIDE, AFTER_END = 0, 1, 2
+
+
+def rule_decisions(
+    feats: Sequence[LineFeatures | None], lay: PageLayout, cfg: ClassifyConfig
+) -> tuple[list[bool], list[str], list[int]]:
+    """`rule_verdicts` without their scores: per line, keep or not, the reason, and which scores
+    the verdict holds (IN_REGION, OUTSIDE or AFTER_END; see `scored_verdicts`)."""
+    keeps: list[bool] = []
+    reasons: list[str] = []
+    kinds: list[int] = []
+    keep, why, kind = keeps.append, reasons.append, kinds.append
+    rank, runs, end = lay.region_rank, lay.runs, lay.end
     gallery, boxes, tables, titles = lay.gallery, lay.boxes, lay.tables, lay.titles
     min_prose, outside_prose = cfg.min_prose, cfg.outside_min_prose
     outside_words = cfg.outside_min_words
-    new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
     for i, f in enumerate(feats):
+        if f is None:
+            keep(True), why("blank"), kind(IN_REGION)
+            continue
+        cue = f.cue
+        if gallery[i]:
+            keep(False), why("slideshow"), kind(IN_REGION)
+        elif boxes[i]:
+            keep(False), why("related-box"), kind(IN_REGION)
+        elif rank[i] >= 0:
+            kind(IN_REGION)
+            if tables[i] and cue in ("counter", "date"):
+                keep(True), why("table-cell")
+            elif cue in _HARD_CUES and f.prose < outside_prose:
+                keep(False), why(cue)
+            elif f.prose >= min_prose:
+                keep(True), why("content")
+            else:
+                keep(True), why("in-region")
+        elif i >= end and not cue:
+            keep(False), why("after-end"), kind(AFTER_END)
+        else:
+            kind(OUTSIDE)
+            if i in titles:
+                keep(True), why("title")
+            elif cue:
+                keep(False), why(cue)
+            elif f.prose >= outside_prose and f.n_words >= outside_words:
+                keep(True), why("prose-outside")
+            elif runs[i] >= 5:
+                keep(False), why("menu-run")
+            elif f.prose >= min_prose:
+                keep(False), why("prose-orphan")
+            else:
+                keep(False), why("short-orphan")
+    return keeps, reasons, kinds
+
+
+def scored_verdicts(
+    feats: Sequence[LineFeatures | None],
+    lay: PageLayout,
+    keeps: Sequence[bool],
+    reasons: Sequence[str],
+    kinds: Sequence[int],
+    p_content: Sequence[float] | None = None,
+    threshold: float = 0.0,
+) -> list[LineVerdict]:
+    """The verdicts with their scores: the line's own (prose, words, stop words, end
+    punctuation), its weight and whether it lies in a region; outside the regions its run, and
+    after the article's end how far after; with the model, `p_content` (aligned with the lines,
+    blank lines included) and the `threshold`. A blank line's scores are empty."""
+    out: list[LineVerdict] = []
+    add = out.append
+    new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
+    rank, weights, runs, end = lay.region_rank, lay.weights, lay.runs, lay.end
+    model = p_content is not None
+    probs = p_content if p_content is not None else itertools.repeat(0.0)
+    for i, (f, k, r, kind, p) in enumerate(zip(feats, keeps, reasons, kinds, probs, strict=False)):
         if f is None:
             add(new(verdict, (True, "blank", {})))
             continue
-        in_region = rank[i] >= 0
-        # _scores(f, weight=..., region=...), written out: this runs for every line of a page.
+        # Written out: this runs for every line of a page.
         scores = {
             "prose": f.prose,
             "words": f.n_words,
             "stop": f.stop_ratio,
             "end_punct": f.end_punct,
             "weight": weights[i],
-            "region": float(in_region),
+            "region": float(rank[i] >= 0),
         }
-        cue = f.cue
-        if gallery[i]:
-            add(new(verdict, (False, "slideshow", scores)))
-        elif boxes[i]:
-            add(new(verdict, (False, "related-box", scores)))
-        elif in_region:
-            if tables[i] and cue in ("counter", "date"):
-                add(new(verdict, (True, "table-cell", scores)))
-            elif cue in _HARD_CUES and f.prose < outside_prose:
-                add(new(verdict, (False, cue, scores)))
-            elif f.prose >= min_prose:
-                add(new(verdict, (True, "content", scores)))
-            else:
-                add(new(verdict, (True, "in-region", scores)))
-        else:
+        if kind:
             scores["run"] = float(runs[i])
-            if i >= end and not cue:
+            if kind == AFTER_END:
                 scores["after_end"] = float(i - end)
-                add(new(verdict, (False, "after-end", scores)))
-            elif i in titles:
-                add(new(verdict, (True, "title", scores)))
-            elif cue:
-                add(new(verdict, (False, cue, scores)))
-            elif f.prose >= outside_prose and f.n_words >= outside_words:
-                add(new(verdict, (True, "prose-outside", scores)))
-            elif runs[i] >= 5:
-                add(new(verdict, (False, "menu-run", scores)))
-            elif f.prose >= min_prose:
-                add(new(verdict, (False, "prose-orphan", scores)))
-            else:
-                add(new(verdict, (False, "short-orphan", scores)))
+        if model:
+            scores["p_content"] = p
+            scores["threshold"] = threshold
+        add(new(verdict, (k, r, scores)))
     return out
 
 
