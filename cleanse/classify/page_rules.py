@@ -197,49 +197,46 @@ def rule_decisions(
 ) -> tuple[list[bool], list[str], list[int]]:
     """`rule_verdicts` without their scores: per line, keep or not, the reason, and which scores
     the verdict holds (IN_REGION, OUTSIDE or AFTER_END; see `scored_verdicts`)."""
-    keeps: list[bool] = []
-    reasons: list[str] = []
-    kinds: list[int] = []
-    keep, why, kind = keeps.append, reasons.append, kinds.append
+    n = len(feats)
+    # Filled by index (no call per line): blank lines stay (True, 'blank', IN_REGION).
+    keeps, reasons, kinds = [True] * n, ["blank"] * n, [IN_REGION] * n
     rank, runs, end = lay.region_rank, lay.runs, lay.end
     gallery, boxes, tables, titles = lay.gallery, lay.boxes, lay.tables, lay.titles
     min_prose, outside_prose = cfg.min_prose, cfg.outside_min_prose
     outside_words = cfg.outside_min_words
     for i, f in enumerate(feats):
         if f is None:
-            keep(True), why("blank"), kind(IN_REGION)
             continue
         cue = f.cue
         if gallery[i]:
-            keep(False), why("slideshow"), kind(IN_REGION)
+            keeps[i], reasons[i] = False, "slideshow"
         elif boxes[i]:
-            keep(False), why("related-box"), kind(IN_REGION)
+            keeps[i], reasons[i] = False, "related-box"
         elif rank[i] >= 0:
-            kind(IN_REGION)
             if tables[i] and cue in ("counter", "date"):
-                keep(True), why("table-cell")
+                reasons[i] = "table-cell"
             elif cue in _HARD_CUES and f.prose < outside_prose:
-                keep(False), why(cue)
+                keeps[i], reasons[i] = False, cue
             elif f.prose >= min_prose:
-                keep(True), why("content")
+                reasons[i] = "content"
             else:
-                keep(True), why("in-region")
+                reasons[i] = "in-region"
         elif i >= end and not cue:
-            keep(False), why("after-end"), kind(AFTER_END)
+            keeps[i], reasons[i], kinds[i] = False, "after-end", AFTER_END
         else:
-            kind(OUTSIDE)
+            kinds[i] = OUTSIDE
             if i in titles:
-                keep(True), why("title")
+                reasons[i] = "title"
             elif cue:
-                keep(False), why(cue)
+                keeps[i], reasons[i] = False, cue
             elif f.prose >= outside_prose and f.n_words >= outside_words:
-                keep(True), why("prose-outside")
+                reasons[i] = "prose-outside"
             elif runs[i] >= 5:
-                keep(False), why("menu-run")
+                keeps[i], reasons[i] = False, "menu-run"
             elif f.prose >= min_prose:
-                keep(False), why("prose-orphan")
+                keeps[i], reasons[i] = False, "prose-orphan"
             else:
-                keep(False), why("short-orphan")
+                keeps[i], reasons[i] = False, "short-orphan"
     return keeps, reasons, kinds
 
 
