@@ -18,6 +18,7 @@ import regex
 
 from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
+from cleanse.rule_prefilter import may_hold_pair, opens_with_pair_hint
 from cleanse.rule_state import OVER_BUDGET_FLAG, Outcome, RuleState, SavedState, tidy_lines
 from cleanse.rules import Rule
 from cleanse.watchdog import Overtime, cpu_clock, time_limit
@@ -54,6 +55,8 @@ class RuleRunner:
 
     def __init__(self, rules: Sequence[Rule], lang: str | None, timeout: float) -> None:
         self.artifacts = [r for r in rules if r.stage == "artifacts"]
+        # Each with whether it needs a doubled letter opening a word (cleanse.rule_prefilter).
+        self._artifact_steps = [(r, opens_with_pair_hint(r)) for r in self.artifacts]
         line_rules = [r for r in rules if r.stage == "lines"]
         self.line_edits = [r for r in line_rules if r.action == "replace"]
         self.line_drops = [r for r in line_rules if r.action != "replace"]
@@ -155,9 +158,17 @@ class RuleRunner:
             if not state.alive[i] or not text:
                 continue
             lowered = self._lower(text)
-            for rule in self.artifacts:
+            checked: str | None = None  # the text last tested for a pair (rule_prefilter)
+            paired = False
+            for rule, needs_pair in self._artifact_steps:
                 if rule.contains and not _holds_any(lowered, rule.contains):
                     continue
+                if needs_pair:
+                    if checked is not state.texts[i]:
+                        checked = state.texts[i]
+                        paired = may_hold_pair(checked)
+                    if not paired:
+                        continue
                 new = self._replace(rule, state.texts[i], outcome)
                 if new != state.texts[i]:
                     self._edit(state, i, rule, new, outcome)
