@@ -45,10 +45,14 @@ def hint_positions(text: str) -> bool:
 
 
 def real_lines() -> list[str]:
-    lines = [ln for p in sorted(SEEDS.glob("*.txt")) for ln in p.read_text(encoding="utf-8").split("\n")]
+    lines = [
+        ln for p in sorted(SEEDS.glob("*.txt")) for ln in p.read_text(encoding="utf-8").split("\n")
+    ]
     for page in sorted(WCXB_DOCS.glob("*.raw.txt"))[:200]:
         lines += page.read_text(encoding="utf-8").split("\n")
-    lines += [t for r in RULES for pair in r.tests.fix for t in pair] + [t for r in RULES for t in r.tests.keep]
+    lines += [t for r in RULES for pair in r.tests.fix for t in pair] + [
+        t for r in RULES for t in r.tests.keep
+    ]
     return lines
 
 
@@ -108,7 +112,10 @@ def test_regex_pairs_an_ascii_letter_only_with_the_ascii_folds(code_points: list
     folds = regex.compile(f"[{rule_prefilter._ASCII_FOLDS}]")
     cased = [c for c in code_points if _cased(c) or c == "\u0345"]
     for letter in string.ascii_letters:
-        for text in ("".join(f"\n{letter}{c}" for c in cased), "".join(f"\n{c}{letter}" for c in cased)):
+        for text in (
+            "".join(f"\n{letter}{c}" for c in cased),
+            "".join(f"\n{c}{letter}" for c in cased),
+        ):
             for match in HINT_RE.finditer(text):
                 pair = text[match.start() : match.start() + 2]
                 other = pair[1] if pair[0] == letter else pair[0]
@@ -124,7 +131,9 @@ def test_the_non_word_characters_are_no_word_and_no_case(code_points: list[str])
         assert not _cased(c), hex(ord(c))
     # and no character folds into one of them
     for c in code_points:
-        assert not any(not_word.fullmatch(ch) for ch in c.casefold() + c.lower() + c.upper() if ch != c), hex(ord(c))
+        assert not any(
+            not_word.fullmatch(ch) for ch in c.casefold() + c.lower() + c.upper() if ch != c
+        ), hex(ord(c))
 
 
 def _outcome(rules: list, lang: str, lines: list[str]) -> tuple:
@@ -139,7 +148,13 @@ def test_the_engine_changes_the_same_lines_without_the_prefilter(
 ) -> None:
     rules = [r for r in RULES if r.applies_to(lang, None)]
     lines = real_lines()[:20_000]
-    lines += ["pendant qquand un accord", "TThe ministry said", "“LLa Corée", "Ddans la soirée", "wwhen ſſo"]
+    lines += [
+        "pendant qquand un accord",
+        "TThe ministry said",
+        "“LLa Corée",
+        "Ddans la soirée",
+        "wwhen ſſo",
+    ]
     with_prefilter = _outcome(rules, lang, lines)
     monkeypatch.setattr(rule_engine, "may_hold_pair", lambda text: True)
     assert _outcome(rules, lang, lines) == with_prefilter
