@@ -2,7 +2,7 @@
 
     python benchmarks/clean_speed.py --mb 100          # the issue's measurement (a few minutes)
     python benchmarks/clean_speed.py --mb 10 --repeat 3
-    python benchmarks/clean_speed.py --command --mb 20 [--code /tmp/base]   # whole `cleanse clean`
+    python benchmarks/clean_speed.py --command --mb 20 [--code /tmp/base] [--rounds 3]   # whole `cleanse clean`
     python benchmarks/clean_speed.py --workers-run --mb 200                 # `cleanse run` -j 1 vs -j 2
 
 Reports MB/s per configuration and the ratios that matter: cleanse (every built-in pack, ftfy, the
@@ -95,32 +95,57 @@ def write_jsonl(records: list[dict[str, str]], path: Path) -> float:
     return sum(len(r["text"].encode("utf-8")) for r in records) / 1e6
 
 
-def time_command(mb: float, corpora: Path, code: Path | None) -> None:
-    """The whole `cleanse clean -j 1` command against ftfy.fix_text alone, on the same file."""
+# `ftfy.fix_text` alone over a JSONL file (read, fix, write), as a child process that imports
+# nothing else: sys.argv[1] is the input, sys.argv[2] the output.
+FTFY_CHILD = """
+import json, sys, ftfy
+with open(sys.argv[1], encoding="utf-8") as fh, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in fh:
+        rec = json.loads(line)
+        rec["text"] = ftfy.fix_text(rec["text"])
+        out.write(json.dumps(rec, ensure_ascii=False) + "\\n")
+"""
+
+
+def time_command(mb: float, corpora: Path, code: Path | None, rounds: int = 1) -> None:
+    """The whole `cleanse clean -j 1` command against ftfy.fix_text alone, on the same file.
+
+    Each contender is a child process; `rounds` rounds run them in turn (this checkout, the other
+    tree, ftfy alone), so that a change of the machine's load falls on all of them; medians.
+    """
     root = Path(__file__).resolve().parent.parent
     trees = {"this checkout": root, **({str(code): code} if code is not None else {})}
     with tempfile.TemporaryDirectory(prefix="clean-speed-") as tmp:
         src = Path(tmp) / "in.jsonl"
         records = mixed_records(mb, corpora)
         size = write_jsonl(records, src)
-        rows = {}
-        for k, (name, tree) in enumerate(trees.items()):
-            cmd = [sys.executable, "-m", "cleanse", "clean", str(src), str(Path(tmp) / f"out-{k}.jsonl"), "-j", "1", "-q"]
-            rows[f"cleanse clean -j 1 ({name})"] = run_timed(cmd, tree)
-        start, cpu0 = time.perf_counter(), time.process_time()
-        with src.open(encoding="utf-8") as fh, (Path(tmp) / "ftfy.jsonl").open("w", encoding="utf-8") as out:
-            for line in fh:
-                rec = json.loads(line)
-                rec["text"] = ftfy.fix_text(rec["text"])
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        ftfy_row = (time.perf_counter() - start, time.process_time() - cpu0, float("nan"))
-    print(f"{len(records)} documents, {size:.1f} MB (novels + wcxb-dev scrapes); load average {os.getloadavg()[0]:.2f}")
-    print(f"  {'contender':<52} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}")
+        runs: dict[str, list[tuple[float, float, float]]] = {}
+        loads = []
+        for _ in range(rounds):
+            loads.append(os.getloadavg()[0])
+            for k, (name, tree) in enumerate(trees.items()):
+                out = Path(tmp) / f"out-{k}.jsonl"
+                cmd = [sys.executable, "-m", "cleanse", "clean", str(src), str(out), "-j", "1", "-q", "--overwrite"]
+                runs.setdefault(f"cleanse clean -j 1 ({name})", []).append(run_timed(cmd, tree))
+            cmd = [sys.executable, "-c", FTFY_CHILD, str(src), str(Path(tmp) / "ftfy.jsonl")]
+            runs.setdefault(FTFY_ROW, []).append(run_timed(cmd, root))
+    rows = {name: tuple(statistics.median(r[i] for r in found) for i in range(3)) for name, found in runs.items()}
+    print(f"{len(records)} documents, {size:.1f} MB (novels + wcxb-dev scrapes); {rounds} round(s), medians; "
+          f"load average {min(loads):.2f}-{max(loads + [os.getloadavg()[0]]):.2f}")
+    print(f"  {'contender':<52} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}  cpu s of each round")
     for name, (wall, cpu, rss) in rows.items():
-        print(f"  {name:<52} {wall:8.2f} {cpu:8.2f} {size / cpu:9.2f} {rss:7.0f} MB")
-    print(f"  {'ftfy.fix_text alone (read, fix, write JSONL)':<52} {ftfy_row[0]:8.2f} {ftfy_row[1]:8.2f} {size / ftfy_row[1]:9.2f}")
+        each = " ".join(f"{r[1]:.2f}" for r in runs[name])
+        print(f"  {name:<52} {wall:8.2f} {cpu:8.2f} {size / cpu:9.2f} {rss:7.0f} MB  {each}")
+    ftfy_wall, ftfy_cpu, _ = rows[FTFY_ROW]
     for name, (wall, cpu, _) in rows.items():
-        print(f"  ratio ftfy / {name}: {ftfy_row[0] / wall:.2f}x wall, {ftfy_row[1] / cpu:.2f}x cpu (goal >= 1.0)")
+        if name != FTFY_ROW:
+            print(f"  ratio ftfy / {name}: {ftfy_wall / wall:.2f}x wall, {ftfy_cpu / cpu:.2f}x cpu (goal >= 1.0)")
+    if code is not None:
+        here, there = (rows[f"cleanse clean -j 1 ({n})"][1] for n in trees)
+        print(f"  ratio {code} / this checkout, cpu: {there / here:.2f}x")
+
+
+FTFY_ROW = "ftfy.fix_text alone (read, fix, write JSONL)"
 
 
 def time_workers(mb: float, corpora: Path) -> None:
@@ -148,10 +173,11 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--command", action="store_true", help="time the whole `cleanse clean` command against ftfy alone")
     parser.add_argument("--code", type=Path, default=None, help="with --command: also time another tree's command")
+    parser.add_argument("--rounds", type=int, default=1, help="with --command: rounds of all contenders in turn (medians)")
     parser.add_argument("--workers-run", action="store_true", help="time `cleanse run` with 1 and 2 workers")
     args = parser.parse_args()
     if args.command:
-        time_command(args.mb, args.corpora, args.code)
+        time_command(args.mb, args.corpora, args.code, args.rounds)
         return
     if args.workers_run:
         time_workers(args.mb, args.corpora)

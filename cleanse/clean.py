@@ -24,7 +24,7 @@ from cleanse.decode import (
     normalize_newlines,
 )
 from cleanse.document import Change, Document, Item, is_live, split_lines
-from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line
+from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line, leaves_alone
 from cleanse.formats.html import EXTRACTED_HTML
 from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
@@ -260,6 +260,8 @@ def _fix_lines(
     fixed_lines, again = [], []
     for i in range(len(state.texts)) if only is None else only:
         text = state.texts[i]
+        if leaves_alone(text):
+            continue
         fixed, steps = fix_line(text, budget)
         if fixed != text:
             changes.append(Change("fix", "ftfy", state.numbers[i], text, fixed, {"steps": steps}))

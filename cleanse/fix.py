@@ -94,6 +94,30 @@ def _build_c1_as_cp1252() -> dict[int, str]:
 _C1_AS_CP1252 = _build_c1_as_cp1252()
 
 
+# The ASCII characters that send a line to ftfy (_SUSPECT_RE) or make _fix_piece remove them
+# (C0_CONTROL_RE): "&" and the C0 controls but tab and LF. Derived from those two patterns.
+_ASCII_SUSPECT_RE = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(code))
+        for code in range(128)
+        if _SUSPECT_RE.match(chr(code)) or C0_CONTROL_RE.match(chr(code))
+    )
+    + "]"
+)
+
+
+def leaves_alone(line: str) -> bool:
+    """True for a line `fix_line` gives back as it is, with no step (an ASCII line without "&" or
+    a control character): the cleaning loop skips it without the calls of `fix_line`. False says
+    nothing: `fix_line` decides.
+
+    >>> leaves_alone("A plain line."), leaves_alone("Tom &amp; Jerry"), leaves_alone("été")
+    (True, False, False)
+    """
+    return line.isascii() and _ASCII_SUSPECT_RE.search(line) is None
+
+
 def needs_fixing(line: str) -> bool:
     """Cheap test: could ftfy change this line under CORPUS_PROFILE?
 

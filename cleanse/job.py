@@ -19,11 +19,11 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify, normalize_path
 from cleanse.clean_config import CleanConfig
-from cleanse.dedup import DedupConfig, DuplicateIndex
+from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Document
 from cleanse.durable import write_atomic
@@ -45,6 +45,9 @@ from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
 from cleanse.writers import STDOUT, CorpusWriter, naming_path
+
+if TYPE_CHECKING:
+    from cleanse.dedup import DuplicateIndex  # loads numba: only a run that deduplicates opens one
 
 __all__ = ["BATCH_CHARS", "BATCH_DOCS", "JobConfig", "learn_from", "run_job"]
 

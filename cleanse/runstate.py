@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity
-from cleanse.dedup import DuplicateIndex
 from cleanse.errors import ConfigError, InputError
 from cleanse.runlock import LOCK_FILE, RunLock, describe
 
@@ -128,6 +127,8 @@ def claim(request: ClaimRequest) -> Claim:
             gone = index_lock.previous
             if gone and gone.get("dest") == "-" and gone.get("run"):
                 # A run that wrote to stdout cannot be resumed: its pending entries are dead.
+                from cleanse.dedup import DuplicateIndex  # here: a cleaning run never loads numba
+
                 DuplicateIndex.discard_run(root, str(gone["run"]))
     except BaseException:
         Claim("", None, lock, index_lock, made).abandon()
@@ -188,6 +189,8 @@ def _forget(report: Path, previous: dict[str, Any] | None) -> None:
     if previous and previous.get("index") and previous.get("run"):
         root = Path(previous["index"])
         if root.is_dir():
+            from cleanse.dedup import DuplicateIndex  # here: a cleaning run never loads numba
+
             DuplicateIndex.discard_run(root, str(previous["run"]))
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from cleanse.dedup import DedupResult
 from cleanse.document import Item
 from cleanse.durable import publish, temporary_name
 from cleanse.output_records import json_line
 from cleanse.report import audit_fields
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, naming_path
+
+if TYPE_CHECKING:
+    from cleanse.dedup import DedupResult  # loads numba: not for a run that only cleans
 
 AUDIT_FILE = "audit.jsonl"
 

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cleanse.clean_config import CleanConfig
-from cleanse.dedup import DedupConfig, DedupResult, DuplicateIndex
+from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
-from cleanse.dedup.documents import deduplicate
 from cleanse.document import Change, Document, Item, is_live
 from cleanse.learn import LearnedRules
 from cleanse.parallel import ordered_map
@@ -28,6 +27,7 @@ from cleanse.writers import naming_path
 
 if TYPE_CHECKING:
     from cleanse.clean import Cleaner
+    from cleanse.dedup import DedupResult, DuplicateIndex
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +253,8 @@ class DedupStage:
         self.on_result = on_result
 
     def __call__(self, batch: list[Item]) -> list[Item]:
+        from cleanse.dedup.documents import deduplicate  # here: `cleanse clean` never loads numba
+
         with naming_path(self.index.path if self.index is not None else "the duplicate index"):
             docs, result = deduplicate(
                 batch,
@@ -292,6 +294,8 @@ def open_index(
             shutil.rmtree(root, ignore_errors=True)
     else:
         root = scratch = Path(tempfile.mkdtemp(prefix="cleanse-index-"))
+    from cleanse.dedup import DuplicateIndex  # here: `cleanse clean` never loads numba
+
     index = DuplicateIndex.open(root, config)
     if segments is not None:
         # What this run added before it stopped is still this run's, not an earlier run's.

@@ -15,11 +15,13 @@ import errno
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.checkpoint import PROGRESS_FILE
-from cleanse.dedup import DuplicateIndex
 from cleanse.durable import temporary_name
+
+if TYPE_CHECKING:
+    from cleanse.dedup import DuplicateIndex  # loads numba: not for a run that only cleans
 
 AUDIT_FILE = "audit.jsonl"
 # Below this much free space, a write that failed without an errno failed for want of space.

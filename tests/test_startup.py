@@ -96,3 +96,17 @@ def test_skipping_the_blas_probe_leaves_numba_linear_algebra_working() -> None:
         "assert 'scipy.linalg.cython_blas' in sys.modules\n"
     )
     modules_after(code)
+
+
+def test_a_clean_run_loads_no_duplicate_kernel(tmp_path: Path) -> None:
+    """`cleanse clean` does not deduplicate: numba (half a second of CPU to import) and the
+    duplicate index stay unloaded."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "One line of text.\\nAnd another one here."}\n')
+    code = (
+        "from cleanse.cli import main\n"
+        f"assert main(['clean', {str(src)!r}, {str(tmp_path / 'out.jsonl')!r}, '-q']) == 0\n"
+    )
+    loaded = modules_after(code)
+    assert not loaded & {"numba", "llvmlite", "cleanse.dedup.index", "cleanse.dedup.engine"}
+    assert {"ftfy", "cleanse.classify"} <= loaded
