@@ -198,7 +198,9 @@ def _count_change(
     facts: RunFacts, number: int, doc_id: str, source: str, change: dict[str, Any]
 ) -> None:
     rule_id = str(change.get("rule", "unknown"))
-    rule = facts.rules.setdefault(rule_id, RuleFacts(stage=str(change.get("stage", ""))))
+    rule = facts.rules.get(rule_id)
+    if rule is None:  # not setdefault: a RuleFacts per change cost a fifth of the counting
+        rule = facts.rules[rule_id] = RuleFacts(stage=str(change.get("stage", "")))
     found_before, found_after = change.get("before"), change.get("after")
     before = found_before if isinstance(found_before, str) else ""
     after = found_after if isinstance(found_after, str) else None
@@ -209,7 +211,9 @@ def _count_change(
     if rule.last_doc != number:
         rule.docs += 1
         rule.last_doc = number
-    line = change.get("line") if isinstance(change.get("line"), int) else None
+    line = change.get("line")
+    if not isinstance(line, int):
+        line = None
     # One example per document, so the few shown come from different pages.
     if len(rule.examples) < EXAMPLES_PER_RULE and all(ex.doc_id != doc_id for ex in rule.examples):
         rule.examples.append(Example(doc_id, line, before, after))
