@@ -65,10 +65,10 @@ def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
 
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
     """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
-    from cleanse import stages
+    from cleanse.dedup import documents  # cleanse.stages imports `deduplicate` from it when it runs
 
     argv, dest, index, expected = reference
-    real = stages.deduplicate
+    real = documents.deduplicate
     calls = {"n": 0}
 
     def interrupted_in_numba(*args, **kwargs):
@@ -81,7 +81,7 @@ def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
                 raise SystemError(msg) from err
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(stages, "deduplicate", interrupted_in_numba)
+    monkeypatch.setattr(documents, "deduplicate", interrupted_in_numba)
     one_worker = [a if a != "2" else "1" for a in argv]
     try:
         assert main(one_worker) == 130
