@@ -20,19 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cleanse.dedup.cluster import resolve
+from cleanse.dedup.cluster import _bucket_pairs as _pair_kernel
+from cleanse.dedup.cluster import _jaccards
 from cleanse.dedup.config import DedupConfig
 from cleanse.spark import faults
 from cleanse.spark.components import connected_components
 from cleanse.spark.index import SparkIndex
+from cleanse.spark.resolve import resolve_components
 from cleanse.spark.sign import PARA_BITS, sign_frame
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
     from pyspark.sql import DataFrame
-
-REMOVALS_SCHEMA = "item long, target long, similarity double, kind string, kept long"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,96 +55,59 @@ FIXED_SCHEMA = "item long, exact long, shingles array<int>, key string, para int
 def _bucket_pairs(
     max_bucket: int,
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:  # a mapInArrow function
-    """Pairs (i < j) within each bucket; a bucket above max_bucket links only near neighbours,
-    as `cleanse.dedup.cluster._bucket_pairs` does."""
+    """Pairs (i < j) within each bucket (sorted members), by the local engine's kernel
+    (`cleanse.dedup.cluster._bucket_pairs`): a bucket above max_bucket links only near
+    neighbours, and two index entries (negative items: n_fixed 0) are never paired."""
 
     def pairs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
         for batch in batches:
-            left: list[int] = []
-            right: list[int] = []
-            for members in batch.column("members").to_pylist():
-                size = len(members)
-                for x in range(size):
-                    reach = size if size <= max_bucket else min(size, x + 1 + max_bucket // 2)
-                    # Two index entries (negative items) are never paired: they were settled.
-                    others = [y for y in members[x + 1 : reach] if members[x] >= 0 or y >= 0]
-                    left.extend([members[x]] * len(others))
-                    right.extend(others)
+            members = batch.column("members")
+            lengths = np.diff(_csr(members)[1])
+            order = members.flatten().to_numpy().astype(np.int64)
+            buckets = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
+            found = (
+                _pair_kernel(buckets, order, max_bucket, 0)
+                if len(order)
+                else np.zeros((0, 2), np.int64)
+            )
             yield pa.RecordBatch.from_arrays(
-                [pa.array(left, pa.int64()), pa.array(right, pa.int64())], names=["i", "j"]
+                [pa.array(found[:, 0]), pa.array(found[:, 1])], names=["i", "j"]
             )
 
     return pairs
 
 
+def _csr(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A list<int> Arrow column as CSR arrays (values viewed as uint32, as the kernels sort them)."""
+    import pyarrow.compute as pc
+
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return lists.flatten().to_numpy().view(np.uint32), offsets
+
+
 def _jaccard_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Exact Jaccard of each candidate pair's shingle sets (sorted, distinct)."""
+    """Exact Jaccard of each candidate pair's shingle sets (sorted, distinct), by the local
+    engine's kernel (`cleanse.dedup.cluster._jaccards`) over the whole batch."""
     import pyarrow as pa
 
     for batch in batches:
         faults.maybe_fail("verify")
-        sims = []
-        for a, b in zip(batch.column("a").to_pylist(), batch.column("b").to_pylist(), strict=True):
-            inter = np.intersect1d(
-                np.asarray(a, np.int32), np.asarray(b, np.int32), assume_unique=True
-            ).size
-            union = len(a) + len(b) - inter
-            sims.append(inter / union if union > 0 else 1.0)
+        a_values, a_offsets = _csr(batch.column("a"))
+        b_values, b_offsets = _csr(batch.column("b"))
+        size = batch.num_rows
+        # Pair k compares set k (a's) with set size + k (b's) of one CSR array.
+        values = np.concatenate([a_values, b_values])
+        offsets = np.concatenate([a_offsets, b_offsets[1:] + a_offsets[-1]])
+        left = np.arange(size, dtype=np.int64)
+        sims = _jaccards(values, offsets, left, left + size) if size else np.zeros(0)
         yield pa.RecordBatch.from_arrays(
             [batch.column("i"), batch.column("j"), pa.array(sims, pa.float64())],
             names=["i", "j", "w"],
         )
-
-
-def _resolver(
-    config: DedupConfig,
-) -> Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]:  # a cogroup function
-    """Apply the keep policy to one component with the local engine's resolve()."""
-    keep, threshold = config.keep, config.threshold
-
-    def resolve_component(members: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-        import pandas as pd
-
-        faults.maybe_fail("resolve")
-        members = members.sort_values("item", kind="stable").reset_index(drop=True)
-        items = members["item"].to_numpy(np.int64)
-        n_fixed = int((items < 0).sum())  # index entries come first
-        fixed_roots = members["root"].isna().to_numpy()[:n_fixed]
-        local = {int(g): k for k, g in enumerate(items.tolist())}
-        sets = [np.asarray(s, np.int32).view(np.uint32) for s in members["shingles"]]
-
-        def csr(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            parts = [sets[k] for k in chosen.tolist()]
-            offs = np.zeros(len(parts) + 1, np.int64)
-            np.cumsum([len(p) for p in parts], out=offs[1:])
-            values = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
-            return values, offs
-
-        pairs = np.array(
-            [(local[int(i)], local[int(j)]) for i, j in zip(edges["i"], edges["j"], strict=True)],
-            np.int64,
-        ).reshape(-1, 2)
-        removals = resolve(
-            np.zeros(len(items), np.int64), pairs, edges["w"].to_numpy(np.float64),
-            members["exact"].to_numpy(np.int64), members["chars"].to_numpy(np.int64),
-            n_fixed, keep, threshold, csr, fixed_roots,
-        )  # fmt: skip
-        # Typed columns: a component of index entries only removes nothing, and an empty
-        # untyped column does not convert to Arrow.
-        return pd.DataFrame(
-            {
-                "item": np.array([items[r.item] for r in removals], np.int64),
-                "target": np.array([items[r.target] for r in removals], np.int64),
-                "similarity": np.array([r.similarity for r in removals], np.float64),
-                "kind": pd.Series([r.kind for r in removals], dtype=object),
-                "kept": np.array([items[r.kept] for r in removals], np.int64),
-            },
-            columns=["item", "target", "similarity", "kind", "kept"],
-        )
-
-    return resolve_component
 
 
 def settle_level(
@@ -166,17 +128,30 @@ def settle_level(
         F.col("rep").alias("i"), F.col("item").alias("j"), F.lit(1.0).alias("w")
     )
     reps = joined.where(F.col("item") == F.col("rep")).select("item")
-    keyed = new.select("item", F.posexplode("keys").alias("band", "key"))
+    # Only the exact groups' first items are keyed: joined before the keys are exploded.
+    keyed = (
+        new.select("item", "keys")
+        .join(reps, "item")
+        .select("item", F.posexplode("keys").alias("band", "key"))
+    )
     if fixed_keys is not None:
-        keyed = keyed.unionByName(fixed_keys.select("item", "band", "key"))
-    # Grouped by the keys' high 32 bits, as the local engine groups them (cluster.short_keys).
+        keyed = keyed.unionByName(
+            fixed_keys.select("item", "band", "key").join(reps, "item", "left_semi")
+        )
+    # Grouped by the keys' high 32 bits, as the local engine groups them (cluster.short_keys),
+    # packed with the band into one long: band << 32 | high bits.
     # Most keys are one item's: those are dropped after a plain count, so that only the keys
     # shared by two items or more are collected into lists (a slower, object-based aggregate).
-    short = keyed.join(reps, "item").withColumn("key", F.shiftrightunsigned("key", 32))
-    shared = short.groupBy("band", "key").count().where(F.col("count") > 1).drop("count")
+    short = keyed.select(
+        "item",
+        F.shiftleft(F.col("band").cast("long"), 32)
+        .bitwiseOR(F.shiftrightunsigned("key", 32))
+        .alias("bkey"),
+    )
+    shared = short.groupBy("bkey").count().where(F.col("count") > 1).drop("count")
     buckets = (
-        short.join(shared, ["band", "key"], "left_semi")
-        .groupBy("band", "key")
+        short.join(shared, "bkey", "left_semi")
+        .groupBy("bkey")
         .agg(F.sort_array(F.collect_list("item")).alias("members"))
         .select("members")
     )
@@ -206,15 +181,7 @@ def settle_level(
             fixed.select("item", "exact", F.lit(0).cast("long").alias("chars"), "shingles", "root")
         )
     labels = connected_components(edges.select("i", "j"))
-    members = labels.join(member_rows, "item")
-    edge_labels = labels.select(F.col("item").alias("i"), F.col("label").alias("edge_label"))
-    grouped_edges = edges.join(edge_labels, "i")
-    removals = (
-        members.groupBy("label")
-        .cogroup(grouped_edges.groupBy("edge_label"))
-        .applyInPandas(_resolver(config), REMOVALS_SCHEMA)
-        .checkpoint()
-    )
+    removals = resolve_components(labels, member_rows, edges, config).checkpoint()
     pair_counts = sims.agg(
         F.count("*").alias("candidates"),
         F.count(F.when(F.col("w") >= F.lit(config.threshold), 1)).alias("verified"),

@@ -71,17 +71,31 @@ def settle_frame(
     columns = [c for c in ("doc", "paras", "wordless") if c in decided.columns]
 
     def settle_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
         for batch in batches:
-            rows = batch.to_pylist()
+            # A document without decisions is settled unchanged (`_settle` returns it as it is)
+            # unless decisions are recorded in a field: its state passes through, not decoded.
+            has_decision = np.full(batch.num_rows, annotate is not None)
+            for c in columns:
+                has_decision |= batch.column(c).is_valid().to_numpy(zero_copy_only=False)
+            chosen = np.flatnonzero(has_decision)
+            if not len(chosen):
+                yield state.with_states(batch, batch.column("state"))
+                continue
             states = []
-            for row in rows:
+            for row in batch.take(pa.array(chosen)).to_pylist():
                 doc = state.load(row["state"])
                 if is_live(doc):
                     doc = _settle_one(
                         doc, str(row["n"]), {c: row.get(c) for c in columns}, whole, annotate
                     )
                 states.append(state.dump(doc))
-            yield state.with_states(batch, states)
+            replaced = pc.replace_with_mask(
+                batch.column("state"), pa.array(has_decision), pa.array(states, pa.string())
+            )
+            yield state.with_states(batch, replaced)
 
     return joined.mapInArrow(settle_batches, docs.schema)

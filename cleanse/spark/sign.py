@@ -20,11 +20,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.documents import _paragraphs, index_key
-from cleanse.dedup.stream import strip_markup
-from cleanse.dedup.workers import _sign_chunk, item_texts
+from cleanse.dedup.workers import _sign_chunk
 from cleanse.document import Document, is_live
 from cleanse.errors import InputError
 from cleanse.spark import faults, state
@@ -48,43 +46,79 @@ def paragraph_texts(doc: Document, config: DedupConfig) -> list[str]:
     return [p.text for p in _paragraphs(doc)]
 
 
-def _csr_lists(values: np.ndarray, offs: np.ndarray) -> list[list[int]]:
-    as_int = values.view(np.int32)
-    return [as_int[offs[k] : offs[k + 1]].tolist() for k in range(len(offs) - 1)]
+def _int_lists(values: np.ndarray, offsets: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """A list<kind> Arrow array from CSR arrays, without a Python object per value."""
+    import pyarrow as pa
+
+    if len(offsets) and int(offsets[-1]) > np.iinfo(np.int32).max:
+        msg = "an Arrow batch of over 2**31 values: lower spark.sql.execution.arrow.maxRecordsPerBatch"
+        raise InputError(msg)
+    return pa.ListArray.from_arrays(
+        pa.array(np.asarray(offsets, np.int32)), pa.array(values, type=kind)
+    )
 
 
-def _signature_lists(sigs: np.ndarray | None, n: int) -> list[list[int]]:
-    if sigs is None:
-        return [[] for _ in range(n)]
-    return cast("list[list[int]]", np.ascontiguousarray(sigs, np.uint32).view(np.int32).tolist())
+def _rows_lists(matrix: np.ndarray, kind: pa.DataType, signed: type) -> pa.Array:
+    """A list<kind> Arrow array with one list per row of `matrix` (unsigned, viewed as signed)."""
+    rows, width = matrix.shape
+    flat: np.ndarray = np.ascontiguousarray(matrix).view(signed).reshape(-1)
+    return _int_lists(flat, np.arange(rows + 1, dtype=np.int64) * width, kind)
+
+
+def _sets_lists(sets: tuple[np.ndarray, np.ndarray] | None, keep: np.ndarray) -> pa.Array:
+    """Shingle sets (CSR, uint32) as list<int32>, empty where `keep` is False."""
+    import pyarrow as pa
+
+    assert sets is not None  # signed with_sets
+    values, offsets = sets
+    lengths = np.diff(offsets) * keep
+    out_offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=out_offsets[1:])
+    chosen = values if keep.all() else values[np.repeat(keep, np.diff(offsets))]
+    return _int_lists(
+        np.ascontiguousarray(chosen, np.uint32).view(np.int32), out_offsets, pa.int32()
+    )
+
+
+def _signature_lists(sigs: np.ndarray | None, n: int, with_index: bool) -> pa.Array:
+    import pyarrow as pa
+
+    if sigs is None or not with_index:
+        return _int_lists(np.zeros(0, np.int32), np.zeros(n + 1, np.int64), pa.int32())
+    return _rows_lists(np.asarray(sigs, np.uint32), pa.int32(), np.int32)
 
 
 def _document_rows(
     docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
+    import pyarrow as pa
+
     texts = [paragraph_texts(doc, config) for _, doc in docs]
-    signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), with_index))
-    streams = [item_texts(t, "document")[0] for t in texts]
-    shingles = _csr_lists(*sig.shingle_sets(streams, config))
+    # The sets come from the signing pass itself (sign_texts with_sets): what shingle_sets gives.
+    signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), True))
+    size = len(docs)
+    numbers = np.array([n for n, _ in docs], np.int64)
     return {
-        "item": [n for n, _ in docs],
-        "n": [n for n, _ in docs],
-        "pos": [-1] * len(docs),
-        "line": [0] * len(docs),
-        "exact": signed.d_exact.view(np.int64).tolist(),
-        "chars": signed.d_chars.tolist(),
-        "words": [0] * len(docs),
-        "count": signed.d_count.tolist(),
-        "keys": signed.d_keys.view(np.int64).tolist(),
-        "shingles": shingles,
+        "item": numbers,
+        "n": numbers,
+        "pos": np.full(size, -1, np.int32),
+        "line": np.zeros(size, np.int64),
+        "exact": signed.d_exact.view(np.int64),
+        "chars": signed.d_chars,
+        "words": np.zeros(size, np.int32),
+        "count": signed.d_count,
+        "keys": _rows_lists(signed.d_keys, pa.int64(), np.int64),
+        "shingles": _sets_lists(signed.d_sets, np.ones(size, bool)),
         "key": [index_key(doc) if with_index else None for _, doc in docs],
-        "sigs": _signature_lists(signed.d_sigs, len(docs)),
+        "sigs": _signature_lists(signed.d_sigs, size, with_index),
     }
 
 
 def _paragraph_rows(
     docs: list[tuple[int, Document]], config: DedupConfig, with_index: bool
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
+    import pyarrow as pa
+
     paras = [_paragraphs(doc) for _, doc in docs]
     for (_, doc), found in zip(docs, paras, strict=True):
         if len(found) >= 1 << PARA_BITS:
@@ -94,30 +128,28 @@ def _paragraph_rows(
         (
             [[p.text for p in ps] for ps in paras],
             dataclasses.replace(config, level="paragraph"),
-            with_index,
+            True,
         )
     )
-    flat = [(n, k, p) for (n, _), ps in zip(docs, paras, strict=True) for k, p in enumerate(ps)]
-    names = {n: index_key(doc) if with_index else None for n, doc in docs}
+    counts = np.array([len(ps) for ps in paras], np.int64)
+    numbers = np.repeat(np.array([n for n, _ in docs], np.int64), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    pos = np.arange(len(numbers), dtype=np.int64) - starts
     eligible = (signed.p_words >= config.min_paragraph_words) & (signed.p_count > 0)
-    chosen = np.flatnonzero(eligible).tolist()
-    sets = _csr_lists(*sig.shingle_sets([strip_markup(flat[g][2].text) for g in chosen], config))
-    shingles: list[list[int]] = [[] for _ in flat]
-    for g, s in zip(chosen, sets, strict=True):
-        shingles[g] = s
+    names = [index_key(doc) if with_index else None for _, doc in docs]
     return {
-        "item": [(n << PARA_BITS) | k for n, k, _ in flat],
-        "n": [n for n, _, _ in flat],
-        "pos": [k for _, k, _ in flat],
-        "line": [p.line for _, _, p in flat],
-        "exact": signed.p_exact.view(np.int64).tolist(),
-        "chars": signed.p_chars.tolist(),
-        "words": signed.p_words.tolist(),
-        "count": signed.p_count.astype(np.int64).tolist(),
-        "keys": signed.p_keys.view(np.int64).tolist(),
-        "shingles": shingles,
-        "key": [names[n] for n, _, _ in flat],
-        "sigs": _signature_lists(signed.p_sigs, len(flat)),
+        "item": (numbers << PARA_BITS) | pos,
+        "n": numbers,
+        "pos": pos.astype(np.int32),
+        "line": np.array([p.line for ps in paras for p in ps], np.int64),
+        "exact": signed.p_exact.view(np.int64),
+        "chars": signed.p_chars,
+        "words": signed.p_words,
+        "count": signed.p_count.astype(np.int64),
+        "keys": _rows_lists(signed.p_keys, pa.int64(), np.int64),
+        "shingles": _sets_lists(signed.p_sets, eligible),
+        "key": [name for name, c in zip(names, counts.tolist(), strict=True) for _ in range(c)],
+        "sigs": _signature_lists(signed.p_sigs, len(numbers), with_index),
     }
 
 
@@ -156,6 +188,10 @@ def sign_frame(
                 if level == "document"
                 else _paragraph_rows(live, config, with_index)
             )
-            yield pa.RecordBatch.from_pydict(rows, schema=arrow_schema)
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(rows[f.name], type=f.type) if not isinstance(rows[f.name], pa.Array)
+                 else rows[f.name] for f in arrow_schema],
+                schema=arrow_schema,
+            )  # fmt: skip
 
     return docs.mapInArrow(sign_batches, schema)

@@ -95,7 +95,7 @@ def load(text: str) -> Item:
     )
 
 
-def with_states(batch: pa.RecordBatch, states: list[str]) -> pa.RecordBatch:
+def with_states(batch: pa.RecordBatch, states: list[str] | pa.Array) -> pa.RecordBatch:
     """A batch of document rows (`n`, `chars_in`, `id`, `state`) with its states replaced."""
     import pyarrow as pa  # on executors only
 
@@ -104,7 +104,7 @@ def with_states(batch: pa.RecordBatch, states: list[str]) -> pa.RecordBatch:
             batch.column("n"),
             batch.column("chars_in"),
             batch.column("id"),
-            pa.array(states, pa.string()),
+            states if isinstance(states, pa.Array) else pa.array(states, pa.string()),
         ],
         names=["n", "chars_in", "id", "state"],
     )
