@@ -19,7 +19,9 @@ batch and must write the same bytes; the script checks that and says so. With a 
 --local-batch-mb the local engine settles batch after batch against its index, as a user's
 large run does, and the comparison says whether the outputs still match.
 
-With --event-log each Spark run also writes Spark's event log (uncompressed, in the run's
+A Spark run's figures also split its CPU seconds by process (`cpu_split`, from the /proc
+samples): the JVM, Spark's Python daemon and workers, and the command itself (the driver's
+Python). With --event-log each Spark run also writes Spark's event log (uncompressed, in the run's
 temporary folder) and the table gains the run's Spark jobs, stages and tasks, counted from it.
 
 The projection to 1 TB divides by the measured per-core throughput (MB per CPU-core-second of
@@ -52,10 +54,21 @@ TEXT_DEDUP = {"mb": 180.332342, "seconds": 68.80, "cores": 6}
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu(pid: int, seen: dict[int, float]) -> None:
+def process_kind(pid: int) -> str:
+    """What a process of the tree is: the JVM, Spark's Python daemon and workers, or other."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "other"
+    if b"java" in command.split(b"\0", 1)[0]:
+        return "jvm"
+    return "python workers" if b"pyspark.daemon" in command else "other"
+
+
+def tree_cpu(pid: int, seen: dict[int, float], kinds: dict[int, str] | None = None) -> None:
     """Record in `seen` the CPU seconds (user + system) each process of `pid`'s tree has used so
     far: the JVM and Spark's Python workers are the command's descendants but not reaped by it,
-    so wait4 alone would miss them."""
+    so wait4 alone would miss them. `kinds` gets each new process's kind (process_kind)."""
     todo = [pid]
     while todo:
         current = todo.pop()
@@ -66,6 +79,8 @@ def tree_cpu(pid: int, seen: dict[int, float]) -> None:
         except (OSError, ValueError):
             continue
         seen[current] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+        if kinds is not None and current not in kinds:
+            kinds[current] = "command" if current == pid else process_kind(current)
 
 
 def write_mixed_corpus(root: Path, megabytes: float, corpora: Path = DEFAULT_CORPORA, seed: int = 1) -> int:
@@ -97,8 +112,9 @@ def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "r
     pid = os.posix_spawn(sys.executable, command, os.environ)
     peak = 0
     cpu: dict[int, float] = {}
+    kinds: dict[int, str] = {}
     while True:
-        tree_cpu(pid, cpu)
+        tree_cpu(pid, cpu, kinds)
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
             break
@@ -114,7 +130,11 @@ def run_measured(src: Path, dest: Path, extra: list[str], command_name: str = "r
     sampled = sum(v for k, v in cpu.items() if k != pid)
     cpu_s = round(max(reaped, cpu.get(pid, 0.0) + sampled), 1)
     load = [round(load_before, 1), round(os.getloadavg()[0], 1)]
-    return {"wall_s": round(wall, 1), "cpu_s": cpu_s, "peak_mb": round(peak / 1e6), "load_1min": load}
+    split: dict[str, float] = {}  # sampled CPU seconds by kind of process (Spark runs)
+    for proc, seconds in cpu.items():
+        split[kinds.get(proc, "other")] = round(split.get(kinds.get(proc, "other"), 0.0) + seconds, 1)
+    figures = {"wall_s": round(wall, 1), "cpu_s": cpu_s, "peak_mb": round(peak / 1e6), "load_1min": load}
+    return figures | ({"cpu_split": split} if "jvm" in split else {})
 
 
 def count_events(folder: Path) -> dict[str, int]:
