@@ -2,9 +2,11 @@
 (`cleanse.dedup.engine.find_duplicates`): per level, exact groups -> group by (band, key) ->
 candidate pairs -> exact-Jaccard verification -> connected components -> the keep policy.
 
-Each component is resolved by the local engine's own `cleanse.dedup.cluster.resolve` on an
-executor, with items numbered in corpus order, so the kept copy, `duplicate_of` and
-`similarity` are those of a local run over the same documents. Documents are settled first;
+Components are resolved by the local engine's own `cleanse.dedup.cluster.resolve` on
+executors (`cleanse.spark.resolve`), with items numbered in corpus order, so the kept copy,
+`duplicate_of` and `similarity` are those of a local run over the same documents. Candidate
+pairs and their Jaccard similarities come from the local engine's kernels too, over whole
+Arrow batches. Documents are settled first;
 paragraphs then among the documents that remain.
 
 With a persistent index, its entries are items too, numbered below every item of the run (entry
