@@ -79,7 +79,8 @@ def tree_cpu(pid: int, seen: dict[int, float], kinds: dict[int, str] | None = No
         except (OSError, ValueError):
             continue
         seen[current] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-        if kinds is not None and current not in kinds:
+        if kinds is not None and kinds.get(current, "other") == "other":
+            # Again while "other": Spark's launcher script execs the JVM in the same process.
             kinds[current] = "command" if current == pid else process_kind(current)
 
 
