@@ -8,8 +8,8 @@ import pytest
 
 pa = pytest.importorskip("pyarrow")
 
-from cleanse.dedup.config import DedupConfig  # noqa: E402
-from cleanse.spark import resolve  # noqa: E402
+from cleanse.dedup.config import DedupConfig
+from cleanse.spark import resolve
 
 
 def _component_rows(rng: np.random.Generator, label: int, items: list[int]) -> list[dict]:
