@@ -1,0 +1,199 @@
+"""s3a:// for real: `cleanse run s3a://… --engine spark` against the local S3 server the remote
+tests start (moto, on 127.0.0.1), with Hadoop's S3 connector, reads JSON lines, gzip and Parquet
+from the store, and writes a local DEST (the local engine's bytes) or a Parquet DEST and the
+report on the store (the local engine's audit, byte for byte).
+
+The connector comes from PyPI (.ci/s3a-jars: hadoop-aws 3.3.1 and its AWS SDK bundle, inside the
+sagemaker-pyspark sdist), named by CLEANSE_S3A_JARS. Without it the test is skipped, saying how
+to get it; in CI (CLEANSE_REQUIRE_S3A=1, set by .ci/run) it fails instead. The runs go through a
+separate Python process: a JVM takes its jars when it starts, and the tests' shared session is
+started without them (test_remote_paths checks the error a missing connector gives).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleanse.cli import main
+from tests.remote.conftest import s3, s3_endpoint  # noqa: F401 (fixtures: the local S3 server)
+from tests.spark.conftest import build_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+JARS_ENV = "CLEANSE_S3A_JARS"
+REQUIRE_ENV = "CLEANSE_REQUIRE_S3A"
+
+
+def s3a_conf(endpoint: str, jars: str) -> dict[str, str]:
+    """The settings a run on the local server needs: the connector's jars, the endpoint (plain
+    HTTP, bucket in the path), the fake credentials; and numbers for the time settings that
+    Hadoop 3.4+ gives with units ("60s"), which hadoop-aws 3.3 reads as plain numbers."""
+    return {
+        "spark.jars": jars,
+        "spark.hadoop.fs.s3a.endpoint": endpoint,
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        "spark.hadoop.fs.s3a.access.key": "testing",
+        "spark.hadoop.fs.s3a.secret.key": "testing",
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.threads.keepalivetime": "60",
+        "spark.hadoop.fs.s3a.connection.establish.timeout": "30000",
+        "spark.hadoop.fs.s3a.connection.timeout": "200000",
+        "spark.hadoop.fs.s3a.multipart.purge.age": "86400",
+    }
+
+
+@pytest.fixture(scope="module")
+def s3a_jars() -> str:
+    from cleanse.spark.session import missing_requirements
+
+    problem = missing_requirements()
+    jars = os.environ.get(JARS_ENV, "")
+    if problem is None and not jars:
+        problem = f"{JARS_ENV} is not set: {JARS_ENV}=$(bash .ci/s3a-jars) downloads the connector from PyPI"
+    elif problem is None:
+        absent = [jar for jar in jars.split(",") if not Path(jar).is_file()]
+        problem = f"{JARS_ENV} names files that are not there: {', '.join(absent)}" if absent else None
+    if problem is not None:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"the s3a:// test must run here ({REQUIRE_ENV} is set): {problem}")
+        pytest.skip(f"the s3a:// test needs Spark and Hadoop's S3 connector: {problem}")
+    return jars
+
+
+def _write_inputs(root: Path) -> None:
+    """JSON lines (one malformed), gzip'd JSON lines and a Parquet table with a nested column and
+    rows without an id: the three ways Spark reads a file itself (text lines, whole files,
+    spark.read.parquet); planted exact and near copies across them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lines = build_corpus(160, seed=21)
+    docs = [line for line in lines if line.startswith('{"id": "doc') or line.startswith('{"url"')]
+    (root / "pages").mkdir(parents=True)
+    (root / "pages" / "a.jsonl").write_text("\n".join(lines[:70]) + "\n", encoding="utf-8")
+    rest = [json.loads(line) for line in lines[70:] if line in docs]
+    gz = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rest[:40])
+    (root / "pages" / "b.jsonl.gz").write_bytes(gzip.compress(gz.encode("utf-8")))
+    table = rest[40:]
+    (root / "tables").mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "id": [r.get("id") if k % 5 else None for k, r in enumerate(table)],  # no id: file:row
+                "url": [r["url"] for r in table],
+                "tags": [["a", str(k)] for k in range(len(table))],
+                "text": [r["text"] for r in table],
+            }
+        ),
+        root / "tables" / "t.parquet",
+        row_group_size=16,
+    )
+
+
+def _upload(fs, local: Path, prefix: str) -> None:
+    for path in sorted(local.rglob("*")):
+        if path.is_file():
+            fs.pipe(f"{prefix}/{path.relative_to(local).as_posix()}", path.read_bytes())
+    fs.invalidate_cache()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in ("summary.json", "report.html")
+    }
+
+
+def _summary(path: Path) -> dict:
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    del summary["seconds"], summary["settings"]
+    return summary
+
+
+def _run_cleanse(commands: list[list[str]], tmp_path: Path) -> list[int]:
+    """Each `cleanse` command's exit code, run in one new Python process (so one JVM, started
+    with the connector's jars); its output kept for the failure message."""
+    script = (
+        "import json, sys\nfrom cleanse.cli import main\n"
+        "codes = [main(args) for args in json.loads(sys.argv[1])]\n"
+        "print('EXIT CODES', json.dumps(codes))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(commands)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    said = [line for line in done.stdout.splitlines() if line.startswith("EXIT CODES ")]
+    assert done.returncode == 0 and said, f"exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
+    return json.loads(said[0][len("EXIT CODES ") :])
+
+
+def test_a_run_reads_and_writes_s3a_uris_as_the_local_engine_does(s3a_jars, s3, s3_endpoint, tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    fs, bucket = s3
+    src = tmp_path / "crawl"
+    _write_inputs(src)
+    _upload(fs, src, f"{bucket}/crawl")
+    local = tmp_path / "local"
+    assert main(["run", str(src), str(local), "-q", "--workers", "1"]) == 0
+
+    conf = [arg for key, value in s3a_conf(s3_endpoint, s3a_jars).items() for arg in ("--spark-conf", f"{key}={value}")]
+    spark_args = ["-q", "--engine", "spark", *conf]
+    uri, dest = f"s3a://{bucket}/crawl/", f"s3a://{bucket}/out.parquet"
+    to_local, to_store = tmp_path / "from-s3a", tmp_path / "from-store"
+    codes = _run_cleanse(
+        [
+            ["run", uri, str(to_local), *spark_args],  # SRC on the store, DEST local
+            ["run", uri, dest, *spark_args],  # both on the store, the report in DEST/.cleanse/
+            ["run", uri, dest, *spark_args],  # DEST is there now: refused
+        ],
+        tmp_path,
+    )
+    assert codes == [0, 0, 1]
+
+    # SRC read from the store: the local engine's corpus and audit, byte for byte; the Parquet
+    # table's copy has the same rows and types (its schema comes from the records on a store,
+    # where the local writers cannot open the input: the list's item is named `item`).
+    want, got = _files(local), _files(to_local)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        if name.endswith(".parquet"):
+            assert pq.read_table(to_local / name).equals(pq.read_table(local / name)), name
+        else:
+            assert got[name] == want[name], name
+    assert _summary(to_local / ".cleanse" / "summary.json") == _summary(local / ".cleanse" / "summary.json")
+    audit = [json.loads(line) for line in want[".cleanse/audit.jsonl"].splitlines()]
+    reasons = {a.get("reason") for a in audit}
+    assert {"dedup.document-exact", "dedup.document-near", "input.malformed-json"} <= reasons
+    ids = {a["id"] for a in audit}
+    assert any(i.startswith("tables/t.parquet:") for i in ids) and any(i.startswith("pages/a.jsonl:") for i in ids)
+
+    # DEST and the report on the store: Parquet parts written by Spark, the report uploaded.
+    fs.invalidate_cache()
+    fs.get(f"{bucket}/out.parquet", str(to_store), recursive=True)
+    report = to_store / ".cleanse"
+    assert (report / "audit.jsonl").read_bytes() == want[".cleanse/audit.jsonl"]
+    assert _summary(report / "summary.json") == _summary(local / ".cleanse" / "summary.json")
+    assert (report / "report.html").stat().st_size > 0
+    assert sorted(p.name for p in report.iterdir()) == ["audit.jsonl", "report.html", "summary.json"]
+    rows = pq.read_table(to_store).to_pylist()
+    kept = [a["id"] for a in audit if a["status"] not in ("removed", "rejected")]
+    assert sorted(r["id"] for r in rows) == sorted(kept)
+    texts = [json.loads(line)["text"] for name in ("pages/a.jsonl", "pages/b.jsonl.gz") for line in _lines(local / name)]
+    texts += pq.read_table(local / "tables" / "t.parquet").column("text").to_pylist()
+    assert sorted(r["text"] for r in rows) == sorted(texts)
+    assert all(json.loads(r["record"])["text"] == r["text"] for r in rows)
+
+
+def _lines(path: Path) -> list[str]:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8").splitlines()
