@@ -112,7 +112,8 @@ def connector_advice(scheme: str) -> str:
             f"--packages org.apache.hadoop:hadoop-aws:{version} (or --spark-conf "
             f"spark.jars.packages=org.apache.hadoop:hadoop-aws:{version}), plus "
             "spark.hadoop.fs.s3a.* credentials. Spark fetches it from Maven Central; neither "
-            "PyPI nor Debian packages it, so pip install 'cleanse[spark]' does not bring it"
+            "PyPI nor Debian packages it, so pip install 'cleanse[spark]' does not bring it "
+            "(README.md, Spark: an older hadoop-aws from PyPI, for tests against a local store)"
         )
     if scheme in ("abfs", "abfss", "wasb", "wasbs"):
         return (
