@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanse.cli import options
+from cleanse.cli.report_cmd import REPORT_NAME
 from cleanse.dedup.config import DedupConfig
 from cleanse.errors import InputError
 
@@ -86,21 +87,21 @@ def explain_command(args: argparse.Namespace) -> int:
 def refuse_report_folder(path: str) -> None:
     """Refuse a run's report folder (or a file in it) given as input, instead of "explaining" the
     audit's records as documents without text and the HTML report as a scraped page."""
+    from cleanse.layout import REPORT_FILES
+
     given = Path(path)
     folder = given if given.is_dir() else given.parent
-    if not (is_report_folder(folder) and (given.is_dir() or given.name in REPORT_FILES)):
+    written_there = given.is_dir() or given.name in (*REPORT_FILES, REPORT_NAME)
+    if not (written_there and is_report_folder(folder)):
         return
     where = "is" if given.is_dir() else "lies in"
     msg = (
         f"{path}: {where} a run's report folder, not input. `cleanse explain` shows what a run "
         f"would do to input files: give it the run's SRC (or a sample of it). What the run did is "
-        f"in {folder / 'report.html'} (rebuilt by `cleanse report {folder}`) and, line by line "
+        f"in {folder / REPORT_NAME} (rebuilt by `cleanse report {folder}`) and, line by line "
         f"with each rule and score, in {folder / 'audit.jsonl'}."
     )
     raise InputError(msg)
-
-
-REPORT_FILES = frozenset({"summary.json", "audit.jsonl", "report.html"})
 
 
 def is_report_folder(folder: Path) -> bool:
