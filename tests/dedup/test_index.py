@@ -25,6 +25,11 @@ def _day(rng: random.Random, prefix: str, n: int) -> list[tuple[str, list[str]]]
     return [(f"{prefix}{i}", [random_text(rng, 50), random_text(rng, 50)]) for i in range(n)]
 
 
+def _with_near_copies(rng: random.Random, docs: list[tuple[str, list[str]]], copies: int) -> list[tuple[str, list[str]]]:
+    """`docs` and a near copy (2 % of words changed) of each of the first `copies`."""
+    return docs + [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(copies)]
+
+
 def test_second_run_flags_what_the_first_saw(tmp_path: Path, rng: random.Random) -> None:
     config = DedupConfig()
     day1 = _day(rng, "day1-", 10)
@@ -177,8 +182,7 @@ def test_a_concurrent_run_does_not_shift_what_targets_point_at(tmp_path: Path, r
 
 def test_an_index_entry_keeps_under_200_bytes_in_memory(tmp_path: Path, rng: random.Random) -> None:
     config = DedupConfig()
-    docs = _day(rng, "d", 40)
-    docs += [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(10)]
+    docs = _with_near_copies(rng, _day(rng, "d", 40), 10)
     index = DuplicateIndex.open(tmp_path / "idx", config)
     find_duplicates(docs, config, index=index)
     for level in ("document", "paragraph"):
@@ -212,8 +216,7 @@ def test_targets_hold_whatever_order_runs_finish_in(tmp_path: Path, rng: random.
 
 def test_a_released_index_reads_the_same_entries_again(tmp_path: Path, rng: random.Random) -> None:
     config = DedupConfig()
-    docs = _day(rng, "d", 20)
-    docs += [(f"near{k}", [mutate(rng, p, 0.02) for p in docs[k][1]]) for k in range(5)]
+    docs = _with_near_copies(rng, _day(rng, "d", 20), 5)
     index = DuplicateIndex.open(tmp_path / "idx", config)
     find_duplicates(docs, config, index=index)
     items = np.array([0, 3, index.count("paragraph") - 1])
