@@ -11,7 +11,6 @@ import gzip
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -23,7 +22,7 @@ import pytest
 
 from cleanse.cli import main
 
-from .helpers import paragraph
+from .helpers import paragraph, tree
 
 
 def _document(rng: random.Random, shared: list[str]) -> str:
@@ -51,19 +50,6 @@ def make_corpus(root: Path, docs: int = 600) -> Path:
     for i, text in enumerate(texts[2 * third :]):
         (src / "txt" / f"{i:04d}.txt").write_text(text, encoding="utf-8")
     return src
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` by relative path, with its bytes; the run's wall time (in
-    summary.json and the HTML report) is the one thing allowed to differ."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    if ".cleanse/summary.json" in files:
-        summary = json.loads(files[".cleanse/summary.json"])
-        summary.pop("seconds", None)
-        files[".cleanse/summary.json"] = json.dumps(summary).encode()
-    if ".cleanse/report.html" in files:
-        files[".cleanse/report.html"] = re.sub(rb'data-card="time"><b>[^<]*', b"", files[".cleanse/report.html"])
-    return files
 
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.02"]
