@@ -29,7 +29,7 @@ from cleanse.spark import faults
 from cleanse.spark.components import connected_components
 from cleanse.spark.index import SparkIndex
 from cleanse.spark.resolve import resolve_components
-from cleanse.spark.sign import PARA_BITS, sign_frame
+from cleanse.spark.sign import PARA_BITS, csr_arrays, sign_frame
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,7 +66,7 @@ def _bucket_pairs(
 
         for batch in batches:
             members = batch.column("members")
-            lengths = np.diff(_csr(members)[1])
+            lengths = np.diff(csr_arrays(members)[1])
             order = members.flatten().to_numpy().astype(np.int64)
             buckets = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
             found = (
@@ -81,16 +81,6 @@ def _bucket_pairs(
     return pairs
 
 
-def _csr(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A list<int> Arrow column as CSR arrays (values viewed as uint32, as the kernels sort them)."""
-    import pyarrow.compute as pc
-
-    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
-    offsets = np.zeros(len(lengths) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return lists.flatten().to_numpy().view(np.uint32), offsets
-
-
 def _jaccard_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Exact Jaccard of each candidate pair's shingle sets (sorted, distinct), by the local
     engine's kernel (`cleanse.dedup.cluster._jaccards`) over the whole batch."""
@@ -98,8 +88,8 @@ def _jaccard_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
 
     for batch in batches:
         faults.maybe_fail("verify")
-        a_values, a_offsets = _csr(batch.column("a"))
-        b_values, b_offsets = _csr(batch.column("b"))
+        a_values, a_offsets = csr_arrays(batch.column("a"))
+        b_values, b_offsets = csr_arrays(batch.column("b"))
         size = batch.num_rows
         # Pair k compares set k (a's) with set size + k (b's) of one CSR array.
         values = np.concatenate([a_values, b_values])

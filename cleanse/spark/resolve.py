@@ -21,6 +21,7 @@ from cleanse.dedup.cluster import resolve
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.workers import take_sets
 from cleanse.spark import faults
+from cleanse.spark.sign import csr_arrays
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,11 +60,7 @@ def _removals(rows: pa.Table, keep: str, threshold: float) -> pa.RecordBatch:
         ],
         axis=1,
     ).reshape(-1, 2)
-    shingles = members.column("shingles").combine_chunks()
-    lengths = pc.list_value_length(shingles).to_numpy(zero_copy_only=False)
-    offsets = np.zeros(len(lengths) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    values = shingles.flatten().to_numpy().view(np.uint32)
+    values, offsets = csr_arrays(members.column("shingles").combine_chunks())
 
     def sets(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return take_sets((values, offsets), np.asarray(chosen, np.int64))

@@ -58,6 +58,16 @@ def _int_lists(values: np.ndarray, offsets: np.ndarray, kind: pa.DataType) -> pa
     )
 
 
+def csr_arrays(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A list<int> Arrow array as CSR arrays (the inverse of `_int_lists`) (values viewed as uint32, as the kernels sort them)."""
+    import pyarrow.compute as pc
+
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return lists.flatten().to_numpy().view(np.uint32), offsets
+
+
 def _rows_lists(matrix: np.ndarray, kind: pa.DataType, signed: type) -> pa.Array:
     """A list<kind> Arrow array with one list per row of `matrix` (unsigned, viewed as signed)."""
     rows, width = matrix.shape
