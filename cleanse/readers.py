@@ -46,6 +46,7 @@ from cleanse.records import (
     UNUSUAL_ESCAPE_RE,
     RecordError,
     RecordMeta,
+    canonical_record,
     line_parts,
     parse_record,
     replace_lone_surrogates,
@@ -368,9 +369,19 @@ def _read_jsonl(
         plain = decoded.flag is None and not raw.startswith(codecs.BOM_UTF8)
         # A line of plain UTF-8 without a \u escape holds no surrogate escape to look for.
         escaped = not plain or UNUSUAL_ESCAPE_RE.search(raw) is not None
-        doc, record = _line_document(number, decoded.text, decoded.flag, origin, config, escaped)
+        # A line in json_line's form is parsed with its text decoded once (canonical_record).
+        quick = None if escaped else canonical_record(decoded.text, config.text_field)
+        parts: tuple[str, str, str] | None = None
+        if quick is None:
+            doc, record = _line_document(
+                number, decoded.text, decoded.flag, origin, config, escaped
+            )
+        else:
+            record, parts = quick
+            doc = _record_document(number, record, decoded.flag, origin, config)
         if plain and isinstance(doc, Document) and not doc.flags and record is not None:
-            parts = None if escaped else line_parts(decoded.text, record, config.text_field)
+            if quick is None and not escaped:
+                parts = line_parts(decoded.text, record, config.text_field)
             meta = RecordMeta(doc.meta, raw, doc.lines, doc.final_newline, doc.flags, parts)
             # Set in place: nothing else holds this new document yet (dataclasses.replace
             # would build it again, a tenth of the reading time).
@@ -444,13 +455,27 @@ def _line_document(
         record = parse_record(text)
     except RecordError as exc:
         return rejected_input(MALFORMED_JSON, origin, str(exc), number), None
-    flags: tuple[str, ...] = (flag,) if flag else ()
     replaced: list[Change] = []
     if escaped:
         record, replaced = replace_lone_surrogates(record, text, config.text_field)
-    if replaced:
-        flags += (REPLACED_SURROGATES,)
-    doc = record_document(
+    extra = (REPLACED_SURROGATES,) if replaced else ()
+    doc = _record_document(number, record, flag, origin, config, extra)
+    if replaced and isinstance(doc, Document):
+        return doc.with_changes(replaced), record
+    return doc, record
+
+
+def _record_document(
+    number: int,
+    record: dict[str, Any],
+    flag: str | None,
+    origin: Origin,
+    config: ReadConfig,
+    extra: tuple[str, ...] = (),
+) -> Item:
+    """The Document (or Rejected record) of the record on line `number`."""
+    flags: tuple[str, ...] = ((flag,) if flag else ()) + extra
+    return record_document(
         record,
         f"{origin.name}:{number}",
         config,
@@ -459,6 +484,3 @@ def _line_document(
         source=origin.source,
         location={"path": origin.name, "line": number},
     )
-    if replaced and isinstance(doc, Document):
-        return doc.with_changes(replaced), record
-    return doc, record

@@ -8,6 +8,7 @@ as `\\ud800` (UTF-8 cannot hold them) become U+FFFD, and each replacement is ret
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -110,6 +111,53 @@ def line_parts(
     except ValueError:
         return None
     return (text_field, head, tail) if stop == end and decoded == text else None
+
+
+def canonical_record(
+    line: str, text_field: str
+) -> tuple[dict[str, Any], tuple[str, str, str]] | None:
+    """The record parsed from `line` and its `line_parts`, with the text's JSON string decoded
+    once, when the line is in the form `json_line` writes; else None, and the caller parses the
+    line (`parse_record`, then `line_parts`), which gives the same record and parts whenever this
+    gives any. Only for a line with no \\u escape and no \\/ (UNUSUAL_ESCAPE_RE, searched by the
+    caller in the line's bytes).
+
+    The text's JSON string (the first `"text": "`) is decoded by `scanstring`; the rest of the
+    line, with `""` in its place, is parsed; the line is taken only if it is exactly
+    `record_parts` of that record around that string. Then parsing the whole line gives this
+    record (the same substrings parsed by the same decoder, each key once), and `line_parts`
+    these parts: the text is read once where it was read twice (parsed, then checked).
+
+    >>> canonical_record('{"id": "a", "text": "x\\\\ny"}\\n', "text")
+    ({'id': 'a', 'text': 'x\\ny'}, ('text', '{"id": "a", "text": ', '}\\n'))
+    >>> canonical_record('{"id":"a","text":"x"}\\n', "text") is None  # not json_line's spacing
+    True
+    """
+    key = _text_key(text_field)
+    at = line.find(key)
+    if at < 0:
+        return None
+    start = at + len(key) - 1  # the text's opening quote
+    try:
+        text, stop = scanstring(line, start + 1, True)
+        record = _DECODER.decode(line[:start] + '""' + line[stop:])
+    except (ValueError, RecursionError):  # not this form, or not JSON: parsed as usual
+        return None
+    if not isinstance(record, dict) or record.get(text_field) != "":
+        return None
+    record[text_field] = text  # in the key's place
+    if any(sep in text for sep, _ in LINE_BREAKER_PAIRS):  # json_line escapes them
+        return None
+    parts = record_parts(record, text_field)
+    if parts is None or parts[0] != line[:start] or parts[1] != line[stop:]:
+        return None
+    return record, (text_field, *parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _text_key(text_field: str) -> str:
+    """What precedes the text's JSON string in a line json_line writes: `"text": "`."""
+    return _ENCODE(text_field) + ': "'
 
 
 def record_parts(meta: Mapping[str, Any], text_field: str) -> tuple[str, str] | None:

@@ -91,3 +91,51 @@ def pickle_round_trip(value: object) -> object:
     import pickle
 
     return pickle.loads(pickle.dumps(value))
+
+
+# Lines where the quick parse (records.canonical_record) must find nothing or exactly what parsing
+# the line and checking it (parse_record, line_parts) give.
+TRICKY = [
+    '{"meta": {"text": "nested"}, "text": "outer"}\n',  # the first `"text": "` is nested
+    '{"id": "q", "text": "", "text": "x"}\n',
+    '{"id": "r", "text": "x", "text": ""}\n',  # the rest, parsed alone, has an empty text
+    '{"text": "x", "id": "s", "text": "y"}\n',
+    '{"title": "a \\"text\\": \\"b\\"", "text": "c"}\n',  # the key's form inside a string
+    '{"id": "t", "text": 12}\n',
+    '{"id": "u", "text": "x", "n": NaN}\n',
+    '{"id": "v", "text": "x", "n": 1e999}\n',
+    '{"id": "w", "text": "x"} \n',
+    ' {"id": "x", "text": "x"}\n',
+    '{"id": "y", "text": "x"}{"id": "z"}\n',
+    '{"id": "z", "text": "tab\there"}\n',  # a raw tab: the strict decoder refuses it
+    '["text", "x"]\n',
+    '{"id": "a\\\\", "text": "x"}\n',
+    json_line({"id": "b", "text": "x", "tail": {"text": "y", "n": [1, 2.5, None, True]}}),
+]
+
+
+@pytest.mark.parametrize("line", CANONICAL + OTHER + TRICKY)
+def test_the_quick_parse_gives_what_parsing_and_checking_give(line: str) -> None:
+    from cleanse.records import (
+        UNUSUAL_ESCAPE_RE,
+        RecordError,
+        canonical_record,
+        line_parts,
+        parse_record,
+    )
+
+    if UNUSUAL_ESCAPE_RE.search(line.encode("utf-8")):
+        return  # the reader takes the usual path for these
+    quick = canonical_record(line, "text")
+    try:
+        record = parse_record(line)
+    except RecordError:
+        assert quick is None
+        return
+    parts = line_parts(line, record, "text")
+    if line in CANONICAL:
+        assert quick is not None  # the form json_line writes, with its text key's first
+    if quick is not None:  # (else the reader parses and checks the line)
+        assert quick[0] == record and list(quick[0]) == list(record)
+        assert type(quick[0]["text"]) is type(record["text"])
+        assert quick[1] == parts
