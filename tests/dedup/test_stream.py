@@ -137,3 +137,19 @@ def test_character_shingles_only_for_unspaced_scripts_and_short_texts(rng) -> No
         "Thai": True,
         "long text with one Chinese word": False,
     }
+
+
+MARKUP_PIECES = st.sampled_from(
+    ["[a](https://x.org/p)", "![i](/i.png)", "<https://x.org/a>", "<b>", "://", "]", "(", ")",
+     "[1]: https://x.org", "\n", " ", "word", "<", ">", "](", "]:", "é", "日本"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKUP_PIECES, max_size=30).map("".join))
+def test_strip_markup_prefilters_change_nothing(text: str) -> None:
+    """The substring tests before each pattern only skip texts it cannot match."""
+    from cleanse.dedup.stream import IMAGE_RE, LINK_REFERENCE_RE, LINK_TARGET_RE, strip_markup
+
+    expected = LINK_REFERENCE_RE.sub("", LINK_TARGET_RE.sub("]", IMAGE_RE.sub("", text)))
+    assert strip_markup(text) == expected
