@@ -30,7 +30,7 @@ pairs = candidate_pairs(keys, np.arange(len(texts)), 0, 1000)
 sims = _jaccards(shingled.values, shingled.set_offsets, pairs[:, 0].copy(), pairs[:, 1].copy())
 print(json.dumps({"sigs": sigs.tolist(), "pairs": pairs.tolist(), "sims": sims.tolist(),
                   "registries": "numba.np.arraymath" in sys.modules,
-                  "blas": "scipy.linalg.cython_blas" in sys.modules}))
+                  "blas": "scipy.linalg.cython_blas" in sys.modules, "scipy": "scipy" in sys.modules}))
 """
 
 
@@ -50,6 +50,7 @@ def test_a_miss_compiles_and_a_hit_loads_the_same_code_without_registries(tmp_pa
     loaded = run_probe(tmp_path)
     assert not loaded["registries"]  # the cached machine code needs only numba's runtime
     assert not loaded["blas"]
+    assert not loaded["scipy"]  # numba's import checks scipy's version only if it is loaded
     for key in ("sigs", "pairs", "sims"):
         assert loaded[key] == compiled[key]
     assert compiled["pairs"] == [[0, 1]] and compiled["sims"] == [1.0]
