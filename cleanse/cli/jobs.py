@@ -80,6 +80,11 @@ def run_command(args: argparse.Namespace) -> int:
     with collector.quiet_imports():
         # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, numba).
         import cleanse.job  # noqa: F401 - loaded with the collector paused, then set aside
+
+        if args.stages == "dedup" or (args.stages == "run" and not args.no_dedup):
+            from cleanse.dedup.jit import kernels_only
+
+            kernels_only()  # this process runs no numba code but cleanse's kernels (imports numba)
     try:
         return _run_local(args)
     finally:
@@ -98,10 +103,6 @@ def _run_local(args: argparse.Namespace) -> int:
         args.workers = 1
     cleaning = args.stages in ("run", "clean")
     deduplicating = args.stages == "dedup" or (args.stages == "run" and not args.no_dedup)
-    if deduplicating:
-        from cleanse.dedup.jit import kernels_only
-
-        kernels_only()  # this process runs no numba code but cleanse's kernels
     config = JobConfig(
         src=args.src,
         dest=args.dest,
