@@ -30,7 +30,8 @@ pairs = candidate_pairs(keys, np.arange(len(texts)), 0, 1000)
 sims = _jaccards(shingled.values, shingled.set_offsets, pairs[:, 0].copy(), pairs[:, 1].copy())
 print(json.dumps({"sigs": sigs.tolist(), "pairs": pairs.tolist(), "sims": sims.tolist(),
                   "registries": "numba.np.arraymath" in sys.modules,
-                  "blas": "scipy.linalg.cython_blas" in sys.modules, "scipy": "scipy" in sys.modules}))
+                  "blas": "scipy.linalg.cython_blas" in sys.modules, "scipy": "scipy" in sys.modules,
+                  "arrayobj": "numba.np.arrayobj" in sys.modules}))
 """
 
 
@@ -51,6 +52,7 @@ def test_a_miss_compiles_and_a_hit_loads_the_same_code_without_registries(tmp_pa
     assert not loaded["registries"]  # the cached machine code needs only numba's runtime
     assert not loaded["blas"]
     assert not loaded["scipy"]  # numba's import checks scipy's version only if it is loaded
+    assert not loaded["arrayobj"]  # the environments of numba's functions: rebuilt unimported
     for key in ("sigs", "pairs", "sims"):
         assert loaded[key] == compiled[key]
     assert compiled["pairs"] == [[0, 1]] and compiled["sims"] == [1.0]
