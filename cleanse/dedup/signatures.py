@@ -202,9 +202,8 @@ def _distinct_each(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, 
     keep = np.empty(len(out), dtype=np.bool_)
     np.not_equal(out[1:], out[:-1], out=keep[1:])
     keep[rel[:-1][np.diff(rel) > 0]] = True  # each set's first value
-    kept = np.zeros(len(out) + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept[1:])
-    return out[keep], kept[rel]
+    kept = np.flatnonzero(keep)  # a set's values start where its first kept one falls
+    return out[kept], np.searchsorted(kept, rel).astype(np.int64, copy=False)
 
 
 SETS_CHUNK_CHARS = 1 << 20  # shingle this much text at a time: the kernel's buffers scale with it
