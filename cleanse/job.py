@@ -256,7 +256,9 @@ def _run(
         write_atomic(
             report / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
         )
-        write_report(report)  # each report file fsynced with its folder (cleanse.durable)
+        # Each report file fsynced with its folder (cleanse.durable); the audit's figures were
+        # counted as it was written.
+        write_report(report, counted=audit.counted)
     if index is not None:
         index.finish_run()
     return stats, writer

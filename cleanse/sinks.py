@@ -15,6 +15,7 @@ from cleanse.document import Item
 from cleanse.durable import publish, temporary_name
 from cleanse.output_records import json_line
 from cleanse.report import audit_fields
+from cleanse.report.load import RunFacts, count_entry
 from cleanse.stats import Stats
 from cleanse.writers import CorpusWriter, naming_path
 
@@ -58,17 +59,25 @@ class AuditSink:
     """Writes audit.jsonl in `report`, under a temporary name until the run completes.
 
     `audit_bytes`: where the audit of a checkpoint ends (a resumed run drops what came after).
+    `counted`: the report's figures of every line written (cleanse.report.load.count_entry), so
+    that the report need not read the audit back; None when the run resumed, since the lines
+    written before the checkpoint were not counted here.
     """
 
     def __init__(self, report: Path, audit_bytes: int | None = None) -> None:
         self.path = report / AUDIT_FILE
         self.temporary = temporary_name(self.path)
         self.file: IO[str] = _open(self.path, self.temporary, audit_bytes)
+        self.counted = RunFacts(report) if audit_bytes is None else None
 
     def write(self, batch: Sequence[Item], sizes: Sequence[int]) -> None:
+        counted = self.counted
         with naming_path(self.temporary):
             for doc, size in zip(batch, sizes, strict=True):
-                self.file.write(json_line(audit_line(doc, size)))
+                entry = audit_line(doc, size)
+                self.file.write(json_line(entry))
+                if counted is not None:
+                    count_entry(counted, entry)
 
     def state(self) -> int:
         """Make what was written durable; the audit's size in bytes."""

@@ -74,8 +74,11 @@ def _notes(notes: list[str]) -> str:
     return f'<div class="notes" id="partial"><h2>This report is partial</h2><ul>{items}</ul></div>'
 
 
-def write_report(folder: Path, out: Path | None = None) -> Path:
-    """Write the report of the run whose report folder is `folder`; return its path."""
+def write_report(folder: Path, out: Path | None = None, counted: RunFacts | None = None) -> Path:
+    """Write the report of the run whose report folder is `folder`; return its path.
+
+    `counted`: the audit's figures counted as it was written (see `load_run`), so that it is not
+    read back."""
     target = out if out is not None else folder / REPORT_NAME
-    write_atomic(target, render_report(load_run(folder)))
+    write_atomic(target, render_report(load_run(folder, counted)))
     return target

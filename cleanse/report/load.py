@@ -96,12 +96,19 @@ class RunFacts:
         return found if isinstance(found, dict) else {}
 
 
-def load_run(folder: Path) -> RunFacts:
-    """The figures of the run whose report folder is `folder`."""
-    facts = RunFacts(folder)
+def load_run(folder: Path, counted: RunFacts | None = None) -> RunFacts:
+    """The figures of the run whose report folder is `folder`.
+
+    `counted`: the audit's figures, counted (`count_entry`) while the run wrote every line of it;
+    the audit is then not read again, only summary.json.
+    """
+    facts = RunFacts(folder) if counted is None else counted
     facts.summary = _read_summary(folder / "summary.json", facts.notes)
     audit = folder / "audit.jsonl"
-    if not audit.is_file():
+    if counted is not None:
+        facts.audit_found = True
+        _note_audit_problems(facts)
+    elif not audit.is_file():
         facts.notes.append(
             "audit.jsonl is missing: rules, sources, duplicates and rejected inputs are shown "
             "only as far as summary.json counts them"
@@ -160,6 +167,12 @@ def source_of(entry: dict[str, Any]) -> str:
         return site
     source = entry.get("source") or entry.get("path") or entry["id"]
     return str(source)
+
+
+def count_entry(facts: RunFacts, entry: dict[str, Any]) -> None:
+    """Count the next line of an audit, as `load_run` would read it: `entry` is the dict its JSON
+    line encodes (str, int, list and dict values, as `Document.audit` gives them)."""
+    _count(facts, facts.audit_lines + 1, entry)
 
 
 def _count(facts: RunFacts, number: int, entry: dict[str, Any]) -> None:
