@@ -43,6 +43,7 @@ _GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _g
 # rest of the document, and the document is flagged `rule-lengthens:<rule id>`.
 LENGTHENS_FLAG = "rule-lengthens"
 _SPACE_RE = regex.compile(r"\s+")
+_NOTHING: frozenset[str] = frozenset()
 
 
 class RuleRunner:
@@ -63,6 +64,7 @@ class RuleRunner:
         self.doc_rules = [r for r in rules if r.stage == "document"]
         self.hinted_drops = [r for r in self.line_drops if r.contains]
         self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
+        self._hinted = [r for r in rules if r.contains and r.stage in ("artifacts", "lines")]
         self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
         self.timeout = timeout
         # Of the document under way: None on the fast path (under the alarm), else when the
@@ -98,8 +100,9 @@ class RuleRunner:
 
         def one_pass() -> None:
             state.edited = set()
-            self._artifacts(state, state.outcome, lines)
-            self._lines(state, state.outcome, lines)
+            absent = self._absent_hints(state, lines)
+            self._artifacts(state, state.outcome, lines, absent)
+            self._lines(state, state.outcome, lines, absent)
 
         self._guarded(state, one_pass)
         return self._next_pass(state)
@@ -152,17 +155,38 @@ class RuleRunner:
 
     # -- stages -------------------------------------------------------------------------------
 
-    def _artifacts(self, state: RuleState, outcome: Outcome, todo: Sequence[int]) -> None:
+    def _absent_hints(self, state: RuleState, todo: Sequence[int]) -> frozenset[str]:
+        """The ids of the rules with a `contains` hint that none of the lines `todo` holds, in
+        lower case, as the pass starts: one search of the joined lines per rule, where a line's
+        own test was one call per line and rule. str.lower maps each character on its own (a
+        final sigma aside, which "\n" ends like a space), so a line's lower case is part of the
+        joined lines' lower case. It holds for a line as long as the pass has not edited it."""
+        if not self._hinted:
+            return _NOTHING
+        lowered = "\n".join([state.texts[i] for i in todo]).lower()
+        return frozenset(r.id for r in self._hinted if not _holds_any(lowered, r.contains))
+
+    def _artifacts(
+        self, state: RuleState, outcome: Outcome, todo: Sequence[int], absent: frozenset[str]
+    ) -> None:
+        # The hints are tested on each line's text as this stage finds it: no line was edited
+        # yet in this pass, so the rules whose hint no line holds can be left out for every line.
+        steps = [step for step in self._artifact_steps if step[0].id not in absent]
+        if not steps:
+            return
         for i in todo:
             text = state.texts[i]
             if not state.alive[i] or not text:
                 continue
-            lowered = self._lower(text)
+            lowered: str | None = None  # text.lower(), made when a hint is first tested
             checked: str | None = None  # the text last tested for a pair (rule_prefilter)
             paired = False
-            for rule, needs_pair in self._artifact_steps:
-                if rule.contains and not _holds_any(lowered, rule.contains):
-                    continue
+            for rule, needs_pair in steps:
+                if rule.contains:
+                    if lowered is None:
+                        lowered = self._lower(text)
+                    if not _holds_any(lowered, rule.contains):
+                        continue
                 if needs_pair:
                     if checked is not state.texts[i]:
                         checked = state.texts[i]
@@ -173,24 +197,32 @@ class RuleRunner:
                 if new != state.texts[i]:
                     self._edit(state, i, rule, new, outcome)
 
-    def _lines(self, state: RuleState, outcome: Outcome, todo: Sequence[int]) -> None:
-        """Replace rules first, then the rules that drop or extract whole lines."""
+    def _lines(
+        self, state: RuleState, outcome: Outcome, todo: Sequence[int], absent: frozenset[str]
+    ) -> None:
+        """Replace rules first, then the rules that drop or extract whole lines.
+
+        `absent` (see _absent_hints) is trusted only on lines this pass has not edited."""
         for i in todo:
             if not state.alive[i] or not state.texts[i].strip():
                 continue
-            if self.line_edits:
-                lowered = self._lower(state.texts[i])
-                for rule in self.line_edits:
-                    if rule.contains and not _holds_any(lowered, rule.contains):
+            lowered: str | None = None  # the line's lower case, made when a hint is tested
+            for rule in self.line_edits:
+                if rule.contains:
+                    if rule.id in absent and i not in state.edited:
                         continue
-                    new = self._replace(rule, state.texts[i], outcome)
-                    if new != state.texts[i]:
-                        self._edit(state, i, rule, new, outcome)
-                        if not state.alive[i]:
-                            break
-                        lowered = self._lower(new)
+                    if lowered is None:
+                        lowered = self._lower(state.texts[i])
+                    if not _holds_any(lowered, rule.contains):
+                        continue
+                new = self._replace(rule, state.texts[i], outcome)
+                if new != state.texts[i]:
+                    self._edit(state, i, rule, new, outcome)
+                    if not state.alive[i]:
+                        break
+                    lowered = None  # of the new text, when needed
             if state.alive[i]:
-                self._drop_line(state, i, outcome)
+                self._drop_line(state, i, outcome, _NOTHING if i in state.edited else absent)
         self._keep_repeated_extracts(state, outcome)
 
     def _keep_repeated_extracts(self, state: RuleState, outcome: Outcome) -> None:
@@ -216,14 +248,22 @@ class RuleRunner:
             c for c in outcome.changes if c.rule not in repeated or c.after is not None
         ]
 
-    def _drop_line(self, state: RuleState, i: int, outcome: Outcome) -> None:
+    def _drop_line(
+        self, state: RuleState, i: int, outcome: Outcome, absent: frozenset[str]
+    ) -> None:
         stripped = state.texts[i].strip()
-        lowered = self._lower(stripped)
-        # Rules with a `contains` hint are asked when the hint holds; the others share one search
-        # of the union of their patterns, and are asked one by one only when it hits.
+        lowered: str | None = None  # stripped.lower(), made when a hint is first tested
+        # Rules with a `contains` hint are asked when the hint holds (not when `absent` says no
+        # line holds it); the others share one search of the union of their patterns, and are
+        # asked one by one only when it hits.
         for rule in self.line_drops if self._gate_hit(stripped, outcome) else self.hinted_drops:
-            if rule.contains and not _holds_any(lowered, rule.contains):
-                continue
+            if rule.contains:
+                if rule.id in absent:
+                    continue
+                if lowered is None:
+                    lowered = self._lower(stripped)
+                if not _holds_any(lowered, rule.contains):
+                    continue
             match = self._search(rule, stripped, outcome)
             if match is None:
                 continue

@@ -45,6 +45,14 @@ _PAIR_AT_WORD_START = re.compile(
 )
 
 
+# The same on ASCII text, where only the first alternative can match: an ASCII letter twice at the
+# start, or after a character that is not an ASCII letter, digit or underscore. Each opens with a
+# plain character or class, so `re` skips ahead to where it can start instead of testing the
+# lookbehind at every position.
+_ASCII_PAIR_AT_START = re.compile(r"([A-Za-z])(?i:\1)")
+_ASCII_PAIR_AFTER_BOUNDARY = re.compile(r"[^A-Za-z0-9_]([A-Za-z])(?i:\1)")
+
+
 def opens_with_pair_hint(rule: Rule) -> bool:
     """Whether `rule`'s pattern can match only where `PAIR_HINT` does."""
     return rule.pattern.pattern.startswith(PAIR_HINT)
@@ -57,4 +65,9 @@ def may_hold_pair(text: str) -> bool:
     >>> may_hold_pair("pendant qquand un accord"), may_hold_pair("« Il est venu »")
     (True, False)
     """
+    if text.isascii():
+        return (
+            _ASCII_PAIR_AT_START.match(text) is not None
+            or _ASCII_PAIR_AFTER_BOUNDARY.search(text) is not None
+        )
     return _PAIR_AT_WORD_START.search(text) is not None
