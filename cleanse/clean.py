@@ -24,7 +24,7 @@ from cleanse.decode import (
     normalize_newlines,
 )
 from cleanse.document import Change, Document, Item, is_live, split_lines
-from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line, lines_to_fix
+from cleanse.fix import LEFTOVER_STEP, FixBudget, fix_line, leaves_alone
 from cleanse.formats.html import EXTRACTED_HTML
 from cleanse.lang import SAMPLE_CHARS, UNDETERMINED, detect_language
 from cleanse.learn import LearnedRules
@@ -258,11 +258,10 @@ def _fix_lines(
     document's budget. Returns the lines it changed, and those of them that ftfy should see again
     (it left control characters whose removal can join new mojibake)."""
     fixed_lines, again = [], []
-    indexes = range(len(state.texts)) if only is None else only
-    texts = state.texts
-    for k in lines_to_fix([texts[i] for i in indexes]):  # the others fix_line leaves as they are
-        i = indexes[k]
-        text = texts[i]
+    for i in range(len(state.texts)) if only is None else only:
+        text = state.texts[i]
+        if leaves_alone(text):
+            continue
         fixed, steps = fix_line(text, budget)
         if fixed != text:
             changes.append(Change("fix", "ftfy", state.numbers[i], text, fixed, {"steps": steps}))

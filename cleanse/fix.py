@@ -10,11 +10,8 @@ the ftfy work one document may cost.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ftfy
@@ -51,7 +48,9 @@ _SUSPECT_RE = _build_suspect_re()
 # Mojibake is a multi-byte sequence read one byte at a time: two or more non-ASCII characters in
 # a row (lone C1 bytes are caught by _SUSPECT_RE), or Â/Ã whose no-break space became a space. A
 # line without such a pair skips ftfy's costly badness test; on 100 MB of French and English prose
-# this skips 88 % of non-ASCII lines and ftfy changes none of them.
+# this skips 88 % of non-ASCII lines and ftfy changes none of them. The one sequence badness flags
+# without such a pair is "œ" or "Œ" before a non-letter; ftfy leaves it, since no single byte
+# among ASCII decodes as UTF-8 (tests/test_fix_shortcut.py tries every code point).
 _NON_ASCII_PAIR_RE = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|(?<=[\xc2\xc3])(?: |$))")
 # The badness test then looks only this far around each pair: ftfy's BADNESS_RE matches sequences
 # of at most 7 characters. Searching the whole line instead cost 0.25 s per MB of prose.
@@ -98,8 +97,7 @@ _C1_AS_CP1252 = _build_c1_as_cp1252()
 
 
 # The ASCII characters that send a line to ftfy (_SUSPECT_RE) or make _fix_piece remove them
-# (C0_CONTROL_RE): "&" and the C0 controls but tab and LF. Derived from those two patterns. An
-# ASCII text without them is left as it is (see lines_to_fix).
+# (C0_CONTROL_RE): "&" and the C0 controls but tab and LF. Derived from those two patterns.
 _ASCII_SUSPECT_RE = re.compile(
     "["
     + "".join(
@@ -111,41 +109,15 @@ _ASCII_SUSPECT_RE = re.compile(
 )
 
 
-# What `lines_to_fix` searches the joined lines for: a character that sends a line to ftfy or
-# makes _fix_piece remove it (C0 controls are part of _SUSPECT_RE's class), or the start of a
-# non-ASCII pair, whose "Ã" may now end its line before the joining "\n" (no pair spans a "\n":
-# it is ASCII).
-_JOINED_LOOK_RE = re.compile(
-    _SUSPECT_RE.pattern + r"|[^\x00-\x7f](?:[^\x00-\x7f]|(?<=[\xc2\xc3])(?: |\n|$))"
-)
+def leaves_alone(line: str) -> bool:
+    """True for a line `fix_line` gives back as it is, with no step (an ASCII line without "&" or
+    a control character): the cleaning loop skips it without the calls of `fix_line`. False says
+    nothing: `fix_line` decides.
 
-
-def lines_to_fix(lines: Sequence[str]) -> list[int]:
-    """The indexes of the `lines` that `fix_line` may change, in order; it gives every other one
-    back as it is, with no step. One search of the joined lines instead of one call per line.
-
-    A line is left out when it holds no character of _SUSPECT_RE (C0 controls included), no
-    non-ASCII pair (see _NON_ASCII_PAIR_RE), and is at most PIECE_CHARS long, in a text that is
-    NFC as a whole: "\\n" is a starter that composes with nothing, so the joined lines are NFC
-    exactly when each one is. Such a line has nothing `_fix_piece` removes and fails every test
-    of `needs_fixing`.
-
-    >>> lines_to_fix(["été", "Tom &amp; Jerry", "l’Ã©tÃ©", "plain", "voilÃ"])
-    [1, 2, 4]
+    >>> leaves_alone("A plain line."), leaves_alone("Tom &amp; Jerry"), leaves_alone("été")
+    (True, False, False)
     """
-    joined = "\n".join(lines)
-    if joined.isascii() and _ASCII_SUSPECT_RE.search(joined) is None:
-        return []
-    if not unicodedata.is_normalized("NFC", joined):
-        return list(range(len(lines)))
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    found: list[int] = [i for i, line in enumerate(lines) if len(line) > PIECE_CHARS]
-    last = -1
-    for match in _JOINED_LOOK_RE.finditer(joined):
-        if match.start() >= starts[last + 1]:  # in a line after the last one found
-            last = bisect.bisect_right(starts, match.start()) - 1
-            found.append(last)
-    return sorted(set(found))
+    return line.isascii() and _ASCII_SUSPECT_RE.search(line) is None
 
 
 def needs_fixing(line: str) -> bool:
