@@ -112,7 +112,10 @@ class RuleRunner:
         outcome = state.outcome
         if not state.over_budget:
             self._guarded(state, lambda: self._document(state, outcome))
-        outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
+        if all(state.alive):  # what tidy_lines gives back when nothing was dropped
+            outcome.lines = list(zip(state.numbers, state.texts, strict=True))
+        else:
+            outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
 
