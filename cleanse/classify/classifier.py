@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,6 +42,7 @@ __all__ = [
     "ClassifyConfig",
     "LineVerdict",
     "PageLayout",
+    "classify_documents",
     "classify_lines",
     "page_features",
     "page_layout",
@@ -68,33 +70,112 @@ def classify_lines(
     >>> [v.keep for v in classify_lines(page, "en")]
     [False, False, False, False, False, False, True, False]
     """
+    return classify_documents([(lines, lang)], config, model=model)[0]
+
+
+def classify_documents(
+    docs: Sequence[tuple[Sequence[str], str]],
+    config: ClassifyConfig | None = None,
+    *,
+    model: LineModel | None = None,
+) -> list[list[LineVerdict]]:
+    """`classify_lines` of each (lines, language) document, the same verdicts, computed together:
+    the features of the documents' new lines in one pass per stop-word list, their word scores
+    in one pass and the line model's trees once over all their rows, so the fixed costs of those
+    steps are paid once per call instead of once per document. The rule pass, the context
+    features and the decision stay per document (they read the page as a whole)."""
     cfg = config or ClassifyConfig()
     if cfg.mode == "off":
-        return [LineVerdict(True, "off") for _ in lines]
-    stops = _stopwords(lines, lang, cfg)
+        return [[LineVerdict(True, "off") for _ in lines] for lines, _ in docs]
     model = model or DEFAULT_MODEL
     scored = cfg.use_model and model is not None and cfg.mode != "article"
     # The words the features read, kept for the word scores of a page (cleanse.classify.wordscore).
     words_read: list[tuple[list[str], list[list[bytes]]]] | None = [] if scored else None
-    feats = lines_features(lines, stops, words_read)
-    mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines)
-    if mode == "article":
-        return _never_empty(article_verdicts(feats, lines))
-    lay = page_layout(feats, cfg)
-    rule_keep, rule_reason, kinds = rule_decisions(feats, lay, cfg)
-    idx = [i for i, f in enumerate(feats) if f is not None]
-    proba = None
-    if cfg.use_model and model is not None:
+    all_feats = _documents_features(docs, cfg, words_read)
+    out: list[list[LineVerdict]] = [[] for _ in docs]
+    pages: list[_Page] = []
+    for k, ((lines, _lang), feats) in enumerate(zip(docs, all_feats, strict=True)):
+        mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines)
+        if mode == "article":
+            out[k] = _never_empty(article_verdicts(feats, lines))
+            continue
+        lay = page_layout(feats, cfg)
+        rule_keep, rule_reason, kinds = rule_decisions(feats, lay, cfg)
+        idx = [i for i, f in enumerate(feats) if f is not None]
+        pages.append(_Page(k, lines, feats, lay, rule_keep, rule_reason, kinds, idx))
+    probas: list[np.ndarray | None] = [None] * len(pages)
+    if pages and cfg.use_model and model is not None:
         if words_read:
             remember_words(words_read, model.words)
-        x, idx = _matrix(lines, feats, lay, rule_keep, rule_reason, model.words)
-        proba = model.proba(x)
+        probas = list(_pages_proba(pages, model))
     threshold = (
         (model.threshold if model is not None else 0.5)
         if cfg.threshold is None
         else (cfg.threshold)
     )
-    return _decide(feats, lay, rule_keep, rule_reason, kinds, idx, proba, threshold)
+    for page, proba in zip(pages, probas, strict=True):
+        out[page.doc] = _decide(
+            page.feats,
+            page.lay,
+            page.rule_keep,
+            page.rule_reason,
+            page.kinds,
+            page.idx,
+            proba,
+            threshold,
+        )
+    return out
+
+
+class _Page(NamedTuple):
+    """A page dump of a `classify_documents` call after the rule pass."""
+
+    doc: int  # its place in the call's documents
+    lines: Sequence[str]
+    feats: list[LineFeatures | None]
+    lay: PageLayout
+    rule_keep: list[bool]
+    rule_reason: list[str]
+    kinds: list[int]
+    idx: list[int]  # its non-blank lines
+
+
+def _documents_features(
+    docs: Sequence[tuple[Sequence[str], str]],
+    cfg: ClassifyConfig,
+    words_read: list[tuple[list[str], list[list[bytes]]]] | None,
+) -> list[list[LineFeatures | None]]:
+    """`lines_features` of each document, one call for the documents of one stop-word list."""
+    groups: dict[frozenset[str] | None, list[int]] = {}
+    for k, (lines, lang) in enumerate(docs):
+        groups.setdefault(_stopwords(lines, lang, cfg), []).append(k)
+    out: list[list[LineFeatures | None]] = [[] for _ in docs]
+    for stops, members in groups.items():
+        if len(members) == 1:
+            out[members[0]] = lines_features(docs[members[0]][0], stops, words_read)
+            continue
+        joined = list(itertools.chain.from_iterable(docs[k][0] for k in members))
+        feats = lines_features(joined, stops, words_read)
+        start = 0
+        for k in members:
+            end = start + len(docs[k][0])
+            out[k] = feats[start:end]
+            start = end
+    return out
+
+
+def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
+    """The model's content probability of each page's non-blank lines: the word scores of all
+    the pages' lines in one pass, one feature matrix per page, the trees once over all rows."""
+    inputs = [_matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason) for p in pages]
+    if len(pages) == 1:
+        (only,) = inputs
+        return [model.proba(_page_matrix(only, pages[0].lay, word_scores(only.texts, model.words)))]
+    bounds = np.cumsum([len(inp.idx) for inp in inputs])[:-1]
+    texts = list(itertools.chain.from_iterable(inp.texts for inp in inputs))
+    scores = np.split(word_scores(texts, model.words), bounds)
+    xs = [_page_matrix(inp, p.lay, ws) for inp, p, ws in zip(inputs, pages, scores, strict=True)]
+    return np.split(model.proba(np.concatenate(xs)), bounds)
 
 
 def _decide(
@@ -201,37 +282,74 @@ def _matrix(
     words: Mapping[str, float] | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """`page_matrix` from the rule pass's keep decisions and reasons (all lines)."""
+    inputs = _matrix_inputs(lines, feats, lay, rule_keep, rule_reason)
+    return _page_matrix(inputs, lay, word_scores(inputs.texts, words or {})), inputs.idx
+
+
+class _MatrixInputs(NamedTuple):
+    """The columns of a page's non-blank lines that `feature_matrix` reads, and their indexes."""
+
+    idx: list[int]
+    texts: list[str]
+    rows: Sequence[LineFeatures]
+    weights: Sequence[float]
+    runs: Sequence[int]
+    tables: Sequence[bool]
+    list_runs: Sequence[int]
+    rank: Sequence[int]
+    keep: Sequence[bool]
+    reason: Sequence[str]
+
+
+def _matrix_inputs(
+    lines: Sequence[str],
+    feats: Sequence[LineFeatures | None],
+    lay: PageLayout,
+    rule_keep: list[bool],
+    rule_reason: list[str],
+) -> _MatrixInputs:
     idx = [i for i, f in enumerate(feats) if f is not None]
     if len(idx) == len(feats):  # no blank line: every list as it is
-        texts = list(map(str.strip, lines))
-        rows: Sequence[LineFeatures] = feats  # type: ignore[assignment]
-        weights, runs, tables = lay.weights, lay.runs, lay.tables
-        list_runs, rank = lay.list_runs, lay.region_rank
-        keep, reason = rule_keep, rule_reason
-    else:
-        texts = list(map(str.strip, map(lines.__getitem__, idx)))
-        rows = list(map(feats.__getitem__, idx))  # type: ignore[arg-type]
-        weights = list(map(lay.weights.__getitem__, idx))
-        runs = list(map(lay.runs.__getitem__, idx))
-        tables = list(map(lay.tables.__getitem__, idx))
-        list_runs = list(map(lay.list_runs.__getitem__, idx))
-        rank = list(map(lay.region_rank.__getitem__, idx))
-        keep = list(map(rule_keep.__getitem__, idx))
-        reason = list(map(rule_reason.__getitem__, idx))
-    x = feature_matrix(
-        texts,
-        rows,
-        weights,
-        runs,
-        tables,
-        list_runs,
-        rank,
-        lay.region_scores,
-        keep,
-        reason,
-        word_scores(texts, words or {}),
+        return _MatrixInputs(
+            idx,
+            list(map(str.strip, lines)),
+            feats,  # type: ignore[arg-type]
+            lay.weights,
+            lay.runs,
+            lay.tables,
+            lay.list_runs,
+            lay.region_rank,
+            rule_keep,
+            rule_reason,
+        )
+    return _MatrixInputs(
+        idx,
+        list(map(str.strip, map(lines.__getitem__, idx))),
+        list(map(feats.__getitem__, idx)),  # type: ignore[arg-type]
+        list(map(lay.weights.__getitem__, idx)),
+        list(map(lay.runs.__getitem__, idx)),
+        list(map(lay.tables.__getitem__, idx)),
+        list(map(lay.list_runs.__getitem__, idx)),
+        list(map(lay.region_rank.__getitem__, idx)),
+        list(map(rule_keep.__getitem__, idx)),
+        list(map(rule_reason.__getitem__, idx)),
     )
-    return x, idx
+
+
+def _page_matrix(inputs: _MatrixInputs, lay: PageLayout, ws: np.ndarray) -> np.ndarray:
+    return feature_matrix(
+        inputs.texts,
+        inputs.rows,
+        inputs.weights,
+        inputs.runs,
+        inputs.tables,
+        inputs.list_runs,
+        inputs.rank,
+        lay.region_scores,
+        inputs.keep,
+        inputs.reason,
+        ws,
+    )
 
 
 _KEEP = operator.attrgetter("keep")
