@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
-from cleanse.classify import ClassifyConfig, classify_lines
+from cleanse.classify import ClassifyConfig, LineVerdict, classify_lines
+from cleanse.classify.classifier import classify_documents
 from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
@@ -45,6 +46,10 @@ MAX_ROUNDS = 9
 # was), or ftfy's budget ran out (cleanse.fix.FixBudget; the rest only lost control characters).
 TIMEOUT_FLAG = "rule-timeout"
 FIX_BUDGET_FLAG = "fix-over-budget"
+# What cleaning a document asks the classifier (its lines, their language, the settings), and the
+# steps of cleaning one document: they yield each such question and get the verdicts back.
+_Ask = tuple[list[str], str, ClassifyConfig]
+_Steps = Generator[_Ask, list[LineVerdict], Item]
 
 
 def _record_line_endings(text: str, changes: list[Change]) -> tuple[str, ...]:
@@ -96,6 +101,42 @@ class Cleaner:
 
     def clean(self, doc: Document) -> Item:
         """Run ftfy and the rule stages on one document (Rejected when it holds no text)."""
+        steps = self._cleaning(doc)
+        try:
+            ask = next(steps)
+            while True:
+                ask = steps.send(classify_lines(*ask))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    def clean_many(self, docs: Sequence[Document]) -> list[Item]:
+        """`clean` of each document, the same results, with the classifier's questions of all of
+        them answered together (cleanse.classify.classifier.classify_documents: its fixed costs
+        are paid once per call, not once per document)."""
+        out: list[Item] = list(docs)
+        waiting: list[tuple[int, _Steps, _Ask]] = []
+        for k, doc in enumerate(docs):
+            steps = self._cleaning(doc)
+            try:
+                waiting.append((k, steps, next(steps)))
+            except StopIteration as done:
+                out[k] = done.value
+        while waiting:
+            asked, waiting = waiting, []
+            for config in (self.classify_config, self.extract_config):
+                group = [w for w in asked if w[2][2] is config]
+                if not group:
+                    continue
+                answers = classify_documents([(a[0], a[1]) for _, _, a in group], config)
+                for (k, steps, _), verdicts in zip(group, answers, strict=True):
+                    try:
+                        waiting.append((k, steps, steps.send(verdicts)))
+                    except StopIteration as done:
+                        out[k] = done.value
+        return out
+
+    def _cleaning(self, doc: Document) -> _Steps:
+        """The steps of `clean` on one document."""
         if doc.removed is not None:
             return doc
         changes: list[Change] = []
@@ -148,7 +189,7 @@ class Cleaner:
             found = {**outcome.extracted, **found}
             mark = len(changes)
             lines = self._drop_learned(outcome.lines, doc.site, changes)
-            lines = self._classify(lines, lang, changes, EXTRACTED_HTML in doc.flags)
+            lines = yield from self._classify(lines, lang, changes, EXTRACTED_HTML in doc.flags)
             if outcome.removed_by is not None or state.over_budget or round_number == MAX_ROUNDS:
                 break
             if self.config.lang or not (outcome.changes or len(changes) > mark):
@@ -186,7 +227,7 @@ class Cleaner:
 
     def _classify(
         self, lines: list[tuple[int, str]], lang: str, changes: list[Change], extract: bool = False
-    ) -> list[tuple[int, str]]:
+    ) -> Generator[_Ask, list[LineVerdict], list[tuple[int, str]]]:
         """Drop the lines the boilerplate classifier does not take for content (`extract`: the
         text is an HTML page's extracted main text)."""
         config = self.extract_config if extract else self.classify_config
@@ -194,7 +235,7 @@ class Cleaner:
             return lines
         if sum(1 for _, text in lines if text.strip()) < MIN_LINES_TO_CLASSIFY:
             return lines
-        verdicts = classify_lines([t for _, t in lines], lang, config)
+        verdicts = yield ([t for _, t in lines], lang, config)
         keeps = list(map(_KEEP, verdicts))
         if all(keeps):
             return list(lines)  # what tidy_lines gives back when nothing is dropped

@@ -187,8 +187,12 @@ def clean_documents(
     lines above all, whose input line the writer then copies (`cleanse.output_records.copied_line`).
     """
     if workers <= 1:  # the same changes, applied to the document read (its own lines kept)
-        clean = _CleanerFactory(ruleset, config, learned, compact=True)()
-        yield from (apply_changes(doc, clean(doc)) for doc in docs)
+        from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
+
+        cleaner = Cleaner(ruleset, config, learned)
+        for group in _groups(docs):
+            for doc, cleaned in zip(group, _clean_group(cleaner, group), strict=True):
+                yield apply_changes(doc, changes_of(doc, cleaned))
         return
     waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 
@@ -218,6 +222,36 @@ def clean_documents(
 
 def _chars(doc: Item) -> int:
     return doc.chars
+
+
+# Documents cleaned together in one process (`Cleaner.clean_many`: the classifier's fixed costs
+# paid once per group), and their characters at most.
+GROUP_DOCS = 64
+GROUP_CHARS = 2_000_000
+
+
+def _groups(docs: Iterable[Item]) -> Iterator[list[Item]]:
+    group: list[Item] = []
+    chars = 0
+    for doc in docs:
+        group.append(doc)
+        chars += doc.chars if is_live(doc) else 0
+        if len(group) >= GROUP_DOCS or chars >= GROUP_CHARS:
+            yield group
+            group, chars = [], 0
+    if group:
+        yield group
+
+
+def _clean_group(cleaner: Cleaner, docs: list[Item]) -> list[Item]:
+    """`_clean_one` of each document, the live ones cleaned together; when cleaning fails, each
+    is cleaned again alone, so that only the one that fails is rejected."""
+    live = [doc for doc in docs if is_live(doc)]
+    try:
+        cleaned = iter(cleaner.clean_many(live))
+    except Exception:  # any bug: `_clean_one` reports it on its document
+        return [_clean_one(cleaner, doc) for doc in docs]
+    return [next(cleaned) if is_live(doc) else doc for doc in docs]
 
 
 def clean_stage(
