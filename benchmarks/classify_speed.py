@@ -71,8 +71,8 @@ def _bad_page(name: str) -> tuple[list[str], str]:
 
 def child(kind: str, name: str, limit: int | None, batch: int) -> None:
     """Classify one set (or one bad page) with the cleanse on PYTHONPATH; print JSON."""
-    from cleanse.classify import classify_lines, features, wordscore
     from cleanse.classify import classifier as classifier_module
+    from cleanse.classify import classify_lines, features, wordscore
 
     docs = [_bad_page(name)] if kind == "bad" else _pages(name, limit)
     size = sum(len("\n".join(lines).encode("utf-8")) for lines, _ in docs) / 1e6
