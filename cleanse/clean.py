@@ -4,6 +4,8 @@
 returns a new one whose `changes` say what each stage did and why. Its loop (`Cleaner.clean`) is
 the only "repeat until stable" of cleaning: ftfy is called once per round (it repeats its own
 fixes), the rules make one pass per round, each over the lines the round before changed.
+`Cleaner.clean_many` cleans many documents with the same results, their classifier calls made
+together (cleanse.classify.classify_documents).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import operator
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
-from cleanse.classify import ClassifyConfig, LineVerdict, classify_lines
-from cleanse.classify.classifier import classify_documents
+from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents, classify_lines
 from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,

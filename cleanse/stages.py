@@ -1,4 +1,5 @@
-"""The stages a run applies: cleaning (one document at a time, over workers) and the duplicate
+"""The stages a run applies: cleaning (in groups of documents in one process, one document at a
+time over workers) and the duplicate
 stages (a batch at a time, against everything kept before). The runner (cleanse.runner) chains
 them; the CLI and `Pipeline` build them the same way.
 """

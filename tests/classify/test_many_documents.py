@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.classify import ClassifyConfig, classify_lines, features, wordscore
-from cleanse.classify.classifier import classify_documents
+from cleanse.classify import (
+    ClassifyConfig,
+    classify_documents,
+    classify_lines,
+    features,
+    wordscore,
+)
 from cleanse.clean import CleanConfig, Cleaner
 from cleanse.document import Document
 from cleanse.packs import load_rules
