@@ -1,7 +1,6 @@
 """The stages a run applies: cleaning (in groups of documents in one process, one document at a
-time over workers) and the duplicate
-stages (a batch at a time, against everything kept before). The runner (cleanse.runner) chains
-them; the CLI and `Pipeline` build them the same way.
+time over workers) and the duplicate stages (a batch at a time, against everything kept before).
+The runner (cleanse.runner) chains them; the CLI and `Pipeline` build them the same way.
 """
 
 from __future__ import annotations
