@@ -164,18 +164,33 @@ def _documents_features(
     return out
 
 
+# Rows the trees score at once over several pages: enough to pay their fixed costs once for
+# many small pages, few enough that the comparisons stay a few MB (a large page goes alone).
+_MODEL_ROWS = 1_024
+
+
 def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
     """The model's content probability of each page's non-blank lines: the word scores of all
-    the pages' lines in one pass, one feature matrix per page, the trees once over all rows."""
+    the pages' lines in one pass, one feature matrix per page, the trees once over the rows of
+    consecutive pages, about _MODEL_ROWS at a time (each row's probability is its own)."""
     inputs = [_matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason) for p in pages]
-    if len(pages) == 1:
-        (only,) = inputs
-        return [model.proba(_page_matrix(only, pages[0].lay, word_scores(only.texts, model.words)))]
-    bounds = np.cumsum([len(inp.idx) for inp in inputs])[:-1]
+    sizes = [len(inp.idx) for inp in inputs]
     texts = list(itertools.chain.from_iterable(inp.texts for inp in inputs))
-    scores = np.split(word_scores(texts, model.words), bounds)
-    xs = [_page_matrix(inp, p.lay, ws) for inp, p, ws in zip(inputs, pages, scores, strict=True)]
-    return np.split(model.proba(np.concatenate(xs)), bounds)
+    scores = np.split(word_scores(texts, model.words), np.cumsum(sizes)[:-1])
+    out: list[np.ndarray] = []
+    xs: list[np.ndarray] = []
+    rows = 0
+    for k, (inp, page, ws) in enumerate(zip(inputs, pages, scores, strict=True)):
+        xs.append(_page_matrix(inp, page.lay, ws))
+        rows += sizes[k]
+        if rows >= _MODEL_ROWS or k == len(pages) - 1:
+            if len(xs) == 1:
+                out.append(model.proba(xs[0]))
+            else:
+                bounds = np.cumsum([len(x) for x in xs])[:-1]
+                out += np.split(model.proba(np.concatenate(xs)), bounds)
+            xs, rows = [], 0
+    return out
 
 
 def _decide(
