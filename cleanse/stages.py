@@ -226,8 +226,8 @@ def _chars(doc: Item) -> int:
 
 # Documents cleaned together in one process (`Cleaner.clean_many`: the classifier's fixed costs
 # paid once per group), and their characters at most.
-GROUP_DOCS = 64
-GROUP_CHARS = 2_000_000
+GROUP_DOCS = 32
+GROUP_CHARS = 1_000_000
 
 
 def _groups(docs: Iterable[Item]) -> Iterator[list[Item]]:
