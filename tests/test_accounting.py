@@ -54,14 +54,14 @@ def test_strict_turns_rejections_into_a_failing_exit(tmp_path, capsys):
 
 def test_a_document_that_makes_cleaning_fail_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
     src, dest = _corpus(tmp_path), tmp_path / "out"
-    real = Cleaner.clean
+    real = Cleaner._cleaning  # the steps of `clean` and of `clean_many` alike
 
     def fail_on_b(self, doc):
         if doc.id == "b.txt":
             raise ValueError("boom")
         return real(self, doc)
 
-    monkeypatch.setattr(Cleaner, "clean", fail_on_b)
+    monkeypatch.setattr(Cleaner, "_cleaning", fail_on_b)
     assert main(["run", str(src), str(dest), "-q", "--workers", "1"]) == 0
     audit = {e["id"]: e for e in map(json.loads, (dest / ".cleanse" / "audit.jsonl").read_text().splitlines())}
     assert audit["b.txt"]["status"] == "rejected"

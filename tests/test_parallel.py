@@ -85,14 +85,14 @@ def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeyp
     from cleanse.packs import load_rules
     from cleanse.stages import CLEANING_FAILED, clean_documents
 
-    real = Cleaner.clean
+    real = Cleaner._cleaning  # the steps of `clean` and of `clean_many` alike
 
     def failing(self, doc):  # forked workers inherit the patch
         if doc.id == "d9":
             raise RuntimeError("boom")
         return real(self, doc)
 
-    monkeypatch.setattr(Cleaner, "clean", failing)
+    monkeypatch.setattr(Cleaner, "_cleaning", failing)
     docs = _inputs()
     out = list(clean_documents(docs, load_rules([]), CleanConfig(), workers=2))
     assert out[9].status == "rejected" and out[9].reason == CLEANING_FAILED
