@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -37,13 +37,19 @@ if TYPE_CHECKING:
     from cleanse.dedup.workers import Doc, Signed
 
 
-@dataclass(frozen=True, slots=True)
-class SignedRows:
-    """The signature rows of consecutive documents, signed together: document k's paragraph rows
-    are `para_bounds[k]:para_bounds[k + 1]`, its document row k; `spans` where its paragraphs
-    are (`cleanse.dedup.documents.signing_texts`)."""
+class SignedRows(NamedTuple):
+    """The signature rows of consecutive documents, signed together, as a worker sends them:
+    `columns` the row fields of `Signed` (`_ROW_FIELDS` order), `sets` its shingle sets
+    (`_SET_FIELDS` order). Document k's paragraph rows are `para_bounds[k]:para_bounds[k + 1]`,
+    its document row k; `spans` says where its paragraphs are (`signing_texts`).
 
-    signed: Signed
+    The band keys of a level with signatures are left out (None): a fifth of the bytes, and
+    more than half the time of unpickling the rows, while the parent computes them again from
+    the signatures in a hundredth of a second per 10 MB (`_joined`). A plain tuple, since a
+    dataclass is unpickled through Python code."""
+
+    columns: tuple[np.ndarray | None, ...]
+    sets: tuple[tuple[np.ndarray, np.ndarray] | None, ...]
     para_bounds: np.ndarray
     spans: list[Spans]
 
@@ -69,7 +75,19 @@ class Signing:
             spans.append(where)
         para_bounds = np.zeros(len(texts) + 1, np.int64)
         np.cumsum([len(t) for t in texts], out=para_bounds[1:])
-        return SignedRows(_sign_chunk((texts, self.config, self.keep_sets)), para_bounds, spans)
+        signed = _sign_chunk((texts, self.config, self.keep_sets))
+        left_out = {
+            keys
+            for keys, sigs in _KEYS_OF.items()
+            if getattr(signed, sigs) is not None and self._signs(keys)
+        }
+        columns = tuple(None if n in left_out else getattr(signed, n) for n in _ROW_FIELDS)
+        sets = tuple(getattr(signed, name) for name in _SET_FIELDS)
+        return SignedRows(columns, sets, para_bounds, spans)
+
+    def _signs(self, name: str) -> bool:
+        """Whether the level of the field `name` is signed (else its rows are placeholders)."""
+        return self.config.level != ("document" if name.startswith("p_") else "paragraph")
 
 
 @dataclass(slots=True)
@@ -99,31 +117,53 @@ class Presigned:
                 runs[-1] = (rows, runs[-1][1], k + 1)
             else:
                 runs.append((rows, k, k + 1))
-        return _joined(runs), [rows.spans[k] for rows, k0, k1 in runs for k in range(k0, k1)]
+        return _joined(runs, self.signing.config), [
+            rows.spans[k] for rows, k0, k1 in runs for k in range(k0, k1)
+        ]
 
 
-def _joined(runs: list[tuple[SignedRows, int, int]]) -> Signed:
+# The signatures each band-key field is computed from.
+_KEYS_OF = {"p_keys": "p_sigs", "d_keys": "d_sigs"}
+
+
+def _joined(runs: list[tuple[SignedRows, int, int]], config: DedupConfig) -> Signed:
     """One Signed of the rows of `runs`, in order (as `sign_all` gives it for their documents).
     Every group was signed the same way, so the first says which fields are there."""
+    from cleanse.dedup.signatures import band_keys
     from cleanse.dedup.workers import Signed
 
-    first = runs[0][0].signed
+    first = runs[0][0]
     columns: dict[str, Any] = {}
-    for name in _ROW_FIELDS:
-        if getattr(first, name) is not None:
-            parts = [getattr(rows.signed, name)[_span(rows, name, a, b)] for rows, a, b in runs]
+    for k, name in enumerate(_ROW_FIELDS):
+        if first.columns[k] is not None:
+            parts = [_column(rows, k)[_span(rows, name, a, b)] for rows, a, b in runs]
             columns[name] = np.concatenate(parts)
+    for keys, sigs in _KEYS_OF.items():
+        if keys not in columns:  # left out by the workers: computed as `_sign_chunk` does
+            columns[keys] = band_keys(columns[sigs], *config.banding)
     signed = Signed(**columns)
-    for name in _SET_FIELDS:  # CSR shingle sets: the values of the rows, offsets from 0
-        if getattr(first, name) is not None:
+    for k, name in enumerate(_SET_FIELDS):  # CSR shingle sets: the rows' values, offsets from 0
+        if first.sets[k] is not None:
             pieces = []
             for rows, a, b in runs:
                 span = _span(rows, name, a, b)
-                values, offsets = getattr(rows.signed, name)
+                values, offsets = _sets(rows, k)
                 start, stop = offsets[span.start], offsets[span.stop]
                 pieces.append((values[start:stop], offsets[span.start : span.stop + 1] - start))
             setattr(signed, name, join_sets(pieces))
     return signed
+
+
+def _column(rows: SignedRows, k: int) -> np.ndarray:
+    column = rows.columns[k]
+    assert column is not None  # every group has the same fields
+    return column
+
+
+def _sets(rows: SignedRows, k: int) -> tuple[np.ndarray, np.ndarray]:
+    sets = rows.sets[k]
+    assert sets is not None  # every group has the same fields
+    return sets
 
 
 def _span(rows: SignedRows, name: str, a: int, b: int) -> slice:

@@ -100,8 +100,13 @@ def test_a_batch_with_a_document_signed_nowhere_is_signed_as_usual():
     assert store.take(docs[:8]) is None
     assert not store._rows  # dropped anyway: nothing stays behind for a batch that is gone
     # The backend signs when the rows are not those of the documents it is given.
+    rows = store.signing.sign(docs[:5])
+    for k, doc in enumerate(docs[:5]):
+        store.put(doc, rows, k)
+    five = store.take(docs[:5])
+    assert five is not None
     pairs = [(d.id, signing_texts(d, "both")[0]) for d in docs[:6]]
-    signed = PresignedBackend(store.signing.sign(docs[:5]).signed).sign(pairs, config, True, 1)
+    signed = PresignedBackend(five[0]).sign(pairs, config, True, 1)
     _assert_same_rows(signed, sign_all(pairs, config, True, 1))
 
 
