@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from cleanse import parallel
 from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
@@ -241,9 +242,10 @@ def clean_documents(
     if signing is not None:
         signing.load()  # before the workers are forked: they inherit the loaded kernels
     factory = _CleanerFactory(ruleset, config, learned, group=True, signing=signing)
+    groups = max(1, parallel.BATCH // GROUP)  # as many documents under way as one at a time
     results = ordered_map(
-        factory, to_send(), workers, weigh=_group_chars, ahead=CLEANING_AHEAD,
-        batch=BATCH_GROUPS, min_items=BATCH_GROUPS,
+        factory, to_send(), workers, weigh=_group_chars, ahead=CLEANING_AHEAD, batch=groups,
+        min_items=groups,
     )  # fmt: skip
     for group_changes, rows in results:  # in input order, one per group sent
         signed = 0  # rows of the group's live documents used so far
@@ -266,10 +268,9 @@ def clean_documents(
         yield waiting.popleft()[0]
 
 
-# Documents per group sent to a cleaning worker (and signed together there), and groups per
-# batch of the parallel map: 512 documents under way at least, as one document a time was.
+# Documents per group sent to a cleaning worker (and signed together there: one call of the
+# signing kernels per document cost a third more than one per 16).
 GROUP = 16
-BATCH_GROUPS = 32
 
 
 def _group_chars(group: list[Document]) -> int:
