@@ -12,10 +12,6 @@ for the same size); `--src FILE.jsonl` reads another JSONL instead. CPU seconds 
   `cleanse.stages.changes_of` sends (after), on `--docs` documents;
 - pool: the same documents cleaned in this process, then over 2 pool workers
   (`cleanse.stages.clean_documents`), alternated: CPU of each, and the same documents out;
-- rows: what the cleaning workers sign for the duplicate stage (`cleanse.presign`, since s8) on
-  `--docs` documents: pickled bytes per character of the rows a worker sends back, CPU of
-  signing and pickling them (worker) and of unpickling and joining them (parent), against the
-  parent's paragraph splitting and paragraph texts that these rows spare it;
 - signing: the duplicate stage (`cleanse.stages.DedupStage`, both levels) over the runner's 32 MB
   batches of the file, signing in this process against 2 workers forked per batch (what a
   2-worker run did beside the cleaning workers before): CPU of this process and of its workers,
@@ -97,39 +93,6 @@ def pool(docs: list[Document], rounds: int) -> None:
             print(f"  -j {workers}: this process {own2[0] - own[0]:.2f} s, workers {kids2[0] - kids[0]:.2f} s (load {os.getloadavg()[0]:.1f})", flush=True)
 
 
-def rows(docs: list[Document], rounds: int) -> None:
-    from cleanse.dedup.documents import _paragraphs
-    from cleanse.presign import Presigned, Signing
-    from cleanse.stages import GROUP
-
-    signing = Signing(DedupConfig(), keep_sets=True)
-    signing.load()
-    chars = sum(d.chars for d in docs)
-    groups = [docs[i : i + GROUP] for i in range(0, len(docs), GROUP)]
-    print(f"rows, {len(docs)} documents ({chars / 1e6:.1f} M characters), groups of {GROUP}, {rounds} rounds:")
-    for _ in range(rounds):
-        started = time.process_time()
-        signed = [signing.sign(g) for g in groups]
-        sign_s = time.process_time() - started
-        started = time.process_time()
-        blobs = [pickle.dumps(r, PROTOCOL) for r in signed]
-        dump_s = time.process_time() - started
-        started = time.process_time()
-        back = [pickle.loads(b) for b in blobs]
-        store = Presigned(signing)
-        for group, r in zip(groups, back, strict=True):
-            for k, doc in enumerate(group):
-                store.put(doc, r, k)
-        store.take(docs)
-        load_s = time.process_time() - started
-        started = time.process_time()
-        spared = [[p.text for p in _paragraphs(d)] for d in docs]
-        spared_s = time.process_time() - started
-        per = 1e6 / chars
-        print(f"  {sum(map(len, blobs)) / chars:.2f} bytes per character; CPU s per M characters: worker signs {sign_s * per:.4f} + pickles {dump_s * per:.4f};"
-              f" parent unpickles and joins {load_s * per:.4f}, spared paragraphs and texts {spared_s * per:.4f} ({len(spared)} documents)", flush=True)
-
-
 def signing(items: list[Item], rounds: int) -> None:
     sizes = deque(d.chars for d in items)
     parts = list(batches(iter(items), sizes, BATCH_CHARS))
@@ -151,11 +114,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--mb", type=float, default=50.0)
     parser.add_argument("--src", type=Path, help="a JSONL of documents (default: made like run_speed.py's)")
-    parser.add_argument("--part", choices=("handover", "pool", "rows", "signing"), action="append")
+    parser.add_argument("--part", choices=("handover", "pool", "signing"), action="append")
     parser.add_argument("--docs", type=int, default=1000, help="documents for handover and pool")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    parts = args.part or ["handover", "pool", "rows", "signing"]
+    parts = args.part or ["handover", "pool", "signing"]
     with tempfile.TemporaryDirectory(prefix="cleanse-workers-cost-") as tmp:
         src = args.src
         if src is None:
@@ -172,8 +135,6 @@ def main() -> None:
         handover(docs)
     if "pool" in parts:
         pool(docs, args.rounds)
-    if "rows" in parts:
-        rows(docs, args.rounds)
     if "signing" in parts:
         signing(items, args.rounds)
 

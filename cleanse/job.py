@@ -40,7 +40,7 @@ from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
 from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
-from cleanse.stages import DedupStage, clean_stage, open_index, presign_store
+from cleanse.stages import DedupStage, clean_stage, open_index
 from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
@@ -212,19 +212,14 @@ def _run(
                 _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
             saved = True
 
-    # With cleaning workers, they sign what they cleaned for the duplicate stage.
-    presigned = presign_store(config.dedup, config.workers) if config.clean else None
     document_stages = (
-        [clean_stage(ruleset, config.cleaning, config.workers, learned, presigned)]
-        if config.clean
-        else []
+        [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
     )
     batch_stages: list[BatchStage] = []
     if config.dedup is not None:
         dedup = DedupStage(
             config.dedup, index, workers=config.workers, annotate=config.annotate,
             annotate_field=config.annotate_field, on_result=counts.add_duplicates,
-            presigned=presigned,
         )  # fmt: skip
         batch_stages = [dedup, progress.deduplicated_stage]
     runner = Runner(

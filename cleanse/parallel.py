@@ -94,11 +94,10 @@ def ordered_map(
     start_method: str | None = None,
     weigh: Callable[[T], int] | None = None,
     ahead: int = BATCH,
-    batch: int = BATCH,
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
-    Items are taken `batch` at a time. While one batch is yielded, the batches after it are under
+    Items are taken BATCH at a time. While one batch is yielded, the batches after it are under
     way: at least the next one, more while all of them weigh under `ahead` (`weigh(item)`, 1 each
     by default), so the workers keep busy while the caller dwells on results, in bounded memory. With one
     worker, or fewer than `min_items` items in all, everything runs in this process.
@@ -106,8 +105,8 @@ def ordered_map(
     them read what the parent set up just before the call without pickling it.
     """
     iterator = iter(items)
-    first = list(itertools.islice(iterator, batch))
-    if workers <= 1 or len(first) < min(min_items, batch):
+    first = list(itertools.islice(iterator, BATCH))
+    if workers <= 1 or len(first) < min(min_items, BATCH):
         func = factory()
         yield from map(func, first)
         yield from map(func, iterator)
@@ -120,15 +119,15 @@ def ordered_map(
     with pool:  # leaving it, on an error or Ctrl-C too, ends the workers
         window: deque[tuple[AsyncResult[list[R]], int]] = deque()
         loaded = 0  # weight of the batches in `window`
-        todo = first
-        while todo or window:
+        batch = first
+        while batch or window:
             # Keep the window full: the head, plus batches under way while they weigh under `ahead`.
-            while todo and (len(window) < 2 or loaded < ahead):
-                load = sum(map(weight, todo))
-                chunk = _chunk(len(todo), workers)
-                window.append((pool.map_async(_call, todo, chunksize=chunk), load))
+            while batch and (len(window) < 2 or loaded < ahead):
+                load = sum(map(weight, batch))
+                chunk = _chunk(len(batch), workers)
+                window.append((pool.map_async(_call, batch, chunksize=chunk), load))
                 loaded += load
-                todo = list(itertools.islice(iterator, batch))
+                batch = list(itertools.islice(iterator, BATCH))
             pending, load = window.popleft()
             loaded -= load
             yield from pending.get()

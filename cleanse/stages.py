@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from cleanse import parallel
 from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
@@ -29,7 +28,6 @@ from cleanse.writers import naming_path
 if TYPE_CHECKING:
     from cleanse.clean import Cleaner
     from cleanse.dedup import DedupResult, DuplicateIndex
-    from cleanse.presign import Presigned, SignedRows, Signing
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +71,7 @@ class _CleanerFactory:
     """Picklable recipe for a worker's cleaning function (the rules are already validated).
 
     `compact`: the function gives what `changes_of` returns instead of the cleaned document, so
-    a worker sends back only what cleaning changed. `group`: it takes a list of documents and
-    gives their `changes_of` and, with `signing`, the signature rows of the live ones
-    (`_clean_group`).
+    a worker sends back only what cleaning changed.
     """
 
     def __init__(
@@ -84,22 +80,16 @@ class _CleanerFactory:
         config: CleanConfig,
         learned: LearnedRules | None,
         compact: bool = False,
-        group: bool = False,
-        signing: Signing | None = None,
     ) -> None:
         self.ruleset = ruleset
         self.config = config
         self.learned = learned
         self.compact = compact
-        self.group = group
-        self.signing = signing
 
     def __call__(self) -> Any:
         from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
 
         cleaner = Cleaner(self.ruleset, self.config, self.learned)
-        if self.group:
-            return functools.partial(_clean_group, cleaner, self.signing)
         return functools.partial(_clean_compact if self.compact else _clean_one, cleaner)
 
 
@@ -109,21 +99,6 @@ Changes: TypeAlias = Item | dict[str, Any] | None
 
 def _clean_compact(cleaner: Cleaner, doc: Item) -> Changes:
     return changes_of(doc, _clean_one(cleaner, doc))
-
-
-def _clean_group(
-    cleaner: Cleaner, signing: Signing | None, docs: list[Document]
-) -> tuple[list[Changes], SignedRows | None]:
-    """What a worker sends back for a group of documents: `changes_of` each, and with `signing`
-    the signature rows of those still live once cleaned, signed together."""
-    changes: list[Changes] = []
-    live: list[Document] = []
-    for doc in docs:
-        cleaned = _clean_one(cleaner, doc)
-        changes.append(changes_of(doc, cleaned))
-        if is_live(cleaned):
-            live.append(cleaned)
-    return changes, signing.sign(live) if signing is not None and live else None
 
 
 # Document fields whose values are compared by equality in `changes_of`: strings, numbers, None,
@@ -200,19 +175,16 @@ def clean_documents(
     config: CleanConfig,
     workers: int = 1,
     learned: LearnedRules | None = None,
-    presigned: Presigned | None = None,
 ) -> Iterator[Item]:
     """Clean documents in order, over `workers` processes.
 
     With workers, only what cleaning needs goes to them and only what it changed comes back:
-    they get the live documents, GROUP at a time, without their record's other fields (`meta`:
-    cleaning does not read them, and a record nested as deep as the JSON parser allows would be
-    too deep to send) and return `changes_of` each; this process keeps every document meanwhile
-    and rebuilds the cleaned one (`apply_changes`). Removed and rejected inputs never leave it.
-    With `presigned`, the workers also sign the documents they cleaned for the duplicate stage,
-    whose rows wait there (`cleanse.presign`). In one process the same changes are applied, so
-    either way a document keeps the objects cleaning left alone: its lines above all, whose
-    input line the writer then copies (`cleanse.output_records.copied_line`).
+    they get the live documents without their record's other fields (`meta`: cleaning does not
+    read them, and a record nested as deep as the JSON parser allows would be too deep to send)
+    and return `changes_of` each; this process keeps every document meanwhile and rebuilds the
+    cleaned one (`apply_changes`). Removed and rejected inputs never leave it. In one process the
+    same changes are applied, so either way a document keeps the objects cleaning left alone: its
+    lines above all, whose input line the writer then copies (`cleanse.output_records.copied_line`).
     """
     if workers <= 1:  # the same changes, applied to the document read (its own lines kept)
         from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
@@ -224,57 +196,32 @@ def clean_documents(
         return
     waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 
-    def to_send() -> Iterator[list[Document]]:
-        group: list[Document] = []
+    def to_send() -> Iterator[Document]:
         for doc in docs:
             if is_live(doc):
                 waiting.append((doc, True))
-                group.append(dataclasses.replace(doc, meta={}) if doc.meta else doc)
-                if len(group) == GROUP:
-                    yield group
-                    group = []
+                yield dataclasses.replace(doc, meta={}) if doc.meta else doc
             else:
                 waiting.append((doc, False))
-        if group:
-            yield group
 
-    signing = presigned.signing if presigned is not None else None
-    if signing is not None:
-        signing.load()  # before the workers are forked: they inherit the loaded kernels
-    factory = _CleanerFactory(ruleset, config, learned, group=True, signing=signing)
-    groups = max(1, parallel.BATCH // GROUP)  # as many documents under way as one at a time
-    results = ordered_map(
-        factory, to_send(), workers, weigh=_group_chars, ahead=CLEANING_AHEAD, batch=groups,
-        min_items=groups,
-    )  # fmt: skip
-    for group_changes, rows in results:  # in input order, one per group sent
-        signed = 0  # rows of the group's live documents used so far
-        for changes in group_changes:
+    factory = _CleanerFactory(ruleset, config, learned, compact=True)
+    results = ordered_map(factory, to_send(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
+    for changes in results:  # in input order, one per document sent
+        doc, sent = waiting.popleft()
+        while not sent:  # the inputs before it that stayed here
+            yield doc
             doc, sent = waiting.popleft()
-            while not sent:  # the inputs before it that stayed here
-                yield doc
-                doc, sent = waiting.popleft()
-            assert isinstance(doc, Document)
-            if isinstance(changes, dict) or changes is None:
-                cleaned = apply_changes(doc, changes)
-                if rows is not None and is_live(cleaned):
-                    assert presigned is not None
-                    presigned.put(cleaned, rows, signed)
-                    signed += 1
-                yield cleaned
-            else:  # a rejected input: with the record's other fields, as it came
-                yield dataclasses.replace(changes, meta=doc.meta) if doc.meta else changes
+        assert isinstance(doc, Document)
+        if isinstance(changes, dict) or changes is None:
+            yield apply_changes(doc, changes)
+        else:  # a rejected input: with the record's other fields, as it came
+            yield dataclasses.replace(changes, meta=doc.meta) if doc.meta else changes
     while waiting:
         yield waiting.popleft()[0]
 
 
-# Documents per group sent to a cleaning worker (and signed together there: one call of the
-# signing kernels per document cost a third more than one per 16).
-GROUP = 16
-
-
-def _group_chars(group: list[Document]) -> int:
-    return sum(doc.chars for doc in group)
+def _chars(doc: Item) -> int:
+    return doc.chars
 
 
 # Documents cleaned together in one process (`Cleaner.clean_many`: the classifier's fixed costs
@@ -308,25 +255,18 @@ def _clean_group(cleaner: Cleaner, docs: list[Item]) -> list[Item]:
 
 
 def clean_stage(
-    ruleset: RuleSet,
-    config: CleanConfig,
-    workers: int = 1,
-    learned: LearnedRules | None = None,
-    presigned: Presigned | None = None,
+    ruleset: RuleSet, config: CleanConfig, workers: int = 1, learned: LearnedRules | None = None
 ) -> Callable[[Iterable[Item]], Iterator[Item]]:
     """The cleaning stage: `clean_documents` with these rules and settings."""
     return functools.partial(
-        clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned,
-        presigned=presigned,
-    )  # fmt: skip
+        clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned
+    )
 
 
 class DedupStage:
     """The duplicate stages over one batch, against `index` (everything kept before).
 
     `on_result(result)` is told each batch's DedupResult (the stats count its clusters).
-    `presigned`: the rows the cleaning workers signed (`presign_store`); a batch whose live
-    documents all have theirs is not signed again.
     """
 
     def __init__(
@@ -338,10 +278,8 @@ class DedupStage:
         annotate: bool = False,
         annotate_field: str = ANNOTATION,
         on_result: Callable[[DedupResult], None] | None = None,
-        presigned: Presigned | None = None,
     ) -> None:
         self.config = config
-        self.presigned = presigned
         self.index = index
         self.workers = workers
         self.annotate = annotate
@@ -349,21 +287,8 @@ class DedupStage:
         self.on_result = on_result
 
     def __call__(self, batch: list[Item]) -> list[Item]:
-        from cleanse.dedup.backend import LOCAL, DedupBackend
-        from cleanse.dedup.documents import Spans, deduplicate  # `cleanse clean` never loads numba
+        from cleanse.dedup.documents import deduplicate  # here: `cleanse clean` never loads numba
 
-        backend: DedupBackend = LOCAL
-        spans: list[Spans | None] | None = None
-        if self.presigned is not None:
-            from cleanse.presign import PresignedBackend
-
-            live = [i for i, doc in enumerate(batch) if is_live(doc)]
-            taken = self.presigned.take([doc for doc in batch if is_live(doc)])
-            if taken is not None:
-                backend = PresignedBackend(taken[0])
-                spans = [None] * len(batch)
-                for i, where in zip(live, taken[1], strict=True):
-                    spans[i] = where
         with naming_path(self.index.path if self.index is not None else "the duplicate index"):
             docs, result = deduplicate(
                 batch,
@@ -372,22 +297,10 @@ class DedupStage:
                 workers=self.workers,
                 annotate=self.annotate,
                 annotate_field=self.annotate_field,
-                backend=backend,
-                spans=spans,
             )
         if self.on_result is not None:
             self.on_result(result)
         return docs
-
-
-def presign_store(config: DedupConfig | None, workers: int) -> Presigned | None:
-    """Where the cleaning workers' signature rows wait for the duplicate stage: with duplicates
-    to find and more than one worker (one process signs each batch as a whole instead)."""
-    if config is None or workers <= 1:
-        return None
-    from cleanse.presign import Presigned, Signing  # loads numpy: not for `cleanse clean`
-
-    return Presigned(Signing(config, keep_sets=True))
 
 
 def open_index(

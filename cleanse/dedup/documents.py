@@ -49,28 +49,13 @@ class _Paragraph(NamedTuple):
         return " ".join(t.strip() for t in self.lines)
 
 
-# (first, last) line positions of each paragraph of a document (`paragraph_spans`).
-Spans = Sequence[tuple[int, int]]
-
-
-def _paragraphs(doc: Document, spans: Spans | None = None) -> list[_Paragraph]:
-    """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`, unless `spans`
-    says where they are already)."""
+def _paragraphs(doc: Document) -> list[_Paragraph]:
+    """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`)."""
     lines, numbers = tuple(doc.lines), doc.line_numbers
     return [
         _Paragraph(a, b, numbers[a], numbers[b], lines[a : b + 1])
-        for a, b in (paragraph_spans(lines) if spans is None else spans)
+        for a, b in paragraph_spans(lines)
     ]
-
-
-def signing_texts(doc: Document, level: str) -> tuple[list[str], Spans]:
-    """What `deduplicate` signs of a live document at `level` (its paragraphs' texts, or its whole
-    text for documents only), and where its paragraphs are (none for documents only): for a
-    process that signs documents before they reach `deduplicate` (cleanse.presign)."""
-    if level == "document":
-        return [doc.text], ()
-    paragraphs = _paragraphs(doc)
-    return [p.text for p in paragraphs], [(p.first, p.last) for p in paragraphs]
 
 
 def deduplicate(
@@ -82,14 +67,12 @@ def deduplicate(
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
     backend: DedupBackend = LOCAL,
-    spans: Sequence[Spans | None] | None = None,
 ) -> tuple[list[Item], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
     With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
     holding a record that already has that field is refused (a user's field is never overwritten).
     `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
-    `spans`: where each document's paragraphs are, when already known (see `signing_texts`).
     """
     alive = {i: doc for i, doc in enumerate(docs) if is_live(doc)}
     live = list(alive)
@@ -100,8 +83,7 @@ def deduplicate(
         _refuse_field_clash(list(alive.values()), annotate_field)
     # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
     whole = config.level == "document"
-    known = spans or [None] * len(docs)
-    paragraphs = {i: [] if whole else _paragraphs(alive[i], known[i]) for i in live}
+    paragraphs = {i: [] if whole else _paragraphs(alive[i]) for i in live}
     keys = _unique_keys([index_key(alive[i]) for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(

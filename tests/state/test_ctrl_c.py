@@ -32,12 +32,11 @@ def reference(tmp_path_factory):
 
 
 # (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
-# _call and Signing.sign run in the worker processes (a call per group of documents; the
-# cleaning workers sign what they cleaned): the Ctrl-C comes while they work.
+# _call and _sign_range run in the worker processes: the Ctrl-C comes while they work.
 MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
-    "cleaning-workers-busy": ("cleanse.parallel:_call", 3, True, ""),
-    "dedup-workers-busy": ("cleanse.presign:Signing.sign", 2, True, ""),
+    "cleaning-workers-busy": ("cleanse.parallel:_call", 20, True, ""),
+    "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
     "settling-a-batch": ("cleanse.stages:DedupStage.__call__", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
