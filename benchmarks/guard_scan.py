@@ -1,0 +1,350 @@
+"""Score variants of the keep decision (cleanse/classify/guard.py) on saved domain-held-out
+probabilities, without refitting: each variant takes a page's out-of-fold content probabilities and
+returns its kept lines; scores are those of `fit_classifier.py --report-oof` (wcxb-dev per page
+type, gutted pages, readability-pages).
+
+    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl decompose    # each guard part off
+    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl thresholds   # P / R / F1 by threshold
+    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl variants     # page-adaptive keeps
+    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl page-threshold  # learned, nested
+    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl nested       # guard constants, nested
+
+FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (OOF may also be a pickled
+dict page index -> probabilities, as several partial runs write). `nested` picks the guard's
+constants on four folds (fewest pages gutted past 1 % of a page type, then best wcxb-dev F1 plus
+half the readability-pages F1) and scores the fifth, for each fold in turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fit_classifier as fc  # noqa: E402 - benchmarks/ is not a package
+from wcxb_eval import GUTTED_SHARE, PAGE_TYPES  # noqa: E402
+
+from cleanse.classify import guard as G  # noqa: E402
+
+
+@dataclass
+class Page:
+    """One page's labels and the guard's inputs (non-blank lines), with its blank lines' counts."""
+
+    fold: int
+    kind: str  # page type, or "read" for readability-pages
+    const: np.ndarray  # tp, fp, fn, content chars, kept content chars of lines not decided here
+    y: np.ndarray | None = None  # None: an extracted text, every line kept
+    proba: np.ndarray | None = None
+    chars: np.ndarray | None = None
+    prose: np.ndarray | None = None
+    protected: np.ndarray | None = None
+    floor_ok: np.ndarray | None = None
+    rule_keep: np.ndarray | None = None
+
+
+Keep = Callable[[Page, float], np.ndarray]
+
+
+def load(cache: Path, oof: Path) -> list[Page]:
+    data = fc.load_data(cache)
+    with oof.open("rb") as fh:
+        saved = pickle.load(fh)  # noqa: S301 - our own file
+    proba = [saved[i] for i in range(len(data))]
+    folds = fc.domain_folds(data, 5)
+    pages = []
+    for i, d in enumerate(data):
+        decided = set(d.idx) if d.kind != "article" else set()
+        const = np.zeros(5)
+        for j, (line, y) in enumerate(zip(d.page.lines, d.page.labels, strict=True)):
+            if j not in decided:  # kept
+                n = len(line.strip())
+                const += (1, 0, 0, n, n) if y else (0, 1, 0, 0, 0)
+        kind = "read" if d.page.domain.startswith("readability:") else d.page.page_type
+        p = Page(folds[i], kind, const)
+        if decided:
+            p.y, p.proba, p.chars, p.prose = d.y.astype(bool), proba[i], d.chars, d.prose
+            p.protected = (d.x[:, fc._REASON_CONTENT] > 0.5) & (
+                d.x[:, fc._LOG_WORDS] >= np.log1p(G.PROTECTED_WORDS)
+            )
+            p.floor_ok = (d.x[:, fc._REASONS] > 0.5).any(axis=1)
+            p.rule_keep = np.asarray(d.rule_keep, dtype=bool)
+        pages.append(p)
+    return pages
+
+
+# --- scoring ------------------------------------------------------------------------------------
+def page_rows(pages: Sequence[Page], keep: Keep, thr: float) -> np.ndarray:
+    """Per page: tp, fp, fn, gutted."""
+    rows = np.zeros((len(pages), 4))
+    for i, p in enumerate(pages):
+        c = p.const.copy()
+        if p.y is not None:
+            k = keep(p, thr)
+            c += (np.sum(k & p.y), np.sum(k & ~p.y), np.sum(~k & p.y), p.chars[p.y].sum(),
+                  p.chars[p.y & k].sum())  # fmt: skip
+        rows[i] = (c[0], c[1], c[2], c[3] > 0 and c[4] / c[3] < GUTTED_SHARE)
+    return rows
+
+
+def f1(r: np.ndarray) -> tuple[float, float, float]:
+    tp, fp, fn = r[:3]
+    p = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    return p, rec, 2 * p * rec / (p + rec) if p + rec else 0.0
+
+
+def by_kind(pages: Sequence[Page], rows: np.ndarray, mask: np.ndarray | None = None) -> dict:
+    kinds = np.array([p.kind for p in pages])
+    mask = np.ones(len(pages), dtype=bool) if mask is None else mask
+    out = {}
+    for key in ("all", *PAGE_TYPES, "read"):
+        m = mask & ((kinds != "read") if key == "all" else (kinds == key))
+        out[key] = np.r_[rows[m, :3].sum(axis=0), m.sum(), rows[m, 3].sum()]
+    return out
+
+
+def summary(agg: dict) -> tuple[float, float, int, float]:
+    """wcxb-dev F1, readability-pages F1, gutted (wcxb-dev), worst page type's gutted share."""
+    worst = max(agg[t][4] / max(agg[t][3], 1) for t in PAGE_TYPES)
+    return f1(agg["all"])[2], f1(agg["read"])[2], int(agg["all"][4]), worst
+
+
+def line(name: str, agg: dict) -> str:
+    p, r, f = f1(agg["all"])
+    types = " ".join(f"{t[:4]} {f1(agg[t])[2]:.3f}/{int(agg[t][4])}" for t in PAGE_TYPES)
+    return (f"{name:34s} F1 {f:.4f} (P {p:.3f} R {r:.3f}) gutted {int(agg['all'][4]):2d} | "
+            f"{types} | read {f1(agg['read'])[2]:.3f}")  # fmt: skip
+
+
+# --- keep decisions -----------------------------------------------------------------------------
+DEFAULTS = {
+    "mass": G.MASS_SHARE, "mostly": G.MOSTLY_KEPT, "mostly_p": G.MOSTLY_KEPT_P,
+    "unsure_page": G.UNSURE_PAGE, "unsure_thr": G.UNSURE_THRESHOLD, "char_floor": G.CHAR_FLOOR,
+    "floor_min_p": G.FLOOR_MIN_P, "sparse": G.SPARSE_KEPT, "line_floor": G.LINE_FLOOR,
+    "line_min_p": G.LINE_FLOOR_MIN_P, "rel_q": 0.5, "rel_min_p": G.RELATIVE_MIN_P,
+    "rel_unsure": G.RELATIVE_UNSURE, "rel_mode": "quantile", "smooth": 0, "segments": 0.0,
+    "gate": "", "gate_x": 0.0,
+}  # fmt: skip
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q))
+
+
+def smoothed(proba: np.ndarray, w: int) -> np.ndarray:
+    """Mean log-odds over a window of 2w+1 lines, as a probability."""
+    pad = np.pad(logit(proba), w, mode="edge")
+    return 1 / (1 + np.exp(-np.lib.stride_tricks.sliding_window_view(pad, 2 * w + 1).mean(axis=1)))
+
+
+def best_segment(s: np.ndarray) -> np.ndarray:
+    """The maximum-sum run of `s`."""
+    out = np.zeros(len(s), dtype=bool)
+    cur, start, best = 0.0, 0, (0.0, 0, -1)
+    for i, v in enumerate(s.tolist()):
+        if cur <= 0:
+            cur, start = 0.0, i
+        cur += v
+        if cur > best[0]:
+            best = (cur, start, i)
+    out[best[1] : best[2] + 1] = True
+    return out
+
+
+def otsu(z: np.ndarray, w: np.ndarray) -> float:
+    """The cut of `z` that maximises the between-class variance (weights `w`)."""
+    o = np.argsort(z)
+    z, w = z[o], w[o]
+    cw, cz = np.cumsum(w), np.cumsum(w * z)
+    w0, w1 = cw[:-1], cw[-1] - cw[:-1]
+    between = w0 * w1 * (cz[:-1] / w0 - (cz[-1] - cz[:-1]) / w1) ** 2
+    i = int(np.argmax(between)) if len(between) else 0
+    return float((z[i] + z[min(i + 1, len(z) - 1)]) / 2)
+
+
+def guard_keep(**knobs: float | str) -> Keep:
+    """guard.model_keeps with its constants (and a few page-adaptive options) as arguments."""
+    k = {**DEFAULTS, **knobs}
+
+    def keep(p: Page, thr: float) -> np.ndarray:
+        proba, chars, ok = p.proba, p.chars, p.floor_ok
+        out = proba >= thr
+        if k["mass"]:
+            out |= G.expected_mass(proba, chars, k["mass"])
+        share = G._kept_share(proba >= thr, chars)
+        if share >= k["mostly"]:
+            out |= proba >= k["mostly_p"]
+        conf = float((proba >= G.CONFIDENT).mean())
+        if conf < k["unsure_page"]:
+            rank = smoothed(proba, int(k["smooth"])) if k["smooth"] else proba
+            out |= (proba >= k["unsure_thr"]) & ok
+            out |= G.char_floor(rank, chars, k["char_floor"], 0.0) & (proba >= k["floor_min_p"])
+            gate = share < k["sparse"]
+            if k["gate"] == "no-protected":
+                gate &= not p.protected.any()
+            elif k["gate"] == "kept-prose":
+                kept = chars[((proba >= thr) | p.protected) & (p.prose >= 0.5)].sum()
+                gate &= kept < k["gate_x"] * chars.sum()
+            if gate:
+                if k["segments"]:
+                    seg = best_segment(proba - float(np.quantile(proba, k["segments"])))
+                    out |= seg & ok & (proba >= k["line_min_p"])
+                elif k["line_floor"]:
+                    floor = G.line_floor(rank, k["line_floor"], 0.0)
+                    out |= floor & ok & (proba >= k["line_min_p"])
+                if conf < k["rel_unsure"] and not k["segments"]:
+                    if k["rel_mode"] == "otsu":
+                        rel = logit(proba) >= otsu(logit(proba), np.ones(len(proba)))
+                    else:
+                        rel = rank >= float(np.quantile(rank, k["rel_q"]))
+                    out |= rel & (proba >= k["rel_min_p"])
+        out |= p.protected
+        return G.guarded(out, p.prose, p.chars)
+
+    return keep
+
+
+# --- reports ------------------------------------------------------------------------------------
+def decompose(pages: Sequence[Page]) -> None:
+    for name, knobs in [
+        ("shipped guard", {}), ("no mostly-kept", {"mostly": 2.0}),
+        ("no unsure threshold", {"unsure_thr": 2.0}), ("no char floor", {"char_floor": 0.0}),
+        ("no line floor", {"line_floor": 0.0}), ("no relative keep", {"rel_unsure": -1.0}),
+        ("no guard", {"mass": 0.0, "mostly": 2.0, "unsure_page": -1.0}),
+    ]:  # fmt: skip
+        print(line(name, by_kind(pages, page_rows(pages, guard_keep(**knobs), 0.325))))
+
+
+def thresholds(pages: Sequence[Page]) -> None:
+    for thr in np.round(np.arange(0.25, 0.601, 0.025), 3):
+        print(line(f"threshold {thr:.3f}", by_kind(pages, page_rows(pages, guard_keep(), thr))))
+
+
+def variants(pages: Sequence[Page]) -> None:
+    named: list[tuple[str, dict]] = [("shipped guard", {})]
+    named += [(f"floors rank window ±{w}", {"smooth": w}) for w in (1, 2, 3, 5)]
+    named += [(f"best run over page q{q}", {"segments": q}) for q in (0.5, 0.6, 0.7, 0.8)]
+    named += [(f"relative keep at q{q}", {"rel_q": q}) for q in (0.55, 0.6, 0.65, 0.7)]
+    named += [("relative keep at Otsu cut", {"rel_mode": "otsu"})]
+    named += [("line floor only w/o protected", {"gate": "no-protected"})]
+    named += [(f"line floor if kept prose < {x}", {"gate": "kept-prose", "gate_x": x})
+              for x in (0.1, 0.2, 0.3, 0.4)]  # fmt: skip
+    for name, knobs in named:
+        print(line(name, by_kind(pages, page_rows(pages, guard_keep(**knobs), 0.325))))
+
+
+def page_stats(p: Page) -> np.ndarray:
+    z, pr, ch = logit(p.proba), p.proba, p.chars
+    tot = ch.sum() or 1.0
+    return np.array([
+        *np.quantile(z, [0.1, 0.25, 0.5, 0.75, 0.9]), z.std(), (pr >= 0.6).mean(),
+        (pr >= 0.325).mean(), ch[pr >= 0.325].sum() / tot, (pr * ch).sum() / tot,
+        np.log(len(pr)), p.rule_keep.mean(), (p.prose >= 0.5).mean(), p.floor_ok.mean(),
+        ch[p.rule_keep].sum() / tot, np.log1p(ch.mean()), (pr >= 0.9).mean(), (pr < 0.05).mean(),
+    ])  # fmt: skip
+
+
+GRID = np.linspace(0.02, 0.9, 45)
+
+
+def page_best(p: Page) -> tuple[float, np.ndarray] | None:
+    """The page's threshold of best F1 (log-odds, middle of those within 0.01 of it) and its keep."""
+    fs, keeps = [], []
+    for t in GRID:
+        k = (p.proba >= t) | p.protected
+        tp = np.sum(k & p.y)
+        fs.append(2 * tp / (2 * tp + np.sum(k & ~p.y) + np.sum(~k & p.y)) if tp else 0.0)
+        keeps.append(k)
+    f = np.array(fs)
+    if f.max() == 0:
+        return None
+    good = np.flatnonzero(f >= f.max() - 0.01)
+    return float(logit(GRID[good]).mean()), keeps[int(np.argmax(f))]
+
+
+def page_threshold(pages: Sequence[Page], lam: float = 10.0) -> None:
+    """A page's threshold predicted from its probabilities' statistics (ridge regression fitted on
+    the other folds' pages to their best thresholds), with and without the guard; and the oracle
+    (each page at its own best threshold, labels read)."""
+    dumps = [i for i, p in enumerate(pages) if p.y is not None]
+    stats = {i: page_stats(pages[i]) for i in dumps}
+    best = {i: page_best(pages[i]) for i in dumps}
+    pred: dict[int, float] = {}
+    for k in range(5):
+        tr = [i for i in dumps if pages[i].fold != k and best[i] is not None]
+        x = np.array([stats[i] for i in tr])
+        mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
+        xs = np.c_[np.ones(len(x)), (x - mu) / sd]
+        reg = lam * np.eye(xs.shape[1])
+        reg[0, 0] = 0.0
+        beta = np.linalg.solve(xs.T @ xs + reg, xs.T @ np.array([best[i][0] for i in tr]))
+        for i in dumps:
+            if pages[i].fold == k:
+                pred[i] = float(np.r_[1.0, (stats[i] - mu) / sd] @ beta)
+    target = np.array([best[i][0] for i in dumps if best[i] is not None])
+    guess = np.array([pred[i] for i in dumps if best[i] is not None])
+    print(f"best page threshold vs predicted: corr {np.corrcoef(target, guess)[0, 1]:.3f}, "
+          f"R2 {1 - np.mean((guess - target) ** 2) / target.var():.3f}")  # fmt: skip
+    index = {id(p): i for i, p in enumerate(pages)}
+    no_guard = guard_keep(mass=0.0, mostly=2.0, unsure_page=-1.0)
+    shipped = guard_keep()
+
+    def at(p: Page) -> float:
+        return float(1 / (1 + np.exp(-pred[index[id(p)]])))
+
+    for name, keep in [
+        ("global 0.325, no guard", lambda p, t: no_guard(p, t)),
+        ("predicted, no guard", lambda p, t: no_guard(p, at(p))),
+        ("predicted, guard", lambda p, t: shipped(p, at(p))),
+        ("oracle (labels), no guard", lambda p, t: G.guarded(
+            best[index[id(p)]][1] if best[index[id(p)]] else p.proba >= t, p.prose, p.chars)),
+    ]:  # fmt: skip
+        print(line(name, by_kind(pages, page_rows(pages, keep, 0.325))))
+
+
+def nested(pages: Sequence[Page]) -> None:
+    grid = list(itertools.product((0.05, 0.06, 0.07), (0.25, 0.3, 0.35), (0.7, 0.75, 0.8),
+                                  (0.225, 0.25, 0.275)))  # fmt: skip
+    rows = [page_rows(pages, guard_keep(unsure_page=u, line_floor=lf, mostly=m, unsure_thr=t),
+                      0.325) for u, lf, m, t in grid]  # fmt: skip
+    folds = np.array([p.fold for p in pages])
+    total = np.zeros_like(rows[0])
+    for k in range(5):
+
+        def key(c: int, k: int = k) -> tuple:
+            f, fr, gut, worst = summary(by_kind(pages, rows[c], folds != k))
+            return (worst > 0.01, gut, -(f + fr / 2))
+
+        c = min(range(len(grid)), key=key)
+        print(f"fold {k}: UNSURE_PAGE, LINE_FLOOR, MOSTLY_KEPT, UNSURE_THRESHOLD = {grid[c]}")
+        total[folds == k] = rows[c][folds == k]
+    print(line("nested guard constants", by_kind(pages, total)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--oof", type=Path, required=True)
+    ap.add_argument(
+        "what", choices=("decompose", "thresholds", "variants", "page-threshold", "nested")
+    )
+    args = ap.parse_args(argv)
+    sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]  # the pickle's class
+    pages = load(args.cache, args.oof)
+    {"decompose": decompose, "thresholds": thresholds, "variants": variants,
+     "page-threshold": page_threshold, "nested": nested}[args.what](pages)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
