@@ -29,10 +29,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fit_classifier as fc  # noqa: E402 - benchmarks/ is not a package
-from wcxb_eval import GUTTED_SHARE, PAGE_TYPES  # noqa: E402
+import fit_classifier as fc  # benchmarks/ is not a package
+from wcxb_eval import GUTTED_SHARE, PAGE_TYPES
 
-from cleanse.classify import guard as G  # noqa: E402
+from cleanse.classify import guard
 
 
 @dataclass
@@ -57,7 +57,7 @@ Keep = Callable[[Page, float], np.ndarray]
 def load(cache: Path, oof: Path) -> list[Page]:
     data = fc.load_data(cache)
     with oof.open("rb") as fh:
-        saved = pickle.load(fh)  # noqa: S301 - our own file
+        saved = pickle.load(fh)  # our own file
     proba = [saved[i] for i in range(len(data))]
     folds = fc.domain_folds(data, 5)
     pages = []
@@ -73,7 +73,7 @@ def load(cache: Path, oof: Path) -> list[Page]:
         if decided:
             p.y, p.proba, p.chars, p.prose = d.y.astype(bool), proba[i], d.chars, d.prose
             p.protected = (d.x[:, fc._REASON_CONTENT] > 0.5) & (
-                d.x[:, fc._LOG_WORDS] >= np.log1p(G.PROTECTED_WORDS)
+                d.x[:, fc._LOG_WORDS] >= np.log1p(guard.PROTECTED_WORDS)
             )
             p.floor_ok = (d.x[:, fc._REASONS] > 0.5).any(axis=1)
             p.rule_keep = np.asarray(d.rule_keep, dtype=bool)
@@ -127,11 +127,11 @@ def line(name: str, agg: dict) -> str:
 
 # --- keep decisions -----------------------------------------------------------------------------
 DEFAULTS = {
-    "mass": G.MASS_SHARE, "mostly": G.MOSTLY_KEPT, "mostly_p": G.MOSTLY_KEPT_P,
-    "unsure_page": G.UNSURE_PAGE, "unsure_thr": G.UNSURE_THRESHOLD, "char_floor": G.CHAR_FLOOR,
-    "floor_min_p": G.FLOOR_MIN_P, "sparse": G.SPARSE_KEPT, "line_floor": G.LINE_FLOOR,
-    "line_min_p": G.LINE_FLOOR_MIN_P, "rel_q": 0.5, "rel_min_p": G.RELATIVE_MIN_P,
-    "rel_unsure": G.RELATIVE_UNSURE, "rel_mode": "quantile", "smooth": 0, "segments": 0.0,
+    "mass": guard.MASS_SHARE, "mostly": guard.MOSTLY_KEPT, "mostly_p": guard.MOSTLY_KEPT_P,
+    "unsure_page": guard.UNSURE_PAGE, "unsure_thr": guard.UNSURE_THRESHOLD, "char_floor": guard.CHAR_FLOOR,
+    "floor_min_p": guard.FLOOR_MIN_P, "sparse": guard.SPARSE_KEPT, "line_floor": guard.LINE_FLOOR,
+    "line_min_p": guard.LINE_FLOOR_MIN_P, "rel_q": 0.5, "rel_min_p": guard.RELATIVE_MIN_P,
+    "rel_unsure": guard.RELATIVE_UNSURE, "rel_mode": "quantile", "smooth": 0, "segments": 0.0,
     "gate": "", "gate_x": 0.0,
 }  # fmt: skip
 
@@ -180,15 +180,15 @@ def guard_keep(**knobs: float | str) -> Keep:
         proba, chars, ok = p.proba, p.chars, p.floor_ok
         out = proba >= thr
         if k["mass"]:
-            out |= G.expected_mass(proba, chars, k["mass"])
-        share = G._kept_share(proba >= thr, chars)
+            out |= guard.expected_mass(proba, chars, k["mass"])
+        share = guard._kept_share(proba >= thr, chars)
         if share >= k["mostly"]:
             out |= proba >= k["mostly_p"]
-        conf = float((proba >= G.CONFIDENT).mean())
+        conf = float((proba >= guard.CONFIDENT).mean())
         if conf < k["unsure_page"]:
             rank = smoothed(proba, int(k["smooth"])) if k["smooth"] else proba
             out |= (proba >= k["unsure_thr"]) & ok
-            out |= G.char_floor(rank, chars, k["char_floor"], 0.0) & (proba >= k["floor_min_p"])
+            out |= guard.char_floor(rank, chars, k["char_floor"], 0.0) & (proba >= k["floor_min_p"])
             gate = share < k["sparse"]
             if k["gate"] == "no-protected":
                 gate &= not p.protected.any()
@@ -200,7 +200,7 @@ def guard_keep(**knobs: float | str) -> Keep:
                     seg = best_segment(proba - float(np.quantile(proba, k["segments"])))
                     out |= seg & ok & (proba >= k["line_min_p"])
                 elif k["line_floor"]:
-                    floor = G.line_floor(rank, k["line_floor"], 0.0)
+                    floor = guard.line_floor(rank, k["line_floor"], 0.0)
                     out |= floor & ok & (proba >= k["line_min_p"])
                 if conf < k["rel_unsure"] and not k["segments"]:
                     if k["rel_mode"] == "otsu":
@@ -209,7 +209,7 @@ def guard_keep(**knobs: float | str) -> Keep:
                         rel = rank >= float(np.quantile(rank, k["rel_q"]))
                     out |= rel & (proba >= k["rel_min_p"])
         out |= p.protected
-        return G.guarded(out, p.prose, p.chars)
+        return guard.guarded(out, p.prose, p.chars)
 
     return keep
 
@@ -306,7 +306,7 @@ def page_threshold(pages: Sequence[Page], lam: float = 10.0) -> None:
         ("global 0.325, no guard", lambda p, t: no_guard(p, t)),
         ("predicted, no guard", lambda p, t: no_guard(p, at(p))),
         ("predicted, guard", lambda p, t: shipped(p, at(p))),
-        ("oracle (labels), no guard", lambda p, t: G.guarded(
+        ("oracle (labels), no guard", lambda p, t: guard.guarded(
             best[index[id(p)]][1] if best[index[id(p)]] else p.proba >= t, p.prose, p.chars)),
     ]:  # fmt: skip
         print(line(name, by_kind(pages, page_rows(pages, keep, 0.325))))
