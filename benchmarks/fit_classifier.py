@@ -338,9 +338,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-words", dest="words", action="store_false", help="no word evidence")
     ap.add_argument("--oof", type=Path, default=None, help="save the out-of-fold probabilities")
     ap.add_argument(
-        "--report-oof", type=Path, default=None, metavar="FILE",
-        help="fit nothing: report saved out-of-fold probabilities (--oof of an earlier run) at "
-        "--threshold, with the page kinds the current code detects",
+        "--only-folds", default=None, metavar="K,K",
+        help="fit these folds only and save their pages' probabilities to --oof (a dict: page "
+        "index -> probabilities), to run folds in parallel; --report-oof merges such files",
+    )
+    ap.add_argument(
+        "--report-oof", type=Path, nargs="+", default=None, metavar="FILE",
+        help="fit nothing: report saved out-of-fold probabilities (--oof of earlier runs, merged) "
+        "at --threshold, with the page kinds the current code detects",
     )
     ap.add_argument("--threshold", type=float, default=None, help="with --report-oof")
     ap.add_argument(
@@ -356,11 +361,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     proba: list[np.ndarray | None] = [None] * len(data)
     folds_used = args.folds
     if args.report_oof is not None:
-        with args.report_oof.open("rb") as fh:
-            proba = pickle.load(fh)  # noqa: S301 - our own file
+        for path in args.report_oof:
+            with path.open("rb") as fh:
+                saved = pickle.load(fh)  # noqa: S301 - our own file
+            for i, p in saved.items() if isinstance(saved, dict) else enumerate(saved):
+                proba[i] = p
+        if any(p is None for p in proba):
+            ap.error("--report-oof: some pages have no probabilities (a fold is missing)")
         folds_used, args.folds = args.folds, 0
         args.dry_run = not args.write
+    only = None if args.only_folds is None else {int(k) for k in args.only_folds.split(",")}
     for k in range(args.folds):
+        if only is not None and k not in only:
+            continue
         model = fit([d for d, f in zip(data, folds, strict=True) if f != k], args)
         for i, d in enumerate(data):
             if folds[i] == k:
@@ -368,7 +381,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fold {k} fitted, {time.perf_counter() - t0:.0f} s")
     if args.oof is not None:
         with args.oof.open("wb") as fh:
-            pickle.dump(proba, fh)
+            if only is None:
+                pickle.dump(proba, fh)
+            else:
+                pickle.dump({i: p for i, p in enumerate(proba) if folds[i] in only}, fh)
+    if only is not None:
+        print(f"{time.perf_counter() - t0:.1f} s")
+        return 0
     wcxb = [i for i, d in enumerate(data) if not d.page.domain.startswith("readability:")]
     read = [i for i, d in enumerate(data) if d.page.domain.startswith("readability:")]
     sub = {name: ([data[i] for i in ix], [proba[i] for i in ix]) for name, ix in
