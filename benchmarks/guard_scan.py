@@ -3,14 +3,14 @@ probabilities, without refitting: each variant takes a page's out-of-fold conten
 returns its kept lines; scores are those of `fit_classifier.py --report-oof` (wcxb-dev per page
 type, gutted pages, readability-pages).
 
-    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl decompose    # each guard part off
-    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl thresholds   # P / R / F1 by threshold
-    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl variants     # page-adaptive keeps
-    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl page-threshold  # learned, nested
-    python benchmarks/guard_scan.py --cache FEATS.pkl --oof OOF.pkl nested       # guard constants, nested
+    python benchmarks/guard_scan.py decompose --cache FEATS.pkl --oof OOF.pkl    # each guard part off
+    python benchmarks/guard_scan.py thresholds --cache FEATS.pkl --oof OOF.pkl   # P / R / F1 by threshold
+    python benchmarks/guard_scan.py variants --cache FEATS.pkl --oof OOF.pkl     # page-adaptive keeps
+    python benchmarks/guard_scan.py page-threshold --cache FEATS.pkl --oof OOF.pkl  # learned, nested
+    python benchmarks/guard_scan.py nested --cache FEATS.pkl --oof OOF.pkl       # guard constants, nested
 
-FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (OOF may also be a pickled
-dict page index -> probabilities, as several partial runs write). `nested` picks the guard's
+FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (several `--only-folds` files
+may be given after `--oof`, merged as `--report-oof` does). `nested` picks the guard's
 constants on four folds (fewest pages gutted past 1 % of a page type, then best wcxb-dev F1 plus
 half the readability-pages F1) and scores the fifth, for each fold in turn.
 """
@@ -54,11 +54,14 @@ class Page:
 Keep = Callable[[Page, float], np.ndarray]
 
 
-def load(cache: Path, oof: Path) -> list[Page]:
+def load(cache: Path, oofs: Sequence[Path]) -> list[Page]:
     data = fc.load_data(cache)
-    with oof.open("rb") as fh:
-        saved = pickle.load(fh)  # our own file
-    proba = [saved[i] for i in range(len(data))]
+    merged: dict[int, np.ndarray] = {}
+    for oof in oofs:
+        with oof.open("rb") as fh:
+            saved = pickle.load(fh)  # our own file
+        merged.update(saved if isinstance(saved, dict) else enumerate(saved))
+    proba = [merged[i] for i in range(len(data))]
     folds = fc.domain_folds(data, 5)
     pages = []
     for i, d in enumerate(data):
@@ -334,7 +337,7 @@ def nested(pages: Sequence[Page]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--oof", type=Path, required=True)
+    ap.add_argument("--oof", type=Path, nargs="+", required=True, help="merged, as --report-oof")
     ap.add_argument(
         "what", choices=("decompose", "thresholds", "variants", "page-threshold", "nested")
     )
