@@ -12,16 +12,17 @@ freed at exit with the process, as are those of any other generation.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_process_ends: list[bool] = []  # set by `exit_after_command`
+_process_ends = threading.Event()  # set by `exit_after_command`
 
 
 def exit_after_command() -> None:
     """Say that the process ends when the command does (the console script): what
     `quiet_imports` froze then stays frozen (see `before_exit`)."""
-    _process_ends.append(True)
+    _process_ends.set()
 
 
 @contextmanager
@@ -41,7 +42,7 @@ def quiet_imports() -> Iterator[None]:
 def job_done() -> None:
     """Hand the objects frozen by `quiet_imports` back to the collector, unless the process ends
     with the command (in a process that goes on, they may become garbage)."""
-    if not _process_ends:
+    if not _process_ends.is_set():
         gc.unfreeze()
 
 

@@ -13,6 +13,7 @@ new numba), numba compiles as it always does, and compiling loads the registries
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 # numba's array functions probe for a BLAS the first time they are loaded, by importing this
 # scipy module (0.3-0.5 s: scipy.linalg and what it pulls in); no kernel here uses a BLAS.
 BLAS_PROBE = "scipy.linalg.cython_blas"
-_probe_skipped_on_compile: list[bool] = []  # set by kernels_only()
+_probe_skipped_on_compile = threading.Event()  # set by kernels_only()
 
 
 def kernel(fn: Callable[..., Any]) -> Any:  # a numba dispatcher
@@ -40,7 +41,7 @@ def kernel(fn: Callable[..., Any]) -> Any:  # a numba dispatcher
         rtsys.initialize(target_context)  # what the cached code links to: NRT's functions
         with guard(), _environments_unimported():  # guard: an I/O error is a miss, not a failure
             loaded = load(sig, target_context)
-            if loaded is None and _probe_skipped_on_compile:
+            if loaded is None and _probe_skipped_on_compile.is_set():
                 skip_blas_probe()  # numba compiles next, loading its registries
             return loaded
         return None  # the guard swallowed an error: numba compiles
@@ -61,7 +62,7 @@ def _environments_unimported() -> Iterator[None]:
     which no kernel here uses. An environment with constants, of a module already imported or
     outside numba is rebuilt by numba as usual.
     """
-    if not _probe_skipped_on_compile:
+    if not _probe_skipped_on_compile.is_set():
         yield
         return
     from numba.core import environment
@@ -96,7 +97,7 @@ def kernels_only() -> None:
     of CPU, a tenth of numba's import), for numba's own scipy-based functions, which no kernel
     here uses; scipy imports as usual afterwards. Nothing changes if numba or scipy is loaded.
     """
-    _probe_skipped_on_compile.append(True)
+    _probe_skipped_on_compile.set()
     if "numba" in sys.modules or "scipy" in sys.modules:
         return
     sys.modules["scipy"] = None  # type: ignore[assignment]  # numba's check skips a missing scipy

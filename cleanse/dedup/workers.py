@@ -8,6 +8,7 @@ workers, and rows land at fixed offsets, so results do not depend on workers or 
 
 from __future__ import annotations
 
+import functools
 import mmap
 import multiprocessing
 from collections.abc import Sequence
@@ -214,18 +215,16 @@ def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray,
 
 # What warm-up signing is for: a text of both kinds (word and character shingles) and levels.
 _WARM_UP = DedupConfig(level="both")
-_warm: list[bool] = []  # set once this process has loaded the compiled kernels
 
 
+@functools.cache  # once per process
 def _load_kernels() -> None:
     """Run every signing kernel once in this process, so that workers forked afterwards inherit
     them loaded: a worker forked before pays numba's loading (0.5 s or more of CPU) itself, for
     every batch, since each batch forks its own workers."""
-    if not _warm:
-        _sign_chunk(
-            ([["load the kernels once", "on a text of some words, one two three"]], _WARM_UP, True)
-        )
-        _warm.append(True)
+    _sign_chunk(
+        ([["load the kernels once", "on a text of some words, one two three"]], _WARM_UP, True)
+    )
 
 
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
