@@ -42,7 +42,7 @@ from cleanse.document import Document, Item
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
 from cleanse.runner import BATCH_CHARS, batches
-from cleanse.stages import DedupStage, _CleanerFactory, apply_changes, changes_of, clean_documents, open_index
+from cleanse.stages import CleanerFactory, DedupStage, apply_changes, changes_of, clean_documents, open_index
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
@@ -60,7 +60,7 @@ def timed(func, repeat: int = 3) -> float:
 
 
 def handover(docs: list[Document]) -> None:
-    clean = _CleanerFactory(load_rules([]), CleanConfig(), None)()
+    clean = CleanerFactory(load_rules([]), CleanConfig(), None)()
     out = [clean(d) for d in docs]
     sent = [pickle.dumps(d, PROTOCOL) for d in docs]
     whole = [pickle.dumps(o, PROTOCOL) for o in out]

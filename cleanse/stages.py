@@ -67,7 +67,7 @@ def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
         return doc.reject(CLEANING_FAILED, detail)
 
 
-class _CleanerFactory:
+class CleanerFactory:
     """Picklable recipe for a worker's cleaning function (the rules are already validated).
 
     `compact`: the function gives what `changes_of` returns instead of the cleaned document, so
@@ -204,7 +204,7 @@ def clean_documents(
             else:
                 waiting.append((doc, False))
 
-    factory = _CleanerFactory(ruleset, config, learned, compact=True)
+    factory = CleanerFactory(ruleset, config, learned, compact=True)
     results = ordered_map(factory, to_send(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
     for changes in results:  # in input order, one per document sent
         doc, sent = waiting.popleft()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cleanse.clean import CleanConfig
 from cleanse.rules import RuleSet
 from cleanse.spark import faults, state
-from cleanse.stages import _CleanerFactory
+from cleanse.stages import CleanerFactory
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def clean_frame(docs: DataFrame, ruleset: RuleSet, config: CleanConfig) -> DataFrame:
     """Rows (n, chars_in, id, state) with each state cleaned; rejected inputs pass unchanged."""
-    factory = _CleanerFactory(ruleset, config, None)
+    factory = CleanerFactory(ruleset, config, None)
 
     def clean_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
