@@ -15,9 +15,12 @@ run is `cleanse COMMAND SRC DEST -q` as a user runs it, in a child process: wall
 seconds of the whole process tree (user + system, from wait4: the JVM and its Python workers
 included) and peak memory of the tree (PSS, sampled every 0.2 s). The local run gets --workers
 2 and by default a --batch-mb larger than the corpus, so both engines settle the corpus as one
-batch and must write the same bytes; the script checks that and says so. With a smaller
---local-batch-mb the local engine settles batch after batch against its index, as a user's
-large run does, and the comparison says whether the outputs still match.
+batch and must write the same bytes. Before it removes any output, the script counts how each
+Spark run's output differs from the local run's (`count_differences`: corpus files, output
+records on one side only, documents decided otherwise, audit entries), prints and records the
+counts, and says whether the outputs are identical. With a smaller --local-batch-mb the local
+engine settles batch after batch against its index, as a user's large run does, and the counts
+say how far the outputs then drift apart.
 
 A Spark run's figures also split its CPU seconds by process (`cpu_split`, from the /proc
 samples): the JVM, Spark's Python daemon and workers, and the command itself (the driver's
@@ -38,6 +41,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from corpus import DEFAULT_CORPORA, load_documents
@@ -151,13 +155,64 @@ def count_events(folder: Path) -> dict[str, int]:
     return counts
 
 
-def same_output(a: Path, b: Path) -> bool:
-    """Corpus files and audit byte for byte equal."""
-    names = sorted(p.name for p in a.iterdir() if p.is_file())
-    if names != sorted(p.name for p in b.iterdir() if p.is_file()):
-        return False
-    files = [(a / n, b / n) for n in names] + [(a / ".cleanse" / "audit.jsonl", b / ".cleanse" / "audit.jsonl")]
-    return all(filecmp.cmp(x, y, shallow=False) for x, y in files)
+def _corpus_files(folder: Path) -> dict[str, Path]:
+    """The corpus files a run wrote under `folder` (its report folder, .cleanse/, left out)."""
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cleanse" not in p.relative_to(folder).parts
+    }
+
+
+def _audit_by_document(folder: Path) -> dict[tuple[str, int], dict]:
+    """The audit's entries by (document id, how many entries of that id came before)."""
+    entries: dict[tuple[str, int], dict] = {}
+    seen: Counter[str] = Counter()
+    with (folder / ".cleanse" / "audit.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            entry = json.loads(line)
+            key = str(entry.get("id", entry.get("path")))
+            entries[(key, seen[key])] = entry
+            seen[key] += 1
+    return entries
+
+
+def count_differences(a: Path, b: Path) -> dict[str, int]:
+    """How the outputs of two runs in `a` and `b` differ: corpus files not byte for byte equal
+    (or only on one side), output records (lines) only in `a` or only in `b`, documents whose
+    decision (status and reason) differs or that only one audit has, and audit entries that
+    differ in any way (changes, lines). All zero: the same corpus and audit, byte for byte."""
+    files_a, files_b = _corpus_files(a), _corpus_files(b)
+    files = sum(
+        name not in files_b or name not in files_a or not filecmp.cmp(files_a[name], files_b[name], shallow=False)
+        for name in files_a.keys() | files_b.keys()
+    )
+    records_a: Counter[bytes] = Counter()
+    records_b: Counter[bytes] = Counter()
+    for files_of, records in ((files_a, records_a), (files_b, records_b)):
+        for path in files_of.values():
+            with path.open("rb") as fh:
+                records.update(line.rstrip(b"\n") for line in fh)
+    audit_a, audit_b = _audit_by_document(a), _audit_by_document(b)
+    decisions = entries = 0
+    for key in audit_a.keys() | audit_b.keys():
+        x, y = audit_a.get(key), audit_b.get(key)
+        if x is None or y is None:
+            decisions += 1
+            entries += 1
+            continue
+        decisions += (x.get("status"), x.get("reason")) != (y.get("status"), y.get("reason"))
+        entries += x != y
+    return {
+        "corpus_files_differing": files,
+        "records_only_in_first": sum((records_a - records_b).values()),
+        "records_only_in_second": sum((records_b - records_a).values()),
+        "decisions_differing": decisions,
+        "audit_entries_differing": entries,
+        "audit_files_differing": int(
+            not filecmp.cmp(a / ".cleanse" / "audit.jsonl", b / ".cleanse" / "audit.jsonl", shallow=False)
+        ),
+    }
 
 
 def main() -> None:
@@ -183,7 +238,7 @@ def main() -> None:
         spark_extra = ["--engine", "spark", "--master", "local[2]"]
         for pair in args.spark_conf:
             spark_extra += ["--spark-conf", pair]
-        rows = {}
+        rows: dict[str, dict] = {}
         parity = None
 
         def measure(name: str, dest: Path, extra: list[str]) -> None:
@@ -201,17 +256,31 @@ def main() -> None:
                     record = {"command": args.command, "source": args.source, "mb": round(mb, 1), "run": name}
                     fh.write(json.dumps({**record, **rows[name]}) + "\n")
 
+        def compare(name: str, out: Path) -> None:
+            """Count how the run `name` wrote differs from the local run, while both outputs are
+            still there (a run's output is removed once counted: 1 GB runs fill the disk)."""
+            rows[name]["differences"] = found = count_differences(work / "local", out)
+            print(f"{name} against the local run: {found}", flush=True)
+            if args.out:
+                with args.out.open("a", encoding="utf-8") as fh:
+                    record = {"command": args.command, "source": args.source, "mb": round(mb, 1), "run": name}
+                    fh.write(json.dumps({**record, "against": "local", "differences": found}) + "\n")
+
         if not args.only_spark:
             measure("spark local[2]", work / "spark", spark_extra)
             measure(f"local --workers 2, --batch-mb {batch}", work / "local", ["--workers", "2", "--batch-mb", batch])
-            parity = same_output(work / "local", work / "spark")
+            compare("spark local[2]", work / "spark")
+            parity = not any(rows["spark local[2]"]["differences"].values())
             print(f"spark output identical to local: {parity}", flush=True)
-            shutil.rmtree(work / "local")
             shutil.rmtree(work / "spark")
         for parts in args.partitions:
             out = work / f"spark-{parts}"
-            measure(f"spark local[2], {parts} partitions", out, [*spark_extra, "--partitions", str(parts)])
+            name = f"spark local[2], {parts} partitions"
+            measure(name, out, [*spark_extra, "--partitions", str(parts)])
+            if not args.only_spark:
+                compare(name, out)
             shutil.rmtree(out)
+        shutil.rmtree(work / "local", ignore_errors=True)
         print(f"corpus: {mb:,.1f} MB of .jsonl ({args.source}), cleanse {args.command}, {CORES} cores")
         print("| run | wall s | CPU s | peak MB (PSS, tree) | MB/s per core (wall) |")
         print("|---|---|---|---|---|")

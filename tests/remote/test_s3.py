@@ -10,23 +10,7 @@ import sys
 import pytest
 
 from cleanse import Pipeline
-from cleanse.cli import main
-
-BODY = "Le gouvernement a présenté mardi un projet de loi sur la réforme des retraites, après des mois de concertation."
-SHARE = "Partager cet article"  # a line the French rules drop
-
-
-def text(i: int) -> str:
-    """A document whose cleaned copy differs from it: the share line goes."""
-    return f"{SHARE}\n{BODY} Numéro {i} de la série, avec des détails propres à ce texte-ci.\n"
-
-
-def cleaned(i: int) -> str:
-    return f"{BODY} Numéro {i} de la série, avec des détails propres à ce texte-ci.\n"
-
-
-def run(*args: str) -> int:
-    return main([*args, "-q", "--workers", "1"])
+from tests.formats.common import BODY, cleaned, run, text
 
 
 def put_jsonl(fs, key: str, records: list[dict]) -> None:
