@@ -110,3 +110,26 @@ def test_the_cpu_time_limit_is_armed_in_the_python_workers(spark) -> None:
 
     frame = spark.range(0, 8, numPartitions=2)
     assert [row.armed for row in frame.mapInArrow(probe, "armed boolean").collect()] == [True] * 8
+
+
+def test_the_cleaning_recipe_the_executors_get_cleans_as_the_local_engine() -> None:
+    # cleanse.spark.clean ships stages.CleanerFactory in its tasks' closures (pickled) and each
+    # task builds its cleaner from it: the documents must come out as the local engine cleans them.
+    import pickle
+    from pathlib import Path
+
+    from cleanse.clean import CleanConfig
+    from cleanse.document import Document
+    from cleanse.packs import load_rules
+    from cleanse.stages import CleanerFactory, clean_documents
+
+    seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+    docs = [
+        Document.from_text(f"d{n}", p.read_text(encoding="utf-8"), {}, location={"path": p.name})
+        for n, p in enumerate(seeds)
+    ]
+    ruleset, config = load_rules([]), CleanConfig()
+    clean = pickle.loads(pickle.dumps(CleanerFactory(ruleset, config, None)))()
+    cleaned = [clean(doc) for doc in docs]
+    assert cleaned == list(clean_documents(docs, ruleset, config, workers=1))
+    assert all(doc.changes for doc in cleaned)  # every seed has something to clean
