@@ -1,17 +1,19 @@
 """Item 6: Ctrl-C (SIGINT to the whole process group, workers included) ends a run within
 moments, wherever it is, with exit 130 and no traceback, and `--resume` then completes it into
-the same bytes as an uninterrupted run. Every run is a child process with a safety kill, so a
-hang fails the test instead of hanging it."""
+the same bytes as an uninterrupted run. Every interrupted run is a child process with a safety
+kill, so a hang fails the test instead of hanging it; the reference run and the resumes, plain
+runs, go in this process."""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from cleanse.cli import main
 
-from .helpers import cli, finish, make_corpus, stopped_run, tree
+from .helpers import finish, make_corpus, stopped_run, tree
 
 RUN = ["run", "-q", "--workers", "2", "--batch-mb", "0.01"]
 HANG_SECONDS = 60  # an interrupted run ends in about a second; a minute means it hung
@@ -23,12 +25,26 @@ def reference(tmp_path_factory):
     src = make_corpus(root)
     dest, index = root / "out", root / "idx"
     argv = [RUN[0], str(src), str(dest), *RUN[1:], "--index", str(index)]
-    code, err = finish(cli(argv))
-    assert code == 0, err
+    assert main(argv) == 0  # in this process: only the interrupted runs need a child of their own
     expected = tree(dest)
     shutil.rmtree(dest)
     shutil.rmtree(index)
     return argv, dest, index, expected
+
+
+@pytest.fixture(autouse=True)
+def outputs_removed(reference):
+    """Each test writes at the reference's paths: they are removed after it, passed or failed."""
+    _, dest, index, _ = reference
+    yield
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.rmtree(index, ignore_errors=True)
+
+
+def resumed(argv: list[str]) -> dict[str, bytes]:
+    """What `--resume` (in this process) completes the interrupted run into."""
+    assert main([*argv, "--resume"]) == 0
+    return tree(Path(argv[2]))
 
 
 # (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
@@ -48,26 +64,20 @@ MOMENTS = {
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
-    argv, dest, index, expected = reference
+    argv, _, _, expected = reference
     target, nth, before, match = MOMENTS[moment]
-    try:
-        proc = stopped_run(argv, target, nth=nth, before=before, match=match, signame="SIGINT")
-        code, err = finish(proc, HANG_SECONDS)
-        assert code == 130, err
-        assert "Traceback" not in err and err.strip().endswith("cleanse: interrupted"), err
-        code, err = finish(cli([*argv, "--resume"]))
-        assert code == 0, err
-        assert tree(dest) == expected
-    finally:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.rmtree(index, ignore_errors=True)
+    proc = stopped_run(argv, target, nth=nth, before=before, match=match, signame="SIGINT")
+    code, err = finish(proc, HANG_SECONDS)
+    assert code == 130, err
+    assert "Traceback" not in err and err.strip().endswith("cleanse: interrupted"), err
+    assert resumed(argv) == expected
 
 
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
     """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
     from cleanse.dedup import documents  # cleanse.stages imports `deduplicate` from it when it runs
 
-    argv, dest, index, expected = reference
+    argv, _, _, expected = reference
     real = documents.deduplicate
     calls = {"n": 0}
 
@@ -83,12 +93,6 @@ def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
 
     monkeypatch.setattr(documents, "deduplicate", interrupted_in_numba)
     one_worker = [a if a != "2" else "1" for a in argv]
-    try:
-        assert main(one_worker) == 130
-        monkeypatch.undo()
-        code, err = finish(cli([*argv, "--resume"]))
-        assert code == 0, err
-        assert tree(dest) == expected
-    finally:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.rmtree(index, ignore_errors=True)
+    assert main(one_worker) == 130
+    monkeypatch.undo()
+    assert resumed(argv) == expected
