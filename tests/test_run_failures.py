@@ -173,30 +173,25 @@ def mount_tmpfs(path: Path, options: str) -> bool:
 @pytest.fixture
 def small_disk(tmp_path):
     mount = Path("/tmp") / f"cleanse-small-{uuid.uuid4().hex[:8]}"
-    if not mount_tmpfs(mount, "size=3m"):
+    if not mount_tmpfs(mount, "size=1m"):
         pytest.skip("cannot mount a tmpfs here (needs root); the ENOSPC injection tests cover it")
     yield mount
     subprocess.run(["umount", str(mount)], check=False)
     mount.rmdir()
 
 
-def test_a_real_full_disk_then_resume_after_freeing_space(tmp_path, small_disk):
-    src = corpus(tmp_path / "in.jsonl", 4000, words=200)  # about 5.5 MB, more than the disk
-    args = ["--batch-mb", "0.5", "--workers", "1", "-q"]
+def test_a_real_full_disk_then_resume_after_freeing_space(tmp_path, small_disk, capsys):
+    src = corpus(tmp_path / "in.jsonl", 1600, words=200)  # about 2.2 MB, more than the 1 MB disk
+    args = ["--batch-mb", "0.2", "--workers", "1", "-q"]
     dest = small_disk / "out"
-    failed = subprocess.run([sys.executable, "-m", "cleanse", "run", str(src), f"{dest}/", *args], capture_output=True, text=True)
-    assert failed.returncode == 1
-    [line] = failed.stderr.strip().splitlines()
+    assert main(["run", str(src), f"{dest}/", *args]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"cleanse: error: {dest}") and "[ENOSPC]" in line, line
     assert shutil.disk_usage(small_disk).free > 0  # what was written after the checkpoint is gone
     assert not [p for p in temporary_files(dest) if p.name.startswith(".tmp-")]
     subprocess.run(["mount", "-o", "remount,size=80m", str(small_disk)], check=True)
-    command = [sys.executable, "-m", "cleanse", "run", str(src), f"{dest}/", *args]
-    if (dest / ".cleanse" / "in.jsonl" / "progress.json").exists():
-        command.append("--resume")
-    else:
-        command.append("--overwrite")
-    assert subprocess.run(command, capture_output=True).returncode == 0
+    progress = (dest / ".cleanse" / "in.jsonl" / "progress.json").exists()
+    assert main(["run", str(src), f"{dest}/", *args, "--resume" if progress else "--overwrite"]) == 0
     reference = tmp_path / "reference"
     assert main(["run", str(src), f"{reference}/", *args]) == 0
     assert (dest / "in.jsonl").read_bytes() == (reference / "in.jsonl").read_bytes()
