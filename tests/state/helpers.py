@@ -9,17 +9,20 @@ hanging it.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
-import re
 import os
 import random
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +87,17 @@ def tree(root: Path) -> dict[str, bytes]:
         elif name.endswith("report.html"):
             files[name] = re.sub(rb'data-card="time"><b>[^<]*', b"", data)
     return files
+
+
+@contextlib.contextmanager
+def outputs_removed(*paths: Path) -> Iterator[None]:
+    """Remove `paths` (a test's outputs, written at the reference run's paths) after the block,
+    whether it passed or failed, so the next test starts from nothing."""
+    try:
+        yield
+    finally:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def manifest(index: Path) -> dict:

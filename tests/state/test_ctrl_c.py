@@ -13,7 +13,7 @@ import pytest
 
 from cleanse.cli import main
 
-from .helpers import finish, make_corpus, stopped_run, tree
+from .helpers import finish, make_corpus, outputs_removed, stopped_run, tree
 
 RUN = ["run", "-q", "--workers", "2", "--batch-mb", "0.01"]
 HANG_SECONDS = 60  # an interrupted run ends in about a second; a minute means it hung
@@ -33,12 +33,9 @@ def reference(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def outputs_removed(reference):
-    """Each test writes at the reference's paths: they are removed after it, passed or failed."""
-    _, dest, index, _ = reference
-    yield
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.rmtree(index, ignore_errors=True)
+def _clean_slate(reference):
+    with outputs_removed(reference[1], reference[2]):
+        yield
 
 
 def resumed(argv: list[str]) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ import pytest
 from cleanse.cli import main
 from cleanse.dedup import DuplicateIndex
 
-from .helpers import finish, make_corpus, manifest, stopped_run, tree
+from .helpers import finish, make_corpus, manifest, outputs_removed, stopped_run, tree
 
 RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 
@@ -30,6 +30,12 @@ def reference(tmp_path_factory):
     shutil.rmtree(dest)
     shutil.rmtree(index)
     return argv, dest, index, expected, kept
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate(reference):
+    with outputs_removed(reference[1], reference[2]):
+        yield
 
 
 def test_reference_takes_several_batches(reference):
@@ -56,19 +62,15 @@ MOMENTS = {
 def test_sigkill_then_resume_equals_an_uninterrupted_run(reference, moment):
     argv, dest, index, expected, kept = reference
     target, nth, before, match = MOMENTS[moment]
-    try:
-        code, err = finish(stopped_run(argv, target, nth=nth, before=before, match=match))
-        assert code == -9, err
-        assert ".cleanse/summary.json" not in tree(dest) or moment.startswith("completing")
-        assert main([*argv, "--resume"]) == 0
-        assert tree(dest) == expected
-        # The index holds this run's entries once, all committed, nothing pending.
-        assert DuplicateIndex.open(index).count("document") == kept
-        assert manifest(index).get("pending", {}) == {}
-        assert not (index / "run.lock").exists()
-    finally:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.rmtree(index, ignore_errors=True)
+    code, err = finish(stopped_run(argv, target, nth=nth, before=before, match=match))
+    assert code == -9, err
+    assert ".cleanse/summary.json" not in tree(dest) or moment.startswith("completing")
+    assert main([*argv, "--resume"]) == 0
+    assert tree(dest) == expected
+    # The index holds this run's entries once, all committed, nothing pending.
+    assert DuplicateIndex.open(index).count("document") == kept
+    assert manifest(index).get("pending", {}) == {}
+    assert not (index / "run.lock").exists()
 
 
 
@@ -76,22 +78,18 @@ def test_killed_index_run_started_over_does_not_find_itself(crash_after, referen
     """Item 7: rerun with --overwrite after a kill; its own earlier entries are not duplicates."""
     argv, dest, index, expected, kept = reference
     crash_after(3)
-    try:
-        assert main(argv) == 130
-        monkeypatch.undo()
-        assert main([*argv, "--overwrite"]) == 0
-        assert tree(dest) == expected
-        audit = (dest / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8")
-        assert "from_index" not in audit
-        assert DuplicateIndex.open(index).count("document") == kept
-    finally:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.rmtree(index, ignore_errors=True)
+    assert main(argv) == 130
+    monkeypatch.undo()
+    assert main([*argv, "--overwrite"]) == 0
+    assert tree(dest) == expected
+    audit = (dest / ".cleanse" / "audit.jsonl").read_text(encoding="utf-8")
+    assert "from_index" not in audit
+    assert DuplicateIndex.open(index).count("document") == kept
 
 
 def test_resume_after_a_kill_before_the_first_checkpoint(crash_after, reference, monkeypatch, capsys, caplog):
     """Item 4: stopped in the first batch; --resume starts it over instead of refusing."""
-    argv, dest, index, expected, _ = reference
+    argv, dest, _, expected, _ = reference
     crash_after(1)
     from cleanse import job
 
@@ -99,14 +97,10 @@ def test_resume_after_a_kill_before_the_first_checkpoint(crash_after, reference,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(job, "_save_checkpoint", stop)
-    try:
-        assert main(argv) == 130
-        monkeypatch.undo()
-        assert main(argv) == 1  # a plain rerun is refused, and says how to go on
-        assert "--resume" in capsys.readouterr().err
-        assert main([*argv, "--resume"]) == 0
-        assert "stopped before its first checkpoint: starting it over" in caplog.text
-        assert tree(dest) == expected
-    finally:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.rmtree(index, ignore_errors=True)
+    assert main(argv) == 130
+    monkeypatch.undo()
+    assert main(argv) == 1  # a plain rerun is refused, and says how to go on
+    assert "--resume" in capsys.readouterr().err
+    assert main([*argv, "--resume"]) == 0
+    assert "stopped before its first checkpoint: starting it over" in caplog.text
+    assert tree(dest) == expected
