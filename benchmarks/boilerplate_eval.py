@@ -168,6 +168,14 @@ class Counts:
             self.fp += int(bool(k and not y))
             self.fn += int(bool(y and not k))
 
+    def merge(self, other: Counts) -> None:
+        """Add `other`'s counts to these (totals over several pages)."""
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.content_chars += other.content_chars
+        self.kept_content_chars += other.kept_content_chars
+
     def prf(self) -> tuple[float, float, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
@@ -254,12 +262,7 @@ def cv_knobs(pages: Sequence[Page], min_chars: float = 0.95) -> dict[str, dict[s
         for g, row in enumerate(counts):
             total = Counts()
             for i in members:
-                c = row[i]
-                total.tp += c.tp
-                total.fp += c.fp
-                total.fn += c.fn
-                total.content_chars += c.content_chars
-                total.kept_content_chars += c.kept_content_chars
+                total.merge(row[i])
             f = total.prf()[2]
             if total.chars_kept() >= min_chars and f > best_f:
                 best, best_f = g, f

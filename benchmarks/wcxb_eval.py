@@ -165,12 +165,7 @@ def score_by_type(pages: Sequence[Page], keeps: Keeps) -> dict[str, dict[str, fl
     for page, keep in zip(pages, keeps, strict=True):
         one = page_counts(page, keep)
         for key in ("all", page.page_type):
-            c = totals[key]
-            c.tp += one.tp
-            c.fp += one.fp
-            c.fn += one.fn
-            c.content_chars += one.content_chars
-            c.kept_content_chars += one.kept_content_chars
+            totals[key].merge(one)
             n_pages[key] += 1
             gutted[key] += is_gutted(one)
     out = {}
