@@ -94,10 +94,11 @@ def ordered_map(
     start_method: str | None = None,
     weigh: Callable[[T], int] | None = None,
     ahead: int = BATCH,
+    batch_items: int = BATCH,
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
-    Items are taken BATCH at a time. While one batch is yielded, the batches after it are under
+    Items are taken `batch_items` at a time (BATCH by default; fewer for items that are groups). While one batch is yielded, the batches after it are under
     way: at least the next one, more while all of them weigh under `ahead` (`weigh(item)`, 1 each
     by default), so the workers keep busy while the caller dwells on results, in bounded memory. With one
     worker, or fewer than `min_items` items in all, everything runs in this process.
@@ -105,8 +106,8 @@ def ordered_map(
     them read what the parent set up just before the call without pickling it.
     """
     iterator = iter(items)
-    first = list(itertools.islice(iterator, BATCH))
-    if workers <= 1 or len(first) < min(min_items, BATCH):
+    first = list(itertools.islice(iterator, batch_items))
+    if workers <= 1 or len(first) < min(min_items, batch_items):
         func = factory()
         yield from map(func, first)
         yield from map(func, iterator)
@@ -127,7 +128,7 @@ def ordered_map(
                 chunk = _chunk(len(batch), workers)
                 window.append((pool.map_async(_call, batch, chunksize=chunk), load))
                 loaded += load
-                batch = list(itertools.islice(iterator, BATCH))
+                batch = list(itertools.islice(iterator, batch_items))
             pending, load = window.popleft()
             loaded -= load
             yield from pending.get()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import operator
 import shutil
@@ -21,7 +22,7 @@ from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Change, Document, Item, is_live
 from cleanse.learn import LearnedRules
-from cleanse.parallel import ordered_map
+from cleanse.parallel import BATCH, ordered_map
 from cleanse.rules import RuleSet
 from cleanse.writers import naming_path
 
@@ -70,8 +71,9 @@ def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
 class CleanerFactory:
     """Picklable recipe for a worker's cleaning function (the rules are already validated).
 
-    `compact`: the function gives what `changes_of` returns instead of the cleaned document, so
-    a worker sends back only what cleaning changed.
+    `compact`: the function takes a group of documents (a list) and gives what `changes_of`
+    returns for each, instead of cleaned documents, so a worker cleans a group together
+    (`Cleaner.clean_many`) and sends back only what cleaning changed.
     """
 
     def __init__(
@@ -97,8 +99,8 @@ class CleanerFactory:
 Changes: TypeAlias = Item | dict[str, Any] | None
 
 
-def _clean_compact(cleaner: Cleaner, doc: Item) -> Changes:
-    return changes_of(doc, _clean_one(cleaner, doc))
+def _clean_compact(cleaner: Cleaner, group: list[Item]) -> list[Changes]:
+    return list(map(changes_of, group, _clean_group(cleaner, group)))
 
 
 # Document fields whose values are compared by equality in `changes_of`: strings, numbers, None,
@@ -196,7 +198,7 @@ def clean_documents(
         return
     waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 
-    def to_send() -> Iterator[Document]:
+    def to_send() -> Iterator[Item]:
         for doc in docs:
             if is_live(doc):
                 waiting.append((doc, True))
@@ -205,7 +207,16 @@ def clean_documents(
                 waiting.append((doc, False))
 
     factory = CleanerFactory(ruleset, config, learned, compact=True)
-    results = ordered_map(factory, to_send(), workers, weigh=_chars, ahead=CLEANING_AHEAD)
+    groups = ordered_map(
+        factory,
+        _groups(to_send()),
+        workers,
+        min_items=GROUPS_PER_BATCH,
+        weigh=_group_chars,
+        ahead=CLEANING_AHEAD,
+        batch_items=GROUPS_PER_BATCH,
+    )
+    results = itertools.chain.from_iterable(groups)
     for changes in results:  # in input order, one per document sent
         doc, sent = waiting.popleft()
         while not sent:  # the inputs before it that stayed here
@@ -220,14 +231,17 @@ def clean_documents(
         yield waiting.popleft()[0]
 
 
-def _chars(doc: Item) -> int:
-    return doc.chars
+def _group_chars(group: list[Item]) -> int:
+    return sum(doc.chars for doc in group)
 
 
 # Documents cleaned together in one process (`Cleaner.clean_many`: the classifier's fixed costs
 # paid once per group), and their characters at most.
 GROUP_DOCS = 32
 GROUP_CHARS = 1_000_000
+# Groups handed to the workers per batch of `ordered_map`: about as many documents as its
+# BATCH, so that the batches under way hold no more than they did one document per item.
+GROUPS_PER_BATCH = max(1, BATCH // GROUP_DOCS)
 
 
 def _groups(docs: Iterable[Item]) -> Iterator[list[Item]]:

@@ -40,6 +40,21 @@ def test_heavy_items_keep_the_window_at_two_batches():
     assert out == [n * n for n in range(4 * BATCH)]
 
 
+def test_batch_items_set_how_many_items_each_batch_takes():
+    # Items that are groups of documents (cleanse.stages) go 16 to a batch, not BATCH: the
+    # window then holds as many documents as it held one document per item.
+    seen = [0]
+    out: list[int] = []
+    read_ahead = 0
+    for result in ordered_map(
+        same_function(square), counted(200, seen), 2, min_items=16, weigh=lambda n: 1, ahead=16, batch_items=16
+    ):
+        out.append(result)
+        read_ahead = max(read_ahead, seen[0] - len(out))
+    assert out == [n * n for n in range(200)]
+    assert 16 <= read_ahead < 3 * 16
+
+
 # Cleaning over workers: only what cleaning changed comes back (cleanse.stages.changes_of).
 
 

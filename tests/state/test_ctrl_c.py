@@ -45,10 +45,11 @@ def resumed(argv: list[str]) -> dict[str, bytes]:
 
 
 # (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
-# _call and _sign_range run in the worker processes: the Ctrl-C comes while they work.
+# _call and _sign_range run in the worker processes (the cleaning workers' _call takes a group
+# of documents): the Ctrl-C comes while they work.
 MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
-    "cleaning-workers-busy": ("cleanse.parallel:_call", 20, True, ""),
+    "cleaning-workers-busy": ("cleanse.parallel:_call", 2, True, ""),
     "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
     "settling-a-batch": ("cleanse.stages:DedupStage.__call__", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
