@@ -16,7 +16,7 @@ import operator
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
-from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents, classify_lines
+from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents
 from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
@@ -102,13 +102,7 @@ class Cleaner:
 
     def clean(self, doc: Document) -> Item:
         """Run ftfy and the rule stages on one document (Rejected when it holds no text)."""
-        steps = self._cleaning(doc)
-        try:
-            ask = next(steps)
-            while True:
-                ask = steps.send(classify_lines(*ask))
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
+        return self.clean_many([doc])[0]
 
     def clean_many(self, docs: Sequence[Document]) -> list[Item]:
         """`clean` of each document, the same results, with the classifier's questions of all of

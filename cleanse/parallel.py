@@ -98,10 +98,11 @@ def ordered_map(
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
-    Items are taken `batch_items` at a time (BATCH by default; fewer for items that are groups). While one batch is yielded, the batches after it are under
-    way: at least the next one, more while all of them weigh under `ahead` (`weigh(item)`, 1 each
-    by default), so the workers keep busy while the caller dwells on results, in bounded memory. With one
-    worker, or fewer than `min_items` items in all, everything runs in this process.
+    Items are taken `batch_items` at a time (BATCH by default; fewer for items that are groups).
+    While one batch is yielded, the batches after it are under way: at least the next one, more
+    while all of them weigh under `ahead` (`weigh(item)`, 1 each by default), so the workers keep
+    busy while the caller dwells on results, in bounded memory. With one worker, or fewer than
+    `min_items` items in all, everything runs in this process.
     `start_method`: how workers start (default: fork where there is one, else spawn); "fork" lets
     them read what the parent set up just before the call without pickling it.
     """

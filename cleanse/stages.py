@@ -1,5 +1,5 @@
-"""The stages a run applies: cleaning (in groups of documents in one process, one document at a
-time over workers) and the duplicate stages (a batch at a time, against everything kept before).
+"""The stages a run applies: cleaning (in groups of documents, in this process or over workers)
+and the duplicate stages (a batch at a time, against everything kept before).
 The runner (cleanse.runner) chains them; the CLI and `Pipeline` build them the same way.
 """
 
@@ -193,8 +193,7 @@ def clean_documents(
 
         cleaner = Cleaner(ruleset, config, learned)
         for group in _groups(docs):
-            for doc, cleaned in zip(group, _clean_group(cleaner, group), strict=True):
-                yield apply_changes(doc, changes_of(doc, cleaned))
+            yield from map(apply_changes, group, _clean_compact(cleaner, group))
         return
     waiting: deque[tuple[Item, bool]] = deque()  # every input in order, and whether it was sent
 

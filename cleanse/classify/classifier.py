@@ -114,16 +114,7 @@ def classify_documents(
         else (cfg.threshold)
     )
     for page, proba in zip(pages, probas, strict=True):
-        out[page.doc] = _decide(
-            page.feats,
-            page.lay,
-            page.rule_keep,
-            page.rule_reason,
-            page.kinds,
-            page.idx,
-            proba,
-            threshold,
-        )
+        out[page.doc] = _decide(page, proba, threshold)
     return out
 
 
@@ -194,17 +185,13 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
 
 
 def _decide(
-    feats: Sequence[LineFeatures | None],
-    lay: PageLayout,
-    rule_keep: list[bool],
-    rule_reason: list[str],
-    kinds: list[int],
-    idx: list[int],
+    page: _Page,
     proba: np.ndarray | None,
     threshold: float,
 ) -> list[LineVerdict]:
     """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
     guard (cleanse.classify.guard), each with its reason and scores."""
+    _, _, feats, lay, rule_keep, rule_reason, kinds, idx = page
     n = len(idx)
     whole = n == len(feats)
     rows = feats if whole else list(map(feats.__getitem__, idx))
@@ -285,19 +272,8 @@ def page_matrix(
 ) -> tuple[np.ndarray, list[int]]:
     """Feature rows of the non-blank lines, and their indexes in `lines` (`words`: the model's
     word table, see cleanse.classify.wordscore)."""
-    return _matrix(lines, feats, lay, list(map(_KEEP, rules)), list(map(_REASON, rules)), words)
-
-
-def _matrix(
-    lines: Sequence[str],
-    feats: Sequence[LineFeatures | None],
-    lay: PageLayout,
-    rule_keep: list[bool],
-    rule_reason: list[str],
-    words: Mapping[str, float] | None = None,
-) -> tuple[np.ndarray, list[int]]:
-    """`page_matrix` from the rule pass's keep decisions and reasons (all lines)."""
-    inputs = _matrix_inputs(lines, feats, lay, rule_keep, rule_reason)
+    keeps, reasons = list(map(_KEEP, rules)), list(map(_REASON, rules))
+    inputs = _matrix_inputs(lines, feats, lay, keeps, reasons)
     return _page_matrix(inputs, lay, word_scores(inputs.texts, words or {})), inputs.idx
 
 
