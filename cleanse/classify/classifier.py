@@ -33,7 +33,7 @@ from cleanse.classify.page_rules import (
 )
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.verdict import LineVerdict
-from cleanse.classify.wordscore import remember_words, word_scores
+from cleanse.classify.wordscore import word_scores
 from cleanse.lang import detect_language
 
 __all__ = [
@@ -88,10 +88,7 @@ def classify_documents(
     if cfg.mode == "off":
         return [[LineVerdict(True, "off") for _ in lines] for lines, _ in docs]
     model = model or DEFAULT_MODEL
-    scored = cfg.use_model and model is not None and cfg.mode != "article"
-    # The words the features read, kept for the word scores of a page (cleanse.classify.wordscore).
-    words_read: list[tuple[list[str], list[list[bytes]]]] | None = [] if scored else None
-    all_feats = _documents_features(docs, cfg, words_read)
+    all_feats = _documents_features(docs, cfg)
     out: list[list[LineVerdict]] = [[] for _ in docs]
     pages: list[_Page] = []
     for k, ((lines, _lang), feats) in enumerate(zip(docs, all_feats, strict=True)):
@@ -105,8 +102,6 @@ def classify_documents(
         pages.append(_Page(k, lines, feats, lay, rule_keep, rule_reason, kinds, idx))
     probas: list[np.ndarray | None] = [None] * len(pages)
     if pages and cfg.use_model and model is not None:
-        if words_read:
-            remember_words(words_read, model.words)
         probas = list(_pages_proba(pages, model))
     threshold = (
         (model.threshold if model is not None else 0.5)
@@ -134,7 +129,6 @@ class _Page(NamedTuple):
 def _documents_features(
     docs: Sequence[tuple[Sequence[str], str]],
     cfg: ClassifyConfig,
-    words_read: list[tuple[list[str], list[list[bytes]]]] | None,
 ) -> list[list[LineFeatures | None]]:
     """`lines_features` of each document, one call for the documents of one stop-word list."""
     groups: dict[frozenset[str] | None, list[int]] = {}
@@ -143,10 +137,10 @@ def _documents_features(
     out: list[list[LineFeatures | None]] = [[] for _ in docs]
     for stops, members in groups.items():
         if len(members) == 1:
-            out[members[0]] = lines_features(docs[members[0]][0], stops, words_read)
+            out[members[0]] = lines_features(docs[members[0]][0], stops)
             continue
         joined = list(itertools.chain.from_iterable(docs[k][0] for k in members))
-        feats = lines_features(joined, stops, words_read)
+        feats = lines_features(joined, stops)
         start = 0
         for k in members:
             end = start + len(docs[k][0])

@@ -321,20 +321,16 @@ def _prose(
 _CACHE_MAX_CHARS = 4_000_000
 _NONES = itertools.repeat(None)
 _BATCH_LINES = 8_192  # new lines computed at once (cleanse.classify.line_table)
-_WORDS_KEPT_LINES = 2 * _BATCH_LINES  # new lines whose words one call hands over (`words_out`)
 _CACHE_MAX_LINE = 2_000  # longer lines are computed every time (rarely repeated, costly to hold)
 _cache: dict[frozenset[str] | None, dict[str, LineFeatures]] = {}  # stop words -> line -> row
 _cache_chars = 0
 
 
 def lines_features(
-    lines: Sequence[str],
-    stopwords: frozenset[str] | None,
-    words_out: list[tuple[list[str], list[list[bytes]]]] | None = None,
+    lines: Sequence[str], stopwords: frozenset[str] | None
 ) -> list[LineFeatures | None]:
     """`line_features` of each stripped line of a document (None for a blank line), computed once
-    per distinct line, the lines not seen before all at once (cleanse.classify.line_table, which
-    puts the words it read of the first _WORDS_KEPT_LINES of them in `words_out`)."""
+    per distinct line, the lines not seen before all at once (cleanse.classify.line_table)."""
     from cleanse.classify.line_table import lines_table  # noqa: PLC0415 - it imports this module
 
     global _cache_chars
@@ -350,9 +346,7 @@ def lines_features(
         computed: dict[str, LineFeatures] = {}
         for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
             batch = todo[start : start + _BATCH_LINES]
-            # The words of the first _WORDS_KEPT_LINES new lines only: bounded memory.
-            keep_words = words_out if start + len(batch) <= _WORDS_KEPT_LINES else None
-            computed.update(zip(batch, lines_table(batch, stopwords, keep_words), strict=True))
+            computed.update(zip(batch, lines_table(batch, stopwords), strict=True))
         held = [s for s in computed if len(s) <= _CACHE_MAX_LINE]
         added = sum(map(len, held)) + 64 * len(held)
         if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept

@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from cleanse.classify import features as lf
-from cleanse.classify import patterns, wordscore
-from cleanse.classify.byte_lines import EIGHT_BIT, byte_counts, byte_words, encode_eight_bit
+from cleanse.classify import line_kernel, patterns
 from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
@@ -35,8 +34,6 @@ _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
 _REPEAT_ZERO = itertools.repeat(0)
-# (lines, their words as bytes) per group of lines (see `lines_table`).
-WordsOut = list[tuple[list[str], list[list[bytes]]]]
 
 # features.SENT_END_RE opening with one set of marks (the engine then skips to the next mark at
 # once); the look-behind picks the branch the mark belongs to.
@@ -46,7 +43,6 @@ _SENT_END_RE = re.compile(
 
 _STOP, _SOCIAL, _NOTICE, _CREDIT = 1, 2, 4, 8
 _word_flags: dict[frozenset[str] | None, dict[str, int]] = {}
-_byte_word_flags: dict[frozenset[str] | None, dict[bytes, int]] = {}
 
 
 def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
@@ -65,21 +61,6 @@ def _flags_for(stopwords: frozenset[str] | None) -> dict[str, int]:
         if len(_word_flags) > 16:
             _word_flags.clear()
         _word_flags[stopwords] = table
-    return table
-
-
-def _byte_flags_for(stopwords: frozenset[str] | None) -> dict[bytes, int]:
-    """`_flags_for` keyed by its words' bytes in EIGHT_BIT (how those lines' words are read)."""
-    table = _byte_word_flags.get(stopwords)
-    if table is None:
-        table = {}
-        for w, v in _flags_for(stopwords).items():
-            b = w.encode(EIGHT_BIT, "ignore")
-            if len(b) == len(w):
-                table[b] = v
-        if len(_byte_word_flags) > 16:
-            _byte_word_flags.clear()
-        _byte_word_flags[stopwords] = table
     return table
 
 
@@ -121,15 +102,8 @@ def _py_min(a: np.ndarray, b: float) -> np.ndarray:
     return np.where(b < a, b, a)
 
 
-def lines_table(
-    lines: Sequence[str],
-    stopwords: frozenset[str] | None,
-    words_out: WordsOut | None = None,
-) -> list[LineFeatures]:
-    """`line_features` of each of `lines` (stripped, non-empty), computed column by column.
-
-    `words_out` receives the words of the lines read as bytes that are short enough for
-    cleanse.classify.wordscore to read the same words (its `remember_words` scores them)."""
+def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[LineFeatures]:
+    """`line_features` of each of `lines` (stripped, non-empty), computed column by column."""
     n = len(lines)
     if n == 0:
         return []
@@ -138,104 +112,37 @@ def lines_table(
     texts = [s[: lf._MAX_SCAN] for s in lines] if long else list(lines)
     lows = list(map(str.lower, texts))
 
-    # Words (of the lower-cased text), letters, stop and cue words; digits; capitals opening a
-    # whitespace-separated word: lines of one byte per character as bytes
-    # (cleanse.classify.byte_lines), the others by regex.
-    n_list = np.zeros(n, dtype=np.int64)
-    n_alpha_words = np.zeros(n, dtype=np.int64)
-    n_digits = np.zeros(n, dtype=np.int64)
-    n_raw = np.zeros(n, dtype=np.int64)
-    n_upper = np.zeros(n, dtype=np.float64)
-    flag_parts: list[np.ndarray] = []
-    line_parts: list[np.ndarray] = []
-    ascii_line = _bools(map(str.isascii, texts))
-    if ascii_line.all():
-        groups = [(list(range(n)), list(map(str.encode, lows)), list(map(str.encode, texts)))]
-        other: list[int] = []
-    else:
-        asc = _rows(ascii_line).tolist()
-        groups = [
-            (
-                asc,
-                list(map(str.encode, map(lows.__getitem__, asc))),
-                list(map(str.encode, map(texts.__getitem__, asc))),
-            )
-        ]
-        beyond = _rows(~ascii_line).tolist()  # lines with a character beyond ASCII
-        b_lows = list(map(lows.__getitem__, beyond))
-        b_texts = list(map(texts.__getitem__, beyond))
-        low_b = encode_eight_bit(b_lows)
-        text_b = encode_eight_bit(b_texts)
-        fits = (
-            np.fromiter(map(len, low_b), np.int64, len(beyond))
-            == np.fromiter(map(len, b_lows), np.int64, len(beyond))
-        ) & (
-            np.fromiter(map(len, text_b), np.int64, len(beyond))
-            == np.fromiter(map(len, b_texts), np.int64, len(beyond))
-        )
-        where = _rows(fits).tolist()
-        if where:
-            groups.append(
-                (
-                    list(map(beyond.__getitem__, where)),
-                    list(map(low_b.__getitem__, where)),
-                    list(map(text_b.__getitem__, where)),
-                )
-            )
-        other = [beyond[k] for k in _rows(~fits).tolist()]
-    byte_flags = _byte_flags_for(stopwords)
-    for rows, low_b, text_b in groups:
-        if not rows:
-            continue
-        words_b = byte_words(low_b)
-        counts = np.fromiter(map(len, words_b), np.int64, len(rows))
-        n_list[rows] = counts
-        n_alpha_words[rows] = np.fromiter(map(len, map(b"".join, words_b)), np.int64, len(rows))
-        n_digits[rows], n_raw[rows], n_upper[rows] = byte_counts(text_b)
-        words_flat = list(itertools.chain.from_iterable(words_b))
-        flag_parts.append(
-            np.fromiter(map(byte_flags.get, words_flat, _REPEAT_ZERO), np.int64, len(words_flat))
-        )
-        line_parts.append(np.repeat(np.asarray(rows, dtype=np.int64), counts))
-        if words_out is not None:
-            short = [k for k, i in enumerate(rows) if lens[i] <= wordscore.MAX_CHARS]
-            words_out.append(([lines[rows[k]] for k in short], [words_b[k] for k in short]))
-    if other:
-        o_lows = [lows[i] for i in other]
-        o_texts = [texts[i] for i in other]
-        words_o = list(map(patterns.WORD_RE.findall, o_lows))
-        counts = np.array(list(map(len, words_o)), dtype=np.int64)
-        n_list[other] = counts
-        n_alpha_words[other] = list(map(len, map("".join, words_o)))
-        n_digits[other] = list(map(len, map(patterns.DIGIT_RE.findall, o_texts)))
-        raw = list(map(str.split, o_texts))
-        raw_counts = np.array(list(map(len, raw)), dtype=np.int64)
-        n_raw[other] = raw_counts
-        firsts_up = np.array(
-            list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))),
-            dtype=np.float64,
-        )
-        n_upper[other] = np.bincount(
-            np.repeat(np.arange(len(other)), raw_counts), weights=firsts_up, minlength=len(other)
-        )
-        words_flat_o = list(itertools.chain.from_iterable(words_o))
-        get_o = _flags_for(stopwords).get
-        flag_parts.append(np.array(list(map(get_o, words_flat_o, _REPEAT_ZERO)), dtype=np.int64))
-        line_parts.append(np.repeat(np.asarray(other, dtype=np.int64), counts))
-    flags = np.concatenate(flag_parts)
-    word_line = np.concatenate(line_parts)
-
-    stop_n = np.bincount(word_line, weights=(flags & _STOP) > 0, minlength=n)
-    # Cue words are rare: the lines holding one, from the words that have any cue bit.
-    cued = (flags > _STOP).nonzero()[0]
-    cue_flags, cue_line = flags[cued], word_line[cued]
-
-    def any_word(bit: int) -> np.ndarray:
-        out = np.zeros(n, dtype=bool)
-        out[cue_line[(cue_flags & bit) > 0]] = True
-        return out
-
-    social_w, notice_w, credit_w = any_word(_SOCIAL), any_word(_NOTICE), any_word(_CREDIT)
+    # Words (of the lower-cased text), letters, stop and cue words, digits, capitals opening a
+    # whitespace-separated word, sentence ends, the separator and link tests: the compiled pass
+    # (cleanse.classify.line_kernel) for the lines it handles, the others (a character from
+    # the CJK blocks on, or one whose lower case is not one character) by regex.
+    counted = line_kernel.line_counts(texts, _flags_for(stopwords))
+    handled = counted[:, line_kernel.HANDLED] > 0
+    n_list = counted[:, line_kernel.N_WORDS].copy()
+    n_alpha_words = counted[:, line_kernel.N_LETTERS].copy()
+    n_digits = counted[:, line_kernel.N_DIGITS].copy()
+    n_raw = counted[:, line_kernel.N_SPLIT].copy()
+    n_upper = counted[:, line_kernel.N_CAPITALS].astype(np.float64)
+    n_sentences = counted[:, line_kernel.N_SENTENCES].copy()
+    maybe_sep = counted[:, line_kernel.MAY_SEPARATE] > 0
+    may_link = counted[:, line_kernel.MAY_LINK] > 0
+    cue_bits = counted[:, line_kernel.CUE_BITS]
+    stop_n = counted[:, line_kernel.N_STOP].astype(np.float64)
+    pending = _rows(~handled).tolist()
+    other: list[int] = []
+    if pending:
+        other = pending
+        _count_others(
+            pending, texts, lows, stopwords, n_list, n_alpha_words, n_digits, n_raw, n_upper,
+            stop_n, cue_bits,
+        )  # fmt: skip
+        p_texts = [texts[i] for i in pending]
+        n_sentences[pending] = _counts(_SENT_END_RE, p_texts)
+        maybe_sep[pending] = _bools(map(lf._may_separate, p_texts))
+        may_link[pending] = _bools(map(bool, map(_MAY_LINK_RE.search, [lows[i] for i in pending])))
+    social_w = (cue_bits & _SOCIAL) > 0
+    notice_w = (cue_bits & _NOTICE) > 0
+    credit_w = (cue_bits & _CREDIT) > 0
 
     n_cjk = np.zeros(n, dtype=np.int64)
     if other:
@@ -257,7 +164,6 @@ def lines_table(
     tails = list(map(str.rstrip, lines, itertools.repeat(_TAIL_CHARS)))
     lasts = map(str.__getitem__, tails, itertools.repeat(slice(-1, None)))
     end = np.array(list(map(_END_VALUE.get, lasts, itertools.repeat(0.0))), dtype=np.float64)
-    n_sentences = _counts(_SENT_END_RE, texts)
 
     cue, ends = _cues(
         texts, lows, n, n_words, n_list, digit_ratio, alpha_ratio, social_w, notice_w, credit_w
@@ -267,13 +173,6 @@ def lines_table(
     ends = ends | (on & _hits(patterns.COMMENTS_ON_RE.match, lows, on, n))
     for i in _rows(ends).tolist():
         cue[i] = "tail"
-    maybe_sep = (
-        _bools(map(bool, map(_SEPARATOR_CHAR_RE.search, texts)))
-        | _bools(map(operator.contains, texts, itertools.repeat(" -")))
-        | _bools(map(operator.contains, texts, itertools.repeat(" /")))
-        | _bools(map(operator.contains, texts, itertools.repeat(" –")))
-        | _bools(map(str.startswith, texts, itertools.repeat(("/", "–", "-"))))
-    )
     separators = np.zeros(n, dtype=np.int64)
     sep_idx = _rows(maybe_sep)
     if len(sep_idx):
@@ -281,7 +180,6 @@ def lines_table(
             map(len, map(patterns.SEPARATOR_RE.findall, [texts[i] for i in sep_idx.tolist()]))
         )
     bullet = _hits(patterns.BULLET_RE.match, texts, np.ones(n, dtype=bool), n)
-    may_link = _bools(map(bool, map(_MAY_LINK_RE.search, lows)))
     url = _hits(patterns.URL_RE.search, texts, may_link, n)
     short14 = n_words <= 14
     actions = _bools(map(patterns.COMMENT_ACTIONS.__contains__, lows))
@@ -326,6 +224,43 @@ def lines_table(
             ),
         )
     )
+
+
+def _count_others(
+    rows: list[int],
+    texts: list[str],
+    lows: list[str],
+    stopwords: frozenset[str] | None,
+    n_list: np.ndarray,
+    n_alpha_words: np.ndarray,
+    n_digits: np.ndarray,
+    n_raw: np.ndarray,
+    n_upper: np.ndarray,
+    stop_n: np.ndarray,
+    cue_bits: np.ndarray,
+) -> None:
+    """The compiled pass's counts of the lines it left (`rows`), by regex, into the columns."""
+    o_lows = [lows[i] for i in rows]
+    o_texts = [texts[i] for i in rows]
+    words_o = list(map(patterns.WORD_RE.findall, o_lows))
+    counts = np.array(list(map(len, words_o)), dtype=np.int64)
+    n_list[rows] = counts
+    n_alpha_words[rows] = list(map(len, map("".join, words_o)))
+    n_digits[rows] = list(map(len, map(patterns.DIGIT_RE.findall, o_texts)))
+    raw = list(map(str.split, o_texts))
+    raw_counts = np.array(list(map(len, raw)), dtype=np.int64)
+    n_raw[rows] = raw_counts
+    firsts_up = np.array(
+        list(map(str.isupper, map(_FIRST, itertools.chain.from_iterable(raw)))), dtype=np.float64
+    )
+    n_upper[rows] = np.bincount(
+        np.repeat(np.arange(len(rows)), raw_counts), weights=firsts_up, minlength=len(rows)
+    )
+    words_flat = list(itertools.chain.from_iterable(words_o))
+    flags = np.array(list(map(_flags_for(stopwords).get, words_flat, _REPEAT_ZERO)), np.int64)
+    word_line = np.repeat(np.asarray(rows, dtype=np.int64), counts)
+    stop_n += np.bincount(word_line, weights=(flags & _STOP) > 0, minlength=len(stop_n))
+    np.bitwise_or.at(cue_bits, word_line, flags)
 
 
 def _cues(
