@@ -265,7 +265,7 @@ def _word_table(words: Mapping[str, int] | Mapping[str, float], dtype: type) -> 
     keys, key_starts = code_points(names)
     slots = np.full(1 << max(4, (2 * len(names)).bit_length()), -1, dtype=np.int64)
     _fill_slots(keys, key_starts, slots)
-    table = (keys, key_starts, slots, np.array([words[w] for w in names], dtype=dtype))
+    table: _WordTable = (keys, key_starts, slots, np.array([words[w] for w in names], dtype=dtype))
     if len(_tables) >= 16:
         _tables.clear()
     _tables[id(words)] = (words, table)

@@ -172,38 +172,32 @@ def test_random_word_scores_equal_the_per_line_formula(lines: list[str]) -> None
     assert list(map(repr, got)) == [repr(_reference_score(t, table)) for t in texts]
 
 
-def _remembered_scores(lines: list[str], table: dict[str, float]) -> list[str]:
-    """The word scores of `lines` once the words their features read were handed over
-    (`lines_features(..., words_out)` then `wordscore.remember_words`), as the classifier does."""
+def _fresh_scores(lines: list[str], table: dict[str, float]) -> list[str]:
+    """The word scores of the non-blank `lines`, caches emptied first (the classifier's path)."""
     texts = [s for line in lines if (s := line.strip())]
     features_module.clear_cache()
     wordscore.clear_cache()
-    read: list[tuple[list[str], list[list[bytes]]]] = []
-    lines_features(lines, stopwords_for("en"), read)
-    wordscore.remember_words(read, table)
-    held = {t for group, _ in read for t in group}
-    assert all(wordscore._cache[t] is not None for t in held)  # scored without word_scores
     return list(map(repr, wordscore.word_scores(texts, table).tolist()))
 
 
-def test_word_scores_from_the_features_words_equal_the_per_line_formula() -> None:
+def test_word_scores_of_hostile_long_and_wordy_lines_equal_the_per_line_formula() -> None:
     table = {"share": -1.25, "because": 0.75, "the": 0.1, "privacy": -2.0, "été": 0.3, "x": 1.0}
-    # Over 400 characters, 'privacy' past them: scored by word_scores, not from the features' words.
+    # Over 400 characters, 'privacy' past them: not counted.
     long = ("a" * 30 + " ") * 13 + "privacy"
     many = " ".join(["because"] * 30 + ["share"] * 30)  # over 40 words: the first 40 count
     lines = [*HOSTILE, long, many, "  Share the privacy because été  ", "", "x " * 100]
     texts = [s for line in lines if (s := line.strip())]
-    assert _remembered_scores(lines, table) == [repr(_reference_score(t, table)) for t in texts]
+    assert _fresh_scores(lines, table) == [repr(_reference_score(t, table)) for t in texts]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=500), min_size=1, max_size=30))
-def test_random_word_scores_from_the_features_words_equal_the_formula(lines: list[str]) -> None:
+def test_random_long_lines_word_scores_equal_the_formula(lines: list[str]) -> None:
     texts = [s for line in lines if (s := line.strip())]
     words = sorted({w for t in texts for w in WORD_RE.findall(t[:400].lower())})
     table = {w: ((-1) ** k) * (0.1 + k / 7.0) for k, w in enumerate(words) if k % 3}
     table["zéro"] = -0.0
-    assert _remembered_scores(lines, table) == [repr(_reference_score(t, table)) for t in texts]
+    assert _fresh_scores(lines, table) == [repr(_reference_score(t, table)) for t in texts]
 
 
 needs_data = pytest.mark.skipif(

@@ -90,14 +90,12 @@ def test_no_documents() -> None:
     assert classify_documents([]) == []
 
 
-def test_words_of_a_batch_past_the_kept_lines_score_the_same(monkeypatch) -> None:
-    # Past _WORDS_KEPT_LINES new lines the feature pass hands over no more words: the word
-    # scores are then read from the lines again, the same values.
+def test_feature_batches_of_a_few_lines_give_the_same_verdicts(monkeypatch) -> None:
+    # The new lines of a call computed 8 at a time (each batch its own compiled pass).
     docs = _documents()
     features.clear_cache()
     wordscore.clear_cache()
     alone = [_exact(classify_lines(lines, lang)) for lines, lang in docs]
-    monkeypatch.setattr(features, "_WORDS_KEPT_LINES", 16)
     monkeypatch.setattr(features, "_BATCH_LINES", 8)
     features.clear_cache()
     wordscore.clear_cache()
