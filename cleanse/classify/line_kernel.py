@@ -40,8 +40,8 @@ from cleanse.dedup.jit import kernel
 
 # Columns of `line_counts`.
 HANDLED, N_WORDS, N_LETTERS, N_DIGITS, N_SPLIT, N_CAPITALS, N_STOP, CUE_BITS = range(8)
-N_SENTENCES, MAY_SEPARATE, MAY_LINK = 8, 9, 10
-_COLUMNS = 11
+N_SENTENCES, MAY_SEPARATE, MAY_LINK, MAY_BULLET = 8, 9, 10, 11
+_COLUMNS = 12
 STOP_BIT = 1  # a word's flag bit that `N_STOP` counts; `CUE_BITS` ORs all the bits of its words
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -49,6 +49,7 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 # features._may_link's substrings of the lower-cased line, end to end, and where each starts.
 _LINKS = ("://", "www.", ".com", ".org", ".net", ".fr", ".de", ".co.uk", ".io")
 _LINK_CPS, _LINK_STARTS = code_points(_LINKS)
+_BULLETS = code_points(["•◦▪‣∙·*+–—-"])[0]  # BULLET_RE's marks before a space
 
 
 @nb.njit(cache=True, inline="always")
@@ -152,8 +153,26 @@ def _may_link(cps, a, b, lower, links, link_starts):  # noqa: ANN001, ANN202 (nu
     return False
 
 
+@nb.njit(cache=True)
+def _may_bullet(cps, a, b, bits, bullets):  # noqa: ANN001, ANN202 (numba-typed arrays and ints)
+    """What BULLET_RE.match needs: a bullet then a space (its match), a "(", a digit, or a-z
+    then "." or ")"."""
+    c = cps[a]
+    d = cps[a + 1] if a + 1 < b else 0
+    if c == 0x28 or bits[c] & DIGIT:
+        return True
+    if 0x61 <= c <= 0x7A:
+        return d == 0x2E or d == 0x29
+    for k in range(len(bullets)):
+        if c == bullets[k]:
+            return a + 1 < b and (bits[d] & RE_SPACE) != 0
+    return False
+
+
 @kernel
-def _count_lines(cps, starts, bits, lower, keys, key_starts, slots, flags, links, link_starts, out):  # noqa: ANN001, ANN202 (numba-typed arrays)
+def _count_lines(
+    cps, starts, bits, lower, keys, key_starts, slots, flags, links, link_starts, bullets, out
+):  # noqa: ANN001, ANN202 (numba-typed arrays)
     """The columns of `line_counts` of each line cps[starts[i]:starts[i + 1]] into out[i]."""
     for i in range(len(starts) - 1):
         a = starts[i]
@@ -208,6 +227,7 @@ def _count_lines(cps, starts, bits, lower, keys, key_starts, slots, flags, links
             c = cps[a]
             if c == 0x2F or c == 0x2013 or c == 0x2D:  # opens with "/", "–", "-"
                 row[MAY_SEPARATE] = 1
+            row[MAY_BULLET] = _may_bullet(cps, a, b, bits, bullets)
         row[N_SENTENCES] = _sentence_ends(cps, a, b, bits)
         row[MAY_LINK] = _may_link(cps, a, b, lower, links, link_starts)
 
@@ -279,7 +299,7 @@ def line_counts(texts: Sequence[str], flags: Mapping[str, int]) -> np.ndarray:
     bits, lower = char_classes()
     keys, key_starts, slots, values = _word_table(flags, np.int64)
     out = np.zeros((len(texts), _COLUMNS), dtype=np.int64)
-    _count_lines(cps, starts, bits, lower, keys, key_starts, slots, values, _LINK_CPS, _LINK_STARTS, out)  # fmt: skip
+    _count_lines(cps, starts, bits, lower, keys, key_starts, slots, values, _LINK_CPS, _LINK_STARTS, _BULLETS, out)  # fmt: skip
     return out
 
 

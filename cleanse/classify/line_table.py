@@ -126,6 +126,7 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     n_sentences = counted[:, line_kernel.N_SENTENCES].copy()
     maybe_sep = counted[:, line_kernel.MAY_SEPARATE] > 0
     may_link = counted[:, line_kernel.MAY_LINK] > 0
+    may_bullet = (counted[:, line_kernel.MAY_BULLET] > 0) | ~handled
     cue_bits = counted[:, line_kernel.CUE_BITS]
     stop_n = counted[:, line_kernel.N_STOP].astype(np.float64)
     pending = _rows(~handled).tolist()
@@ -179,7 +180,7 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
         separators[sep_idx] = list(
             map(len, map(patterns.SEPARATOR_RE.findall, [texts[i] for i in sep_idx.tolist()]))
         )
-    bullet = _hits(patterns.BULLET_RE.match, texts, np.ones(n, dtype=bool), n)
+    bullet = _hits(patterns.BULLET_RE.match, texts, may_bullet, n)
     url = _hits(patterns.URL_RE.search, texts, may_link, n)
     short14 = n_words <= 14
     actions = _bools(map(patterns.COMMENT_ACTIONS.__contains__, lows))

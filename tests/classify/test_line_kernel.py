@@ -55,6 +55,11 @@ def _expected(text: str) -> list[int]:
     ]
 
 
+def _bullet_kept(text: str, may_bullet: int) -> bool:
+    """MAY_BULLET is a necessary condition of BULLET_RE.match."""
+    return may_bullet == 1 or patterns.BULLET_RE.match(text) is None
+
+
 def _expected_score(text: str) -> float:
     known = [SCORES[w] for w in patterns.WORD_RE.findall(text[:400].lower())[:40] if w in SCORES]
     return sum(known) / len(known) if known else 0.0
@@ -74,7 +79,8 @@ def test_counts_equal_the_python_definitions(lines: list[str]) -> None:
     for text, row in zip(lines, out.tolist(), strict=True):
         assert row[lk.HANDLED] == int(_in_tables(text))
         if row[lk.HANDLED]:
-            assert row[1:] == _expected(text), text
+            assert row[1 : lk.MAY_BULLET] == _expected(text), text
+            assert _bullet_kept(text, row[lk.MAY_BULLET]), text
 
 
 @settings(max_examples=80, deadline=None)
@@ -96,6 +102,10 @@ def test_fixed_lines_are_counted() -> None:
         'He left." Then \'she\' said: "yes.") [end.] ok',
         "Home | News - Sport / x – y",
         "-- item",
+        "- item",
+        "(a) b",
+        "b) c",
+        "١. first",
         "visit WWW.Example.COM now",
         "L’ŒUVRE\xa0: 12 € — « Ça » fin…",
         "été " * 50,
@@ -104,9 +114,10 @@ def test_fixed_lines_are_counted() -> None:
         "東京",  # beyond the tables: left to the caller
     ]
     out = lk.line_counts(lines, FLAGS)
-    assert out[:, lk.HANDLED].tolist() == [1] * 8 + [0] * 3
-    for text, row in zip(lines[:8], out[:8].tolist(), strict=True):
-        assert row[1:] == _expected(text), text
+    assert out[:, lk.HANDLED].tolist() == [1] * 12 + [0] * 3
+    assert out[:, lk.MAY_BULLET].tolist() == [0] * 4 + [0, 1, 1, 1, 1] + [0] * 6
+    for text, row in zip(lines[:12], out[:12].tolist(), strict=True):
+        assert row[1 : lk.MAY_BULLET] == _expected(text), text
     assert out[0, lk.CUE_BITS] == 1 | 2 | 4 | 8 and out[0, lk.N_STOP] == 2
     scores, _ = lk.line_scores(["the Share été " * 20], SCORES, 40)  # 60 words: the first 40
     assert repr(float(scores[0])) == repr(_expected_score("the Share été " * 20))
