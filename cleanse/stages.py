@@ -205,6 +205,10 @@ def clean_documents(
             else:
                 waiting.append((doc, False))
 
+    if config.classify != "off":  # numba and the classifier's kernels: loaded once, before forking
+        from cleanse.classify.line_kernel import load_kernels
+
+        load_kernels()
     factory = CleanerFactory(ruleset, config, learned, compact=True)
     groups = ordered_map(
         factory,

@@ -170,10 +170,12 @@ def _may_bullet(cps, a, b, bits, bullets):  # noqa: ANN001, ANN202 (numba-typed 
 
 
 @kernel
-def _count_lines(
-    cps, starts, bits, lower, keys, key_starts, slots, flags, links, link_starts, bullets, out
-):  # noqa: ANN001, ANN202 (numba-typed arrays)
-    """The columns of `line_counts` of each line cps[starts[i]:starts[i + 1]] into out[i]."""
+def _count_lines(cps, starts, bits, lower, table, marks, out):  # noqa: ANN001, ANN202 (numba arrays)
+    """The columns of `line_counts` of each line cps[starts[i]:starts[i + 1]] into out[i].
+    `table`: the word table (keys, their starts, slots, flags); `marks`: the link substrings,
+    their starts and the bullet marks."""
+    keys, key_starts, slots, flags = table
+    links, link_starts, bullets = marks
     for i in range(len(starts) - 1):
         a = starts[i]
         b = starts[i + 1]
@@ -233,9 +235,11 @@ def _count_lines(
 
 
 @kernel
-def _score_lines(cps, starts, bits, lower, keys, key_starts, slots, values, max_words, out, done):  # noqa: ANN001, ANN202 (numba-typed arrays)
-    """Per line: the sum of the values of its first `max_words` words found in the table (added
-    in order) over their number, or 0.0; done[i] = 1 for the lines handled."""
+def _score_lines(cps, starts, bits, lower, table, max_words, out, done):  # noqa: ANN001, ANN202
+    """Per line: the sum of the values of its first `max_words` words found in `table` (keys,
+    their starts, slots, values), added in order, over their number, or 0.0; done[i] = 1 for the
+    lines handled."""
+    keys, key_starts, slots, values = table
     for i in range(len(starts) - 1):
         a = starts[i]
         b = starts[i + 1]
@@ -297,9 +301,9 @@ def line_counts(texts: Sequence[str], flags: Mapping[str, int]) -> np.ndarray:
     bits. A row whose HANDLED is 0 holds zeros: that text is the caller's to count."""
     cps, starts = code_points(texts)
     bits, lower = char_classes()
-    keys, key_starts, slots, values = _word_table(flags, np.int64)
     out = np.zeros((len(texts), _COLUMNS), dtype=np.int64)
-    _count_lines(cps, starts, bits, lower, keys, key_starts, slots, values, _LINK_CPS, _LINK_STARTS, _BULLETS, out)  # fmt: skip
+    marks = (_LINK_CPS, _LINK_STARTS, _BULLETS)
+    _count_lines(cps, starts, bits, lower, _word_table(flags, np.int64), marks, out)
     return out
 
 
@@ -310,8 +314,14 @@ def line_scores(
     (of the lower-cased text) found in `table`, for the texts handled."""
     cps, starts = code_points(texts)
     bits, lower = char_classes()
-    keys, key_starts, slots, values = _word_table(table, np.float64)
     out = np.zeros(len(texts), dtype=np.float64)
     done = np.zeros(len(texts), dtype=np.uint8)
-    _score_lines(cps, starts, bits, lower, keys, key_starts, slots, values, max_words, out, done)
+    _score_lines(cps, starts, bits, lower, _word_table(table, np.float64), max_words, out, done)
     return out, done.view(bool)
+
+
+def load_kernels() -> None:
+    """Load numba and the compiled kernels now (a process about to fork its workers: they then
+    share them instead of each paying about 0.3 s of CPU)."""
+    line_counts(["a"], {})
+    line_scores(["a"], {}, 1)
