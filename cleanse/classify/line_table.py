@@ -4,9 +4,10 @@ one numpy operation per feature, instead of some thirty Python steps per line.
 
 Each column follows the per-line reference exactly: the same patterns (or ones proved to match
 the same, with a faster opening), the same gates, the same float operations in the same order, so
-every row equals `line_features` of its line. The words, letters, digits and capitals of a line
-in one byte per character (ASCII or Windows-1252, most Latin text) come from `bytes.translate`,
-`split` and `count` (cleanse.classify.byte_lines), not from regex passes.
+every row equals `line_features` of its line. The counts per character (words, letters, stop
+and cue words, digits, capitals, sentence ends) and the gates of the separator, link and bullet
+regexes come from one compiled pass over the batch (cleanse.classify.line_kernel) for the lines
+it handles; the few others (CJK, emoji, Σ, İ) from the regexes.
 `tests/classify/test_line_table.py` and `benchmarks/classify_hash.py` (the `page-features` digest) check the equality on real pages.
 """
 
@@ -25,8 +26,7 @@ from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
 _LAST = operator.itemgetter(-1)
-# features._may_separate's characters, and _may_link as one search (the same conditions).
-_SEPARATOR_CHAR_RE = re.compile("[" + "".join(sorted(lf._SEPARATOR_CHARS)) + "]")
+# features._may_link as one search (the same conditions).
 _MAY_LINK_RE = re.compile(r"://|www\.|\.(?:com|org|net|fr|de|co\.uk|io)")
 _NEWSLETTER_RE = re.compile("newsletter")
 _DOT_RE = re.compile(r"\.")
