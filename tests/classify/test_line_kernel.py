@@ -142,3 +142,6 @@ def test_tables_are_the_definitions() -> None:
     for c in cc.SENTENCE_CLOSERS:
         assert patterns.SENT_END_RE.fullmatch("." + c + " ") is not None
     assert cc.code_points(["ab", "", "😀"])[1].tolist() == [0, 2, 2, 3]
+    # Two lone surrogates stay two code points: every later text keeps its offsets.
+    cps, starts = cc.code_points(["a\ud83d\ude00b", "cd"])
+    assert starts.tolist() == [0, 4, 6] and len(cps) == 6
