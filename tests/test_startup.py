@@ -98,15 +98,18 @@ def test_skipping_the_blas_probe_leaves_numba_linear_algebra_working() -> None:
     modules_after(code)
 
 
-def test_a_clean_run_loads_no_duplicate_kernel(tmp_path: Path) -> None:
-    """`cleanse clean` does not deduplicate: numba (half a second of CPU to import) and the
-    duplicate index stay unloaded."""
+@pytest.mark.parametrize("classify", ["auto", "off"])
+def test_a_clean_run_loads_no_duplicate_kernel(tmp_path: Path, classify: str) -> None:
+    """`cleanse clean` does not deduplicate: the duplicate index and engine stay unloaded. numba
+    (a quarter of a second of CPU to import) comes only with the line classifier's compiled pass,
+    so `--classify off` loads no numba."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "One line of text.\\nAnd another one here."}\n')
-    code = (
-        "from cleanse.cli import main\n"
-        f"assert main(['clean', {str(src)!r}, {str(tmp_path / 'out.jsonl')!r}, '-q']) == 0\n"
-    )
-    loaded = modules_after(code)
-    assert not loaded & {"numba", "llvmlite", "cleanse.dedup.index", "cleanse.dedup.engine"}
-    assert {"ftfy", "cleanse.classify"} <= loaded
+    argv = ["clean", str(src), str(tmp_path / "out.jsonl"), "-q", "--classify", classify]
+    loaded = modules_after(f"from cleanse.cli import main\nassert main({argv!r}) == 0\n")
+    assert not loaded & {"cleanse.dedup.index", "cleanse.dedup.engine"}
+    assert "ftfy" in loaded
+    if classify == "off":
+        assert not loaded & {"numba", "llvmlite", "cleanse.classify.line_kernel"}
+    else:
+        assert {"numba", "cleanse.classify.line_kernel"} <= loaded

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from cleanse.classify import features as lf
-from cleanse.classify import line_kernel, patterns
+from cleanse.classify import patterns
 from cleanse.classify.features import LineFeatures
 
 _FIRST = operator.itemgetter(0)
@@ -116,6 +116,8 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     # whitespace-separated word, sentence ends, the separator and link tests: the compiled pass
     # (cleanse.classify.line_kernel) for the lines it handles, the others (a character from
     # the CJK blocks on, or one whose lower case is not one character) by regex.
+    from cleanse.classify import line_kernel  # here: numba loads with the first page classified
+
     counted = line_kernel.line_counts(texts, _flags_for(stopwords))
     handled = counted[:, line_kernel.HANDLED] > 0
     n_list = counted[:, line_kernel.N_WORDS].copy()

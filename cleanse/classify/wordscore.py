@@ -16,7 +16,6 @@ from typing import cast
 
 import numpy as np
 
-from cleanse.classify import line_kernel
 from cleanse.classify.patterns import WORD_RE
 
 MAX_CHARS = 400  # a line's first characters say enough about its words
@@ -82,6 +81,8 @@ def _scores(texts: list[str], table: Mapping[str, float]) -> list[float]:
     their number, or 0.0: the compiled pass (cleanse.classify.line_kernel) for the texts it
     handles, the others one by one."""
     heads = list(map(str.__getitem__, texts, _REPEAT_HEAD))
+    from cleanse.classify import line_kernel  # here: numba loads with the first page classified
+
     scores, done = line_kernel.line_scores(heads, table, _MAX_WORDS)
     out: list[float] = scores.tolist()
     for i in (~done).nonzero()[0].tolist():
