@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from cleanse.errors import RuleFileError
-from cleanse.rules import Rule, RuleSet, builtin_rules_dir, find_rule_files, parse_rule_file
+from cleanse.rules import (
+    Rule,
+    RuleEntry,
+    RuleSet,
+    builtin_rules_dir,
+    describe_rule_file,
+    find_rule_files,
+    parse_rule_file,
+)
 
 
 def load_rules(
@@ -29,15 +38,10 @@ def load_rules(
     """
     files = find_rule_files([builtin_rules_dir()] if builtin else [])
     files += find_rule_files(list(paths or ()))
-    rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in files:
-        for rule in parse_rule_file(path, probe=probe):
-            if rule.id in seen:
-                msg = f"{path}: rule {rule.id!r} is already defined in {seen[rule.id]}; ids are unique"
-                raise RuleFileError(msg)
-            seen[rule.id] = str(path)
-            rules.append(rule)
+    rules = [
+        _unique(rule, path, seen) for path in files for rule in parse_rule_file(path, probe=probe)
+    ]
     ruleset = RuleSet(tuple(rules), tuple(str(p) for p in files))
     if check:
         from cleanse.ruletest import check_rules  # here: running examples needs the rule engine
@@ -46,6 +50,36 @@ def load_rules(
         if failures:
             raise RuleFileError(failures[0].message + _more(len(failures) - 1))
     return ruleset
+
+
+def list_rules(paths: Sequence[Path] | None = None, *, builtin: bool = True) -> list[RuleEntry]:
+    """The rules `load_rules` would load, as `cleanse rules list` shows them, without compiling
+    the built-in packs' patterns (most of the time of a listing; tests/test_rule_loader.py
+    compiles every one, and checks these entries against the loaded rules). The files in `paths`
+    are parsed as `load_rules` parses them (patterns compiled, not probed), so a broken rule of
+    the user's is refused here with the same message as by any other command."""
+    builtin_files = find_rule_files([builtin_rules_dir()] if builtin else [])
+    user_files = find_rule_files(list(paths or ()))
+    seen: dict[str, str] = {}
+    entries = [
+        _unique(entry, path, seen) for path in builtin_files for entry in describe_rule_file(path)
+    ]
+    for path in user_files:
+        for rule in parse_rule_file(path, probe=False):
+            entries.append(_unique(RuleEntry.of(rule), path, seen))
+    return entries
+
+
+_Named = TypeVar("_Named", Rule, RuleEntry)
+
+
+def _unique(rule: _Named, path: Path, seen: dict[str, str]) -> _Named:
+    """`rule`, after checking that no file loaded before (`seen`: id -> file) defines its id."""
+    if rule.id in seen:
+        msg = f"{path}: rule {rule.id!r} is already defined in {seen[rule.id]}; ids are unique"
+        raise RuleFileError(msg)
+    seen[rule.id] = str(path)
+    return rule
 
 
 def _more(count: int) -> str:

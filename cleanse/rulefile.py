@@ -1,4 +1,5 @@
-"""Reading a rule file safely: size and nesting checked before TOML parsing, and line numbers.
+"""Reading a rule file safely: size and nesting checked before TOML parsing, then each rule
+table's keys; and line numbers.
 
 `tomllib` recurses once per level of nested arrays and inline tables (a RecursionError past about
 a thousand) and keeps every prefix of a dotted key (`a.a.a…` of 100 KB takes 9.9 GB), so a rule
@@ -8,7 +9,15 @@ than any rule file needs. The line helpers point error messages at the line to f
 
 from __future__ import annotations
 
+import difflib
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
 import regex
+
+from cleanse.errors import RuleFileError
 
 # The built-in packs are a few KB with two levels of nesting (`tests.fix = [["a", "b"]]`); a
 # learned file for thousands of sites stays under a few MB.
@@ -16,6 +25,107 @@ MAX_FILE_BYTES = 16_000_000
 MAX_NESTING = 32  # arrays / inline tables open at once, and parts of one dotted key
 _HEADER_RE = regex.compile(r"^[ \t]*\[\[[ \t]*(?<name>[^\]]*?)[ \t]*\]\]", regex.MULTILINE)
 _ANY_HEADER_RE = regex.compile(r"^[ \t]*\[", regex.MULTILINE)
+TOP_LEVEL = "rule"  # the one top-level name a rule file holds: [[rule]] tables
+KNOWN_KEYS = {
+    "id", "stage", "action", "pattern", "replace", "lang", "sites", "status", "note", "guard",
+    "drop_next", "field", "tests", "evidence", "contains",
+}  # fmt: skip
+TEST_KEYS = {"fix", "drop", "keep"}
+GUARD_KEYS = {"max_rank"}
+
+
+def rule_tables(path: Path) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    """Each `[[rule]]` table of a file with the line of its header, its keys checked."""
+    text = _read_bounded(path)
+    shape = shape_error(text)
+    if shape is not None:
+        line, what = shape
+        rule_id = rule_id_at(text, line)
+        in_rule = f" (in rule {rule_id!r})" if rule_id else ""
+        msg = (
+            f"{path}:{line}: {what}{in_rule}, deeper than any rule needs (at most {MAX_NESTING} "
+            "levels are read): check the brackets and dots on that line"
+        )
+        raise RuleFileError(msg)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{path}: not valid TOML: {exc}"
+        raise RuleFileError(msg) from exc
+    except (RecursionError, MemoryError) as exc:  # what the shape check should have caught
+        msg = f"{path}: too deeply nested to read as a rule file ({type(exc).__name__})"
+        raise RuleFileError(msg) from exc
+    for key in data:
+        if key != TOP_LEVEL:
+            found = key_line(text, key)
+            msg = (
+                f"{path}:{found or '?'}: unknown table or key {key!r}; a rule file holds only "
+                f"[[{TOP_LEVEL}]] tables{_did_you_mean(key, [TOP_LEVEL], '[[{}]]')}"
+            )
+            raise RuleFileError(msg)
+    tables = data.get(TOP_LEVEL, [])
+    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
+        msg = f"{path}:{key_line(text, TOP_LEVEL) or '?'}: rules are written as [[rule]] tables"
+        raise RuleFileError(msg)
+    for index, table in enumerate(tables):
+        header = table_header_line(text, index)
+        _refuse_unknown_keys(table, text, path, header)
+        yield table, header
+
+
+def _read_bounded(path: Path) -> str:
+    """The file's text, refusing files over MAX_FILE_BYTES before reading them whole."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        msg = f"{path}: cannot be read: {exc}"
+        raise RuleFileError(msg) from exc
+    if len(data) > MAX_FILE_BYTES:
+        msg = (
+            f"{path}: over {MAX_FILE_BYTES:,} bytes, more than any rule file needs; "
+            "split it, or check that --rules names a rule file"
+        )
+        raise RuleFileError(msg)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not valid TOML: rule files are UTF-8 ({exc})"
+        raise RuleFileError(msg) from exc
+
+
+def _refuse_unknown_keys(table: Mapping[str, Any], text: str, path: Path, line: int | None) -> None:
+    """Refuse keys a rule does not have, and unknown keys inside `tests` and `guard`, naming the
+    line of the key (else of the rule's header) and the expected name."""
+    rule_id = table.get("id")
+    for key in table:
+        if key not in KNOWN_KEYS:
+            found = key_line(text, key, table_line=line) or line
+            msg = (
+                f"{path}:{found or '?'}: rule {rule_id!r}: unknown key {key!r}"
+                f"{_did_you_mean(key, KNOWN_KEYS, '`{}`')}; known keys are "
+                f"{', '.join(sorted(KNOWN_KEYS))}"
+            )
+            raise RuleFileError(msg)
+    for name, known in (("tests", TEST_KEYS), ("guard", GUARD_KEYS)):
+        sub = table.get(name)
+        if not isinstance(sub, dict):
+            continue
+        for key in sub:
+            if key not in known:
+                found = key_line(text, f"{name}.{key}", table_line=line)
+                found = found or key_line(text, name, table_line=line) or line
+                msg = (
+                    f"{path}:{found or '?'}: rule {rule_id!r}: unknown key `{name}.{key}`"
+                    f"{_did_you_mean(key, known, f'`{name}.{{}}`')}; `{name}` holds "
+                    f"{', '.join(sorted(known))}"
+                )
+                raise RuleFileError(msg)
+
+
+def _did_you_mean(key: str, known: Iterable[str], form: str) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""
 
 
 def shape_error(text: str) -> tuple[int, str] | None:

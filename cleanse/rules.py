@@ -8,8 +8,6 @@ file, rule id and a hint, any rule that does not parse or compile; the embedded 
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -19,14 +17,7 @@ from typing import Any
 import regex
 
 from cleanse.errors import RuleFileError
-from cleanse.rulefile import (
-    MAX_FILE_BYTES,
-    MAX_NESTING,
-    key_line,
-    rule_id_at,
-    shape_error,
-    table_header_line,
-)
+from cleanse.rulefile import KNOWN_KEYS, TEST_KEYS, rule_tables
 from cleanse.runaway import refuse_runaway, runaway_probe  # noqa: F401 (re-exported)
 
 STAGES = ("artifacts", "lines", "document")
@@ -38,19 +29,12 @@ ACTIONS_BY_STAGE = {
 STATUSES = ("stable", "review", "experimental")
 ANY_LANG = "*"
 _ID_RE = regex.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
-_KNOWN_KEYS = {
-    "id", "stage", "action", "pattern", "replace", "lang", "sites", "status", "note", "guard",
-    "drop_next", "field", "tests", "evidence", "contains",
-}  # fmt: skip
-_TEST_KEYS = {"fix", "drop", "keep"}
-_GUARD_KEYS = {"max_rank"}
 # Escapes of a replacement template: a group by name or number, an octal character, one character.
 _TEMPLATE_ESCAPE_RE = regex.compile(
     r"\\(?:g<(?<name>[^>]*)>|(?<octal>0[0-7]{0,2}|[0-7]{3})|(?<number>[1-9][0-9]?)|(?<char>.)|$)",
     regex.DOTALL,
 )
 _PLAIN_ESCAPES = frozenset("abfnrtv\\")
-_TOP_LEVEL = "rule"  # the one top-level name a rule file holds: [[rule]] tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +96,34 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleEntry:
+    """What `cleanse rules list` shows of a rule: its place, scope and status, not its patterns."""
+
+    id: str
+    stage: str
+    action: str
+    lang: tuple[str, ...]
+    sites: tuple[str, ...]
+    status: str
+    note: str
+    source: str
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleEntry:
+        """The entry of a parsed rule."""
+        return cls(
+            rule.id,
+            rule.stage,
+            rule.action,
+            rule.lang,
+            rule.sites,
+            rule.status,
+            rule.note,
+            rule.source,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """Rules in application order (file name order, then order within each file)."""
 
@@ -162,98 +174,15 @@ def parse_rule_file(path: Path, *, probe: bool = True) -> list[Rule]:
     the search for catastrophic backtracking (cleanse.runaway), for callers that only show the
     rules and never run them (`cleanse rules list`): it is two thirds of the loading time.
     """
-    text = _read_bounded(path)
-    shape = shape_error(text)
-    if shape is not None:
-        line, what = shape
-        rule_id = rule_id_at(text, line)
-        in_rule = f" (in rule {rule_id!r})" if rule_id else ""
-        msg = (
-            f"{path}:{line}: {what}{in_rule}, deeper than any rule needs (at most {MAX_NESTING} "
-            "levels are read): check the brackets and dots on that line"
-        )
-        raise RuleFileError(msg)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: not valid TOML: {exc}"
-        raise RuleFileError(msg) from exc
-    except (RecursionError, MemoryError) as exc:  # what the shape check should have caught
-        msg = f"{path}: too deeply nested to read as a rule file ({type(exc).__name__})"
-        raise RuleFileError(msg) from exc
-    for key in data:
-        if key != _TOP_LEVEL:
-            found = key_line(text, key)
-            msg = (
-                f"{path}:{found or '?'}: unknown table or key {key!r}; a rule file holds only "
-                f"[[{_TOP_LEVEL}]] tables{_did_you_mean(key, [_TOP_LEVEL], '[[{}]]')}"
-            )
-            raise RuleFileError(msg)
-    tables = data.get(_TOP_LEVEL, [])
-    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
-        msg = f"{path}:{key_line(text, _TOP_LEVEL) or '?'}: rules are written as [[rule]] tables"
-        raise RuleFileError(msg)
-    rules = []
-    for index, table in enumerate(tables):
-        header = table_header_line(text, index)
-        _refuse_unknown_keys(table, text, path, header)
-        rules.append(parse_rule(table, str(path), line=header, probe=probe))
-    return rules
+    return [
+        parse_rule(table, str(path), line=line, probe=probe) for table, line in rule_tables(path)
+    ]
 
 
-def _read_bounded(path: Path) -> str:
-    """The file's text, refusing files over MAX_FILE_BYTES before reading them whole."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        msg = f"{path}: cannot be read: {exc}"
-        raise RuleFileError(msg) from exc
-    if len(data) > MAX_FILE_BYTES:
-        msg = (
-            f"{path}: over {MAX_FILE_BYTES:,} bytes, more than any rule file needs; "
-            "split it, or check that --rules names a rule file"
-        )
-        raise RuleFileError(msg)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not valid TOML: rule files are UTF-8 ({exc})"
-        raise RuleFileError(msg) from exc
-
-
-def _refuse_unknown_keys(table: Mapping[str, Any], text: str, path: Path, line: int | None) -> None:
-    """Refuse keys a rule does not have, and unknown keys inside `tests` and `guard`, naming the
-    line of the key (else of the rule's header) and the expected name."""
-    rule_id = table.get("id")
-    for key in table:
-        if key not in _KNOWN_KEYS:
-            found = key_line(text, key, table_line=line) or line
-            msg = (
-                f"{path}:{found or '?'}: rule {rule_id!r}: unknown key {key!r}"
-                f"{_did_you_mean(key, _KNOWN_KEYS, '`{}`')}; known keys are "
-                f"{', '.join(sorted(_KNOWN_KEYS))}"
-            )
-            raise RuleFileError(msg)
-    for name, known in (("tests", _TEST_KEYS), ("guard", _GUARD_KEYS)):
-        sub = table.get(name)
-        if not isinstance(sub, dict):
-            continue
-        for key in sub:
-            if key not in known:
-                found = key_line(text, f"{name}.{key}", table_line=line)
-                found = found or key_line(text, name, table_line=line) or line
-                msg = (
-                    f"{path}:{found or '?'}: rule {rule_id!r}: unknown key `{name}.{key}`"
-                    f"{_did_you_mean(key, known, f'`{name}.{{}}`')}; `{name}` holds "
-                    f"{', '.join(sorted(known))}"
-                )
-                raise RuleFileError(msg)
-
-
-def _did_you_mean(key: str, known: Iterable[str], form: str) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {form.format(close[0])}?)" if close else ""
+def describe_rule_file(path: Path) -> list[RuleEntry]:
+    """The rules of one file as listed, checked as `parse_rule_file` checks them but for what
+    needs the compiled patterns (see describe_rule): for the built-in packs only."""
+    return [describe_rule(table, str(path), line=line) for table, line in rule_tables(path)]
 
 
 def parse_rule(
@@ -263,16 +192,74 @@ def parse_rule(
 
     `probe=False`: do not probe the patterns for runaway backtracking (see parse_rule_file).
     """
+    where = _where(table, source, line)
+    rule_id, stage, action, replace, field_name, guard = _head(table, where)
+    pattern = _compile(table.get("pattern"), f"{where}: `pattern`")
+    if isinstance(replace, str):
+        _check_template(replace, pattern, f"{where}: `replace` {replace!r}")
+    if probe:
+        refuse_runaway(pattern, f"{where}: `pattern`")
+    if guard is not None and not {"token", "word"} <= set(pattern.groupindex):
+        msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
+        raise RuleFileError(msg)
+    drop_next = table.get("drop_next")
+    if drop_next is not None:
+        drop_next = _compile(drop_next, f"{where}: `drop_next`")
+        if probe:
+            refuse_runaway(drop_next, f"{where}: `drop_next`")
+    contains, lang, sites, status, tests = _tail(table, where)
+    return Rule(
+        id=rule_id,
+        stage=stage,
+        action=action,
+        pattern=pattern,
+        replace=replace,
+        lang=lang,
+        sites=sites,
+        status=status,
+        note=str(table.get("note", "")),
+        guard=guard,
+        drop_next=drop_next,
+        field=field_name,
+        contains=contains,
+        tests=tests,
+        evidence=table.get("evidence"),
+        source=source,
+    )
+
+
+def describe_rule(table: Mapping[str, Any], source: str, line: int | None = None) -> RuleEntry:
+    """What `cleanse rules list` shows of one `[[rule]]` table, checked as `parse_rule` checks it
+    except for what needs the compiled patterns (that they compile, the `replace` template's
+    groups, a guard's named groups): compiling is most of the time of a listing. Only for the
+    built-in packs, whose patterns the test suite compiles on every change."""
+    where = _where(table, source, line)
+    rule_id, stage, action, *_ = _head(table, where)
+    _pattern_source(table.get("pattern"), f"{where}: `pattern`")
+    if table.get("drop_next") is not None:
+        _pattern_source(table.get("drop_next"), f"{where}: `drop_next`")
+    _, lang, sites, status, _ = _tail(table, where)
+    note = str(table.get("note", ""))
+    return RuleEntry(rule_id, stage, action, lang, sites, status, note, source)
+
+
+def _where(table: Mapping[str, Any], source: str, line: int | None) -> str:
+    return f"{source}{f':{line}' if line else ''}: rule {table.get('id')!r}"
+
+
+def _head(
+    table: Mapping[str, Any], where: str
+) -> tuple[str, str, str, str | None, str | None, Guard | None]:
+    """A rule's id, stage, action, replace, field and guard, checked (before its patterns)."""
     rule_id = table.get("id")
-    where = f"{source}{f':{line}' if line else ''}: rule {rule_id!r}"
     if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
         msg = (
             f"{where}: `id` must be lower-case words joined by '.' or '-', e.g. 'fr.share.partager'"
         )
         raise RuleFileError(msg)
-    unknown = set(table) - _KNOWN_KEYS
+    unknown = set(table) - KNOWN_KEYS
     if unknown:
-        msg = f"{where}: unknown key(s) {sorted(unknown)}; known keys are {sorted(_KNOWN_KEYS)}"
+        msg = f"{where}: unknown key(s) {sorted(unknown)}; known keys are {sorted(KNOWN_KEYS)}"
         raise RuleFileError(msg)
     stage = _choice(table, "stage", STAGES, where, default=None)
     action = _choice(table, "action", ACTIONS_BY_STAGE[stage], where, default=None)
@@ -287,41 +274,23 @@ def parse_rule(
     if action == "extract" and not (isinstance(field_name, str) and field_name.isidentifier()):
         msg = f"{where}: action 'extract' needs `field`, the metadata name for the value"
         raise RuleFileError(msg)
-    guard = _guard(table.get("guard"), where)
-    pattern = _compile(table.get("pattern"), f"{where}: `pattern`")
-    if isinstance(replace, str):
-        _check_template(replace, pattern, f"{where}: `replace` {replace!r}")
-    if probe:
-        refuse_runaway(pattern, f"{where}: `pattern`")
-    if guard is not None and not {"token", "word"} <= set(pattern.groupindex):
-        msg = f"{where}: a guarded rule needs named groups (?<token>…) and (?<word>…)"
-        raise RuleFileError(msg)
-    drop_next = table.get("drop_next")
-    if drop_next is not None:
-        drop_next = _compile(drop_next, f"{where}: `drop_next`")
-        if probe:
-            refuse_runaway(drop_next, f"{where}: `drop_next`")
+    return rule_id, stage, action, replace, field_name, _guard(table.get("guard"), where)
+
+
+def _tail(
+    table: Mapping[str, Any], where: str
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, RuleTests]:
+    """A rule's contains, lang, sites, status and tests, checked (after its patterns)."""
     contains = _str_tuple(table.get("contains", []), "contains", where)
     if not all(contains):
         msg = f"{where}: `contains` lists non-empty strings"
         raise RuleFileError(msg)
-    return Rule(
-        id=rule_id,
-        stage=stage,
-        action=action,
-        pattern=pattern,
-        replace=replace,
-        lang=_str_tuple(table.get("lang", [ANY_LANG]), "lang", where),
-        sites=_str_tuple(table.get("sites", []), "sites", where),
-        status=_choice(table, "status", STATUSES, where, default="stable"),
-        note=str(table.get("note", "")),
-        guard=guard,
-        drop_next=drop_next,
-        field=field_name,
-        contains=tuple(s.lower() for s in contains),
-        tests=_tests(table.get("tests"), where),
-        evidence=table.get("evidence"),
-        source=source,
+    return (
+        tuple(s.lower() for s in contains),
+        _str_tuple(table.get("lang", [ANY_LANG]), "lang", where),
+        _str_tuple(table.get("sites", []), "sites", where),
+        _choice(table, "status", STATUSES, where, default="stable"),
+        _tests(table.get("tests"), where),
     )
 
 
@@ -341,10 +310,15 @@ def compile_pattern(source: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.VERSION1)
 
 
-def _compile(source: Any, where: str) -> regex.Pattern[str]:
+def _pattern_source(source: Any, where: str) -> str:
     if not isinstance(source, str) or not source:
         msg = f"{where} must be a non-empty string (a `regex` module pattern)"
         raise RuleFileError(msg)
+    return source
+
+
+def _compile(source: Any, where: str) -> regex.Pattern[str]:
+    source = _pattern_source(source, where)
     try:
         return compile_pattern(source)
     except regex.error as exc:
@@ -416,7 +390,7 @@ def _guard(value: Any, where: str) -> Guard | None:
 
 
 def _tests(value: Any, where: str) -> RuleTests:
-    if not isinstance(value, dict) or not set(value) <= _TEST_KEYS:
+    if not isinstance(value, dict) or not set(value) <= TEST_KEYS:
         msg = f"{where}: `tests` needs `fix`, `drop` and/or `keep` lists (and nothing else)"
         raise RuleFileError(msg)
     fix = value.get("fix", [])

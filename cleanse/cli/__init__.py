@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from cleanse import __version__
-from cleanse.cli import collector, explain, jobs, report_cmd, rules_cmd
+from cleanse.cli import collector
+from cleanse.cli.commands import COMMANDS, add_commands
 from cleanse.errors import CleanseError
 
 DESCRIPTION = """\
@@ -27,18 +28,14 @@ Turn scraped web text into a clean, deduplicated corpus, with a report of every 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, one sub-parser per command."""
+    """The argument parser, one sub-parser per command (its flags added when it is given)."""
     parser = argparse.ArgumentParser(
         prog="cleanse",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    jobs.register(commands)
-    explain.register(commands)
-    rules_cmd.register(commands)
-    report_cmd.register(commands)
+    add_commands(parser, COMMANDS, dest="command", metavar="COMMAND")  # built when given
     return parser
 
 

@@ -21,20 +21,20 @@ from cleanse.dedup.config import DedupConfig
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
+    from cleanse.cli.commands import Command
     from cleanse.document import Change, Item
 
 CONTEXT = 40
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `explain` command."""
-    parser = commands.add_parser(
-        "explain", help="show what would change and why, writing nothing",
-        description="Dry run: a readable diff of what a run would do to each document, with the "
+def build(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `explain` to its parser."""
+    parser.description = (
+        "Dry run: a readable diff of what a run would do to each document, with the "
         "rule id beside each change. Lines marked '-' would be dropped, '~' edited in place; a "
         "duplicate paragraph or document names the copy that is kept and the similarity. The "
-        "given files are compared with each other (all are held in memory: explain a sample).",
-    )  # fmt: skip
+        "given files are compared with each other (all are held in memory: explain a sample)."
+    )
     parser.add_argument(
         "paths", nargs="+", metavar="FILE", help="files or folders (as for `cleanse run` SRC)"
     )

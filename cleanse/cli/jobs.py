@@ -10,11 +10,9 @@ from cleanse.cli import collector, learn_cmd, options
 from cleanse.spark import cli as spark_cli
 
 if TYPE_CHECKING:
+    from cleanse.cli.commands import Command
     from cleanse.stats import Stats
 
-RUN_HELP = "clean and deduplicate SRC into DEST (the main job)"
-CLEAN_HELP = "run the cleaning stages only (ftfy, rule packs, line classifier)"
-DEDUP_HELP = "run the duplicate stages only (repeated paragraphs, near-duplicate documents)"
 SRC_HELP = (
     "a folder (searched recursively) of .txt, JSON lines (.jsonl, .ndjson, .json.gz; gzip or "
     "zstd), Parquet, WET/WARC or HTML files, one such file, or - for JSONL on stdin"
@@ -39,38 +37,34 @@ overlap SRC.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the job commands to the parser."""
-    for name, help_text in (("run", RUN_HELP), ("clean", CLEAN_HELP), ("dedup", DEDUP_HELP)):
-        parser = commands.add_parser(
-            name,
-            help=help_text,
-            description=help_text[0].upper() + help_text[1:] + ".",
-            epilog=PATHS_EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        parser.add_argument("src", metavar="SRC", help=SRC_HELP)
-        parser.add_argument("dest", metavar="DEST", help=DEST_HELP)
+def build(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `run`, `clean` or `dedup` (`command.name`) to its parser."""
+    name = command.name
+    parser.description = command.help[0].upper() + command.help[1:] + "."
+    parser.epilog = PATHS_EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("src", metavar="SRC", help=SRC_HELP)
+    parser.add_argument("dest", metavar="DEST", help=DEST_HELP)
+    parser.add_argument(
+        "--report", metavar="DIR",
+        help="where summary.json and audit.jsonl go (default: beside the output, see below); "
+        "refused if it overlaps SRC or holds another run's report (unless --overwrite)",
+    )  # fmt: skip
+    options.add_input_options(parser)
+    if name in ("run", "clean"):
+        options.add_rule_options(parser)
         parser.add_argument(
-            "--report", metavar="DIR",
-            help="where summary.json and audit.jsonl go (default: beside the output, see below); "
-            "refused if it overlaps SRC or holds another run's report (unless --overwrite)",
+            "--learn", action="store_true",
+            help="first learn each site's template lines from SRC (as `cleanse rules learn` "
+            "does), then drop them in this run; see --min-docs and --min-share",
         )  # fmt: skip
-        options.add_input_options(parser)
-        if name in ("run", "clean"):
-            options.add_rule_options(parser)
-            parser.add_argument(
-                "--learn", action="store_true",
-                help="first learn each site's template lines from SRC (as `cleanse rules learn` "
-                "does), then drop them in this run; see --min-docs and --min-share",
-            )  # fmt: skip
-            learn_cmd.add_learn_options(parser)
-        if name in ("run", "dedup"):
-            options.add_dedup_options(parser, with_switch=name == "run")
-        options.add_output_options(parser)
-        options.add_run_options(parser)
-        spark_cli.add_engine_options(parser)
-        parser.set_defaults(handler=run_command, stages=name)
+        learn_cmd.add_learn_options(parser)
+    if name in ("run", "dedup"):
+        options.add_dedup_options(parser, with_switch=name == "run")
+    options.add_output_options(parser)
+    options.add_run_options(parser)
+    spark_cli.add_engine_options(parser)
+    parser.set_defaults(handler=run_command, stages=name)
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleanse.cli import options
 from cleanse.durable import atomic_file
 from cleanse.learn import LearnConfig
 from cleanse.rules import parse_rule_file
 
-LEARN_HELP = (
-    "mine lines that recur across a site's documents into candidate rules (status = review)"
-)
+if TYPE_CHECKING:
+    from cleanse.cli.commands import Command
 
 
 def add_learn_options(parser: argparse.ArgumentParser) -> None:
@@ -31,16 +31,15 @@ def add_learn_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `rules learn`."""
-    parser = sub.add_parser(
-        "learn", help=LEARN_HELP,
-        description=LEARN_HELP[0].upper() + LEARN_HELP[1:] + ". A site is the `site` or `url` field "
+def build(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `rules learn` to its parser."""
+    parser.description = (
+        command.help[0].upper() + command.help[1:] + ". A site is the `site` or `url` field "
         "of a JSONL record, or the top-level folder of a .txt tree (see --site-from). Lines are "
         "compared after digits, dates and counters are normalised; lines found in the body of "
         "articles (syndicated sentences) are never proposed. Review the file, set "
-        'status = "stable" on the rules you keep, and pass it with --rules.',
-    )  # fmt: skip
+        'status = "stable" on the rules you keep, and pass it with --rules.'
+    )
     parser.add_argument("src", metavar="SRC", help="a folder of .txt/.jsonl files or one such file")
     parser.add_argument(
         "-o",

@@ -8,14 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleanse.clean_config import CleanConfig
-from cleanse.dedup.config import ANNOTATION, DedupConfig
-from cleanse.formats.registry import COMPRESSIONS, OUTPUT_FORMATS, WriteConfig
 from cleanse.lang import LANGUAGES, UNDETERMINED
-from cleanse.parallel import default_workers
 from cleanse.rules import STATUSES
 
+# The modules of the job's settings (duplicates, formats, workers, cleaning) are imported by the
+# functions that use them: `cleanse rules list` builds its flags from this module and needs none.
 if TYPE_CHECKING:
+    from cleanse.clean_config import CleanConfig
+    from cleanse.dedup.config import DedupConfig
+    from cleanse.formats.registry import WriteConfig
     from cleanse.readers import ReadConfig
     from cleanse.rules import RuleSet
 
@@ -158,6 +159,8 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 
 def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> None:
     """--threshold, --level, --keep, --annotate(-field), --index (and --no-dedup for `run`)."""
+    from cleanse.dedup.config import ANNOTATION, DedupConfig
+
     defaults = DedupConfig()
     group = parser.add_argument_group(
         "duplicates",
@@ -204,6 +207,8 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
 
 def dedup_config(args: argparse.Namespace) -> DedupConfig:
     """DedupConfig from the parsed flags."""
+    from cleanse.dedup.config import DedupConfig
+
     return DedupConfig(
         threshold=args.threshold, level=args.level, keep=args.keep, num_perm=args.num_perm
     )
@@ -211,6 +216,8 @@ def dedup_config(args: argparse.Namespace) -> DedupConfig:
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """--overwrite, --resume, --strict: what to do with an occupied DEST and with rejected input."""
+    from cleanse.formats.registry import COMPRESSIONS, OUTPUT_FORMATS
+
     group = parser.add_argument_group(
         "output and failures",
         "A run refuses a DEST folder that is not empty and an existing output file. Inputs that cannot be read (binary files, broken "
@@ -256,6 +263,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--workers, --quiet, --verbose."""
+    from cleanse.parallel import default_workers
+
     group = parser.add_argument_group("execution")
     group.add_argument(
         "--workers", "-j", type=WORKERS, default=default_workers(), metavar="N",
@@ -279,6 +288,8 @@ def rule_statuses(args: argparse.Namespace) -> tuple[str, ...]:
 
 def clean_config(args: argparse.Namespace) -> CleanConfig:
     """CleanConfig from the parsed flags."""
+    from cleanse.clean_config import CleanConfig
+
     return CleanConfig(lang=args.lang, statuses=rule_statuses(args), classify=args.classify)
 
 
@@ -297,6 +308,8 @@ def read_config(args: argparse.Namespace) -> ReadConfig:
 
 def write_config(args: argparse.Namespace) -> WriteConfig:
     """WriteConfig from the parsed flags."""
+    from cleanse.formats.registry import WriteConfig
+
     return WriteConfig(format=args.output_format, compression=args.compression)
 
 

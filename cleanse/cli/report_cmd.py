@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleanse.errors import InputError
+
+if TYPE_CHECKING:
+    from cleanse.cli.commands import Command
 
 # cleanse.report.REPORT_NAME (tests/test_startup.py checks they agree): the report package is
 # imported only when the command runs, so that `cleanse --help` does not pay for it.
 REPORT_NAME = "report.html"
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `report` command."""
-    parser = commands.add_parser(
-        "report", help="rebuild the HTML report of a run from its report folder",
-        description="Write the HTML report of a run (one self-contained page, opens offline) from "
+def build(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `report` to its parser."""
+    parser.description = (
+        "Write the HTML report of a run (one self-contained page, opens offline) from "
         "the summary.json and audit.jsonl of its report folder (DEST/.cleanse/ by default). A "
-        "folder from an older version or a damaged audit gives a partial report saying what is missing.",
-    )  # fmt: skip
+        "folder from an older version or a damaged audit gives a partial report saying what is missing."
+    )
     parser.add_argument(
         "folder", metavar="REPORT_DIR", type=Path, help="the run's report folder, e.g. out/.cleanse"
     )

@@ -5,39 +5,45 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cleanse.cli import learn_cmd, options
+from cleanse.cli import options
+from cleanse.cli.commands import RULES_ACTIONS, add_commands
 from cleanse.errors import RuleFileError
-from cleanse.packs import load_rules
+from cleanse.packs import list_rules, load_rules
+from cleanse.rules import ANY_LANG
+
+if TYPE_CHECKING:
+    from cleanse.cli.commands import Command
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `rules` and its sub-commands."""
-    parser = commands.add_parser(
-        "rules", help="test, list (and learn) rules", description="Work with rule files."
+def build(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the actions of `rules` (test, list, learn), each built when it is the one given."""
+    parser.description = "Work with rule files."
+    add_commands(parser, RULES_ACTIONS, dest="rules_command", metavar="ACTION")
+
+
+def build_test(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `rules test` to its parser."""
+    parser.description = (
+        "Run the examples of the built-in packs, or of the files and folders given. "
+        "Exits 1 when an example fails, naming file, rule id and example."
     )
-    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-
-    test = sub.add_parser(
-        "test", help="run every example embedded in rule files",
-        description="Run the examples of the built-in packs, or of the files and folders given. "
-        "Exits 1 when an example fails, naming file, rule id and example.",
-    )  # fmt: skip
-    test.add_argument(
+    parser.add_argument(
         "paths",
         nargs="*",
         type=Path,
         metavar="PATH",
         help="rule files or folders (default: built-in packs)",
     )
-    test.add_argument("--verbose", "-v", action="count", default=0, help="list every example")
-    test.set_defaults(handler=test_command)
+    parser.add_argument("--verbose", "-v", action="count", default=0, help="list every example")
+    parser.set_defaults(handler=test_command)
 
-    listing = sub.add_parser("list", help="show rules with their stage, scope and status")
-    options.add_rule_options(listing)
-    listing.set_defaults(handler=list_command)
 
-    learn_cmd.register(sub)
+def build_list(parser: argparse.ArgumentParser, command: Command) -> None:
+    """Add the flags of `rules list` to its parser."""
+    options.add_rule_options(parser)
+    parser.set_defaults(handler=list_command)
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -66,12 +72,17 @@ def test_command(args: argparse.Namespace) -> int:
 
 def list_command(args: argparse.Namespace) -> int:
     """Handler of `rules list`."""
-    # Listing never runs a pattern: neither the examples nor the backtracking probe are needed
-    # (every command that applies rules still runs both).
-    ruleset = load_rules(args.rules, builtin=not args.no_builtin_rules, check=False, probe=False)
+    # Listing never runs a pattern: the built-in packs' are not even compiled (see list_rules).
+    entries = list_rules(args.rules, builtin=not args.no_builtin_rules)
     rows = [("ID", "STAGE", "ACTION", "LANG", "SITES", "STATUS", "NOTE")]
-    for rule in ruleset.rules:
-        if args.lang and not rule.applies_to(args.lang, None) and not rule.sites:
+    for rule in entries:
+        # --lang: the rules of that language or of any; a site-scoped rule is always shown
+        if (
+            args.lang
+            and not rule.sites
+            and ANY_LANG not in rule.lang
+            and args.lang not in rule.lang
+        ):
             continue
         rows.append(
             (
