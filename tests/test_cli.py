@@ -199,7 +199,7 @@ def test_rules_list_shows_scope_and_status():
 
 def test_every_command_has_help(capsys):
     parser = build_parser()
-    for argv in (["run"], ["clean"], ["explain"], ["rules", "test"], ["rules", "list"]):
+    for argv in ([], ["run"], ["clean"], ["dedup"], ["explain"], ["report"], ["rules"], ["rules", "test"], ["rules", "list"], ["rules", "learn"]):
         with pytest.raises(SystemExit) as exc:
             main([*argv, "--help"])
         assert exc.value.code == 0

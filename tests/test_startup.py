@@ -39,6 +39,29 @@ def test_light_commands_import_no_heavy_module(argv: list[str]) -> None:
     assert not loaded & {*HEAVY, *LIGHT_ONLY}, sorted(loaded & {*HEAVY, *LIGHT_ONLY})
 
 
+# The modules of the commands not run: a command's flags are built only when it is given
+# (cleanse.cli.commands), and listing rules needs none of the job's settings.
+NOT_FOR = {
+    "--help": ("cleanse.cli.jobs", "cleanse.cli.explain", "cleanse.cli.rules_cmd", "cleanse.cli.options", "cleanse.rules"),
+    "rules list": (
+        "cleanse.cli.jobs", "cleanse.cli.explain", "cleanse.cli.learn_cmd", "cleanse.cli.report_cmd",
+        "cleanse.clean_config", "cleanse.dedup", "cleanse.formats", "cleanse.parallel", "multiprocessing",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(NOT_FOR))
+def test_a_light_command_imports_only_its_own_command_module(command: str) -> None:
+    code = (
+        "from cleanse.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    try: main({command.split()!r})\n"
+        "    except SystemExit as exc: assert not exc.code, exc.code\n"
+    )
+    loaded = modules_after(code)
+    assert not loaded & set(NOT_FOR[command]), sorted(loaded & set(NOT_FOR[command]))
+
+
 def test_the_report_command_names_the_report_page_of_the_report_package() -> None:
     from cleanse.cli import report_cmd
     from cleanse.report import REPORT_NAME
