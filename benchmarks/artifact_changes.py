@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO))
 
 import regex
 
-from cleanse.rule_engine import RuleRunner
 from cleanse.lang import UNDETERMINED, detect_language
 from cleanse.packs import load_rules
+from cleanse.rule_engine import RuleRunner
 
 SHARED = REPO.parent / "shared"
 _TOKEN_RE = regex.compile(r"\S+")

@@ -84,7 +84,8 @@ def run_timed(cmd: list[str], code: Path) -> tuple[float, float, float]:
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed: {err}")
+        msg = f"{' '.join(cmd)} failed: {err}"
+        raise SystemExit(msg)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -131,7 +132,7 @@ def time_command(mb: float, corpora: Path, code: Path | None, rounds: int = 1) -
             runs.setdefault(FTFY_ROW, []).append(run_timed(cmd, root))
     rows = {name: tuple(statistics.median(r[i] for r in found) for i in range(3)) for name, found in runs.items()}
     print(f"{len(records)} documents, {size:.1f} MB (novels + wcxb-dev scrapes); {rounds} round(s), medians; "
-          f"load average {min(loads):.2f}-{max(loads + [os.getloadavg()[0]]):.2f}")
+          f"load average {min(loads):.2f}-{max([*loads, os.getloadavg()[0]]):.2f}")
     print(f"  {'contender':<52} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}  cpu s of each round")
     for name, (wall, cpu, rss) in rows.items():
         each = " ".join(f"{r[1]:.2f}" for r in runs[name])

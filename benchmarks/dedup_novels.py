@@ -26,7 +26,8 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=40, help="removals to print")
     args = parser.parse_args()
     if not CORPORA.is_dir():
-        raise SystemExit(f"no {CORPORA}")
+        msg = f"no {CORPORA}"
+        raise SystemExit(msg)
     with tempfile.TemporaryDirectory(prefix="dedup-novels-") as tmp:
         report = Path(tmp) / "report"
         cmd = [sys.executable, "-m", "cleanse", "dedup", str(CORPORA), str(Path(tmp) / "out"),

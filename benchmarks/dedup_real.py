@@ -88,7 +88,8 @@ def run_cli(
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=code, env=env)
     wall = time.perf_counter() - t0
     if done.returncode != 0:
-        raise SystemExit(f"cleanse dedup failed ({done.returncode}): {done.stderr[-2000:]}")
+        msg = f"cleanse dedup failed ({done.returncode}): {done.stderr[-2000:]}"
+        raise SystemExit(msg)
     audit = {}
     for line in (report / "audit.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
@@ -296,7 +297,6 @@ def lsh_curve(docs: list[dict[str, str]], threshold: float) -> list[tuple[str, i
                 found[k].append(bool((keys[x] == keys[y]).any()))
     out = []
     for k in sorted(found):
-        mid = (edges[k] + min(edges[k + 1], 1.0)) / 2
         label = f"{edges[k]:.2f}-{min(edges[k + 1], 1.0):.2f}"
         out.append((label, len(found[k]), float(np.mean(found[k])), candidate_probability(edges[k], bands, rows)))
     print(f"-- LSH candidates among same-page pairs, banding {bands} x {rows}")

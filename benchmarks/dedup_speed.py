@@ -151,7 +151,8 @@ def _run_timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, f
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        msg = f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+        raise SystemExit(msg)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -210,7 +211,7 @@ def time_command(mb: float, code: Path | None = None, repeat: int = 1, profile: 
         warm.write_text(src.open(encoding="utf-8").readline(), encoding="utf-8")
         base = [sys.executable, "-m", "cleanse", "dedup"]
         opts = ["--level", "document", "--workers", "1", "-q", "--overwrite"]
-        for k, (name, tree) in enumerate(trees.items()):
+        for k, tree in enumerate(trees.values()):
             # .pyc files as an installed package has them (PYTHONDONTWRITEBYTECODE may be set)
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "cleanse")], check=True)
             env = {**os.environ, "PYTHONPATH": str(tree)}

@@ -34,8 +34,8 @@ from wcxb_eval import WCXB, c4_keeps, load_wcxb, print_type_table, score_by_type
 
 from cleanse.classify import ClassifyConfig
 from cleanse.classify.classifier import page_features
-from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.context import FEATURE_NAMES, WORD_FEATURES, word_columns
+from cleanse.classify.guard import PROTECTED_WORDS, page_keeps
 from cleanse.classify.model import LineModel
 from cleanse.classify.wordscore import line_words
 
@@ -235,7 +235,7 @@ def featurize(pages: Sequence[Page]) -> list[PageData]:
 def load_data(cache: Path | None) -> list[PageData]:
     if cache is not None and cache.is_file():
         with cache.open("rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own cache file
+            return pickle.load(fh)
     pages = load_wcxb(WCXB)
     pages += [replace(p, page_type="article", domain="readability:" + p.domain)
               for p in load_pages(DEFAULT_DATA)]
@@ -363,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.report_oof is not None:
         for path in args.report_oof:
             with path.open("rb") as fh:
-                saved = pickle.load(fh)  # noqa: S301 - our own file
+                saved = pickle.load(fh)
             for i, p in saved.items() if isinstance(saved, dict) else enumerate(saved):
                 proba[i] = p
         if any(p is None for p in proba):

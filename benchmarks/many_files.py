@@ -55,7 +55,8 @@ def main() -> None:
         for _ in range(args.runs):
             seconds, count = time_read(src)
             if count != args.files:
-                raise SystemExit(f"read {count} documents out of {args.files} files")
+                msg = f"read {count} documents out of {args.files} files"
+                raise SystemExit(msg)
             times.append(seconds)
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"{args.files:,} files in {args.folders} folders: median {statistics.median(times):.2f} s, "

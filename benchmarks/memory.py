@@ -141,7 +141,8 @@ def measure(src: Path, workers: int, extra: list[str]) -> dict[str, float]:
         time.sleep(0.2)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
+        msg = f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}"
+        raise SystemExit(msg)
     summary = json.loads((dest / ".cleanse" / "summary.json").read_text(encoding="utf-8"))
     shutil.rmtree(dest)
     return {

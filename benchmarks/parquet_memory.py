@@ -117,16 +117,19 @@ def measure(
         log.close()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
+        msg = f"cleanse failed ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}"
+        raise SystemExit(msg)
     # The report of one input file goes in a folder named after its output, beside it.
     summary = json.loads((dest / ".cleanse" / src.name / "summary.json").read_text(encoding="utf-8"))
     out = pq.ParquetFile(dest / src.name)
     given = pq.read_schema(src)
     if list(out.schema_arrow)[: len(given)] != list(given):  # extracted values come after
-        raise SystemExit(f"the output's schema differs: {out.schema_arrow} vs {given}")
+        msg = f"the output's schema differs: {out.schema_arrow} vs {given}"
+        raise SystemExit(msg)
     written = summary["documents"]["in"] - summary["documents"]["removed"] - summary["documents"]["rejected"]
     if out.metadata.num_rows != written:
-        raise SystemExit(f"{out.metadata.num_rows} rows written, the summary says {written}")
+        msg = f"{out.metadata.num_rows} rows written, the summary says {written}"
+        raise SystemExit(msg)
     result = {
         "wall_s": wall,
         "peak_tree_mb": peak_total / 1e6,

@@ -57,7 +57,8 @@ def run(code: Path, args: list[str], workers: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(code)}
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=code, env=env)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+        msg = f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}"
+        raise SystemExit(msg)
 
 
 def report(name: str, out: Path, report_dir: Path) -> None:

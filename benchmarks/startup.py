@@ -36,7 +36,8 @@ def run_once(argv: list[str], code: Path) -> tuple[float, float]:
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"{argv} exited with {proc.returncode}")
+        msg = f"{argv} exited with {proc.returncode}"
+        raise SystemExit(msg)
     return wall, usage.ru_utime + usage.ru_stime
 
 

@@ -42,7 +42,14 @@ from cleanse.document import Document, Item
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
 from cleanse.runner import BATCH_CHARS, batches
-from cleanse.stages import CleanerFactory, DedupStage, apply_changes, changes_of, clean_documents, open_index
+from cleanse.stages import (
+    CleanerFactory,
+    DedupStage,
+    apply_changes,
+    changes_of,
+    clean_documents,
+    open_index,
+)
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 

@@ -58,7 +58,8 @@ def test_a_document_that_makes_cleaning_fail_is_rejected_and_the_run_goes_on(tmp
 
     def fail_on_b(self, doc):
         if doc.id == "b.txt":
-            raise ValueError("boom")
+            msg = "boom"
+            raise ValueError(msg)
         return real(self, doc)
 
     monkeypatch.setattr(Cleaner, "_cleaning", fail_on_b)

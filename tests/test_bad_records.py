@@ -45,7 +45,7 @@ def test_ids_that_look_like_internal_suffixes_do_not_collide(tmp_path):
     texts = [FR, EN, "Ein ganz anderer Text über das Wetter in den Bergen im Winter, sehr kalt."]
     ids = ["https://a.com/p", "https://a.com/p", "https://a.com/p#2"]
     src = write_jsonl(
-        tmp_path / "in.jsonl", [json.dumps({"id": i, "text": t}) for i, t in zip(ids, texts)]
+        tmp_path / "in.jsonl", [json.dumps({"id": i, "text": t}) for i, t in zip(ids, texts, strict=True)]
     )
     out = tmp_path / "out.jsonl"
     assert main(["run", str(src), str(out), "-q", "--workers", "1"]) == 0
@@ -57,7 +57,7 @@ def test_repeated_ids_with_suffix_ids_still_find_duplicates(tmp_path):
     ids = ["p", "p#2", "p", "p"]
     texts = [FR, EN, FR, "Un texte tout à fait différent des autres, qui parle de la pluie et du vent."]
     src = write_jsonl(
-        tmp_path / "in.jsonl", [json.dumps({"id": i, "text": t}) for i, t in zip(ids, texts)]
+        tmp_path / "in.jsonl", [json.dumps({"id": i, "text": t}) for i, t in zip(ids, texts, strict=True)]
     )
     out = tmp_path / "out.jsonl"
     assert main(["run", str(src), str(out), "-q", "--workers", "1"]) == 0

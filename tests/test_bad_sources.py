@@ -81,13 +81,13 @@ def test_a_named_pipe_given_as_src_is_read_and_dest_stays_a_file(tmp_path):
 
 def make_deep_tree(root: Path, depth: int) -> str:
     """A .txt file under `depth` folders of 200-character names; returns its relative folder."""
-    here = os.getcwd()
+    here = Path.cwd()
     rel = []
     try:
         os.chdir(root)
         for level in range(depth):
             name = f"d{level:03d}" + "x" * 196
-            os.mkdir(name)
+            Path(name).mkdir()
             os.chdir(name)
             rel.append(name)
         Path("deep.txt").write_text(FR)

@@ -9,8 +9,8 @@ from collections import deque
 from cleanse import job
 from cleanse.document import Document
 from cleanse.job import BATCH_DOCS, JobConfig, run_job
-from cleanse.runner import batches as _batches
 from cleanse.rules import RuleSet
+from cleanse.runner import batches as _batches
 
 
 def test_tiny_documents_are_cut_by_count():

@@ -32,7 +32,7 @@ def syscalls(monkeypatch):
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
-        events.append(("fsync", os.path.realpath(os.readlink(f"/proc/self/fd/{fd}"))))
+        events.append(("fsync", os.path.realpath(os.readlink(f"/proc/self/fd/{fd}"))))  # noqa: PTH115 - as text, like the paths of os.replace
         return real_fsync(fd)
 
     def replace(src, dst, **kwargs):
@@ -62,7 +62,7 @@ def assert_durable(events: list[tuple[str, ...]]) -> int:
         if ("syncfs",) in events[i + 1 :]:
             continue
         assert ("fsync", src) in events[:i], f"{dst} renamed into place before its contents were synced"
-        assert ("fsync", os.path.dirname(dst)) in events[i + 1 :], f"{dst}: its folder never synced"
+        assert ("fsync", os.path.dirname(dst)) in events[i + 1 :], f"{dst}: its folder never synced"  # noqa: PTH120 - the text of the path given to os.replace, unnormalised
     return renames
 
 

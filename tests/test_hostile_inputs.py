@@ -19,8 +19,8 @@ import pytest
 
 from cleanse.clean import clean_text
 from cleanse.cli import main
-from cleanse.errors import InputError
 from cleanse.document import Rejected
+from cleanse.errors import InputError
 from cleanse.readers import ReadConfig, read_documents
 
 FR = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."

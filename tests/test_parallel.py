@@ -104,7 +104,8 @@ def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeyp
 
     def failing(self, doc):  # forked workers inherit the patch
         if doc.id == "d9":
-            raise RuntimeError("boom")
+            msg = "boom"
+            raise RuntimeError(msg)
         return real(self, doc)
 
     monkeypatch.setattr(Cleaner, "_cleaning", failing)

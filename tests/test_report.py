@@ -20,7 +20,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 class Outline(HTMLParser):
     """Tags, ids and external references of a page, and whether its tags nest properly."""
 
-    VOID = {"meta", "input", "br", "rect", "line", "img", "link"}
+    VOID = frozenset({"meta", "input", "br", "rect", "line", "img", "link"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -73,7 +73,7 @@ def test_long_texts_keep_every_character_and_mark_the_edits(long_pair, monkeypat
     sizes: list[int] = []
     real = difflib.SequenceMatcher
 
-    def recording(isjunk, a, b, autojunk=True):  # noqa: ANN001, ANN202
+    def recording(isjunk, a, b, autojunk=True):
         sizes.append(len(a) * len(b))
         return real(isjunk, a, b, autojunk=autojunk)
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 
@@ -62,7 +61,7 @@ def workspace(tmp_path, monkeypatch):
 def test_resume_accepts_the_same_dest_written_another_way(workspace, monkeypatch, tmp_path, first, again):
     src, reference = workspace
     interrupt(monkeypatch, src, first)
-    again = again.format(abs=os.getcwd())
+    again = again.format(abs=Path.cwd())
     assert main(["run", "src/", again, *ARGS, "--resume"]) == 0
     out = tmp_path / "out"
     for name in ("part0.jsonl", "part1.jsonl", ".cleanse/audit.jsonl"):

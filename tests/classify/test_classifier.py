@@ -246,7 +246,7 @@ def test_unknown_language_degrades_safely() -> None:
 
 
 def test_cjk_paragraph_is_kept() -> None:
-    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"  # noqa: RUF001 - CJK punctuation on purpose
+    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"
     lines = [
         "首页",
         "新闻",
@@ -257,7 +257,7 @@ def test_cjk_paragraph_is_kept() -> None:
         "登录",
         para,
         para + "居民们表示他们没有被征求意见。",
-    ]  # noqa: RUF001
+    ]
     verdicts = classify_lines(lines, "zh-cn")
     assert verdicts[-1].keep and verdicts[-2].keep
 

@@ -232,7 +232,7 @@ def test_cjk_sentences_without_spaces_count_as_prose() -> None:
     # a Chinese paragraph that opens with a Latin name and ends on a fullwidth bracket
     line = (
         "DeepMind希望DNC可以推动计算行业实现更多突破。DeepMind已将其研究结果发表在科学刊物"
-        "《自然》（Nature）上。（编译/林靖东）"  # noqa: RUF001
+        "《自然》（Nature）上。（编译/林靖东）"
     )
     f = line_features(line, None)
     assert f.n_sentences == 2

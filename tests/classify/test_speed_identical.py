@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.classify import classify_lines
+from cleanse.classify import classify_lines, wordscore
 from cleanse.classify import features as features_module
-from cleanse.classify import wordscore
 from cleanse.classify.features import line_features, lines_features
 from cleanse.classify.stopwords import stopwords_for
 

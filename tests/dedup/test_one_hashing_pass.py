@@ -9,9 +9,8 @@ import random
 import numpy as np
 import pytest
 
-from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates
+from cleanse.dedup import DedupConfig, DuplicateIndex, find_duplicates, stream
 from cleanse.dedup import signatures as sig
-from cleanse.dedup import stream
 
 from .conftest import random_text
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.dedup import DedupConfig
+from cleanse.dedup.documents import deduplicate
 from cleanse.dedup.paragraphs import paragraph_spans, paragraph_texts
 from cleanse.document import Document
-from cleanse.dedup.documents import deduplicate
 
 from .conftest import random_text
 

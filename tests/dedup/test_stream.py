@@ -94,7 +94,7 @@ def test_a_single_huge_line_goes_to_the_kernel_window_by_window(monkeypatch) -> 
     shingled, sigs = sig.sign_texts([line, "short text"], CONFIG)
     assert max(seen) <= (1 << 20) and len(seen) > 5
     assert shingled.offsets.tolist()[0] > 0 and sigs.shape == (2, CONFIG.num_perm)
-    values, offs = sig.shingle_sets([line], CONFIG)
+    values, _offs = sig.shingle_sets([line], CONFIG)
     assert len(values) == 5  # the five distinct 5-grams of the repeated sentence
 
 
@@ -107,8 +107,8 @@ def test_documents_without_words_never_collapse_into_one_cluster() -> None:
 
 
 def test_documents_without_words_are_flagged_and_kept() -> None:
-    from cleanse.document import Document
     from cleanse.dedup.documents import NO_WORDS, deduplicate
+    from cleanse.document import Document
 
     docs = [Document.from_text(f"d{k}", text) for k, text in enumerate(["***\n", "— …\n", "***\n"])]
     out, result = deduplicate(docs, DedupConfig(level="document"))

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,15 +160,19 @@ def stopped_run(
     """Start `cleanse ARGV` in a child that sends itself `signame` at the `nth` call of
     `target` ("module:Class.attr") whose arguments' text contains `match`."""
     module, _, attr = target.partition(":")
-    once = tempfile.mktemp(prefix="cleanse-test-fired-")
+    # The marker that makes the signal fire once, in a folder of its own: the folder goes when
+    # the run is finished (`finish`), else with the Popen object, at exit at the latest.
+    folder = tempfile.mkdtemp(prefix="cleanse-test-fired-")
     script = _SCRIPT.format(
         root=str(ROOT), module=module, path=attr.split("."), nth=nth, before=before,
-        signame=signame, match=match, argv=argv, once=once,
+        signame=signame, match=match, argv=argv, once=str(Path(folder) / "fired"),
     )  # fmt: skip
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True,
     )  # fmt: skip
+    proc.remove_marker = weakref.finalize(proc, shutil.rmtree, folder, ignore_errors=True)  # type: ignore[attr-defined]
+    return proc
 
 
 def cli(argv: list[str]) -> subprocess.Popen:
@@ -182,7 +187,11 @@ def finish(proc: subprocess.Popen, seconds: float = SAFETY_SECONDS) -> tuple[int
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate()
-        raise AssertionError(f"the run hung for {seconds} s and was killed; stderr:\n{err}") from None
+        msg = f"the run hung for {seconds} s and was killed; stderr:\n{err}"
+        raise AssertionError(msg) from None
+    finally:
+        if proc.returncode is not None and hasattr(proc, "remove_marker"):
+            proc.remove_marker()  # the run is over: its marker folder goes now
     return proc.returncode, err
 
 
@@ -191,12 +200,14 @@ def wait_stopped(proc: subprocess.Popen, seconds: float = SAFETY_SECONDS) -> Non
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"the run ended ({proc.returncode}) before pausing: {proc.stderr.read()}")
+            msg = f"the run ended ({proc.returncode}) before pausing: {proc.stderr.read()}"
+            raise AssertionError(msg)
         state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         if state == "T":
             return
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("the run never paused")
+    msg = "the run never paused"
+    raise AssertionError(msg)
 
 

@@ -58,7 +58,7 @@ def _holder_pid(text: str) -> int:
 
 def test_a_second_run_is_refused_naming_the_pid_or_waits(corpus, capsys):
     """Item 11: run 1 is paused after its first checkpoint, holding DEST."""
-    root, src, dest, expected = corpus
+    _root, src, dest, expected = corpus
     argv = [RUN[0], str(src), str(dest), *RUN[1:]]
     first = stopped_run(argv, "cleanse.job:_save_checkpoint", nth=1, before=False, signame="SIGSTOP")
     waiting = plain = None
@@ -92,7 +92,7 @@ def test_a_second_run_is_refused_naming_the_pid_or_waits(corpus, capsys):
 
 def test_an_index_is_locked_by_the_run_using_it(corpus, tmp_path, capsys):
     """Item 11: a second run on the same --index (another DEST) is refused naming the PID."""
-    root, src, _, _ = corpus
+    _root, src, _, _ = corpus
     index = tmp_path / "idx"
     argv = [RUN[0], str(src), str(tmp_path / "one"), *RUN[1:], "--index", str(index)]
     first = stopped_run(argv, "cleanse.job:_save_checkpoint", nth=1, before=False, signame="SIGSTOP")
@@ -113,7 +113,7 @@ def test_an_index_is_locked_by_the_run_using_it(corpus, tmp_path, capsys):
 
 def test_a_stale_lock_of_a_dead_run_is_recognised(corpus, capsys):
     """Item 11: killed with SIGKILL; the next runs say which PID died and resume it."""
-    root, src, dest, expected = corpus
+    _root, src, dest, expected = corpus
     argv = [RUN[0], str(src), str(dest), *RUN[1:]]
     try:
         killed = stopped_run(argv, "cleanse.job:_save_checkpoint", nth=2, before=False)
@@ -144,7 +144,7 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
     real_fsync, real_replace, real_save = os.fsync, os.replace, checkpoint.Checkpoint.save
 
     def fsync(fd):
-        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))  # noqa: PTH115 - as text, like the paths of os.replace
         return real_fsync(fd)
 
     def replace(a, b):
@@ -152,7 +152,7 @@ def test_checkpoints_cover_what_they_call_durable(tmp_path, monkeypatch):
         return real_replace(a, b)
 
     def syncfs(fd):
-        events.append(("syncfs", os.readlink(f"/proc/self/fd/{fd}")))
+        events.append(("syncfs", os.readlink(f"/proc/self/fd/{fd}")))  # noqa: PTH115 - as text, like the paths of os.replace
         return 0
 
     def save(self, report):
