@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -142,10 +141,11 @@ class RuleSet:
 
 def builtin_rules_dir() -> Path:
     """Where the built-in packs live: inside the installed package, or `rules/` in a checkout."""
-    shipped = Path(str(resources.files("cleanse"))) / "rules"
+    package = Path(__file__).resolve().parent  # as importlib.resources.files("cleanse") gives it
+    shipped = package / "rules"
     if shipped.is_dir():
         return shipped
-    checkout = Path(__file__).resolve().parent.parent / "rules"
+    checkout = package.parent / "rules"
     if checkout.is_dir():
         return checkout
     msg = f"the built-in rule packs are missing (looked in {shipped} and {checkout}); reinstall cleanse"

@@ -7,7 +7,6 @@ errors. Only `CleanseError` is caught; anything else keeps its traceback, as a b
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    import logging  # here: `--help` and usage errors end in parse_args, and need no logging
+
     logging.basicConfig(
         level=logging.DEBUG if getattr(args, "verbose", 0) else logging.WARNING,
         format="cleanse: %(levelname)s: %(message)s",

@@ -164,9 +164,11 @@ def add_dedup_options(parser: argparse.ArgumentParser, *, with_switch: bool) -> 
     defaults = DedupConfig()
     group = parser.add_argument_group(
         "duplicates",
-        "Two texts are near duplicates when the Jaccard similarity of their word 5-gram sets "
-        "(character 5-grams for short text and scripts without spaces) reaches --threshold; every "
-        "MinHash LSH candidate is verified against it before anything is removed.",
+        # wrapped here: the job commands' help keeps the layout of its texts (see jobs.build)
+        "Two texts are near duplicates when the Jaccard similarity of their word\n"
+        "5-gram sets (character 5-grams for short text and scripts without spaces)\n"
+        "reaches --threshold; every MinHash LSH candidate is verified against it\n"
+        "before anything is removed.",
     )
     if with_switch:
         group.add_argument(
@@ -220,9 +222,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
     group = parser.add_argument_group(
         "output and failures",
-        "A run refuses a DEST folder that is not empty and an existing output file. Inputs that cannot be read (binary files, broken "
-        "JSON, truncated .gz, unreadable files...) are skipped and listed in the audit with status "
-        "`rejected`, their path and what to do; the run goes on.",
+        "A run refuses a DEST folder that is not empty and an existing output file\n"
+        "(see --overwrite and --resume). Inputs that cannot be read (binary files,\n"
+        "broken JSON, truncated .gz, unreadable files...) are skipped and listed in\n"
+        "the audit with status `rejected`, their path and what to do; the run goes on.",
     )
     group.add_argument(
         "--overwrite", action="store_true",

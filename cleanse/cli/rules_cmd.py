@@ -42,6 +42,14 @@ def build_test(parser: argparse.ArgumentParser, command: Command) -> None:
 
 def build_list(parser: argparse.ArgumentParser, command: Command) -> None:
     """Add the flags of `rules list` to its parser."""
+    parser.description = (
+        "List the rules of the built-in packs and of the --rules files, whatever their status: "
+        "id, stage, action, languages, sites, status and note. With --lang, only the rules that "
+        "apply to that language (site-scoped rules are always listed). A --rules file that does "
+        "not parse, or whose pattern does not compile, is refused as `cleanse run` refuses it; "
+        "`cleanse rules test` runs the examples. --rule-status and --classify are accepted as "
+        "for `run` and change nothing here."
+    )
     options.add_rule_options(parser)
     parser.set_defaults(handler=list_command)
 
