@@ -277,7 +277,7 @@ def test_nesting_in_strings_and_comments_is_not_counted(tmp_path):
 
 
 def test_an_oversized_rule_file_is_refused_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr("cleanse.rules.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("cleanse.rulefile.MAX_FILE_BYTES", 100)  # where rule files are read
     with pytest.raises(RuleFileError, match="over 100 bytes, more than any rule file needs"):
         load(tmp_path, GOOD + "# " + "x" * 200)
 
