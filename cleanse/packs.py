@@ -1,4 +1,5 @@
-"""Loading rule packs: the built-in packs and the user's files, parsed, then their examples run.
+"""Loading rule packs: the built-in packs and the user's files, parsed, then their examples run;
+and listing them (`list_rules`, for `cleanse rules list`).
 
 Parsing and validation live in `cleanse.rules`, running the embedded examples in
 `cleanse.ruletest` (which needs the engine); this module joins the two, so that the rule format
@@ -54,10 +55,10 @@ def load_rules(
 
 def list_rules(paths: Sequence[Path] | None = None, *, builtin: bool = True) -> list[RuleEntry]:
     """The rules `load_rules` would load, as `cleanse rules list` shows them, without compiling
-    the built-in packs' patterns (most of the time of a listing; tests/test_rule_loader.py
+    the built-in packs' patterns (most of the time of a listing; tests/test_rule_listing.py
     compiles every one, and checks these entries against the loaded rules). The files in `paths`
-    are parsed as `load_rules` parses them (patterns compiled, not probed), so a broken rule of
-    the user's is refused here with the same message as by any other command."""
+    are parsed as `load_rules` parses them (patterns compiled, neither probed nor their examples
+    run), so a user's rule that does not parse or compile is refused with `load_rules`' message."""
     builtin_files = find_rule_files([builtin_rules_dir()] if builtin else [])
     user_files = find_rule_files(list(paths or ()))
     seen: dict[str, str] = {}
