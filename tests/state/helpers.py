@@ -171,7 +171,7 @@ def stopped_run(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True,
     )  # fmt: skip
-    proc.remove_marker = weakref.finalize(proc, shutil.rmtree, folder, ignore_errors=True)  # type: ignore[attr-defined]
+    proc.remove_marker = weakref.finalize(proc, shutil.rmtree, folder, ignore_errors=True)
     return proc
 
 
