@@ -121,8 +121,8 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     group.add_argument(
         "--lang", metavar="CODE", type=lang_code,
-        help=f"language of every document: {', '.join(LANGUAGES)} or {UNDETERMINED} (any case); "
-        "default: detected per document",
+        help=f"language of every document, in any case: {', '.join(LANGUAGES)}, or {UNDETERMINED} "
+        "(no language rules); default: detected per document",
     )  # fmt: skip
 
 
