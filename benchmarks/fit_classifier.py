@@ -235,7 +235,7 @@ def featurize(pages: Sequence[Page]) -> list[PageData]:
 def load_data(cache: Path | None) -> list[PageData]:
     if cache is not None and cache.is_file():
         with cache.open("rb") as fh:
-            return pickle.load(fh)
+            return pickle.load(fh)  # our own cache file
     pages = load_wcxb(WCXB)
     pages += [replace(p, page_type="article", domain="readability:" + p.domain)
               for p in load_pages(DEFAULT_DATA)]
@@ -363,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.report_oof is not None:
         for path in args.report_oof:
             with path.open("rb") as fh:
-                saved = pickle.load(fh)
+                saved = pickle.load(fh)  # our own file
             for i, p in saved.items() if isinstance(saved, dict) else enumerate(saved):
                 proba[i] = p
         if any(p is None for p in proba):

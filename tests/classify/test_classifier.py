@@ -246,7 +246,7 @@ def test_unknown_language_degrades_safely() -> None:
 
 
 def test_cjk_paragraph_is_kept() -> None:
-    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"
+    para = "市议会周二投票决定禁止汽车通过旧桥，因为检查发现桥的两个支柱在冬季出现了裂缝。工程师表示修复工作至少需要八个月。"  # CJK punctuation on purpose
     lines = [
         "首页",
         "新闻",
