@@ -5,13 +5,15 @@ content probabilities in the `--oof` format that `fit_classifier.py --report-oof
 
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --stage1 OOF.pkl --seed 1 --out SEQ.pkl
     python benchmarks/fit_seqmodel.py ... --no-stage1          # line features only
+    python benchmarks/fit_seqmodel.py --average SEQ1.pkl SEQ2.pkl --out AVG.pkl   # mean log-odds
     python benchmarks/fit_classifier.py --cache FEATS.pkl --report-oof SEQ.pkl --threshold 0.325
     python benchmarks/guard_scan.py decompose --cache FEATS.pkl --oof SEQ.pkl
 
 FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (the first stage's boosted
 trees, out of fold). Each line's input is its 90 features (the word columns from a word table
 fitted on the training folds only, as fit_classifier.py does) and, unless --no-stage1, the first
-stage's out-of-fold log-odds. The network: a 1x1 convolution to `--channels`, residual blocks of
+stage's out-of-fold log-odds (--stage1-input-only: as a column, and the output is the net's own).
+The network: a 1x1 convolution to `--channels`, residual blocks of
 kernel-3 convolutions with dilations 1, 2, 4, ... (receptive field about 2 x sum of dilations + 1
 lines), a page-context step (the page's mean hidden state, mapped and added back to every line), a
 last block and a 1x1 convolution to one log-odds per line; with the first stage its output is
@@ -124,7 +126,7 @@ def fit_fold(
 ) -> SeqNet:  # fmt: skip
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    held = {d for d in sorted(set(domains[i] for i in train))
+    held = {d for d in sorted({domains[i] for i in train})
             if zlib.crc32(f"{args.seed}:{d}".encode()) % 10 == 0}  # fmt: skip
     fit_ix = [i for i in train if domains[i] not in held]
     stop_ix = [i for i in train if domains[i] in held]
@@ -161,10 +163,14 @@ def fit_fold(
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--stage1", type=Path, required=True, help="first stage's --oof file")
+    ap.add_argument("--cache", type=Path)
+    ap.add_argument("--stage1", type=Path, help="first stage's --oof file")
+    ap.add_argument("--average", type=Path, nargs="+", metavar="FILE",
+                    help="fit nothing: write to --out the mean log-odds of these --out files")
     ap.add_argument("--no-stage1", dest="stage1_in", action="store_false",
                     help="line features only (no first-stage log-odds in or under the output)")
+    ap.add_argument("--stage1-input-only", action="store_true",
+                    help="the first stage's log-odds as an input column only, not under the output")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", default="0,1,2,3,4")
@@ -179,13 +185,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     args.dilations = [int(v) for v in args.dilations.split(",")]
-    stage1_path, args.stage1 = args.stage1, args.stage1_in
+    if args.average:
+        saved = []
+        for path in args.average:
+            with path.open("rb") as fh:
+                saved.append(pickle.load(fh))  # our own file
+        mean = {i: 1 / (1 + np.exp(-np.mean([logit(s[i]) for s in saved], axis=0)))
+                for i in saved[0]}  # fmt: skip
+        with args.out.open("wb") as fh:
+            pickle.dump(mean, fh)
+        return 0
+    if args.cache is None or args.stage1 is None:
+        ap.error("--cache and --stage1 are needed to fit")
+    stage1_path, args.stage1 = args.stage1, args.stage1_in and not args.stage1_input_only
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]  # the pickle's class
     data = fc.load_data(args.cache)
     with stage1_path.open("rb") as fh:
-        stage1 = pickle.load(fh)  # noqa: S301 - our own file
+        stage1 = pickle.load(fh)  # our own file
     stage1 = [stage1[i] for i in range(len(data))]
     folds = fc.domain_folds(data, 5)
     dump = [i for i, d in enumerate(data) if d.kind != "article" and len(d.idx)]
@@ -202,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for i in dump:
             x = fc.with_words(data[i], table)
             z = logit(stage1[i])
-            xs[i] = np.c_[x, z] if args.stage1 else x
+            xs[i] = np.c_[x, z] if args.stage1_in else x
             bases[i] = z if args.stage1 else np.zeros(len(z))
         tr = np.concatenate([xs[i] for i in train])
         mu, sd = tr.mean(axis=0), tr.std(axis=0) + 1e-6

@@ -8,6 +8,7 @@ type, gutted pages, readability-pages).
     python benchmarks/guard_scan.py variants --cache FEATS.pkl --oof OOF.pkl     # page-adaptive keeps
     python benchmarks/guard_scan.py page-threshold --cache FEATS.pkl --oof OOF.pkl  # learned, nested
     python benchmarks/guard_scan.py nested --cache FEATS.pkl --oof OOF.pkl       # guard constants, nested
+    python benchmarks/guard_scan.py ranking --cache FEATS.pkl --oof OOF.pkl      # AUC, log loss
 
 FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (several `--only-folds` files
 may be given after `--oof`, merged as `--report-oof` does). `nested` picks the guard's
@@ -334,18 +335,49 @@ def nested(pages: Sequence[Page]) -> None:
     print(line("nested guard constants", by_kind(pages, total)))
 
 
+def auc(p: np.ndarray, y: np.ndarray) -> float:
+    """Area under the ROC curve (ties count half)."""
+    n1, n0 = int(y.sum()), int((~y).sum())
+    if not n1 or not n0:
+        return float("nan")
+    order = np.argsort(p, kind="mergesort")
+    ranks = np.empty(len(p))
+    ranks[order] = np.arange(1, len(p) + 1)
+    _, inv, counts = np.unique(p, return_inverse=True, return_counts=True)
+    sums = np.bincount(inv, ranks)
+    ranks = (sums / counts)[inv]
+    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def ranking(pages: Sequence[Page]) -> None:
+    """How well the probabilities order lines, before any keep decision: pooled AUC, mean AUC
+    within a page (pages with both classes), log loss, per page type (page dumps only)."""
+    for key in ("all", *PAGE_TYPES, "read"):
+        sel = [p for p in pages if p.y is not None and (p.kind == key or (key == "all" and p.kind != "read"))]
+        if not sel:
+            continue
+        pr = np.concatenate([p.proba for p in sel])
+        y = np.concatenate([p.y for p in sel])
+        q = np.clip(pr, 1e-6, 1 - 1e-6)
+        ll = float(-np.mean(y * np.log(q) + (~y) * np.log(1 - q)))
+        within = [auc(p.proba, p.y) for p in sel if 0 < p.y.sum() < len(p.y)]
+        print(f"{key:14s} pages {len(sel):4d}  pooled AUC {auc(pr, y):.4f}  "
+              f"within-page AUC {np.mean(within):.4f}  log loss {ll:.4f}")  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--oof", type=Path, nargs="+", required=True, help="merged, as --report-oof")
     ap.add_argument(
-        "what", choices=("decompose", "thresholds", "variants", "page-threshold", "nested")
+        "what",
+        choices=("decompose", "thresholds", "variants", "page-threshold", "nested", "ranking"),
     )
     args = ap.parse_args(argv)
     sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]  # the pickle's class
     pages = load(args.cache, args.oof)
     {"decompose": decompose, "thresholds": thresholds, "variants": variants,
-     "page-threshold": page_threshold, "nested": nested}[args.what](pages)  # fmt: skip
+     "page-threshold": page_threshold, "nested": nested, "ranking": ranking}[args.what](pages)  # fmt: skip
     return 0
 
 
