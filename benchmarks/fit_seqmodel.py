@@ -189,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         saved = []
         for path in args.average:
             with path.open("rb") as fh:
-                saved.append(pickle.load(fh))  # our own file
+                one = pickle.load(fh)  # our own file
+            saved.append(one if isinstance(one, dict) else dict(enumerate(one)))
         mean = {i: 1 / (1 + np.exp(-np.mean([logit(s[i]) for s in saved], axis=0)))
                 for i in saved[0]}  # fmt: skip
         with args.out.open("wb") as fh:
