@@ -48,8 +48,12 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 
 class SeqNet(nn.Module):
-    def __init__(self, n_in: int, ch: int, dilations: Sequence[int], dropout: float, residual: bool):
+    def __init__(
+        self, n_in: int, ch: int, dilations: Sequence[int], dropout: float, residual: bool,
+        page_context: bool = True,
+    ):  # fmt: skip
         super().__init__()
+        self.page_context = page_context
         self.inp = nn.Conv1d(n_in, ch, 1)
         self.convs = nn.ModuleList(nn.Conv1d(ch, ch, 3, dilation=d, padding=d) for d in dilations)
         self.glob = nn.Linear(ch, ch)
@@ -67,7 +71,8 @@ class SeqNet(nn.Module):
         for conv in self.convs:
             h = (h + self.drop(torch.relu(conv(h)))) * mask
         g = h.sum(dim=2) / mask.sum(dim=2).clamp(min=1.0)
-        h = torch.relu(h + self.glob(g)[:, :, None]) * mask
+        if self.page_context:
+            h = torch.relu(h + self.glob(g)[:, :, None]) * mask
         h = (h + self.drop(torch.relu(self.last(h)))) * mask
         z = self.out(h)[:, 0, :]
         return z + base if self.residual else z
@@ -131,7 +136,8 @@ def fit_fold(
     fit_ix = [i for i in train if domains[i] not in held]
     stop_ix = [i for i in train if domains[i] in held]
     lengths = [len(x) for x in xs]
-    net = SeqNet(xs[train[0]].shape[1], args.channels, args.dilations, args.dropout, args.stage1)
+    net = SeqNet(xs[train[0]].shape[1], args.channels, args.dilations, args.dropout, args.stage1,
+                 args.page_context)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     groups = batches(fit_ix, lengths, args.batch_lines)
     stop_y = np.concatenate([ys[i] for i in stop_ix])
@@ -171,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="line features only (no first-stage log-odds in or under the output)")
     ap.add_argument("--stage1-input-only", action="store_true",
                     help="the first stage's log-odds as an input column only, not under the output")
+    ap.add_argument("--no-page-context", dest="page_context", action="store_false",
+                    help="without the page-context step (the page's mean hidden state)")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", default="0,1,2,3,4")
