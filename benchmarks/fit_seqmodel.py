@@ -136,8 +136,14 @@ def fit_fold(
     fit_ix = [i for i in train if domains[i] not in held]
     stop_ix = [i for i in train if domains[i] in held]
     lengths = [len(x) for x in xs]
-    net = SeqNet(xs[train[0]].shape[1], args.channels, args.dilations, args.dropout, args.stage1,
-                 args.page_context)
+    net = SeqNet(
+        xs[train[0]].shape[1],
+        args.channels,
+        args.dilations,
+        args.dropout,
+        args.stage1,
+        args.page_context,
+    )
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     groups = batches(fit_ix, lengths, args.batch_lines)
     stop_y = np.concatenate([ys[i] for i in stop_ix])
@@ -171,14 +177,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path)
     ap.add_argument("--stage1", type=Path, help="first stage's --oof file")
-    ap.add_argument("--average", type=Path, nargs="+", metavar="FILE",
-                    help="fit nothing: write to --out the mean log-odds of these --out files")
-    ap.add_argument("--no-stage1", dest="stage1_in", action="store_false",
-                    help="line features only (no first-stage log-odds in or under the output)")
-    ap.add_argument("--stage1-input-only", action="store_true",
-                    help="the first stage's log-odds as an input column only, not under the output")
-    ap.add_argument("--no-page-context", dest="page_context", action="store_false",
-                    help="without the page-context step (the page's mean hidden state)")
+    ap.add_argument(
+        "--average",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="fit nothing: write to --out the mean log-odds of these --out files",
+    )
+    ap.add_argument(
+        "--no-stage1",
+        dest="stage1_in",
+        action="store_false",
+        help="line features only (no first-stage log-odds in or under the output)",
+    )
+    ap.add_argument(
+        "--stage1-input-only",
+        action="store_true",
+        help="the first stage's log-odds as an input column only, not under the output",
+    )
+    ap.add_argument(
+        "--no-page-context",
+        dest="page_context",
+        action="store_false",
+        help="without the page-context step (the page's mean hidden state)",
+    )
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", default="0,1,2,3,4")
