@@ -353,7 +353,8 @@ def ranking(pages: Sequence[Page]) -> None:
     """How well the probabilities order lines, before any keep decision: pooled AUC, mean AUC
     within a page (pages with both classes), log loss, per page type (page dumps only)."""
     for key in ("all", *PAGE_TYPES, "read"):
-        sel = [p for p in pages if p.y is not None and (p.kind == key or (key == "all" and p.kind != "read"))]
+        in_key = (lambda p: p.kind != "read") if key == "all" else (lambda p, k=key: p.kind == k)
+        sel = [p for p in pages if p.y is not None and in_key(p)]
         if not sel:
             continue
         pr = np.concatenate([p.proba for p in sel])
