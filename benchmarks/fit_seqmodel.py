@@ -6,6 +6,7 @@ content probabilities in the `--oof` format that `fit_classifier.py --report-oof
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --stage1 OOF.pkl --seed 1 --out SEQ.pkl
     python benchmarks/fit_seqmodel.py ... --no-stage1          # line features only
     python benchmarks/fit_seqmodel.py --average SEQ1.pkl SEQ2.pkl --out AVG.pkl   # mean log-odds
+    python benchmarks/fit_seqmodel.py --cache FEATS.pkl --guard-mix OOF.pkl AVG.pkl   # see guard_mix
     python benchmarks/fit_classifier.py --cache FEATS.pkl --report-oof SEQ.pkl --threshold 0.325
     python benchmarks/guard_scan.py decompose --cache FEATS.pkl --oof SEQ.pkl
 
@@ -40,6 +41,9 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fit_classifier as fc  # benchmarks/ is not a package
+import guard_scan as gs
+
+from cleanse.classify import guard
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -173,10 +177,57 @@ def fit_fold(
     return net
 
 
+def guard_mix(cache: Path, trees: Path, other: Path) -> None:
+    """The shipped guard (threshold 0.325) with its page gates (confident share, kept share) read
+    from one set of probabilities, the line decisions from a second and the floors' ranking from
+    a third, each set being `trees` or `other`: which part of a change is the gates'."""
+    a, b = gs.load(cache, [trees]), gs.load(cache, [other])
+    index = {id(p): i for i, p in enumerate(a)}
+    k = gs.DEFAULTS
+
+    def mixed(gate_from: list, line_from: list, rank_from: list) -> gs.Keep:
+        def keep(p: gs.Page, thr: float) -> np.ndarray:
+            i = index[id(p)]
+            g, lp, r = gate_from[i].proba, line_from[i].proba, rank_from[i].proba
+            out = (lp >= thr) | guard.expected_mass(lp, p.chars, k["mass"])
+            share = guard._kept_share(g >= thr, p.chars)
+            if share >= k["mostly"]:
+                out |= lp >= k["mostly_p"]
+            conf = float((g >= guard.CONFIDENT).mean())
+            if conf < k["unsure_page"]:
+                out |= (lp >= k["unsure_thr"]) & p.floor_ok
+                out |= guard.char_floor(r, p.chars, k["char_floor"], 0.0) & (lp >= k["floor_min_p"])
+                if share < k["sparse"]:
+                    floor = guard.line_floor(r, k["line_floor"], 0.0)
+                    out |= floor & p.floor_ok & (lp >= k["line_min_p"])
+                    if conf < k["rel_unsure"]:
+                        out |= (r >= float(np.quantile(r, 0.5))) & (lp >= k["rel_min_p"])
+            out |= p.protected
+            return guard.guarded(out, p.prose, p.chars)
+
+        return keep
+
+    for name, sets in [
+        ("trees only (= shipped guard)", (a, a, a)),
+        ("other only (= shipped guard)", (b, b, b)),
+        ("gates trees, lines + ranks other", (a, b, b)),
+        ("gates + lines trees, floor ranks other", (a, a, b)),
+        ("gates other, lines + ranks trees", (b, a, a)),
+    ]:
+        print(gs.line(name, gs.by_kind(a, gs.page_rows(a, mixed(*sets), 0.325))))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path)
     ap.add_argument("--stage1", type=Path, help="first stage's --oof file")
+    ap.add_argument(
+        "--guard-mix",
+        type=Path,
+        nargs=2,
+        metavar=("TREES", "OTHER"),
+        help="fit nothing: the guard's gates and line decisions from different --oof files",
+    )
     ap.add_argument(
         "--average",
         type=Path,
@@ -201,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="without the page-context step (the page's mean hidden state)",
     )
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", default="0,1,2,3,4")
     ap.add_argument("--channels", type=int, default=32)
@@ -215,6 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     args.dilations = [int(v) for v in args.dilations.split(",")]
+    if args.guard_mix:
+        sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]
+        guard_mix(args.cache, *args.guard_mix)
+        return 0
     if args.average:
         saved = []
         for path in args.average:
@@ -226,8 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with args.out.open("wb") as fh:
             pickle.dump(mean, fh)
         return 0
-    if args.cache is None or args.stage1 is None:
-        ap.error("--cache and --stage1 are needed to fit")
+    if args.cache is None or args.stage1 is None or args.out is None:
+        ap.error("--cache, --stage1 and --out are needed to fit")
     stage1_path, args.stage1 = args.stage1, args.stage1_in and not args.stage1_input_only
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
