@@ -7,6 +7,7 @@ content probabilities in the `--oof` format that `fit_classifier.py --report-oof
     python benchmarks/fit_seqmodel.py ... --no-stage1          # line features only
     python benchmarks/fit_seqmodel.py --average SEQ1.pkl SEQ2.pkl --out AVG.pkl   # mean log-odds
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --guard-mix OOF.pkl AVG.pkl   # see guard_mix
+    python benchmarks/fit_seqmodel.py --cache FEATS.pkl --page-diff OOF.pkl AVG.pkl read   # page_diff
     python benchmarks/fit_classifier.py --cache FEATS.pkl --report-oof SEQ.pkl --threshold 0.325
     python benchmarks/guard_scan.py decompose --cache FEATS.pkl --oof SEQ.pkl
 
@@ -217,10 +218,41 @@ def guard_mix(cache: Path, trees: Path, other: Path) -> None:
         print(gs.line(name, gs.by_kind(a, gs.page_rows(a, mixed(*sets), 0.325))))
 
 
+def page_diff(cache: Path, trees: Path, other: Path, kind: str, n: int = 10) -> None:
+    """The `n` pages of `kind` ("read": readability-pages) whose F1 through the shipped guard
+    (threshold 0.325) falls most from `trees` to `other`: lines kept (tp / fp / fn), share of
+    confident lines (the guard's unsure-page gate), F1 without the guard, within-page AUC."""
+    a, b = gs.load(cache, [trees]), gs.load(cache, [other])
+    shipped = gs.guard_keep()
+    bare = gs.guard_keep(mass=0.0, mostly=2.0, unsure_page=-1.0)
+    rows = []
+    for i, (p, q) in enumerate(zip(a, b, strict=True)):
+        if p.kind != kind or p.y is None:
+            continue
+        ra, rb = gs.page_rows([p], shipped, 0.325)[0], gs.page_rows([q], shipped, 0.325)[0]
+        na, nb = gs.page_rows([p], bare, 0.325)[0], gs.page_rows([q], bare, 0.325)[0]
+        rows.append((gs.f1(rb)[2] - gs.f1(ra)[2], i, p, q, ra, rb, na, nb))
+    rows.sort(key=lambda r: r[0])
+    for d, i, p, q, ra, rb, na, nb in rows[:n]:
+        conf = f"{np.mean(p.proba >= guard.CONFIDENT):.3f} -> {np.mean(q.proba >= guard.CONFIDENT):.3f}"
+        print(
+            f"page {i} ({len(p.y)} lines): F1 {gs.f1(ra)[2]:.3f} -> {gs.f1(rb)[2]:.3f} ({d:+.3f}), "
+            f"tp/fp/fn {ra[:3].astype(int).tolist()} -> {rb[:3].astype(int).tolist()}, "
+            f"confident share {conf}, no guard F1 {gs.f1(na)[2]:.3f} -> {gs.f1(nb)[2]:.3f}, "
+            f"AUC {gs.auc(p.proba, p.y):.3f} -> {gs.auc(q.proba, p.y):.3f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path)
     ap.add_argument("--stage1", type=Path, help="first stage's --oof file")
+    ap.add_argument(
+        "--page-diff",
+        nargs=3,
+        metavar=("TREES", "OTHER", "KIND"),
+        help="fit nothing: the pages of KIND (read: readability-pages) that lose most F1",
+    )
     ap.add_argument(
         "--guard-mix",
         type=Path,
@@ -266,6 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     args.dilations = [int(v) for v in args.dilations.split(",")]
+    if args.page_diff:
+        sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]
+        trees, other, kind = args.page_diff
+        page_diff(args.cache, Path(trees), Path(other), kind)
+        return 0
     if args.guard_mix:
         sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]
         guard_mix(args.cache, *args.guard_mix)
