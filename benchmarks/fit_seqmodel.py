@@ -19,7 +19,7 @@ The network: a 1x1 convolution to `--channels`, residual blocks of
 kernel-3 convolutions with dilations 1, 2, 4, ... (receptive field about 2 x sum of dilations + 1
 lines), a page-context step (the page's mean hidden state, mapped and added back to every line), a
 last block and a 1x1 convolution to one log-odds per line; with the first stage its output is
-added to the first stage's log-odds (a learned correction, zero at the start). Fitted with Adam on
+added to the first stage's log-odds (a learned correction, zero at the start). Fitted with AdamW on
 the line log loss, pages padded into length-sorted batches (masked), early-stopped on the log
 loss of a tenth of the training domains held aside (never the validation fold). Needs torch (CPU);
 inference here is torch, the fitted weights are not written anywhere.
