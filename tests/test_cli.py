@@ -139,23 +139,27 @@ def test_explain_writes_nothing_and_names_rules(tmp_path):
     assert sorted(tmp_path.iterdir()) == before
 
 
-def test_explain_refuses_a_report_folder_and_says_where_the_run_is_explained(tmp_path):
+def test_explain_refuses_a_report_folder_and_says_where_the_run_is_explained(tmp_path, capsys):
+    # In this process (the exit codes are main's return values; test_usage_error_exits_2 and
+    # the others here check them through a real `python -m cleanse`).
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "a.txt").write_text(FR_DOC, encoding="utf-8")
-    assert cli("run", str(tmp_path / "src"), str(tmp_path / "out"), "-q").returncode == 0
+    assert main(["run", str(tmp_path / "src"), str(tmp_path / "out"), "-q"]) == 0
     report = tmp_path / "out" / ".cleanse"
     for given in (report, report / "audit.jsonl", report / "report.html"):
-        result = cli("explain", str(given))
-        assert result.returncode == 1 and result.stdout == ""
-        assert "report folder, not input" in result.stderr
-        assert str(report / "audit.jsonl") in result.stderr
+        capsys.readouterr()
+        assert main(["explain", str(given)]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert "report folder, not input" in err
+        assert str(report / "audit.jsonl") in err
     # A user's own audit.jsonl beside a summary.json of another shape is input like any other.
     other = tmp_path / "other"
     other.mkdir()
     (other / "summary.json").write_text('{"pages": 3}', encoding="utf-8")
     write_jsonl(other / "audit.jsonl", [{"text": FR_DOC}])
-    result = cli("explain", str(other / "audit.jsonl"), "--color", "never")
-    assert result.returncode == 0 and "fr.widget.partager" in result.stdout
+    assert main(["explain", str(other / "audit.jsonl"), "--color", "never"]) == 0
+    assert "fr.widget.partager" in capsys.readouterr().out
 
 
 def test_rules_test_passes_on_builtin_packs():

@@ -1,5 +1,6 @@
 """A run's checkpoints: a temporary folder is removed at the end of the run, whether it succeeded
-or failed; a folder the user gave stays."""
+or failed. That a folder the user gave stays is checked on test_parity's run (the shared session
+has one, as a user sets it), which makes one Spark run fewer."""
 
 from __future__ import annotations
 
@@ -60,10 +61,3 @@ def test_a_temporary_checkpoint_folder_is_removed_after_the_run_whether_it_faile
     assert spark.sparkContext.getCheckpointDir() not in (None, used)
     assert list(no_checkpoint_dir.iterdir()) == []
 
-
-def test_a_checkpoint_folder_the_user_gave_stays(spark, tmp_path) -> None:
-    given = spark.sparkContext.getCheckpointDir()
-    assert given is not None  # set by the spark fixture, as a user sets it on a session
-    before = set(Path(given.removeprefix("file:")).iterdir())
-    assert main(["dedup", str(_corpus(tmp_path)), str(tmp_path / "out.jsonl"), "-q", "--engine", "spark"]) == 0
-    assert set(Path(given.removeprefix("file:")).iterdir()) > before  # this run's checkpoints, kept

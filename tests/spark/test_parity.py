@@ -1,6 +1,6 @@
 """The contract: on the same input and settings, --engine spark writes what the local engine
 writes (corpus and audit byte for byte, the same summary but for settings and time), with tasks
-that fail once and are retried."""
+that fail once and are retried; and its checkpoints stay in the folder the session was given."""
 
 from __future__ import annotations
 
@@ -56,9 +56,16 @@ def test_spark_writes_the_local_corpus_audit_and_summary_with_tasks_failing_once
     stages = ("clean", "sign", "verify", "resolve")
     for stage in stages:
         (faults_dir / f"{stage}.armed").touch()
+    # The session has a checkpoint folder, as a user sets one (the spark fixture): the run's
+    # checkpoints stay in it (a temporary folder is removed: test_checkpoints).
+    given = spark.sparkContext.getCheckpointDir()
+    assert given is not None
+    folder = Path(given.removeprefix("file:"))
+    before = set(folder.iterdir())
     try:
         dest = tmp_path / "out.jsonl"
         assert main(["run", str(corpus), str(dest), "-q", "--engine", "spark"]) == 0
+        assert set(folder.iterdir()) > before  # this run's checkpoints, kept
         failed = [s for s in stages if (faults_dir / f"{s}.failed").exists()]
         assert failed == list(stages), "a stage had no failing task: the test would test nothing"
     finally:
