@@ -1,7 +1,7 @@
 """s3a:// for real: `cleanse run s3a://… --engine spark` against the local S3 server the remote
-tests start (moto, on 127.0.0.1), with Hadoop's S3 connector, reads JSON lines, gzip and Parquet
-from the store and writes a Parquet DEST and the report there: the local engine's audit byte for
-byte, and its records.
+tests use (moto, on 127.0.0.1; one per session, tests/conftest.py), with Hadoop's S3 connector,
+reads JSON lines, gzip and Parquet from the store and writes a Parquet DEST and the report there:
+the local engine's audit byte for byte, and its records.
 
 The connector comes from PyPI (.ci/s3a-jars: hadoop-aws 3.3.1 and its AWS SDK bundle, inside the
 sagemaker-pyspark sdist), named by CLEANSE_S3A_JARS. Without it the test is skipped, saying how
@@ -22,9 +22,6 @@ from pathlib import Path
 import pytest
 
 from cleanse.cli import main
-
-# The local S3 server's fixtures (tests/remote/conftest.py), used here by name.
-from tests.remote.conftest import s3, s3_endpoint  # noqa: F401
 from tests.spark.conftest import build_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,7 +131,7 @@ def _run_cleanse(commands: list[list[str]], tmp_path: Path) -> tuple[list[int], 
 
 
 def test_a_run_reads_and_writes_s3a_uris_as_the_local_engine_does(
-    s3a_jars, s3, s3_endpoint, tmp_path  # noqa: F811
+    s3a_jars, s3, s3_endpoint, tmp_path
 ) -> None:
     import pyarrow.parquet as pq
 
