@@ -22,7 +22,7 @@ RUN = ["run", "-q", "--workers", "1", "--batch-mb", "0.01"]
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("concurrent")
-    src = make_corpus(root, docs=100)  # 110 documents in 9 batches (--batch-mb 0.01)
+    src = make_corpus(root)
     dest = root / "out"
     assert main([RUN[0], str(src), str(dest), *RUN[1:]]) == 0
     expected = tree(dest)

@@ -22,9 +22,7 @@ HANG_SECONDS = 60  # an interrupted run ends in about a second; a minute means i
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     root = tmp_path_factory.mktemp("ctrl-c")
-    # 110 documents in 9 batches (--batch-mb 0.01): every moment below comes before the end,
-    # the last (write 70 of 110, checkpoint 4 of 9) with batches to spare.
-    src = make_corpus(root, docs=100)
+    src = make_corpus(root)
     dest, index = root / "out", root / "idx"
     argv = [RUN[0], str(src), str(dest), *RUN[1:], "--index", str(index)]
     assert main(argv) == 0  # in this process: only the interrupted runs need a child of their own
