@@ -1,4 +1,4 @@
-"""SRC, DEST, --report and --index on S3 (a local moto server, see conftest.py): what goes in
+"""SRC, DEST, --report and --index on S3 (a local moto server, see tests/conftest.py): what goes in
 comes out with its fields, types and order and the cleaned text in place, through the real CLI."""
 
 from __future__ import annotations
