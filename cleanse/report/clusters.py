@@ -3,7 +3,8 @@
 The audit names, for every removed paragraph or document, the kept copy it duplicates and the
 similarity. A second pass over the audit collects the members of the largest clusters only; the
 kept texts (and removed documents' texts) are read back from the run's SRC when it is still
-there, with the audit's own changes applied, so they read as the run left them.
+there (cleanse.report.source_texts), with the audit's own changes applied, so they read as the
+run left them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cleanse.document import Document
-from cleanse.readers import ReadConfig, read_documents
+from cleanse.readers import ReadConfig
 from cleanse.report.load import RunFacts, iter_audit
+from cleanse.report.source_texts import read_texts
 
 K = TypeVar("K")
 CLUSTERS_SHOWN = 12
 MEMBERS_SHOWN = 4
-SCAN_LIMIT = 200_000  # documents read from SRC, at most, to find the texts of the shown clusters
 
 
 @dataclass
@@ -142,7 +142,8 @@ def _fill_texts(
         include=tuple(settings.get("include") or ()),
         exclude=tuple(settings.get("exclude") or ()),
     )
-    originals = _read_texts(Path(src), set(entries), read)
+    places = {doc_id: (entry.get("path"), entry.get("line")) for doc_id, entry in entries.items()}
+    originals = read_texts(Path(src), places, read)
     texts = {
         doc_id: rebuild(text, entries[doc_id].get("changes")) for doc_id, text in originals.items()
     }
@@ -161,25 +162,6 @@ def _fill_texts(
         notes.append(
             f"{len(missing)} document(s) of the shown clusters were not found in SRC: {', '.join(missing[:3])}"
         )
-
-
-def _read_texts(src: Path, ids: set[str], read: ReadConfig) -> dict[str, str]:
-    """The input text of each id, looked up as a file first, else by reading SRC in order."""
-    found: dict[str, str] = {}
-    for doc_id in ids:
-        path = src / doc_id if src.is_dir() else src
-        if doc_id.endswith(".txt") and path.is_file() and path.suffix == ".txt":
-            for doc in read_documents(path, read):
-                found[doc_id] = doc.text if isinstance(doc, Document) else ""
-    rest = ids - set(found)
-    if rest:
-        for count, doc in enumerate(read_documents(src, read)):
-            if doc.id in rest:
-                found[doc.id] = doc.text if isinstance(doc, Document) else ""
-                rest.discard(doc.id)
-            if not rest or count >= SCAN_LIMIT:
-                break
-    return found
 
 
 def rebuild(text: str, changes: object) -> str:
