@@ -40,7 +40,7 @@ from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
 from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
-from cleanse.stages import DedupStage, clean_stage, open_index
+from cleanse.stages import DedupStage, clean_stage, known_spans, open_index
 from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
@@ -212,14 +212,17 @@ def _run(
                 _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
             saved = True
 
+    spans = known_spans(config.dedup, config.workers) if config.clean else None
     document_stages = (
-        [clean_stage(ruleset, config.cleaning, config.workers, learned)] if config.clean else []
+        [clean_stage(ruleset, config.cleaning, config.workers, learned, spans)]
+        if config.clean
+        else []
     )
     batch_stages: list[BatchStage] = []
     if config.dedup is not None:
         dedup = DedupStage(
             config.dedup, index, workers=config.workers, annotate=config.annotate,
-            annotate_field=config.annotate_field, on_result=counts.add_duplicates,
+            annotate_field=config.annotate_field, on_result=counts.add_duplicates, spans=spans,
         )  # fmt: skip
         batch_stages = [dedup, progress.deduplicated_stage]
     runner = Runner(

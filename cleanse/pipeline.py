@@ -26,7 +26,7 @@ from cleanse.remote import is_remote
 from cleanse.runlock import LOCK_FILE, RunLock
 from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
 from cleanse.sinks import StatsSink, audit_line
-from cleanse.stages import DedupStage, clean_documents, clean_stage, open_index
+from cleanse.stages import DedupStage, clean_documents, clean_stage, known_spans, open_index
 from cleanse.staging import RemoteFolder
 from cleanse.stats import Stats
 
@@ -167,14 +167,15 @@ class PipelineRun:
         self.pipe = pipe
         self.index, self.scratch, self.lock = pipe._open_index()
         batch_stages: list[BatchStage] = []
+        spans = known_spans(pipe.dedup, pipe.workers) if pipe.clean else None
         if pipe.dedup is not None:
             dedup = DedupStage(
                 pipe.dedup, self.index, workers=pipe.workers, annotate=pipe.annotate,
-                annotate_field=pipe.annotate_field, on_result=counts.add_duplicates,
+                annotate_field=pipe.annotate_field, on_result=counts.add_duplicates, spans=spans,
             )  # fmt: skip
             batch_stages.append(dedup)
         self.runner = Runner(
-            [clean_stage(pipe.ruleset, pipe.config, pipe.workers)] if pipe.clean else [],
+            [clean_stage(pipe.ruleset, pipe.config, pipe.workers, spans=spans)] if pipe.clean else [],
             batch_stages, [counts], pipe.batch_chars, pipe.batch_docs,
         )  # fmt: skip
         self.finished = False

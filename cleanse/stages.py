@@ -12,6 +12,7 @@ import logging
 import operator
 import shutil
 import tempfile
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -44,6 +45,59 @@ CLEANING_FAILED = "input.cleaning-failed"
 CLEANING_AHEAD = 32_000_000
 
 
+class KnownSpans:
+    """The paragraph spans the cleaning workers found in the documents they cleaned, kept by the
+    lines they were found in until the duplicate stage takes them (`take`).
+
+    With workers, splitting a document into paragraphs (`cleanse.dedup.paragraphs`) is done by the
+    worker that cleaned it, not by this process while the workers wait: each document's spans
+    come back packed (`pack_spans`, 8 bytes a paragraph), and the duplicate stage takes them for
+    the same lines, the very same tuple, or splits the lines itself when there are none.
+    """
+
+    def __init__(self) -> None:
+        self._spans: dict[int, tuple[tuple[str, ...], bytes]] = {}
+
+    def put(self, lines: tuple[str, ...], packed: bytes) -> None:
+        """Keep the spans of `lines` (holding the tuple: its id stays its own meanwhile)."""
+        self._spans[id(lines)] = (lines, packed)
+
+    def take(self, lines: tuple[str, ...]) -> list[tuple[int, int]] | None:
+        """The spans kept for this very tuple of lines (then forgotten), else None."""
+        entry = self._spans.pop(id(lines), None)
+        if entry is None or entry[0] is not lines:
+            return None
+        return unpack_spans(entry[1])
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+def known_spans(dedup: DedupConfig | None, workers: int) -> KnownSpans | None:
+    """Where the cleaning workers leave paragraph spans for the duplicate stage: with workers and
+    paragraphs to deduplicate; else None (the duplicate stage splits the documents itself)."""
+    if workers <= 1 or dedup is None or dedup.level == "document":
+        return None
+    return KnownSpans()
+
+
+def pack_spans(spans: list[tuple[int, int]]) -> bytes:
+    """Paragraph spans as bytes: cheap to send, unlike a list of tuples."""
+    return array("I", itertools.chain.from_iterable(spans)).tobytes()
+
+
+def unpack_spans(packed: bytes) -> list[tuple[int, int]]:
+    """The spans `pack_spans` packed.
+
+    >>> unpack_spans(pack_spans([(0, 2), (4, 4)]))
+    [(0, 2), (4, 4)]
+    """
+    flat = array("I")
+    flat.frombytes(packed)
+    pairs = iter(flat)
+    return list(zip(pairs, pairs, strict=True))
+
+
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
 
@@ -73,7 +127,8 @@ class CleanerFactory:
 
     `compact`: the function takes a group of documents (a list) and gives what `changes_of`
     returns for each, instead of cleaned documents, so a worker cleans a group together
-    (`Cleaner.clean_many`) and sends back only what cleaning changed.
+    (`Cleaner.clean_many`) and sends back only what cleaning changed. With `spans` too, it gives
+    them with the packed paragraph spans of each document left live (`_clean_compact_spans`).
     """
 
     def __init__(
@@ -82,17 +137,23 @@ class CleanerFactory:
         config: CleanConfig,
         learned: LearnedRules | None,
         compact: bool = False,
+        spans: bool = False,
     ) -> None:
         self.ruleset = ruleset
         self.config = config
         self.learned = learned
         self.compact = compact
+        self.spans = spans
 
     def __call__(self) -> Any:
         from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
 
         cleaner = Cleaner(self.ruleset, self.config, self.learned)
-        return functools.partial(_clean_compact if self.compact else _clean_one, cleaner)
+        if self.compact:
+            return functools.partial(
+                _clean_compact_spans if self.spans else _clean_compact, cleaner
+            )
+        return functools.partial(_clean_one, cleaner)
 
 
 # What a worker sends back for a document (see `changes_of`).
@@ -101,6 +162,22 @@ Changes: TypeAlias = Item | dict[str, Any] | None
 
 def _clean_compact(cleaner: Cleaner, group: list[Item]) -> list[Changes]:
     return list(map(changes_of, group, _clean_group(cleaner, group)))
+
+
+def _clean_compact_spans(
+    cleaner: Cleaner, group: list[Item]
+) -> tuple[list[Changes], list[bytes | None]]:
+    """`_clean_compact`, and the packed paragraph spans of each cleaned document left live."""
+    from cleanse.dedup.paragraphs import paragraph_spans
+
+    cleaned = _clean_group(cleaner, group)
+    spans = [
+        pack_spans(paragraph_spans(doc.lines))
+        if isinstance(doc, Document) and is_live(doc)
+        else None
+        for doc in cleaned
+    ]
+    return list(map(changes_of, group, cleaned)), spans
 
 
 # Document fields whose values are compared by equality in `changes_of`: strings, numbers, None,
@@ -177,6 +254,7 @@ def clean_documents(
     config: CleanConfig,
     workers: int = 1,
     learned: LearnedRules | None = None,
+    spans: KnownSpans | None = None,
 ) -> Iterator[Item]:
     """Clean documents in order, over `workers` processes.
 
@@ -187,6 +265,8 @@ def clean_documents(
     cleaned one (`apply_changes`). Removed and rejected inputs never leave it. In one process the
     same changes are applied, so either way a document keeps the objects cleaning left alone: its
     lines above all, whose input line the writer then copies (`cleanse.output_records.copied_line`).
+    `spans`: with workers, where they leave the paragraph spans of the documents they cleaned,
+    for the duplicate stage (see KnownSpans).
     """
     if workers <= 1:  # the same changes, applied to the document read (its own lines kept)
         from cleanse.clean import Cleaner  # here: a run that only deduplicates never loads it
@@ -209,7 +289,7 @@ def clean_documents(
         from cleanse.classify.line_kernel import load_kernels
 
         load_kernels()
-    factory = CleanerFactory(ruleset, config, learned, compact=True)
+    factory = CleanerFactory(ruleset, config, learned, compact=True, spans=spans is not None)
     groups = ordered_map(
         factory,
         _groups(to_send()),
@@ -219,15 +299,21 @@ def clean_documents(
         ahead=CLEANING_AHEAD,
         batch_items=GROUPS_PER_BATCH,
     )
-    results = itertools.chain.from_iterable(groups)
-    for changes in results:  # in input order, one per document sent
+    results = itertools.chain.from_iterable(
+        groups if spans is None else (zip(*group, strict=True) for group in groups)
+    )
+    for result in results:  # in input order, one per document sent
+        changes, packed = (result, None) if spans is None else result
         doc, sent = waiting.popleft()
         while not sent:  # the inputs before it that stayed here
             yield doc
             doc, sent = waiting.popleft()
         assert isinstance(doc, Document)
         if isinstance(changes, dict) or changes is None:
-            yield apply_changes(doc, changes)
+            cleaned = apply_changes(doc, changes)
+            if packed is not None and spans is not None and isinstance(cleaned, Document):
+                spans.put(cleaned.lines, packed)
+            yield cleaned
         else:  # a rejected input: with the record's other fields, as it came
             yield dataclasses.replace(changes, meta=doc.meta) if doc.meta else changes
     while waiting:
@@ -272,18 +358,24 @@ def _clean_group(cleaner: Cleaner, docs: list[Item]) -> list[Item]:
 
 
 def clean_stage(
-    ruleset: RuleSet, config: CleanConfig, workers: int = 1, learned: LearnedRules | None = None
+    ruleset: RuleSet,
+    config: CleanConfig,
+    workers: int = 1,
+    learned: LearnedRules | None = None,
+    spans: KnownSpans | None = None,
 ) -> Callable[[Iterable[Item]], Iterator[Item]]:
     """The cleaning stage: `clean_documents` with these rules and settings."""
     return functools.partial(
-        clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned
-    )
+        clean_documents, ruleset=ruleset, config=config, workers=workers, learned=learned,
+        spans=spans,
+    )  # fmt: skip
 
 
 class DedupStage:
     """The duplicate stages over one batch, against `index` (everything kept before).
 
-    `on_result(result)` is told each batch's DedupResult (the stats count its clusters).
+    `on_result(result)` is told each batch's DedupResult (the stats count its clusters);
+    `spans`: the paragraph spans the cleaning workers found (see KnownSpans).
     """
 
     def __init__(
@@ -295,8 +387,10 @@ class DedupStage:
         annotate: bool = False,
         annotate_field: str = ANNOTATION,
         on_result: Callable[[DedupResult], None] | None = None,
+        spans: KnownSpans | None = None,
     ) -> None:
         self.config = config
+        self.spans = spans
         self.index = index
         self.workers = workers
         self.annotate = annotate
@@ -314,6 +408,7 @@ class DedupStage:
                 workers=self.workers,
                 annotate=self.annotate,
                 annotate_field=self.annotate_field,
+                known_spans=self.spans.take if self.spans is not None else None,
             )
         if self.on_result is not None:
             self.on_result(result)

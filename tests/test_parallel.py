@@ -94,6 +94,34 @@ def test_cleaning_over_workers_gives_the_documents_cleaning_in_this_process_give
     assert {"kept", "changed", "removed", "rejected"} <= statuses  # every kind went through
 
 
+def test_the_workers_leave_each_live_documents_paragraph_spans_for_the_duplicate_stage():
+    from cleanse.clean_config import CleanConfig
+    from cleanse.dedup import DedupConfig
+    from cleanse.dedup.documents import deduplicate
+    from cleanse.dedup.paragraphs import paragraph_spans
+    from cleanse.packs import load_rules
+    from cleanse.stages import clean_documents, known_spans
+
+    docs, ruleset, config = _inputs(), load_rules([]), CleanConfig()
+    assert known_spans(DedupConfig(), 1) is None and known_spans(DedupConfig(level="document"), 2) is None
+    spans = known_spans(DedupConfig(), 2)
+    assert spans is not None
+    shared = list(clean_documents(docs, ruleset, config, workers=2, spans=spans))
+    assert shared == list(clean_documents(docs, ruleset, config, workers=1))
+    live = [d for d in shared if d.status != "removed" and hasattr(d, "lines")]
+    assert len(spans) == len({id(d.lines) for d in live}) > 0
+    took = []
+
+    def take(lines):
+        found = spans.take(lines)
+        took.append(found is not None and found == paragraph_spans(lines))
+        return found
+
+    with_spans, _ = deduplicate(shared, DedupConfig(), known_spans=take)
+    assert with_spans == deduplicate(shared, DedupConfig())[0]
+    assert len(spans) == 0 and sum(took) == len({id(d.lines) for d in live}) and len(took) == len(live)
+
+
 def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeypatch):
     from cleanse.clean import Cleaner
     from cleanse.clean_config import CleanConfig

@@ -10,7 +10,7 @@ dropped and the decisions go into metadata.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -49,12 +49,18 @@ class _Paragraph(NamedTuple):
         return " ".join(t.strip() for t in self.lines)
 
 
-def _paragraphs(doc: Document) -> list[_Paragraph]:
-    """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`)."""
+# The paragraph spans already found for a tuple of lines (by the cleaning workers), else None.
+KnownSpans = Callable[[tuple[str, ...]], "list[tuple[int, int]] | None"]
+
+
+def _paragraphs(doc: Document, known: KnownSpans | None = None) -> list[_Paragraph]:
+    """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`, unless `known`
+    has them for its lines)."""
     lines, numbers = tuple(doc.lines), doc.line_numbers
+    spans = known(lines) if known is not None else None
     return [
         _Paragraph(a, b, numbers[a], numbers[b], lines[a : b + 1])
-        for a, b in paragraph_spans(lines)
+        for a, b in (paragraph_spans(lines) if spans is None else spans)
     ]
 
 
@@ -67,12 +73,15 @@ def deduplicate(
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
     backend: DedupBackend = LOCAL,
+    known_spans: KnownSpans | None = None,
 ) -> tuple[list[Item], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
     With `annotate`, nothing is removed: each record gets the field `annotate_field`, and a batch
     holding a record that already has that field is refused (a user's field is never overwritten).
     `backend` runs the duplicate stages (`cleanse.dedup.backend`); `index` is any `IndexStore`.
+    `known_spans`: the paragraph spans already found for a document's lines, if any (the cleaning
+    workers find them: cleanse.stages.KnownSpans).
     """
     alive = {i: doc for i, doc in enumerate(docs) if is_live(doc)}
     live = list(alive)
@@ -83,7 +92,7 @@ def deduplicate(
         _refuse_field_clash(list(alive.values()), annotate_field)
     # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
     whole = config.level == "document"
-    paragraphs = {i: [] if whole else _paragraphs(alive[i]) for i in live}
+    paragraphs = {i: [] if whole else _paragraphs(alive[i], known_spans) for i in live}
     keys = _unique_keys([index_key(alive[i]) for i in live])
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
