@@ -61,7 +61,8 @@ from cleanse.cli import main
 code = main(sys.argv[1:])
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"parent": own.ru_utime + own.ru_stime, "workers": kids.ru_utime + kids.ru_stime,
-                  "sys": own.ru_stime + kids.ru_stime, "rss_mb": own.ru_maxrss / 1024}), file=sys.stderr)
+                  "sys": own.ru_stime + kids.ru_stime, "rss_mb": own.ru_maxrss / 1024,
+                  "workers_rss_mb": kids.ru_maxrss / 1024}), file=sys.stderr)
 sys.exit(code)
 """
 
@@ -128,7 +129,7 @@ def workers_split(mb: float, rounds: int, base: Path | None = None, keep: Path |
         print(f"{name} ({checkouts[name]}):")
         for w in (1, 2):
             m = med[w]
-            print(f"  -j {w} (median of {rounds}): wall {m['wall']:.1f} s, cpu {m['cpu']:.1f} s = parent {m['parent']:.1f} + workers {m['workers']:.1f} (system {m['sys']:.1f}), peak RSS of the parent {m['rss_mb']:.0f} MB")
+            print(f"  -j {w} (median of {rounds}): wall {m['wall']:.1f} s, cpu {m['cpu']:.1f} s = parent {m['parent']:.1f} + workers {m['workers']:.1f} (system {m['sys']:.1f}), peak RSS of the parent {m['rss_mb']:.0f} MB, of the largest child {m['workers_rss_mb']:.0f} MB (a forked child counts the pages it shares)")
         bound = med[1]["cpu"] / max(med[2]["parent"], med[2]["cpu"] / 2)
         print(f"  wall ratio -j 1 / -j 2: {med[1]['wall'] / med[2]['wall']:.2f}x (goal >= 1.8)")
         print(f"  cpu -j 2 / -j 1: {med[2]['cpu'] / med[1]['cpu']:.2f}; bound on 2 idle cores: {bound:.2f}x")
