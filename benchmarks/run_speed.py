@@ -96,9 +96,12 @@ def sized_documents(mb: float, seed: int = 1) -> list[str]:
     return docs
 
 
-def workers_split(mb: float, rounds: int, base: Path | None = None, keep: Path | None = None) -> None:
+def workers_split(
+    mb: float, rounds: int, base: Path | None = None, keep: Path | None = None, jobs: tuple[int, ...] = (1, 2)
+) -> None:
     """`cleanse run -j 1` against `-j 2`, alternated; same bytes; the CPU split of each. With
-    `base`, that checkout's pair runs too, alternated with this one's (before / after)."""
+    `base`, that checkout's pair runs too, alternated with this one's (before / after). `jobs`:
+    `(2,)` runs -j 2 alone (the parent's and the workers' CPU, before / after, in half the time)."""
     checkouts = {"this": ROOT} if base is None else {"base": base.resolve(), "this": ROOT}
     with tempfile.TemporaryDirectory(prefix="cleanse-run-workers-") as tmp:
         work = Path(tmp)
@@ -114,7 +117,7 @@ def workers_split(mb: float, rounds: int, base: Path | None = None, keep: Path |
         outputs = []
         for _ in range(rounds):
             for name, root in checkouts.items():
-                for workers in (1, 2):
+                for workers in jobs:
                     out = work / f"out-{name}-{workers}" / src.name
                     runs.setdefault((name, workers), []).append(split_run(src, out, workers, root))
                     outputs.append(out.parent)
@@ -125,11 +128,13 @@ def workers_split(mb: float, rounds: int, base: Path | None = None, keep: Path |
             for name in (src.name, f".cleanse/{src.name}/audit.jsonl")
         )
     for name in checkouts:
-        med = {w: {k: statistics.median(r[k] for r in runs[name, w]) for k in runs[name, w][0]} for w in (1, 2)}
+        med = {w: {k: statistics.median(r[k] for r in runs[name, w]) for k in runs[name, w][0]} for w in jobs}
         print(f"{name} ({checkouts[name]}):")
-        for w in (1, 2):
+        for w in jobs:
             m = med[w]
             print(f"  -j {w} (median of {rounds}): wall {m['wall']:.1f} s, cpu {m['cpu']:.1f} s = parent {m['parent']:.1f} + workers {m['workers']:.1f} (system {m['sys']:.1f}), peak RSS of the parent {m['rss_mb']:.0f} MB, of the largest child {m['workers_rss_mb']:.0f} MB (a forked child counts the pages it shares)")
+        if set(jobs) != {1, 2}:
+            continue
         bound = med[1]["cpu"] / max(med[2]["parent"], med[2]["cpu"] / 2)
         print(f"  wall ratio -j 1 / -j 2: {med[1]['wall'] / med[2]['wall']:.2f}x (goal >= 1.8)")
         print(f"  cpu -j 2 / -j 1: {med[2]['cpu'] / med[1]['cpu']:.2f}; bound on 2 idle cores: {bound:.2f}x")
@@ -145,9 +150,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--base", type=Path, help="--workers-split: also time this checkout (before)")
     parser.add_argument("--src", type=Path, help="--workers-split: this JSONL (made if missing)")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--workers-split: these -j only (1 2 by default)")
     args = parser.parse_args()
     if args.workers_split:
-        workers_split(args.mb, args.rounds, args.base, args.src)
+        workers_split(args.mb, args.rounds, args.base, args.src, tuple(args.jobs))
         return
     if len(args.checkouts) != 2:
         parser.error("give two checkouts, A (before) and B (after), or --workers-split")
