@@ -63,11 +63,20 @@ class KnownSpans:
         self._spans[id(lines)] = (lines, packed)
 
     def take(self, lines: tuple[str, ...]) -> list[tuple[int, int]] | None:
-        """The spans kept for this very tuple of lines (then forgotten), else None."""
-        entry = self._spans.pop(id(lines), None)
+        """The spans kept for this very tuple of lines (then forgotten), else None.
+
+        The duplicate stage takes documents in the order they were cleaned, so the spans kept
+        before these ones belong to documents it has passed without taking them (their lines
+        replaced on the way): they are dropped too, and this map holds no more than the cleaning
+        runs ahead of the duplicate stage."""
+        entry = self._spans.get(id(lines))
         if entry is None or entry[0] is not lines:
             return None
-        return unpack_spans(entry[1])
+        while True:  # oldest first: up to and including this entry
+            key = next(iter(self._spans))
+            kept = self._spans.pop(key)
+            if kept is entry:
+                return unpack_spans(entry[1])
 
     def __len__(self) -> int:
         return len(self._spans)

@@ -170,3 +170,17 @@ def test_the_changes_cleaning_appends_come_back_as_plain_tuples_and_rebuild_the_
     assert apply_changes(read, sent) == cleaned
     replaced = read.evolve(changes=(Change("other", "r", 1, "a", "c"),))  # not appended: sent whole
     assert changes_of(read, replaced) == {"changes": replaced.changes}
+
+
+def test_known_spans_forget_what_the_duplicate_stage_passed_without_taking():
+    from cleanse.stages import KnownSpans, pack_spans
+
+    spans = KnownSpans()
+    first, second, third = ("a",), ("b", "", "c"), ("d",)
+    for lines, found in ((first, [(0, 0)]), (second, [(0, 0), (2, 2)]), (third, [(0, 0)])):
+        spans.put(lines, pack_spans(found))
+    copy = tuple("\n".join(second).split("\n"))  # equal lines, another tuple: not theirs
+    assert copy == second and copy is not second and spans.take(copy) is None
+    assert spans.take(second) == [(0, 0), (2, 2)]
+    assert len(spans) == 1  # `first` was passed without being taken: forgotten
+    assert spans.take(first) is None and spans.take(third) == [(0, 0)] and len(spans) == 0
