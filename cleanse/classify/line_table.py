@@ -131,25 +131,22 @@ def lines_table(lines: Sequence[str], stopwords: frozenset[str] | None) -> list[
     may_bullet = (counted[:, line_kernel.MAY_BULLET] > 0) | ~handled
     cue_bits = counted[:, line_kernel.CUE_BITS]
     stop_n = counted[:, line_kernel.N_STOP].astype(np.float64)
-    pending = _rows(~handled).tolist()
-    other: list[int] = []
-    if pending:
-        other = pending
+    other = _rows(~handled).tolist()  # the lines the compiled pass left to the regexes
+    n_cjk = np.zeros(n, dtype=np.int64)
+    if other:
         _count_others(
-            pending, texts, lows, stopwords, n_list, n_alpha_words, n_digits, n_raw, n_upper,
+            other, texts, lows, stopwords, n_list, n_alpha_words, n_digits, n_raw, n_upper,
             stop_n, cue_bits,
         )  # fmt: skip
-        p_texts = [texts[i] for i in pending]
-        n_sentences[pending] = _counts(_SENT_END_RE, p_texts)
-        maybe_sep[pending] = _bools(map(lf._may_separate, p_texts))
-        may_link[pending] = _bools(map(bool, map(_MAY_LINK_RE.search, [lows[i] for i in pending])))
+        o_texts = [texts[i] for i in other]
+        n_sentences[other] = _counts(_SENT_END_RE, o_texts)
+        maybe_sep[other] = _bools(map(lf._may_separate, o_texts))
+        may_link[other] = _bools(map(bool, map(_MAY_LINK_RE.search, [lows[i] for i in other])))
+        n_cjk[other] = _counts(patterns.CJK_RE, o_texts)
     social_w = (cue_bits & _SOCIAL) > 0
     notice_w = (cue_bits & _NOTICE) > 0
     credit_w = (cue_bits & _CREDIT) > 0
 
-    n_cjk = np.zeros(n, dtype=np.int64)
-    if other:
-        n_cjk[other] = _counts(patterns.CJK_RE, [texts[i] for i in other])
     n_words = n_list + n_cjk / 2.0  # n_cjk == 0: float(len(words)), the same value
     if stopwords is None:
         stop_ratio = np.full(n, -1.0)
