@@ -50,10 +50,10 @@ class _Paragraph(NamedTuple):
 
 
 # The paragraph spans already found for a tuple of lines (by the cleaning workers), else None.
-KnownSpans = Callable[[tuple[str, ...]], "list[tuple[int, int]] | None"]
+SpansLookup = Callable[[tuple[str, ...]], "list[tuple[int, int]] | None"]
 
 
-def _paragraphs(doc: Document, known: KnownSpans | None = None) -> list[_Paragraph]:
+def _paragraphs(doc: Document, known: SpansLookup | None = None) -> list[_Paragraph]:
     """The document's paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`, unless `known`
     has them for its lines)."""
     lines, numbers = tuple(doc.lines), doc.line_numbers
@@ -73,7 +73,7 @@ def deduplicate(
     annotate: bool = False,
     annotate_field: str = ANNOTATION,
     backend: DedupBackend = LOCAL,
-    known_spans: KnownSpans | None = None,
+    known_spans: SpansLookup | None = None,
 ) -> tuple[list[Item], DedupResult]:
     """Find and settle duplicates among `docs` (in corpus order: that order defines "first").
 
