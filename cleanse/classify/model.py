@@ -18,9 +18,6 @@ from cleanse.classify.context import FEATURE_NAMES
 from cleanse.errors import ConfigError
 
 
-_CHUNK_ROWS = 4096  # rows scored at once
-
-
 @dataclass(frozen=True)
 class LineModel:
     """Oblivious trees: tree t sends a row to leaf sum_d 2**d * (x[feature[t, d]] > cut[t, d])."""
@@ -38,26 +35,10 @@ class LineModel:
         trees, depth = self.features.shape
         if n == 0 or trees == 0:
             return np.full(n, self.bias)
-        if n > _CHUNK_ROWS:  # bounded memory on a page of 100,000 lines
-            return np.concatenate(
-                [self.margin(x[i : i + _CHUNK_ROWS]) for i in range(0, n, _CHUNK_ROWS)]
-            )
-        # The comparisons depth by depth ((n, depth * trees), C order): each depth's bits are
-        # one contiguous run per row. Leaf index = sum_d 2**d * bit_d, by shifts on small
-        # integers (an integer matmul is several times slower).
-        bits = x[:, self.features.T.ravel()] > self.cuts.T.ravel()
-        if depth <= 8:
-            small = bits.view(np.uint8)
-            leaf = small[:, :trees].copy()
-            for d in range(1, depth):
-                leaf |= small[:, d * trees : (d + 1) * trees] << np.uint8(d)
-            index = leaf + np.arange(0, trees * 2**depth, 2**depth)  # int64, C order
-        else:
-            index = np.arange(0, trees * 2**depth, 2**depth) + bits[:, :trees]
-            for d in range(1, depth):
-                index += bits[:, d * trees : (d + 1) * trees].astype(np.int64) << d
-        # Each row's leaves summed in tree order over a C-order (n, trees) block, as before.
-        return cast(np.ndarray, self.bias + self.leaves.ravel().take(index).sum(axis=1))
+        # Compiled (cleanse.classify.tree_kernel): the same sums as numpy's, one row at a time.
+        from cleanse.classify.tree_kernel import tree_margins  # noqa: PLC0415 - loads numba
+
+        return tree_margins(x, self.features, self.cuts, self.leaves, self.bias)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a content line."""
