@@ -32,11 +32,10 @@ class LineModel:
     def margin(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of 'content' for each row of `x` (shape: lines x FEATURE_NAMES)."""
         n = x.shape[0]
-        trees, depth = self.features.shape
-        if n == 0 or trees == 0:
+        if n == 0 or self.features.shape[0] == 0:
             return np.full(n, self.bias)
         # Compiled (cleanse.classify.tree_kernel): the same sums as numpy's, one row at a time.
-        from cleanse.classify.tree_kernel import tree_margins  # noqa: PLC0415 - loads numba
+        from cleanse.classify.tree_kernel import tree_margins  # here: loads numba
 
         return tree_margins(x, self.features, self.cuts, self.leaves, self.bias)
 
