@@ -20,7 +20,7 @@ import numpy as np
 
 from cleanse.classify.article import article_verdicts, detect_kind
 from cleanse.classify.config import MODES, ClassifyConfig
-from cleanse.classify.context import REASONS, feature_matrix
+from cleanse.classify.context import REASONS, feature_matrix, pages_matrix
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, model_keeps, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
@@ -156,25 +156,41 @@ _MODEL_ROWS = 1_024
 
 def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
     """The model's content probability of each page's non-blank lines: the word scores of all
-    the pages' lines in one pass, one feature matrix per page, the trees once over the rows of
-    consecutive pages, about _MODEL_ROWS at a time (each row's probability is its own)."""
+    the pages' lines in one pass, then the feature rows and the trees once over consecutive
+    pages, about _MODEL_ROWS rows at a time (each row's features are its page's, each
+    probability its row's)."""
     inputs = [_matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason) for p in pages]
     sizes = [len(inp.idx) for inp in inputs]
-    texts = list(itertools.chain.from_iterable(inp.texts for inp in inputs))
-    scores = np.split(word_scores(texts, model.words), np.cumsum(sizes)[:-1])
+    scores = word_scores(
+        list(itertools.chain.from_iterable(inp.texts for inp in inputs)), model.words
+    )
     out: list[np.ndarray] = []
-    xs: list[np.ndarray] = []
-    rows = 0
-    for k, (inp, page, ws) in enumerate(zip(inputs, pages, scores, strict=True)):
-        xs.append(_page_matrix(inp, page.lay, ws))
-        rows += sizes[k]
-        if rows >= _MODEL_ROWS or k == len(pages) - 1:
-            if len(xs) == 1:
-                out.append(model.proba(xs[0]))
-            else:
-                bounds = np.cumsum([len(x) for x in xs])[:-1]
-                out += np.split(model.proba(np.concatenate(xs)), bounds)
-            xs, rows = [], 0
+    first = rows = done = 0
+    for k, size in enumerate(sizes):
+        rows += size
+        if rows < _MODEL_ROWS and k < len(pages) - 1:
+            continue
+        joined = _MatrixInputs(
+            *(list(itertools.chain.from_iterable(c)) for c in zip(*inputs[first : k + 1]))
+        )
+        x = pages_matrix(
+            joined.texts,
+            joined.rows,
+            joined.weights,
+            joined.runs,
+            joined.tables,
+            joined.list_runs,
+            joined.rank,
+            joined.keep,
+            joined.reason,
+            scores[done : done + rows],
+            sizes[first : k + 1],
+            [p.lay.region_scores for p in pages[first : k + 1]],
+        )
+        out += (
+            np.split(model.proba(x), np.cumsum(sizes[first:k])) if k > first else [model.proba(x)]
+        )
+        first, done, rows = k + 1, done + rows, 0
     return out
 
 

@@ -119,29 +119,6 @@ def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
     return out
 
 
-def _window_mean(a: np.ndarray, half: int) -> np.ndarray:
-    c = np.concatenate(([0.0], np.cumsum(a)))
-    n = len(a)
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, 0)
-    hi = np.minimum(idx + half + 1, n)
-    return cast(np.ndarray, (c[hi] - c[lo]) / (hi - lo))  # c[hi]: Any to numpy
-
-
-def _distance_to(flags: np.ndarray, reverse: bool) -> np.ndarray:
-    """Lines since the last flagged line above (or below, when `reverse`); 0 on a flagged line."""
-    n = len(flags)
-    idx = np.arange(n)
-    if reverse:
-        last = np.where(flags[::-1], idx, -1)
-        last = np.maximum.accumulate(last)
-        dist = np.where(last >= 0, idx - last, n + 1)[::-1]
-    else:
-        last = np.maximum.accumulate(np.where(flags, idx, -1))
-        dist = np.where(last >= 0, idx - last, n + 1)
-    return np.log1p(np.minimum(dist, 50).astype(np.float64))
-
-
 def feature_matrix(
     texts: Sequence[str],
     feats: Sequence[LineFeatures],
@@ -158,8 +135,42 @@ def feature_matrix(
     """One row of `FEATURE_NAMES` per non-blank line; all arguments hold those lines only
     (`word_score`: each line's word evidence, zeros when None)."""
     n = len(feats)
+    ws = np.zeros(n) if word_score is None else word_score
+    return pages_matrix(
+        texts, feats, weights, runs, tables, list_runs, region_rank, rule_keep, rule_reason, ws,
+        [n], [region_scores],
+    )  # fmt: skip
+
+
+def pages_matrix(
+    texts: Sequence[str],
+    feats: Sequence[LineFeatures],
+    weights: Sequence[float],
+    runs: Sequence[int],
+    tables: Sequence[bool],
+    list_runs: Sequence[int],
+    region_rank: Sequence[int],
+    rule_keep: Sequence[bool],
+    rule_reason: Sequence[str],
+    word_score: np.ndarray,
+    sizes: Sequence[int],
+    region_scores: Sequence[Sequence[float]],
+) -> np.ndarray:
+    """`feature_matrix` of several pages at once, their lines end to end (page p holds
+    sizes[p] lines; region_scores[p] its regions' scores): the same rows, computed with a few
+    numpy operations per call instead of about a hundred per page. What reads a page as a whole
+    (neighbours, windows, distances, position, page statistics) stays within each page."""
+    from cleanse.classify.window_kernel import window_means  # here: loads numba
+
+    n = len(feats)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
+    bounds = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    page_of = np.repeat(np.arange(len(sizes)), sizes)  # each line's page
+    first_line = bounds[:-1][page_of]
+    pos = np.arange(n) - first_line  # each line's index in its page
+    lines_in = np.asarray(sizes, dtype=np.int64)[page_of]
     # One row of `out` per feature, filled in place; returned transposed (lines, features),
     # column-major, as the model reads columns.
     out = np.empty((len(FEATURE_NAMES), n), dtype=np.float64)
@@ -194,71 +205,120 @@ def feature_matrix(
     row += len(_LAYOUT)
     log_words = out[1]
     end_punct = own[:, 3]
-    # The neighbours' rows, a[i - k] for k in (1, -1, 2, -2), as slices of one padded block.
+    # The neighbours' rows, a[i - k] for k in (1, -1, 2, -2), as slices of one padded block,
+    # then -1 (0 for the weight) where the neighbour lies on another page.
     padded = np.full((6, n + 4), -1.0)
     padded[5] = 0.0
     padded[:5, 2 : n + 2] = (prose, log_words, end_punct, keep, cue > 0)
     padded[5, 2 : n + 2] = weight
+    after_last = lines_in - 1 - pos  # lines below each line on its page
     for k in (1, -1, 2, -2):
         out[row : row + 6] = padded[:, 2 - k : 2 - k + n]
+        off_page = pos < k if k > 0 else after_last < -k
+        out[row : row + 5, off_page] = -1.0
+        out[row + 5, off_page] = 0.0
         row += 6
-    out[row] = _window_mean(prose, 3)
-    out[row + 1] = _window_mean(prose, 10)
-    out[row + 2] = _window_mean(keep, 5)
-    out[row + 3] = _window_mean(weight, 5)
-    out[row + 4] = _window_mean(log_words, 3)
+    out[row] = window_means(prose, bounds, 3)
+    out[row + 1] = window_means(prose, bounds, 10)
+    out[row + 2] = window_means(keep, bounds, 5)
+    out[row + 3] = window_means(weight, bounds, 5)
+    out[row + 4] = window_means(log_words, bounds, 3)
     row += len(_WINDOWS)
-    idx = np.arange(n, dtype=np.float64)
-    best = (rank == 0).nonzero()[0]
-    before: np.ndarray
-    after: np.ndarray
-    if len(best):
-        first, last = float(best[0]), float(best[-1])
-        before = idx < first
-        after = idx > last
-        dist = np.log1p(np.maximum(first - idx, 0) + np.maximum(idx - last, 0))
-        into = np.clip((idx - first) / max(last - first, 1.0), -1.0, 2.0)
-    else:
-        before = after = np.zeros(n)
-        dist = np.full(n, np.log1p(n))
-        into = np.full(n, -1.0)
-    tail = cue == _CUE_CODE["tail"]
-    tails_above = np.cumsum(tail) - tail
-    proseline = prose >= 0.5
-    # A 'related'/'comments' header with no paragraph since: the lines below are its links.
-    last_tail = np.maximum.accumulate(np.where(tail, idx, -1))
-    last_prose = np.maximum.accumulate(np.where(proseline & (words >= 15), idx, -1))
-    counts = Counter(texts)
-    repeats = np.fromiter(map(counts.__getitem__, texts), np.float64, n)
-    median = float(np.median(chars))
-    out[row] = idx / max(n - 1, 1)
-    out[row + 1] = dist
-    out[row + 2] = before
-    out[row + 3] = after
-    out[row + 4] = into
-    np.log1p(tails_above, out=out[row + 5])
-    out[row + 6] = (last_tail >= 0) & (last_tail >= last_prose)
-    out[row + 7] = _distance_to(proseline, reverse=False)
-    out[row + 8] = _distance_to(proseline, reverse=True)
-    np.log1p(repeats - 1, out=out[row + 9])
-    np.subtract(out[0], np.log1p(median), out=out[row + 10])
+    _position_rows(out[row : row + len(_POSITION)], texts, own, out[0], rank, bounds, pos, lines_in)
     row += len(_POSITION)
-    total = float(chars.sum())
-    top = max(region_scores) if region_scores else 0.0
-    doc = (
-        np.log1p(n),
-        float(chars[proseline].sum()) / total if total else 0.0,
-        float(prose.mean()),
-        float((rank >= 0).mean()),
-        float(len(region_scores)),
-        float((own[:, 2] >= 0).any()),
-        np.log1p(top),
-    )
-    for k, v in enumerate(doc):
-        out[row + k] = v
-    row += len(_DOC)
-    out[row:] = word_columns(np.zeros(n) if word_score is None else word_score)
+    prose_line = prose >= 0.5
+    has_stops = own[:, 2] >= 0
+    ws_rows = out[row + len(_DOC) :]
+    ws_rows[0] = word_score
+    for k, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
+        if a == b:
+            continue
+        scores = region_scores[k]
+        total = float(chars[a:b].sum())
+        top = max(scores) if scores else 0.0
+        page_rank = rank[a:b]
+        out[row : row + len(_DOC), a:b] = np.array(
+            [
+                np.log1p(b - a),
+                float(chars[a:b][prose_line[a:b]].sum()) / total if total else 0.0,
+                float(prose[a:b].mean()),
+                float((page_rank >= 0).mean()),
+                float(len(scores)),
+                float(has_stops[a:b].any()),
+                np.log1p(top),
+            ]
+        )[:, None]
+        ws_rows[5, a:b] = float(word_score[a:b].mean())
+    ws_rows[1] = np.where(pos >= 1, _shift(word_score, 1, 0.0), 0.0)
+    ws_rows[2] = np.where(after_last >= 1, _shift(word_score, -1, 0.0), 0.0)
+    ws_rows[3] = window_means(word_score, bounds, 1)
+    ws_rows[4] = window_means(word_score, bounds, 10)
     return out.T  # (lines, features); column-major, as the model reads columns
+
+
+def _position_rows(
+    out: np.ndarray,
+    texts: Sequence[str],
+    own: np.ndarray,
+    log_chars: np.ndarray,
+    rank: np.ndarray,
+    bounds: np.ndarray,
+    pos: np.ndarray,
+    lines_in: np.ndarray,
+) -> None:
+    """The _POSITION rows of the lines of the pages bounds[p]:bounds[p + 1] into `out`."""
+    from cleanse.classify.window_kernel import distances  # here: loads numba
+
+    n = len(pos)
+    chars, words, prose, cue = own[:, 0], own[:, 1], own[:, 11], own[:, 12]
+    idx = pos.astype(np.float64)
+    page_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    # The best region's first and last line on each page (-1: the page has none).
+    first = np.full(len(bounds) - 1, -1.0)
+    last = np.full(len(bounds) - 1, -1.0)
+    best = (rank == 0).nonzero()[0]
+    if len(best):
+        pages = page_of[best]
+        first[pages[::-1]] = idx[best[::-1]]  # the last write of a page wins: its first line
+        last[pages] = idx[best]
+    first_l, last_l = first[page_of], last[page_of]
+    has_best = first_l >= 0
+    out[0] = idx / np.maximum(lines_in - 1, 1)
+    span = np.maximum(last_l - first_l, 1.0)
+    out[1] = np.where(
+        has_best,
+        np.log1p(np.maximum(first_l - idx, 0) + np.maximum(idx - last_l, 0)),
+        0.0,
+    )
+    out[2] = has_best & (idx < first_l)
+    out[3] = has_best & (idx > last_l)
+    out[4] = np.where(has_best, np.clip((idx - first_l) / span, -1.0, 2.0), -1.0)
+    tail = cue == _CUE_CODE["tail"]
+    tails = np.cumsum(tail)
+    before_page = np.concatenate(([0], tails))[bounds[:-1]][page_of]
+    np.log1p(tails - tail - before_page, out=out[5])
+    prose_line = prose >= 0.5
+    # A 'related'/'comments' header with no paragraph since: the lines below are its links.
+    lines = np.arange(n)
+    start = bounds[:-1][page_of]
+    last_tail = np.maximum.accumulate(np.where(tail, lines, -1))
+    last_prose = np.maximum.accumulate(np.where(prose_line & (words >= 15), lines, -1))
+    tail_on_page = last_tail >= start
+    out[6] = tail_on_page & ((last_prose < start) | (last_tail >= last_prose))
+    above, below = distances(prose_line, bounds)
+    np.log1p(np.minimum(above, 50).astype(np.float64), out=out[7])
+    np.log1p(np.minimum(below, 50).astype(np.float64), out=out[8])
+    for k, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
+        if a == b:
+            continue
+        page_texts = texts[a:b]
+        counts = Counter(page_texts)
+        repeats = np.fromiter(map(counts.__getitem__, page_texts), np.float64, b - a)
+        np.log1p(repeats - 1, out=out[9, a:b])
+        median = float(np.median(chars[a:b]))
+        np.subtract(log_chars[a:b], np.log1p(median), out=out[10, a:b])
+        if first[k] < 0:
+            out[1, a:b] = np.log1p(b - a)
 
 
 def word_columns(ws: np.ndarray) -> list[np.ndarray]:
@@ -272,3 +332,12 @@ def word_columns(ws: np.ndarray) -> list[np.ndarray]:
         _window_mean(ws, 10),
         np.full(n, float(ws.mean()) if n else 0.0),
     ]
+
+
+def _window_mean(a: np.ndarray, half: int) -> np.ndarray:
+    c = np.concatenate(([0.0], np.cumsum(a)))
+    n = len(a)
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, n)
+    return cast(np.ndarray, (c[hi] - c[lo]) / (hi - lo))  # c[hi]: Any to numpy
