@@ -17,6 +17,7 @@ import numpy as np
 from cleanse.dedup.jit import kernel
 
 _BLOCK = 128  # numpy's pairwise summation block (PW_BLOCKSIZE)
+_CHUNK_ROWS = 4_096  # rows whose leaves are held at once (bounded memory on a huge page)
 
 
 @nb.njit(cache=True)
@@ -87,19 +88,27 @@ def _pairwise_sum(a, n, frames, lefts):  # noqa: ANN001, ANN202 (numba arrays)
 @kernel
 def _margins(x, features, cuts, leaves, bias, out):  # noqa: ANN001, ANN202 (numba arrays)
     """out[i] = bias + the sum of row i's leaves: tree t's leaf is sum_d 2**d * (x[i, features[t,
-    d]] > cuts[t, d])."""
+    d]] > cuts[t, d]). _CHUNK_ROWS rows at a time, tree by tree over a column of `x` at a time
+    (column-major, as the feature matrix is), then each row's leaves summed in tree order."""
     trees, depth = features.shape
-    values = np.empty(trees, dtype=np.float64)
+    rows = min(x.shape[0], _CHUNK_ROWS)
+    values = np.empty((rows, trees), dtype=np.float64)
+    leaf = np.empty(rows, dtype=np.int64)
     frames = np.zeros((64, 3), dtype=np.int64)  # the halving's depth: log2(trees / _BLOCK)
     lefts = np.zeros(64, dtype=np.float64)
-    for i in range(x.shape[0]):
+    for start in range(0, x.shape[0], _CHUNK_ROWS):
+        n = min(x.shape[0] - start, _CHUNK_ROWS)
         for t in range(trees):
-            leaf = 0
+            leaf[:n] = 0
             for d in range(depth):
-                if x[i, features[t, d]] > cuts[t, d]:
-                    leaf |= 1 << d
-            values[t] = leaves[t, leaf]
-        out[i] = bias + (0.0 + _pairwise_sum(values, trees, frames, lefts))
+                column = x[start : start + n, features[t, d]]
+                cut = cuts[t, d]
+                for i in range(n):
+                    leaf[i] |= np.int64(column[i] > cut) << d
+            for i in range(n):
+                values[i, t] = leaves[t, leaf[i]]
+        for i in range(n):
+            out[start + i] = bias + (0.0 + _pairwise_sum(values[i], trees, frames, lefts))
 
 
 def tree_margins(
