@@ -84,7 +84,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     + _DOC
     + WORD_FEATURES
 )
-_CUE_CODE = {c: i + 1 for i, c in enumerate(CUES)}
+CUE_CODES = {c: i + 1 for i, c in enumerate(CUES)}  # 0: no cue
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 
@@ -98,7 +98,7 @@ def _own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
             itertools.chain.from_iterable(map(_FIRST_ELEVEN, feats)), np.float64, 11 * n
         ).reshape(n, 11)
         out[:, 11] = np.fromiter(map(_PROSE, feats), np.float64, n)
-        out[:, 12] = np.fromiter(map(_CUE_CODE.get, map(_CUE, feats), _ZEROS), np.float64, n)
+        out[:, 12] = np.fromiter(map(CUE_CODES.get, map(_CUE, feats), _ZEROS), np.float64, n)
     return out
 
 
@@ -293,7 +293,7 @@ def _position_rows(
     out[2] = has_best & (idx < first_l)
     out[3] = has_best & (idx > last_l)
     out[4] = np.where(has_best, np.clip((idx - first_l) / span, -1.0, 2.0), -1.0)
-    tail = cue == _CUE_CODE["tail"]
+    tail = cue == CUE_CODES["tail"]
     tails = np.cumsum(tail)
     before_page = np.concatenate(([0], tails))[bounds[:-1]][page_of]
     np.log1p(tails - tail - before_page, out=out[5])

@@ -5,11 +5,14 @@ give each line a verdict. The fitted model (cleanse.classify.model) reads these 
 from __future__ import annotations
 
 import itertools
-import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from cleanse.classify.config import ClassifyConfig
+from cleanse.classify.context import CUE_CODES
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.regions import find_regions
 from cleanse.classify.verdict import LineVerdict
@@ -21,44 +24,6 @@ _HARD_CUES = frozenset(
 # Cues of furniture that sits next to the article (dropped anyway): cheap when finding regions, so
 # a byline or a share bar does not cut the lead paragraph off the body.
 _SOFT_CUES = frozenset({"byline", "credit", "date", "share", "social"})
-
-
-def _weights(
-    feats: Sequence[LineFeatures | None],
-    runs: Sequence[int],
-    list_runs: Sequence[int],
-    tables: Sequence[bool],
-    cfg: ClassifyConfig,
-) -> list[float]:
-    """Each line's weight when finding regions: prose counts by length, other lines by their
-    run. (One loop for the page: a call per line costs more than its work.)"""
-    min_prose, gap = cfg.min_prose, cfg.gap_penalty
-    tail, cue_penalty = -cfg.tail_penalty, -cfg.cue_penalty
-    hard, soft, log1p = _HARD_CUES, _SOFT_CUES, math.log1p
-    out: list[float] = []
-    add = out.append
-    for f, run, list_run, table in zip(feats, runs, list_runs, tables, strict=True):
-        if f is None:
-            add(0.0)
-            continue
-        prose, cue = f.prose, f.cue
-        if prose >= min_prose and cue not in hard:
-            # Longer paragraphs carry more evidence, with diminishing returns.
-            add(prose * log1p(f.n_words / 6.0))
-        elif list_run >= 3 and f.n_words >= 2 and not cue:
-            add(0.1)  # an item of a bulleted list
-        elif cue == "tail":
-            add(tail)  # related links or comments follow: the article ended
-        elif table and cue in ("", "counter", "date"):
-            add(-0.05)  # a cell of a table: names and numbers in turn
-        elif cue in soft and run <= 4:
-            add(-0.2)
-        elif cue and cue != "counter":
-            add(cue_penalty)
-        else:
-            # A lone short line between paragraphs is a heading; twenty in a row are a menu.
-            add(-gap * (1.0 - prose) * min(1.0, run / 4.0))
-    return out
 
 
 @dataclass(slots=True)
@@ -79,17 +44,27 @@ class PageLayout:
 
 
 def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> PageLayout:
-    """Run the hand-set rule pass: weigh every line and find the content regions."""
-    runs, tables = _short_runs(feats, cfg)
-    list_runs = _bullet_runs(feats)
-    weights = _weights(feats, runs, list_runs, tables, cfg)
+    """Run the hand-set rule pass: weigh every line and find the content regions. Each line's
+    weight when finding regions: prose counts by length, other lines by their run
+    (cleanse.classify.layout_kernel, compiled: the same floats as the rules written out)."""
+    from cleanse.classify import layout_kernel as lk  # here: loads numba
+
+    blank, prose, words, digits, bullet, cue = _columns(feats)
+    runs_a, tables_a = lk.short_runs(blank, prose < cfg.min_prose, digits, cfg.min_table_numeric)
+    list_runs_a = lk.bullet_runs(blank, bullet)
+    params = (cfg.min_prose, cfg.gap_penalty, cfg.tail_penalty, cfg.cue_penalty)
+    weights_a = lk.line_weights(
+        blank, prose, words, cue, runs_a, list_runs_a, tables_a, params, _HARD_CUES, _SOFT_CUES
+    )
+    runs, tables, list_runs = runs_a.tolist(), tables_a.tolist(), list_runs_a.tolist()
     gallery = _slideshows(feats)
     if any(gallery):
         # A slideshow's captions are prose but not the article's: they neither make a region
         # nor cut one (the text often goes on below the slideshow).
-        weights = [0.0 if g else w for w, g in zip(weights, gallery, strict=True)]
+        weights_a[np.array(gallery)] = 0.0
+    weights = weights_a.tolist()
     regions = _near_regions(
-        feats, find_regions(weights, cfg.min_region_score, 0.0, max_regions=12), cfg
+        feats, find_regions(weights_a, cfg.min_region_score, 0.0, max_regions=12), cfg
     )
     end = _article_end(feats, weights, regions, cfg)
     if end < len(feats):
@@ -352,52 +327,20 @@ def _title_before(
     return None
 
 
-def _short_runs(
-    feats: Sequence[LineFeatures | None], cfg: ClassifyConfig
-) -> tuple[list[int], list[bool]]:
-    """For each line, the length of the run of consecutive non-prose lines it belongs to (0 for
-    prose), and whether that run looks like a table (numbers mixed with labels) rather than a menu.
-    """
-    runs = [0] * len(feats)
-    tables = [False] * len(feats)
-    min_prose = cfg.min_prose
-    # Whether each line continues a run of non-prose lines (blank lines do not break one).
-    short = [f is None or f.prose < min_prose for f in feats]
-    i = 0
-    n = len(feats)
-    while i < n:
-        f = feats[i]
-        if f is None or not short[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and short[j]:
-            j += 1
-        members = [g for g in feats[i:j] if g is not None]
-        numeric = sum(1 for g in members if g.digit_ratio >= 0.15)
-        table = len(members) >= 4 and cfg.min_table_numeric * len(members) <= numeric < len(members)
-        for k in range(i, j):
-            runs[k] = len(members)
-            tables[k] = table
-        i = j
-    return runs, tables
+# What `_columns` gives a blank line: prose -1 marks it.
+_BLANK = LineFeatures(0, 0.0, -1.0, 0.0, 0, 0.0, 0.0, 0.0, 0, False, False, "", -1.0)
+_PICK = operator.itemgetter(12, 1, 6, 9)  # prose, n_words, digit_ratio, bullet
+_CUE = operator.attrgetter("cue")
+_ZEROS = itertools.repeat(0)
 
 
-def _bullet_runs(feats: Sequence[LineFeatures | None]) -> list[int]:
-    """Length of the run of consecutive bulleted lines each line belongs to (0 if not bulleted)."""
-    runs = [0] * len(feats)
-    i = 0
+def _columns(
+    feats: Sequence[LineFeatures | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(blank, prose, n_words, digit_ratio, bullet, cue code) of each line, as arrays."""
     n = len(feats)
-    while i < n:
-        f = feats[i]
-        if f is None or not f.bullet:
-            i += 1
-            continue
-        j = i
-        while j < n and (feats[j] is None or feats[j].bullet):  # type: ignore[union-attr]
-            j += 1
-        length = sum(1 for k in range(i, j) if feats[k] is not None)
-        for k in range(i, j):
-            runs[k] = length
-        i = j
-    return runs
+    filled = [f or _BLANK for f in feats]
+    values = np.fromiter(itertools.chain.from_iterable(map(_PICK, filled)), np.float64, 4 * n)
+    prose, words, digits, bullet = values.reshape(n, 4).T.copy()
+    cue = np.fromiter(map(CUE_CODES.get, map(_CUE, filled), _ZEROS), np.int64, n)
+    return prose < 0.0, prose, words, digits, bullet > 0.0, cue
