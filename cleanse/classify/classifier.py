@@ -20,7 +20,16 @@ import numpy as np
 
 from cleanse.classify.article import article_verdicts, detect_kind
 from cleanse.classify.config import MODES, ClassifyConfig
-from cleanse.classify.context import REASONS, feature_matrix, pages_matrix
+from cleanse.classify.context import (
+    OWN_CHARS,
+    OWN_PROSE,
+    OWN_WORDS,
+    REASONS,
+    feature_matrix,
+    own_rows,
+    pages_matrix,
+    reason_codes,
+)
 from cleanse.classify.features import LineFeatures, lines_features
 from cleanse.classify.guard import PROTECTED_WORDS, model_keeps, page_keeps
 from cleanse.classify.model import DEFAULT_MODEL, LineModel
@@ -100,7 +109,7 @@ def classify_documents(
         rule_keep, rule_reason, kinds = rule_decisions(feats, lay, cfg)
         idx = [i for i, f in enumerate(feats) if f is not None]
         pages.append(_Page(k, lines, feats, lay, rule_keep, rule_reason, kinds, idx))
-    probas: list[np.ndarray | None] = [None] * len(pages)
+    probas: list[_Scored | None] = [None] * len(pages)
     if pages and cfg.use_model and model is not None:
         probas = list(_pages_proba(pages, model))
     threshold = (
@@ -154,7 +163,12 @@ def _documents_features(
 _MODEL_ROWS = 1_024
 
 
-def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
+# A page's model output: the probabilities of its non-blank lines, their `own_rows` and
+# `reason_codes` (the guard reads them too).
+_Scored = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
     """The model's content probability of each page's non-blank lines: the word scores of all
     the pages' lines in one pass, then the feature rows and the trees once over consecutive
     pages, about _MODEL_ROWS rows at a time (each row's features are its page's, each
@@ -164,7 +178,7 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
     scores = word_scores(
         list(itertools.chain.from_iterable(inp.texts for inp in inputs)), model.words
     )
-    out: list[np.ndarray] = []
+    out: list[_Scored] = []
     first = rows = done = 0
     for k, size in enumerate(sizes):
         rows += size
@@ -173,6 +187,7 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
         joined = _MatrixInputs(
             *(list(itertools.chain.from_iterable(c)) for c in zip(*inputs[first : k + 1]))
         )
+        own, codes = own_rows(joined.rows), reason_codes(joined.reason)
         x = pages_matrix(
             joined.texts,
             joined.rows,
@@ -186,17 +201,19 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[np.ndarray]:
             scores[done : done + rows],
             sizes[first : k + 1],
             [p.lay.region_scores for p in pages[first : k + 1]],
+            own,
+            codes,
         )
-        out += (
-            np.split(model.proba(x), np.cumsum(sizes[first:k])) if k > first else [model.proba(x)]
-        )
+        bounds = np.cumsum(sizes[first:k])
+        parts = zip(*(np.split(a, bounds) for a in (model.proba(x), own, codes)), strict=True)
+        out += parts
         first, done, rows = k + 1, done + rows, 0
     return out
 
 
 def _decide(
     page: _Page,
-    proba: np.ndarray | None,
+    scored: _Scored | None,
     threshold: float,
 ) -> list[LineVerdict]:
     """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
@@ -204,17 +221,18 @@ def _decide(
     _, _, feats, lay, rule_keep, rule_reason, kinds, idx = page
     n = len(idx)
     whole = n == len(feats)
-    rows = feats if whole else list(map(feats.__getitem__, idx))
     judged_keep = rule_keep if whole else list(map(rule_keep.__getitem__, idx))
-    reasons = rule_reason if whole else list(map(rule_reason.__getitem__, idx))
-    prose = np.fromiter(map(_PROSE, rows), np.float64, n)
-    chars = np.fromiter(map(_CHARS, rows), np.float64, n)
-    protected = np.fromiter(map(operator.eq, reasons, itertools.repeat("content")), bool, n) & (
-        np.fromiter(map(_WORDS, rows), np.float64, n) >= PROTECTED_WORDS
-    )
+    if scored is None:
+        rows = feats if whole else list(map(feats.__getitem__, idx))
+        reasons = rule_reason if whole else list(map(rule_reason.__getitem__, idx))
+        proba, own, codes = None, own_rows(rows), reason_codes(reasons)  # type: ignore[arg-type]
+    else:
+        proba, own, codes = scored
+    prose, chars = own[:, OWN_PROSE], own[:, OWN_CHARS]
+    protected = (codes == _CONTENT) & (own[:, OWN_WORDS] >= PROTECTED_WORDS)
     # The floors may add a line the rule pass dropped as a menu or an orphan, not one it
     # dropped for a named reason (after the article's end, a related box, a cue).
-    floor_ok = np.fromiter(map(_REASONS.__contains__, reasons), bool, n)
+    floor_ok = codes >= 0
     ruled = np.fromiter(judged_keep, bool, n)
     if proba is None:
         keep_l = page_keeps(judged_keep, proba, threshold, prose, chars, protected, floor_ok)
@@ -354,11 +372,8 @@ def _page_matrix(inputs: _MatrixInputs, lay: PageLayout, ws: np.ndarray) -> np.n
 
 
 _KEEP = operator.attrgetter("keep")
-_PROSE = operator.attrgetter("prose")
-_CHARS = operator.attrgetter("n_chars")
-_WORDS = operator.attrgetter("n_words")
 _REASON = operator.attrgetter("reason")
-_REASONS = frozenset(REASONS)
+_CONTENT = REASONS.index("content")
 
 # Characters of a page the language guess reads when the caller gives none: more than a run's
 # first guess (cleanse.lang.SAMPLE_CHARS), as a page dump's head is often all menu.

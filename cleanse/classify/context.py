@@ -88,8 +88,9 @@ CUE_CODES = {c: i + 1 for i, c in enumerate(CUES)}  # 0: no cue
 _REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 
-def _own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
-    """n_chars .. url (the first 11 fields of the named tuple), prose, the cue's code."""
+def own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
+    """n_chars .. url (the first 11 fields of the named tuple), prose, the cue's code: the
+    columns OWN_CHARS, OWN_WORDS and OWN_PROSE among them."""
     n = len(feats)
     out = np.empty((n, 13), dtype=np.float64)
     if n:
@@ -100,6 +101,14 @@ def _own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
         out[:, 11] = np.fromiter(map(_PROSE, feats), np.float64, n)
         out[:, 12] = np.fromiter(map(CUE_CODES.get, map(_CUE, feats), _ZEROS), np.float64, n)
     return out
+
+
+OWN_CHARS, OWN_WORDS, OWN_PROSE = 0, 1, 11
+
+
+def reason_codes(rule_reason: Sequence[str]) -> np.ndarray:
+    """The index in REASONS of each rule pass reason, -1 for the others (cues, blank...)."""
+    return np.fromiter(map(_REASON_CODE.get, rule_reason, _MINUS_ONES), np.int64, len(rule_reason))
 
 
 _FIRST_ELEVEN = operator.itemgetter(slice(0, 11))
@@ -155,11 +164,14 @@ def pages_matrix(
     word_score: np.ndarray,
     sizes: Sequence[int],
     region_scores: Sequence[Sequence[float]],
+    own: np.ndarray | None = None,
+    reason: np.ndarray | None = None,
 ) -> np.ndarray:
     """`feature_matrix` of several pages at once, their lines end to end (page p holds
     sizes[p] lines; region_scores[p] its regions' scores): the same rows, computed with a few
     numpy operations per call instead of about a hundred per page. What reads a page as a whole
-    (neighbours, windows, distances, position, page statistics) stays within each page."""
+    (neighbours, windows, distances, position, page statistics) stays within each page. `own`
+    and `reason`: the lines' `own_rows` and `reason_codes` when the caller has them."""
     from cleanse.classify.window_kernel import window_means  # here: loads numba
 
     n = len(feats)
@@ -174,7 +186,7 @@ def pages_matrix(
     # One row of `out` per feature, filled in place; returned transposed (lines, features),
     # column-major, as the model reads columns.
     out = np.empty((len(FEATURE_NAMES), n), dtype=np.float64)
-    own = _own_rows(feats)
+    own = own_rows(feats) if own is None else own
     chars, words, prose, cue = own[:, 0], own[:, 1], own[:, 11], own[:, 12]
     np.log1p(chars, out=out[0])
     np.log1p(words, out=out[1])
@@ -188,7 +200,7 @@ def pages_matrix(
     cue_code = cue.astype(np.int64)
     has = cue_code > 0
     onehot[cue_code[has] - 1, lines[has]] = 1.0
-    reason = np.fromiter(map(_REASON_CODE.get, rule_reason, _MINUS_ONES), np.int64, n)
+    reason = reason_codes(rule_reason) if reason is None else reason
     has = reason >= 0
     onehot[len(CUES) + reason[has], lines[has]] = 1.0
     row += len(CUES) + len(REASONS)
