@@ -185,7 +185,10 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
         if rows < _MODEL_ROWS and k < len(pages) - 1:
             continue
         joined = _MatrixInputs(
-            *(list(itertools.chain.from_iterable(c)) for c in zip(*inputs[first : k + 1]))
+            *(
+                list(itertools.chain.from_iterable(c))
+                for c in zip(*inputs[first : k + 1], strict=True)
+            )
         )
         own, codes = own_rows(joined.rows), reason_codes(joined.reason)
         x = pages_matrix(
