@@ -3,7 +3,6 @@ only obvious furniture (share bars, counters with their word) is dropped from an
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from cleanse.classify.config import ClassifyConfig
@@ -59,17 +58,16 @@ def detect_kind(
 def _repeated_labels(feats: Sequence[LineFeatures | None], lines: Sequence[str]) -> int:
     """How many distinct short lines (at most 4 words, no sentence end) occur twice or more: menu
     items and buttons a page dump repeats, in any language."""
-    labels = Counter(
-        map(
-            str.strip,
-            (
-                line
-                for f, line in zip(feats, lines, strict=False)
-                if f is not None and f.n_words <= 4 and f.end_punct != 1.0
-            ),
-        )
-    )
-    return len(labels) - list(labels.values()).count(1)
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for f, line in zip(feats, lines, strict=False):
+        if f is None or f.n_words > 4 or f.end_punct == 1.0:
+            continue
+        key = line.strip()
+        if key in seen:
+            repeated.add(key)
+        seen.add(key)
+    return len(repeated)
 
 
 def article_verdicts(

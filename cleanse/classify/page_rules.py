@@ -231,45 +231,31 @@ def scored_verdicts(
     out: list[LineVerdict] = []
     add = out.append
     new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
-    end = lay.end
-    regions = [float(r >= 0) for r in lay.region_rank]
-    probs = p_content if p_content is not None else itertools.repeat(None)
-    columns = zip(
-        feats, keeps, reasons, kinds, probs, lay.weights, regions, lay.runs, itertools.count()
-    )
-    # Written out, one dict display per case: this runs for every line of a page.
-    for f, k, r, kind, p, w, reg, run, i in columns:
+    rank, weights, runs, end = lay.region_rank, lay.weights, lay.runs, lay.end
+    model = p_content is not None
+    probs = p_content if p_content is not None else itertools.repeat(0.0)
+    for i, (f, k, r, kind, p) in enumerate(zip(feats, keeps, reasons, kinds, probs, strict=False)):
         if f is None:
             add(new(verdict, (True, "blank", {})))
             continue
-        prose, words, stop, end_punct = _SCORED(f)
-        if p is None:
-            if not kind:
-                scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                          "weight": w, "region": reg}  # fmt: skip
-            elif kind == AFTER_END:
-                scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                          "weight": w, "region": reg, "run": float(run),
-                          "after_end": float(i - end)}  # fmt: skip
-            else:
-                scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                          "weight": w, "region": reg, "run": float(run)}  # fmt: skip
-        elif not kind:
-            scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                      "weight": w, "region": reg, "p_content": p, "threshold": threshold}  # fmt: skip
-        elif kind == AFTER_END:
-            scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                      "weight": w, "region": reg, "run": float(run), "after_end": float(i - end),
-                      "p_content": p, "threshold": threshold}  # fmt: skip
-        else:
-            scores = {"prose": prose, "words": words, "stop": stop, "end_punct": end_punct,
-                      "weight": w, "region": reg, "run": float(run), "p_content": p,
-                      "threshold": threshold}  # fmt: skip
+        # Written out: this runs for every line of a page.
+        scores = {
+            "prose": f.prose,
+            "words": f.n_words,
+            "stop": f.stop_ratio,
+            "end_punct": f.end_punct,
+            "weight": weights[i],
+            "region": float(rank[i] >= 0),
+        }
+        if kind:
+            scores["run"] = float(runs[i])
+            if kind == AFTER_END:
+                scores["after_end"] = float(i - end)
+        if model:
+            scores["p_content"] = p
+            scores["threshold"] = threshold
         add(new(verdict, (k, r, scores)))
     return out
-
-
-_SCORED = operator.itemgetter(12, 1, 2, 3)  # prose, n_words, stop_ratio, end_punct
 
 
 def _boxes(
