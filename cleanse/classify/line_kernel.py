@@ -321,7 +321,25 @@ def line_scores(
 
 
 def load_kernels() -> None:
-    """Load numba and the compiled kernels now (a process about to fork its workers: they then
-    share them instead of each paying about 0.3 s of CPU)."""
+    """Load numba and the classifier's compiled kernels now (a process about to fork its workers:
+    they then share them instead of each paying about 0.3 s of CPU): these, the trees', the
+    rule pass's and the context features'."""
+    # Here: those modules import this one's neighbours, not the other way round.
+    from cleanse.classify import layout_kernel, tree_kernel, window_kernel
+
     line_counts(["a"], {})
     line_scores(["a"], {}, 1)
+    one = np.ones(1)
+    # The types of the real calls: a column-major feature matrix, C-order trees.
+    rows = np.ones((2, 3)).T
+    tree_kernel.tree_margins(rows, np.zeros((1, 1), np.int64), one[None], one[None], 0.0)
+    starts = np.array([0, 1], dtype=np.int64)
+    window_kernel.window_means(one, starts, 1)
+    window_kernel.distances(one > 0, starts)
+    no = np.zeros(1, dtype=np.bool_)
+    runs, tables = layout_kernel.short_runs(no, ~no, one, 0.5)
+    layout_kernel.bullet_runs(no, ~no)
+    params = (0.5, 1.0, 1.0, 1.0)
+    cue = np.zeros(1, dtype=np.int64)
+    weights = layout_kernel.line_weights(no, one, one, cue, runs, runs, tables, params, (), ())
+    layout_kernel.best_regions(weights, 1.0, 0.0, 1)
