@@ -130,6 +130,30 @@ def predict(net: SeqNet, ix: Sequence[int], xs, bases, max_lines: int) -> dict[i
     return out
 
 
+def pairs(
+    group: Sequence[int], ys: Sequence[np.ndarray], n: int, m: int, rng: np.random.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For the padded batch `group` (row length `n`), each line's `m` partners of the other class
+    on its own page, drawn at random: flat indices (winner, loser) of content-over-furniture pairs."""
+    win, lose = [], []
+    for r, i in enumerate(group):
+        y = ys[i] > 0.5
+        pos, neg = np.flatnonzero(y) + r * n, np.flatnonzero(~y) + r * n
+        if not len(pos) or not len(neg):
+            continue
+        win += [np.repeat(pos, m), pos[rng.integers(0, len(pos), len(neg) * m)]]
+        lose += [neg[rng.integers(0, len(neg), len(pos) * m)], np.repeat(neg, m)]
+    if not win:
+        return torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long)
+    return torch.from_numpy(np.concatenate(win)), torch.from_numpy(np.concatenate(lose))
+
+
+def within_auc(z: dict[int, np.ndarray], ix: Sequence[int], ys: Sequence[np.ndarray]) -> float:
+    """Mean AUC within a page (pages with both classes)."""
+    aucs = [gs.auc(z[i], ys[i] > 0.5) for i in ix if 0 < ys[i].sum() < len(ys[i])]
+    return float(np.mean(aucs))
+
+
 def fit_fold(
     train: list[int], xs: list[np.ndarray], bases: list[np.ndarray], ys: list[np.ndarray],
     domains: list[str], args: argparse.Namespace,
@@ -158,20 +182,30 @@ def fit_fold(
         for g in rng.permutation(len(groups)):
             x, m, b, y = pack(groups[g], xs, bases, ys)
             z = net(x, m, b)
-            loss = (nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
-                    * m[:, 0, :]).sum() / m.sum()  # fmt: skip
+            if args.loss == "pairwise":  # the order of lines within each page only
+                win, lose = pairs(groups[g], ys, x.shape[2], args.pairs, rng)
+                if not len(win):
+                    continue
+                flat = z.reshape(-1)
+                loss = nn.functional.softplus(flat[lose] - flat[win]).mean()
+            else:
+                loss = (nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
+                        * m[:, 0, :]).sum() / m.sum()  # fmt: skip
             opt.zero_grad()
             loss.backward()
             opt.step()
         z = predict(net, stop_ix, xs, bases, args.batch_lines)
         zz = np.concatenate([z[i] for i in stop_ix])
         ll = float(np.mean(np.logaddexp(0, zz) - stop_y * zz))
+        if args.loss == "pairwise":  # early-stopped on the held-aside pages' within-page AUC
+            ll = 1.0 - within_auc(z, stop_ix, ys)
         if ll < best - 1e-4:
             best, bad = ll, 0
             best_state = {k: v.clone() for k, v in net.state_dict().items()}
         else:
             bad += 1
-        print(f"    epoch {epoch}: held-aside log loss {ll:.4f}", flush=True)
+        what = "1 - within-page AUC" if args.loss == "pairwise" else "log loss"
+        print(f"    epoch {epoch}: held-aside {what} {ll:.4f}", flush=True)
         if bad >= args.patience:
             break
     net.load_state_dict(best_state)
@@ -284,6 +318,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="without the page-context step (the page's mean hidden state)",
     )
+    ap.add_argument(
+        "--loss",
+        choices=("log", "pairwise"),
+        default="log",
+        help="pairwise: a logistic loss on random content-over-furniture pairs of the same page "
+        "(the page's level is left free; early-stopped on held-aside within-page AUC)",
+    )
+    ap.add_argument("--pairs", type=int, default=8, help="partners drawn per line (pairwise)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", default="0,1,2,3,4")

@@ -9,6 +9,7 @@ type, gutted pages, readability-pages).
     python benchmarks/guard_scan.py page-threshold --cache FEATS.pkl --oof OOF.pkl  # learned, nested
     python benchmarks/guard_scan.py nested --cache FEATS.pkl --oof OOF.pkl       # guard constants, nested
     python benchmarks/guard_scan.py ranking --cache FEATS.pkl --oof OOF.pkl      # AUC, log loss
+    python benchmarks/guard_scan.py sources --cache FEATS.pkl --oof OOF.pkl      # F1 lost where
 
 FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (several `--only-folds` files
 may be given after `--oof`, merged as `--report-oof` does). `nested` picks the guard's
@@ -335,6 +336,42 @@ def nested(pages: Sequence[Page]) -> None:
     print(line("nested guard constants", by_kind(pages, total)))
 
 
+def sources(pages: Sequence[Page], thr: float = 0.325) -> None:
+    """Where the shipped guard's keeps come from (threshold `thr`): lines kept by the line
+    decision (p >= thr, or a protected paragraph) and lines the guard adds, content / furniture,
+    per page type; and what F1 would be were either pool's furniture dropped (labels read: an
+    upper bound on fixing that part alone)."""
+    shipped = guard_keep()
+    counts = {key: np.zeros(4) for key in ("all", *PAGE_TYPES, "read")}
+
+    def split(part: str) -> Keep:
+        def keep(p: Page, t: float) -> np.ndarray:
+            full = shipped(p, t)
+            base = (p.proba >= t) | p.protected
+            if part == "line":
+                return full & ~(base & ~p.y)
+            return full & ~(full & ~base & ~p.y)
+
+        return keep
+
+    for p in pages:
+        if p.y is None:
+            continue
+        full = shipped(p, thr)
+        base = (p.proba >= thr) | p.protected
+        added = full & ~base
+        c = (np.sum(base & p.y), np.sum(base & ~p.y), np.sum(added & p.y), np.sum(added & ~p.y))
+        counts["read" if p.kind == "read" else "all"] += c
+        if p.kind != "read":
+            counts[p.kind] += c
+    for key, (bc, bf, gc, gf) in counts.items():
+        print(f"{key:14s} kept by line decision: content {int(bc):6d} furniture {int(bf):6d} | "
+              f"added by the guard: content {int(gc):5d} furniture {int(gf):6d}")  # fmt: skip
+    print(line("shipped guard", by_kind(pages, page_rows(pages, shipped, thr))))
+    print(line("line decisions' furniture out", by_kind(pages, page_rows(pages, split("line"), thr))))
+    print(line("guard's added furniture out", by_kind(pages, page_rows(pages, split("guard"), thr))))
+
+
 def auc(p: np.ndarray, y: np.ndarray) -> float:
     """Area under the ROC curve (ties count half)."""
     n1, n0 = int(y.sum()), int((~y).sum())
@@ -372,13 +409,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--oof", type=Path, nargs="+", required=True, help="merged, as --report-oof")
     ap.add_argument(
         "what",
-        choices=("decompose", "thresholds", "variants", "page-threshold", "nested", "ranking"),
+        choices=(
+            "decompose", "thresholds", "variants", "page-threshold", "nested", "ranking", "sources"
+        ),
     )
     args = ap.parse_args(argv)
     sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]  # the pickle's class
     pages = load(args.cache, args.oof)
     {"decompose": decompose, "thresholds": thresholds, "variants": variants,
-     "page-threshold": page_threshold, "nested": nested, "ranking": ranking}[args.what](pages)  # fmt: skip
+     "page-threshold": page_threshold, "nested": nested, "ranking": ranking,
+     "sources": sources}[args.what](pages)  # fmt: skip
     return 0
 
 
