@@ -5,6 +5,7 @@ content probabilities in the `--oof` format that `fit_classifier.py --report-oof
 
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --stage1 OOF.pkl --seed 1 --out SEQ.pkl
     python benchmarks/fit_seqmodel.py ... --no-stage1          # line features only
+    python benchmarks/fit_seqmodel.py ... --loss pairwise      # the order within each page only
     python benchmarks/fit_seqmodel.py --average SEQ1.pkl SEQ2.pkl --out AVG.pkl   # mean log-odds
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --guard-mix OOF.pkl AVG.pkl   # see guard_mix
     python benchmarks/fit_seqmodel.py --cache FEATS.pkl --page-diff OOF.pkl AVG.pkl read   # page_diff
@@ -20,8 +21,11 @@ kernel-3 convolutions with dilations 1, 2, 4, ... (receptive field about 2 x sum
 lines), a page-context step (the page's mean hidden state, mapped and added back to every line), a
 last block and a 1x1 convolution to one log-odds per line; with the first stage its output is
 added to the first stage's log-odds (a learned correction, zero at the start). Fitted with AdamW on
-the line log loss, pages padded into length-sorted batches (masked), early-stopped on the log
-loss of a tenth of the training domains held aside (never the validation fold). Needs torch (CPU);
+the line log loss (or, with --loss pairwise, a logistic loss on content-over-furniture pairs of
+the same page, which leaves each page's level free: combine it with the trees by
+benchmarks/page_blend.py), pages padded into length-sorted batches (masked), early-stopped on the
+log loss (pairwise: the mean within-page AUC) of a tenth of the training domains held aside (never
+the validation fold). Needs torch (CPU);
 inference here is torch, the fitted weights are not written anywhere.
 """
 

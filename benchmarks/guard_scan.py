@@ -368,8 +368,12 @@ def sources(pages: Sequence[Page], thr: float = 0.325) -> None:
         print(f"{key:14s} kept by line decision: content {int(bc):6d} furniture {int(bf):6d} | "
               f"added by the guard: content {int(gc):5d} furniture {int(gf):6d}")  # fmt: skip
     print(line("shipped guard", by_kind(pages, page_rows(pages, shipped, thr))))
-    print(line("line decisions' furniture out", by_kind(pages, page_rows(pages, split("line"), thr))))
-    print(line("guard's added furniture out", by_kind(pages, page_rows(pages, split("guard"), thr))))
+    print(
+        line("line decisions' furniture out", by_kind(pages, page_rows(pages, split("line"), thr)))
+    )
+    print(
+        line("guard's added furniture out", by_kind(pages, page_rows(pages, split("guard"), thr)))
+    )
 
 
 def auc(p: np.ndarray, y: np.ndarray) -> float:
@@ -410,7 +414,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "what",
         choices=(
-            "decompose", "thresholds", "variants", "page-threshold", "nested", "ranking", "sources"
+            "decompose",
+            "thresholds",
+            "variants",
+            "page-threshold",
+            "nested",
+            "ranking",
+            "sources",
         ),
     )
     args = ap.parse_args(argv)
