@@ -1,6 +1,12 @@
-"""Spark tests: one SparkSession for the tests/spark package (a session takes seconds to
-start), bound to 127.0.0.1, stopped after its last test (the JVM's memory is not held while the
-rest of the suite runs); and a corpus of real-shaped documents with planted copies.
+"""Spark tests: one SparkSession for the tests/spark package (a session takes seconds to start,
+its JVM many more), bound to 127.0.0.1, stopped after its last test (the JVM's memory is not held
+while the rest of the suite runs); and a corpus of real-shaped documents with planted copies.
+
+When Hadoop's S3 connector is there (CLEANSE_S3A_JARS, .ci/s3a-jars), the session's JVM starts
+with its jars, so the s3a:// test (test_s3a.py) runs in this JVM rather than a second one: a JVM
+takes its class path when it starts. The jars add classes, nothing else: what the other tests
+check does not depend on them (test_remote_paths reads through the class loader of a JVM started
+without them where it checks the error a missing connector gives).
 
 Without pyspark or a Java runtime the Spark tests are skipped, saying which is missing; in CI
 (CLEANSE_REQUIRE_SPARK=1, set by .ci/run) they fail instead.
@@ -14,6 +20,7 @@ import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,30 +39,87 @@ def faults_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("faults")
 
 
-@pytest.fixture(scope="package")
-def spark(faults_dir: Path) -> Iterator[object]:
+#: Hadoop's S3 connector for the s3a:// test: its jars, comma-separated (.ci/s3a-jars prints them).
+S3A_JARS_ENV = "CLEANSE_S3A_JARS"
+
+
+def s3a_jars_problem() -> str | None:
+    """Why the s3a:// test cannot run here (no Spark, no connector), or None."""
+    problem = missing_requirements()
+    jars = os.environ.get(S3A_JARS_ENV, "")
+    if problem is None and not jars:
+        problem = f"{S3A_JARS_ENV} is not set: {S3A_JARS_ENV}=$(bash .ci/s3a-jars) downloads the connector from PyPI"
+    elif problem is None:
+        absent = [jar for jar in jars.split(",") if not Path(jar).is_file()]
+        problem = f"{S3A_JARS_ENV} names files that are not there: {', '.join(absent)}" if absent else None
+    return problem
+
+
+def _require_spark() -> None:
     problem = missing_requirements()
     if problem is not None:
         if os.environ.get("CLEANSE_REQUIRE_SPARK"):
             pytest.fail(f"Spark tests must run here (CLEANSE_REQUIRE_SPARK is set): {problem}")
         pytest.skip(f"Spark tests need pyspark and Java: {problem}")
-    from cleanse.spark.session import build_session
 
-    os.environ[FAULTS_ENV] = str(faults_dir)  # inherited by the executors' Python workers
-    # Two shuffle partitions, one per core: still more than one, so every shuffle splits its keys.
-    conf = {"spark.sql.shuffle.partitions": "2", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
-    # The tests' data is tiny and a run is some hundred small jobs, so the JVM's own work (JIT,
-    # code generation) is most of their CPU: the client compiler only, a serial collector and
-    # Spark's interpreted operators halve it. Results do not depend on either (adaptive
-    # execution stays on, as users run it).
-    conf |= {
-        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-        "spark.sql.codegen.wholeStage": "false",
-    }
-    session = build_session(TEST_MASTER, conf)
-    session.sparkContext.setCheckpointDir(str(faults_dir / "checkpoints"))
-    yield session
-    session.stop()
+
+class SharedSession:
+    """The tests' SparkSession: built when a test first asks for it, and built again (in the
+    same JVM, a second or two) when a test stopped it to run the CLI without a session
+    (test_s3a: `cleanse run --engine spark` then starts and stops its own)."""
+
+    def __init__(self, faults_dir: Path) -> None:
+        self.faults_dir = faults_dir
+        self.session: Any = None
+
+    def get(self) -> Any:
+        from pyspark import SparkContext
+
+        if self.session is None or SparkContext._active_spark_context is None:
+            self.session = self._build()
+        return self.session
+
+    def stop(self) -> None:
+        from pyspark import SparkContext
+
+        if self.session is not None and SparkContext._active_spark_context is not None:
+            self.session.stop()
+        self.session = None
+
+    def _build(self) -> Any:
+        from cleanse.spark.session import build_session
+
+        faults_dir = self.faults_dir
+        os.environ[FAULTS_ENV] = str(faults_dir)  # inherited by the executors' Python workers
+        # Two shuffle partitions, one per core: still more than one, so every shuffle splits its keys.
+        conf = {"spark.sql.shuffle.partitions": "2", f"spark.executorEnv.{FAULTS_ENV}": str(faults_dir)}
+        # The tests' data is tiny and a run is some hundred small jobs, so the JVM's own work (JIT,
+        # code generation) is most of their CPU: the client compiler only, a serial collector and
+        # Spark's interpreted operators halve it. Results do not depend on either (adaptive
+        # execution stays on, as users run it).
+        conf |= {
+            "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+            "spark.sql.codegen.wholeStage": "false",
+        }
+        if s3a_jars_problem() is None:  # the JVM starts with the connector (test_s3a)
+            conf["spark.jars"] = os.environ[S3A_JARS_ENV]
+        session = build_session(TEST_MASTER, conf)
+        session.sparkContext.setCheckpointDir(str(faults_dir / "checkpoints"))
+        return session
+
+
+@pytest.fixture(scope="package")
+def shared_session(faults_dir: Path) -> Iterator[SharedSession]:
+    _require_spark()
+    shared = SharedSession(faults_dir)
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture
+def spark(shared_session: SharedSession) -> object:
+    """The shared SparkSession (started by the first test that asks)."""
+    return shared_session.get()
 
 
 def _words(lang: str) -> list[str]:

@@ -192,6 +192,20 @@ def test_what_spark_cannot_write_on_a_uri_is_refused_before_any_work(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.fixture
+def without_added_jars(spark):
+    """The shared session as one started without spark.jars: Hadoop looks its file systems' classes
+    up through the class loader of its settings, given here the JVM's own (pyspark's jars, Hadoop's
+    client among them), without the jars Spark added to it (the s3a connector, conftest.py)."""
+    settings = spark.sparkContext._jsc.hadoopConfiguration()
+    added = settings.getClassLoader()
+    settings.setClassLoader(spark._jvm.java.lang.ClassLoader.getSystemClassLoader())
+    try:
+        yield spark
+    finally:
+        settings.setClassLoader(added)
+
+
 @pytest.mark.parametrize(
     ("url", "says"),
     [
@@ -199,7 +213,9 @@ def test_what_spark_cannot_write_on_a_uri_is_refused_before_any_work(
         ("gs://bucket/crawl/", "gs"),  # the GCS connector's class, or no FileSystem for gs
     ],
 )
-def test_a_missing_connector_is_named_with_what_to_install(spark, tmp_path, capsys, url, says) -> None:
+def test_a_missing_connector_is_named_with_what_to_install(
+    without_added_jars, tmp_path, capsys, url, says
+) -> None:
     # pyspark bundles Hadoop's client without the S3 and GCS connectors, and only Maven Central
     # has them: the JVM's ClassNotFoundException becomes what to install, in the right version.
     from cleanse.spark.paths import hadoop_version

@@ -5,9 +5,11 @@ the local engine's audit byte for byte, and its records.
 
 The connector comes from PyPI (.ci/s3a-jars: hadoop-aws 3.3.1 and its AWS SDK bundle, inside the
 sagemaker-pyspark sdist), named by CLEANSE_S3A_JARS. Without it the test is skipped, saying how
-to get it; in CI (CLEANSE_REQUIRE_S3A=1, set by .ci/run) it fails instead. The runs go through a
-separate Python process: a JVM takes its jars when it starts, and the tests' shared session is
-started without them (test_remote_paths checks the error a missing connector gives).
+to get it; in CI (CLEANSE_REQUIRE_S3A=1, set by .ci/run) it fails instead. A JVM takes its jars
+when it starts: the JVM of the tests' shared session starts with them when they are there
+(conftest.py), and the runs here, in this process, start their own session in that JVM, as the
+CLI does without one, from --master and --spark-conf (the connector's settings among them), and
+stop it.
 """
 
 from __future__ import annotations
@@ -15,17 +17,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cleanse.cli import main
-from tests.spark.conftest import build_corpus
+from tests.spark.conftest import S3A_JARS_ENV, SharedSession, build_corpus, s3a_jars_problem
 
-ROOT = Path(__file__).resolve().parents[2]
-JARS_ENV = "CLEANSE_S3A_JARS"
 REQUIRE_ENV = "CLEANSE_REQUIRE_S3A"
 #: As the shared session of tests/spark (conftest.py): two shuffle partitions and interpreted
 #: operators, which cut the JVM's work on small data; results do not depend on either.
@@ -51,22 +49,17 @@ def s3a_conf(endpoint: str, jars: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def s3a_jars() -> str:
-    from cleanse.spark.session import missing_requirements
-
-    problem = missing_requirements()
-    jars = os.environ.get(JARS_ENV, "")
-    if problem is None and not jars:
-        problem = f"{JARS_ENV} is not set: {JARS_ENV}=$(bash .ci/s3a-jars) downloads the connector from PyPI"
-    elif problem is None:
-        absent = [jar for jar in jars.split(",") if not Path(jar).is_file()]
-        problem = f"{JARS_ENV} names files that are not there: {', '.join(absent)}" if absent else None
+@pytest.fixture
+def s3a_jars(shared_session: SharedSession) -> str:
+    """The connector's jars; and no active Spark session (the shared one is stopped: the next
+    test that asks for it gets it again), so that the CLI starts its own."""
+    problem = s3a_jars_problem()
     if problem is not None:
         if os.environ.get(REQUIRE_ENV):
             pytest.fail(f"the s3a:// test must run here ({REQUIRE_ENV} is set): {problem}")
         pytest.skip(f"the s3a:// test needs Spark and Hadoop's S3 connector: {problem}")
-    return jars
+    shared_session.stop()
+    return os.environ[S3A_JARS_ENV]
 
 
 def _write_inputs(root: Path) -> None:
@@ -112,28 +105,11 @@ def _summary(path: Path) -> dict:
     return summary
 
 
-def _run_cleanse(commands: list[list[str]], tmp_path: Path) -> tuple[list[int], str]:
-    """Each `cleanse` command's exit code, and their standard error, run in one new Python
-    process (so one JVM, started with the connector's jars)."""
-    script = (
-        "import json, sys\nfrom cleanse.cli import main\n"
-        "codes = [main(args) for args in json.loads(sys.argv[1])]\n"
-        "print('EXIT CODES', json.dumps(codes))\n"
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    done = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(commands)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
-    said = [line for line in done.stdout.splitlines() if line.startswith("EXIT CODES ")]
-    assert done.returncode == 0 and said, f"exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
-    return json.loads(said[0][len("EXIT CODES ") :]), done.stderr
-
-
 def test_a_run_reads_and_writes_s3a_uris_as_the_local_engine_does(
-    s3a_jars, s3, s3_endpoint, tmp_path
+    s3a_jars, s3, s3_endpoint, tmp_path, capsys
 ) -> None:
     import pyarrow.parquet as pq
+    from pyspark.sql import SparkSession
 
     fs, bucket = s3
     src = tmp_path / "crawl"
@@ -146,10 +122,14 @@ def test_a_run_reads_and_writes_s3a_uris_as_the_local_engine_does(
     spark_args = ["-q", "--engine", "spark", "--master", "local[2]"]
     spark_args += [arg for key, value in conf.items() for arg in ("--spark-conf", f"{key}={value}")]
     uri, dest = f"s3a://{bucket}/crawl/", f"s3a://{bucket}/out.parquet"
-    # SRC, DEST and the report (DEST/.cleanse/) on the store; then DEST is there: refused.
-    codes, err = _run_cleanse([["run", uri, dest, *spark_args], ["run", uri, dest, *spark_args]], tmp_path)
-    assert codes == [0, 1], err[-6000:]
-    assert f"cleanse: error: DEST {dest} is not empty; pass --overwrite" in err
+    # SRC, DEST and the report (DEST/.cleanse/) on the store; then DEST is there: refused. Each
+    # run starts its session and stops it.
+    capsys.readouterr()
+    assert main(["run", uri, dest, *spark_args]) == 0, capsys.readouterr().err[-6000:]
+    assert SparkSession.getActiveSession() is None
+    assert main(["run", uri, dest, *spark_args]) == 1
+    assert f"cleanse: error: DEST {dest} is not empty; pass --overwrite" in capsys.readouterr().err
+    assert SparkSession.getActiveSession() is None
 
     fs.invalidate_cache()
     out = tmp_path / "from-store"
