@@ -50,7 +50,7 @@ def s3a_conf(endpoint: str, jars: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def s3a_jars(shared_session: SharedSession) -> str:
+def s3a_jars(request: pytest.FixtureRequest) -> str:
     """The connector's jars; and no active Spark session (the shared one is stopped: the next
     test that asks for it gets it again), so that the CLI starts its own."""
     problem = s3a_jars_problem()
@@ -58,7 +58,8 @@ def s3a_jars(shared_session: SharedSession) -> str:
         if os.environ.get(REQUIRE_ENV):
             pytest.fail(f"the s3a:// test must run here ({REQUIRE_ENV} is set): {problem}")
         pytest.skip(f"the s3a:// test needs Spark and Hadoop's S3 connector: {problem}")
-    shared_session.stop()
+    shared: SharedSession = request.getfixturevalue("shared_session")
+    shared.stop()
     return os.environ[S3A_JARS_ENV]
 
 
