@@ -18,7 +18,7 @@ import regex
 
 from cleanse.document import Change
 from cleanse.lexicon import Lexicon, load_lexicon
-from cleanse.rule_prefilter import may_hold_pair, opens_with_pair_hint
+from cleanse.rule_prefilter import PassScreen, may_hold_pair, opens_with_pair_hint, screen_pass
 from cleanse.rule_state import OVER_BUDGET_FLAG, Outcome, RuleState, SavedState, tidy_lines
 from cleanse.rules import Rule
 from cleanse.watchdog import Overtime, cpu_clock, time_limit
@@ -100,9 +100,9 @@ class RuleRunner:
 
         def one_pass() -> None:
             state.edited = set()
-            absent = self._absent_hints(state, lines)
-            self._artifacts(state, state.outcome, lines, absent)
-            self._lines(state, state.outcome, lines, absent)
+            screen = self._screen(state, lines)
+            self._artifacts(state, state.outcome, lines, screen)
+            self._lines(state, state.outcome, lines, screen)
 
         self._guarded(state, one_pass)
         return self._next_pass(state)
@@ -158,38 +158,44 @@ class RuleRunner:
 
     # -- stages -------------------------------------------------------------------------------
 
-    def _absent_hints(self, state: RuleState, todo: Sequence[int]) -> frozenset[str]:
-        """The ids of the rules with a `contains` hint that none of the lines `todo` holds, in
-        lower case, as the pass starts: one search of the joined lines per rule, where a line's
-        own test was one call per line and rule. str.lower maps each character on its own (a
-        final sigma aside, which "\n" ends like a space), so a line's lower case is part of the
-        joined lines' lower case. It holds for a line as long as the pass has not edited it."""
-        if not self._hinted:
-            return _NOTHING
-        lowered = "\n".join([state.texts[i] for i in todo]).lower()
-        return frozenset(r.id for r in self._hinted if not _holds_any(lowered, r.contains))
+    def _screen(self, state: RuleState, todo: Sequence[int]) -> PassScreen:
+        """What the lines `todo` hold as the pass starts: which hinted rules' hints each holds, in
+        lower case (cleanse.rule_prefilter.screen_pass: one scan of the joined lines per hint,
+        where a line's own test was one call per line and rule). It holds for a line as long as
+        the pass has not edited it."""
+        return screen_pass(state.texts, todo, self._hinted)
 
     def _artifacts(
-        self, state: RuleState, outcome: Outcome, todo: Sequence[int], absent: frozenset[str]
+        self, state: RuleState, outcome: Outcome, todo: Sequence[int], screen: PassScreen
     ) -> None:
         # The hints are tested on each line's text as this stage finds it: no line was edited
-        # yet in this pass, so the rules whose hint no line holds can be left out for every line.
-        steps = [step for step in self._artifact_steps if step[0].id not in absent]
+        # yet in this pass, so the screen answers for them; the pair test, on the line's text as
+        # the rule finds it (an earlier rule of this stage may have edited the line).
+        steps = [step for step in self._artifact_steps if step[0].id not in screen.absent]
         if not steps:
             return
+        held_of = screen.held
+        if held_of is not None and all(rule.contains for rule, _ in steps):
+            # Every rule needs a hint: the lines that hold none are left out at once.
+            todo = [i for i in todo if i in held_of]
         for i in todo:
             text = state.texts[i]
             if not state.alive[i] or not text:
                 continue
+            held = None if held_of is None else held_of.get(i, _NOTHING)
             lowered: str | None = None  # text.lower(), made when a hint is first tested
             checked: str | None = None  # the text last tested for a pair (rule_prefilter)
             paired = False
             for rule, needs_pair in steps:
                 if rule.contains:
-                    if lowered is None:
-                        lowered = self._lower(text)
-                    if not _holds_any(lowered, rule.contains):
-                        continue
+                    if held is not None:
+                        if rule.id not in held:
+                            continue
+                    else:
+                        if lowered is None:
+                            lowered = self._lower(text)
+                        if not _holds_any(lowered, rule.contains):
+                            continue
                 if needs_pair:
                     if checked is not state.texts[i]:
                         checked = state.texts[i]
@@ -201,18 +207,28 @@ class RuleRunner:
                     self._edit(state, i, rule, new, outcome)
 
     def _lines(
-        self, state: RuleState, outcome: Outcome, todo: Sequence[int], absent: frozenset[str]
+        self, state: RuleState, outcome: Outcome, todo: Sequence[int], screen: PassScreen
     ) -> None:
         """Replace rules first, then the rules that drop or extract whole lines.
 
-        `absent` (see _absent_hints) is trusted only on lines this pass has not edited."""
+        The screen (see _screen) is trusted only on lines this pass has not edited."""
+        held_of, edited = screen.held, state.edited
+        unhinted_edits = [r for r in self.line_edits if not r.contains]
         for i in todo:
-            if not state.alive[i] or not state.texts[i].strip():
+            if not state.alive[i]:
+                continue
+            stripped = state.texts[i].strip()
+            if not stripped:
+                continue
+            held = None if held_of is None or i in edited else held_of.get(i, _NOTHING)
+            if held is not None and not held and not unhinted_edits:
+                # No hint on the line: no replace rule, and only the gate's drop rules, can fire.
+                self._drop_unhinted(state, i, stripped, outcome)
                 continue
             lowered: str | None = None  # the line's lower case, made when a hint is tested
             for rule in self.line_edits:
                 if rule.contains:
-                    if rule.id in absent and i not in state.edited:
+                    if held is not None and rule.id not in held:
                         continue
                     if lowered is None:
                         lowered = self._lower(state.texts[i])
@@ -223,9 +239,9 @@ class RuleRunner:
                     self._edit(state, i, rule, new, outcome)
                     if not state.alive[i]:
                         break
-                    lowered = None  # of the new text, when needed
+                    lowered, held = None, None  # of the new text, tested on its own
             if state.alive[i]:
-                self._drop_line(state, i, outcome, _NOTHING if i in state.edited else absent)
+                self._drop_line(state, i, outcome, None if i in edited else held)
         self._keep_repeated_extracts(state, outcome)
 
     def _keep_repeated_extracts(self, state: RuleState, outcome: Outcome) -> None:
@@ -251,17 +267,36 @@ class RuleRunner:
             c for c in outcome.changes if c.rule not in repeated or c.after is not None
         ]
 
+    def _drop_unhinted(self, state: RuleState, i: int, stripped: str, outcome: Outcome) -> None:
+        """`_drop_line` of a line that holds no rule's hint: only the gate's rules can drop it."""
+        gate = self.line_gate
+        if gate is not None and self.deadline is None and _GATE not in self.overtime:
+            # Under the alarm (no per-call timeout): the gate's search, without _gate_hit's frame.
+            if gate.search(stripped) is None:
+                return
+        elif not self._gate_hit(stripped, outcome):
+            return
+        self._drop_line(state, i, outcome, _NOTHING, gated=True)
+
     def _drop_line(
-        self, state: RuleState, i: int, outcome: Outcome, absent: frozenset[str]
+        self,
+        state: RuleState,
+        i: int,
+        outcome: Outcome,
+        held: frozenset[str] | None,
+        gated: bool = False,
     ) -> None:
+        """Drop (or extract) line i if a rule says so. `held`: the hinted rules whose hint the
+        line may hold (see _screen; None: test them all); `gated`: the gate is known to hit."""
         stripped = state.texts[i].strip()
         lowered: str | None = None  # stripped.lower(), made when a hint is first tested
-        # Rules with a `contains` hint are asked when the hint holds (not when `absent` says no
-        # line holds it); the others share one search of the union of their patterns, and are
-        # asked one by one only when it hits.
-        for rule in self.line_drops if self._gate_hit(stripped, outcome) else self.hinted_drops:
+        # Rules with a `contains` hint are asked when the hint holds (not when the screen says
+        # the line lacks it); the others share one search of the union of their patterns, and
+        # are asked one by one only when it hits.
+        hit = gated or self._gate_hit(stripped, outcome)
+        for rule in self.line_drops if hit else self.hinted_drops:
             if rule.contains:
-                if rule.id in absent:
+                if held is not None and rule.id not in held:
                     continue
                 if lowered is None:
                     lowered = self._lower(stripped)

@@ -1,4 +1,4 @@
-"""The rule engine's screen of `contains` hints (RuleRunner._absent_hints) changes no outcome.
+"""The rule engine's screen of `contains` hints (RuleRunner._screen, cleanse.rule_prefilter.screen_pass) changes no outcome.
 
 Each pass searches the joined lines once per hinted rule and leaves out the rules whose hint no
 line holds; a line the pass has edited is tested on its own again, since an edit can bring a hint
@@ -10,6 +10,7 @@ rules' own examples, their hints and doubled letters.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from cleanse.packs import load_rules
 from cleanse.rule_engine import RuleRunner
+from cleanse.rule_prefilter import UNSCREENED, screen_pass
 from cleanse.rule_state import RuleState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +41,7 @@ def outcome(
     rules = [r for r in RULES if r.applies_to(lang, None)]
     runner = RuleRunner(rules, lang, timeout=5.0)
     if not screen:
-        monkeypatch.setattr(runner, "_absent_hints", lambda state, todo: frozenset())
+        monkeypatch.setattr(runner, "_screen", lambda state, todo: UNSCREENED)
     out = runner.run(list(enumerate(lines, start=1)))
     changes = [(c.stage, c.rule, c.line, c.before, c.after) for c in out.changes]
     return out.lines, changes, out.flags, out.extracted, out.removed_by
@@ -84,3 +86,44 @@ def test_an_edit_that_makes_a_hint_is_seen_in_the_same_pass() -> None:
         "fr.artifact.doubled-initial",
         "fr.paywall.reste-a-lire",
     ]
+
+
+def _held_line_by_line(texts: list[str], todo: list[int], hinted: list) -> dict[int, frozenset]:
+    out = {}
+    for i in todo:
+        ids = frozenset(r.id for r in hinted if any(n in texts[i].lower() for n in r.contains))
+        if ids:
+            out[i] = ids
+    return out
+
+
+HINTED = [r for r in RULES if r.contains and r.stage in ("artifacts", "lines")]
+# Hints no pack has, that the join could make: a line break, one at an end of a hint.
+HINTED += [
+    dataclasses.replace(HINTED[0], id=f"test.joined-{k}", contains=hint)
+    for k, hint in enumerate([("\n",), ("©\n", "\nco"), ("a\na",)])
+]
+SCREEN_PIECES = [
+    *sorted({n for r in HINTED for n in r.contains}), "İ", "ΟΔΟΣ", "Σ", "\n", "a", " ", "COPY",
+    "RIGHT", "©\n2024", "İl vous reste", "x", "",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(SCREEN_PIECES), max_size=5).map("".join), min_size=1, max_size=8
+    ),
+    st.data(),
+)
+def test_the_screen_gives_each_lines_own_answer(texts: list[str], data: st.DataObject) -> None:
+    """screen_pass on the joined lines says, for every line, exactly which hinted rules' hints
+    its own lower case holds: with hints split by the join, a capital İ that lowers to two
+    characters, a final sigma, lines that hold "\\n" themselves, and any subset of the lines."""
+    todo = sorted(data.draw(st.sets(st.integers(0, len(texts) - 1))))
+    screen = screen_pass(texts, todo, HINTED)
+    expected = _held_line_by_line(texts, todo, HINTED)
+    assert screen.held == expected
+    assert screen.absent == frozenset(
+        r.id for r in HINTED if not any(r.id in ids for ids in expected.values())
+    )
