@@ -34,6 +34,7 @@ from cleanse.packs import load_rules
 from cleanse.rule_engine import RuleRunner
 from cleanse.rule_state import RuleState, tidy_lines
 from cleanse.rules import RuleSet
+from cleanse.score_rounding import rounded_scores
 
 EMPTY_INPUT = "input.empty"
 # The classifier judges a line by its neighbours; with fewer lines than this there is too little
@@ -234,40 +235,23 @@ class Cleaner:
         keeps = list(map(_KEEP, verdicts))
         if all(keeps):
             return list(lines)  # what tidy_lines gives back when nothing is dropped
-        for (number, text), verdict, keep in zip(lines, verdicts, keeps, strict=True):
-            if not keep:
-                detail = {
-                    "reason": verdict.reason,
-                    "score": verdict.score,
-                    "scores": _rounded(verdict.scores),
-                }
-                changes.append(
-                    Change("classify", f"classify.{verdict.reason}", number, text, None, detail)
-                )
+        dropped = [
+            (number, text, verdict)
+            for (number, text), verdict, keep in zip(lines, verdicts, keeps, strict=True)
+            if not keep
+        ]
+        # The scores of all the dropped lines rounded at once (cleanse.score_rounding).
+        rounded = rounded_scores([verdict.scores for _, _, verdict in dropped])
+        for (number, text, verdict), scores in zip(dropped, rounded, strict=True):
+            reason = verdict.reason
+            detail = {"reason": reason, "score": verdict.score, "scores": scores}
+            changes.append(Change("classify", f"classify.{reason}", number, text, None, detail))
         return tidy_lines(
             (number, text, keep) for (number, text), keep in zip(lines, keeps, strict=True)
         )
 
 
 _KEEP = operator.attrgetter("keep")
-# round(value, 3) of the scores seen so far: a dropped line's audit entry rounds some ten scores,
-# and most values repeat (the threshold, 0.0 and 1.0, the same prose scores). Only non-zero
-# floats are kept (a dict would take -0.0 for 0.0, and an int for the float equal to it).
-_ROUNDED: dict[float, float] = {}
-_ROUNDED_MAX = 20_000  # about 2 MB at most
-
-
-def _rounded(scores: dict[str, float]) -> dict[str, float]:
-    """{key: round(value, 3)} of a verdict's scores."""
-    out = {}
-    for key, value in scores.items():
-        rounded = _ROUNDED.get(value)
-        if rounded is None or type(value) is not float:
-            rounded = round(value, 3)
-            if type(value) is float and value and len(_ROUNDED) < _ROUNDED_MAX:
-                _ROUNDED[value] = rounded
-        out[key] = rounded
-    return out
 
 
 def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
