@@ -7,12 +7,17 @@ clearly wins. Give `--lang` to skip the guess.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from itertools import chain
+
 import regex
 
 UNDETERMINED = "und"
 SAMPLE_CHARS = 4000
 _MIN_HITS = 3
 _WORD_RE = regex.compile(r"\p{L}+")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+")  # _WORD_RE on ASCII text
 
 # Frequent function words of each language; "a", "de", "la", frequent in several of them, are left
 # out, and a word listed under two languages counts for both.
@@ -59,13 +64,12 @@ def detect_language(text: str, sample_chars: int = SAMPLE_CHARS) -> str:
     >>> detect_language("12 345")
     'und'
     """
-    hits: dict[str, int] = {}
-    # The words' lower case and their languages looked up in C (map); only marker words reach the
-    # Python loop. The findall is most of the cost.
-    words = map(str.lower, _WORD_RE.findall(text[:sample_chars]))
-    for langs in filter(None, map(_WORDS.get, words)):
-        for lang in langs:
-            hits[lang] = hits.get(lang, 0) + 1
+    sample = text[:sample_chars]
+    # On ASCII text the letters are A-Z and a-z, which `re` finds several times faster.
+    words = (_ASCII_WORD_RE if sample.isascii() else _WORD_RE).findall(sample)
+    # The words' lower case, their languages and the count of each, all in C: the findall is
+    # most of the cost.
+    hits = Counter(chain.from_iterable(filter(None, map(_WORDS.get, map(str.lower, words)))))
     if not hits:
         return UNDETERMINED
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
