@@ -107,6 +107,12 @@ _ASCII_SUSPECT_RE = re.compile(
     )
     + "]"
 )
+# leaves_alone's shortcut: every ASCII character the class holds but "&" is unprintable.
+assert all(
+    not chr(c).isprintable()
+    for c in range(128)
+    if chr(c) != "&" and _ASCII_SUSPECT_RE.match(chr(c))
+)
 
 
 def leaves_alone(line: str) -> bool:
@@ -117,7 +123,11 @@ def leaves_alone(line: str) -> bool:
     >>> leaves_alone("A plain line."), leaves_alone("Tom &amp; Jerry"), leaves_alone("été")
     (True, False, False)
     """
-    return line.isascii() and _ASCII_SUSPECT_RE.search(line) is None
+    if not line.isascii():
+        return False
+    if "&" not in line and line.isprintable():
+        return True  # no "&", and no control character (they are all unprintable)
+    return _ASCII_SUSPECT_RE.search(line) is None
 
 
 def needs_fixing(line: str) -> bool:

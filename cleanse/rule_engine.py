@@ -175,9 +175,11 @@ class RuleRunner:
         if not steps:
             return
         held_of = screen.held
-        if held_of is not None and all(rule.contains for rule, _ in steps):
-            # Every rule needs a hint: the lines that hold none are left out at once.
-            todo = [i for i in todo if i in held_of]
+        # Whether every rule needs a hint or a doubled initial: then a line that holds no hint
+        # (the screen says) and no pair (one may_hold_pair) is left out at once.
+        needy = held_of is not None and all(r.contains or pair for r, pair in steps)
+        if needy and not any(pair for _, pair in steps):
+            todo = [i for i in todo if i in held_of]  # hints only: the lines that hold one
         for i in todo:
             text = state.texts[i]
             if not state.alive[i] or not text:
@@ -186,6 +188,10 @@ class RuleRunner:
             lowered: str | None = None  # text.lower(), made when a hint is first tested
             checked: str | None = None  # the text last tested for a pair (rule_prefilter)
             paired = False
+            if needy and not held:
+                if not may_hold_pair(text):
+                    continue
+                checked, paired = text, True
             for rule, needs_pair in steps:
                 if rule.contains:
                     if held is not None:
