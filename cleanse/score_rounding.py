@@ -52,9 +52,19 @@ def rounded_scores(scores: Sequence[Mapping[str, Any]], digits: int = 3) -> list
     >>> rounded_scores([{"prose": 0.12345, "words": 3}, {"p": 0.9996}])
     [{'prose': 0.123, 'words': 3}, {'p': 1.0}]
     """
-    floats = [v for one in scores for v in one.values() if type(v) is float]
-    done = iter(round_floats(floats, digits))
+    values: list[Any] = []
+    for one in scores:
+        values.extend(one.values())
+    if set(map(type, values)) <= {float}:  # the classifier's scores: rebuilt in C
+        done = round_floats(values, digits)
+        out, start = [], 0
+        for one in scores:
+            end = start + len(one)
+            out.append(dict(zip(one, done[start:end], strict=True)))
+            start = end
+        return out
+    floats = iter(round_floats([v for v in values if type(v) is float], digits))
     return [
-        {k: next(done) if type(v) is float else round(v, digits) for k, v in one.items()}
+        {k: next(floats) if type(v) is float else round(v, digits) for k, v in one.items()}
         for one in scores
     ]
