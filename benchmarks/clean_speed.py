@@ -50,14 +50,18 @@ def best_of(repeat: int, func: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-WCXB_DOCS = DEFAULT_CORPORA.parent / "eval" / "wcxb-dev" / "docs"
+def wcxb_docs(corpora: Path) -> Path:
+    """The wcxb-dev scrapes beside the corpora (../shared/eval/wcxb-dev/docs)."""
+    return corpora.parent / "eval" / "wcxb-dev" / "docs"
 
 
 def mixed_records(mb: float, corpora: Path) -> list[dict[str, str]]:
     """About `mb` MB: novels (40-paragraph documents) and wcxb-dev naive scrapes, half each,
     interleaved (the scrapes repeat when more than their 24 MB is asked for)."""
     novels = load_documents(mb / 2, corpora)
-    pages = sorted(WCXB_DOCS.glob("*.raw.txt"))
+    pages = sorted(wcxb_docs(corpora).glob("*.raw.txt"))
+    if not pages:  # else the mix would be novels alone, and the figures another measurement
+        raise SystemExit(f"no wcxb-dev scrapes under {wcxb_docs(corpora)}; pass --corpora")
     scrapes: list[tuple[str, str]] = []
     size, k = 0, 0
     while size < mb / 2 * 1e6 and pages:
