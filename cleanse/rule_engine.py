@@ -218,18 +218,27 @@ class RuleRunner:
         """Replace rules first, then the rules that drop or extract whole lines.
 
         The screen (see _screen) is trusted only on lines this pass has not edited."""
-        held_of, edited = screen.held, state.edited
+        held_of, edited, texts, alive = screen.held, state.edited, state.texts, state.alive
         unhinted_edits = [r for r in self.line_edits if not r.contains]
+        # The gate's search, when it runs under the alarm with no per-call timeout (see
+        # _gate_hit): called here, without a frame per line, on the lines that hold no hint.
+        gate = self.line_gate
+        fast_gate = None
+        if gate is not None and self.deadline is None and _GATE not in self.overtime:
+            fast_gate = gate.search
         for i in todo:
-            if not state.alive[i]:
+            if not alive[i]:
                 continue
-            stripped = state.texts[i].strip()
+            stripped = texts[i].strip()
             if not stripped:
                 continue
             held = None if held_of is None or i in edited else held_of.get(i, _NOTHING)
             if held is not None and not held and not unhinted_edits:
                 # No hint on the line: no replace rule, and only the gate's drop rules, can fire.
-                self._drop_unhinted(state, i, stripped, outcome)
+                if fast_gate is None:
+                    self._drop_unhinted(state, i, stripped, outcome)
+                elif fast_gate(stripped) is not None:
+                    self._drop_line(state, i, outcome, _NOTHING, gated=True)
                 continue
             lowered: str | None = None  # the line's lower case, made when a hint is tested
             for rule in self.line_edits:
@@ -275,14 +284,8 @@ class RuleRunner:
 
     def _drop_unhinted(self, state: RuleState, i: int, stripped: str, outcome: Outcome) -> None:
         """`_drop_line` of a line that holds no rule's hint: only the gate's rules can drop it."""
-        gate = self.line_gate
-        if gate is not None and self.deadline is None and _GATE not in self.overtime:
-            # Under the alarm (no per-call timeout): the gate's search, without _gate_hit's frame.
-            if gate.search(stripped) is None:
-                return
-        elif not self._gate_hit(stripped, outcome):
-            return
-        self._drop_line(state, i, outcome, _NOTHING, gated=True)
+        if self._gate_hit(stripped, outcome):
+            self._drop_line(state, i, outcome, _NOTHING, gated=True)
 
     def _drop_line(
         self,
