@@ -178,7 +178,7 @@ class RuleRunner:
         # Whether every rule needs a hint or a doubled initial: then a line that holds no hint
         # (the screen says) and no pair (one may_hold_pair) is left out at once.
         needy = held_of is not None and all(r.contains or pair for r, pair in steps)
-        if needy and not any(pair for _, pair in steps):
+        if held_of is not None and needy and not any(pair for _, pair in steps):
             todo = [i for i in todo if i in held_of]  # hints only: the lines that hold one
         for i in todo:
             text = state.texts[i]
