@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents
@@ -254,7 +254,7 @@ class Cleaner:
 _KEEP = operator.attrgetter("keep")
 
 
-def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
+def _head(lines: Iterable[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
     """The first lines of a document, up to about `chars` characters (enough to tell its language)."""
     taken, size = [], 0
     for _, text in lines:
@@ -265,10 +265,11 @@ def _head(lines: list[tuple[int, str]], chars: int = SAMPLE_CHARS) -> str:
     return "\n".join(taken)
 
 
-def _alive(state: RuleState) -> list[tuple[int, str]]:
-    return [
+def _alive(state: RuleState) -> Iterator[tuple[int, str]]:
+    """The alive (number, text) lines, made as they are asked for (_head takes the first few)."""
+    return (
         (n, t) for n, t, alive in zip(state.numbers, state.texts, state.alive, strict=True) if alive
-    ]
+    )
 
 
 def _fix_lines(
