@@ -38,11 +38,21 @@ def round_floats(values: Sequence[float], digits: int) -> list[float]:
     scale = 10.0**digits
     with np.errstate(all="ignore"):  # inf and nan are left to `round` below
         scaled = array * scale
-        out: list[float] = (np.rint(scaled) / scale).tolist()
+        rounded = np.rint(scaled) / scale
+        out: list[float] = rounded.tolist()
         sure = (np.abs(scaled - np.floor(scaled) - 0.5) > _HALF_DOUBT) & (np.abs(scaled) < _LARGEST)
-    for k in np.flatnonzero(~sure).tolist():
+    doubtful = np.flatnonzero(~sure).tolist()
+    for k in doubtful:
         out[k] = round(values[k], digits)
-    return out
+    # Rounded values repeat (0.325, -0.7, 1.0): equal ones share one float object, as `round`
+    # through a memo gave them, so that the audit entries waiting to be written hold a few
+    # hundred floats a document, not one per score. Zeros (0.0 == -0.0) and the values `round`
+    # gave keep their own.
+    shared: dict[float, float] = {}
+    canonical = list(map(shared.setdefault, out, out))
+    for k in [*np.flatnonzero(rounded == 0).tolist(), *doubtful]:
+        canonical[k] = out[k]
+    return canonical
 
 
 def rounded_scores(scores: Sequence[Mapping[str, Any]], digits: int = 3) -> list[dict[str, Any]]:

@@ -57,3 +57,11 @@ def test_scores_keep_their_keys_order_and_types() -> None:
         [type(v) for v in one.values()] for one in expected
     ]
     assert [list(one) for one in out] == [list(one) for one in scores]
+
+
+def test_zeros_keep_their_sign_among_shared_values() -> None:
+    """Equal rounded values share one object, but 0.0 and -0.0 (equal as keys) stay apart."""
+    values = [0.0001, -0.0001, 0.325, 0.3251, -0.0, 0.0, -0.0004, 0.0004, 0.0005, -0.0005]
+    assert _same(round_floats(values, 3), [round(v, 3) for v in values])
+    out = round_floats([0.3251, 0.3249, 0.325], 3)
+    assert out[0] is out[1] is out[2]
