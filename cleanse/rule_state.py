@@ -95,18 +95,15 @@ def tidy_lines(rows: Iterable[tuple[int, str, bool]]) -> list[tuple[int, str]]:
     [(1, 'a'), (2, ''), (5, 'b')]
     """
     out: list[tuple[int, str]] = []
-    append = out.append
     gap = False  # a dropped line lies between the last non-blank emitted line and this one
-    last_blank = True  # the last emitted line is blank (or none was emitted)
     for number, text, alive in rows:
         if not alive:
             gap = True
             continue
-        blank = not text or text.isspace()  # not text.strip(), without a copy
-        if blank and gap and last_blank:
+        blank = not text.strip()
+        if blank and gap and (not out or not out[-1][1].strip()):
             continue
-        append((number, text))
-        last_blank = blank
+        out.append((number, text))
         if not blank:
             gap = False
     if gap:
