@@ -61,7 +61,8 @@ def mixed_records(mb: float, corpora: Path) -> list[dict[str, str]]:
     novels = load_documents(mb / 2, corpora)
     pages = sorted(wcxb_docs(corpora).glob("*.raw.txt"))
     if not pages:  # else the mix would be novels alone, and the figures another measurement
-        raise SystemExit(f"no wcxb-dev scrapes under {wcxb_docs(corpora)}; pass --corpora")
+        msg = f"no wcxb-dev scrapes under {wcxb_docs(corpora)}; pass --corpora"
+        raise SystemExit(msg)
     scrapes: list[tuple[str, str]] = []
     size, k = 0, 0
     while size < mb / 2 * 1e6 and pages:
