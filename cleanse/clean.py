@@ -184,8 +184,9 @@ class Cleaner:
             rule_flags.update(outcome.flags)
             found = {**outcome.extracted, **found}
             mark = len(changes)
-            lines = self._drop_learned(outcome.lines, doc.site, changes)
-            lines = yield from self._classify(lines, lang, changes, EXTRACTED_HTML in doc.flags)
+            rows = list(zip(state.numbers, state.texts, state.alive, strict=True))
+            rows = self._drop_learned(rows, doc.site, changes)
+            lines = yield from self._classify(rows, lang, changes, EXTRACTED_HTML in doc.flags)
             if outcome.removed_by is not None or state.over_budget or round_number == MAX_ROUNDS:
                 break
             if self.config.lang or not (outcome.changes or len(changes) > mark):
@@ -208,37 +209,44 @@ class Cleaner:
         return result
 
     def _drop_learned(
-        self, lines: list[tuple[int, str]], site: str | None, changes: list[Change]
-    ) -> list[tuple[int, str]]:
+        self, rows: list[tuple[int, str, bool]], site: str | None, changes: list[Change]
+    ) -> list[tuple[int, str, bool]]:
         """Drop the lines that `cleanse run --learn` found repeated across the site's pages."""
         if self.learned is None or site is None:
-            return lines
-        rows = []
-        for number, text in lines:
-            rule = self.learned.matches(site, text) if text.strip() else None
+            return rows
+        out = []
+        for number, text, alive in rows:
+            rule = self.learned.matches(site, text) if alive and text.strip() else None
             if rule is not None:
                 changes.append(Change("learned", rule, number, text, None))
-            rows.append((number, text, rule is None))
-        return tidy_lines(rows)
+            out.append((number, text, alive and rule is None))
+        return out
 
     def _classify(
-        self, lines: list[tuple[int, str]], lang: str, changes: list[Change], extract: bool = False
+        self,
+        rows: list[tuple[int, str, bool]],
+        lang: str,
+        changes: list[Change],
+        extract: bool = False,
     ) -> Generator[_Ask, list[LineVerdict], list[tuple[int, str]]]:
         """Drop the lines the boilerplate classifier does not take for content (`extract`: the
-        text is an HTML page's extracted main text)."""
+        text is an HTML page's extracted main text). The classifier reads every line of the page,
+        those the rules dropped included, as it did when it was fitted: it judges a line by its
+        neighbours, and a rule that removes a menu line must not change its verdict on the
+        paragraph next to it."""
         config = self.extract_config if extract else self.classify_config
         if config.mode == "off":
-            return lines
-        if sum(1 for _, text in lines if text.strip()) < MIN_LINES_TO_CLASSIFY:
-            return lines
-        verdicts = yield ([t for _, t in lines], lang, config)
+            return tidy_lines(rows)
+        if sum(1 for _, text, alive in rows if alive and text.strip()) < MIN_LINES_TO_CLASSIFY:
+            return tidy_lines(rows)
+        verdicts = yield ([t for _, t, _ in rows], lang, config)
         keeps = list(map(_KEEP, verdicts))
-        if all(keeps):
-            return list(lines)  # what tidy_lines gives back when nothing is dropped
+        if all(keep or not alive for (_, _, alive), keep in zip(rows, keeps, strict=True)):
+            return tidy_lines(rows)
         dropped = [
             (number, text, verdict)
-            for (number, text), verdict, keep in zip(lines, verdicts, keeps, strict=True)
-            if not keep
+            for (number, text, alive), verdict, keep in zip(rows, verdicts, keeps, strict=True)
+            if alive and not keep
         ]
         # The scores of all the dropped lines rounded at once (cleanse.score_rounding).
         rounded = rounded_scores([verdict.scores for _, _, verdict in dropped])
@@ -247,7 +255,8 @@ class Cleaner:
             detail = {"reason": reason, "score": verdict.score, "scores": scores}
             changes.append(Change("classify", f"classify.{reason}", number, text, None, detail))
         return tidy_lines(
-            (number, text, keep) for (number, text), keep in zip(lines, keeps, strict=True)
+            (number, text, alive and keep)
+            for (number, text, alive), keep in zip(rows, keeps, strict=True)
         )
 
 
