@@ -10,6 +10,7 @@ type, gutted pages, readability-pages).
     python benchmarks/guard_scan.py nested --cache FEATS.pkl --oof OOF.pkl       # guard constants, nested
     python benchmarks/guard_scan.py ranking --cache FEATS.pkl --oof OOF.pkl      # AUC, log loss
     python benchmarks/guard_scan.py sources --cache FEATS.pkl --oof OOF.pkl      # F1 lost where
+    python benchmarks/guard_scan.py rules --cache FEATS.pkl --oof OOF.pkl        # with the rule packs
 
 FEATS.pkl / OOF.pkl are `fit_classifier.py --cache` / `--oof` files (several `--only-folds` files
 may be given after `--oof`, merged as `--report-oof` does). `nested` picks the guard's
@@ -51,6 +52,7 @@ class Page:
     protected: np.ndarray | None = None
     floor_ok: np.ndarray | None = None
     rule_keep: np.ndarray | None = None
+    rule_pack_keep: np.ndarray | None = None  # what the built-in rule packs keep (`rules`)
 
 
 Keep = Callable[[Page, float], np.ndarray]
@@ -228,6 +230,27 @@ def decompose(pages: Sequence[Page]) -> None:
         ("no guard", {"mass": 0.0, "mostly": 2.0, "unsure_page": -1.0}),
     ]:  # fmt: skip
         print(line(name, by_kind(pages, page_rows(pages, guard_keep(**knobs), 0.325))))
+
+
+def with_rules(pages: Sequence[Page], cache: Path) -> None:
+    """The shipped guard alone, and with the lines the built-in rule packs drop taken out of
+    what it keeps, as `cleanse run` does (the classifier reads every line of the page, the
+    rules' drops included; a line goes when either drops it)."""
+    from wcxb_eval import full_keeps
+
+    data = fc.load_data(cache)
+    rule_keeps = full_keeps([d.page for d in data], classify="off")
+    for p, d, kept in zip(pages, data, rule_keeps, strict=True):
+        p.rule_pack_keep = np.array([kept[i] for i in d.idx], dtype=bool) if len(d.idx) else None
+        decided = set(d.idx) if d.kind != "article" else set()
+        for j, (text, y) in enumerate(zip(d.page.lines, d.page.labels, strict=True)):
+            if j in decided or kept[j] or not text.strip():
+                continue
+            n = len(text.strip())  # a line the guard does not decide, dropped by a rule
+            p.const += (-1, 0, 1, 0, -n) if y else (0, -1, 0, 0, 0)
+    shipped = guard_keep()
+    print(line("shipped guard + rule packs",
+               by_kind(pages, page_rows(pages, lambda p, t: shipped(p, t) & p.rule_pack_keep, 0.325))))  # fmt: skip
 
 
 def thresholds(pages: Sequence[Page]) -> None:
@@ -421,11 +444,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "nested",
             "ranking",
             "sources",
+            "rules",
         ),
     )
     args = ap.parse_args(argv)
     sys.modules["__main__"].PageData = fc.PageData  # type: ignore[attr-defined]  # the pickle's class
     pages = load(args.cache, args.oof)
+    if args.what == "rules":
+        print(line("shipped guard", by_kind(pages, page_rows(pages, guard_keep(), 0.325))))
+        with_rules(pages, args.cache)
+        return 0
     {"decompose": decompose, "thresholds": thresholds, "variants": variants,
      "page-threshold": page_threshold, "nested": nested, "ranking": ranking,
      "sources": sources}[args.what](pages)  # fmt: skip
