@@ -36,11 +36,11 @@ from cleanse.progress import ProgressReporter, RunProgress
 from cleanse.readers import STDIN, ReadConfig, list_inputs, read_documents, read_inputs
 from cleanse.report import write_report
 from cleanse.rules import RuleSet
-from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
+from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
 from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
-from cleanse.stages import DedupStage, clean_stage, known_spans, open_index
+from cleanse.stages import build_stages, open_index
 from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
@@ -212,19 +212,13 @@ def _run(
                 _save_checkpoint(report, mark, done, stats, writer, audit, index, owner.run)
             saved = True
 
-    spans = known_spans(config.dedup, config.workers) if config.clean else None
-    document_stages = (
-        [clean_stage(ruleset, config.cleaning, config.workers, learned, spans)]
-        if config.clean
-        else []
-    )
-    batch_stages: list[BatchStage] = []
-    if config.dedup is not None:
-        dedup = DedupStage(
-            config.dedup, index, workers=config.workers, annotate=config.annotate,
-            annotate_field=config.annotate_field, on_result=counts.add_duplicates, spans=spans,
-        )  # fmt: skip
-        batch_stages = [dedup, progress.deduplicated_stage]
+    document_stages, batch_stages = build_stages(
+        ruleset, config.cleaning, clean=config.clean, workers=config.workers, learned=learned,
+        dedup=config.dedup, index=index, annotate=config.annotate,
+        annotate_field=config.annotate_field, on_result=counts.add_duplicates,
+    )  # fmt: skip
+    if batch_stages:
+        batch_stages.append(progress.deduplicated_stage)
     runner = Runner(
         [*document_stages, progress.cleaned], batch_stages,
         [CorpusSink(writer), counts, *([audit] if audit else []), progress],

@@ -26,6 +26,11 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
+try:
+    import fcntl
+except ImportError:  # not on Unix
+    fcntl = None  # type: ignore[assignment]
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -80,6 +85,33 @@ class _Pool(multiprocessing.pool.Pool):
 
     def _get_sentinels(self) -> list[Any]:
         return [self._change_notifier._reader]  # type: ignore[attr-defined]
+
+    def _setup_queues(self) -> None:
+        super()._setup_queues()  # type: ignore[misc]
+        for queue in (self._inqueue, self._outqueue):  # type: ignore[attr-defined]
+            widen_pipe(queue._reader.fileno())
+
+
+# Bytes a pool's pipes hold (Linux's default is 64 KB; 1 MB is what an unprivileged process may
+# ask for by default).
+PIPE_BYTES = 1 << 20
+
+
+def widen_pipe(fd: int) -> None:
+    """Let the pipe `fd` hold PIPE_BYTES (where the system allows it; else it stays as it is).
+
+    A task (a group of documents) and its result weigh hundreds of KB. Through a 64 KB pipe, a
+    worker sending its result waits until the parent's result thread has read all but the last
+    64 KB of it, and that thread takes the GIL again after each read: while the parent's main
+    thread holds the GIL (settling a batch), the worker waits with it, and so does a worker
+    reading its next task. A pipe that holds a whole result or task lets the worker write it
+    and go on, and the parent read it in one go.
+    """
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setting is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, setting, PIPE_BYTES)
 
 
 def _init(factory: Callable[[], Callable[[Any], Any]]) -> None:

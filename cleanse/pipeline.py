@@ -24,9 +24,9 @@ from cleanse.packs import load_rules
 from cleanse.readers import ReadConfig, record_document
 from cleanse.remote import is_remote
 from cleanse.runlock import LOCK_FILE, RunLock
-from cleanse.runner import BATCH_CHARS, BATCH_DOCS, BatchStage, Runner
+from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
 from cleanse.sinks import StatsSink, audit_line
-from cleanse.stages import DedupStage, clean_documents, clean_stage, known_spans, open_index
+from cleanse.stages import build_stages, clean_documents, open_index
 from cleanse.staging import RemoteFolder
 from cleanse.stats import Stats
 
@@ -166,18 +166,14 @@ class PipelineRun:
             }
         self.pipe = pipe
         self.index, self.scratch, self.lock = pipe._open_index()
-        batch_stages: list[BatchStage] = []
-        spans = known_spans(pipe.dedup, pipe.workers) if pipe.clean else None
-        if pipe.dedup is not None:
-            dedup = DedupStage(
-                pipe.dedup, self.index, workers=pipe.workers, annotate=pipe.annotate,
-                annotate_field=pipe.annotate_field, on_result=counts.add_duplicates, spans=spans,
-            )  # fmt: skip
-            batch_stages.append(dedup)
-        self.runner = Runner(
-            [clean_stage(pipe.ruleset, pipe.config, pipe.workers, spans=spans)] if pipe.clean else [],
-            batch_stages, [counts], pipe.batch_chars, pipe.batch_docs,
+        document_stages, batch_stages = build_stages(
+            pipe.ruleset, pipe.config, clean=pipe.clean, workers=pipe.workers, dedup=pipe.dedup,
+            index=self.index, annotate=pipe.annotate, annotate_field=pipe.annotate_field,
+            on_result=counts.add_duplicates,
         )  # fmt: skip
+        self.runner = Runner(
+            document_stages, batch_stages, [counts], pipe.batch_chars, pipe.batch_docs
+        )
         self.finished = False
         self.closed = False
 

@@ -12,7 +12,6 @@ import logging
 import operator
 import shutil
 import tempfile
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,9 +21,11 @@ from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
 from cleanse.document import Change, Document, Item, is_live
+from cleanse.known_spans import KnownSpans, known_spans, pack_spans
 from cleanse.learn import LearnedRules
 from cleanse.parallel import BATCH, ordered_map
 from cleanse.rules import RuleSet
+from cleanse.runner import BatchStage, DocumentStage
 from cleanse.writers import naming_path
 
 if TYPE_CHECKING:
@@ -43,68 +44,6 @@ CLEANING_FAILED = "input.cleaning-failed"
 # workers clean the next one instead of waiting: settling a batch takes the parent less time
 # than cleaning one takes two workers.
 CLEANING_AHEAD = 32_000_000
-
-
-class KnownSpans:
-    """The paragraph spans the cleaning workers found in the documents they cleaned, kept by the
-    lines they were found in until the duplicate stage takes them (`take`).
-
-    With workers, splitting a document into paragraphs (`cleanse.dedup.paragraphs`) is done by the
-    worker that cleaned it, not by this process while the workers wait: each document's spans
-    come back packed (`pack_spans`, 8 bytes a paragraph), and the duplicate stage takes them for
-    the same lines, the very same tuple, or splits the lines itself when there are none.
-    """
-
-    def __init__(self) -> None:
-        self._spans: dict[int, tuple[tuple[str, ...], bytes]] = {}
-
-    def put(self, lines: tuple[str, ...], packed: bytes) -> None:
-        """Keep the spans of `lines` (holding the tuple: its id stays its own meanwhile)."""
-        self._spans[id(lines)] = (lines, packed)
-
-    def take(self, lines: tuple[str, ...]) -> list[tuple[int, int]] | None:
-        """The spans kept for this very tuple of lines (then forgotten), else None.
-
-        The duplicate stage takes documents in the order they were cleaned, so the spans kept
-        before these ones belong to documents it has passed without taking them (their lines
-        replaced on the way): they are dropped too, and this map holds no more than the cleaning
-        runs ahead of the duplicate stage."""
-        entry = self._spans.get(id(lines))
-        if entry is None or entry[0] is not lines:
-            return None
-        while True:  # oldest first: up to and including this entry
-            key = next(iter(self._spans))
-            kept = self._spans.pop(key)
-            if kept is entry:
-                return unpack_spans(entry[1])
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-
-def known_spans(dedup: DedupConfig | None, workers: int) -> KnownSpans | None:
-    """Where the cleaning workers leave paragraph spans for the duplicate stage: with workers and
-    paragraphs to deduplicate; else None (the duplicate stage splits the documents itself)."""
-    if workers <= 1 or dedup is None or dedup.level == "document":
-        return None
-    return KnownSpans()
-
-
-def pack_spans(spans: list[tuple[int, int]]) -> bytes:
-    """Paragraph spans as bytes: cheap to send, unlike a list of tuples."""
-    return array("I", itertools.chain.from_iterable(spans)).tobytes()
-
-
-def unpack_spans(packed: bytes) -> list[tuple[int, int]]:
-    """The spans `pack_spans` packed.
-
-    >>> unpack_spans(pack_spans([(0, 2), (4, 4)]))
-    [(0, 2), (4, 4)]
-    """
-    flat = array("I")
-    flat.frombytes(packed)
-    pairs = iter(flat)
-    return list(zip(pairs, pairs, strict=True))
 
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
@@ -422,6 +361,38 @@ class DedupStage:
         if self.on_result is not None:
             self.on_result(result)
         return docs
+
+
+def build_stages(
+    ruleset: RuleSet,
+    cleaning: CleanConfig,
+    *,
+    clean: bool = True,
+    workers: int = 1,
+    learned: LearnedRules | None = None,
+    dedup: DedupConfig | None = None,
+    index: DuplicateIndex | None = None,
+    annotate: bool = False,
+    annotate_field: str = ANNOTATION,
+    on_result: Callable[[DedupResult], None] | None = None,
+) -> tuple[list[DocumentStage], list[BatchStage]]:
+    """A run's document stages (cleaning, if `clean`) and batch stages (the duplicate stage, if
+    `dedup`), wired together: the CLI's run (cleanse.job) and `Pipeline` build them here.
+
+    With workers and paragraphs to deduplicate, the cleaning workers leave each document's
+    paragraph spans for the duplicate stage (see KnownSpans).
+    """
+    spans = known_spans(dedup, workers) if clean else None
+    document_stages = [clean_stage(ruleset, cleaning, workers, learned, spans)] if clean else []
+    batch_stages: list[BatchStage] = []
+    if dedup is not None:
+        batch_stages.append(
+            DedupStage(
+                dedup, index, workers=workers, annotate=annotate, annotate_field=annotate_field,
+                on_result=on_result, spans=spans,
+            )
+        )  # fmt: skip
+    return document_stages, batch_stages
 
 
 def open_index(

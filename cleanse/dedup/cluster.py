@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleanse.dedup.jit import kernel
+from cleanse.dedup.jit import unlocked_kernel
 
 
-@kernel
+@unlocked_kernel
 def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """Pairs (i < j) of items sharing a key; buckets above max_bucket link only near neighbours."""
     n = skeys.shape[0]
@@ -105,7 +105,7 @@ def candidate_pairs(
     return np.unique(np.concatenate(found), axis=0)
 
 
-@kernel
+@unlocked_kernel
 def _jaccards(values, offs, left, right):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     out = np.empty(left.shape[0], dtype=np.float64)
     for k in range(left.shape[0]):

@@ -26,9 +26,24 @@ _probe_skipped_on_compile = threading.Event()  # set by kernels_only()
 
 def kernel(fn: Callable[..., Any]) -> Any:  # a numba dispatcher
     """`numba.njit(cache=True)` whose cached machine code loads without numba's registries."""
+    return _compiled(fn, nogil=False)
+
+
+def unlocked_kernel(fn: Callable[..., Any]) -> Any:  # a numba dispatcher
+    """`kernel`, releasing the GIL while it runs (`nogil=True`): for the kernels the parent of a
+    run with workers runs in its duplicate stage, so that meanwhile its other threads (the
+    cleaning pool's, which hand documents out and take the cleaned ones back) are not held up.
+
+    The flag is not part of numba's cache key: a kernel changed to or from this decorator must
+    change its source file too (the decorator's line does), which invalidates its cache entries.
+    """
+    return _compiled(fn, nogil=True)
+
+
+def _compiled(fn: Callable[..., Any], *, nogil: bool) -> Any:
     import numba as nb  # here: importing this module does not import numba (see kernels_only)
 
-    dispatcher = nb.njit(cache=True)(fn)
+    dispatcher = nb.njit(cache=True, nogil=nogil)(fn)
     cache = getattr(dispatcher, "_cache", None)
     load = getattr(cache, "_load_overload", None)
     guard = getattr(cache, "_guard_against_spurious_io_errors", None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from cleanse.dedup.jit import BLAS_PROBE, kernel, skip_blas_probe
+from cleanse.dedup.jit import BLAS_PROBE, skip_blas_probe, unlocked_kernel
 from cleanse.dedup.normalize import TABLE_SIZE, UNSPACED_RANGES
 from cleanse.dedup.shingles import FNV_OFFSET, FNV_PRIME, MIX, SALT_CHAR, SALT_EXACT, SALT_WORD
 
@@ -236,7 +236,7 @@ def fold_counts(offsets: np.ndarray, blob: np.ndarray) -> tuple[np.ndarray, np.n
     return ascii, chars, unspaced
 
 
-@kernel
+@unlocked_kernel
 def shingle_hashes(buf, bounds, tables, params):  # noqa: ANN001, ANN201
     """Shingle hashes of paragraphs buf[bounds[p]:bounds[p + 1]], in order, with repeats.
 
@@ -270,7 +270,7 @@ def shingle_hashes(buf, bounds, tables, params):  # noqa: ANN001, ANN201
     return values[:pos], offs, exact, words, is_char
 
 
-@kernel
+@unlocked_kernel
 def minhash_csr(values, offs, a, b):  # noqa: ANN001, ANN201
     """datasketch "affine32" signatures: fmix32 each hash, then min over a * h + b mod 2**32."""
     n = offs.shape[0] - 1
@@ -286,7 +286,7 @@ def minhash_csr(values, offs, a, b):  # noqa: ANN001, ANN201
     return sigs
 
 
-@kernel
+@unlocked_kernel
 def band_keys(sigs, bands, rows):  # noqa: ANN001, ANN201
     """One 64-bit key per band: a hash of the band's `rows` values."""
     n = sigs.shape[0]
