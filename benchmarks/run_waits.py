@@ -120,9 +120,15 @@ def read_threads():
         seen[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / tick)
 
 
+rss = []  # (seconds since start, resident MB of this process), every half second
+page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def sample_threads():
     while True:
         read_threads()
+        with open("/proc/self/statm") as fh:
+            rss.append((clock() - started, int(fh.read().split()[1]) * page_mb))
         time.sleep(0.5)
 
 
@@ -178,7 +184,7 @@ main["rest"] = wall - main["wait_clean"] - main["dedup"] - main["sinks"]
 print(json.dumps({"wall": wall, "parent": own.ru_utime + own.ru_stime,
                   "workers": kids.ru_utime + kids.ru_stime, "rss_mb": own.ru_maxrss / 1024,
                   "workers_rss_mb": kids.ru_maxrss / 1024, "main": main, "batches": batches,
-                  "threads": threads_cpu}), file=sys.stderr)
+                  "threads": threads_cpu, "rss": rss, "started": started}), file=sys.stderr)
 sys.exit(code)
 """
 
@@ -195,17 +201,20 @@ def probe_run(root: Path, src: Path, out: Path, workers: int) -> dict:
     figures = json.loads(done.stderr.strip().splitlines()[-1])
     tasks = [json.loads(line) for line in log_path.read_text().splitlines()]
     log_path.unlink()
-    figures["tasks"] = summarize_tasks(tasks)
+    figures["tasks"] = summarize_tasks(tasks, figures)
     return figures
 
 
-def summarize_tasks(tasks: list[dict]) -> dict:
-    """Per kind of task: count, and the workers' seconds getting, running, sending (wall, CPU)."""
+def summarize_tasks(tasks: list[dict], figures: dict) -> dict:
+    """Per kind of task: count, and the workers' seconds getting, running, sending (wall, CPU);
+    and how much of the getting fell while the parent was in the duplicate stage."""
     out: dict[str, dict[str, float]] = {}
+    dedup = [(figures["started"] + a, figures["started"] + b) for a, b, _, _ in figures["batches"]]
     for task in tasks:
         kind = out.setdefault(task["fn"], dict.fromkeys(
-            ("tasks", "get_wall", "get_cpu", "run", "put_wall", "put_cpu"), 0.0))
+            ("tasks", "get_wall", "get_cpu", "run", "put_wall", "put_cpu", "get_in_dedup"), 0.0))
         kind["tasks"] += 1
+        kind["get_in_dedup"] += sum(max(0.0, min(b, task["get1"]) - max(a, task["get0"])) for a, b in dedup)
         kind["get_wall"] += task["get1"] - task["get0"]
         kind["get_cpu"] += task["get_cpu"]
         kind["run"] += task["put0"] - task["get1"]
@@ -221,7 +230,11 @@ def show(name: str, figures: dict, load: float) -> None:
     print("    parent threads (CPU s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(figures["threads"].items())))
     for fn, t in figures["tasks"].items():
         idle = (t["get_wall"] - t["get_cpu"]) + (t["put_wall"] - t["put_cpu"])
-        print(f"    workers' {fn}: {t['tasks']:.0f} tasks; getting {t['get_wall']:.1f} s (CPU {t['get_cpu']:.1f}), running {t['run']:.1f} s, sending {t['put_wall']:.1f} s (CPU {t['put_cpu']:.1f}); waiting on the parent {idle:.1f} s")
+        print(f"    workers' {fn}: {t['tasks']:.0f} tasks; getting {t['get_wall']:.1f} s (CPU {t['get_cpu']:.1f}), running {t['run']:.1f} s, sending {t['put_wall']:.1f} s (CPU {t['put_cpu']:.1f}); waiting on the parent {idle:.1f} s (getting while the parent deduplicated: {t['get_in_dedup']:.1f} s)")
+    last = max((b for _, b, _, _ in figures["batches"]), default=0.0)
+    during = max((mb for t, mb in figures["rss"] if t <= last), default=0.0)
+    after = max((mb for t, mb in figures["rss"] if t > last), default=0.0)
+    print(f"    parent RSS sampled: peak {during:.0f} MB until the last batch is settled, {after:.0f} MB after (the report)")
     print("    batches (s since start: deduplication from, to, written; documents): " + "; ".join(f"{a:.1f}-{b:.1f}-{c:.1f} {n}" for a, b, c, n in figures["batches"] if c is not None))
 
 
@@ -265,7 +278,7 @@ def main() -> None:
         print(f"{name}: median wall {statistics.median(walls):.1f} s over {len(walls)}")
     print(f"outputs identical (corpus, audit; every run): {same}; load average now {os.getloadavg()[0]:.2f}")
     if args.json:
-        args.json.write_text(json.dumps(runs, indent=1))
+        args.json.write_text(json.dumps(runs))
 
 
 if __name__ == "__main__":

@@ -40,10 +40,12 @@ RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index,
 CLEANING_FAILED = "input.cleaning-failed"
 
 # Characters of documents under way in the cleaning workers at most (about, past the next 512):
-# a runner batch's worth (32 MB), so that while the runner settles and writes a batch, the
-# workers clean the next one instead of waiting: settling a batch takes the parent less time
-# than cleaning one takes two workers.
-CLEANING_AHEAD = 32_000_000
+# one and a half runner batches (32 MB each), so that while the runner settles and writes a
+# batch, the workers clean the next one instead of waiting. Settling a batch takes the parent
+# about as long as cleaning one takes two workers (since the compiled line pass of s9), so one
+# batch's worth left the workers idle at the end of most batches the parent settled
+# (benchmarks/README.md, s10); each 16 MB more costs the parent about 40 MB while it settles.
+CLEANING_AHEAD = 48_000_000
 
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:

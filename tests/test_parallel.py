@@ -99,8 +99,9 @@ def test_the_workers_leave_each_live_documents_paragraph_spans_for_the_duplicate
     from cleanse.dedup import DedupConfig
     from cleanse.dedup.documents import deduplicate
     from cleanse.dedup.paragraphs import paragraph_spans
+    from cleanse.known_spans import known_spans
     from cleanse.packs import load_rules
-    from cleanse.stages import clean_documents, known_spans
+    from cleanse.stages import clean_documents
 
     docs, ruleset, config = _inputs(), load_rules([]), CleanConfig()
     assert known_spans(DedupConfig(), 1) is None and known_spans(DedupConfig(level="document"), 2) is None
@@ -173,7 +174,7 @@ def test_the_changes_cleaning_appends_come_back_as_plain_tuples_and_rebuild_the_
 
 
 def test_known_spans_forget_what_the_duplicate_stage_passed_without_taking():
-    from cleanse.stages import KnownSpans, pack_spans
+    from cleanse.known_spans import KnownSpans, pack_spans
 
     spans = KnownSpans()
     first, second, third = ("a",), ("b", "", "c"), ("d",)
@@ -184,3 +185,51 @@ def test_known_spans_forget_what_the_duplicate_stage_passed_without_taking():
     assert spans.take(second) == [(0, 0), (2, 2)]
     assert len(spans) == 1  # `first` was passed without being taken: forgotten
     assert spans.take(first) is None and spans.take(third) == [(0, 0)] and len(spans) == 0
+
+
+def test_the_pools_pipes_hold_a_whole_task_or_result():
+    # A worker writes its result and goes on, instead of waiting for the parent's result thread
+    # (which needs the GIL) to read it 64 KB at a time (cleanse.parallel.widen_pipe).
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("no pipe sizes here")
+    from cleanse.parallel import PIPE_BYTES, _Pool
+
+    pool = _Pool(1)
+    try:
+        for queue in (pool._inqueue, pool._outqueue):
+            assert fcntl.fcntl(queue._reader.fileno(), fcntl.F_GETPIPE_SZ) >= min(PIPE_BYTES, 1 << 20)
+    finally:
+        pool.terminate()
+
+
+def test_the_kernels_of_the_duplicate_stage_release_the_gil():
+    # The parent runs them while its cleaning pool's threads hand documents out and take them back.
+    from cleanse.dedup import cluster, kernel
+
+    kernels = (cluster._bucket_pairs, cluster._jaccards, kernel.shingle_hashes, kernel.minhash_csr, kernel.band_keys)
+    assert all(k.targetoptions.get("nogil") is True for k in kernels)
+
+
+@pytest.mark.parametrize(("level", "workers", "clean", "shared"), [
+    ("both", 2, True, True), ("paragraph", 2, True, True), ("document", 2, True, False),
+    ("both", 1, True, False), ("both", 2, False, False),
+])  # fmt: skip
+def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers, clean, shared):
+    from cleanse.clean_config import CleanConfig
+    from cleanse.dedup import DedupConfig
+    from cleanse.packs import load_rules
+    from cleanse.stages import DedupStage, build_stages
+
+    document, batch = build_stages(
+        load_rules([]), CleanConfig(), clean=clean, workers=workers, dedup=DedupConfig(level=level)
+    )
+    assert len(document) == int(clean)
+    assert len(batch) == 1 and isinstance(batch[0], DedupStage) and batch[0].workers == workers
+    spans = batch[0].spans
+    # With workers and paragraphs, the cleaning workers leave their spans where the duplicate
+    # stage takes them: the same KnownSpans at both ends.
+    assert (spans is not None) == shared
+    if clean:
+        assert document[0].keywords["spans"] is spans
+    assert build_stages(load_rules([]), CleanConfig(), workers=workers)[1] == []
