@@ -43,8 +43,8 @@ CLEANING_FAILED = "input.cleaning-failed"
 # one and a half runner batches (32 MB each), so that while the runner settles and writes a
 # batch, the workers clean the next one instead of waiting. Settling a batch takes the parent
 # about as long as cleaning one takes two workers (since the compiled line pass of s9), so one
-# batch's worth left the workers idle at the end of most batches the parent settled
-# (benchmarks/README.md, s10); each 16 MB more costs the parent about 40 MB while it settles.
+# batch's worth left the workers idle at the end of most batches the parent settled; the 16 MB
+# more cost the parent up to about 50 MB while it settles (benchmarks/README.md, s10).
 CLEANING_AHEAD = 48_000_000
 
 
