@@ -211,18 +211,24 @@ def test_the_kernels_of_the_duplicate_stage_release_the_gil():
     assert all(k.targetoptions.get("nogil") is True for k in kernels)
 
 
+@pytest.fixture(scope="module")
+def builtin_rules():
+    from cleanse.packs import load_rules
+
+    return load_rules([])
+
+
 @pytest.mark.parametrize(("level", "workers", "clean", "shared"), [
     ("both", 2, True, True), ("paragraph", 2, True, True), ("document", 2, True, False),
     ("both", 1, True, False), ("both", 2, False, False),
 ])  # fmt: skip
-def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers, clean, shared):
+def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers, clean, shared, builtin_rules):
     from cleanse.clean_config import CleanConfig
     from cleanse.dedup import DedupConfig
-    from cleanse.packs import load_rules
     from cleanse.stages import DedupStage, build_stages
 
     document, batch = build_stages(
-        load_rules([]), CleanConfig(), clean=clean, workers=workers, dedup=DedupConfig(level=level)
+        builtin_rules, CleanConfig(), clean=clean, workers=workers, dedup=DedupConfig(level=level)
     )
     assert len(document) == int(clean)
     assert len(batch) == 1 and isinstance(batch[0], DedupStage) and batch[0].workers == workers
@@ -232,4 +238,4 @@ def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers,
     assert (spans is not None) == shared
     if clean:
         assert document[0].keywords["spans"] is spans
-    assert build_stages(load_rules([]), CleanConfig(), workers=workers)[1] == []
+    assert build_stages(builtin_rules, CleanConfig(), workers=workers)[1] == []
