@@ -197,7 +197,8 @@ def probe_run(root: Path, src: Path, out: Path, workers: int) -> dict:
     args = [sys.executable, "-c", PROBE, "run", str(src), str(out), "-j", str(workers), "-q", "--overwrite"]
     done = subprocess.run(args, env=env, cwd=src.parent, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"cleanse run -j {workers} failed: {done.stderr[-3000:]}")
+        msg = f"cleanse run -j {workers} failed: {done.stderr[-3000:]}"
+        raise SystemExit(msg)
     figures = json.loads(done.stderr.strip().splitlines()[-1])
     tasks = [json.loads(line) for line in log_path.read_text().splitlines()]
     log_path.unlink()
