@@ -179,7 +179,7 @@ class Cleaner:
             rule_todo = edited
             if fix_todo and not state.over_budget and round_number < MAX_ROUNDS:
                 continue  # the repairs are not stable yet
-            outcome = runner.finish(state)
+            outcome = runner.document_stage(state)  # the lines are built below, from state
             timeouts.update(outcome.timeouts)
             rule_flags.update(outcome.flags)
             found = {**outcome.extracted, **found}

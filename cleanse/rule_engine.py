@@ -51,7 +51,7 @@ class RuleRunner:
 
     `run` applies them to a document until nothing changes. The cleaning loop (cleanse.clean)
     drives the same steps itself, with ftfy between passes: `RuleState.of(lines)`, `apply_pass`
-    as often as lines change, then `finish`.
+    as often as lines change, then `document_stage` (it builds the surviving lines itself).
     """
 
     def __init__(self, rules: Sequence[Rule], lang: str | None, timeout: float) -> None:
@@ -109,13 +109,19 @@ class RuleRunner:
 
     def finish(self, state: RuleState) -> Outcome:
         """The document stage, then the outcome with the surviving lines."""
-        outcome = state.outcome
-        if not state.over_budget:
-            self._guarded(state, lambda: self._document(state, outcome))
+        outcome = self.document_stage(state)
         if all(state.alive):  # what tidy_lines gives back when nothing was dropped
             outcome.lines = list(zip(state.numbers, state.texts, strict=True))
         else:
             outcome.lines = tidy_lines(zip(state.numbers, state.texts, state.alive, strict=True))
+        return outcome
+
+    def document_stage(self, state: RuleState) -> Outcome:
+        """The document stage; the outcome without its surviving lines, for a caller that reads
+        them from `state` itself (cleanse.clean, whose classifier reads every line)."""
+        outcome = state.outcome
+        if not state.over_budget:
+            self._guarded(state, lambda: self._document(state, outcome))
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome
 
