@@ -92,3 +92,14 @@ def test_the_library_takes_lang_in_any_case_and_refuses_unknown_codes():
     assert clean_text("« cDes inquiétudes subsistent »", lang="FR") == "« Des inquiétudes subsistent »"
     with pytest.raises(ConfigError, match="unknown language 'french'"):
         CleanConfig(lang="french")
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "nan", "-1"])
+def test_explain_refuses_a_threshold_outside_its_range(tmp_path, capsys, value):
+    page = tmp_path / "page.txt"
+    page.write_text("A line of text.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["explain", str(page), f"--threshold={value}"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --threshold" in err and "(0, 1]" in err and "Traceback" not in err

@@ -47,7 +47,7 @@ def build(parser: argparse.ArgumentParser, command: Command) -> None:
     group = parser.add_argument_group("duplicates")
     group.add_argument("--no-dedup", action="store_true", help="explain the cleaning stages only")
     group.add_argument(
-        "--threshold", type=float, default=defaults.threshold, metavar="J",
+        "--threshold", type=options.SHARE, default=defaults.threshold, metavar="J",
         help=f"Jaccard similarity at or above which texts are duplicates (default: {defaults.threshold})",
     )  # fmt: skip
     group.add_argument(
