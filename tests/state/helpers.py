@@ -108,6 +108,9 @@ def manifest(index: Path) -> dict:
 _SCRIPT = textwrap.dedent(
     """
     import importlib, os, signal, sys
+    # Ctrl-C as in a terminal: a shell's background job starts with SIGINT ignored, which the
+    # child would inherit, and the Ctrl-C tests would then test nothing but the ignoring.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {root!r})
     import cleanse.dedup.workers, cleanse.parallel
     cleanse.dedup.workers.CHUNK_CHARS = 4000   # several chunks per batch: the worker pool works
