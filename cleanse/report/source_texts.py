@@ -16,15 +16,9 @@ from cleanse.decode import decode_bytes, wide_encoding
 from cleanse.document import Document
 from cleanse.formats.compression import STREAM_ERRORS, open_reader, starts_like
 from cleanse.formats.registry import detect, open_input
-from cleanse.readers import (
-    InputFile,
-    Origin,
-    ReadConfig,
-    jsonl_line_document,
-    list_inputs,
-    read_documents,
-    top_folder,
-)
+from cleanse.input_origin import Origin, top_folder
+from cleanse.jsonl_input import jsonl_line_document
+from cleanse.readers import InputFile, ReadConfig, list_inputs, read_documents
 
 SCAN_LIMIT = 200_000  # documents read from SRC in order, at most, to find the ones left
 

@@ -30,19 +30,14 @@ from cleanse.document import Item
 from cleanse.formats.records import Record, Refusal
 from cleanse.formats.registry import detect
 from cleanse.formats.table_rows import table_rows
-from cleanse.readers import ReadConfig, read_inputs
+from cleanse.readers import ReadConfig, read_inputs, reader_record_document
 from cleanse.spark import state
 from cleanse.spark.hadoop import HadoopFile, file_key, list_files
 from cleanse.walk import InputFile
 
 # The local reader's own steps, so that a line, a row or a refusal becomes the same document.
-from cleanse.readers import (  # isort: skip
-    Origin,
-    jsonl_line_document,
-    reader_record_document,
-    rejected_input,
-    top_folder,
-)
+from cleanse.input_origin import Origin, rejected_input, top_folder  # isort: skip
+from cleanse.jsonl_input import jsonl_line_document  # isort: skip
 from cleanse.formats.parquet import _PARQUET as PARQUET_KIND
 
 if TYPE_CHECKING:
