@@ -7,7 +7,8 @@ the cleaning loop (cleanse.clean, with ftfy between them) or in `RuleRunner.run`
 first looks only at the lines the pass before edited: a line no rule touched keeps its text and is
 left alone again. Within the lines stage, `replace` rules edit a line first; then the first rule
 that drops it (or extracts it) decides, in file order. The document's state between passes is a
-`cleanse.rule_state.RuleState`.
+`cleanse.rule_state.RuleState`; its regex calls, each within the document's time budget, are
+`cleanse.timed_search.TimedSearch`'s.
 """
 
 from __future__ import annotations
@@ -17,36 +18,38 @@ from collections.abc import Callable, Sequence
 import regex
 
 from cleanse.document import Change
-from cleanse.lexicon import Lexicon, load_lexicon
+from cleanse.lexicon import load_lexicon
 from cleanse.rule_prefilter import PassScreen, may_hold_pair, opens_with_pair_hint, screen_pass
 from cleanse.rule_state import OVER_BUDGET_FLAG, Outcome, RuleState, SavedState, tidy_lines
 from cleanse.rules import Rule
+from cleanse.timed_search import (
+    CHARS_PER_SECOND_FLOOR,
+    GATE,
+    LENGTHENS_FLAG,
+    OverBudget,
+    TimedSearch,
+)
 from cleanse.watchdog import Overtime, cpu_clock, time_limit
 
+__all__ = ["CHARS_PER_SECOND_FLOOR", "LENGTHENS_FLAG", "MAX_PASSES", "REDO_BUDGETS", "RuleRunner"]
+
 MAX_PASSES = 3
-# A document's rule work has a budget: `timeout` seconds plus one per this many characters. It
-# first runs under one alarm for that budget; if the alarm rings (or cannot be set), it is redone
-# with a timeout on every regex call (`timeout` plus one second per this many characters of the
-# text searched), which names the rule that ran over; that rule is skipped for the rest of the
-# document. The redo has REDO_BUDGETS budgets in all (enough to name a few slow rules): when they
-# run out, the rules stop for the rest of the document, which is flagged `rules-over-budget`. So
-# one call of `run` costs at most 1 + REDO_BUDGETS budgets, however many lines or rules are slow.
-# Budgets are CPU time of the thread cleaning the document (cleanse.watchdog), so that a loaded
-# machine or a busy executor makes the same decisions as an idle one.
-CHARS_PER_SECOND_FLOOR = 100_000
+# A document's rule work has a budget: `timeout` seconds plus one per CHARS_PER_SECOND_FLOOR
+# characters. It first runs under one alarm for that budget; if the alarm rings (or cannot be set),
+# it is redone with a timeout on every regex call (`timeout` plus one second per that many
+# characters of the text searched: cleanse.timed_search), which names the rule that ran over; that
+# rule is skipped for the rest of the document. The redo has REDO_BUDGETS budgets in all (enough
+# to name a few slow rules): when they run out, the rules stop for the rest of the document, which
+# is flagged `rules-over-budget`. So one call of `run` costs at most 1 + REDO_BUDGETS budgets,
+# however many lines or rules are slow. Budgets are CPU time of the thread cleaning the document
+# (cleanse.watchdog), so that a loaded machine or a busy executor makes the same decisions as an
+# idle one.
 REDO_BUDGETS = 4
 _clock = cpu_clock
-_GATE = "<gate>"  # the union of the unhinted drop rules; never reported, see _gate_hit
-# Rules only shorten lines, except by one whitespace character per match (the space
-# fr.artifact.glued-closing-guillemet puts after a glued »). A replacement that would add more, or
-# add anything but whitespace, is not made: the line is left as it was, the rule is skipped for the
-# rest of the document, and the document is flagged `rule-lengthens:<rule id>`.
-LENGTHENS_FLAG = "rule-lengthens"
-_SPACE_RE = regex.compile(r"\s+")
 _NOTHING: frozenset[str] = frozenset()
 
 
-class RuleRunner:
+class RuleRunner(TimedSearch):
     """Runs a fixed sequence of rules over documents of one language and site.
 
     `run` applies them to a document until nothing changes. The cleaning loop (cleanse.clean)
@@ -63,15 +66,9 @@ class RuleRunner:
         self.line_drops = [r for r in line_rules if r.action != "replace"]
         self.doc_rules = [r for r in rules if r.stage == "document"]
         self.hinted_drops = [r for r in self.line_drops if r.contains]
-        self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
         self._hinted = [r for r in rules if r.contains and r.stage in ("artifacts", "lines")]
-        self.lexicon: Lexicon | None = load_lexicon(lang) if lang else None
-        self.timeout = timeout
-        # Of the document under way: None on the fast path (under the alarm), else when the
-        # redo's budget ends; and the rules that ran over (both live in its RuleState).
-        self.deadline: float | None = None
-        self.overtime: set[str] = set()
-        self._capped = False  # the last call's timeout was cut to what was left of the budget
+        super().__init__(load_lexicon(lang) if lang else None, timeout)
+        self.line_gate = _build_gate([r for r in self.line_drops if not r.contains])
         self._lowered = ("", "")  # the last text lower-cased, and its lower case
 
     def run(self, lines: Sequence[tuple[int, str]]) -> Outcome:
@@ -153,7 +150,7 @@ class RuleRunner:
         self.deadline = state.deadline
         try:
             step()
-        except _OverBudget:
+        except OverBudget:
             state.outcome.flags.append(
                 OVER_BUDGET_FLAG
             )  # the rest of the document is left as it is
@@ -230,7 +227,7 @@ class RuleRunner:
         # _gate_hit): called here, without a frame per line, on the lines that hold no hint.
         gate = self.line_gate
         fast_gate = None
-        if gate is not None and self.deadline is None and _GATE not in self.overtime:
+        if gate is not None and self.deadline is None and GATE not in self.overtime:
             fast_gate = gate.search
         for i in todo:
             if not alive[i]:
@@ -366,110 +363,6 @@ class RuleRunner:
         if text is not self._lowered[0]:
             self._lowered = (text, text.lower())
         return self._lowered[1]
-
-    def _limit(self, text: str) -> float | None:
-        """The timeout of one regex call on `text`: None on the fast path (under the alarm), else
-        the per-call limit cut to what is left of the budget. Raises _OverBudget when none is."""
-        if self.deadline is None:
-            return None
-        left = self.deadline - _clock()
-        if left <= 0:
-            raise _OverBudget
-        per_call = self.timeout + len(text) / CHARS_PER_SECOND_FLOOR
-        self._capped = left < per_call
-        return min(per_call, left)
-
-    def _timed_out(self, name: str, outcome: Outcome) -> None:
-        """A call ran over: skip that rule for the document, or stop if the budget is spent."""
-        if name != _GATE:
-            outcome.timeouts.append(name)
-        self.overtime.add(name)
-        if self._capped:
-            raise _OverBudget
-
-    def _gate_hit(self, text: str, outcome: Outcome) -> bool:
-        """Whether the union of the unhinted drop rules matches `text`.
-
-        When the union runs over its time, it is given up for the document and the rules are
-        asked one by one, so that the one that runs over is the one named.
-        """
-        if self.line_gate is None or _GATE in self.overtime:
-            return True
-        try:
-            return self.line_gate.search(text, timeout=self._limit(text)) is not None
-        except TimeoutError:
-            self._timed_out(_GATE, outcome)
-            return True
-
-    def _replace(self, rule: Rule, text: str, outcome: Outcome) -> str:
-        assert rule.replace is not None  # checked by the loader
-        if rule.id in self.overtime:
-            return text
-        template = rule.replace
-        guard, lexicon = rule.guard, self.lexicon
-        # Characters added beyond what was matched, and matches replaced: checked at each match,
-        # so that a replacement that multiplies the text stops before it takes the memory.
-        grown = replaced = 0
-
-        def replacement(match: regex.Match[str]) -> str:
-            nonlocal grown, replaced
-            if guard is not None and not _guard_allows(guard.max_rank, lexicon, match):
-                return str(match.group(0))
-            new = str(match.expand(template))
-            replaced += 1
-            grown += len(new) - (match.end() - match.start())
-            if grown > replaced:
-                raise _Lengthens
-            return new
-
-        new: str | None
-        try:
-            new = str(rule.pattern.sub(replacement, text, timeout=self._limit(text)))
-        except TimeoutError:
-            self._timed_out(rule.id, outcome)
-            return text
-        except _Lengthens:
-            new = None
-        if new is None or (len(new) > len(text) and _visible(new) > _visible(text)):
-            self.overtime.add(rule.id)
-            outcome.flags.append(f"{LENGTHENS_FLAG}:{rule.id}")
-            return text
-        return new
-
-    def _search(self, rule: Rule, text: str, outcome: Outcome) -> regex.Match[str] | None:
-        return self._search_with(rule.id, rule.pattern, text, outcome)
-
-    def _search_with(
-        self, name: str, pattern: regex.Pattern[str], text: str, outcome: Outcome
-    ) -> regex.Match[str] | None:
-        if name in self.overtime:
-            return None
-        try:
-            return pattern.search(text, timeout=self._limit(text))
-        except TimeoutError:
-            self._timed_out(name, outcome)
-            return None
-
-
-class _OverBudget(Exception):  # noqa: N818 (a signal inside RuleRunner, never seen outside)
-    """Raised when the redo of a document has spent its budget."""
-
-
-class _Lengthens(Exception):  # noqa: N818 (a signal inside _replace, never seen outside)
-    """Raised by a replacement that would make its line longer than rules may."""
-
-
-def _guard_allows(max_rank: int, lexicon: Lexicon | None, match: regex.Match[str]) -> bool:
-    """A guarded repair is made when its `word` ranks within `max_rank` and `token` is no word."""
-    if lexicon is None:
-        return False
-    rank = lexicon.rank(match.group("word"))
-    return rank is not None and rank <= max_rank and lexicon.rank(match.group("token")) is None
-
-
-def _visible(text: str) -> int:
-    """The number of characters of `text` that are not whitespace."""
-    return len(text) - sum(len(run) for run in _SPACE_RE.findall(text))
 
 
 def _build_gate(rules: Sequence[Rule]) -> regex.Pattern[str] | None:

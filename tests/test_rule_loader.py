@@ -366,7 +366,9 @@ def _no_alarm(seconds):
 def test_lines_each_under_the_call_limit_still_stop_at_the_budget_and_are_flagged(monkeypatch):
     # The 44-second case: each call stays under its own limit, so no rule ever times out.
     monkeypatch.setattr("cleanse.rule_engine.time_limit", _no_alarm)
-    monkeypatch.setattr("cleanse.rule_engine._clock", _FakeClock(step=0.4))
+    clock = _FakeClock(step=0.4)  # one clock for the budget and for each call's limit
+    monkeypatch.setattr("cleanse.rule_engine._clock", clock)
+    monkeypatch.setattr("cleanse.timed_search._clock", clock)
     plain = parse_rule(tomllib.loads(GOOD)["rule"][0], "mine.toml")
     lines = [(n, "Subscribe now") for n in range(1, 101)]
     outcome = RuleRunner([plain], None, timeout=1.0).run(lines)
@@ -380,7 +382,9 @@ def test_a_document_over_budget_is_flagged_in_the_audit(tmp_path, monkeypatch):
     from cleanse.document import Document
 
     monkeypatch.setattr("cleanse.rule_engine.time_limit", _no_alarm)
-    monkeypatch.setattr("cleanse.rule_engine._clock", _FakeClock(step=0.4))
+    clock = _FakeClock(step=0.4)  # one clock for the budget and for each call's limit
+    monkeypatch.setattr("cleanse.rule_engine._clock", clock)
+    monkeypatch.setattr("cleanse.timed_search._clock", clock)
     cleaner = Cleaner(load_rules([write(tmp_path, "mine.toml", GOOD)], builtin=False), CleanConfig(classify="off"))
     doc = cleaner.clean(Document.from_text("d", "Subscribe now\n" * 100))
     assert "rules-over-budget" in doc.flags
