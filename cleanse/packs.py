@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cleanse.errors import RuleFileError
+from cleanse.rule_check_cache import checks_key, checks_passed, remember_checks
 from cleanse.rules import (
     Rule,
     RuleEntry,
@@ -30,26 +31,35 @@ def load_rules(
     builtin: bool = True,
     check: bool = True,
     probe: bool = True,
+    cached: bool = True,
 ) -> RuleSet:
     """Load the built-in packs (unless `builtin=False`) and then the files or folders in `paths`.
 
     With `check`, every embedded example is run and a failing one raises RuleFileError. Without
     `probe`, patterns are not searched for runaway backtracking: only for showing rules, never
-    for running them (see cleanse.rules.parse_rule_file).
+    for running them (see cleanse.rules.parse_rule_file). With `cached`, files that passed both
+    checks in an earlier load, unchanged and under the same code, are not checked again
+    (cleanse.rule_check_cache); they are parsed and compiled all the same.
     """
     files = find_rule_files([builtin_rules_dir()] if builtin else [])
     files += find_rule_files(list(paths or ()))
+    key = checks_key(files) if cached and (check or probe) else None
+    known = key is not None and checks_passed(key)
     seen: dict[str, str] = {}
     rules = [
-        _unique(rule, path, seen) for path in files for rule in parse_rule_file(path, probe=probe)
+        _unique(rule, path, seen)
+        for path in files
+        for rule in parse_rule_file(path, probe=probe and not known)
     ]
     ruleset = RuleSet(tuple(rules), tuple(str(p) for p in files))
-    if check:
+    if check and not known:
         from cleanse.ruletest import check_rules  # here: running examples needs the rule engine
 
         failures = check_rules(ruleset)
         if failures:
             raise RuleFileError(failures[0].message + _more(len(failures) - 1))
+    if key is not None and check and probe and not known:
+        remember_checks(key)
     return ruleset
 
 

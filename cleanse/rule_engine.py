@@ -117,7 +117,7 @@ class RuleRunner(TimedSearch):
         """The document stage; the outcome without its surviving lines, for a caller that reads
         them from `state` itself (cleanse.clean, whose classifier reads every line)."""
         outcome = state.outcome
-        if not state.over_budget:
+        if self.doc_rules and not state.over_budget:
             self._guarded(state, lambda: self._document(state, outcome))
         self._lowered = ("", "")  # do not keep a large text alive until the next document
         return outcome

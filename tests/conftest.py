@@ -32,6 +32,14 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+@pytest.fixture(autouse=True)
+def _own_rule_check_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test checks the rule files it loads (no marker of cleanse.rule_check_cache left by
+    another test or by a run outside the suite); the folder is made only if a test writes one."""
+    folder = tmp_path_factory.getbasetemp() / "rule-check-cache" / uuid.uuid4().hex
+    monkeypatch.setenv("CLEANSE_CACHE_DIR", str(folder))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 

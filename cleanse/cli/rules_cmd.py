@@ -58,7 +58,7 @@ def test_command(args: argparse.Namespace) -> int:
     """Handler of `rules test`."""
     from cleanse.ruletest import check_example, examples  # here: they load the rule engine
 
-    ruleset = load_rules(args.paths, builtin=not args.paths, check=False)
+    ruleset = load_rules(args.paths, builtin=not args.paths, check=False, cached=False)
     failed = total = 0
     for rule in ruleset.rules:
         for example in examples(rule):
