@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents
 from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
+from cleanse.cycle_gc import paused_collection
 from cleanse.decode import (
     KEPT_ENDING_FLAGS,
     LINE_ENDINGS_RULE,
@@ -108,7 +109,13 @@ class Cleaner:
     def clean_many(self, docs: Sequence[Document]) -> list[Item]:
         """`clean` of each document, the same results, with the classifier's questions of all of
         them answered together (cleanse.classify.classifier.classify_documents: its fixed costs
-        are paid once per call, not once per document)."""
+        are paid once per call, not once per document). The cycle collector is paused meanwhile
+        (cleanse.cycle_gc: cleaning makes no reference cycles, and its passes cost a tenth of the
+        time)."""
+        with paused_collection():
+            return self._clean_many(docs)
+
+    def _clean_many(self, docs: Sequence[Document]) -> list[Item]:
         out: list[Item] = list(docs)
         waiting: list[tuple[int, _Steps, _Ask]] = []
         for k, doc in enumerate(docs):
