@@ -4,6 +4,7 @@
     python benchmarks/clean_speed.py --mb 10 --repeat 3
     python benchmarks/clean_speed.py --command --mb 20 [--code /tmp/base] [--rounds 3]   # whole `cleanse clean`
     python benchmarks/clean_speed.py --workers-run --mb 200                 # `cleanse run` -j 1 vs -j 2
+    python benchmarks/clean_speed.py --collector --mb 20 [--code /tmp/base] [--rounds 2]   # time in the cycle collector
 
 Reports MB/s per configuration and the ratios that matter: cleanse (every built-in pack, ftfy, the
 classifier) over `ftfy.fix_text` alone, both on one core; and cleanse on 2 workers over 1 worker.
@@ -14,7 +15,8 @@ report included) against `ftfy.fix_text` alone, on the same JSONL: half ELTeC no
 naive scrapes of wcxb-dev (`docs/*.raw.txt`, menus and all), interleaved; wall and CPU time of
 each, since the CPU time moves far less with the load of a shared machine. `--workers-run` times
 `cleanse run` with 1 and 2 workers on novels and scrapes and checks that the outputs are the same
-bytes.
+bytes. `--collector` runs the same `cleanse clean -j 1` with a callback on Python's cycle collector
+and reports the CPU time of its passes (by generation) and the objects they found.
 """
 
 from __future__ import annotations
@@ -153,6 +155,46 @@ def time_command(mb: float, corpora: Path, code: Path | None, rounds: int = 1) -
 
 FTFY_ROW = "ftfy.fix_text alone (read, fix, write JSONL)"
 
+# `cleanse clean` with a callback on the cycle collector: prints, as JSON, the CPU seconds of its
+# passes by generation, their count, the objects they found, and the whole command's CPU seconds.
+COLLECTOR_CHILD = """
+import gc, json, sys, time
+from cleanse.cli import main
+spent, runs, found, began = [0.0, 0.0, 0.0], [0, 0, 0], [0], [0.0]
+def on_pass(phase, info):
+    if phase == "start":
+        began[0] = time.process_time()
+    else:
+        spent[info["generation"]] += time.process_time() - began[0]
+        runs[info["generation"]] += 1
+        found[0] += info["collected"]
+gc.callbacks.append(on_pass)
+try:
+    main(["clean", sys.argv[1], sys.argv[2], "-j", "1", "-q", "--overwrite"])
+except SystemExit:
+    pass
+print(json.dumps({"seconds": spent, "passes": runs, "found": found[0], "cpu": time.process_time()}))
+"""
+
+
+def time_collector(mb: float, corpora: Path, code: Path | None, rounds: int = 1) -> None:
+    """The cycle collector's share of `cleanse clean -j 1` in this checkout (and `code`)."""
+    root = Path(__file__).resolve().parent.parent
+    trees = {"this checkout": root, **({str(code): code} if code is not None else {})}
+    with tempfile.TemporaryDirectory(prefix="clean-collector-") as tmp:
+        src = Path(tmp) / "in.jsonl"
+        size = write_jsonl(mixed_records(mb, corpora), src)
+        print(f"{size:.1f} MB (novels + wcxb-dev scrapes); load average {os.getloadavg()[0]:.2f}")
+        for _ in range(rounds):
+            for name, tree in trees.items():
+                cmd = [sys.executable, "-c", COLLECTOR_CHILD, str(src), str(Path(tmp) / "out.jsonl")]
+                env = {**os.environ, "PYTHONPATH": str(tree)}
+                found = json.loads(subprocess.run(cmd, cwd=tree, env=env, check=True, capture_output=True, text=True).stdout)
+                seconds, passes = found["seconds"], found["passes"]
+                print(f"  {name:<28} collector {sum(seconds):5.2f} s of {found['cpu']:5.2f} s CPU "
+                      f"(generations 0/1/2: {seconds[0]:.2f}/{seconds[1]:.2f}/{seconds[2]:.2f} s in "
+                      f"{passes[0]}/{passes[1]}/{passes[2]} passes), {found['found']:,} objects found")
+
 
 def time_workers(mb: float, corpora: Path) -> None:
     """`cleanse run -j 1` against `-j 2` on the same input; the outputs must be the same bytes."""
@@ -181,7 +223,11 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=None, help="with --command: also time another tree's command")
     parser.add_argument("--rounds", type=int, default=1, help="with --command: rounds of all contenders in turn (medians)")
     parser.add_argument("--workers-run", action="store_true", help="time `cleanse run` with 1 and 2 workers")
+    parser.add_argument("--collector", action="store_true", help="the cycle collector's time in `cleanse clean`")
     args = parser.parse_args()
+    if args.collector:
+        time_collector(args.mb, args.corpora, args.code, args.rounds)
+        return
     if args.command:
         time_command(args.mb, args.corpora, args.code, args.rounds)
         return
