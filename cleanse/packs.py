@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from cleanse.errors import RuleFileError
-from cleanse.rule_check_cache import checks_key, checks_passed, remember_checks
 from cleanse.rules import (
     Rule,
     RuleEntry,
@@ -41,6 +40,9 @@ def load_rules(
     checks in an earlier load, unchanged and under the same code, are not checked again
     (cleanse.rule_check_cache); they are parsed and compiled all the same.
     """
+    # Here, not at the top: `cleanse rules list` loads this module and needs neither.
+    from cleanse.rule_check_cache import checks_key, checks_passed, remember_checks
+
     files = find_rule_files([builtin_rules_dir()] if builtin else [])
     files += find_rule_files(list(paths or ()))
     key = checks_key(files) if cached and (check or probe) else None
