@@ -29,8 +29,9 @@ def test_paused_inside_and_enabled_again_after_even_on_an_error(collector_on):
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+    missing: dict[str, int] = {}
     with pytest.raises(KeyError), paused_collection():
-        raise KeyError("x")
+        missing["x"]
     assert gc.isenabled()
 
 
