@@ -44,6 +44,7 @@ import multiprocessing.pool as mpp
 LOG = os.environ["RUN_WAITS_LOG"]
 clock, cpu = time.monotonic, time.thread_time
 main = {"wait_clean": 0.0, "dedup": 0.0, "wait_sign": 0.0, "sinks": 0.0}
+main_cpu = {"wait_clean": 0.0, "dedup": 0.0, "sinks": 0.0}
 batches = []
 threads_cpu = {}
 started = clock()
@@ -60,20 +61,22 @@ class TimedQueue:
     def get(self):
         t, c = clock(), cpu()
         item = self._queue.get()
-        self._record["get"] = (t, clock(), cpu() - c)
+        now = cpu()
+        self._record["get"] = (t, clock(), now - c, now)
         return item
 
     def put(self, item):
         t, c = clock(), cpu()
         self._queue.put(item)
         end = clock()
-        got = self._record.get("get", (t, t, 0.0))
+        got = self._record.get("get", (t, t, 0.0, c))
         from cleanse import parallel
         func = parallel._worker_state.get("func")
         func = getattr(func, "func", func)
         name = getattr(func, "__name__", type(func).__name__)
         line = json.dumps({"pid": os.getpid(), "fn": name, "get0": got[0], "get1": got[1],
-                           "get_cpu": got[2], "put0": t, "put1": end, "put_cpu": cpu() - c})
+                           "get_cpu": got[2], "run_cpu": c - got[3], "put0": t, "put1": end,
+                           "put_cpu": cpu() - c})
         with open(LOG, "a") as fh:
             fh.write(line + "\n")
 
@@ -91,11 +94,13 @@ original_get = mpp.ApplyResult.get
 
 
 def timed_get(self, timeout=None):
-    t = clock()
+    t, c = clock(), cpu()
     try:
         return original_get(self, timeout)
     finally:
         main["wait_sign" if in_dedup[0] else "wait_clean"] += clock() - t
+        if not in_dedup[0] and threading.current_thread() is threading.main_thread():
+            main_cpu["wait_clean"] += cpu() - c
 
 
 mpp.ApplyResult.get = timed_get
@@ -139,7 +144,7 @@ original_dedup = stages.DedupStage.__call__
 
 
 def timed_dedup(self, batch):
-    t = clock()
+    t, c = clock(), cpu()
     in_dedup[0] = True
     try:
         return original_dedup(self, batch)
@@ -147,7 +152,8 @@ def timed_dedup(self, batch):
         in_dedup[0] = False
         end = clock()
         main["dedup"] += end - t
-        batches.append([t - started, end - started, None, len(batch)])
+        main_cpu["dedup"] += cpu() - c
+        batches.append([t - started, end - started, None, len(batch), cpu() - c])
 
 
 stages.DedupStage.__call__ = timed_dedup
@@ -157,12 +163,13 @@ def timed_write(cls):
     original = cls.write
 
     def write(self, batch, sizes):
-        t = clock()
+        t, c = clock(), cpu()
         try:
             return original(self, batch, sizes)
         finally:
             end = clock()
             main["sinks"] += end - t
+            main_cpu["sinks"] += cpu() - c
             if batches:
                 batches[-1][2] = end - started
 
@@ -181,9 +188,10 @@ read_threads()
 for name, seconds in seen.values():
     threads_cpu[name] = threads_cpu.get(name, 0.0) + seconds
 main["rest"] = wall - main["wait_clean"] - main["dedup"] - main["sinks"]
+main_cpu["rest"] = cpu() - sum(main_cpu.values())
 print(json.dumps({"wall": wall, "parent": own.ru_utime + own.ru_stime,
                   "workers": kids.ru_utime + kids.ru_stime, "rss_mb": own.ru_maxrss / 1024,
-                  "workers_rss_mb": kids.ru_maxrss / 1024, "main": main, "batches": batches,
+                  "workers_rss_mb": kids.ru_maxrss / 1024, "main": main, "main_cpu": main_cpu, "batches": batches,
                   "threads": threads_cpu, "rss": rss, "started": started}), file=sys.stderr)
 sys.exit(code)
 """
@@ -203,6 +211,12 @@ def probe_run(root: Path, src: Path, out: Path, workers: int) -> dict:
     tasks = [json.loads(line) for line in log_path.read_text().splitlines()]
     log_path.unlink()
     figures["tasks"] = summarize_tasks(tasks, figures)
+    figures["task_log"] = tasks
+    cleaning = [t for t in tasks if t["fn"].startswith("_clean")]
+    figures["cleaning"] = (
+        (min(t["get1"] for t in cleaning) - figures["started"], max(t["put1"] for t in cleaning) - figures["started"])
+        if cleaning else None
+    )
     return figures
 
 
@@ -210,15 +224,16 @@ def summarize_tasks(tasks: list[dict], figures: dict) -> dict:
     """Per kind of task: count, and the workers' seconds getting, running, sending (wall, CPU);
     and how much of the getting fell while the parent was in the duplicate stage."""
     out: dict[str, dict[str, float]] = {}
-    dedup = [(figures["started"] + a, figures["started"] + b) for a, b, _, _ in figures["batches"]]
+    dedup = [(figures["started"] + b[0], figures["started"] + b[1]) for b in figures["batches"]]
     for task in tasks:
         kind = out.setdefault(task["fn"], dict.fromkeys(
-            ("tasks", "get_wall", "get_cpu", "run", "put_wall", "put_cpu", "get_in_dedup"), 0.0))
+            ("tasks", "get_wall", "get_cpu", "run", "run_cpu", "put_wall", "put_cpu", "get_in_dedup"), 0.0))
         kind["tasks"] += 1
         kind["get_in_dedup"] += sum(max(0.0, min(b, task["get1"]) - max(a, task["get0"])) for a, b in dedup)
         kind["get_wall"] += task["get1"] - task["get0"]
         kind["get_cpu"] += task["get_cpu"]
         kind["run"] += task["put0"] - task["get1"]
+        kind["run_cpu"] += task["run_cpu"]
         kind["put_wall"] += task["put1"] - task["put0"]
         kind["put_cpu"] += task["put_cpu"]
     return out
@@ -228,15 +243,19 @@ def show(name: str, figures: dict, load: float) -> None:
     m = figures["main"]
     print(f"  {name} (load {load:.1f}): wall {figures['wall']:.1f} s; CPU parent {figures['parent']:.1f} + workers {figures['workers']:.1f} s; peak RSS parent {figures['rss_mb']:.0f} MB, largest child {figures['workers_rss_mb']:.0f} MB")
     print("    main thread (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in m.items()))
+    print("    main thread (CPU s): " + ", ".join(f"{k} {v:.1f}" for k, v in figures["main_cpu"].items()))
     print("    parent threads (CPU s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(figures["threads"].items())))
     for fn, t in figures["tasks"].items():
         idle = (t["get_wall"] - t["get_cpu"]) + (t["put_wall"] - t["put_cpu"])
-        print(f"    workers' {fn}: {t['tasks']:.0f} tasks; getting {t['get_wall']:.1f} s (CPU {t['get_cpu']:.1f}), running {t['run']:.1f} s, sending {t['put_wall']:.1f} s (CPU {t['put_cpu']:.1f}); waiting on the parent {idle:.1f} s (getting while the parent deduplicated: {t['get_in_dedup']:.1f} s)")
-    last = max((b for _, b, _, _ in figures["batches"]), default=0.0)
+        print(f"    workers' {fn}: {t['tasks']:.0f} tasks; getting {t['get_wall']:.1f} s (CPU {t['get_cpu']:.1f}), running {t['run']:.1f} s (CPU {t['run_cpu']:.1f}), sending {t['put_wall']:.1f} s (CPU {t['put_cpu']:.1f}); waiting on the parent {idle:.1f} s (getting while the parent deduplicated: {t['get_in_dedup']:.1f} s)")
+    last = max((b[1] for b in figures["batches"]), default=0.0)
     during = max((mb for t, mb in figures["rss"] if t <= last), default=0.0)
     after = max((mb for t, mb in figures["rss"] if t > last), default=0.0)
     print(f"    parent RSS sampled: peak {during:.0f} MB until the last batch is settled, {after:.0f} MB after (the report)")
-    print("    batches (s since start: deduplication from, to, written; documents): " + "; ".join(f"{a:.1f}-{b:.1f}-{c:.1f} {n}" for a, b, c, n in figures["batches"] if c is not None))
+    print("    batches (s since start: deduplication from, to, written; documents; main thread's CPU in the duplicate stage): " + "; ".join(f"{a:.1f}-{b:.1f}-{c:.1f} {n} {u:.1f}" for a, b, c, n, u in figures["batches"] if c is not None))
+    ends = figures["cleaning"]
+    if ends:
+        print(f"    cleaning workers: first task started {ends[0]:.1f} s, last result sent {ends[1]:.1f} s; the run went on alone {figures['wall'] - ends[1]:.1f} s after it")
 
 
 def main() -> None:

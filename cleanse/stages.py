@@ -47,6 +47,13 @@ CLEANING_FAILED = "input.cleaning-failed"
 # more cost the parent up to about 50 MB while it settles (benchmarks/README.md, s10).
 CLEANING_AHEAD = 48_000_000
 
+# How much lower the cleaning workers run than the parent (`os.nice`). With 2 workers on 2 cores
+# there are 3 busy processes while the parent settles a batch; at equal priority the parent gets
+# two thirds of a core, falls behind the cleaning, and settles the last batches alone while the
+# workers sit idle. Below it, the parent keeps a whole core whenever it has work and the workers
+# share what is left, and all of it while the parent waits for them (benchmarks/README.md, s11).
+CLEANING_NICE = 3
+
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
@@ -248,6 +255,7 @@ def clean_documents(
         weigh=_group_chars,
         ahead=CLEANING_AHEAD,
         batch_items=GROUPS_PER_BATCH,
+        nice=CLEANING_NICE,
     )
     results = itertools.chain.from_iterable(
         groups if spans is None else (zip(*group, strict=True) for group in groups)

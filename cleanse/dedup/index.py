@@ -86,6 +86,8 @@ class DuplicateIndex:
         self._files: dict[tuple[str, str, str], tuple[Any, int, np.dtype[Any]]] = {}  # _read
         # see entries(): exact, keys, stored, targets, segments read (grown in place)
         self._entries: dict[str, list[Any]] = {}
+        # see _ends(): per level, the segments they were counted for and where each one ends
+        self._segment_ends: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         self.run: str | None = None  # the job whose pending segments commit() adds to
         # Entries below these numbers were there when the index was opened: earlier runs.
         self.base = {level: self.count(level) for level in LEVELS}
@@ -201,10 +203,21 @@ class DuplicateIndex:
             state[4] = np.int64(len(self._segments))
         return state[0], state[1], state[3]
 
+    def _ends(self, level: str) -> np.ndarray:
+        """The entry number after each segment's last (cumulative counts), counted once for the
+        segments as they are: verification and the audit locate entries one by one, tens of
+        thousands per batch."""
+        segments = tuple(self._segments)
+        known = self._segment_ends.get(level)
+        if known is None or known[0] != segments:
+            known = (segments, np.cumsum(self._counts(level)))
+            self._segment_ends[level] = known
+        return known[1]
+
     def _locate(self, level: str, item: int) -> tuple[str, int]:
-        counts = np.cumsum(self._counts(level))
-        seg = int(np.searchsorted(counts, item, side="right"))
-        return self._segments[seg], item - (int(counts[seg - 1]) if seg else 0)
+        ends = self._ends(level)
+        seg = int(np.searchsorted(ends, item, side="right"))
+        return self._segments[seg], item - (int(ends[seg - 1]) if seg else 0)
 
     def describe(self, level: str, item: int) -> tuple[str, int | None]:
         """(doc_id, paragraph index or None) of entry number `item`."""
@@ -222,8 +235,11 @@ class DuplicateIndex:
     def sets(self, level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shingle sets (CSR) of entries `items`, for exact Jaccard."""
         parts = []
-        for item in items.tolist():
-            segment, local = self._locate(level, item)
+        ends = self._ends(level)
+        found = np.searchsorted(ends, items, side="right")  # each item's segment, all at once
+        firsts = np.concatenate([np.zeros(1, np.int64), ends])[found]
+        for seg, local in zip(found.tolist(), (items - firsts).tolist(), strict=True):
+            segment = self._segments[seg]
             start, end = self._read(segment, level, "setoff", local, local + 2).tolist()
             parts.append(self._read(segment, level, "sets", start, end))
         offs = np.zeros(len(parts) + 1, dtype=np.int64)
