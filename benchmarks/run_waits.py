@@ -10,11 +10,13 @@ what the run does:
   results, `AsyncResult.get` outside the duplicate stage), the duplicate stage (of which waiting
   for its signing workers), the sinks (corpus, audit, stats, progress), and the rest (reading
   the input, handing documents out, rebuilding the cleaned ones);
-- each batch: when the duplicate stage got it, left it, and when the sinks were done;
+- each batch: when the duplicate stage got it, left it, and when the sinks were done, and the
+  main thread's CPU in its duplicate stage (the stage costs far more in some batches than others);
 - each worker task (cleaning and signing alike, told apart by the function they run): the wall
   and CPU time spent getting its task (reading the pipe, waiting for the parent to write it),
   running it, and sending its result (waiting for the parent to read it): wall minus CPU in
-  get and put is what a worker waited for the parent;
+  get and put is what a worker waited for the parent; and when the cleaning workers started
+  their first task and sent their last result: what the run did after it, the parent did alone;
 - the CPU of each thread of the parent (main, the pool's task and result handlers), read from
   /proc when the last batch leaves the duplicate stage.
 
