@@ -248,7 +248,7 @@ def niceness(_: int) -> int:
 
 
 def test_workers_run_as_much_below_this_process_as_asked():
-    # The cleaning workers run below the parent (cleanse.stages.CLEANING_NICE), so that with more
+    # The cleaning workers can run below the parent (cleanse.stages.CLEANING_NICE), so that with more
     # busy processes than cores the parent, whose duplicate stage the run waits on, keeps a core.
     import os
 
