@@ -17,6 +17,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleanse.classify import ClassifyConfig, LineVerdict, classify_documents
+from cleanse.classify.score_table import audit_scores
 from cleanse.clean_config import CleanConfig as CleanConfig  # re-exported: its old home
 from cleanse.cycle_gc import paused_collection
 from cleanse.decode import (
@@ -35,7 +36,6 @@ from cleanse.packs import load_rules
 from cleanse.rule_engine import RuleRunner
 from cleanse.rule_state import RuleState, tidy_lines
 from cleanse.rules import RuleSet
-from cleanse.score_rounding import rounded_scores
 
 EMPTY_INPUT = "input.empty"
 # The classifier judges a line by its neighbours; with fewer lines than this there is too little
@@ -251,15 +251,17 @@ class Cleaner:
         if all(keep or not alive for (_, _, alive), keep in zip(rows, keeps, strict=True)):
             return tidy_lines(rows)
         dropped = [
-            (number, text, verdict)
-            for (number, text, alive), verdict, keep in zip(rows, verdicts, keeps, strict=True)
+            k
+            for k, ((_, _, alive), keep) in enumerate(zip(rows, keeps, strict=True))
             if alive and not keep
         ]
-        # The scores of all the dropped lines rounded at once (cleanse.score_rounding).
-        rounded = rounded_scores([verdict.scores for _, _, verdict in dropped])
-        for (number, text, verdict), scores in zip(dropped, rounded, strict=True):
-            reason = verdict.reason
-            detail = {"reason": reason, "score": verdict.score, "scores": scores}
+        # The scores of all the dropped lines read from the page's columns and rounded at once
+        # (cleanse.classify.score_table).
+        score, rounded = audit_scores(verdicts, dropped)
+        for k, value, scores in zip(dropped, score, rounded, strict=True):
+            number, text, _ = rows[k]
+            reason = verdicts[k].reason
+            detail = {"reason": reason, "score": value, "scores": scores}
             changes.append(Change("classify", f"classify.{reason}", number, text, None, detail))
         return tidy_lines(
             (number, text, alive and keep)

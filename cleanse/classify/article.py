@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from cleanse.classify.config import ClassifyConfig
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.lookalikes import reads_as_content
+from cleanse.classify.score_table import ArticleScores
 from cleanse.classify.verdict import LineVerdict
 
 # Cues that only page furniture shows: a document with none of them is not a page dump.
@@ -73,29 +74,25 @@ def _repeated_labels(feats: Sequence[LineFeatures | None], lines: Sequence[str])
 def article_verdicts(
     feats: Sequence[LineFeatures | None], lines: Sequence[str]
 ) -> list[LineVerdict]:
-    """The verdict on each line of an extracted article: only obvious furniture is dropped."""
+    """The verdict on each line of an extracted article: only obvious furniture is dropped. The
+    scores (the line's own and `article` 1.0) are read from the page's table when asked for
+    (cleanse.classify.score_table.ArticleScores)."""
     out: list[LineVerdict] = []
     add = out.append
     new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
-    for f, text in zip(feats, lines, strict=True):
+    table = ArticleScores(feats)
+    for i, (f, text) in enumerate(zip(feats, lines, strict=True)):
         if f is None:
-            add(new(verdict, (True, "blank", {})))
+            add(new(verdict, (True, "blank", table, i)))
             continue
         cue = f.cue
-        scores = {
-            "prose": f.prose,
-            "words": f.n_words,
-            "stop": f.stop_ratio,
-            "end_punct": f.end_punct,
-            "article": 1.0,
-        }
         if cue in _ARTICLE_CUES and (
             cue != "counter" or (f.alpha_ratio > 0 and not reads_as_content(text))
         ):
             # A counter with its word ('12 comments', '1.2K'); a bare number or mark in a text
             # is a year, a footnote call '[5]' or a scene break '* * *', and a measure, a price
             # or an attribution ('86 x 54 x 6 mm', '$7 to $10', '— RD, 2023') is content.
-            add(new(verdict, (False, cue, scores)))
+            add(new(verdict, (False, cue, table, i)))
         else:
-            add(new(verdict, (True, "article", scores)))
+            add(new(verdict, (True, "article", table, i)))
     return out

@@ -44,6 +44,7 @@ from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.verdict import LineVerdict
 from cleanse.classify.wordscore import word_scores
 from cleanse.lang import detect_language
+from cleanse.score_rounding import round_floats
 
 __all__ = [
     "GUESS_SAMPLE_CHARS",
@@ -260,13 +261,13 @@ def _decide(
             final_reason[i] = "model-content" if keep_l[k] else "model-boilerplate"
     p_content: list[float] | None = None
     if proba is not None:
-        p_page = list(map(round, proba.tolist(), itertools.repeat(4)))
+        p_page = round_floats(proba.tolist(), 4)  # each round(p, 4), computed together
         if whole:
             p_content = p_page
         else:
-            p_content = [0.0] * len(feats)
-            for k, i in enumerate(idx):
-                p_content[i] = p_page[k]
+            aligned = np.zeros(len(feats))
+            aligned[idx] = p_page
+            p_content = aligned.tolist()
     verdicts = scored_verdicts(feats, lay, final_keep, final_reason, kinds, p_content, threshold)
     return _never_empty(verdicts)
 
@@ -276,7 +277,7 @@ def _never_empty(out: list[LineVerdict]) -> list[LineVerdict]:
     nothing looks like content, and the classifier has no ground to empty a document."""
     if any(v.keep and v.reason != "blank" for v in out) or all(v.reason == "blank" for v in out):
         return out
-    return [v if v.keep else LineVerdict(True, "guard-all-dropped", v.scores) for v in out]
+    return [v if v.keep else v.decided(True, "guard-all-dropped") for v in out]
 
 
 def page_features(

@@ -15,6 +15,7 @@ from cleanse.classify.config import ClassifyConfig
 from cleanse.classify.context import CUE_CODES
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.regions import find_regions
+from cleanse.classify.score_table import AFTER_END, IN_REGION, OUTSIDE, PageScores
 from cleanse.classify.verdict import LineVerdict
 
 # Cues that drop a line even inside a content region (a share bar between two paragraphs).
@@ -162,11 +163,6 @@ def rule_verdicts(
     return scored_verdicts(feats, lay, keeps, reasons, kinds)
 
 
-# What a rule verdict's scores hold besides the line's own: `run` outside the regions, and
-# `after_end` too for a line after the article's end (rule_decisions' third list).
-IN_REGION, OUTSIDE, AFTER_END = 0, 1, 2
-
-
 def rule_decisions(
     feats: Sequence[LineFeatures | None], lay: PageLayout, cfg: ClassifyConfig
 ) -> tuple[list[bool], list[str], list[int]]:
@@ -224,38 +220,19 @@ def scored_verdicts(
     p_content: Sequence[float] | None = None,
     threshold: float = 0.0,
 ) -> list[LineVerdict]:
-    """The verdicts with their scores: the line's own (prose, words, stop words, end
-    punctuation), its weight and whether it lies in a region; outside the regions its run, and
-    after the article's end how far after; with the model, `p_content` (aligned with the lines,
-    blank lines included) and the `threshold`. A blank line's scores are empty."""
-    out: list[LineVerdict] = []
-    add = out.append
-    new, verdict = tuple.__new__, LineVerdict  # LineVerdict(...) without its Python frame
-    rank, weights, runs, end = lay.region_rank, lay.weights, lay.runs, lay.end
-    model = p_content is not None
-    probs = p_content if p_content is not None else itertools.repeat(0.0)
-    for i, (f, k, r, kind, p) in enumerate(zip(feats, keeps, reasons, kinds, probs, strict=False)):
-        if f is None:
-            add(new(verdict, (True, "blank", {})))
-            continue
-        # Written out: this runs for every line of a page.
-        scores = {
-            "prose": f.prose,
-            "words": f.n_words,
-            "stop": f.stop_ratio,
-            "end_punct": f.end_punct,
-            "weight": weights[i],
-            "region": float(rank[i] >= 0),
-        }
-        if kind:
-            scores["run"] = float(runs[i])
-            if kind == AFTER_END:
-                scores["after_end"] = float(i - end)
-        if model:
-            scores["p_content"] = p
-            scores["threshold"] = threshold
-        add(new(verdict, (k, r, scores)))
-    return out
+    """The verdicts with their scores (cleanse.classify.score_table.PageScores: the line's own,
+    its weight, whether it lies in a region, its run outside the regions, how far after the
+    article's end; with the model, `p_content`, aligned with the lines, and the `threshold`),
+    read from the page's columns when someone asks for them. A blank line's scores are empty."""
+    table = PageScores(feats, lay.weights, lay.region_rank, lay.runs, lay.end, kinds, p_content,
+                       threshold)  # fmt: skip
+    return list(
+        map(
+            tuple.__new__,
+            itertools.repeat(LineVerdict),
+            zip(keeps, reasons, itertools.repeat(table), range(len(feats)), strict=False),
+        )
+    )
 
 
 def _boxes(
