@@ -153,7 +153,10 @@ def _slide(low: str) -> tuple[int, int] | None:
 
 def _has_credit_name(low: str) -> bool:
     """Agency names glued to the caption by the scrape ('New LeaderReuters TV')."""
-    return "reuters" in low or "getty" in low or "stock" in low or "afp" in low
+    return any(map(low.__contains__, CREDIT_NAMES))
+
+
+CREDIT_NAMES = ("reuters", "getty", "stock", "afp")
 
 
 def _looks_like_name(text: str) -> bool:
@@ -324,6 +327,7 @@ _BATCH_LINES = 8_192  # new lines computed at once (cleanse.classify.line_table)
 _CACHE_MAX_LINE = 2_000  # longer lines are computed every time (rarely repeated, costly to hold)
 _cache: dict[frozenset[str] | None, dict[str, LineFeatures]] = {}  # stop words -> line -> row
 _cache_chars = 0
+_HELD_LEN = _CACHE_MAX_LINE.__ge__  # a line this long or shorter is held in the cache
 
 
 def lines_features(
@@ -347,14 +351,14 @@ def lines_features(
         for start in range(0, len(todo), _BATCH_LINES):  # bounded memory on a huge page
             batch = todo[start : start + _BATCH_LINES]
             computed.update(zip(batch, lines_table(batch, stopwords), strict=True))
-        held = [s for s in computed if len(s) <= _CACHE_MAX_LINE]
+        held = list(itertools.compress(computed, map(_HELD_LEN, map(len, computed))))
         added = sum(map(len, held)) + 64 * len(held)
         if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
             if _cache_chars + added > _CACHE_MAX_CHARS:
                 _cache.clear()
                 cache = _cache[stopwords] = {}
                 _cache_chars = 0
-            cache.update({s: computed[s] for s in held})
+            cache.update(computed if len(held) == len(computed) else {s: computed[s] for s in held})
             _cache_chars += added
         return list(map(computed.get, stripped, found))  # a new line's row, else the cached one
     return found

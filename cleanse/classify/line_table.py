@@ -28,8 +28,6 @@ _FIRST = operator.itemgetter(0)
 _LAST = operator.itemgetter(-1)
 # features._may_link as one search (the same conditions).
 _MAY_LINK_RE = re.compile(r"://|www\.|\.(?:com|org|net|fr|de|co\.uk|io)")
-_NEWSLETTER_RE = re.compile("newsletter")
-_DOT_RE = re.compile(r"\.")
 _END_VALUE = {**dict.fromkeys(patterns.SENT_PUNCT, 1.0), ":": 0.5, ";": 0.5}
 _TAIL_CHARS = patterns.CLOSERS + " "
 
@@ -308,7 +306,7 @@ def _cues(
     decide(symbols & dated, "date")
     decide(symbols, "counter")
     le14 = open_ & (n_words <= 14)
-    newsletter = _hits(_NEWSLETTER_RE.search, lows, le14 & ~social_w, n)
+    newsletter = _contains_any(lows, le14 & ~social_w, n, ("newsletter",))
     decide(
         le14 & _hits(patterns.SOCIAL_RE.search, lows, le14 & (social_w | newsletter), n), "social"
     )
@@ -322,10 +320,10 @@ def _cues(
     by = by & _hits(patterns.BYLINE_RE.match, texts, by, n)
     decide(by & _hits(lf._looks_like_name, texts, by, n), "byline")
     cr = open_ & (n_words <= 12)
-    cr = cr & (credit_w | _hits(lf._has_credit_name, lows, cr & ~credit_w, n))
+    cr = cr & (credit_w | _contains_any(lows, cr & ~credit_w, n, lf.CREDIT_NAMES))
     cr = cr & _hits(patterns.CREDIT_RE.search, texts, cr, n)
     decide(cr & _hits(_sentence_end_inside, texts, cr, n, invert=True), "credit")
-    img = open_ & le8 & _hits(_DOT_RE.search, lows, open_ & le8, n)
+    img = open_ & le8 & _contains_any(lows, open_ & le8, n, (".",))
     decide(img & _hits(patterns.IMAGE_FILE_RE.search, lows, img, n), "credit")
     dt = open_ & le6 & (digit_ratio > 0.05)
     decide(dt & _hits(patterns.DATE_RE.search, lows, dt, n), "date")
@@ -336,17 +334,33 @@ def _cues(
 def _contains_any(
     values: Sequence[str], where: np.ndarray, n: int, parts: Sequence[str]
 ) -> np.ndarray:
-    """Boolean column: the value holds one of `parts`, evaluated on `where` only (substring
-    tests in C; a regex alternation of the same parts is three times slower)."""
+    """Boolean column: the value holds one of `parts`, evaluated on `where` only. The values
+    are searched joined by a separator no part holds, so no occurrence spans two values: each
+    occurrence is that of the value it lies in (one scan of the text per part instead of a call
+    per value and part)."""
     out = np.zeros(n, dtype=bool)
     idx = _rows(where)
     if len(idx):
-        subset = [values[i] for i in idx.tolist()]
-        found = np.zeros(len(subset), dtype=bool)
+        subset = list(map(values.__getitem__, idx.tolist()))
+        sep = "\n" if not any("\n" in part for part in parts) else "\x00"
+        if any(sep in part for part in parts):  # no separator to use: value by value
+            found = np.zeros(len(subset), dtype=bool)
+            for part in parts:
+                found |= _bools(map(operator.contains, subset, itertools.repeat(part)))
+            out[idx] = found
+            return out
+        joined = sep.join(subset)
+        # ends[k]: one past the separator after value k; an offset's value is the first end
+        # above it.
+        ends = np.cumsum(np.fromiter(map(len, subset), np.int64, len(subset)) + 1)
         for part in parts:
-            found |= _bools(map(operator.contains, subset, itertools.repeat(part)))
-        out[idx] = found
+            at = list(map(_START, re.finditer(re.escape(part), joined)))
+            if at:
+                out[idx[np.searchsorted(ends, at, side="right")]] = True
     return out
+
+
+_START = operator.methodcaller("start")
 
 
 def _sentence_end_inside(text: str) -> bool:

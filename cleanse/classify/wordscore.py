@@ -61,13 +61,13 @@ def _use_table(table: Mapping[str, float]) -> None:
 def _hold(computed: Mapping[str, float]) -> None:
     """Add new scores to the cache, within its bound."""
     global _cache_chars
-    held = [t for t in computed if len(t) <= _CACHE_MAX_LINE]
+    held = list(itertools.compress(computed, map(_CACHE_MAX_LINE.__ge__, map(len, computed))))
     added = sum(map(len, held)) + 64 * len(held)
     if added <= _CACHE_MAX_CHARS:  # else a page of new lines alone would fill it: not kept
         if _cache_chars + added > _CACHE_MAX_CHARS:
             _cache.clear()
             _cache_chars = 0
-        _cache.update({t: computed[t] for t in held})
+        _cache.update(computed if len(held) == len(computed) else {t: computed[t] for t in held})
         _cache_chars += added
 
 

@@ -214,3 +214,26 @@ def test_real_pages_and_novels_equal_the_reference() -> None:
     for lines, lang in docs:
         want, got = _rows(lines, stopwords_for(lang))
         assert got == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab\n\x00©.", max_size=8), max_size=12),
+    st.lists(st.text(alphabet="ab\n\x00©.", min_size=1, max_size=3), min_size=1, max_size=3),
+    st.data(),
+)
+def test_contains_any_is_the_substring_test_of_each_value(
+    values: list[str], parts: list[str], data: st.DataObject
+) -> None:
+    """The values searched joined (cleanse.classify.line_table._contains_any): each value holds
+    a part exactly when `in` says so, separators in the values or the parts included."""
+    import numpy as np
+
+    from cleanse.classify.line_table import _contains_any
+
+    where = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))), dtype=bool
+    )
+    got = _contains_any(values, where, len(values), parts).tolist()
+    want = [bool(w) and any(p in v for p in parts) for v, w in zip(values, where, strict=True)]
+    assert got == want
