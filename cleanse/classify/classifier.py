@@ -27,6 +27,7 @@ from cleanse.classify.context import (
     OWN_PROSE,
     OWN_WORDS,
     REASONS,
+    LineColumns,
     feature_matrix,
     own_rows,
     pages_matrix,
@@ -200,9 +201,9 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
     pages, about _MODEL_ROWS rows at a time (each row's features are its page's, each
     probability its row's)."""
     inputs = [_matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason) for p in pages]
-    sizes = [len(inp.idx) for inp in inputs]
+    sizes = [len(idx) for idx, _ in inputs]
     scores = word_scores(
-        list(itertools.chain.from_iterable(inp.texts for inp in inputs)), model.words
+        list(itertools.chain.from_iterable(cols.texts for _, cols in inputs)), model.words
     )
     out: list[_Scored] = []
     first = rows = done = 0
@@ -210,23 +211,10 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
         rows += size
         if rows < _MODEL_ROWS and k < len(pages) - 1:
             continue
-        joined = _MatrixInputs(
-            *(
-                list(itertools.chain.from_iterable(c))
-                for c in zip(*inputs[first : k + 1], strict=True)
-            )
-        )
-        own, codes = own_rows(joined.rows), reason_codes(joined.reason)
+        joined = LineColumns.joined([cols for _, cols in inputs[first : k + 1]])
+        own, codes = own_rows(joined.feats), reason_codes(joined.rule_reason)
         x = pages_matrix(
-            joined.texts,
-            joined.rows,
-            joined.weights,
-            joined.runs,
-            joined.tables,
-            joined.list_runs,
-            joined.rank,
-            joined.keep,
-            joined.reason,
+            joined,
             scores[done : done + rows],
             sizes[first : k + 1],
             [p.lay.region_scores for p in pages[first : k + 1]],
@@ -330,23 +318,8 @@ def page_matrix(
     """Feature rows of the non-blank lines, and their indexes in `lines` (`words`: the model's
     word table, see cleanse.classify.wordscore)."""
     keeps, reasons = list(map(_KEEP, rules)), list(map(_REASON, rules))
-    inputs = _matrix_inputs(lines, feats, lay, keeps, reasons)
-    return _page_matrix(inputs, lay, word_scores(inputs.texts, words or {})), inputs.idx
-
-
-class _MatrixInputs(NamedTuple):
-    """The columns of a page's non-blank lines that `feature_matrix` reads, and their indexes."""
-
-    idx: list[int]
-    texts: list[str]
-    rows: Sequence[LineFeatures]
-    weights: Sequence[float]
-    runs: Sequence[int]
-    tables: Sequence[bool]
-    list_runs: Sequence[int]
-    rank: Sequence[int]
-    keep: Sequence[bool]
-    reason: Sequence[str]
+    idx, cols = _matrix_inputs(lines, feats, lay, keeps, reasons)
+    return feature_matrix(cols, lay.region_scores, word_scores(cols.texts, words or {})), idx
 
 
 def _matrix_inputs(
@@ -355,11 +328,11 @@ def _matrix_inputs(
     lay: PageLayout,
     rule_keep: list[bool],
     rule_reason: list[str],
-) -> _MatrixInputs:
+) -> tuple[list[int], LineColumns]:
+    """The indexes of a page's non-blank lines and their columns (`feature_matrix`'s input)."""
     idx = [i for i, f in enumerate(feats) if f is not None]
     if len(idx) == len(feats):  # no blank line: every list as it is
-        return _MatrixInputs(
-            idx,
+        return idx, LineColumns(
             list(map(str.strip, lines)),
             feats,  # type: ignore[arg-type]
             lay.weights,
@@ -370,8 +343,7 @@ def _matrix_inputs(
             rule_keep,
             rule_reason,
         )
-    return _MatrixInputs(
-        idx,
+    return idx, LineColumns(
         list(map(str.strip, map(lines.__getitem__, idx))),
         list(map(feats.__getitem__, idx)),  # type: ignore[arg-type]
         list(map(lay.weights.__getitem__, idx)),
@@ -381,22 +353,6 @@ def _matrix_inputs(
         list(map(lay.region_rank.__getitem__, idx)),
         list(map(rule_keep.__getitem__, idx)),
         list(map(rule_reason.__getitem__, idx)),
-    )
-
-
-def _page_matrix(inputs: _MatrixInputs, lay: PageLayout, ws: np.ndarray) -> np.ndarray:
-    return feature_matrix(
-        inputs.texts,
-        inputs.rows,
-        inputs.weights,
-        inputs.runs,
-        inputs.tables,
-        inputs.list_runs,
-        inputs.rank,
-        lay.region_scores,
-        inputs.keep,
-        inputs.reason,
-        ws,
     )
 
 

@@ -9,6 +9,7 @@ import itertools
 import operator
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
@@ -128,52 +129,61 @@ def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class LineColumns:
+    """What the feature rows read of each non-blank line (of one page, or of several pages end
+    to end): its stripped text, its features, and the rule pass's weight, run of short lines,
+    table mark, bulleted run, region rank, keep decision and reason."""
+
+    texts: Sequence[str]
+    feats: Sequence[LineFeatures]
+    weights: Sequence[float]
+    runs: Sequence[int]
+    tables: Sequence[bool]
+    list_runs: Sequence[int]
+    region_rank: Sequence[int]
+    rule_keep: Sequence[bool]
+    rule_reason: Sequence[str]
+
+    @staticmethod
+    def joined(pages: Sequence[LineColumns]) -> LineColumns:
+        """The columns of `pages` end to end."""
+        return LineColumns(
+            *(list(itertools.chain.from_iterable(map(getter, pages))) for getter in _COLUMN_GETTERS)
+        )
+
+
+_COLUMN_GETTERS = tuple(operator.attrgetter(name) for name in LineColumns.__slots__)
+
+
 def feature_matrix(
-    texts: Sequence[str],
-    feats: Sequence[LineFeatures],
-    weights: Sequence[float],
-    runs: Sequence[int],
-    tables: Sequence[bool],
-    list_runs: Sequence[int],
-    region_rank: Sequence[int],
-    region_scores: Sequence[float],
-    rule_keep: Sequence[bool],
-    rule_reason: Sequence[str],
-    word_score: np.ndarray | None = None,
+    cols: LineColumns, region_scores: Sequence[float], word_score: np.ndarray | None = None
 ) -> np.ndarray:
-    """One row of `FEATURE_NAMES` per non-blank line; all arguments hold those lines only
-    (`word_score`: each line's word evidence, zeros when None)."""
-    n = len(feats)
+    """One row of `FEATURE_NAMES` per non-blank line of one page (`region_scores`: its regions'
+    scores; `word_score`: each line's word evidence, zeros when None)."""
+    n = len(cols.feats)
     ws = np.zeros(n) if word_score is None else word_score
-    return pages_matrix(
-        texts, feats, weights, runs, tables, list_runs, region_rank, rule_keep, rule_reason, ws,
-        [n], [region_scores],
-    )  # fmt: skip
+    return pages_matrix(cols, ws, [n], [region_scores])
 
 
 def pages_matrix(
-    texts: Sequence[str],
-    feats: Sequence[LineFeatures],
-    weights: Sequence[float],
-    runs: Sequence[int],
-    tables: Sequence[bool],
-    list_runs: Sequence[int],
-    region_rank: Sequence[int],
-    rule_keep: Sequence[bool],
-    rule_reason: Sequence[str],
+    cols: LineColumns,
     word_score: np.ndarray,
     sizes: Sequence[int],
     region_scores: Sequence[Sequence[float]],
     own: np.ndarray | None = None,
     reason: np.ndarray | None = None,
 ) -> np.ndarray:
-    """`feature_matrix` of several pages at once, their lines end to end (page p holds
-    sizes[p] lines; region_scores[p] its regions' scores): the same rows, computed with a few
+    """`feature_matrix` of several pages at once, their lines end to end in `cols` (page p
+    holds sizes[p] lines; region_scores[p] its regions' scores): the same rows, computed with a few
     numpy operations per call instead of about a hundred per page. What reads a page as a whole
     (neighbours, windows, distances, position, page statistics) stays within each page. `own`
     and `reason`: the lines' `own_rows` and `reason_codes` when the caller has them."""
     from cleanse.classify.window_kernel import window_means  # here: loads numba
 
+    texts, feats, weights, runs = cols.texts, cols.feats, cols.weights, cols.runs
+    tables, list_runs, region_rank = cols.tables, cols.list_runs, cols.region_rank
+    rule_keep, rule_reason = cols.rule_keep, cols.rule_reason
     n = len(feats)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))

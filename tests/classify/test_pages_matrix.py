@@ -9,7 +9,7 @@ import numpy as np
 
 from cleanse.classify import ClassifyConfig
 from cleanse.classify import classifier as cl
-from cleanse.classify.context import feature_matrix, pages_matrix
+from cleanse.classify.context import LineColumns, feature_matrix, pages_matrix
 from cleanse.classify.model import DEFAULT_MODEL
 from cleanse.classify.wordscore import word_scores
 
@@ -34,30 +34,12 @@ def test_pages_at_once_give_each_pages_rows() -> None:
         inputs.append(cl._matrix_inputs(lines, feats, lay, keep, reason))
         scores_per_page.append(lay.region_scores)
     words = DEFAULT_MODEL.words if DEFAULT_MODEL is not None else {}
-    sizes = [len(inp.idx) for inp in inputs]
-    ws = word_scores(list(itertools.chain.from_iterable(inp.texts for inp in inputs)), words)
-    j = cl._MatrixInputs(
-        *(list(itertools.chain.from_iterable(c)) for c in zip(*inputs, strict=True))
-    )
-    together = pages_matrix(
-        j.texts, j.rows, j.weights, j.runs, j.tables, j.list_runs, j.rank, j.keep, j.reason, ws,
-        sizes, scores_per_page,
-    )  # fmt: skip
+    sizes = [len(idx) for idx, _ in inputs]
+    ws = word_scores(list(itertools.chain.from_iterable(c.texts for _, c in inputs)), words)
+    together = pages_matrix(LineColumns.joined([c for _, c in inputs]), ws, sizes, scores_per_page)
     alone = [
-        feature_matrix(
-            inp.texts,
-            inp.rows,
-            inp.weights,
-            inp.runs,
-            inp.tables,
-            inp.list_runs,
-            inp.rank,
-            region_scores,
-            inp.keep,
-            inp.reason,
-            page_ws,
-        )
-        for inp, region_scores, page_ws in zip(
+        feature_matrix(cols, region_scores, page_ws)
+        for (_, cols), region_scores, page_ws in zip(
             inputs, scores_per_page, np.split(ws, np.cumsum(sizes)[:-1]), strict=True
         )
     ]
