@@ -3,9 +3,22 @@ only obvious furniture (share bars, counters with their word) is dropped from an
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from cleanse.classify.config import ClassifyConfig
+from cleanse.classify.context import (
+    CUE_CODES,
+    OWN_CHARS,
+    OWN_CUE,
+    OWN_END_PUNCT,
+    OWN_PROSE,
+    OWN_WORDS,
+    PageRows,
+    page_rows,
+)
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.lookalikes import reads_as_content
 from cleanse.classify.score_table import ArticleScores
@@ -13,40 +26,41 @@ from cleanse.classify.verdict import LineVerdict
 
 # Cues that only page furniture shows: a document with none of them is not a page dump.
 _FURNITURE_CUES = frozenset({"nav", "share", "social", "notice", "tail"})
+_FURNITURE_CODES = np.array(sorted(CUE_CODES[c] for c in _FURNITURE_CUES), dtype=np.float64)
 # Cues that drop a line even in an extracted article: nothing a reader could miss.
 _ARTICLE_CUES = frozenset({"share", "counter"})
 
 
 def detect_kind(
-    feats: Sequence[LineFeatures | None], cfg: ClassifyConfig, lines: Sequence[str] = ()
+    feats: Sequence[LineFeatures | None],
+    cfg: ClassifyConfig,
+    lines: Sequence[str] = (),
+    rows: PageRows | None = None,
 ) -> str:
     """'article' for an extracted text (prose paragraphs, few and short runs of other lines, or
-    no sign of page furniture at all); 'page' for a page dump."""
-    total_chars = prose_chars = n_lines = in_runs = 0
+    no sign of page furniture at all); 'page' for a page dump. `rows`: the page's `page_rows`
+    when the caller has them."""
+    rows = page_rows(feats) if rows is None else rows
+    own = rows.own
+    chars, prose = own[:, OWN_CHARS], own[:, OWN_PROSE]
     # Two distinct labels repeated count as one furniture line (a changelog repeats 'Fixed').
-    furniture = _repeated_labels(feats, lines) // 2
-    run = longest = 0
-    min_prose, max_run, furniture_cues = cfg.min_prose, cfg.article_max_run, _FURNITURE_CUES
-    for f in feats:
-        if f is None:
-            continue
-        total_chars += f.n_chars
-        furniture += f.cue in furniture_cues
-        n_lines += 1
-        if f.prose >= min_prose:
-            prose_chars += f.n_chars
-            in_runs += run if run > max_run else 0
-            run = 0
-        else:
-            run += 1
-            if run > longest:
-                longest = run
-    in_runs += run if run > max_run else 0
+    furniture = _repeated_labels(rows, lines) // 2
+    furniture += int(np.isin(own[:, OWN_CUE], _FURNITURE_CODES).sum())
+    # Sums of whole numbers of characters: exact in floats.
+    total_chars = int(chars.sum())
     if total_chars == 0 or furniture < cfg.min_furniture_lines:
         # No menu, share bar, notice or 'Related' header, no label repeated (a menu in the header
         # and the footer): a text (a poem, a recipe, an interview), not a page dump, whatever the
         # shape of its lines.
         return "article"
+    is_prose = prose >= cfg.min_prose
+    prose_chars = int(chars[is_prose].sum())
+    n_lines = len(own)
+    # The runs of non-blank lines between two prose lines (and before the first, after the last).
+    at = is_prose.nonzero()[0]
+    runs = np.diff(np.concatenate(([-1], at, [n_lines]))) - 1
+    longest = int(runs.max())
+    in_runs = int(runs[runs > cfg.article_max_run].sum())
     if prose_chars / total_chars >= cfg.article_min_prose_chars and (
         longest <= cfg.article_max_run or in_runs <= cfg.article_max_run_share * n_lines
     ):
@@ -56,19 +70,16 @@ def detect_kind(
     return "page"
 
 
-def _repeated_labels(feats: Sequence[LineFeatures | None], lines: Sequence[str]) -> int:
+def _repeated_labels(rows: PageRows, lines: Sequence[str]) -> int:
     """How many distinct short lines (at most 4 words, no sentence end) occur twice or more: menu
     items and buttons a page dump repeats, in any language."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for f, line in zip(feats, lines, strict=False):
-        if f is None or f.n_words > 4 or f.end_punct == 1.0:
-            continue
-        key = line.strip()
-        if key in seen:
-            repeated.add(key)
-        seen.add(key)
-    return len(repeated)
+    own = rows.own
+    label = (own[:, OWN_WORDS] <= 4) & (own[:, OWN_END_PUNCT] != 1.0)
+    idx = np.asarray(rows.idx, dtype=np.int64)[label]
+    idx = idx[idx < len(lines)]  # only the lines given (none by default)
+    keys = list(map(str.strip, map(lines.__getitem__, idx.tolist())))
+    counts = Counter(keys).values()
+    return int(np.count_nonzero(np.fromiter(counts, np.int64, len(counts)) > 1))
 
 
 def article_verdicts(

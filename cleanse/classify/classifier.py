@@ -28,8 +28,9 @@ from cleanse.classify.context import (
     OWN_WORDS,
     REASONS,
     LineColumns,
+    PageRows,
     feature_matrix,
-    own_rows,
+    page_rows,
     pages_matrix,
     reason_codes,
 )
@@ -128,14 +129,14 @@ def _classify(
     out: list[list[LineVerdict]] = [[] for _ in docs]
     pages: list[_Page] = []
     for k, ((lines, _lang), feats) in enumerate(zip(docs, all_feats, strict=True)):
-        mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines)
+        rows = page_rows(feats)
+        mode = cfg.mode if cfg.mode != "auto" else detect_kind(feats, cfg, lines, rows)
         if mode == "article":
             out[k] = _never_empty(article_verdicts(feats, lines))
             continue
-        lay = page_layout(feats, cfg)
+        lay = page_layout(feats, cfg, rows)
         rule_keep, rule_reason, kinds = rule_decisions(feats, lay, cfg)
-        idx = [i for i, f in enumerate(feats) if f is not None]
-        pages.append(_Page(k, lines, feats, lay, rule_keep, rule_reason, kinds, idx))
+        pages.append(_Page(k, lines, feats, lay, rule_keep, rule_reason, kinds, rows))
     probas: list[_Scored | None] = [None] * len(pages)
     if pages and cfg.use_model and model is not None:
         probas = list(_pages_proba(pages, model))
@@ -159,7 +160,7 @@ class _Page(NamedTuple):
     rule_keep: list[bool]
     rule_reason: list[str]
     kinds: list[int]
-    idx: list[int]  # its non-blank lines
+    rows: PageRows  # its non-blank lines and their own features
 
 
 def _documents_features(
@@ -200,7 +201,10 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
     the pages' lines in one pass, then the feature rows and the trees once over consecutive
     pages, about _MODEL_ROWS rows at a time (each row's features are its page's, each
     probability its row's)."""
-    inputs = [_matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason) for p in pages]
+    inputs = [
+        _matrix_inputs(p.lines, p.feats, p.lay, p.rule_keep, p.rule_reason, p.rows.idx)
+        for p in pages
+    ]
     sizes = [len(idx) for idx, _ in inputs]
     scores = word_scores(
         list(itertools.chain.from_iterable(cols.texts for _, cols in inputs)), model.words
@@ -212,7 +216,8 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
         if rows < _MODEL_ROWS and k < len(pages) - 1:
             continue
         joined = LineColumns.joined([cols for _, cols in inputs[first : k + 1]])
-        own, codes = own_rows(joined.feats), reason_codes(joined.rule_reason)
+        own = np.concatenate([p.rows.own for p in pages[first : k + 1]])
+        codes = reason_codes(joined.rule_reason)
         x = pages_matrix(
             joined,
             scores[done : done + rows],
@@ -235,14 +240,13 @@ def _decide(
 ) -> list[LineVerdict]:
     """The verdicts on a page dump: the model's (or the rule pass's) keep decisions under the
     guard (cleanse.classify.guard), each with its reason and scores."""
-    _, _, feats, lay, rule_keep, rule_reason, kinds, idx = page
+    _, _, feats, lay, rule_keep, rule_reason, kinds, (idx, page_own) = page
     n = len(idx)
     whole = n == len(feats)
     judged_keep = rule_keep if whole else list(map(rule_keep.__getitem__, idx))
     if scored is None:
-        rows = feats if whole else list(map(feats.__getitem__, idx))
         reasons = rule_reason if whole else list(map(rule_reason.__getitem__, idx))
-        proba, own, codes = None, own_rows(rows), reason_codes(reasons)  # type: ignore[arg-type]
+        proba, own, codes = None, page_own, reason_codes(reasons)
     else:
         proba, own, codes = scored
     prose, chars = own[:, OWN_PROSE], own[:, OWN_CHARS]
@@ -301,8 +305,9 @@ def page_features(
     cfg = config or ClassifyConfig()
     stops = _stopwords(lines, lang, cfg)
     feats = lines_features(lines, stops)
-    kind = detect_kind(feats, cfg, lines)
-    lay = page_layout(feats, cfg)
+    rows = page_rows(feats)
+    kind = detect_kind(feats, cfg, lines, rows)
+    lay = page_layout(feats, cfg, rows)
     rules = rule_verdicts(feats, lay, cfg)
     x, idx = page_matrix(lines, feats, lay, rules)
     return x, idx, rules, kind
@@ -328,9 +333,11 @@ def _matrix_inputs(
     lay: PageLayout,
     rule_keep: list[bool],
     rule_reason: list[str],
+    idx: list[int] | None = None,
 ) -> tuple[list[int], LineColumns]:
-    """The indexes of a page's non-blank lines and their columns (`feature_matrix`'s input)."""
-    idx = [i for i, f in enumerate(feats) if f is not None]
+    """The indexes of a page's non-blank lines (`idx` when the caller has them) and their
+    columns (`feature_matrix`'s input)."""
+    idx = [i for i, f in enumerate(feats) if f is not None] if idx is None else idx
     if len(idx) == len(feats):  # no blank line: every list as it is
         return idx, LineColumns(
             list(map(str.strip, lines)),

@@ -10,7 +10,7 @@ import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -105,6 +105,31 @@ def own_rows(feats: Sequence[LineFeatures]) -> np.ndarray:
 
 
 OWN_CHARS, OWN_WORDS, OWN_PROSE = 0, 1, 11
+OWN_END_PUNCT, OWN_DIGITS, OWN_BULLET, OWN_CUE = 3, 6, 9, 12
+
+
+class PageRows(NamedTuple):
+    """The non-blank lines of a page: their indexes, and their `own_rows`."""
+
+    idx: list[int]
+    own: np.ndarray
+
+    def column(self, k: int, n: int, blank: float) -> np.ndarray:
+        """Own column `k` over all the `n` lines of the page, `blank` on the blank lines (a
+        contiguous array: the compiled passes read it)."""
+        if len(self.idx) == n:
+            return np.ascontiguousarray(self.own[:, k])
+        out = np.full(n, blank)
+        out[self.idx] = self.own[:, k]
+        return out
+
+
+def page_rows(feats: Sequence[LineFeatures | None]) -> PageRows:
+    """The indexes and `own_rows` of a page's non-blank lines (read once, then by the kind test,
+    the rule pass and the feature rows)."""
+    idx = list(itertools.compress(range(len(feats)), map(operator.is_not, feats, _NONES)))
+    rows = feats if len(idx) == len(feats) else list(map(feats.__getitem__, idx))
+    return PageRows(idx, own_rows(rows))  # type: ignore[arg-type]
 
 
 def reason_codes(rule_reason: Sequence[str]) -> np.ndarray:
@@ -117,6 +142,7 @@ _PROSE = operator.attrgetter("prose")
 _CUE = operator.attrgetter("cue")
 _ZEROS = itertools.repeat(0)
 _MINUS_ONES = itertools.repeat(-1)
+_NONES = itertools.repeat(None)
 
 
 def _shift(a: np.ndarray, k: int, fill: float) -> np.ndarray:

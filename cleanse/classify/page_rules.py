@@ -5,14 +5,21 @@ give each line a verdict. The fitted model (cleanse.classify.model) reads these 
 from __future__ import annotations
 
 import itertools
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from cleanse.classify.config import ClassifyConfig
-from cleanse.classify.context import CUE_CODES
+from cleanse.classify.context import (
+    OWN_BULLET,
+    OWN_CUE,
+    OWN_DIGITS,
+    OWN_PROSE,
+    OWN_WORDS,
+    PageRows,
+    page_rows,
+)
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.regions import find_regions
 from cleanse.classify.score_table import AFTER_END, IN_REGION, OUTSIDE, PageScores
@@ -44,13 +51,17 @@ class PageLayout:
     boxes: list[bool]  # the links under a 'Related' / 'Read more' header inside a region
 
 
-def page_layout(feats: Sequence[LineFeatures | None], cfg: ClassifyConfig) -> PageLayout:
+def page_layout(
+    feats: Sequence[LineFeatures | None], cfg: ClassifyConfig, rows: PageRows | None = None
+) -> PageLayout:
     """Run the hand-set rule pass: weigh every line and find the content regions. Each line's
     weight when finding regions: prose counts by length, other lines by their run
-    (cleanse.classify.layout_kernel, compiled: the same floats as the rules written out)."""
+    (cleanse.classify.layout_kernel, compiled: the same floats as the rules written out).
+    `rows`: the page's `page_rows` when the caller has them."""
     from cleanse.classify import layout_kernel as lk  # here: loads numba
 
-    blank, prose, words, digits, bullet, cue = _columns(feats)
+    rows = page_rows(feats) if rows is None else rows
+    blank, prose, words, digits, bullet, cue = _columns(feats, rows)
     runs_a, tables_a = lk.short_runs(blank, prose < cfg.min_prose, digits, cfg.min_table_numeric)
     list_runs_a = lk.bullet_runs(blank, bullet)
     params = (cfg.min_prose, cfg.gap_penalty, cfg.tail_penalty, cfg.cue_penalty)
@@ -305,19 +316,15 @@ def _title_before(
 
 
 # What `_columns` gives a blank line: prose -1 marks it.
-_BLANK = LineFeatures(0, 0.0, -1.0, 0.0, 0, 0.0, 0.0, 0.0, 0, False, False, "", -1.0)
-_PICK = operator.itemgetter(12, 1, 6, 9)  # prose, n_words, digit_ratio, bullet
-_CUE = operator.attrgetter("cue")
-_ZEROS = itertools.repeat(0)
-
-
 def _columns(
-    feats: Sequence[LineFeatures | None],
+    feats: Sequence[LineFeatures | None], rows: PageRows
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(blank, prose, n_words, digit_ratio, bullet, cue code) of each line, as arrays."""
+    """(blank, prose, n_words, digit_ratio, bullet, cue code) of each line, as arrays (a blank
+    line's prose is -1)."""
     n = len(feats)
-    filled = [f or _BLANK for f in feats]
-    values = np.fromiter(itertools.chain.from_iterable(map(_PICK, filled)), np.float64, 4 * n)
-    prose, words, digits, bullet = values.reshape(n, 4).T.copy()
-    cue = np.fromiter(map(CUE_CODES.get, map(_CUE, filled), _ZEROS), np.int64, n)
-    return prose < 0.0, prose, words, digits, bullet > 0.0, cue
+    prose = rows.column(OWN_PROSE, n, -1.0)
+    words = rows.column(OWN_WORDS, n, 0.0)
+    digits = rows.column(OWN_DIGITS, n, 0.0)
+    bullet = rows.column(OWN_BULLET, n, 0.0) > 0.0
+    cue = rows.column(OWN_CUE, n, 0.0).astype(np.int64)
+    return prose < 0.0, prose, words, digits, bullet, cue
