@@ -192,8 +192,8 @@ _MODEL_ROWS = 1_024
 
 
 # A page's model output: the probabilities of its non-blank lines, their `own_rows` and
-# `reason_codes` (the guard reads them too).
-_Scored = tuple[np.ndarray, np.ndarray, np.ndarray]
+# `reason_codes` (the guard reads them too), and the probabilities rounded for the scores.
+_Scored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
@@ -227,7 +227,10 @@ def _pages_proba(pages: Sequence[_Page], model: LineModel) -> list[_Scored]:
             codes,
         )
         bounds = np.cumsum(sizes[first:k])
-        parts = zip(*(np.split(a, bounds) for a in (model.proba(x), own, codes)), strict=True)
+        proba = model.proba(x)
+        rounded = np.array(round_floats(proba.tolist(), 4))  # each round(p, 4), all at once
+        columns = (proba, own, codes, rounded)
+        parts = zip(*(np.split(a, bounds) for a in columns), strict=True)
         out += parts
         first, done, rows = k + 1, done + rows, 0
     return out
@@ -246,9 +249,9 @@ def _decide(
     judged_keep = rule_keep if whole else list(map(rule_keep.__getitem__, idx))
     if scored is None:
         reasons = rule_reason if whole else list(map(rule_reason.__getitem__, idx))
-        proba, own, codes = None, page_own, reason_codes(reasons)
+        proba, own, codes, rounded = None, page_own, reason_codes(reasons), None
     else:
-        proba, own, codes = scored
+        proba, own, codes, rounded = scored
     prose, chars = own[:, OWN_PROSE], own[:, OWN_CHARS]
     protected = (codes == _CONTENT) & (own[:, OWN_WORDS] >= PROTECTED_WORDS)
     # The floors may add a line the rule pass dropped as a menu or an orphan, not one it
@@ -277,13 +280,12 @@ def _decide(
         else:
             final_reason[i] = "model-content" if keep_l[k] else "model-boilerplate"
     p_content: list[float] | None = None
-    if proba is not None:
-        p_page = round_floats(proba.tolist(), 4)  # each round(p, 4), computed together
+    if rounded is not None:
         if whole:
-            p_content = p_page
+            p_content = rounded.tolist()
         else:
             aligned = np.zeros(len(feats))
-            aligned[idx] = p_page
+            aligned[idx] = rounded
             p_content = aligned.tolist()
     verdicts = scored_verdicts(feats, lay, final_keep, final_reason, kinds, p_content, threshold)
     return _never_empty(verdicts)
