@@ -16,6 +16,8 @@ import operator
 from collections.abc import Sequence
 from typing import Any, cast
 
+import numpy as np
+
 from cleanse.classify.features import LineFeatures
 from cleanse.classify.verdict import LineVerdict
 from cleanse.score_rounding import round_floats, rounded_scores
@@ -113,34 +115,37 @@ class PageScores:
         if not set(map(type, flat)) <= {float}:
             return _each(self, rows, digits)
         done = round_floats(flat, digits)
-        start, rounded = 0, []
+        rounded, start = [], 0
         for column in columns:
-            rounded.append(iter(done[start : start + len(column)]))
+            rounded.append(done[start : start + len(column)])
             start += len(column)
-        prose, words, stop, end, weight, region, run, after_end = rounded[:8]
-        out: list[dict[str, Any]] = []
-        add = out.append
-        if model:
-            p, threshold = rounded[8:]
-        for kind in kinds:
-            scores = {
-                "prose": next(prose),
-                "words": next(words),
-                "stop": next(stop),
-                "end_punct": next(end),
-                "weight": next(weight),
-                "region": next(region),
-            }
-            if kind:
-                scores["run"] = next(run)
-                if kind == AFTER_END:
-                    scores["after_end"] = next(after_end)
-            if model:
-                scores["p_content"] = next(p)
-                scores["threshold"] = next(threshold)
-            add(scores)
+        # Each kind of line holds its own keys: its dicts are built together, by column, then
+        # put back in the rows' order.
+        kinds_a = np.asarray(kinds, dtype=np.int64)
+        run_at = np.cumsum(kinds_a != IN_REGION) - 1  # a row's place among the outside rows
+        after_at = np.cumsum(kinds_a == AFTER_END) - 1
+        base, tail = rounded[:6], rounded[8:]
+        places: list[np.ndarray] = []
+        dicts: list[dict[str, Any]] = []
+        for kind in (IN_REGION, OUTSIDE, AFTER_END):
+            at = (kinds_a == kind).nonzero()[0]
+            if not len(at):
+                continue
+            picked = at.tolist()
+            cols = [list(map(c.__getitem__, picked)) for c in base]
+            if kind != IN_REGION:
+                cols.append(list(map(rounded[6].__getitem__, run_at[at].tolist())))
+            if kind == AFTER_END:
+                cols.append(list(map(rounded[7].__getitem__, after_at[at].tolist())))
+            cols += [list(map(c.__getitem__, picked)) for c in tail]
+            keys = itertools.repeat(_PAGE_KEYS[kind, model])
+            places.append(at)
+            dicts += map(dict, map(zip, keys, zip(*cols, strict=True)))
+        if len(places) > 1:
+            order = np.argsort(np.concatenate(places), kind="stable").tolist()
+            dicts = list(map(dicts.__getitem__, order))
         source = columns[8] if self.p_content is not None else columns[0]
-        return round_floats(source, 4), out
+        return round_floats(source, 4), dicts
 
 
 class ArticleScores:
