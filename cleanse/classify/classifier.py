@@ -11,11 +11,9 @@ features, under the guard (cleanse.classify.guard): a page is never emptied nor 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -47,6 +45,7 @@ from cleanse.classify.page_rules import (
 from cleanse.classify.stopwords import stopwords_for
 from cleanse.classify.verdict import LineVerdict
 from cleanse.classify.wordscore import word_scores
+from cleanse.cycle_gc import paused_collection
 from cleanse.lang import detect_language
 from cleanse.score_rounding import round_floats
 
@@ -101,25 +100,12 @@ def classify_documents(
     cfg = config or ClassifyConfig()
     if cfg.mode == "off":
         return [[LineVerdict(True, "off") for _ in lines] for lines, _ in docs]
-    with _collector_held():
+    # The cycle collector paused (cleanse.cycle_gc): a call builds a tuple or two per line (the
+    # features, the verdicts), whose count set it off, and each of its passes walked every
+    # object of the process (numba's some 80,000 too), some 10-15 % of the classifier's time
+    # on page dumps, for nothing: the classifier makes no reference cycles.
+    with paused_collection():
         return _classify(docs, cfg, model or DEFAULT_MODEL)
-
-
-@contextlib.contextmanager
-def _collector_held() -> Iterator[None]:
-    """Hold the cyclic garbage collector back for one call (unless it is off already). A call
-    builds a tuple or two per line (the features, the verdicts): their count sets the collector
-    off, and each of its passes walks every object the process holds (numba's some 80,000 too),
-    some 10-15 % of the classifier's time on page dumps, for nothing: the classifier makes no
-    reference cycles. Objects are still freed as usual; the collector runs again after the call."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _classify(
