@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,10 +101,9 @@ def remember_checks(key: str) -> None:
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        # Written under another name and renamed: a marker is there whole or not at all.
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".marker-")
-        os.close(handle)
-        os.replace(temporary, folder / key)
+        # An empty file made in one call: it is there or it is not, with no contents to be
+        # half-written (so neither a temporary name nor a rename is needed).
+        os.close(os.open(folder / key, os.O_WRONLY | os.O_CREAT, 0o644))
     except OSError:
         return
 
