@@ -59,9 +59,11 @@ def one_run(checkout: Path, src: Path, work: Path, workers: int) -> tuple[float,
 SPLIT_PROBE = """
 import json, os, resource, sys
 if os.environ.get("RUN_SPEED_CLEANING_NICE"):  # --cleaning-nice: how far below the parent
-    import cleanse.stages
-    if hasattr(cleanse.stages, "CLEANING_NICE"):
-        cleanse.stages.CLEANING_NICE = int(os.environ["RUN_SPEED_CLEANING_NICE"])
+    import importlib.util
+    where = "cleanse.cleaning_stage" if importlib.util.find_spec("cleanse.cleaning_stage") else "cleanse.stages"
+    module = importlib.import_module(where)
+    if hasattr(module, "CLEANING_NICE"):
+        module.CLEANING_NICE = int(os.environ["RUN_SPEED_CLEANING_NICE"])
 from cleanse.cli import main
 code = main(sys.argv[1:])
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -75,7 +77,7 @@ sys.exit(code)
 def split_run(src: Path, out: Path, workers: int, root: Path = ROOT, cleaning_nice: int | None = None) -> dict[str, float]:
     """Wall seconds and the CPU split of one `cleanse run -j workers` of the checkout `root`
     (`cleaning_nice`: the cleaning workers that far below the parent, where the checkout has
-    `stages.CLEANING_NICE`; else its own setting)."""
+    `cleaning_stage.CLEANING_NICE`; else its own setting)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     if cleaning_nice is not None:
         env["RUN_SPEED_CLEANING_NICE"] = str(cleaning_nice)
@@ -113,7 +115,7 @@ def workers_split(
     `base`, that checkout's pair runs too, alternated with this one's (before / after). `jobs`:
     `(2,)` runs -j 2 alone (the parent's and the workers' CPU, before / after, in half the time).
     `cleaning_nice`: also this checkout with its cleaning workers that far below the parent
-    (`stages.CLEANING_NICE`; 0: as high as the parent), as a third contender."""
+    (`cleaning_stage.CLEANING_NICE`; 0: as high as the parent), as a third contender."""
     checkouts = {"this": ROOT} if base is None else {"base": base.resolve(), "this": ROOT}
     nices: dict[str, int | None] = dict.fromkeys(checkouts)
     if cleaning_nice is not None:

@@ -23,7 +23,7 @@ import dataclasses, itertools, sys, time
 from cleanse.clean_config import CleanConfig
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
-from cleanse.stages import CleanerFactory
+from cleanse.cleaning_stage import CleanerFactory
 docs = [dataclasses.replace(d, meta={}) for d in itertools.islice(read_documents(sys.argv[1]), int(sys.argv[2]))]
 clean = CleanerFactory(load_rules([]), CleanConfig(), None)()
 clean(docs[0])

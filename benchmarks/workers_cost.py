@@ -9,10 +9,10 @@ for the same size); `--src FILE.jsonl` reads another JSONL instead. CPU seconds 
 
 - handover: what a cleaning worker gets and sends back per document, in pickled bytes, and the
   CPU of pickling and unpickling it, for whole cleaned documents (before) against what
-  `cleanse.stages.changes_of` sends (after), on `--docs` documents;
+  `cleanse.cleaned_changes.changes_of` sends (after), on `--docs` documents;
 - pool: the same documents cleaned in this process, then over 2 pool workers
-  (`cleanse.stages.clean_documents`), alternated: CPU of each, and the same documents out;
-- signing: the duplicate stage (`cleanse.stages.DedupStage`, both levels) over the runner's 32 MB
+  (`cleanse.cleaning_stage.clean_documents`), alternated: CPU of each, and the same documents out;
+- signing: the duplicate stage (`cleanse.dedup_stage.DedupStage`, both levels) over the runner's 32 MB
   batches of the file, signing in this process against 2 workers forked per batch (what a
   2-worker run did beside the cleaning workers before): CPU of this process and of its workers,
   with their minor page faults (the copy-on-write of the parent's pages they touch).
@@ -37,19 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleanse.clean_config import CleanConfig
+from cleanse.cleaned_changes import apply_changes, changes_of
+from cleanse.cleaning_stage import CleanerFactory, clean_documents
 from cleanse.dedup import DedupConfig
+from cleanse.dedup_stage import DedupStage, open_index
 from cleanse.document import Document, Item
 from cleanse.packs import load_rules
 from cleanse.readers import read_documents
 from cleanse.runner import BATCH_CHARS, batches
-from cleanse.stages import (
-    CleanerFactory,
-    DedupStage,
-    apply_changes,
-    changes_of,
-    clean_documents,
-    open_index,
-)
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 

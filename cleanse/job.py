@@ -25,6 +25,7 @@ from cleanse.checkpoint import PROGRESS_FILE, Checkpoint, RunIdentity, identify,
 from cleanse.clean_config import CleanConfig
 from cleanse.dedup import DedupConfig
 from cleanse.dedup.config import ANNOTATION
+from cleanse.dedup_stage import open_index
 from cleanse.document import Document
 from cleanse.durable import write_atomic
 from cleanse.errors import InputError, OutputError
@@ -40,7 +41,7 @@ from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
 from cleanse.runstate import Claim, ClaimRequest, claim
 from cleanse.settings import fingerprint_settings, run_settings
 from cleanse.sinks import AuditSink, CorpusSink, StatsSink
-from cleanse.stages import build_stages, open_index
+from cleanse.stages import build_stages
 from cleanse.staging import run_staged, touches_store
 from cleanse.stats import Stats
 from cleanse.unfinished import describe_write_failure, discard_unfinished, out_of_space
@@ -286,7 +287,7 @@ def _interrupt_inside(exc: BaseException) -> bool:
 def _open_index(
     config: JobConfig, report: Path | None, owner: Claim
 ) -> tuple[DuplicateIndex | None, Path | None]:
-    """The duplicate index the batches share (see cleanse.stages.open_index), and the scratch
+    """The duplicate index the batches share (see cleanse.dedup_stage.open_index), and the scratch
     folder to remove at the end: without --index, the run's own index in the report folder."""
     if config.dedup is None:
         return None, None

@@ -3,7 +3,7 @@
 With workers and paragraphs to deduplicate, each cleaning worker splits the documents it cleaned
 into paragraphs (`cleanse.dedup.paragraphs.paragraph_spans`) and sends the spans back packed;
 this process keeps them by the document's lines until the duplicate stage takes them, so it
-does not split those documents itself while the workers wait (`cleanse.stages` wires both ends).
+does not split those documents itself while the workers wait (`cleanse.stages` wires both ends: `cleanse.cleaning_stage`, `cleanse.dedup_stage`).
 """
 
 from __future__ import annotations

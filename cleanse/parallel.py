@@ -1,6 +1,6 @@
 """The one parallel map of cleanse: ordered, in batches so memory stays bounded on any input size.
 
-Cleaning maps documents with it (`cleanse.stages`), the duplicate stage maps chunks of documents
+Cleaning maps documents with it (`cleanse.cleaning_stage`), the duplicate stage maps chunks of documents
 to signatures (`cleanse.dedup.workers`). Results come back in input order whatever the number of
 workers, so a run's output does not depend on `--workers`. Each worker process builds its function
 once, in the pool initializer, from a picklable factory (`same_function` for a plain function).
@@ -158,7 +158,7 @@ def ordered_map(
     them read what the parent set up just before the call without pickling it.
     `nice`: how much lower than this process the workers run (`os.nice`), so that when there are
     more busy processes than cores, this process, whose work the workers' results wait on, keeps
-    a core (see `cleanse.stages.CLEANING_NICE`).
+    a core (see `cleanse.cleaning_stage.CLEANING_NICE`).
     """
     iterator = iter(items)
     first = list(itertools.islice(iterator, batch_items))

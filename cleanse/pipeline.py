@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from cleanse.clean import CleanConfig
+from cleanse.cleaning_stage import clean_documents
 from cleanse.dedup import DedupConfig, DuplicateIndex
 from cleanse.dedup.config import ANNOTATION
+from cleanse.dedup_stage import open_index
 from cleanse.document import Document, Item, is_live
 from cleanse.output_records import to_record
 from cleanse.packs import load_rules
@@ -26,7 +28,7 @@ from cleanse.remote import is_remote
 from cleanse.runlock import LOCK_FILE, RunLock
 from cleanse.runner import BATCH_CHARS, BATCH_DOCS, Runner
 from cleanse.sinks import StatsSink, audit_line
-from cleanse.stages import build_stages, clean_documents, open_index
+from cleanse.stages import build_stages
 from cleanse.staging import RemoteFolder
 from cleanse.stats import Stats
 

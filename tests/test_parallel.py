@@ -41,7 +41,7 @@ def test_heavy_items_keep_the_window_at_two_batches():
 
 
 def test_batch_items_set_how_many_items_each_batch_takes():
-    # Items that are groups of documents (cleanse.stages) go 16 to a batch, not BATCH: the
+    # Items that are groups of documents (cleanse.cleaning_stage) go 16 to a batch, not BATCH: the
     # window then holds as many documents as it held one document per item.
     seen = [0]
     out: list[int] = []
@@ -55,7 +55,7 @@ def test_batch_items_set_how_many_items_each_batch_takes():
     assert 16 <= read_ahead < 3 * 16
 
 
-# Cleaning over workers: only what cleaning changed comes back (cleanse.stages.changes_of).
+# Cleaning over workers: only what cleaning changed comes back (cleanse.cleaned_changes.changes_of).
 
 
 def _inputs() -> list:
@@ -82,8 +82,8 @@ def _inputs() -> list:
 
 def test_cleaning_over_workers_gives_the_documents_cleaning_in_this_process_gives():
     from cleanse.clean_config import CleanConfig
+    from cleanse.cleaning_stage import clean_documents
     from cleanse.packs import load_rules
-    from cleanse.stages import clean_documents
 
     docs, ruleset, config = _inputs(), load_rules([]), CleanConfig()
     alone = list(clean_documents(docs, ruleset, config, workers=1))
@@ -96,12 +96,12 @@ def test_cleaning_over_workers_gives_the_documents_cleaning_in_this_process_give
 
 def test_the_workers_leave_each_live_documents_paragraph_spans_for_the_duplicate_stage():
     from cleanse.clean_config import CleanConfig
+    from cleanse.cleaning_stage import clean_documents
     from cleanse.dedup import DedupConfig
     from cleanse.dedup.documents import deduplicate
     from cleanse.dedup.paragraphs import paragraph_spans
     from cleanse.known_spans import known_spans
     from cleanse.packs import load_rules
-    from cleanse.stages import clean_documents
 
     docs, ruleset, config = _inputs(), load_rules([]), CleanConfig()
     assert known_spans(DedupConfig(), 1) is None and known_spans(DedupConfig(level="document"), 2) is None
@@ -126,8 +126,8 @@ def test_the_workers_leave_each_live_documents_paragraph_spans_for_the_duplicate
 def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeypatch):
     from cleanse.clean import Cleaner
     from cleanse.clean_config import CleanConfig
+    from cleanse.cleaning_stage import CLEANING_FAILED, clean_documents
     from cleanse.packs import load_rules
-    from cleanse.stages import CLEANING_FAILED, clean_documents
 
     real = Cleaner._cleaning  # the steps of `clean` and of `clean_many` alike
 
@@ -146,8 +146,8 @@ def test_a_document_cleaning_fails_on_is_rejected_with_its_record_fields(monkeyp
 
 
 def test_changes_never_count_an_equal_value_of_another_kind_as_unchanged():
+    from cleanse.cleaned_changes import apply_changes, changes_of
     from cleanse.document import Document
-    from cleanse.stages import apply_changes, changes_of
 
     doc = Document.from_text("d", "a\nb", annotations={"x": 1})
     assert changes_of(doc, doc) is None
@@ -159,8 +159,8 @@ def test_changes_never_count_an_equal_value_of_another_kind_as_unchanged():
 
 
 def test_the_changes_cleaning_appends_come_back_as_plain_tuples_and_rebuild_the_same():
+    from cleanse.cleaned_changes import APPENDED, apply_changes, changes_of
     from cleanse.document import Change, Document
-    from cleanse.stages import APPENDED, apply_changes, changes_of
 
     read = Document.from_text("d", "a\nb").with_changes([Change("input", "decoded", None, "x", "y")])
     cleaned = read.with_lines(
@@ -225,7 +225,8 @@ def builtin_rules():
 def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers, clean, shared, builtin_rules):
     from cleanse.clean_config import CleanConfig
     from cleanse.dedup import DedupConfig
-    from cleanse.stages import DedupStage, build_stages
+    from cleanse.dedup_stage import DedupStage
+    from cleanse.stages import build_stages
 
     document, batch = build_stages(
         builtin_rules, CleanConfig(), clean=clean, workers=workers, dedup=DedupConfig(level=level)
@@ -248,7 +249,7 @@ def niceness(_: int) -> int:
 
 
 def test_workers_run_as_much_below_this_process_as_asked():
-    # The cleaning workers can run below the parent (cleanse.stages.CLEANING_NICE), so that with more
+    # The cleaning workers can run below the parent (cleanse.cleaning_stage.CLEANING_NICE), so that with more
     # busy processes than cores the parent, whose duplicate stage the run waits on, keeps a core.
     import os
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cleanse.clean import CleanConfig
+from cleanse.cleaning_stage import CleanerFactory
 from cleanse.rules import RuleSet
 from cleanse.spark import faults, state
-from cleanse.stages import CleanerFactory
 
 if TYPE_CHECKING:
     import pyarrow as pa

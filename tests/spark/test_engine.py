@@ -113,15 +113,15 @@ def test_the_cpu_time_limit_is_armed_in_the_python_workers(spark) -> None:
 
 
 def test_the_cleaning_recipe_the_executors_get_cleans_as_the_local_engine() -> None:
-    # cleanse.spark.clean ships stages.CleanerFactory in its tasks' closures (pickled) and each
+    # cleanse.spark.clean ships cleaning_stage.CleanerFactory in its tasks' closures (pickled) and each
     # task builds its cleaner from it: the documents must come out as the local engine cleans them.
     import pickle
     from pathlib import Path
 
     from cleanse.clean import CleanConfig
+    from cleanse.cleaning_stage import CleanerFactory, clean_documents
     from cleanse.document import Document
     from cleanse.packs import load_rules
-    from cleanse.stages import CleanerFactory, clean_documents
 
     seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
     docs = [

@@ -51,7 +51,7 @@ MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
     "cleaning-workers-busy": ("cleanse.parallel:_call", 2, True, ""),
     "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
-    "settling-a-batch": ("cleanse.stages:DedupStage.__call__", 3, True, ""),
+    "settling-a-batch": ("cleanse.dedup_stage:DedupStage.__call__", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
     "checkpoint": ("cleanse.job:_save_checkpoint", 4, True, ""),
@@ -73,7 +73,9 @@ def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
 
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
     """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
-    from cleanse.dedup import documents  # cleanse.stages imports `deduplicate` from it when it runs
+    from cleanse.dedup import (
+        documents,  # cleanse.dedup_stage imports `deduplicate` from it when it runs
+    )
 
     argv, _, _, expected = reference
     real = documents.deduplicate
