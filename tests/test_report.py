@@ -247,3 +247,31 @@ def test_report_command_has_help(capsys):
         main(["report", "--help"])
     assert exc.value.code == 0
     assert "REPORT_DIR" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kept", ["k1", "k\u2028odd"])
+def test_cluster_members_are_found_whichever_lines_the_second_pass_reads(tmp_path, kept):
+    # The second pass reads only the lines naming a kept id when the audit writes ids as the
+    # needles are; an id the writer escapes differently (a line separator) makes it read every
+    # duplicate decision as well, so the members are the same either way.
+    from cleanse.output_records import json_line
+    from cleanse.report.clusters import Cluster, _collect
+
+    near = {"rule": "dedup.paragraph-near", "line": 2, "before": "x", "duplicate_of": kept,
+            "duplicate_of_paragraph": 0, "similarity": 0.9, "kind": "near"}  # fmt: skip
+    lines = [
+        {"id": kept, "status": "kept"},
+        {"id": "a", "status": "changed", "changes": [near]},
+        {"id": "b", "status": "removed", "reason": "dedup.document-exact", "duplicate_of": kept},
+        {"id": "c", "status": "changed", "changes": [{**near, "duplicate_of": "other"}]},
+    ]
+    audit = tmp_path / "audit.jsonl"
+    audit.write_text("".join(json_line(e) for e in lines), encoding="utf-8")
+    wanted = {
+        ("paragraph", kept, 0): Cluster("paragraph", kept, None, 2),
+        ("document", kept, -1): Cluster("document", kept, None, 2),
+    }
+    entries = _collect(audit, wanted, {kept})
+    assert [m.doc_id for m in wanted[("paragraph", kept, 0)].members] == ["a"]
+    assert [m.doc_id for m in wanted[("document", kept, -1)].members] == ["b"]
+    assert "b" in entries and (kept in entries) == (kept == "k1")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleanse.readers import ReadConfig
+from cleanse.records import escape_line_breakers
 from cleanse.report.load import RunFacts, iter_audit
 from cleanse.report.source_texts import read_texts
 
@@ -74,7 +75,12 @@ def _collect(
     """Add the first members of the wanted clusters; return the audit entries of the documents
     whose texts are needed (kept documents, removed duplicate documents)."""
     entries: dict[str, dict[str, Any]] = {}
-    needles = (b'"dedup.', *(json.dumps(i, ensure_ascii=False).encode("utf-8") for i in kept_ids))
+    names = [json.dumps(i, ensure_ascii=False) for i in kept_ids]
+    # Every line that adds to a wanted cluster names its kept document (as `duplicate_of`), so
+    # the lines holding a kept id are enough, when the audit writes each id as these needles
+    # are (`json_line`); else every line with a duplicate decision is read too.
+    written_alike = all(escape_line_breakers(name) == name for name in names)
+    needles = (*(() if written_alike else (b'"dedup.',)), *(n.encode("utf-8") for n in names))
     for _, entry in iter_audit(audit, None, needles):
         doc_id = entry["id"]
         if doc_id in kept_ids:
