@@ -3,7 +3,6 @@
     python benchmarks/run_speed.py --mb 20 --rounds 2 OLD_CHECKOUT NEW_CHECKOUT
     python benchmarks/run_speed.py --workers-split --mb 200 --rounds 2    # -j 1 against -j 2
     python benchmarks/run_speed.py --workers-split --mb 50 --base BEFORE_CHECKOUT
-    python benchmarks/run_speed.py --workers-split --mb 200 --base BEFORE --cleaning-nice 0   # and level workers
 
 Builds about `--mb` MB of documents from ../shared/corpora (benchmarks/corpus.py) once, then
 runs `python -m cleanse run SRC.jsonl OUT.jsonl` with each checkout first on PYTHONPATH,
@@ -58,12 +57,6 @@ def one_run(checkout: Path, src: Path, work: Path, workers: int) -> tuple[float,
 # Runs `cleanse run` in this interpreter and reports its own CPU time and its workers' (children).
 SPLIT_PROBE = """
 import json, os, resource, sys
-if os.environ.get("RUN_SPEED_CLEANING_NICE"):  # --cleaning-nice: how far below the parent
-    import importlib.util
-    where = "cleanse.cleaning_stage" if importlib.util.find_spec("cleanse.cleaning_stage") else "cleanse.stages"
-    module = importlib.import_module(where)
-    if hasattr(module, "CLEANING_NICE"):
-        module.CLEANING_NICE = int(os.environ["RUN_SPEED_CLEANING_NICE"])
 from cleanse.cli import main
 code = main(sys.argv[1:])
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -74,13 +67,9 @@ sys.exit(code)
 """
 
 
-def split_run(src: Path, out: Path, workers: int, root: Path = ROOT, cleaning_nice: int | None = None) -> dict[str, float]:
-    """Wall seconds and the CPU split of one `cleanse run -j workers` of the checkout `root`
-    (`cleaning_nice`: the cleaning workers that far below the parent, where the checkout has
-    `cleaning_stage.CLEANING_NICE`; else its own setting)."""
+def split_run(src: Path, out: Path, workers: int, root: Path = ROOT) -> dict[str, float]:
+    """Wall seconds and the CPU split of one `cleanse run -j workers` of the checkout `root`."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    if cleaning_nice is not None:
-        env["RUN_SPEED_CLEANING_NICE"] = str(cleaning_nice)
     args = [sys.executable, "-c", SPLIT_PROBE, "run", str(src), str(out), "-j", str(workers), "-q", "--overwrite"]
     started = time.perf_counter()
     done = subprocess.run(args, env=env, cwd=src.parent, capture_output=True, text=True, check=False)
@@ -109,18 +98,11 @@ def sized_documents(mb: float, seed: int = 1) -> list[str]:
 
 def workers_split(
     mb: float, rounds: int, base: Path | None = None, keep: Path | None = None, jobs: tuple[int, ...] = (1, 2),
-    cleaning_nice: int | None = None,
 ) -> None:
     """`cleanse run -j 1` against `-j 2`, alternated; same bytes; the CPU split of each. With
     `base`, that checkout's pair runs too, alternated with this one's (before / after). `jobs`:
-    `(2,)` runs -j 2 alone (the parent's and the workers' CPU, before / after, in half the time).
-    `cleaning_nice`: also this checkout with its cleaning workers that far below the parent
-    (`cleaning_stage.CLEANING_NICE`; 0: as high as the parent), as a third contender."""
+    `(2,)` runs -j 2 alone (the parent's and the workers' CPU, before / after, in half the time)."""
     checkouts = {"this": ROOT} if base is None else {"base": base.resolve(), "this": ROOT}
-    nices: dict[str, int | None] = dict.fromkeys(checkouts)
-    if cleaning_nice is not None:
-        checkouts[f"this, nice {cleaning_nice}"] = ROOT
-        nices[f"this, nice {cleaning_nice}"] = cleaning_nice
     with tempfile.TemporaryDirectory(prefix="cleanse-run-workers-") as tmp:
         work = Path(tmp)
         src = keep if keep is not None and keep.exists() else work / "src.jsonl"
@@ -137,7 +119,7 @@ def workers_split(
             for name, root in checkouts.items():
                 for workers in jobs:
                     out = work / f"out-{name.replace(', ', '-').replace(' ', '')}-{workers}" / src.name
-                    runs.setdefault((name, workers), []).append(split_run(src, out, workers, root, nices[name]))
+                    runs.setdefault((name, workers), []).append(split_run(src, out, workers, root))
                     outputs.append(out.parent)
                     print(f"  {name} -j {workers}: " + ", ".join(f"{k} {v:.1f}" for k, v in runs[name, workers][-1].items()) + f" (load {os.getloadavg()[0]:.1f})", flush=True)
         same = all(
@@ -169,10 +151,9 @@ def main() -> None:
     parser.add_argument("--base", type=Path, help="--workers-split: also time this checkout (before)")
     parser.add_argument("--src", type=Path, help="--workers-split: this JSONL (made if missing)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--workers-split: these -j only (1 2 by default)")
-    parser.add_argument("--cleaning-nice", type=int, help="--workers-split: also this checkout with its cleaning workers this far below the parent (0: level with it)")
     args = parser.parse_args()
     if args.workers_split:
-        workers_split(args.mb, args.rounds, args.base, args.src, tuple(args.jobs), args.cleaning_nice)
+        workers_split(args.mb, args.rounds, args.base, args.src, tuple(args.jobs))
         return
     if len(args.checkouts) != 2:
         parser.error("give two checkouts, A (before) and B (after), or --workers-split")

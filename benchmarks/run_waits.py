@@ -2,6 +2,7 @@
 
     python benchmarks/run_waits.py --mb 200 --base /tmp/s10-base        # base, this tree, alternated
     python benchmarks/run_waits.py --src FILE.jsonl --rounds 2
+    python benchmarks/run_waits.py --src FILE.jsonl --code /tmp/snapshot   # a copy of this tree, edited meanwhile
 
 Runs `cleanse run SRC OUT -j 2` of each checkout in a subprocess that times, without changing
 what the run does:
@@ -109,11 +110,6 @@ mpp.ApplyResult.get = timed_get
 
 from cleanse import sinks, stages, progress
 
-if os.environ.get("RUN_WAITS_CLEANING_NICE"):  # --nice: the cleaning workers this far below
-    import importlib, importlib.util
-    where = "cleanse.cleaning_stage" if importlib.util.find_spec("cleanse.cleaning_stage") else "cleanse.stages"
-    importlib.import_module(where).CLEANING_NICE = int(os.environ["RUN_WAITS_CLEANING_NICE"])
-
 
 seen = {}  # thread id -> (name, CPU seconds), the last reading of every thread
 
@@ -204,14 +200,11 @@ sys.exit(code)
 """
 
 
-def probe_run(root: Path, src: Path, out: Path, workers: int, nice: int | None = None) -> dict:
-    """One `cleanse run -j workers` of the checkout `root` under the probe; its figures
-    (`nice`: its cleaning workers that far below the parent, where the checkout has the knob)."""
+def probe_run(root: Path, src: Path, out: Path, workers: int) -> dict:
+    """One `cleanse run -j workers` of the checkout `root` under the probe; its figures."""
     with tempfile.NamedTemporaryFile(prefix="run-waits-", suffix=".jsonl", delete=False) as log:
         log_path = Path(log.name)
     env = {**os.environ, "PYTHONPATH": str(root), "RUN_WAITS_LOG": str(log_path)}
-    if nice is not None:
-        env["RUN_WAITS_CLEANING_NICE"] = str(nice)
     args = [sys.executable, "-c", PROBE, "run", str(src), str(out), "-j", str(workers), "-q", "--overwrite"]
     done = subprocess.run(args, env=env, cwd=src.parent, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -276,14 +269,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write every run's figures here")
-    parser.add_argument("--nice", type=int, nargs="+", default=[], help="also this checkout with its cleaning workers this far below the parent")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout called `this` (default: the one holding this script)")
     args = parser.parse_args()
     checkouts = {"this": args.code} if args.base is None else {"base": args.base.resolve(), "this": args.code}
-    nices: dict[str, int | None] = dict.fromkeys(checkouts)
-    for n in args.nice:
-        checkouts[f"this, nice {n}"] = args.code
-        nices[f"this, nice {n}"] = n
     with tempfile.TemporaryDirectory(prefix="cleanse-run-waits-") as tmp:
         work = Path(tmp)
         src = args.src or work / "src.jsonl"
@@ -300,7 +288,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, root in checkouts.items():
                 out = work / f"out-{name.replace(', ', '-').replace(' ', '')}-{len(runs[name])}" / src.name
-                runs[name].append(probe_run(root, src, out, args.workers, nices[name]))
+                runs[name].append(probe_run(root, src, out, args.workers))
                 outputs.append(out.parent)
                 show(name, runs[name][-1], os.getloadavg()[0])
                 sys.stdout.flush()

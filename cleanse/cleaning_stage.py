@@ -39,13 +39,6 @@ CLEANING_FAILED = "input.cleaning-failed"
 # more cost the parent up to about 50 MB while it settles (benchmarks/README.md, s10).
 CLEANING_AHEAD = 48_000_000
 
-# How much lower the cleaning workers run than the parent (`os.nice`; 0: level with it). With 2
-# workers on 2 cores there are 3 busy processes while the parent settles a batch; below it, the
-# parent would keep a whole core and fall less behind the cleaning. Measured in s11 it did not pay:
-# on a quiet machine nice 3 took 50.1 s against 47.5 s level, and under other work the workers
-# yield to it too (benchmarks/README.md, s11; `run_speed.py --cleaning-nice N` measures it).
-CLEANING_NICE = 0
-
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
     """Clean one document; one that makes cleanse fail is rejected with the error, not fatal.
@@ -175,7 +168,6 @@ def clean_documents(
         weigh=_group_chars,
         ahead=CLEANING_AHEAD,
         batch_items=GROUPS_PER_BATCH,
-        nice=CLEANING_NICE,
     )
     results = itertools.chain.from_iterable(
         groups if spans is None else (zip(*group, strict=True) for group in groups)

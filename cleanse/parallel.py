@@ -114,11 +114,8 @@ def widen_pipe(fd: int) -> None:
         fcntl.fcntl(fd, setting, PIPE_BYTES)
 
 
-def _init(factory: Callable[[], Callable[[Any], Any]], nice: int = 0) -> None:
+def _init(factory: Callable[[], Callable[[Any], Any]]) -> None:
     ignore_interrupts()
-    if nice > 0 and hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(nice)
     _worker_state["func"] = factory()
 
 
@@ -145,7 +142,6 @@ def ordered_map(
     weigh: Callable[[T], int] | None = None,
     ahead: int = BATCH,
     batch_items: int = BATCH,
-    nice: int = 0,
 ) -> Iterator[R]:
     """Apply the function `factory()` builds to every item, in order, over `workers` processes.
 
@@ -156,9 +152,6 @@ def ordered_map(
     `min_items` items in all, everything runs in this process.
     `start_method`: how workers start (default: fork where there is one, else spawn); "fork" lets
     them read what the parent set up just before the call without pickling it.
-    `nice`: how much lower than this process the workers run (`os.nice`), so that when there are
-    more busy processes than cores, this process, whose work the workers' results wait on, keeps
-    a core (see `cleanse.cleaning_stage.CLEANING_NICE`).
     """
     iterator = iter(items)
     first = list(itertools.islice(iterator, batch_items))
@@ -171,7 +164,7 @@ def ordered_map(
     context = multiprocessing.get_context(method)
     weight = weigh or _one
     with quiet_fork():
-        pool = _Pool(workers, initializer=_init, initargs=(factory, nice), context=context)
+        pool = _Pool(workers, initializer=_init, initargs=(factory,), context=context)
     with pool:  # leaving it, on an error or Ctrl-C too, ends the workers
         window: deque[tuple[AsyncResult[list[R]], int]] = deque()
         loaded = 0  # weight of the batches in `window`

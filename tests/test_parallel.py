@@ -240,23 +240,3 @@ def test_the_run_and_the_library_build_their_stages_in_one_place(level, workers,
     if clean:
         assert document[0].keywords["spans"] is spans
     assert build_stages(builtin_rules, CleanConfig(), workers=workers)[1] == []
-
-
-def niceness(_: int) -> int:
-    import os
-
-    return os.nice(0)
-
-
-def test_workers_run_as_much_below_this_process_as_asked():
-    # The cleaning workers can run below the parent (cleanse.cleaning_stage.CLEANING_NICE), so that with more
-    # busy processes than cores the parent, whose duplicate stage the run waits on, keeps a core.
-    import os
-
-    if not hasattr(os, "nice"):
-        pytest.skip("no niceness here")
-    own = os.nice(0)
-    below = list(ordered_map(same_function(niceness), range(40), 2, min_items=1, batch_items=8, nice=3))
-    level = list(ordered_map(same_function(niceness), range(40), 2, min_items=1, batch_items=8))
-    assert set(below) == {min(own + 3, 19)} and set(level) == {own}
-    assert os.nice(0) == own  # never this process itself
