@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cleanse.cli import collector, learn_cmd, options
+from cleanse.cli import blas_threads, collector, options
 from cleanse.spark import cli as spark_cli
 
 if TYPE_CHECKING:
     from cleanse.cli.commands import Command
+    from cleanse.learn import LearnConfig
     from cleanse.stats import Stats
 
 SRC_HELP = (
@@ -58,6 +59,8 @@ def build(parser: argparse.ArgumentParser, command: Command) -> None:
             help="first learn each site's template lines from SRC (as `cleanse rules learn` "
             "does), then drop them in this run; see --min-docs and --min-share",
         )  # fmt: skip
+        from cleanse.cli import learn_cmd  # here: `cleanse dedup` learns nothing
+
         learn_cmd.add_learn_options(parser)
     if name in ("run", "dedup"):
         options.add_dedup_options(parser, with_switch=name == "run")
@@ -72,6 +75,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.engine == "spark":
         return spark_cli.run_spark_command(args)
     with collector.quiet_imports():
+        blas_threads.import_numpy_one_blas_thread()
         # Imported here, not at the top: `cleanse --help` should not load the engine (numpy, numba).
         import cleanse.job  # noqa: F401 - loaded with the collector paused, then set aside
 
@@ -107,7 +111,7 @@ def _run_local(args: argparse.Namespace) -> int:
         cleaning=options.clean_config(args) if cleaning else CleanConfig(),
         workers=args.workers,
         progress=progress_display.reporter(args.quiet, args.progress_every),
-        learn=learn_cmd.learn_config(args) if cleaning and args.learn else None,
+        learn=_learn_config(args) if cleaning and args.learn else None,
         dedup=options.dedup_config(args) if deduplicating else None,
         index=args.index if deduplicating else None,
         annotate=deduplicating and args.annotate,
@@ -127,6 +131,12 @@ def _run_local(args: argparse.Namespace) -> int:
         print(f"cleanse: error: {stats.rejected} inputs rejected (--strict)", file=sys.stderr)
         return 1
     return 0
+
+
+def _learn_config(args: argparse.Namespace) -> LearnConfig:
+    from cleanse.cli import learn_cmd
+
+    return learn_cmd.learn_config(args)
 
 
 # Why every input may have been rejected, and what to do, per reason.
