@@ -12,10 +12,13 @@ new numba), numba compiles as it always does, and compiling loads the registries
 # mypy: disable-error-code="no-untyped-call"
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 # numba's array functions probe for a BLAS the first time they are loaded, by importing this
@@ -105,22 +108,57 @@ def _environments_unimported() -> Iterator[None]:
 
 def kernels_only() -> None:
     """Say that this process runs no numba code but cleanse's kernels (the CLI does): numba is
-    imported without scipy, and if a kernel must be compiled, numba's registries then load
-    without their BLAS probe.
+    imported without what only compiling or numba's own extras need, and if a kernel must be
+    compiled, numba's registries then load without their BLAS probe.
 
-    On import, numba imports scipy only to check that its version is 1.0 or later (about 0.02 s
-    of CPU, a tenth of numba's import), for numba's own scipy-based functions, which no kernel
-    here uses; scipy imports as usual afterwards. Nothing changes if numba or scipy is loaded.
+    What numba's import loads and a kernel never uses, each skipped only when not loaded yet:
+    - scipy, which numba imports only to check that its version is 1.0 or later (about 0.02 s of
+      CPU), for numba's own scipy-based functions; scipy imports as usual afterwards;
+    - PyYAML, which numba's configuration imports to read a `.numba_config.yaml` in the working
+      folder (skipped only when there is none there): 0.03-0.04 s;
+    - numba's extensions: at its first compile request (loading a cached kernel is one) numba
+      imports every `numba_extensions` entry point, listing those of every installed package,
+      and its import loads `importlib.metadata` for that (0.05-0.08 s together). Extensions add
+      types and functions to numba's compiler; the kernels use none, so none is loaded: numba
+      is told its extensions are loaded, and `importlib.metadata` is imported when first used.
+    Nothing changes if numba is loaded already.
     """
     _probe_skipped_on_compile.set()
-    if "numba" in sys.modules or "scipy" in sys.modules:
+    if "numba" in sys.modules:
         return
-    sys.modules["scipy"] = None  # type: ignore[assignment]  # numba's check skips a missing scipy
+    skipped = [name for name in _SKIPPED_ON_IMPORT if name not in sys.modules]
+    if "yaml" in skipped and Path(NUMBA_CONFIG_FILE).exists():
+        skipped.remove("yaml")
+    for name in skipped:
+        sys.modules[name] = None  # type: ignore[assignment]  # numba's import goes on without it
+    deferred = "importlib.metadata" not in sys.modules
+    if deferred:
+        sys.modules["importlib.metadata"] = _ImportedWhenUsed("importlib.metadata")
     try:
-        import numba  # noqa: F401 - loaded now, without scipy
+        import numba.core.entrypoints
     finally:
-        if sys.modules.get("scipy", "scipy") is None:
-            del sys.modules["scipy"]
+        for name in skipped:
+            if sys.modules.get(name, name) is None:
+                del sys.modules[name]
+        if deferred and isinstance(sys.modules.get("importlib.metadata"), _ImportedWhenUsed):
+            del sys.modules["importlib.metadata"]
+    if isinstance(getattr(numba.core.entrypoints, "_already_initialized", None), bool):
+        numba.core.entrypoints._already_initialized = True  # no extension: see above
+
+
+# Modules numba's import loads that a kernel never uses (see kernels_only), and the file for
+# which numba's configuration needs PyYAML.
+_SKIPPED_ON_IMPORT = ("scipy", "yaml")
+NUMBA_CONFIG_FILE = ".numba_config.yaml"
+
+
+class _ImportedWhenUsed(types.ModuleType):
+    """Stands for a module until one of its attributes is read: the module is imported then."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
 
 
 def skip_blas_probe() -> None:

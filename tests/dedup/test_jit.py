@@ -31,7 +31,11 @@ sims = _jaccards(shingled.values, shingled.set_offsets, pairs[:, 0].copy(), pair
 print(json.dumps({"sigs": sigs.tolist(), "pairs": pairs.tolist(), "sims": sims.tolist(),
                   "registries": "numba.np.arraymath" in sys.modules,
                   "blas": "scipy.linalg.cython_blas" in sys.modules, "scipy": "scipy" in sys.modules,
-                  "arrayobj": "numba.np.arrayobj" in sys.modules}))
+                  "arrayobj": "numba.np.arrayobj" in sys.modules,
+                  "unneeded": sorted({"yaml", "importlib.metadata"} & set(sys.modules))}))
+import numba.core.entrypoints as entrypoints
+from importlib.metadata import entry_points
+assert entrypoints.importlib_metadata.entry_points is entry_points  # imported when first used
 """
 
 
@@ -53,6 +57,7 @@ def test_a_miss_compiles_and_a_hit_loads_the_same_code_without_registries(tmp_pa
     assert not loaded["blas"]
     assert not loaded["scipy"]  # numba's import checks scipy's version only if it is loaded
     assert not loaded["arrayobj"]  # the environments of numba's functions: rebuilt unimported
+    assert loaded["unneeded"] == []  # nor PyYAML, nor numba's extensions and importlib.metadata
     for key in ("sigs", "pairs", "sims"):
         assert loaded[key] == compiled[key]
     assert compiled["pairs"] == [[0, 1]] and compiled["sims"] == [1.0]
