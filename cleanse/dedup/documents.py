@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
 from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
 from cleanse.dedup.config import ANNOTATION
+from cleanse.dedup.escaped import escaped_text
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document, Item, is_live
 from cleanse.errors import InputError
@@ -97,7 +98,7 @@ def deduplicate(
     position = dict(zip(keys, live, strict=True))
     result = find_duplicates(
         [
-            (key, [alive[i].text] if whole else [p.text for p in paragraphs[i]])
+            (key, _whole(alive[i]) if whole else [p.text for p in paragraphs[i]])
             for key, i in zip(keys, live, strict=True)
         ],
         config,
@@ -112,6 +113,13 @@ def deduplicate(
             alive[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
         )
     return out, result
+
+
+def _whole(doc: Document) -> Sequence[str]:
+    """A document as one paragraph, its text: read from its JSONL line's bytes when it can be
+    (`cleanse.dedup.escaped`), else joined from its lines."""
+    escaped = escaped_text(doc)
+    return [doc.text] if escaped is None else escaped
 
 
 def _refuse_field_clash(docs: Sequence[Document], field: str) -> None:

@@ -96,8 +96,11 @@ def _code_point(buf, i):  # noqa: ANN001, ANN202 - numba kernel
 
 
 @nb.njit(cache=True)
-def _fold_shingle(buf, start, end, tables, params, norm, th, sh):  # noqa: ANN001, ANN202
+def _fold_shingle(buf, start, end, escaped, tables, params, norm, th, sh):  # noqa: ANN001, ANN202
     """Fold buf[start:end] and hash its shingles into `sh`, in one pass over its bytes.
+
+    `escaped`: the bytes are a JSON string's, with no \\u escape (see `cleanse.dedup.escaped`):
+    a backslash and the byte after it are one separator, as the character they stand for is.
 
     Folding: each code point through the `normalize` table (`offsets`, `blob`; ASCII through
     `ascii`, its one-byte column), tokens separated by single spaces, written into `norm`. Each
@@ -125,6 +128,8 @@ def _fold_shingle(buf, start, end, tables, params, norm, th, sh):  # noqa: ANN00
             i += 1
             if ascii[b0] == 0:
                 pending = True
+                if b0 == 0x5C and escaped:  # \" \\ \b \f \n \r \t: punctuation, controls
+                    i += 1
                 continue
         else:
             cp, k = _code_point(buf, i)
@@ -237,9 +242,11 @@ def fold_counts(offsets: np.ndarray, blob: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 @unlocked_kernel
-def shingle_hashes(buf, bounds, tables, params):  # noqa: ANN001, ANN201
+def shingle_hashes(buf, bounds, escaped, tables, params):  # noqa: ANN001, ANN201
     """Shingle hashes of paragraphs buf[bounds[p]:bounds[p + 1]], in order, with repeats.
 
+    escaped: bool[P], true for a paragraph given as the bytes of its JSON string (see
+    `_fold_shingle`), false for its UTF-8.
     tables: (offsets, blob) of the `normalize` table, then `fold_counts` of it; params:
     (word_ngram, char_ngram, short_words). Returns (values uint32, offs int64[P + 1], exact
     uint64[P], words int32[P], is_char bool[P]).
@@ -260,7 +267,7 @@ def shingle_hashes(buf, bounds, tables, params):  # noqa: ANN001, ANN201
     pos = 0
     for p in range(npara):
         count, ex, w, ch = _fold_shingle(
-            buf, bounds[p], bounds[p + 1], tables, params, norm, th, values[pos:]
+            buf, bounds[p], bounds[p + 1], escaped[p], tables, params, norm, th, values[pos:]
         )
         exact[p] = ex
         words[p] = w

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -18,7 +19,7 @@ import numpy as np
 from cleanse.dedup import kernel as _kernel  # compiled; each function below has a numpy twin
 from cleanse.dedup.normalize import fold_arrays, normalize
 from cleanse.dedup.shingles import exact_hash64, shingle_hash32, shingle_kind, shingles
-from cleanse.dedup.stream import document_stream, split_windows
+from cleanse.dedup.stream import Text, document_stream, split_windows
 from cleanse.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -58,26 +59,44 @@ def kernel_tables() -> tuple[np.ndarray, ...]:
     return (offsets, blob, *_kernel.fold_counts(offsets, blob), _kernel.UNSPACED)
 
 
-def encode(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """UTF-8 bytes of all paragraphs back to back, and the paragraph bounds (P + 1 offsets)."""
-    parts = [p.encode("utf-8", "surrogatepass") for p in paragraphs]
+def encode(paragraphs: Sequence[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UTF-8 bytes of all paragraphs back to back, the paragraph bounds (P + 1 offsets), and
+    which paragraphs came as the bytes of their JSON string (`escaped.EscapedText.body`)."""
+    parts = [
+        p if isinstance(p, memoryview) else p.encode("utf-8", "surrogatepass") for p in paragraphs
+    ]
     bounds = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=bounds[1:])
-    return np.frombuffer(b"".join(parts), dtype=np.uint8), bounds
+    escaped = np.fromiter(
+        (isinstance(p, memoryview) for p in paragraphs), dtype=np.bool_, count=len(parts)
+    )
+    return np.frombuffer(b"".join(parts), dtype=np.uint8), bounds, escaped
 
 
 def shingle_batch(
-    paragraphs: Sequence[str], config: DedupConfig, *, use_numba: bool = True
+    paragraphs: Sequence[Text], config: DedupConfig, *, use_numba: bool = True
 ) -> Shingled:
     """Shingle hashes (with repeats, in text order) of each paragraph."""
     if use_numba:
-        buf, bounds = encode(paragraphs)
+        buf, bounds, escaped = encode(paragraphs)
         params = (config.word_ngram, config.char_ngram, config.short_words)
         values, offs, exact, words, is_char = _kernel.shingle_hashes(
-            buf, bounds, kernel_tables(), params
+            buf, bounds, escaped, kernel_tables(), params
         )
         return Shingled(values, offs, exact, words, is_char)
-    return _shingle_batch_python(paragraphs, config)
+    return _shingle_batch_python([unescaped(p) for p in paragraphs], config)
+
+
+def unescaped(text: Text) -> str:
+    """A paragraph as text: itself, or the text of the JSON string it is given as.
+
+    >>> unescaped(memoryview(b'one\\ttwo \\"three\\"')), unescaped("as it is")
+    ('one\ttwo "three"', 'as it is')
+    """
+    if isinstance(text, memoryview):
+        decoded: str = json.loads(b'"' + text.tobytes() + b'"')
+        return decoded
+    return text
 
 
 def _shingle_batch_python(paragraphs: Sequence[str], config: DedupConfig) -> Shingled:
@@ -258,7 +277,7 @@ def union_sets(
 
 
 def sign_texts(
-    texts: Sequence[str], config: DedupConfig, *, use_numba: bool = True, with_sets: bool = False
+    texts: Sequence[Text], config: DedupConfig, *, use_numba: bool = True, with_sets: bool = False
 ) -> tuple[Shingled, np.ndarray]:
     """Per text: (exact hash, shingle count, words) as a Shingled, and signatures.
 

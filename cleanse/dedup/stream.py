@@ -29,6 +29,9 @@ WINDOW_CHARS = 1 << 20
 #: Characters a window looks back for the words it shares with the one before.
 OVERLAP_SCAN = 4096
 WORD_RE = re.compile(r"\S*\w\S*")
+#: A text to shingle: the text, or the bytes of the JSON string that holds it, between its quotes
+#: (`cleanse.dedup.escaped`: never longer than a window).
+Text = str | memoryview
 
 
 def strip_markup(text: str) -> str:
@@ -89,8 +92,8 @@ def windows(text: str, ngram: int, size: int = WINDOW_CHARS) -> list[str]:
 
 
 def split_windows(
-    texts: Sequence[str], ngram: int, size: int = WINDOW_CHARS
-) -> tuple[list[str], np.ndarray]:
+    texts: Sequence[Text], ngram: int, size: int = WINDOW_CHARS
+) -> tuple[list[Text], np.ndarray]:
     """Every text's windows back to back, and offsets: text k is windows[groups[k]:groups[k + 1]].
 
     >>> split_windows(["short", "a b c d e f g h"], ngram=3, size=6)[1].tolist()
@@ -98,9 +101,9 @@ def split_windows(
     """
     if all(len(t) <= size for t in texts):
         return list(texts), np.arange(len(texts) + 1, dtype=np.int64)
-    out: list[str] = []
+    out: list[Text] = []
     groups = np.zeros(len(texts) + 1, dtype=np.int64)
     for k, text in enumerate(texts):
-        out.extend(windows(text, ngram, size))
+        out.extend(windows(text, ngram, size) if isinstance(text, str) else [text])
         groups[k + 1] = len(out)
     return out, groups

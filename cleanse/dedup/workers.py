@@ -19,7 +19,8 @@ import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.stream import document_stream, strip_markup
+from cleanse.dedup.escaped import EscapedText
+from cleanse.dedup.stream import Text, document_stream, strip_markup
 from cleanse.parallel import ordered_map, same_function
 
 Doc = tuple[str, Sequence[str]]
@@ -122,16 +123,30 @@ def _sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Sign
             assert shingled.set_offsets is not None
             out.p_sets = (shingled.values, shingled.set_offsets)
     if config.level != "paragraph":
-        streams = [item_texts(paras, "document")[0] for paras in docs]
+        streams = [_document_input(paras) for paras in docs]
         shingled, d_sigs = sig.sign_texts(streams, config, with_sets=keep_sigs)
         out.d_exact, out.d_count = shingled.exact, shingled.offsets.astype(np.int64)
-        out.d_chars = np.fromiter(map(len, streams), dtype=np.int64, count=len(docs))
+        chars = map(_stream_chars, docs, streams)
+        out.d_chars = np.fromiter(chars, dtype=np.int64, count=len(docs))
         out.d_keys = sig.band_keys(d_sigs, bands, rows)
         out.d_sigs = d_sigs if keep_sigs else None
         if keep_sigs:
             assert shingled.set_offsets is not None
             out.d_sets = (shingled.values, shingled.set_offsets)
     return out
+
+
+def _document_input(paragraphs: Sequence[str]) -> Text:
+    """What is shingled for a whole document: the bytes of its text's JSON string when it comes
+    with them (`escaped.EscapedText`: its stream is its text), else its stream."""
+    if isinstance(paragraphs, EscapedText):
+        return paragraphs.body
+    return item_texts(paragraphs, "document")[0]
+
+
+def _stream_chars(paragraphs: Sequence[str], stream: Text) -> int:
+    """The length in characters of a document's stream (`_document_input` gave `stream`)."""
+    return paragraphs.chars if isinstance(paragraphs, EscapedText) else len(stream)
 
 
 def _empty(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
@@ -160,7 +175,7 @@ def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
         if size >= CHUNK_CHARS:
             out.append((start, i))
             start, size = i, 0
-        size += sum(map(len, paras)) + 1
+        size += (paras.chars if isinstance(paras, EscapedText) else sum(map(len, paras))) + 1
     out.append((start, len(docs)))
     return out
 
