@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,10 +72,38 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     return offsets, blob, translate
 
 
-def _cache_path() -> Path:
-    key = hashlib.sha1(f"{NORMALIZATION}|{TABLE_SIZE}".encode()).hexdigest()[:10]
-    name = f"fold-{unicodedata.unidata_version}-{key}.npz"
+def _cache_path(kind: str, depends_on: str = "") -> Path:
+    """Where arrays derived from the table are cached: beside the compiled kernel, named by the
+    Unicode version, NORMALIZATION and `depends_on` (what else they are derived by)."""
+    about = f"{NORMALIZATION}|{TABLE_SIZE}" + (f"|{depends_on}" if depends_on else "")
+    key = hashlib.sha1(about.encode()).hexdigest()[:10]
+    name = f"{kind}-{unicodedata.unidata_version}-{key}.npz"
     return Path(__file__).resolve().parent / "__pycache__" / name
+
+
+def cached_arrays(
+    kind: str, depends_on: str, build: Callable[[], dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """The arrays `build` gives, read from their cache file (`_cache_path`) when there is one,
+    else built and cached. An unwritable package folder only means they are built each time."""
+    import numpy as np  # here, not at the top: DedupConfig reads NORMALIZATION without numpy
+
+    from cleanse.durable import atomic_file
+
+    path = _cache_path(kind, depends_on)
+    try:
+        with np.load(path) as cached:
+            return {name: cached[name] for name in cached.files}
+    except Exception:
+        pass
+    arrays = build()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with atomic_file(path, path.with_name(f".{path.name}.{os.getpid()}.tmp")) as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub: names are arrays
+    except OSError:
+        pass
+    return arrays
 
 
 @functools.cache
@@ -82,27 +111,15 @@ def fold_arrays() -> tuple[np.ndarray, np.ndarray]:
     """(offsets, utf8 blob) of `fold_table`, what the kernel reads: loaded from a cache file.
 
     Building the table takes about a second at every start; the cache (beside the compiled
-    kernel, keyed by the Unicode version and NORMALIZATION) makes it a read. An unwritable
-    package folder only means the table is built each time.
+    kernel, keyed by the Unicode version and NORMALIZATION) makes it a read.
     """
-    import numpy as np
 
-    path = _cache_path()
-    try:
-        with np.load(path) as cached:
-            return cached["offsets"], cached["blob"]
-    except (OSError, KeyError, ValueError):
-        pass
-    offsets, blob, _ = fold_table()
-    try:
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            np.savez(fh, offsets=offsets, blob=blob)
-        tmp.replace(path)
-    except OSError:
-        pass
-    return offsets, blob
+    def build() -> dict[str, np.ndarray]:
+        offsets, blob, _ = fold_table()
+        return {"offsets": offsets, "blob": blob}
+
+    arrays = cached_arrays("fold", "", build)
+    return arrays["offsets"], arrays["blob"]
 
 
 def normalize(text: str) -> str:

@@ -158,6 +158,11 @@ def test_fold_counts_are_the_fold_tables() -> None:
         if cp < 128:
             assert ascii[cp] == (folded.encode("ascii")[0] if folded else 0)
             assert len(folded) <= 1
+    # What the kernel is given: the same columns, read from their cache file
+    cached = sig.kernel_tables()[2:5]
+    for built, read in zip((ascii, chars, unspaced), cached, strict=True):
+        np.testing.assert_array_equal(built, read)
+        assert built.dtype == read.dtype
 
 
 @settings(max_examples=300, deadline=None)
