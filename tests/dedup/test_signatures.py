@@ -102,7 +102,7 @@ def test_document_signature_is_the_minhash_of_its_token_stream() -> None:
 def test_cached_fold_arrays_are_the_fold_table(tmp_path, monkeypatch) -> None:
     from cleanse.dedup import normalize as nz
 
-    monkeypatch.setattr(nz, "_cache_path", lambda: tmp_path / "fold.npz")
+    monkeypatch.setattr(nz, "_cache_path", lambda kind, depends_on="": tmp_path / f"{kind}.npz")
     nz.fold_arrays.cache_clear()
     try:
         built = nz.fold_arrays()  # builds and writes the cache
