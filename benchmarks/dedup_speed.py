@@ -227,6 +227,11 @@ def time_command(mb: float, code: Path | None = None, repeat: int = 1, profile: 
             ours[name] = sorted(timed, key=lambda t: t[1])[len(timed) // 2]
             cpus = ", ".join(f"{t[1]:.2f}" for t in timed)
             print(f"  cpu s of each run, {name}: {cpus}", flush=True)
+        if len(runs) == 2:  # runs k of both trees were back to back: their ratio shares the load
+            mine, other = runs.values()
+            ratios = sorted(a[1] / b[1] for a, b in zip(mine, other, strict=True))
+            print(f"  cpu of this checkout / {code}, run by run: median {ratios[len(ratios) // 2]:.3f}"
+                  f" (from {ratios[0]:.3f} to {ratios[-1]:.3f})", flush=True)
         t0, c0 = time.perf_counter(), time.process_time()
         lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
         kept = 0

@@ -120,56 +120,67 @@ def _fold_shingle(buf, start, end, escaped, tables, params, norm, th, sh):  # no
     h = np.uint64(FNV_OFFSET)
     tok_unsp = False
     i = start
+    # Indices are made unsigned in this loop: numba then leaves out its negative-index
+    # wraparound on each access (with ASCII handled whole in its own branch, a fifth less time).
     while i < end:
-        b0 = np.int64(buf[i])
-        cp = b0
-        lo = hi = 0
+        b0 = np.int64(buf[np.uint64(i)])
         if b0 < 0x80:  # ASCII: one folded byte or a separator
             i += 1
-            if ascii[b0] == 0:
+            v = ascii[np.uint64(b0)]
+            if v == 0:
                 pending = True
                 if b0 == 0x5C and escaped:  # \" \\ \b \f \n \r \t: punctuation, controls
                     i += 1
                 continue
-        else:
-            cp, k = _code_point(buf, i)
-            i += k
-            if cp < TABLE_SIZE:
-                lo = offsets[cp]
-                hi = offsets[cp + 1]
-                if lo == hi:
-                    pending = True
-                    continue
-        if pending and n > 0:  # a word character after a separator: the token before ends
-            norm[n] = 32
+            if pending:  # a word character after a separator: the token before ends
+                pending = False
+                if n > 0:
+                    norm[np.uint64(n)] = 32
+                    n += 1
+                    th[np.uint64(ntok)] = h
+                    ntok += 1
+                    if not tok_unsp:
+                        nplain += 1
+                    h = np.uint64(FNV_OFFSET)
+                    tok_unsp = False
+            norm[np.uint64(n)] = v
             n += 1
-            th[ntok] = h
+            h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
+            nchars += 1
+            continue
+        lo = hi = 0
+        cp, k = _code_point(buf, i)
+        i += k
+        if cp < TABLE_SIZE:
+            lo = offsets[np.uint64(cp)]
+            hi = offsets[np.uint64(cp + 1)]
+            if lo == hi:
+                pending = True
+                continue
+        if pending and n > 0:  # as for ASCII above
+            norm[np.uint64(n)] = 32
+            n += 1
+            th[np.uint64(ntok)] = h
             ntok += 1
             if not tok_unsp:
                 nplain += 1
             h = np.uint64(FNV_OFFSET)
             tok_unsp = False
         pending = False
-        if b0 < 0x80:
-            v = ascii[b0]
-            norm[n] = v
-            n += 1
-            h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
-            nchars += 1
-        elif cp < TABLE_SIZE:
+        if cp < TABLE_SIZE:
             for j in range(lo, hi):
-                v = blob[j]
-                norm[n] = v
+                v = blob[np.uint64(j)]
+                norm[np.uint64(n)] = v
                 n += 1
                 h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
-            nchars += chars[cp]
-            if unspaced[cp] > 0:
-                nunsp += unspaced[cp]
+            nchars += chars[np.uint64(cp)]
+            if unspaced[np.uint64(cp)] > 0:
+                nunsp += unspaced[np.uint64(cp)]
                 tok_unsp = True
         else:  # astral ideographs and the rest: kept as they are
             for j in range(i - 4, i):
                 v = buf[j]
-                norm[n] = v
+                norm[np.uint64(n)] = v
                 n += 1
                 h = (h ^ np.uint64(v)) * np.uint64(FNV_PRIME)
             nchars += 1
