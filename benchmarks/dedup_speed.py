@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,12 +24,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from datasketch_dedup import python_shingles
 from dedup_common import read_novels
 
 from cleanse.dedup import DedupConfig, find_duplicates
 from cleanse.dedup.cluster import candidate_pairs
 
-WORD_RE = re.compile(r"\w+")
 NUM_PERM = 128
 
 
@@ -39,14 +38,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def python_shingles(text: str, n: int = 5) -> list[str]:
-    """The usual Python way: lower-case regex words, then word 5-grams joined by spaces."""
-    words = WORD_RE.findall(text.lower())
-    if len(words) < n:
-        return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
 def run_cleanse(docs: list, workers: int) -> dict[str, float]:  # type: ignore[type-arg]
@@ -187,21 +178,22 @@ def profile_command(src: Path, out: Path, trees: dict[str, Path], top: int) -> N
 
 def time_command(mb: float, code: Path | None = None, repeat: int = 1, profile: int = 0) -> None:
     """The whole `cleanse dedup --level document -j 1` command against the plain datasketch path
-    (read JSONL, word 5-grams, MinHash.update_batch, MinHashLSH query then insert, write), in one
-    run on the same file; with `code`, also the command of another tree (e.g. before a change).
+    (`datasketch_dedup.py`: read JSONL, word 5-grams, MinHash.update_batch, MinHashLSH query then
+    insert, write), each a process of its own on the same file; with `code`, also the command of
+    another tree (e.g. before a change).
 
-    Wall time follows the load of a shared machine; CPU time (user + system) much less so, which
-    is why both are printed, with ratios of each."""
+    Each round runs every contender once, back to back, so that a burst of load meets them alike;
+    the ratio to datasketch is taken round by round (each cleanse run against the datasketch run
+    of its round) and its median and lowest are printed. Wall time follows the load of a shared
+    machine; CPU time (user + system) much less so, which is why both are printed."""
     import json
-
-    from datasketch import MinHash, MinHashLSH
 
     docs, source = command_docs(mb)
     real_mb = sum(len(t.encode("utf-8")) for _, t in docs) / 1e6
     root = Path(__file__).resolve().parents[1]
     trees = {"this checkout": root, **({f"{code}": code} if code is not None else {})}
-    ours: dict[str, tuple[float, float, float]] = {}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
+    peer: list[tuple[float, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="dedup-speed-") as tmp:
         src = Path(tmp) / "in.jsonl"
         with src.open("w", encoding="utf-8") as fh:
@@ -211,49 +203,58 @@ def time_command(mb: float, code: Path | None = None, repeat: int = 1, profile: 
         warm.write_text(src.open(encoding="utf-8").readline(), encoding="utf-8")
         base = [sys.executable, "-m", "cleanse", "dedup"]
         opts = ["--level", "document", "--workers", "1", "-q", "--overwrite"]
-        for k, tree in enumerate(trees.values()):
+        here = Path(__file__).resolve().parent
+        theirs = [sys.executable, str(here / "datasketch_dedup.py")]
+        # One record each first: it compiles what is not compiled yet; then one more, timed, is
+        # each contender's start-up (imports and exit), which every run below includes.
+        started: dict[str, float] = {}
+        for _ in range(2):
+            warm_out = Path(tmp) / "warm-ds.jsonl"
+            started["datasketch"] = _run_timed([*theirs, str(warm), str(warm_out)], here, dict(os.environ))[1]
+        for k, (name, tree) in enumerate(trees.items()):
             # .pyc files as an installed package has them (PYTHONDONTWRITEBYTECODE may be set)
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "cleanse")], check=True)
             env = {**os.environ, "PYTHONPATH": str(tree)}
-            _run_timed([*base, str(warm), str(Path(tmp) / f"warm-out-{k}.jsonl"), *opts], tree, env)
-        for _ in range(repeat):  # interleaved, so that a burst of load meets every tree alike
+            for _ in range(2):
+                warm_out = Path(tmp) / f"warm-out-{k}.jsonl"
+                started[name] = _run_timed([*base, str(warm), str(warm_out), *opts], tree, env)[1]
+        kept = Path(tmp) / "ds.jsonl"
+        for _ in range(repeat):  # interleaved, so that a burst of load meets every contender alike
             for k, (name, tree) in enumerate(trees.items()):
                 env = {**os.environ, "PYTHONPATH": str(tree)}
                 out = str(Path(tmp) / f"out-{k}.jsonl")
                 runs[name].append(_run_timed([*base, str(src), out, *opts], tree, env))
+            peer.append(_run_timed([*theirs, str(src), str(kept)], here, dict(os.environ)))
         if profile:
             profile_command(src, Path(tmp) / "profiled.jsonl", trees, profile)
-        for name, timed in runs.items():  # the median run by CPU time
-            ours[name] = sorted(timed, key=lambda t: t[1])[len(timed) // 2]
-            cpus = ", ".join(f"{t[1]:.2f}" for t in timed)
-            print(f"  cpu s of each run, {name}: {cpus}", flush=True)
-        if len(runs) == 2:  # runs k of both trees were back to back: their ratio shares the load
-            mine, other = runs.values()
-            ratios = sorted(a[1] / b[1] for a, b in zip(mine, other, strict=True))
-            print(f"  cpu of this checkout / {code}, run by run: median {ratios[len(ratios) // 2]:.3f}"
-                  f" (from {ratios[0]:.3f} to {ratios[-1]:.3f})", flush=True)
-        t0, c0 = time.perf_counter(), time.process_time()
-        lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
-        kept = 0
-        with src.open(encoding="utf-8") as fh, (Path(tmp) / "ds.jsonl").open("w", encoding="utf-8") as out:
-            for line in fh:
-                rec = json.loads(line)
-                m = MinHash(num_perm=NUM_PERM)
-                m.update_batch([g.encode("utf-8") for g in python_shingles(rec["text"])])
-                if not lsh.query(m):
-                    lsh.insert(rec["id"], m, check_duplication=False)
-                    out.write(line)
-                    kept += 1
-        theirs, theirs_cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"{len(docs)} documents, {real_mb:.1f} MB ({source}); load average {os.getloadavg()[0]:.2f}")
+        n_kept = sum(1 for _ in kept.open(encoding="utf-8"))
+    for name, timed in [*runs.items(), ("datasketch", peer)]:
+        print(f"  cpu s of each run, {name}: {', '.join(f'{t[1]:.2f}' for t in timed)}", flush=True)
+    if len(runs) == 2:  # runs k of both trees were back to back: their ratio shares the load
+        mine, other = runs.values()
+        ratios = sorted(a[1] / b[1] for a, b in zip(mine, other, strict=True))
+        print(f"  cpu of this checkout / {code}, run by run: median {ratios[len(ratios) // 2]:.3f}"
+              f" (from {ratios[0]:.3f} to {ratios[-1]:.3f})", flush=True)
+    print(f"{len(docs)} documents, {real_mb:.1f} MB ({source}); {repeat} rounds; load average "
+          f"{os.getloadavg()[0]:.2f}; the median run by CPU time of each contender:")
+    print(f"  start-up, cpu s of one record: {', '.join(f'{n} {c:.2f}' for n, c in started.items())}")
     print(f"  {'contender':<58} {'wall s':>8} {'cpu s':>8} {'MB/s cpu':>9} {'peak RSS':>9}")
-    for name, (wall, cpu, rss) in ours.items():
-        label = f"cleanse dedup --level document -j 1 ({name})"
+    rows = {f"cleanse dedup --level document -j 1 ({name})": timed for name, timed in runs.items()}
+    rows[f"datasketch: 5-grams, update_batch, MinHashLSH ({n_kept} kept)"] = peer
+    for label, timed in rows.items():
+        wall, cpu, rss = _median(timed)
         print(f"  {label:<58} {wall:8.2f} {cpu:8.2f} {real_mb / cpu:9.1f} {rss:7.0f} MB")
-    label = f"datasketch: 5-grams, update_batch, MinHashLSH ({kept} kept)"
-    print(f"  {label:<58} {theirs:8.2f} {theirs_cpu:8.2f} {real_mb / theirs_cpu:9.1f}")
-    for name, (wall, cpu, _) in ours.items():
-        print(f"  ratio datasketch / cleanse ({name}): {theirs / wall:.1f}x wall, {theirs_cpu / cpu:.1f}x cpu (goal >= 8)")
+    for name, timed in runs.items():
+        walls = sorted(p[0] / t[0] for p, t in zip(peer, timed, strict=True))
+        cpus = sorted(p[1] / t[1] for p, t in zip(peer, timed, strict=True))
+        print(f"  ratio datasketch / cleanse ({name}), round by round: median {walls[len(walls) // 2]:.1f}x"
+              f" wall, {cpus[len(cpus) // 2]:.1f}x cpu; lowest {walls[0]:.1f}x wall, {cpus[0]:.1f}x cpu"
+              f" (goal >= 8)")
+
+
+def _median(timed: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """The run (wall, cpu, peak RSS) with the median CPU time."""
+    return sorted(timed, key=lambda t: t[1])[len(timed) // 2]
 
 
 def memory_per_entry(paras: list[str], n: int) -> dict[str, float]:
