@@ -61,6 +61,39 @@ def split_lines(text: str) -> tuple[tuple[str, ...], bool]:
     return tuple((text[:-1] if ends else text).split("\n")), ends
 
 
+def text_chars(lines: tuple[str, ...], final_newline: bool) -> int:
+    """The length of the text of these lines (see `Document.text`), without joining them.
+
+    >>> text_chars(("ab", "c"), True), text_chars((), False)
+    (5, 0)
+    """
+    if not lines:
+        return 0
+    return sum(map(len, lines)) + len(lines) - 1 + final_newline
+
+
+class MetaOfRead(dict[str, Any]):
+    """A document's metadata that also holds the lines the document was read with, whether its
+    text ended with LF and that text's length (`chars`, counted once when it was read).
+
+    `Document.chars` answers `chars` while the document still has those very lines (`lines` is
+    the same tuple, not an equal one) and the same final LF: tuples and strings cannot change,
+    so its text is then the text counted. A document with other lines (cleaned, or built again
+    with equal ones) is counted anew. cleanse.records.RecordMeta, the metadata of a JSONL
+    record, is one; a copy (`dict(meta)`, pickling) is a plain dict.
+    """
+
+    __slots__ = ("chars", "final_newline", "lines")
+
+    def __init__(
+        self, fields: Mapping[str, Any], lines: tuple[str, ...], final_newline: bool
+    ) -> None:
+        super().__init__(fields)
+        self.lines = lines
+        self.final_newline = final_newline
+        self.chars = text_chars(lines, final_newline)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """Numbered lines with a stable id, the metadata they came with, and everything done so far.
@@ -134,10 +167,17 @@ class Document:
 
     @property
     def chars(self) -> int:
-        """The length of `text`, without joining it."""
-        if not self.lines:
-            return 0
-        return sum(map(len, self.lines)) + len(self.lines) - 1 + self.final_newline
+        """The length of `text`, without joining it (counted when it was read, while the
+        document has the very lines it was read with: see MetaOfRead; a run asks for it several
+        times per document)."""
+        meta = self.meta
+        if (
+            isinstance(meta, MetaOfRead)
+            and meta.lines is self.lines
+            and meta.final_newline == self.final_newline
+        ):
+            return meta.chars
+        return text_chars(self.lines, self.final_newline)
 
     def numbered_lines(self) -> list[tuple[int, str]]:
         """The lines with their line numbers in the input."""

@@ -19,7 +19,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from cleanse.decode import normalize_newlines
-from cleanse.document import Change
+from cleanse.document import Change, MetaOfRead
 
 # A JSON escape of a surrogate, and a surrogate left alone after decoding (a pair becomes one
 # character): only lines with the first are searched for the second.
@@ -30,7 +30,7 @@ SURROGATE_RULE = "decode.lone-surrogate"  # the rule id of each replacement in t
 REPLACEMENT = "\ufffd"
 
 
-class RecordMeta(dict[str, Any]):
+class RecordMeta(MetaOfRead):
     """The metadata of a document read from one JSONL line, with that line's bytes, the lines of
     text the document was read with, and the line's form.
 
@@ -47,7 +47,7 @@ class RecordMeta(dict[str, Any]):
     again without being encoded (see `unchanged_since_read`).
     """
 
-    __slots__ = ("final_newline", "flags", "items_read", "line", "lines", "parts")
+    __slots__ = ("flags", "items_read", "line", "parts")
 
     def __init__(
         self,
@@ -58,10 +58,8 @@ class RecordMeta(dict[str, Any]):
         flags: tuple[str, ...],
         parts: tuple[str, str, str] | None = None,
     ) -> None:
-        super().__init__(fields)
+        super().__init__(fields, lines, final_newline)
         self.line = line
-        self.lines = lines
-        self.final_newline = final_newline
         self.flags = flags
         self.parts = parts
         self.items_read: tuple[tuple[str, Any], ...] | None = None

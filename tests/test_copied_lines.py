@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cleanse import output_records
+from cleanse.document import Document, MetaOfRead
 from cleanse.output_records import json_line, to_record
 from cleanse.readers import read_documents
 from cleanse.records import RecordMeta
@@ -171,3 +172,27 @@ def test_fields_unchanged_since_read_skip_encoding_and_changed_ones_do_not(tmp_p
         assert output_records.copied_line(scalars, "text", None) is not None
     del scalars.meta["z"]
     assert output_records.copied_line(scalars, "text", None) is None
+
+
+def test_the_length_counted_on_reading_is_the_length_of_the_text(tmp_path: Path) -> None:
+    """Document.chars answers the count made on reading (MetaOfRead) only while the document
+    has the very lines and final LF it was read with; it is len(text) either way."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(CANONICAL + OTHER) + json_line({"id": "e", "text": ""}), encoding="utf-8"
+    )
+    docs = [d for d in read_documents(src) if isinstance(d, Document)]
+    assert sum(isinstance(d.meta, MetaOfRead) for d in docs) >= len(CANONICAL + OTHER) - 2
+    for doc in docs:
+        assert doc.chars == len(doc.text)
+        for other in (
+            doc.evolve(lines=(*doc.lines, "more"), line_numbers=()),
+            doc.evolve(final_newline=not doc.final_newline),
+            doc.evolve(lines=tuple(list(doc.lines))),  # noqa: C414 - an equal tuple, counted anew
+        ):
+            assert other.chars == len(other.text)
+    meta = MetaOfRead({"id": "x"}, ("ab", "c"), True)
+    doc = Document("x", meta.lines, meta, final_newline=True)
+    assert doc.chars == meta.chars == 5
+    assert Document("x", ("ab", "c"), meta, final_newline=True).chars == 5  # equal lines
+    assert Document("x", ("abc",), meta, final_newline=False).chars == 3
