@@ -46,8 +46,6 @@ def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None)
         return None
     if doc.flags != meta.flags or text_field not in meta or meta.parts[0] != text_field:
         return None
-    if meta.unchanged_since_read():  # the very fields read, immutable: they encode to parts
-        return meta.line
     return meta.line if record_parts(meta, text_field) == meta.parts[1:] else None
 
 

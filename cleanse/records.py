@@ -32,7 +32,7 @@ REPLACEMENT = "\ufffd"
 
 class RecordMeta(MetaOfRead):
     """The metadata of a document read from one JSONL line, with that line's bytes, the lines of
-    text the document was read with, and the line's form.
+    text the document was read with and their length (see MetaOfRead), and the line's form.
 
     `parts` is (text field, head, tail) when the line is head + the JSON string `json_line`
     writes for the text + tail (see `line_parts`), else None. The writer copies the line instead
@@ -40,14 +40,9 @@ class RecordMeta(MetaOfRead):
     same tuple, not an equal one) and its fields still encode to that head and tail (see
     cleanse.output_records.copied_line). A copy (`dict(meta)`, pickling to a worker) is a plain
     dict, which the writer encodes.
-
-    `items_read` is the fields as read, `tuple(self.items())`, when the line has `parts` and
-    every field holds a str, int, float, bool or None (values no one can change in place), else
-    None: while each key and value is still the very object read, the fields encode to `parts`
-    again without being encoded (see `unchanged_since_read`).
     """
 
-    __slots__ = ("flags", "items_read", "line", "parts")
+    __slots__ = ("flags", "line", "parts")
 
     def __init__(
         self,
@@ -62,35 +57,9 @@ class RecordMeta(MetaOfRead):
         self.line = line
         self.flags = flags
         self.parts = parts
-        self.items_read: tuple[tuple[str, Any], ...] | None = None
-        if parts is not None:
-            items = tuple(self.items())
-            if all(type(value) in _IMMUTABLE_VALUES for _, value in items):
-                self.items_read = items
-
-    def unchanged_since_read(self) -> bool:
-        """True when the fields are those read, each key and value the very object read and all
-        of them immutable (`items_read`): they then encode to the `parts` checked on reading.
-        False says nothing: the caller encodes the fields to compare.
-
-        An object (not an equal one) is asked for: `1`, `1.0` and `True` are equal but encode
-        differently. A str, int, float, bool or None cannot change in place, so the same object
-        encodes to the same text as when it was read.
-        """
-        read = self.items_read
-        if read is None or len(read) != len(self):
-            return False
-        for (key, value), (key_read, value_read) in zip(self.items(), read, strict=True):
-            if key is not key_read or value is not value_read:
-                return False
-        return True
 
     def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
         return dict, (dict(self),)
-
-
-# The types of the JSON values that cannot change in place (RecordMeta.items_read).
-_IMMUTABLE_VALUES = frozenset({str, int, float, bool, type(None)})
 
 
 # Characters that JSON allows raw in a string but that str.splitlines() and some JSONL tools take

@@ -142,38 +142,6 @@ def test_the_quick_parse_gives_what_parsing_and_checking_give(line: str) -> None
         assert quick[1] == parts
 
 
-def test_fields_unchanged_since_read_skip_encoding_and_changed_ones_do_not(tmp_path: Path) -> None:
-    """The writer copies a line without encoding its fields again only while they are the very
-    immutable objects read (RecordMeta.unchanged_since_read); any other change is encoded."""
-    src = tmp_path / "in.jsonl"
-    src.write_text(
-        json_line({"id": "a", "text": "t", "n": 1, "f": 1.5, "b": True, "z": None})
-        + json_line({"id": "b", "text": "t", "tags": ["x"]}),
-        encoding="utf-8",
-    )
-    scalars, nested = read_documents(src)
-    assert isinstance(scalars.meta, RecordMeta) and isinstance(nested.meta, RecordMeta)
-    assert scalars.meta.unchanged_since_read()
-    assert not nested.meta.unchanged_since_read()  # a list can change in place: encoded
-    assert output_records.copied_line(nested, "text", None) is not None  # and still copied
-    nested.meta["tags"].append("y")
-    assert output_records.copied_line(nested, "text", None) is None
-    for key, value in [("n", 1.0), ("n", True), ("b", 1), ("id", "c"), ("new", 1)]:
-        meta = scalars.meta
-        before = meta.get(key, "absent")
-        meta[key] = value  # equal (1 == 1.0 == True) but written otherwise, or new
-        assert not meta.unchanged_since_read()
-        assert output_records.copied_line(scalars, "text", None) is None
-        if before == "absent":
-            del meta[key]
-        else:
-            meta[key] = before
-        assert meta.unchanged_since_read()  # the very objects again
-        assert output_records.copied_line(scalars, "text", None) is not None
-    del scalars.meta["z"]
-    assert output_records.copied_line(scalars, "text", None) is None
-
-
 def test_the_length_counted_on_reading_is_the_length_of_the_text(tmp_path: Path) -> None:
     """Document.chars answers the count made on reading (MetaOfRead) only while the document
     has the very lines and final LF it was read with; it is len(text) either way."""
