@@ -16,7 +16,7 @@ from cleanse import output_records
 from cleanse.document import Document, MetaOfRead
 from cleanse.output_records import json_line, to_record
 from cleanse.readers import read_documents
-from cleanse.records import RecordMeta
+from cleanse.records import RecordMeta, escape_line_breakers
 from cleanse.writers import CorpusWriter
 
 TEXT = 'He said "yes" \\ no.\nA tab\there, a slash / and é, ’, 日本, 😀.\r\nEnd\n'
@@ -164,3 +164,24 @@ def test_the_length_counted_on_reading_is_the_length_of_the_text(tmp_path: Path)
     assert doc.chars == meta.chars == 5
     assert Document("x", ("ab", "c"), meta, final_newline=True).chars == 5  # equal lines
     assert Document("x", ("abc",), meta, final_newline=False).chars == 3
+
+
+def test_json_line_is_json_dumps_with_readable_utf8() -> None:
+    """json_line's kept encoder writes what json.dumps(value, ensure_ascii=False) writes."""
+    values = [
+        {"id": "a", "text": TEXT, "n": 1.5, "big": 10**30, "neg": -0.0, "t": True, "z": None},
+        {"nested": [{"k": [1, 2.5, None, "é’\u2028\x85"]}], 1: "int key", 2.5: "float key"},
+        [float("nan"), float("inf")],
+        "a string",
+        {},
+    ]
+    for value in values:
+        assert (
+            json_line(value) == escape_line_breakers(json.dumps(value, ensure_ascii=False)) + "\n"
+        )
+    with pytest.raises(TypeError):
+        json_line({"when": object()})
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        json_line(loop)
