@@ -106,7 +106,7 @@ def shingle_batch(
 
 
 def unescaped(text: Text) -> str:
-    """A paragraph as text: itself, or the text of the JSON string it is given as.
+    r"""A paragraph as text: itself, or the text of the JSON string it is given as.
 
     >>> unescaped(memoryview(b'one\\ttwo \\"three\\"')), unescaped("as it is")
     ('one\ttwo "three"', 'as it is')
