@@ -93,6 +93,11 @@ class MetaOfRead(dict[str, Any]):
         self.final_newline = final_newline
         self.chars = text_chars(lines, final_newline)
 
+    def read_with(self, lines: tuple[str, ...], final_newline: bool) -> bool:
+        """Whether a document with these lines and final LF still has the text it was read with:
+        the very tuple of lines read (not an equal one) and the same final LF."""
+        return lines is self.lines and final_newline == self.final_newline
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -171,11 +176,7 @@ class Document:
         document has the very lines it was read with: see MetaOfRead; a run asks for it several
         times per document)."""
         meta = self.meta
-        if (
-            isinstance(meta, MetaOfRead)
-            and meta.lines is self.lines
-            and meta.final_newline == self.final_newline
-        ):
+        if isinstance(meta, MetaOfRead) and meta.read_with(self.lines, self.final_newline):
             return meta.chars
         return text_chars(self.lines, self.final_newline)
 

@@ -47,7 +47,7 @@ def copied_line(doc: Document, text_field: str, extra: Mapping[str, Any] | None)
     meta = doc.meta
     if type(meta) is not RecordMeta or extra or doc.extracted or doc.annotations:
         return None
-    if meta.parts is None or doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
+    if meta.parts is None or not meta.read_with(doc.lines, doc.final_newline):
         return None
     if doc.flags != meta.flags or text_field not in meta or meta.parts[0] != text_field:
         return None

@@ -66,7 +66,7 @@ def escaped_text(doc: Document) -> EscapedText | None:
     meta = doc.meta
     if type(meta) is not RecordMeta or meta.parts is None:
         return None
-    if doc.lines is not meta.lines or doc.final_newline != meta.final_newline:
+    if not meta.read_with(doc.lines, doc.final_newline):
         return None
     line = meta.line
     start = len(meta.parts[1].encode("utf-8")) + 1  # after the string's opening quote
