@@ -73,18 +73,19 @@ LINE_BREAKER_PAIRS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\
 UNUSUAL_ESCAPE_RE = re.compile(rb"\\[u/]")
 
 # json.dumps(value, ensure_ascii=False) builds a JSONEncoder at every call; one kept encoder
-# gives the same text (same options) at a third of the cost for short values.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# gives the same text (same options) at a third of the cost for short values (also what
+# cleanse.output_records.json_line writes with).
+ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _encode(value: Any) -> str:
-    """`_ENCODE(value)`; a string straight through the function that encoder calls for one (the
+    """`ENCODE_JSON(value)`; a string straight through the function that encoder calls for one (the
     C one), without the encoder's method around it: record_parts encodes every key and field of
     every record twice (reading and writing), and most are strings."""
     if type(value) is str:
         encoded: str = encode_basestring(value)
         return encoded
-    return _ENCODE(value)
+    return ENCODE_JSON(value)
 
 
 def line_parts(
@@ -166,7 +167,7 @@ def canonical_record(
 @functools.lru_cache(maxsize=8)
 def _text_key(text_field: str) -> str:
     """What precedes the text's JSON string in a line json_line writes: `"text": "`."""
-    return _ENCODE(text_field) + ': "'
+    return ENCODE_JSON(text_field) + ': "'
 
 
 def record_parts(meta: Mapping[str, Any], text_field: str) -> tuple[str, str] | None:
