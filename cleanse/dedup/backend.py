@@ -164,6 +164,11 @@ class IndexStore(Protocol):
         """(document key, paragraph number or None) of entry `item`."""
         ...
 
+    def describe_many(self, level: str, items: np.ndarray) -> list[tuple[str, int | None]]:
+        """`describe` of each entry of `items`, in that order (read at once: one batch names
+        thousands)."""
+        ...
+
     def add(
         self,
         level: str,

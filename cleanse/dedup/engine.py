@@ -227,11 +227,14 @@ def find_duplicates(
             backend=backend,
         )
         gone = np.zeros(len(new), dtype=bool)
+        # What removals name in the index, read at once: entries of one segment lie together.
+        earlier = np.array([r.target for r in removals if r.target < n_fixed], np.int64)
+        named = iter(index.describe_many(level, earlier) if index is not None else ())
         for r in removals:
             local = r.item - n_fixed
             gone[local] = True
             if index is not None and r.target < n_fixed:
-                target_doc, target_para = index.describe(level, r.target)
+                target_doc, target_para = next(named)
             elif level == "document":
                 target_doc, target_para = ids[new[r.target - n_fixed]], None
             else:

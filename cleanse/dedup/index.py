@@ -15,6 +15,7 @@ nothing but its own pending segments. A damaged index is refused, never repaired
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import uuid
@@ -39,6 +40,7 @@ from cleanse.dedup.index_files import (
     SPARK_CONVERT,
     SPARK_MANIFEST,
     VERSION,
+    SegmentFiles,
     check_version,
     collect_garbage,
     live_segments,
@@ -83,7 +85,7 @@ class DuplicateIndex:
         self._segments = segments
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {level: [] for level in LEVELS}
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
-        self._files: dict[tuple[str, str, str], tuple[Any, int, np.dtype[Any]]] = {}  # _read
+        self._files = SegmentFiles(path)  # read by ranges: sets(), describe_many()
         # see entries(): exact, keys, stored, targets, segments read (grown in place)
         self._entries: dict[str, list[Any]] = {}
         # see _ends(): per level, the segments they were counted for and where each one ends
@@ -136,34 +138,6 @@ class DuplicateIndex:
             )
         except (OSError, ValueError, EOFError) as err:
             raise damaged(self.path, f"{path} is unreadable ({err})") from None
-
-    def _read(self, segment: str, level: str, name: str, start: int, end: int) -> np.ndarray:
-        """Items start:end of a segment's 1-D array, read from its file, not mapped.
-
-        Verification reads the shingle sets of scattered entries, and the audit the ids of
-        scattered entries; a mapped page stays in the process's memory once read, in 2 MB pieces
-        where the kernel maps files by huge pages, until the whole of every set file was
-        resident (0.6 GB of a 1 GB run at 40 %). The offsets and ids are read the same way.
-        """
-        key = (segment, level, name)
-        if key not in self._files:
-            path = self.path / segment / f"{level}.{name}.npy"
-            try:
-                fh = path.open("rb")
-                version = np.lib.format.read_magic(fh)
-                header = np.lib.format.read_array_header_1_0
-                if version != (1, 0):
-                    header = np.lib.format.read_array_header_2_0
-                _, _, dtype = header(fh)
-            except (OSError, ValueError) as err:
-                raise damaged(self.path, f"{path} is unreadable ({err})") from None
-            self._files[key] = (fh, fh.tell(), np.dtype(dtype))
-        fh, header_bytes, dtype = self._files[key]
-        size = (end - start) * dtype.itemsize
-        data = os.pread(fh.fileno(), size, header_bytes + start * dtype.itemsize)
-        if len(data) != size:
-            raise damaged(self.path, f"{fh.name} is shorter than its offsets say")
-        return np.frombuffer(data, dtype=dtype)
 
     def _counts(self, level: str) -> np.ndarray:
         return np.array(
@@ -221,11 +195,21 @@ class DuplicateIndex:
 
     def describe(self, level: str, item: int) -> tuple[str, int | None]:
         """(doc_id, paragraph index or None) of entry number `item`."""
-        segment, local = self._locate(level, item)
-        start, end = self._read(segment, level, "idoff", local, local + 2).tolist()
-        doc_id = self._read(segment, level, "ids", start, end).tobytes()
-        para = int(self._read(segment, level, "para", local, local + 1)[0])
-        return doc_id.decode("utf-8", "surrogatepass"), (None if para < 0 else para)
+        return self.describe_many(level, np.array([item], np.int64))[0]
+
+    def describe_many(self, level: str, items: np.ndarray) -> list[tuple[str, int | None]]:
+        """(doc_id, paragraph index or None) of each entry of `items`, in that order."""
+        names: list[tuple[str, int | None]] = []
+        for segment, local in self._by_segment(level, items):
+            idoff, _ = self._files.ranges(segment, level, "idoff", local, local + 2)
+            ids, cuts = self._files.ranges(segment, level, "ids", idoff[0::2], idoff[1::2])
+            paras, _ = self._files.ranges(segment, level, "para", local, local + 1)
+            text, ends = ids.tobytes(), cuts.tolist()
+            names += [
+                (text[a:b].decode("utf-8", "surrogatepass"), None if p < 0 else p)
+                for a, b, p in zip(ends[:-1], ends[1:], paras.tolist(), strict=True)
+            ]
+        return names
 
     def signature(self, level: str, item: int) -> np.ndarray:
         """The MinHash signature of entry `item` (see signatures.to_datasketch)."""
@@ -233,18 +217,34 @@ class DuplicateIndex:
         return np.array(self._array(segment, level, "sigs")[local])
 
     def sets(self, level: str, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Shingle sets (CSR) of entries `items`, for exact Jaccard."""
+        """Shingle sets (CSR) of entries `items`, for exact Jaccard (in that order)."""
         parts = []
+        for segment, local in self._by_segment(level, items):
+            setoff, _ = self._files.ranges(segment, level, "setoff", local, local + 2)
+            parts.append(self._files.ranges(segment, level, "sets", setoff[0::2], setoff[1::2]))
+        if len(parts) == 1:
+            return parts[0]
+        values = np.concatenate([v for v, _ in parts]) if parts else np.zeros(0, np.uint32)
+        offsets = np.zeros(sum(len(o) - 1 for _, o in parts) + 1, np.int64)
+        at = 0
+        for _, o in parts:  # each part's offsets, shifted by the values before it
+            offsets[at + 1 : at + len(o)] = o[1:] + offsets[at]
+            at += len(o) - 1
+        return values, offsets
+
+    def _by_segment(self, level: str, items: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Consecutive runs of `items` in one segment: (segment, entry numbers in it), in order."""
+        items = np.asarray(items, np.int64)
         ends = self._ends(level)
         found = np.searchsorted(ends, items, side="right")  # each item's segment, all at once
-        firsts = np.concatenate([np.zeros(1, np.int64), ends])[found]
-        for seg, local in zip(found.tolist(), (items - firsts).tolist(), strict=True):
-            segment = self._segments[seg]
-            start, end = self._read(segment, level, "setoff", local, local + 2).tolist()
-            parts.append(self._read(segment, level, "sets", start, end))
-        offs = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in parts], out=offs[1:])
-        return (np.concatenate(parts) if parts else np.zeros(0, np.uint32)), offs
+        local = items - np.concatenate([np.zeros(1, np.int64), ends])[found]
+        cuts = np.flatnonzero(found[1:] != found[:-1]) + 1
+        bounds = [0, *cuts.tolist(), len(items)]
+        return [
+            (self._segments[int(found[a])], local[a:b])
+            for a, b in itertools.pairwise(bounds)
+            if b > a
+        ]
 
     # -- writing ---------------------------------------------------------------------------
     def add(
@@ -324,9 +324,7 @@ class DuplicateIndex:
         open files): a run calls it once its batches are done, before its report. Whatever is
         asked for later is read again."""
         self._cache.clear()
-        for fh, _, _ in self._files.values():
-            fh.close()
-        self._files.clear()
+        self._files.close()
         self._entries.clear()
 
     # -- runs: entries become part of the index only when the run that made them completes ---

@@ -103,6 +103,9 @@ class MemoryIndex:
         row = self.rows[level][item]
         return row["id"], (None if row["para"] < 0 else row["para"])
 
+    def describe_many(self, level: str, items: np.ndarray) -> list[tuple[str, int | None]]:
+        return [self.describe(level, item) for item in items.tolist()]
+
     def add(self, level, doc_ids, paras, exact, keys, sigs, set_values, set_offsets, targets=None):
         for k, doc_id in enumerate(doc_ids):
             self.pending[level].append({
