@@ -4,10 +4,11 @@
     python benchmarks/settle_speed.py --batches DIR --base /tmp/s13-base   # batches captured before
 
 First the batches: `cleanse run SRC OUT -j 1` of this checkout runs once with its duplicate stage
-(`DedupStage`) wrapped to save each cleaned batch it is given, with its settings and the paragraph
-spans found for its documents, to a folder (`--batches DIR` reuses one). Then each checkout, in
+(`DedupStage`) wrapped to save each cleaned batch it is given, with its settings, to a folder
+(`--batches DIR` reuses one). Then each checkout, in
 its own process and alternated round by round, settles those batches in order, as the run does:
-`deduplicate` against one run index (`dedup_stage.open_index`), one signing worker, with
+`deduplicate` against one run index (`dedup_stage.open_index`), one signing worker, the
+paragraph spans found beforehand (as the cleaning workers find them at -j 2), with
 the CPU time (`time.process_time`) of each batch split into its stages: signing, candidates,
 verification, components, keep policy, the rest of the document and paragraph levels (exact
 groups, the removals named), the index update, and what `documents.deduplicate` does around
@@ -45,16 +46,10 @@ original = dedup_stage.DedupStage.__call__
 count = [0]
 
 def saving(self, batch):
-    spans = {}
-    if self.spans is not None:  # the spans the cleaning workers found (not at -j 1)
-        take = self.spans.take
-        self.spans.take = lambda lines: spans.setdefault(lines, take(lines))
     with (folder / f"batch-{count[0]:03d}.pkl").open("wb") as fh:
-        state = (self.config, self.annotate, self.annotate_field)
-        out = original(self, batch)
-        pickle.dump((state, batch, {k: v for k, v in spans.items() if v is not None}), fh, protocol=5)
+        pickle.dump(((self.config, self.annotate, self.annotate_field), batch), fh, protocol=5)
     count[0] += 1
-    return out
+    return original(self, batch)
 
 dedup_stage.DedupStage.__call__ = saving
 sys.exit(main(["run", sys.argv[1], sys.argv[2], "-j", "1", "-q", "--overwrite"]))
@@ -68,6 +63,7 @@ from pathlib import Path
 cpu = time.process_time
 from cleanse.dedup import engine, documents
 from cleanse.dedup.backend import LOCAL
+from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.dedup_stage import open_index
 
 engine.time = types.SimpleNamespace(perf_counter=cpu)  # its stage timings: CPU, not wall
@@ -98,15 +94,17 @@ index = None
 rows = []
 for path in files:
     with path.open("rb") as fh:
-        (config, annotate, field), batch, spans = pickle.load(fh)
+        (config, annotate, field), batch = pickle.load(fh)
     if index is None:
         index, _ = open_index(config, None, "settle-speed", scratch_in=scratch)
+    # As at -j 2, where the cleaning workers found them: the paragraph spans, beforehand.
+    found = {id(doc.lines): paragraph_spans(doc.lines) for doc in batch if hasattr(doc, "lines")}
     gc.collect()
     spent.clear()
     t = cpu()
     out, result = documents.deduplicate(
         batch, config, index=index, workers=1, annotate=annotate, annotate_field=field,
-        backend=Backend(), known_spans=spans.get if spans else None,
+        backend=Backend(), known_spans=lambda lines: found.get(id(lines)),
     )
     total = cpu() - t
     timings = result.timings

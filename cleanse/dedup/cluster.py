@@ -7,6 +7,7 @@ come from a persistent index: they were published earlier and are never removed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +46,40 @@ def _bucket_pairs(skeys, order, max_bucket, n_fixed):  # type: ignore[no-untyped
         if stage == 0:
             total = pos
     return out
+
+
+@unlocked_kernel
+def _sharing_fixed(fixed, fixed_items, new, new_rows, bits):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Per band, the items of `fixed_items` whose key in that band may be a key of `new_rows`:
+    (items, where each band's start: int64[bands + 1]). A bitmap of the new rows' keys, 2**bits
+    bits over (band, key), says which: every item sharing a key is found, and a few others
+    (whose bit another key set)."""
+    bands = fixed.shape[1]
+    mask = np.uint64((1 << bits) - 1)
+    spread = np.uint64(0x9E3779B9)  # each band's keys xor a multiple of it: their own slots
+    words = np.zeros((1 << bits) // 64, np.uint64)
+    for r in range(new_rows.shape[0]):
+        for b in range(bands):
+            slot = (np.uint64(new[new_rows[r], b]) ^ (np.uint64(b) * spread)) & mask
+            words[slot >> np.uint64(6)] |= np.uint64(1) << (slot & np.uint64(63))
+    starts = np.zeros(bands + 1, np.int64)
+    for stage in range(2):
+        if stage == 1:
+            for b in range(bands):
+                starts[b + 1] += starts[b]
+            out = np.empty(starts[bands], np.int64)
+            at = starts[:bands].copy()
+        for x in range(fixed_items.shape[0]):
+            item = fixed_items[x]
+            for b in range(bands):
+                slot = (np.uint64(fixed[item, b]) ^ (np.uint64(b) * spread)) & mask
+                if (words[slot >> np.uint64(6)] >> (slot & np.uint64(63))) & np.uint64(1):
+                    if stage == 0:
+                        starts[b + 1] += 1
+                    else:
+                        out[at[b]] = item
+                        at[b] += 1
+    return out, starts
 
 
 def short_keys(keys: np.ndarray) -> np.ndarray:
@@ -87,10 +122,15 @@ def candidate_pairs(
     found = []
     # Sort (key << 32 | item) instead of argsorting keys: about twice as fast.
     low = np.uint64(0xFFFFFFFF)
-    numbers = items.astype(np.uint64)
+    sharing = _index_items_sharing(keys, items, n_fixed)
     for band in range(keys.new.shape[1]):
+        # Only the index items that may share this band's key with one of this batch's: a
+        # bucket without any of this batch's items makes no pair, and a bucket with one keeps
+        # all its items (the neighbours of a large bucket are the same).
+        some = items if sharing is None else np.concatenate([sharing[band], sharing[-1]])
+        numbers = some.astype(np.uint64)
         # In place: two arrays over the items at a time, not five (the index's items are many).
-        packed = keys.column(items, band)
+        packed = keys.column(some, band)
         packed <<= np.uint64(32)
         packed |= numbers
         packed.sort()
@@ -119,6 +159,23 @@ def candidate_pairs(
     out[:, 0] = joined >> np.uint64(32)
     out[:, 1] = joined & low
     return out
+
+
+def _index_items_sharing(
+    keys: BandKeys, items: np.ndarray, n_fixed: int
+) -> list[np.ndarray] | None:
+    """Per band, the index items among `items` that may share that band's key with one of this
+    batch's items, then (last) this batch's items; None to group all `items` in every band
+    (no index items, or items of the batch that pairs skip as if they were the index's)."""
+    cut = int(np.searchsorted(items, len(keys.fixed)))
+    if cut == 0 or n_fixed < len(keys.fixed):
+        return None
+    new = items[cut:]
+    size = len(new) * keys.new.shape[1] * 16  # 16 bits a key: about one index key in 16 passes
+    bits = min(max(int(size - 1).bit_length(), 16), 27)  # at most 16 MB
+    hits, starts = _sharing_fixed(keys.fixed, items[:cut], keys.new, new - len(keys.fixed), bits)
+    bounds = starts.tolist()
+    return [hits[a:b] for a, b in itertools.pairwise(bounds)] + [new]
 
 
 @unlocked_kernel

@@ -257,11 +257,7 @@ def _settle(
         if annotate:
             return doc.evolve(annotations={annotate: {"status": "duplicate", **detail}})
         return doc.remove(f"dedup.document-{whole.kind}", detail)
-    found = [
-        (k, result.paragraphs[(key, k)])
-        for k in range(len(paragraphs))
-        if (key, k) in result.paragraphs
-    ]
+    found = result.paragraphs_of(key)
     if annotate:
         marks = [
             {"paragraph": k, **_lines(paragraphs[k]), **_describe(d, corpus)} for k, d in found

@@ -56,6 +56,27 @@ class DedupResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: Documents with no word at all (empty, punctuation or markup only): never duplicates.
     without_words: frozenset[str] = frozenset()
+    # paragraphs_of(): `paragraphs` grouped by document, made when first asked for
+    _by_document: dict[str, list[tuple[int, Duplicate]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def paragraphs_of(self, key: str) -> list[tuple[int, Duplicate]]:
+        """The duplicate paragraphs of document `key`: (paragraph number, decision), in the
+        paragraphs' order. Grouped once for all documents, not looked up paragraph by paragraph.
+
+        >>> dup = Duplicate("a", 0, 1.0, "exact")
+        >>> result = DedupResult({}, {("b", 3): dup, ("b", 1): dup}, {}, {})
+        >>> [k for k, _ in result.paragraphs_of("b")], result.paragraphs_of("c")
+        ([1, 3], [])
+        """
+        if self.paragraphs and not self._by_document:
+            for (doc, k), dup in self.paragraphs.items():
+                self._by_document.setdefault(doc, []).append((k, dup))
+            for found in self._by_document.values():
+                if len(found) > 1:
+                    found.sort(key=lambda kd: kd[0])
+        return self._by_document.get(key, [])
 
 
 def _stage(
