@@ -63,22 +63,24 @@ def _sharing_fixed(fixed, fixed_items, new, new_rows, bits):  # type: ignore[no-
             slot = (np.uint64(new[new_rows[r], b]) ^ (np.uint64(b) * spread)) & mask
             words[slot >> np.uint64(6)] |= np.uint64(1) << (slot & np.uint64(63))
     starts = np.zeros(bands + 1, np.int64)
-    for stage in range(2):
-        if stage == 1:
+    hit = np.zeros(fixed_items.shape[0], np.uint64)  # the bands whose key of an item may be shared
+    for x in range(fixed_items.shape[0]):
+        item = fixed_items[x]
+        for b in range(bands):
+            slot = (np.uint64(fixed[item, b]) ^ (np.uint64(b) * spread)) & mask
+            if (words[slot >> np.uint64(6)] >> (slot & np.uint64(63))) & np.uint64(1):
+                hit[x] |= np.uint64(1) << np.uint64(b)
+                starts[b + 1] += 1
+    for b in range(bands):
+        starts[b + 1] += starts[b]
+    out = np.empty(starts[bands], np.int64)
+    at = starts[:bands].copy()
+    for x in range(fixed_items.shape[0]):
+        if hit[x]:
             for b in range(bands):
-                starts[b + 1] += starts[b]
-            out = np.empty(starts[bands], np.int64)
-            at = starts[:bands].copy()
-        for x in range(fixed_items.shape[0]):
-            item = fixed_items[x]
-            for b in range(bands):
-                slot = (np.uint64(fixed[item, b]) ^ (np.uint64(b) * spread)) & mask
-                if (words[slot >> np.uint64(6)] >> (slot & np.uint64(63))) & np.uint64(1):
-                    if stage == 0:
-                        starts[b + 1] += 1
-                    else:
-                        out[at[b]] = item
-                        at[b] += 1
+                if (hit[x] >> np.uint64(b)) & np.uint64(1):
+                    out[at[b]] = fixed_items[x]
+                    at[b] += 1
     return out, starts
 
 
@@ -168,7 +170,7 @@ def _index_items_sharing(
     batch's items, then (last) this batch's items; None to group all `items` in every band
     (no index items, or items of the batch that pairs skip as if they were the index's)."""
     cut = int(np.searchsorted(items, len(keys.fixed)))
-    if cut == 0 or n_fixed < len(keys.fixed):
+    if cut == 0 or n_fixed < len(keys.fixed) or keys.new.shape[1] > 64:  # 64: bands in a mask
         return None
     new = items[cut:]
     size = len(new) * keys.new.shape[1] * 16  # 16 bits a key: about one index key in 16 passes
