@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cleanse.dedup.jit import unlocked_kernel
+from cleanse.dedup.keep_plan import neighbours, walk
 
 
 @unlocked_kernel
@@ -269,53 +270,47 @@ def resolve(
     index items keeps the first of them that was its own cluster's root (`fixed_roots`, a mask
     over the n_fixed index items; all by default), not a near duplicate an earlier batch removed.
     """
-    members: dict[int, list[int]] = {}
-    for item in np.flatnonzero(labels != np.arange(len(labels))).tolist():
-        members.setdefault(int(labels[item]), [int(labels[item])]).append(item)
-    if not members:
+    n = len(labels)
+    movers = np.flatnonzero(labels != np.arange(n))
+    if not len(movers):
         return []
-    neighbours: dict[int, list[tuple[int, float]]] = {}
-    for (i, j), w in zip(edges.tolist(), weights.tolist(), strict=True):
-        neighbours.setdefault(i, []).append((j, w))
-        neighbours.setdefault(j, []).append((i, w))
-
-    def rank(item: int) -> tuple[int, int, int]:
-        fixed = 0 if item < n_fixed else 1
-        size = -int(lengths[item]) if keep == "longest" else 0
-        return (fixed, size, item)
-
-    for adjacent in neighbours.values():
-        adjacent.sort(key=lambda nw: rank(nw[0]))
-    plan: list[tuple[int, int, int, float]] = []  # (item, root, tree parent, edge weight)
-    for group in members.values():
-        group.sort()
-        roots = [m for m in group if m < n_fixed and (fixed_roots is None or fixed_roots[m])]
-        if roots:
-            root = roots[0]
-        else:
-            root = group[0] if group[0] < n_fixed or keep != "longest" else min(group, key=rank)
-        parent = {root: (-1, 0.0)}
-        queue = [root]
-        for node in queue:  # breadth first, neighbours in policy order: deterministic
-            for other, w in neighbours[node]:
-                if other not in parent:
-                    parent[other] = (node, w)
-                    queue.append(other)
-        removable = [m for m in group if m >= n_fixed and (m != root or keep == "none")]
-        for m in removable:
-            up, w = parent[m] if m != root else neighbours[m][0]
-            plan.append((m, root, up, w))
-    direct = np.array(
-        [(m, r) for m, r, _, _ in plan if m != r and exact[m] != exact[r]], dtype=np.int64
-    ).reshape(-1, 2)
-    sims = dict(zip(map(tuple, direct.tolist()), exact_jaccard(direct, sets).tolist(), strict=True))
+    # Components in the order of their first item after the label, each one's items ascending.
+    of_mover = labels[movers]
+    roots, first = np.unique(of_mover, return_index=True)
+    place = np.empty(len(roots), np.int64)
+    place[np.argsort(first, kind="stable")] = np.arange(len(roots))
+    items = np.concatenate([movers, roots])
+    group = np.concatenate([place[np.searchsorted(roots, of_mover)], place])
+    members = items[np.lexsort((items, group))]
+    group_starts = np.zeros(len(roots) + 1, np.int64)
+    np.cumsum(np.bincount(group, minlength=len(roots)), out=group_starts[1:])
+    edges = np.asarray(edges, np.int64).reshape(-1, 2)
+    lengths = np.asarray(lengths, np.int64)
+    starts, adjacent, adjacent_w = neighbours(
+        edges, np.asarray(weights, np.float64), lengths, n, n_fixed, keep == "longest"
+    )
+    index_roots = np.ones(n_fixed, np.bool_) if fixed_roots is None else fixed_roots[:n_fixed]
+    item, root, up, w = walk(
+        group_starts, members, starts, adjacent, adjacent_w, n_fixed,
+        np.asarray(index_roots, np.bool_), lengths, keep == "longest", keep == "none",
+    )  # fmt: skip
+    moved = item != root
+    same_as_root = exact[item] == exact[root]
+    direct = moved & ~same_as_root
+    sims = np.zeros(len(item))
+    sims[direct] = exact_jaccard(np.stack([item[direct], root[direct]], axis=1), sets)
+    same_as_up = (exact[item] == exact[up]).tolist()
     out = []
-    for m, root, up, w in plan:
-        if m != root and exact[m] == exact[root]:
-            out.append(Removal(m, root, 1.0, "exact", root))
-        elif m != root and sims[(m, root)] >= threshold:
-            out.append(Removal(m, root, sims[(m, root)], "near", root))
+    for m, r, u, weight, sim, moves, same, same_up in zip(
+        item.tolist(), root.tolist(), up.tolist(), w.tolist(), sims.tolist(),
+        moved.tolist(), same_as_root.tolist(), same_as_up, strict=True,
+    ):  # fmt: skip
+        if moves and same:
+            out.append(Removal(m, r, 1.0, "exact", r))
+        elif moves and sim >= threshold:
+            out.append(Removal(m, r, sim, "near", r))
+        elif same_up:
+            out.append(Removal(m, u, 1.0, "exact", r))
         else:
-            kind = "exact" if exact[m] == exact[up] else "near"
-            out.append(Removal(m, up, 1.0 if kind == "exact" else w, kind, root))
+            out.append(Removal(m, u, weight, "near", r))
     return out

@@ -79,3 +79,85 @@ def test_entries_read_by_ranges_are_each_entrys_own(tmp_path: Path) -> None:
         assert np.array_equal(values[offsets[k] : offsets[k + 1]], whole[item][0])
         assert names[k] == whole[item][1] == index.describe("paragraph", item)
     assert index.describe_many("document", np.zeros(0, np.int64)) == []
+
+
+def _resolve_item_by_item(
+    labels, edges, weights, exact, lengths, n_fixed, keep, threshold, sets, fixed_roots
+):  # type: ignore[no-untyped-def]
+    """The keep policy as it was written before it ran on arrays (main at 9346b9e): the reference."""
+    members: dict[int, list[int]] = {}
+    for item in np.flatnonzero(labels != np.arange(len(labels))).tolist():
+        members.setdefault(int(labels[item]), [int(labels[item])]).append(item)
+    neighbours: dict[int, list[tuple[int, float]]] = {}
+    for (i, j), w in zip(edges.tolist(), weights.tolist(), strict=True):
+        neighbours.setdefault(i, []).append((j, w))
+        neighbours.setdefault(j, []).append((i, w))
+    rank = lambda item: (
+        0 if item < n_fixed else 1,
+        -int(lengths[item]) if keep == "longest" else 0,
+        item,
+    )
+    for adjacent in neighbours.values():
+        adjacent.sort(key=lambda nw: rank(nw[0]))
+    plan = []
+    for group in members.values():
+        group.sort()
+        roots = [m for m in group if m < n_fixed and fixed_roots[m]]
+        root = (
+            roots[0]
+            if roots
+            else (group[0] if group[0] < n_fixed or keep != "longest" else min(group, key=rank))
+        )
+        parent = {root: (-1, 0.0)}
+        queue = [root]
+        for node in queue:
+            for other, w in neighbours[node]:
+                if other not in parent:
+                    parent[other] = (node, w)
+                    queue.append(other)
+        for m in [m for m in group if m >= n_fixed and (m != root or keep == "none")]:
+            up, w = parent[m] if m != root else neighbours[m][0]
+            plan.append((m, root, up, w))
+    direct = np.array(
+        [(m, r) for m, r, _, _ in plan if m != r and exact[m] != exact[r]], np.int64
+    ).reshape(-1, 2)
+    sims = dict(
+        zip(map(tuple, direct.tolist()), cluster.exact_jaccard(direct, sets).tolist(), strict=True)
+    )
+    out = []
+    for m, root, up, w in plan:
+        if m != root and exact[m] == exact[root]:
+            out.append(cluster.Removal(m, root, 1.0, "exact", root))
+        elif m != root and sims[(m, root)] >= threshold:
+            out.append(cluster.Removal(m, root, sims[(m, root)], "near", root))
+        else:
+            kind = "exact" if exact[m] == exact[up] else "near"
+            out.append(cluster.Removal(m, up, 1.0 if kind == "exact" else w, kind, root))
+    return out
+
+
+@pytest.mark.parametrize("keep", ["first", "longest", "none"])
+@pytest.mark.parametrize("seed", range(4))
+def test_keep_policy_on_arrays_decides_as_item_by_item(keep: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, n_fixed = 300, 60 * (seed % 2)
+    edges = np.unique(np.sort(rng.integers(0, n, (260, 2)), axis=1), axis=0)
+    edges = edges[(edges[:, 0] != edges[:, 1]) & (edges[:, 1] >= n_fixed)]
+    edges = edges[rng.permutation(len(edges))]  # the order of the edges breaks no tie but theirs
+    weights = rng.choice([1.0, 0.8, 0.85, 0.9, 0.0], len(edges))
+    exact = rng.integers(0, 40, n).astype(np.uint64)  # exact copies, within and across clusters
+    lengths = rng.integers(1, 6, n)  # many equal lengths
+    fixed_roots = rng.random(n_fixed) < 0.7
+    labels = cluster.components(n, edges)
+    shingles = [np.unique(rng.integers(0, 30, 12)).astype(np.uint32) for _ in range(n)]
+
+    def sets(items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        chosen = [shingles[i] for i in items.tolist()]
+        offsets = np.zeros(len(chosen) + 1, np.int64)
+        np.cumsum([len(c) for c in chosen], out=offsets[1:])
+        return np.concatenate(chosen), offsets
+
+    args = (labels, edges, weights, exact, lengths, n_fixed, keep, 0.5, sets, fixed_roots)
+    expected = _resolve_item_by_item(*args)
+    assert cluster.resolve(*args) == expected
+    assert len(expected) > 20
