@@ -217,25 +217,32 @@ def exact_jaccard(pairs: np.ndarray, sets: SetsFn) -> np.ndarray:
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:
-    """Label of each item's connected component: the smallest item number in it."""
-    parent: dict[int, int] = {}
+    """Label of each item's connected component: the smallest item number in it.
 
-    def find(x: int) -> int:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while x != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
+    >>> components(5, np.array([[3, 1], [4, 3]])).tolist()
+    [0, 1, 2, 1, 1]
+    """
+    out: np.ndarray = _components(n, np.asarray(edges, np.int64).reshape(-1, 2))
+    return out
 
-    for i, j in edges.tolist():
-        ri, rj = find(i), find(j)
+
+@unlocked_kernel
+def _components(n, edges):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    parent = np.arange(n)
+    for k in range(edges.shape[0]):
+        ri, rj = edges[k, 0], edges[k, 1]
+        while parent[ri] != ri:
+            ri = parent[ri]
+        while parent[rj] != rj:
+            rj = parent[rj]
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)  # the smaller number wins: order-independent
-    labels = np.arange(n, dtype=np.int64)
-    for x in list(parent):
-        labels[x] = find(x)
-    return labels
+        for x in (edges[k, 0], edges[k, 1]):  # path compression
+            while parent[x] != x:
+                parent[x], x = (ri if ri < rj else rj), parent[x]
+    for x in range(n):  # a parent is always a smaller number: one pass, ascending
+        parent[x] = parent[parent[x]]
+    return parent
 
 
 @dataclass(frozen=True, slots=True)

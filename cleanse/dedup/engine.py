@@ -22,7 +22,7 @@ from cleanse.dedup.cluster import BandKeys, Removal, SetsFn, short_keys
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.index import KEPT
 from cleanse.dedup.stream import strip_markup
-from cleanse.dedup.workers import Doc, Signed, item_texts, take_sets
+from cleanse.dedup.workers import RUN_ROWS, Doc, Signed, item_texts, take_sets
 from cleanse.errors import InputError
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def find_duplicates(
         """CSR shingle sets of documents (level "document") or global paragraph numbers."""
         kept_sets = signed.d_sets if level == "document" else signed.p_sets
         if kept_sets is not None:  # hashed once, with the signatures (see sign_texts)
-            return take_sets(kept_sets, items)
+            return _take_rows(kept_sets, items)
         if level == "document":
             texts = [stream(d) for d in items.tolist()]
         else:
@@ -289,6 +289,31 @@ def find_duplicates(
     if config.level == "paragraph":
         wordless = frozenset()
     return DedupResult(documents, paragraphs, clusters, config.params(), timings, wordless)
+
+
+def _take_rows(
+    sets: tuple[np.ndarray, np.ndarray], rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`workers.take_sets`, or when `rows` are ascending, a good part of all rows and scattered
+    (verification and the index update take those), one mask over the values: a third of the
+    work of gathering them value by value.
+
+    >>> sets = (np.arange(6, dtype=np.uint32), np.array([0, 2, 2, 5, 6]))
+    >>> _take_rows(sets, np.array([0, 3]))
+    (array([0, 1, 5], dtype=uint32), array([0, 2, 3]))
+    """
+    values, offsets = sets
+    count = len(offsets) - 1
+    if len(rows) < 2 or len(rows) * 4 < count or not bool((rows[1:] > rows[:-1]).all()):
+        return take_sets(sets, rows)
+    if np.count_nonzero(np.diff(rows) != 1) < len(rows) // RUN_ROWS:  # mostly runs: slices
+        return take_sets(sets, rows)
+    lengths = np.diff(offsets)
+    chosen = np.zeros(count, np.bool_)
+    chosen[rows] = True
+    out = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths[rows], out=out[1:])
+    return values[np.repeat(chosen, lengths)], out
 
 
 def _entries_to_store(

@@ -161,3 +161,16 @@ def test_keep_policy_on_arrays_decides_as_item_by_item(keep: str, seed: int) -> 
     expected = _resolve_item_by_item(*args)
     assert cluster.resolve(*args) == expected
     assert len(expected) > 20
+
+
+def test_components_label_each_item_with_the_smallest_of_its_component() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(1, 120))
+        edges = rng.integers(0, n, (int(rng.integers(0, 150)), 2))
+        labels = cluster.components(n, edges)
+        expected = np.arange(n)
+        for _ in range(n):  # the smallest label of any neighbour, until nothing changes
+            for i, j in edges.tolist():
+                expected[i] = expected[j] = min(expected[i], expected[j])
+        assert np.array_equal(labels, expected)
