@@ -248,29 +248,33 @@ def find_duplicates(
             backend=backend,
         )
         gone = np.zeros(len(new), dtype=bool)
-        # What removals name in the index, read at once: entries of one segment lie together.
-        earlier = np.array([r.target for r in removals if r.target < n_fixed], np.int64)
-        named = iter(index.describe_many(level, earlier) if index is not None else ())
-        for r in removals:
-            local = r.item - n_fixed
-            gone[local] = True
-            if index is not None and r.target < n_fixed:
-                target_doc, target_para = next(named)
-            elif level == "document":
-                target_doc, target_para = ids[new[r.target - n_fixed]], None
-            else:
-                g = new[r.target - n_fixed]
-                target_doc, target_para = ids[para_doc[g]], int(para_pos[g])
-            earlier_run = index is not None and r.target < index.base[level]
+        # Each removal's item and target as numbers of this batch's rows (documents or global
+        # paragraphs), all at once; what they name in the index, read at once too.
+        item = np.array([r.item for r in removals], np.int64) - n_fixed
+        target = np.array([r.target for r in removals], np.int64) - n_fixed
+        gone[item] = True
+        rows, target_rows = new[item], new[np.maximum(target, 0)] if len(new) else target
+        from_index = target[target < 0] + n_fixed
+        named = iter(index.describe_many(level, from_index) if index is not None else ())
+        base = index.base[level] - n_fixed if index is not None else -n_fixed - 1
+        if level == "document":
+            removed_docs[rows] = True
+            where = [(ids[d], None) for d in target_rows.tolist()]
+            removed: list[Any] = [ids[d] for d in rows.tolist()]
+        else:
+            docs_at, pos_at = para_doc[target_rows].tolist(), para_pos[target_rows].tolist()
+            where = [(ids[d], p) for d, p in zip(docs_at, pos_at, strict=True)]
+            docs_of, pos_of = para_doc[rows].tolist(), para_pos[rows].tolist()
+            removed = [(ids[d], p) for d, p in zip(docs_of, pos_of, strict=True)]
+        for r, t, named_here, key in zip(removals, target.tolist(), where, removed, strict=True):
+            target_doc, target_para = next(named) if t < 0 else named_here
             dup = Duplicate(
-                target_doc, target_para, round(float(r.similarity), 6), r.kind, earlier_run
+                target_doc, target_para, round(float(r.similarity), 6), r.kind, t < base
             )
             if level == "document":
-                documents[ids[new[local]]] = dup
-                removed_docs[new[local]] = True
+                documents[key] = dup
             else:
-                g = new[local]
-                paragraphs[(ids[para_doc[g]], int(para_pos[g]))] = dup
+                paragraphs[key] = dup
         stored[level] = _entries_to_store(
             removals, gone, n_fixed, np.concatenate([fx_exact, n_exact]), fx_targets
         )
