@@ -137,8 +137,9 @@ def check_version(root: Path, manifest: dict[str, Any]) -> None:
 
 
 #: Two wanted ranges of a segment's file at most this many bytes apart are read with one `pread`:
-#: a system call costs about what copying a few kB does, and what lies between is dropped at once.
-READ_GAP_BYTES = 16 << 10
+#: a system call costs about what copying a few kB does, and what lies between is dropped at once
+#: (at most this much more memory per range read, for a moment).
+READ_GAP_BYTES = 8 << 10
 
 
 def read_ranges(
