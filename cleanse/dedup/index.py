@@ -34,7 +34,7 @@ from cleanse.dedup.index_check import (
     damaged,
     refuse_foreign,
 )
-from cleanse.dedup.index_entries import KEPT, append_rows, merge_parts, resolve_targets
+from cleanse.dedup.index_entries import KEPT, append_rows, extend_targets, merge_parts
 from cleanse.dedup.index_files import (
     FORMAT,
     SPARK_CONVERT,
@@ -167,13 +167,13 @@ class DuplicateIndex:
             state += [np.zeros(0, np.uint64), np.zeros(0, np.int64), np.int64(0)]
             self._entries[level] = state
         if state[4] < len(self._segments):
-            new = self._segments[int(state[4]) :]
+            new, resolved = self._segments[int(state[4]) :], state[3]
             append_rows(state, 0, [self._load(s, level, "exact") for s in new])
             append_rows(
                 state, 1, [short_keys(self._load(s, level, "keys").reshape(-1, bands)) for s in new]
             )
             append_rows(state, 2, [self._load(s, level, "target") for s in new])
-            state[3] = resolve_targets(state[0], state[2])
+            state[3] = extend_targets(state[0], state[2], resolved)
             state[4] = np.int64(len(self._segments))
         return state[0], state[1], state[3]
 

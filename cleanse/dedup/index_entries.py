@@ -35,17 +35,39 @@ def resolve_targets(exact: np.ndarray, stored: np.ndarray) -> np.ndarray:
     A root is found by its exact hash among the roots (the first, if two runs that did not see
     each other both kept the same text); a root that is not there (never expected) leaves its
     near duplicate standing alone, as a root, which is what an index without targets did.
+
+    >>> resolve_targets(np.array([5, 7, 9, 7], np.uint64), np.array([0, 0, 7, 0], np.uint64))
+    array([-1, -1,  1, -1])
     """
-    roots = np.flatnonzero(stored == 0)
-    order = np.argsort(exact[roots], kind="stable")
-    by_hash, first = exact[roots][order], roots[order]
-    targets = np.full(len(exact), KEPT, dtype=np.int64)
-    near = np.flatnonzero(stored != 0)
-    at = np.searchsorted(by_hash, stored[near])
-    found = at < len(by_hash)
-    found[found] = by_hash[at[found]] == stored[near][found]
-    targets[near[found]] = first[at[found]]
-    return targets
+    return extend_targets(exact, stored, np.zeros(0, np.int64))
+
+
+def extend_targets(exact: np.ndarray, stored: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """`resolve_targets` of entries whose first `len(targets)` were resolved before (`targets`):
+    only the entries after them, and the earlier near duplicates whose root was not found, are
+    looked up. An earlier target stays: the root it names is the first with its hash, and later
+    entries come after it. The roots are not sorted, only the hashes looked for, so a batch that
+    adds a segment to a large index costs a pass over its roots, not a sort of them.
+
+    >>> extend_targets(np.array([5, 7, 9, 7], np.uint64), np.array([0, 9, 0, 7], np.uint64),
+    ...                np.array([-1, -1]))
+    array([-1,  2, -1, -1])
+    """
+    out = np.full(len(exact), KEPT, dtype=np.int64)
+    out[: len(targets)] = targets
+    ask = np.flatnonzero(stored != 0)
+    ask = ask[(ask >= len(targets)) | (out[ask] == KEPT)]
+    if not len(ask):
+        return out
+    wanted = np.unique(stored[ask])  # sorted, distinct
+    roots = np.flatnonzero(stored == 0)  # ascending: the first of equal hashes comes first
+    at = np.minimum(np.searchsorted(wanted, exact[roots]), len(wanted) - 1)
+    hit = wanted[at] == exact[roots]
+    found, first = np.unique(at[hit], return_index=True)
+    root_of = np.full(len(wanted), KEPT, dtype=np.int64)
+    root_of[found] = roots[hit][first]
+    out[ask] = root_of[np.searchsorted(wanted, stored[ask])]
+    return out
 
 
 def merge_parts(

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleanse.dedup import DedupConfig, DuplicateIndex, cluster, find_duplicates
+from cleanse.dedup import DedupConfig, DuplicateIndex, cluster, find_duplicates, index_entries
 from cleanse.dedup.cluster import BandKeys, candidate_pairs
 from cleanse.dedup.index_files import read_ranges
 from tests.dedup.conftest import random_text
@@ -174,3 +174,28 @@ def test_components_label_each_item_with_the_smallest_of_its_component() -> None
             for i, j in edges.tolist():
                 expected[i] = expected[j] = min(expected[i], expected[j])
         assert np.array_equal(labels, expected)
+
+
+def test_targets_extended_segment_by_segment_are_those_resolved_at_once() -> None:
+    rng = np.random.default_rng(11)
+    exact = rng.integers(1, 60, 400).astype(np.uint64)  # equal hashes: roots kept twice
+    stored = np.where(rng.random(400) < 0.4, rng.integers(1, 70, 400), 0).astype(np.uint64)
+    targets = np.zeros(0, np.int64)
+    for end in (0, 1, 40, 41, 180, 400):  # segments of every size, one empty
+        targets = index_entries.extend_targets(exact[:end], stored[:end], targets)
+        assert np.array_equal(targets, _resolved_by_sorting(exact[:end], stored[:end]))
+    assert (targets >= 0).sum() > 50 and (targets[stored != 0] == index_entries.KEPT).any()
+
+
+def _resolved_by_sorting(exact: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """Targets as main at 9346b9e resolved them, every root sorted by its hash: the reference."""
+    roots = np.flatnonzero(stored == 0)
+    order = np.argsort(exact[roots], kind="stable")
+    by_hash, first = exact[roots][order], roots[order]
+    targets = np.full(len(exact), index_entries.KEPT, dtype=np.int64)
+    near = np.flatnonzero(stored != 0)
+    at = np.searchsorted(by_hash, stored[near])
+    found = at < len(by_hash)
+    found[found] = by_hash[at[found]] == stored[near][found]
+    targets[near[found]] = first[at[found]]
+    return targets
