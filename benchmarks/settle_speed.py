@@ -22,7 +22,6 @@ Every round of every checkout must settle the batches into the same bytes: the d
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import statistics
