@@ -99,9 +99,7 @@ def _stage(
     n = len(exact)
     # Arrays over every item (the index's too) are freed as soon as they are used: at 3 million
     # index entries each costs 25 MB per copy.
-    _, first, inverse = np.unique(exact, return_index=True, return_inverse=True)
-    rep = first[inverse]
-    del inverse
+    first, rep = _exact_groups(exact)
     copies = np.flatnonzero(rep != np.arange(n))
     exact_edges = np.stack([rep[copies], copies], axis=1)
     del rep, copies
@@ -123,6 +121,27 @@ def _stage(
         labels, edges, weights, exact, lengths, n_fixed, config, sets, fixed_targets == KEPT
     )
     return removals, np.array([len(pairs), int(ok.sum())])
+
+
+def _exact_groups(exact: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the first item of each distinct exact hash, each item's first of its hash): what
+    `np.unique(return_index=True, return_inverse=True)` gives, from an unstable sort (twice as
+    fast on a million hashes) and the smallest item of each run of equals.
+
+    >>> [a.tolist() for a in _exact_groups(np.array([7, 3, 7, 3, 9], np.uint64))]
+    [[1, 0, 4], [0, 1, 0, 1, 4]]
+    """
+    if not len(exact):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.argsort(exact)
+    ordered = exact[order]
+    starts = np.ones(len(exact), np.bool_)
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    del ordered
+    first = np.minimum.reduceat(order, np.flatnonzero(starts))
+    rep = np.empty(len(exact), np.int64)
+    rep[order] = first[np.cumsum(starts) - 1]
+    return first, rep
 
 
 def _stats(removals: list[Removal], n_items: int, candidates: np.ndarray) -> dict[str, Any]:
