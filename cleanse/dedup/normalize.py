@@ -85,7 +85,10 @@ def cached_arrays(
     kind: str, depends_on: str, build: Callable[[], dict[str, np.ndarray]]
 ) -> dict[str, np.ndarray]:
     """The arrays `build` gives, read from their cache file (`_cache_path`) when there is one,
-    else built and cached. An unwritable package folder only means they are built each time."""
+    else built and cached. An unwritable package folder only means they are built each time; a
+    cache file that cannot be read as arrays (cut short, overwritten) is built and written again."""
+    import zipfile
+
     import numpy as np  # here, not at the top: DedupConfig reads NORMALIZATION without numpy
 
     from cleanse.durable import atomic_file
@@ -94,8 +97,8 @@ def cached_arrays(
     try:
         with np.load(path) as cached:
             return {name: cached[name] for name in cached.files}
-    except Exception:
-        pass
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        pass  # missing, or not an archive of arrays: built below
     arrays = build()
     try:
         path.parent.mkdir(exist_ok=True)

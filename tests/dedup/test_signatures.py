@@ -116,6 +116,26 @@ def test_cached_fold_arrays_are_the_fold_table(tmp_path, monkeypatch) -> None:
         nz.fold_arrays.cache_clear()
 
 
+@pytest.mark.parametrize("damage", [b"", b"not an archive", "cut"])
+def test_a_damaged_fold_cache_is_built_and_written_again(tmp_path, monkeypatch, damage) -> None:
+    from cleanse.dedup import normalize as nz
+
+    monkeypatch.setattr(nz, "_cache_path", lambda kind, depends_on="": tmp_path / f"{kind}.npz")
+    nz.fold_arrays.cache_clear()
+    try:
+        built = nz.fold_arrays()
+        cache = tmp_path / "fold.npz"
+        whole = cache.read_bytes()
+        cache.write_bytes(whole[: len(whole) // 2] if damage == "cut" else damage)
+        nz.fold_arrays.cache_clear()
+        again = nz.fold_arrays()  # the damaged file is not an error: built again
+        for x, y in zip(built, again, strict=True):
+            np.testing.assert_array_equal(x, y)
+        assert cache.read_bytes() == whole  # and the cache is whole again
+    finally:
+        nz.fold_arrays.cache_clear()
+
+
 @pytest.mark.parametrize("level", ["document", "paragraph"])
 def test_sorting_each_set_gives_what_one_packed_sort_gives(
     level: str, monkeypatch: pytest.MonkeyPatch
