@@ -143,23 +143,39 @@ def sample_threads():
 threading.Thread(target=sample_threads, daemon=True, name="probe").start()
 
 
-original_dedup = stages.DedupStage.__call__
+# The stage settles a batch in `settle` where it has one (with workers it also starts the next
+# batch's signing ahead, in `start`: timed as the stage's too), else in `__call__`.
+settle_name = "settle" if hasattr(stages.DedupStage, "settle") else "__call__"
+original_dedup = getattr(stages.DedupStage, settle_name)
 
 
-def timed_dedup(self, batch):
+def timed_dedup(self, batch, *args):
     t, c = clock(), cpu()
     in_dedup[0] = True
     try:
-        return original_dedup(self, batch)
+        return original_dedup(self, batch, *args)
     finally:
         in_dedup[0] = False
         end = clock()
         main["dedup"] += end - t
         main_cpu["dedup"] += cpu() - c
-        batches.append([t - started, end - started, None, len(batch), cpu() - c])
+        size = len(batch.docs) if hasattr(batch, "docs") else len(batch)
+        batches.append([t - started, end - started, None, size, cpu() - c])
 
 
-stages.DedupStage.__call__ = timed_dedup
+setattr(stages.DedupStage, settle_name, timed_dedup)
+original_start = getattr(stages.DedupStage, "start", None)
+if original_start is not None:
+
+    def timed_start(self, batch):
+        t, c = clock(), cpu()
+        try:
+            return original_start(self, batch)
+        finally:
+            main["dedup"] += clock() - t
+            main_cpu["dedup"] += cpu() - c
+
+    stages.DedupStage.start = timed_start
 
 
 def timed_write(cls):

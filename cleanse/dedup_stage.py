@@ -18,6 +18,8 @@ from cleanse.writers import naming_path
 
 if TYPE_CHECKING:
     from cleanse.dedup import DedupResult, DuplicateIndex
+    from cleanse.dedup.documents import Prepared
+    from cleanse.dedup.workers import Signing
 
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
 
@@ -49,21 +51,66 @@ class DedupStage:
         self.on_result = on_result
 
     def __call__(self, batch: list[Item]) -> list[Item]:
-        from cleanse.dedup.documents import deduplicate  # here: `cleanse clean` never loads numba
+        return self.settle(self._prepare(batch))
 
+    def start(self, batch: list[Item]) -> StartedBatch | None:
+        """With workers: `batch` split into paragraphs and its signing started, in forked workers
+        that run while this process settles the batch before it (the runner calls `finish` on
+        what this returns, after that batch). Without workers: None (nothing to overlap; the
+        runner calls the stage itself)."""
+        if self.workers <= 1:
+            return None
+        from cleanse.dedup.workers import start_signing
+
+        prepared = self._prepare(batch)
+        keep_sets = self.index is not None
+        signing = start_signing(prepared.items, self.config, keep_sets, self.workers)
+        return StartedBatch(self, prepared, signing)
+
+    def _prepare(self, batch: list[Item]) -> Prepared:
+        from cleanse.dedup.documents import prepare  # here: `cleanse clean` never loads numba
+
+        return prepare(batch, self.config, self.spans.take if self.spans is not None else None)
+
+    def settle(self, prepared: Prepared, signing: Signing | None = None) -> list[Item]:
+        """The batch `prepared` settled against the index (its rows from `signing` when it was
+        started, else signed here)."""
+        from cleanse.dedup.backend import LOCAL
+        from cleanse.dedup.documents import Presigned, settle
+
+        backend = Presigned(signing) if signing is not None else LOCAL
         with naming_path(self.index.path if self.index is not None else "the duplicate index"):
-            docs, result = deduplicate(
-                batch,
+            docs, result = settle(
+                prepared,
                 self.config,
                 index=self.index,
                 workers=self.workers,
                 annotate=self.annotate,
                 annotate_field=self.annotate_field,
-                known_spans=self.spans.take if self.spans is not None else None,
+                backend=backend,
             )
         if self.on_result is not None:
             self.on_result(result)
         return docs
+
+
+class StartedBatch:
+    """A batch whose signing is under way (`DedupStage.start`), waiting to be settled."""
+
+    def __init__(self, stage: DedupStage, prepared: Prepared, signing: Signing) -> None:
+        self._stage, self._prepared, self._signing = stage, prepared, signing
+
+    def finish(self) -> list[Item]:
+        """The batch settled (against every batch settled before it)."""
+        return self._stage.settle(self._prepared, self._signing)
+
+    def ready(self) -> bool:
+        """Whether its signing is done (`finish` will not wait for it)."""
+        return self._signing.ready()
+
+    def cancel(self) -> None:
+        """End its signing workers (the run stops before this batch)."""
+        self._signing.cancel()
 
 
 def open_index(

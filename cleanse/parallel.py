@@ -182,6 +182,51 @@ def ordered_map(
             yield from pending.get()
 
 
+class Background:
+    """A map under way in worker processes (`start_map`): `result()` waits for it, `cancel()`
+    ends it."""
+
+    def __init__(self, pool: multiprocessing.pool.Pool, pending: AsyncResult[list[Any]]) -> None:
+        self._pool, self._pending = pool, pending
+
+    def result(self) -> list[Any]:
+        """The results, in the order of the items; the workers end."""
+        with self._pool:  # leaving it, on an error or Ctrl-C too, ends the workers
+            return self._pending.get()
+
+    def ready(self) -> bool:
+        """Whether every result is in (`result()` will not wait)."""
+        return self._pending.ready()
+
+    def cancel(self) -> None:
+        """End the workers now, results or not."""
+        self._pool.terminate()
+
+
+def start_map(
+    factory: Callable[[], Callable[[T], R]],
+    items: list[T],
+    workers: int,
+    *,
+    start_method: str | None = None,
+) -> Background:
+    """Start applying the function `factory()` builds to every item over `workers` new
+    processes, and return at once: this process goes on with other work meanwhile, and
+    `result()` gives the results in order (all of them held at once: for a short list of
+    items). With "fork", the workers read what `factory` holds without pickling it.
+    """
+    method = start_method or ("fork" if os.name == "posix" else "spawn")
+    context = multiprocessing.get_context(method)
+    with quiet_fork():
+        pool = _Pool(workers, initializer=_init, initargs=(factory,), context=context)
+    try:
+        pending = pool.map_async(_call, items, chunksize=_chunk(len(items), workers))
+    except BaseException:
+        pool.terminate()
+        raise
+    return Background(pool, pending)
+
+
 def _one(item: Any) -> int:
     return 1
 

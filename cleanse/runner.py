@@ -6,7 +6,9 @@ The one loop both faces share (the CLI's `run_job` and the library's `Pipeline`)
 - the stream is cut into batches of about `batch_chars` input characters and at most
   `batch_docs` documents; batch edges depend only on the input, so the output does not depend
   on where a run was interrupted, nor on the number of workers;
-- each *batch stage* (the duplicate stages) turns a batch into the same batch settled;
+- each *batch stage* (the duplicate stages) turns a batch into the same batch settled; the first
+  one may start a batch ahead (`start`: the duplicate stage's signing, in workers), and settle it
+  after the batch before it, so that the two overlap;
 - each *sink* receives the settled batch with the input size of every document (the corpus
   writer, the audit, the stats);
 - after each batch, `after_batch(done)` is told how many input documents are fully handled: the
@@ -35,6 +37,19 @@ BATCH_DOCS = 10_000
 DocumentStage = Callable[[Iterable[Item]], Iterator[Item]]
 # Turns a batch into the same batch, settled (deduplication against what came before).
 BatchStage = Callable[[list[Item]], list[Item]]
+
+
+class Started(Protocol):
+    """A batch a batch stage started ahead (`start(batch)`), to be settled later."""
+
+    def finish(self) -> list[Item]:
+        """The batch settled (against everything settled before it)."""
+
+    def ready(self) -> bool:
+        """Whether `finish` can settle it without waiting for its workers."""
+
+    def cancel(self) -> None:
+        """Give up on it (the run stops first): end whatever works on it."""
 
 
 class Sink(Protocol):
@@ -68,26 +83,67 @@ class Runner:
         """Each batch out of the stages, once its sinks have it and `after_batch` was told.
 
         `done`: documents already handled by an earlier part of the run (they are skipped).
+        When the first batch stage can start a batch ahead (`start`: its signing, in workers),
+        each batch is started as soon as it is read, and settled as soon as its workers are done
+        (between two documents of the next batch) or the next batch is read and started, so that
+        the settling of one batch and the signing of the next overlap when the next is read
+        faster than a batch is settled. Either way batches are settled in order, and a batch is
+        counted done only once settled and written.
         """
         sizes: deque[int] = deque()  # input sizes, in order: the stages keep the documents' order
         stream: Iterator[Item] = _remember_sizes(itertools.islice(docs, done, None), sizes)
         for stage in self.document_stages:
             stream = stage(stream)
         self._stream = stream
-        for batch in batches(stream, sizes, self.batch_chars, self.batch_docs):
-            batch_sizes = [sizes.popleft() for _ in batch]
-            for settle in self.batch_stages:
-                batch = settle(batch)
-            for sink in self.sinks:
-                sink.write(batch, batch_sizes)
-            done += len(batch)
-            if self.after_batch is not None:
-                self.after_batch(done)
-            yield Settled(batch, batch_sizes)
-            # Nothing of this batch is needed while the next one is read: free it first, and give
-            # what it held back to the system, so batches do not pile up in the heap.
-            del batch, batch_sizes
-            give_back()
+        start: Callable[[list[Item]], Started | None] | None = None
+        if self.batch_stages:
+            start = getattr(self.batch_stages[0], "start", None)
+        ahead: tuple[Started, list[int]] | None = None  # a batch started, not yet settled
+        before: tuple[Started, list[int]] | None
+        try:
+            for batch in _filling(stream, sizes, self.batch_chars, self.batch_docs):
+                if batch is None:  # one more document read into the next batch
+                    if ahead is not None and ahead[0].ready():  # signed: settled at once
+                        before, ahead = ahead, None
+                        yield self._deliver(before[0].finish(), before[1], done, ahead=True)
+                        done += len(before[1])
+                        del before
+                        give_back()
+                    continue
+                batch_sizes = [sizes.popleft() for _ in batch]
+                started = start(batch) if start is not None else None
+                before, ahead = ahead, (started, batch_sizes) if started is not None else None
+                if before is not None:  # settled while this batch is signed
+                    yield self._deliver(before[0].finish(), before[1], done, ahead=True)
+                    done += len(before[1])
+                    del before
+                if started is None:
+                    yield self._deliver(batch, batch_sizes, done)
+                    done += len(batch)
+                # Nothing of this batch is needed while the next one is read (unless it waits in
+                # `ahead`): free it first, and give what it held back to the system, so batches
+                # do not pile up in the heap.
+                del batch, batch_sizes, started
+                give_back()
+            if ahead is not None:
+                before, ahead = ahead, None
+                yield self._deliver(before[0].finish(), before[1], done, ahead=True)
+        finally:
+            if ahead is not None:  # stopped before it was settled: its workers end now
+                ahead[0].cancel()
+
+    def _deliver(
+        self, batch: list[Item], sizes: list[int], done: int, *, ahead: bool = False
+    ) -> Settled:
+        """`batch` through the batch stages (but the first, if it was started `ahead` and
+        settled it), into the sinks, and counted done (`after_batch`)."""
+        for settle in self.batch_stages[1:] if ahead else self.batch_stages:
+            batch = settle(batch)
+        for sink in self.sinks:
+            sink.write(batch, sizes)
+        if self.after_batch is not None:
+            self.after_batch(done + len(batch))
+        return Settled(batch, sizes)
 
     def run(self, docs: Iterable[Item], done: int = 0) -> int:
         """Every batch through the stages into the sinks; the number of documents handled."""
@@ -112,6 +168,14 @@ def batches(
     `sizes` holds the input size of every document read and not yet counted, in order, so the
     edges fall on the same documents whatever the number of workers.
     """
+    return (batch for batch in _filling(docs, sizes, limit, max_docs) if batch is not None)
+
+
+def _filling(
+    docs: Iterable[Item], sizes: deque[int], limit: int, max_docs: int
+) -> Iterator[list[Item] | None]:
+    """`batches`, with None after each document that does not end one: the runner looks at
+    what it started ahead between documents."""
     batch: list[Item] = []
     chars = 0
     for doc in docs:
@@ -120,6 +184,8 @@ def batches(
         if chars >= limit or len(batch) >= max_docs:
             yield batch
             batch, chars = [], 0
+        else:
+            yield None
     if batch:
         yield batch
 

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cleanse.dedup import DedupConfig, DedupResult, Duplicate, find_duplicates
-from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore
+from cleanse.dedup.backend import LOCAL, DedupBackend, IndexStore, LocalBackend
 from cleanse.dedup.config import ANNOTATION
 from cleanse.dedup.escaped import escaped_text
 from cleanse.dedup.paragraphs import paragraph_spans
 from cleanse.document import Change, Document, Item, is_live
 from cleanse.errors import InputError
 from cleanse.rule_state import tidy_lines
+
+if TYPE_CHECKING:
+    from cleanse.dedup.workers import Doc, Signed, Signing
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
 NO_WORDS = (
@@ -84,35 +87,83 @@ def deduplicate(
     `known_spans`: the paragraph spans already found for a document's lines, if any (the cleaning
     workers find them: cleanse.stages.KnownSpans).
     """
+    batch = prepare(docs, config, known_spans)
+    return settle(
+        batch, config, index=index, workers=workers, annotate=annotate,
+        annotate_field=annotate_field, backend=backend,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch split into what the duplicate engine compares (`items`: key and paragraphs of
+    each live document), and what settling it needs to write the decisions back."""
+
+    docs: Sequence[Item]
+    alive: dict[int, Document]  # position in docs -> a live document
+    paragraphs: dict[int, list[_Paragraph]]  # position -> its paragraphs ([] for whole documents)
+    keys: list[str]  # the engine key of each live document, in order
+    items: list[tuple[str, Sequence[str]]]  # (key, what is signed) of each live document
+
+
+def prepare(
+    docs: Sequence[Item], config: DedupConfig, known_spans: SpansLookup | None = None
+) -> Prepared:
+    """`docs` split into paragraphs and keyed for the engine: what signing needs (`items`),
+    which depends on no other batch, so it can start before the batches ahead are settled."""
     alive = {i: doc for i, doc in enumerate(docs) if is_live(doc)}
+    # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
+    whole = config.level == "document"
+    paragraphs = {i: [] if whole else _paragraphs(doc, known_spans) for i, doc in alive.items()}
+    keys = _unique_keys([index_key(doc) for doc in alive.values()])
+    items = [
+        (key, _whole(doc) if whole else [p.text for p in paragraphs[i]])
+        for key, (i, doc) in zip(keys, alive.items(), strict=True)
+    ]
+    return Prepared(docs, alive, paragraphs, keys, items)
+
+
+def settle(
+    batch: Prepared,
+    config: DedupConfig,
+    *,
+    index: IndexStore | None = None,
+    workers: int = 1,
+    annotate: bool = False,
+    annotate_field: str = ANNOTATION,
+    backend: DedupBackend = LOCAL,
+) -> tuple[list[Item], DedupResult]:
+    """The duplicates of a prepared batch found (against `index` and within the batch) and
+    settled: see `deduplicate`. `backend` may hold the batch's rows already (`Presigned`)."""
+    alive = batch.alive
     live = list(alive)
     if annotate:
         if not annotate_field:
             msg = "the annotation field needs a name (--annotate-field NAME)"
             raise InputError(msg)
         _refuse_field_clash(list(alive.values()), annotate_field)
-    # With documents only, a document is one token stream: its text goes whole, not in paragraphs.
-    whole = config.level == "document"
-    paragraphs = {i: [] if whole else _paragraphs(alive[i], known_spans) for i in live}
-    keys = _unique_keys([index_key(alive[i]) for i in live])
-    position = dict(zip(keys, live, strict=True))
-    result = find_duplicates(
-        [
-            (key, _whole(alive[i]) if whole else [p.text for p in paragraphs[i]])
-            for key, i in zip(keys, live, strict=True)
-        ],
-        config,
-        index,
-        workers,
-        backend,
-    )
-    corpus = _Corpus(docs, position, paragraphs)
-    out = list(docs)
-    for key, i in zip(keys, live, strict=True):
-        out[i] = _settle(
-            alive[i], key, paragraphs[i], result, corpus, annotate_field if annotate else None
-        )
+    result = find_duplicates(batch.items, config, index, workers, backend)
+    position = dict(zip(batch.keys, live, strict=True))
+    corpus = _Corpus(batch.docs, position, batch.paragraphs)
+    out = list(batch.docs)
+    field = annotate_field if annotate else None
+    for key, i in zip(batch.keys, live, strict=True):
+        out[i] = _settle(alive[i], key, batch.paragraphs[i], result, corpus, field)
     return out, result
+
+
+@dataclass(frozen=True, slots=True)
+class Presigned(LocalBackend):
+    """The local stages, with the rows of one batch signed already, or under way (`signing`):
+    the signature stage waits for them instead of signing again."""
+
+    signing: Signing | None = None
+
+    def sign(
+        self, docs: Sequence[Doc], config: DedupConfig, keep_sets: bool, workers: int
+    ) -> Signed:
+        assert self.signing is not None
+        return self.signing.result()
 
 
 def _whole(doc: Document) -> Sequence[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import mmap
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.escaped import EscapedText
 from cleanse.dedup.stream import Text, document_stream, strip_markup
-from cleanse.parallel import ordered_map, same_function
+from cleanse.parallel import ordered_map, same_function, start_map
 
 Doc = tuple[str, Sequence[str]]
 CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
@@ -180,12 +180,6 @@ def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
     return out
 
 
-# State handed to forked workers by inheritance instead of pickling: the documents, and output
-# arrays in anonymous shared memory that each worker fills at its own rows. Set by the parent
-# just before the pool forks and cleared right after; workers only read the dict itself.
-_FORK_STATE: dict[str, Any] = {}
-
-
 def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
     bands, _ = config.banding
 
@@ -210,14 +204,35 @@ def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: b
     )
 
 
-def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What forked signing workers read by inheritance instead of pickling: the documents, and
+    output arrays in anonymous shared memory that each worker fills at its own rows."""
+
+    docs: Sequence[Doc]
+    config: DedupConfig
+    out: Signed
+    para_bounds: np.ndarray  # the first paragraph row of each document, and the total
+
+
+def _range_signer(
+    shared: _Shared,
+) -> functools.partial[tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]]:
+    """A worker's function (built in the worker: `ordered_map`'s factory): `_sign_range` over
+    the shared state the worker inherited when it was forked."""
+    return functools.partial(_sign_range, shared)
+
+
+def _sign_range(
+    shared: _Shared, span: tuple[int, int]
+) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Worker: sign documents start:end and write the rows into the shared outputs; the shingle
     sets (of unknown size) come back to the parent."""
-    start, end = args
-    docs, config, out, para_bounds = (
-        _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
+    start, end = span
+    docs, out, para_bounds = shared.docs, shared.out, shared.para_bounds
+    part = _sign_chunk(
+        ([paras for _, paras in docs[start:end]], shared.config, out.p_sigs is not None)
     )
-    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
     p0, p1 = para_bounds[start], para_bounds[end]
     for name in _ROW_FIELDS:
         target = getattr(out, name)
@@ -242,7 +257,41 @@ def _load_kernels() -> None:
     )
 
 
+class Signing:
+    """The signature stage of a batch, under way (`start_signing`): `result()` waits for it."""
+
+    def __init__(
+        self,
+        finish: Callable[[], Signed],
+        cancel: Callable[[], None] | None = None,
+        ready: Callable[[], bool] | None = None,
+    ) -> None:
+        self._finish, self._cancel, self._ready = finish, cancel, ready
+
+    def ready(self) -> bool:
+        """Whether `result()` will not wait for workers (signing here is never ready before)."""
+        return self._ready is not None and self._ready()
+
+    def result(self) -> Signed:
+        """The batch's rows (once: the workers end)."""
+        return self._finish()
+
+    def cancel(self) -> None:
+        """End the signing workers now (a run stopping before it needs the rows)."""
+        if self._cancel is not None:
+            self._cancel()
+
+
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
+    """The rows of every document and paragraph of `docs` (`Signed`), over `workers` processes."""
+    return start_signing(docs, config, keep_sigs, workers).result()
+
+
+def start_signing(
+    docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int
+) -> Signing:
+    """Start signing `docs`: with workers (forked), they sign in the background while this
+    process goes on, until `result()`; without, `result()` signs them here."""
     ranges = _chunks(docs)
     sig.kernel_tables()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -250,18 +299,32 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
         out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
-        _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
-        try:
-            sign = same_function(_sign_range)
-            results = list(ordered_map(sign, ranges, workers, min_items=2, start_method="fork"))
-        finally:
-            _FORK_STATE.clear()
-        assert sum(count for count, _ in results) == len(docs)
-        for name in _SET_FIELDS:
-            if name in results[0][1]:
-                setattr(out, name, join_sets([sets[name] for _, sets in results]))
-        return out
-    if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
+        shared = _Shared(docs, config, out, para_bounds)
+        factory = functools.partial(_range_signer, shared)
+        background = start_map(factory, ranges, workers, start_method="fork")
+
+        def finish() -> Signed:
+            results = background.result()
+            assert sum(count for count, _ in results) == len(docs)
+            for name in _SET_FIELDS:
+                if name in results[0][1]:
+                    setattr(out, name, join_sets([sets[name] for _, sets in results]))
+            return out
+
+        return Signing(finish, background.cancel, background.ready)
+    return Signing(functools.partial(_sign_here, docs, ranges, config, keep_sigs, workers))
+
+
+def _sign_here(
+    docs: Sequence[Doc],
+    ranges: list[tuple[int, int]],
+    config: DedupConfig,
+    keep_sigs: bool,
+    workers: int,
+) -> Signed:
+    """The rows of `docs`, signed in this process (or over spawned workers, where there is no
+    fork: e.g. Windows, chunks pickled to them)."""
+    if workers > 1 and len(ranges) > 1:
         jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
         parts = list(ordered_map(same_function(_sign_chunk), jobs, workers, min_items=2))
     else:
