@@ -51,7 +51,7 @@ MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
     "cleaning-workers-busy": ("cleanse.parallel:_call", 2, True, ""),
     "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
-    "settling-a-batch": ("cleanse.dedup_stage:DedupStage.__call__", 3, True, ""),
+    "settling-a-batch": ("cleanse.dedup_stage:DedupStage.settle", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
     "checkpoint": ("cleanse.job:_save_checkpoint", 4, True, ""),
@@ -74,11 +74,11 @@ def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
     """numba turns a KeyboardInterrupt raised in jitted code into a SystemError."""
     from cleanse.dedup import (
-        documents,  # cleanse.dedup_stage imports `deduplicate` from it when it runs
+        documents,  # cleanse.dedup_stage imports `settle` from it when it runs
     )
 
     argv, _, _, expected = reference
-    real = documents.deduplicate
+    real = documents.settle
     calls = {"n": 0}
 
     def interrupted_in_numba(*args, **kwargs):
@@ -91,7 +91,7 @@ def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
                 raise SystemError(msg) from err
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(documents, "deduplicate", interrupted_in_numba)
+    monkeypatch.setattr(documents, "settle", interrupted_in_numba)
     one_worker = [a if a != "2" else "1" for a in argv]
     assert main(one_worker) == 130
     monkeypatch.undo()

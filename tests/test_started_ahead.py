@@ -1,0 +1,112 @@
+"""A batch stage that starts batches ahead (`start`: the duplicate stage's signing in workers)
+is settled in order, counted done only once settled and written, and given up (`cancel`) when
+the run stops before settling it; with workers, `DedupStage.start` settles a batch into what
+the stage itself gives."""
+
+from __future__ import annotations
+
+from cleanse.dedup import DedupConfig
+from cleanse.dedup_stage import DedupStage
+from cleanse.document import Document, Item
+from cleanse.runner import Runner
+
+
+class _Started:
+    def __init__(self, stage: _Ahead, batch: list[Item]) -> None:
+        self.stage, self.batch = stage, batch
+
+    def finish(self) -> list[Item]:
+        self.stage.events.append(("finish", self.batch[0].id))
+        return [doc.evolve(flags=("seen",)) for doc in self.batch]
+
+    def ready(self) -> bool:
+        return self.stage.ready
+
+    def cancel(self) -> None:
+        self.stage.events.append(("cancel", self.batch[0].id))
+
+
+class _Ahead:
+    """A batch stage that starts every batch ahead, and logs what it is asked to do."""
+
+    def __init__(self, ready: bool) -> None:
+        self.ready, self.events = ready, []
+
+    def __call__(self, batch: list[Item]) -> list[Item]:
+        raise AssertionError("a stage that starts batches is never called")
+
+    def start(self, batch: list[Item]) -> _Started:
+        self.events.append(("start", batch[0].id))
+        return _Started(self, batch)
+
+
+class _Written:
+    def __init__(self, events: list[tuple[str, str]]) -> None:
+        self.events = events
+
+    def write(self, batch, sizes) -> None:
+        self.events.append(("write", batch[0].id))
+
+
+def _docs(n: int) -> list[Document]:
+    return [Document.from_text(f"d{i}", "x" * 10) for i in range(n)]
+
+
+def _run(ready: bool) -> tuple[list[tuple[str, str]], list[int], list[list[str]]]:
+    stage = _Ahead(ready)
+    done: list[int] = []
+    runner = Runner(
+        batch_stages=[stage], sinks=[_Written(stage.events)], batch_chars=30,
+        after_batch=lambda n: (done.append(n), stage.events.append(("done", str(n)))),
+    )  # fmt: skip
+    out = [[d.id for d in s.documents if "seen" in d.flags] for s in runner.settle(_docs(7))]
+    return stage.events, done, out
+
+
+def test_each_batch_settled_when_the_next_one_is_read():
+    events, done, out = _run(ready=False)
+    assert out == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
+    assert done == [3, 6, 7]
+    assert events == [
+        ("start", "d0"),
+        ("start", "d3"), ("finish", "d0"), ("write", "d0"), ("done", "3"),
+        ("start", "d6"), ("finish", "d3"), ("write", "d3"), ("done", "6"),
+        ("finish", "d6"), ("write", "d6"), ("done", "7"),
+    ]  # fmt: skip
+
+
+def test_a_batch_signed_already_is_settled_between_documents():
+    events, done, out = _run(ready=True)
+    assert out == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
+    assert done == [3, 6, 7]
+    # Settled as soon as the next document is read, before the next batch is complete.
+    assert events[:5] == [("start", "d0"), ("finish", "d0"), ("write", "d0"), ("done", "3")] + [
+        ("start", "d3")
+    ]
+
+
+def test_a_run_stopped_first_gives_up_the_batch_started_ahead():
+    stage = _Ahead(ready=False)
+    runner = Runner(batch_stages=[stage], batch_chars=30)
+    settled = runner.settle(_docs(7))
+    next(settled)  # batch 1 settled, batch 2 started
+    settled.close()
+    assert stage.events[-1] == ("cancel", "d3")
+
+
+def test_dedup_stage_started_with_workers_settles_as_it_does_alone(monkeypatch):
+    from cleanse.dedup import workers
+
+    monkeypatch.setattr(workers, "CHUNK_CHARS", 500)  # several chunks: signed in forked workers
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    docs: list[Item] = [
+        Document.from_text(f"d{i}", f"{text} {i % 3}\n\nunique paragraph number {i} here")
+        for i in range(60)
+    ]
+    config = DedupConfig()
+    alone = DedupStage(config, None, workers=1)(list(docs))
+    started = DedupStage(config, None, workers=2).start(list(docs))
+    assert started is not None
+    assert alone != docs  # duplicates found and settled
+    assert started.finish() == alone
+    assert DedupStage(config, None, workers=1).start(list(docs)) is None
