@@ -33,7 +33,8 @@ class _Ahead:
         self.ready, self.events = ready, []
 
     def __call__(self, batch: list[Item]) -> list[Item]:
-        raise AssertionError("a stage that starts batches is never called")
+        msg = "a stage that starts batches is never called"
+        raise AssertionError(msg)
 
     def start(self, batch: list[Item]) -> _Started:
         self.events.append(("start", batch[0].id))
@@ -80,9 +81,8 @@ def test_a_batch_signed_already_is_settled_between_documents():
     assert out == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
     assert done == [3, 6, 7]
     # Settled as soon as the next document is read, before the next batch is complete.
-    assert events[:5] == [("start", "d0"), ("finish", "d0"), ("write", "d0"), ("done", "3")] + [
-        ("start", "d3")
-    ]
+    first = [("start", "d0"), ("finish", "d0"), ("write", "d0"), ("done", "3"), ("start", "d3")]
+    assert events[:5] == first
 
 
 def test_a_run_stopped_first_gives_up_the_batch_started_ahead():
