@@ -18,6 +18,7 @@ The one loop both faces share (the CLI's `run_job` and the library's `Pipeline`)
 from __future__ import annotations
 
 import itertools
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ BATCH_CHARS = 32_000_000
 # 10,000 is above what 32 MB of ordinary documents hold (about 3,000), so it changes only batches
 # of small records (benchmarks/memory_records.py).
 BATCH_DOCS = 10_000
+# Seconds this process waits for a document (beyond its own CPU) that tell it the cleaning is the
+# pace: a batch started ahead and signed is then settled at once, not after the next one is read.
+WAITED = 0.002
+_END: list[Item] = []  # the end of `_filling` (a list no batch is: batches are never empty)
 
 # Maps a stream of documents to a stream of as many documents, in order (cleaning).
 DocumentStage = Callable[[Iterable[Item]], Iterator[Item]]
@@ -101,9 +106,19 @@ class Runner:
         ahead: tuple[Started, list[int]] | None = None  # a batch started, not yet settled
         before: tuple[Started, list[int]] | None
         try:
-            for batch in _filling(stream, sizes, self.batch_chars, self.batch_docs):
+            filling = _filling(stream, sizes, self.batch_chars, self.batch_docs)
+            while True:
+                wall, cpu = time.monotonic(), time.thread_time()
+                batch = next(filling, _END)
+                waited = time.monotonic() - wall - (time.thread_time() - cpu) > WAITED
+                if batch is _END:
+                    break
                 if batch is None:  # one more document read into the next batch
-                    if ahead is not None and ahead[0].ready():  # signed: settled at once
+                    # Signed, and this process waits for documents (the cleaning is the pace):
+                    # settled now. When documents come without waiting (this process is the
+                    # pace), the batch is read to its end first and started, so that its signing
+                    # overlaps the settling of the one before.
+                    if waited and ahead is not None and ahead[0].ready():
                         before, ahead = ahead, None
                         yield self._deliver(before[0].finish(), before[1], done, ahead=True)
                         done += len(before[1])

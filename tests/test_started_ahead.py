@@ -5,10 +5,15 @@ the stage itself gives."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+import pytest
+
 from cleanse.dedup import DedupConfig
 from cleanse.dedup_stage import DedupStage
 from cleanse.document import Document, Item
-from cleanse.runner import Runner
+from cleanse.runner import WAITED, Runner
 
 
 class _Started:
@@ -53,19 +58,34 @@ def _docs(n: int) -> list[Document]:
     return [Document.from_text(f"d{i}", "x" * 10) for i in range(n)]
 
 
-def _run(ready: bool) -> tuple[list[tuple[str, str]], list[int], list[list[str]]]:
+def _slowly(docs: list[Document]) -> Iterator[Document]:
+    """The documents as cleaning workers slower than this process hand them over."""
+    for doc in docs:
+        time.sleep(WAITED * 3)
+        yield doc
+
+
+def _run(
+    ready: bool, slow: bool = False
+) -> tuple[list[tuple[str, str]], list[int], list[list[str]]]:
     stage = _Ahead(ready)
     done: list[int] = []
     runner = Runner(
         batch_stages=[stage], sinks=[_Written(stage.events)], batch_chars=30,
         after_batch=lambda n: (done.append(n), stage.events.append(("done", str(n)))),
     )  # fmt: skip
-    out = [[d.id for d in s.documents if "seen" in d.flags] for s in runner.settle(_docs(7))]
+    docs = _slowly(_docs(7)) if slow else _docs(7)
+    out = [[d.id for d in s.documents if "seen" in d.flags] for s in runner.settle(docs)]
     return stage.events, done, out
 
 
-def test_each_batch_settled_when_the_next_one_is_read():
-    events, done, out = _run(ready=False)
+@pytest.mark.parametrize(("ready", "slow"), [(False, False), (False, True)])
+def test_each_batch_settled_when_the_next_one_is_read(ready, slow):
+    """Not signed yet, a batch is settled after the next one is read, whatever the pace.
+
+    (Signed, it waits for the next one too when documents come as fast as this process takes
+    them; not tested here: a pause of the test process would look like waiting.)"""
+    events, done, out = _run(ready, slow)
     assert out == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
     assert done == [3, 6, 7]
     assert events == [
@@ -76,8 +96,8 @@ def test_each_batch_settled_when_the_next_one_is_read():
     ]  # fmt: skip
 
 
-def test_a_batch_signed_already_is_settled_between_documents():
-    events, done, out = _run(ready=True)
+def test_a_batch_signed_is_settled_between_documents_when_they_are_slow():
+    events, done, out = _run(ready=True, slow=True)
     assert out == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
     assert done == [3, 6, 7]
     # Settled as soon as the next document is read, before the next batch is complete.
