@@ -12,7 +12,9 @@ what the run does:
   for its signing workers), the sinks (corpus, audit, stats, progress), and the rest (reading
   the input, handing documents out, rebuilding the cleaned ones);
 - each batch: when the duplicate stage got it, left it, and when the sinks were done, and the
-  main thread's CPU in its duplicate stage (the stage costs far more in some batches than others);
+  main thread's CPU in its duplicate stage (the stage costs far more in some batches than others;
+  `DedupStage.settle` where the checkout has it, else `__call__`; the time in `DedupStage.start`,
+  which starts a batch's signing ahead, counts as the stage's too);
 - each worker task (cleaning and signing alike, told apart by the function they run): the wall
   and CPU time spent getting its task (reading the pipe, waiting for the parent to write it),
   running it, and sending its result (waiting for the parent to read it): wall minus CPU in

@@ -1,7 +1,8 @@
 """The one parallel map of cleanse: ordered, in batches so memory stays bounded on any input size.
 
-Cleaning maps documents with it (`cleanse.cleaning_stage`), the duplicate stage maps chunks of documents
-to signatures (`cleanse.dedup.workers`). Results come back in input order whatever the number of
+Cleaning maps documents with it (`cleanse.cleaning_stage`); the duplicate stage maps chunks of documents
+to signatures (`cleanse.dedup.workers`) with `start_map`, its variant that returns while the workers
+run, so that a batch is signed while the one before is settled. Results come back in input order whatever the number of
 workers, so a run's output does not depend on `--workers`. Each worker process builds its function
 once, in the pool initializer, from a picklable factory (`same_function` for a plain function).
 
