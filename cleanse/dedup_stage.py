@@ -4,6 +4,7 @@ duplicate index on disk (`open_index`) that the batches share.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from cleanse.writers import naming_path
 if TYPE_CHECKING:
     from cleanse.dedup import DedupResult, DuplicateIndex
     from cleanse.dedup.documents import Prepared
-    from cleanse.dedup.workers import Signing
+    from cleanse.dedup.signing_pool import Signing, SigningPool
 
 RUN_INDEX_DIRNAME = "run-index"  # the duplicate index of a run without --index, in the report
 
@@ -29,6 +30,10 @@ class DedupStage:
 
     `on_result(result)` is told each batch's DedupResult (the stats count its clusters);
     `spans`: the paragraph spans the cleaning workers found (see KnownSpans).
+    With workers, `open` starts the signing workers the run keeps (`SigningPool`, forked while
+    this process is small: the runner opens its stages before it reads anything), `start`
+    hands them a batch, and `close` ends them; a stage never opened signs each batch over
+    workers forked for it (`workers.sign_all`).
     """
 
     def __init__(
@@ -49,22 +54,41 @@ class DedupStage:
         self.annotate = annotate
         self.annotate_field = annotate_field
         self.on_result = on_result
+        self._pool: SigningPool | None = None
+
+    def open(self) -> None:
+        """With workers (and fork), start the signing workers kept until `close` (once)."""
+        if self._pool is not None or self.workers <= 1:
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():  # e.g. Windows: per batch
+            return
+        # Imported here: `cleanse clean` never loads numba.
+        from cleanse.dedup.signing_pool import SigningPool
+
+        self._pool = SigningPool(self.workers)
+
+    def close(self) -> None:
+        """End the signing workers, if any (the run is over, or stops); `open` starts new ones."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def __call__(self, batch: list[Item]) -> list[Item]:
+        started = self.start(batch)
+        if started is not None:
+            return started.finish()
         return self.settle(self._prepare(batch))
 
     def start(self, batch: list[Item]) -> StartedBatch | None:
-        """With workers: `batch` split into paragraphs and its signing started, in forked workers
-        that run while this process settles the batch before it (the runner calls `finish` on
-        what this returns, after that batch). Without workers: None (nothing to overlap; the
-        runner calls the stage itself)."""
-        if self.workers <= 1:
+        """Once open with workers: `batch` split into paragraphs and its signing handed to the
+        signing workers, which sign it while this process settles the batch before it (the
+        runner calls `finish` on what this returns, after that batch). Else None (nothing to
+        overlap; the runner calls the stage itself)."""
+        if self._pool is None:
             return None
-        from cleanse.dedup.workers import start_signing
-
         prepared = self._prepare(batch)
         keep_sets = self.index is not None
-        signing = start_signing(prepared.items, self.config, keep_sets, self.workers)
+        signing = self._pool.start(prepared.items, self.config, keep_sets)
         return StartedBatch(self, prepared, signing)
 
     def _prepare(self, batch: list[Item]) -> Prepared:
@@ -109,7 +133,7 @@ class StartedBatch:
         return self._signing.ready()
 
     def cancel(self) -> None:
-        """End its signing workers (the run stops before this batch)."""
+        """Give up on it (the run stops before this batch; its workers end with the stage)."""
         self._signing.cancel()
 
 

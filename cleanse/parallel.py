@@ -1,9 +1,10 @@
 """The one parallel map of cleanse: ordered, in batches so memory stays bounded on any input size.
 
-Cleaning maps documents with it (`cleanse.cleaning_stage`); the duplicate stage maps chunks of documents
-to signatures (`cleanse.dedup.workers`) with `start_map`, its variant that returns while the workers
-run, so that a batch is signed while the one before is settled. Results come back in input order whatever the number of
-workers, so a run's output does not depend on `--workers`. Each worker process builds its function
+Cleaning maps documents with it (`cleanse.cleaning_stage`), the duplicate stage of a lone call maps
+chunks of documents to signatures (`cleanse.dedup.workers`). Results come back in input order
+whatever the number of workers, so a run's output does not depend on `--workers`. A run's
+duplicate stage keeps its signing workers for the whole run instead (`WorkerPool`, used by
+`cleanse.dedup.signing_pool`), handing them each chunk as its batch is read. Each worker process builds its function
 once, in the pool initializer, from a picklable factory (`same_function` for a plain function).
 
 Workers ignore SIGINT: a Ctrl-C reaches the whole process group, and a worker that dies of it
@@ -183,49 +184,30 @@ def ordered_map(
             yield from pending.get()
 
 
-class Background:
-    """A map under way in worker processes (`start_map`): `result()` waits for it, `cancel()`
-    ends it."""
+class WorkerPool:
+    """Worker processes kept until `close`, each running the function `factory()` builds on the
+    items handed to it one by one (`submit`), while this process goes on.
 
-    def __init__(self, pool: multiprocessing.pool.Pool, pending: AsyncResult[list[Any]]) -> None:
-        self._pool, self._pending = pool, pending
-
-    def result(self) -> list[Any]:
-        """The results, in the order of the items; the workers end."""
-        with self._pool:  # leaving it, on an error or Ctrl-C too, ends the workers
-            return self._pending.get()
-
-    def ready(self) -> bool:
-        """Whether every result is in (`result()` will not wait)."""
-        return self._pending.ready()
-
-    def cancel(self) -> None:
-        """End the workers now, results or not."""
-        self._pool.terminate()
-
-
-def start_map(
-    factory: Callable[[], Callable[[T], R]],
-    items: list[T],
-    workers: int,
-    *,
-    start_method: str | None = None,
-) -> Background:
-    """Start applying the function `factory()` builds to every item over `workers` new
-    processes, and return at once: this process goes on with other work meanwhile, and
-    `result()` gives the results in order (all of them held at once: for a short list of
-    items). With "fork", the workers read what `factory` holds without pickling it.
+    Started with "fork" while this process is still small (before it reads its input), workers
+    share only what it held then: a pool forked later, from a process whose heap then changes
+    while the workers live, makes the system copy every page the process writes meanwhile.
     """
-    method = start_method or ("fork" if os.name == "posix" else "spawn")
-    context = multiprocessing.get_context(method)
-    with quiet_fork():
-        pool = _Pool(workers, initializer=_init, initargs=(factory,), context=context)
-    try:
-        pending = pool.map_async(_call, items, chunksize=_chunk(len(items), workers))
-    except BaseException:
-        pool.terminate()
-        raise
-    return Background(pool, pending)
+
+    def __init__(
+        self, factory: Callable[[], Callable[[Any], Any]], workers: int, start_method: str
+    ) -> None:
+        context = multiprocessing.get_context(start_method)
+        with quiet_fork():
+            self._pool = _Pool(workers, initializer=_init, initargs=(factory,), context=context)
+
+    def submit(self, item: Any, callback: Callable[[Any], None] | None = None) -> AsyncResult[Any]:
+        """Hand `item` to the next free worker; `callback(result)` runs in this process's result
+        thread when it comes back (it must not raise: the pool's thread would end)."""
+        return self._pool.apply_async(_call, (item,), callback=callback)
+
+    def close(self) -> None:
+        """End the workers now, whether or not they are busy (idempotent)."""
+        self._pool.terminate()
 
 
 def _one(item: Any) -> int:

@@ -95,6 +95,12 @@ class Runner:
         faster than a batch is settled. Either way batches are settled in order, and a batch is
         counted done only once settled and written.
         """
+        # Before anything is read: a stage's workers kept for the run (the duplicate stage's
+        # signing workers) are forked while this process is small (see `DedupStage.open`).
+        for batch_stage in self.batch_stages:
+            opening = getattr(batch_stage, "open", None)
+            if opening is not None:
+                opening()
         sizes: deque[int] = deque()  # input sizes, in order: the stages keep the documents' order
         stream: Iterator[Item] = _remember_sizes(itertools.islice(docs, done, None), sizes)
         for stage in self.document_stages:
@@ -161,17 +167,28 @@ class Runner:
         return Settled(batch, sizes)
 
     def run(self, docs: Iterable[Item], done: int = 0) -> int:
-        """Every batch through the stages into the sinks; the number of documents handled."""
-        for settled in self.settle(docs, done):
-            done += len(settled.documents)
-            del settled  # not held while the next batch is read
+        """Every batch through the stages into the sinks; the number of documents handled.
+        The stages' workers end with it (`close`), whether it completes or stops."""
+        try:
+            for settled in self.settle(docs, done):
+                done += len(settled.documents)
+                del settled  # not held while the next batch is read
+        finally:
+            self.close()
         return done
 
     def close(self) -> None:
-        """Stop the stages' generators now, so worker pools end with the run, not at exit."""
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            close()
+        """Stop the stages' generators and end the workers the stages keep (`close`) now, so
+        worker pools end with the run, not at exit. `settle` opens them again."""
+        try:
+            close = getattr(self._stream, "close", None)
+            if close is not None:
+                close()
+        finally:
+            for batch_stage in self.batch_stages:
+                closing = getattr(batch_stage, "close", None)
+                if closing is not None:
+                    closing()
 
 
 def batches(

@@ -117,7 +117,7 @@ def test_a_run_stopped_first_gives_up_the_batch_started_ahead():
 def test_dedup_stage_started_with_workers_settles_as_it_does_alone(monkeypatch):
     from cleanse.dedup import workers
 
-    monkeypatch.setattr(workers, "CHUNK_CHARS", 500)  # several chunks: signed in forked workers
+    monkeypatch.setattr(workers, "CHUNK_CHARS", 500)  # several chunks: both workers sign
     text = "one two three four five six seven eight nine ten eleven twelve thirteen"
     docs: list[Item] = [
         Document.from_text(f"d{i}", f"{text} {i % 3}\n\nunique paragraph number {i} here")
@@ -125,8 +125,55 @@ def test_dedup_stage_started_with_workers_settles_as_it_does_alone(monkeypatch):
     ]
     config = DedupConfig()
     alone = DedupStage(config, None, workers=1)(list(docs))
-    started = DedupStage(config, None, workers=2).start(list(docs))
-    assert started is not None
-    assert alone != docs  # duplicates found and settled
-    assert started.finish() == alone
-    assert DedupStage(config, None, workers=1).start(list(docs)) is None
+    stage = DedupStage(config, None, workers=2)
+    assert stage.start(list(docs)) is None  # not open: no workers kept, signed per batch
+    assert stage(list(docs)) == alone
+    stage.open()
+    try:
+        started = stage.start(list(docs))
+        assert started is not None
+        assert alone != docs  # duplicates found and settled
+        assert started.finish() == alone
+        assert stage(list(docs)) == alone  # called, an open stage signs in its workers too
+    finally:
+        stage.close()
+    assert stage.start(list(docs)) is None
+    one = DedupStage(config, None, workers=1)
+    one.open()
+    assert one.start(list(docs)) is None
+
+
+class _Kept:
+    """A batch stage with workers kept for the run: logs when they start and end."""
+
+    def __init__(self, events: list[str], fail_at: int | None = None) -> None:
+        self.events, self.fail_at, self.calls = events, fail_at, 0
+
+    def open(self) -> None:
+        self.events.append("open")
+
+    def close(self) -> None:
+        self.events.append("close")
+
+    def __call__(self, batch: list[Item]) -> list[Item]:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            msg = "settling failed"
+            raise RuntimeError(msg)
+        self.events.append("settle")
+        return batch
+
+
+def test_a_run_opens_its_stages_before_reading_and_closes_them_at_its_end():
+    events: list[str] = []
+
+    def read() -> Iterator[Document]:
+        events.append("read")
+        yield from _docs(7)
+
+    assert Runner(batch_stages=[_Kept(events)], batch_chars=30).run(read()) == 7
+    assert events == ["open", "read", "settle", "settle", "settle", "close"]
+    events.clear()
+    with pytest.raises(RuntimeError, match="settling failed"):
+        Runner(batch_stages=[_Kept(events, fail_at=2)], batch_chars=30).run(read())
+    assert events == ["open", "read", "settle", "close"]

@@ -24,7 +24,8 @@ from cleanse.errors import InputError
 from cleanse.rule_state import tidy_lines
 
 if TYPE_CHECKING:
-    from cleanse.dedup.workers import Doc, Signed, Signing
+    from cleanse.dedup.signing_pool import Signing
+    from cleanse.dedup.workers import Doc, Signed
 
 ALL_PARAGRAPHS_DUPLICATE = "dedup.all-paragraphs-duplicate"
 NO_WORDS = (

@@ -9,11 +9,12 @@ workers, and rows land at fixed offsets, so results do not depend on workers or 
 from __future__ import annotations
 
 import functools
+import json
 import mmap
 import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.escaped import EscapedText
 from cleanse.dedup.stream import Text, document_stream, strip_markup
-from cleanse.parallel import ordered_map, same_function, start_map
+from cleanse.parallel import ordered_map, same_function
 
 Doc = tuple[str, Sequence[str]]
 CHUNK_CHARS = 1 << 20  # chunks of about 1 MB: small enough to balance two workers
@@ -136,17 +137,63 @@ def _sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Sign
     return out
 
 
+class SentEscaped(Sequence[str]):
+    r"""An `escaped.EscapedText` as it travels to a signing worker kept for a run
+    (`cleanse.dedup.signing_pool`): the bytes of the text's JSON string and the text's length in
+    characters, without the document (pickled, an EscapedText is its text, joined from the
+    document's lines). The text itself is decoded from those bytes only when it is read.
+
+    >>> sent = SentEscaped(b'one\\ttwo', 7)
+    >>> len(sent), sent[0], bytes(sent.body), sent.chars
+    (1, 'one\ttwo', b'one\\ttwo', 7)
+    """
+
+    __slots__ = ("body", "chars")
+
+    def __init__(self, body: bytes | memoryview, chars: int) -> None:
+        self.body = memoryview(body)
+        self.chars = chars
+
+    def __len__(self) -> int:
+        return 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        text: str = json.loads(b'"' + bytes(self.body) + b'"')
+        if isinstance(index, slice):
+            return [text][index]
+        if index not in (0, -1):
+            raise IndexError(index)
+        return text
+
+    def __reduce__(self) -> tuple[type[SentEscaped], tuple[bytes, int]]:
+        return SentEscaped, (self.body.tobytes(), self.chars)
+
+
+def sendable(paragraphs: Sequence[str]) -> Sequence[str]:
+    """What goes to a signing worker for a document's paragraphs: an EscapedText as its bytes
+    (`SentEscaped`), anything else as it is."""
+    if isinstance(paragraphs, EscapedText):
+        return SentEscaped(paragraphs.body, paragraphs.chars)
+    return paragraphs
+
+
 def _document_input(paragraphs: Sequence[str]) -> Text:
     """What is shingled for a whole document: the bytes of its text's JSON string when it comes
-    with them (`escaped.EscapedText`: its stream is its text), else its stream."""
-    if isinstance(paragraphs, EscapedText):
+    with them (`escaped.EscapedText`, `SentEscaped`: its stream is its text), else its stream."""
+    if isinstance(paragraphs, (EscapedText, SentEscaped)):
         return paragraphs.body
     return item_texts(paragraphs, "document")[0]
 
 
 def _stream_chars(paragraphs: Sequence[str], stream: Text) -> int:
     """The length in characters of a document's stream (`_document_input` gave `stream`)."""
-    return paragraphs.chars if isinstance(paragraphs, EscapedText) else len(stream)
+    if isinstance(paragraphs, (EscapedText, SentEscaped)):
+        return paragraphs.chars
+    return len(stream)
 
 
 def _empty(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
@@ -175,20 +222,41 @@ def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
         if size >= CHUNK_CHARS:
             out.append((start, i))
             start, size = i, 0
-        size += (paras.chars if isinstance(paras, EscapedText) else sum(map(len, paras))) + 1
+        if isinstance(paras, (EscapedText, SentEscaped)):
+            size += paras.chars + 1
+        else:
+            size += sum(map(len, paras)) + 1
     out.append((start, len(docs)))
     return out
 
 
+# State handed to forked workers by inheritance instead of pickling: the documents, and output
+# arrays in anonymous shared memory that each worker fills at its own rows. Set by the parent
+# just before the pool forks and cleared right after; workers only read the dict itself.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _in_shared_memory(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """An array in anonymous shared memory: processes forked afterwards write into the same one."""
+    size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+    array: np.ndarray = np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape)))
+    return array.reshape(shape)
+
+
 def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> Signed:
+    return outputs(n_docs, n_paras, config, keep_sigs, _in_shared_memory)
+
+
+def outputs(
+    n_docs: int,
+    n_paras: int,
+    config: DedupConfig,
+    keep_sigs: bool,
+    alloc: Callable[[tuple[int, ...], type], np.ndarray],
+) -> Signed:
+    """The row arrays of a batch of `n_docs` documents and `n_paras` paragraphs, from `alloc`
+    (`np.empty`, or shared memory), to be filled chunk by chunk."""
     bands, _ = config.banding
-
-    def alloc(shape: tuple[int, ...], dtype: type) -> np.ndarray:
-        size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
-        return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape))).reshape(
-            shape
-        )
-
     return Signed(
         p_exact=alloc((n_paras,), np.uint64),
         p_chars=alloc((n_paras,), np.int64),
@@ -204,35 +272,14 @@ def _shared_outputs(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: b
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Shared:
-    """What forked signing workers read by inheritance instead of pickling: the documents, and
-    output arrays in anonymous shared memory that each worker fills at its own rows."""
-
-    docs: Sequence[Doc]
-    config: DedupConfig
-    out: Signed
-    para_bounds: np.ndarray  # the first paragraph row of each document, and the total
-
-
-def _range_signer(
-    shared: _Shared,
-) -> functools.partial[tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]]:
-    """A worker's function (built in the worker: `ordered_map`'s factory): `_sign_range` over
-    the shared state the worker inherited when it was forked."""
-    return functools.partial(_sign_range, shared)
-
-
-def _sign_range(
-    shared: _Shared, span: tuple[int, int]
-) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
+def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Worker: sign documents start:end and write the rows into the shared outputs; the shingle
     sets (of unknown size) come back to the parent."""
-    start, end = span
-    docs, out, para_bounds = shared.docs, shared.out, shared.para_bounds
-    part = _sign_chunk(
-        ([paras for _, paras in docs[start:end]], shared.config, out.p_sigs is not None)
+    start, end = args
+    docs, config, out, para_bounds = (
+        _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
     )
+    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
     p0, p1 = para_bounds[start], para_bounds[end]
     for name in _ROW_FIELDS:
         target = getattr(out, name)
@@ -248,7 +295,7 @@ _WARM_UP = DedupConfig(level="both")
 
 
 @functools.cache  # once per process
-def _load_kernels() -> None:
+def load_kernels() -> None:
     """Run every signing kernel once in this process, so that workers forked afterwards inherit
     them loaded: a worker forked before pays numba's loading (0.5 s or more of CPU) itself, for
     every batch, since each batch forks its own workers."""
@@ -257,74 +304,26 @@ def _load_kernels() -> None:
     )
 
 
-class Signing:
-    """The signature stage of a batch, under way (`start_signing`): `result()` waits for it."""
-
-    def __init__(
-        self,
-        finish: Callable[[], Signed],
-        cancel: Callable[[], None] | None = None,
-        ready: Callable[[], bool] | None = None,
-    ) -> None:
-        self._finish, self._cancel, self._ready = finish, cancel, ready
-
-    def ready(self) -> bool:
-        """Whether `result()` will not wait for workers (signing here is never ready before)."""
-        return self._ready is not None and self._ready()
-
-    def result(self) -> Signed:
-        """The batch's rows (once: the workers end)."""
-        return self._finish()
-
-    def cancel(self) -> None:
-        """End the signing workers now (a run stopping before it needs the rows)."""
-        if self._cancel is not None:
-            self._cancel()
-
-
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
-    """The rows of every document and paragraph of `docs` (`Signed`), over `workers` processes."""
-    return start_signing(docs, config, keep_sigs, workers).result()
-
-
-def start_signing(
-    docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int
-) -> Signing:
-    """Start signing `docs`: with workers (forked), they sign in the background while this
-    process goes on, until `result()`; without, `result()` signs them here."""
     ranges = _chunks(docs)
     sig.kernel_tables()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _load_kernels()
+        load_kernels()
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
         out = _shared_outputs(len(docs), int(para_bounds[-1]), config, keep_sigs)
-        shared = _Shared(docs, config, out, para_bounds)
-        factory = functools.partial(_range_signer, shared)
-        background = start_map(factory, ranges, workers, start_method="fork")
-
-        def finish() -> Signed:
-            results = background.result()
-            assert sum(count for count, _ in results) == len(docs)
-            for name in _SET_FIELDS:
-                if name in results[0][1]:
-                    setattr(out, name, join_sets([sets[name] for _, sets in results]))
-            return out
-
-        return Signing(finish, background.cancel, background.ready)
-    return Signing(functools.partial(_sign_here, docs, ranges, config, keep_sigs, workers))
-
-
-def _sign_here(
-    docs: Sequence[Doc],
-    ranges: list[tuple[int, int]],
-    config: DedupConfig,
-    keep_sigs: bool,
-    workers: int,
-) -> Signed:
-    """The rows of `docs`, signed in this process (or over spawned workers, where there is no
-    fork: e.g. Windows, chunks pickled to them)."""
-    if workers > 1 and len(ranges) > 1:
+        _FORK_STATE.update(docs=docs, config=config, out=out, para_bounds=para_bounds)
+        try:
+            sign = same_function(_sign_range)
+            results = list(ordered_map(sign, ranges, workers, min_items=2, start_method="fork"))
+        finally:
+            _FORK_STATE.clear()
+        assert sum(count for count, _ in results) == len(docs)
+        for name in _SET_FIELDS:
+            if name in results[0][1]:
+                setattr(out, name, join_sets([sets[name] for _, sets in results]))
+        return out
+    if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
         jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
         parts = list(ordered_map(same_function(_sign_chunk), jobs, workers, min_items=2))
     else:

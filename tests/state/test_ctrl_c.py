@@ -45,12 +45,12 @@ def resumed(argv: list[str]) -> dict[str, bytes]:
 
 
 # (function wrapped, its call number, signal sent before (True) or after it, text in arguments);
-# _call and _sign_range run in the worker processes (the cleaning workers' _call takes a group
+# _call and _sign_sent run in the worker processes (the cleaning workers' _call takes a group
 # of documents): the Ctrl-C comes while they work.
 MOMENTS = {
     "before-first-batch": ("cleanse.runstate:Claim.begin", 1, False, ""),
     "cleaning-workers-busy": ("cleanse.parallel:_call", 2, True, ""),
-    "dedup-workers-busy": ("cleanse.dedup.workers:_sign_range", 2, True, ""),
+    "dedup-workers-busy": ("cleanse.dedup.signing_pool:_sign_sent", 2, True, ""),
     "settling-a-batch": ("cleanse.dedup_stage:DedupStage.settle", 3, True, ""),
     "writing": ("cleanse.writers:CorpusWriter.write", 70, True, ""),
     "index-commit": ("cleanse.dedup.index:_publish", 2, False, "seg-"),
