@@ -6,7 +6,10 @@ runs, go in this process."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -68,7 +71,22 @@ def test_ctrl_c_ends_the_run_and_resume_completes_it(reference, moment):
     code, err = finish(proc, HANG_SECONDS)
     assert code == 130, err
     assert "Traceback" not in err and err.strip().endswith("cleanse: interrupted"), err
+    assert not left_running(proc.pid)  # no worker outlives the run (the run had a group of its own)
     assert resumed(argv) == expected
+
+
+def left_running(group: int, seconds: float = 5.0) -> bool:
+    """Whether a process of `group` is still there after `seconds` (killed if so)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        if time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            return True
+        time.sleep(0.02)
 
 
 def test_ctrl_c_inside_compiled_code_exits_130(reference, monkeypatch):
