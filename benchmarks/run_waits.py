@@ -19,7 +19,9 @@ what the run does:
   and CPU time spent getting its task (reading the pipe, waiting for the parent to write it),
   running it, and sending its result (waiting for the parent to read it): wall minus CPU in
   get and put is what a worker waited for the parent; and when the cleaning workers started
-  their first task and sent their last result: what the run did after it, the parent did alone;
+  their first task and sent their last result: what the run did after it, the parent did alone
+  (signing workers kept for the whole run, `_sign_sent`, also wait in get while they have no
+  batch to sign: their getting time is idle time, not a wait on the parent);
 - the CPU of each thread of the parent (main, the pool's task and result handlers), read from
   /proc when the last batch leaves the duplicate stage.
 
