@@ -16,7 +16,7 @@ sign stage computes band keys chunk by chunk, with the same `band_keys`, so that
 need not be held for the whole batch.
 
 The Spark engine (`cleanse.spark`) runs the sign, band-key and keep-policy stages with these
-same functions on executors (`workers._sign_chunk`, `cluster.resolve`); its candidates, verify
+same functions on executors (`workers.sign_chunk`, `cluster.resolve`); its candidates, verify
 and components stages are Spark joins and a distributed connected-components, since they must
 see the whole corpus at once, so it does not plug in here as an array-in, array-out backend.
 

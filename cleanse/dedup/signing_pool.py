@@ -25,16 +25,16 @@ import numpy as np
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.workers import (
-    _ROW_FIELDS,
-    _SET_FIELDS,
+    ROW_FIELDS,
+    SET_FIELDS,
     Doc,
     Signed,
-    _chunks,
-    _sign_chunk,
+    chunk_ranges,
     join_sets,
     load_kernels,
     outputs,
     sendable,
+    sign_chunk,
 )
 from cleanse.parallel import WorkerPool, same_function
 
@@ -42,8 +42,8 @@ Sets = dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 def _sign_sent(task: tuple[list[Sequence[str]], DedupConfig, bool]) -> Signed:
-    """Worker: the rows of one chunk of documents (`workers._sign_chunk`)."""
-    return _sign_chunk(task)
+    """Worker: the rows of one chunk of documents (`workers.sign_chunk`)."""
+    return sign_chunk(task)
 
 
 class SigningPool:
@@ -60,7 +60,7 @@ class SigningPool:
         para_bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(p) for _, p in docs], out=para_bounds[1:])
         out = outputs(len(docs), int(para_bounds[-1]), config, keep_sigs, _empty)
-        ranges = _chunks(docs)
+        ranges = chunk_ranges(docs)
         signing = Signing(out, len(ranges))
         for k, (a, b) in enumerate(ranges):
             task = ([sendable(p) for _, p in docs[a:b]], config, keep_sigs)
@@ -93,7 +93,7 @@ class Signing:
         def copy(part: Signed) -> None:
             try:
                 d0, d1, p0, p1 = rows
-                for name in _ROW_FIELDS:
+                for name in ROW_FIELDS:
                     target = getattr(self.out, name)
                     if target is not None:
                         target[slice(p0, p1) if name.startswith("p_") else slice(d0, d1)] = getattr(
@@ -101,9 +101,9 @@ class Signing:
                         )
                         setattr(part, name, None)  # held by the pool's result until `result()`
                 self._sets[k] = {
-                    n: getattr(part, n) for n in _SET_FIELDS if getattr(part, n) is not None
+                    n: getattr(part, n) for n in SET_FIELDS if getattr(part, n) is not None
                 }
-                for name in _SET_FIELDS:
+                for name in SET_FIELDS:
                     setattr(part, name, None)
             except BaseException as exc:  # told by `result()`: the pool's thread must live on
                 self._error = exc
@@ -123,7 +123,7 @@ class Signing:
             raise self._error
         sets = self._sets
         assert all(s is not None for s in sets)
-        for name in _SET_FIELDS:
+        for name in SET_FIELDS:
             parts = [s[name] for s in sets if s is not None and name in s]
             if parts:
                 setattr(self.out, name, join_sets(parts))

@@ -50,8 +50,8 @@ class Signed:
 
 
 # Fields of Signed that are not one row per item (joined by `join_sets`, not row by row).
-_SET_FIELDS = ("p_sets", "d_sets")
-_ROW_FIELDS = tuple(name for name in Signed.__slots__ if name not in _SET_FIELDS)
+SET_FIELDS = ("p_sets", "d_sets")
+ROW_FIELDS = tuple(name for name in Signed.__slots__ if name not in SET_FIELDS)
 
 
 def join_sets(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -103,7 +103,7 @@ def item_texts(paragraphs: Sequence[str], level: str) -> list[str]:
     return [strip_markup(p) for p in paragraphs]
 
 
-def _sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Signed:
+def sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Signed:
     """Signature stage for a run of consecutive documents (runs in a worker process).
 
     Paragraph rows are signed only when paragraphs are deduplicated, document rows only when
@@ -214,7 +214,7 @@ def _empty(n_docs: int, n_paras: int, config: DedupConfig, keep_sigs: bool) -> S
     )
 
 
-def _chunks(docs: Sequence[Doc]) -> list[tuple[int, int]]:
+def chunk_ranges(docs: Sequence[Doc]) -> list[tuple[int, int]]:
     """Consecutive document ranges of about CHUNK_CHARS characters (independent of workers)."""
     out: list[tuple[int, int]] = []
     start = size = 0
@@ -279,14 +279,14 @@ def _sign_range(args: tuple[int, int]) -> tuple[int, dict[str, tuple[np.ndarray,
     docs, config, out, para_bounds = (
         _FORK_STATE[k] for k in ("docs", "config", "out", "para_bounds")
     )
-    part = _sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
+    part = sign_chunk(([paras for _, paras in docs[start:end]], config, out.p_sigs is not None))
     p0, p1 = para_bounds[start], para_bounds[end]
-    for name in _ROW_FIELDS:
+    for name in ROW_FIELDS:
         target = getattr(out, name)
         if target is not None:
             rows = slice(p0, p1) if name.startswith("p_") else slice(start, end)
             target[rows] = getattr(part, name)
-    sets = {name: getattr(part, name) for name in _SET_FIELDS if getattr(part, name) is not None}
+    sets = {name: getattr(part, name) for name in SET_FIELDS if getattr(part, name) is not None}
     return end - start, sets
 
 
@@ -299,13 +299,13 @@ def load_kernels() -> None:
     """Run every signing kernel once in this process, so that workers forked afterwards inherit
     them loaded: a worker forked before pays numba's loading (0.5 s or more of CPU) itself, for
     every batch, since each batch forks its own workers."""
-    _sign_chunk(
+    sign_chunk(
         ([["load the kernels once", "on a text of some words, one two three"]], _WARM_UP, True)
     )
 
 
 def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers: int) -> Signed:
-    ranges = _chunks(docs)
+    ranges = chunk_ranges(docs)
     sig.kernel_tables()  # load once here; forked workers inherit it
     if workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods():
         load_kernels()
@@ -319,19 +319,19 @@ def sign_all(docs: Sequence[Doc], config: DedupConfig, keep_sigs: bool, workers:
         finally:
             _FORK_STATE.clear()
         assert sum(count for count, _ in results) == len(docs)
-        for name in _SET_FIELDS:
+        for name in SET_FIELDS:
             if name in results[0][1]:
                 setattr(out, name, join_sets([sets[name] for _, sets in results]))
         return out
     if workers > 1 and len(ranges) > 1:  # no fork (e.g. Windows): pickle chunks to workers
         jobs = [([p for _, p in docs[a:b]], config, keep_sigs) for a, b in ranges]
-        parts = list(ordered_map(same_function(_sign_chunk), jobs, workers, min_items=2))
+        parts = list(ordered_map(same_function(sign_chunk), jobs, workers, min_items=2))
     else:
-        parts = [_sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
-    names = [n for n in _ROW_FIELDS if getattr(parts[0], n) is not None]
+        parts = [sign_chunk(([p for _, p in docs[a:b]], config, keep_sigs)) for a, b in ranges]
+    names = [n for n in ROW_FIELDS if getattr(parts[0], n) is not None]
     columns: dict[str, Any] = {n: np.concatenate([getattr(p, n) for p in parts]) for n in names}
     signed = Signed(**columns)
-    for name in _SET_FIELDS:
+    for name in SET_FIELDS:
         if getattr(parts[0], name) is not None:
             setattr(signed, name, join_sets([getattr(p, name) for p in parts]))
     return signed

@@ -1,5 +1,5 @@
 """The signature stage on executors: documents -> item rows with exact hashes, band keys and
-shingle sets, computed by the local engine's own kernels (`cleanse.dedup.workers._sign_chunk`,
+shingle sets, computed by the local engine's own kernels (`cleanse.dedup.workers.sign_chunk`,
 `cleanse.dedup.signatures.shingle_sets`), so both engines see the same keys and the same sets.
 
 One row per item. A document item's number is its place `n` in the corpus; a paragraph item's is
@@ -22,7 +22,7 @@ import numpy as np
 
 from cleanse.dedup.config import DedupConfig
 from cleanse.dedup.documents import _paragraphs, index_key
-from cleanse.dedup.workers import _sign_chunk
+from cleanse.dedup.workers import sign_chunk
 from cleanse.document import Document, is_live
 from cleanse.errors import InputError
 from cleanse.spark import faults, state
@@ -105,7 +105,7 @@ def _document_rows(
 
     texts = [paragraph_texts(doc, config) for _, doc in docs]
     # The sets come from the signing pass itself (sign_texts with_sets): what shingle_sets gives.
-    signed = _sign_chunk((texts, dataclasses.replace(config, level="document"), True))
+    signed = sign_chunk((texts, dataclasses.replace(config, level="document"), True))
     size = len(docs)
     numbers = np.array([n for n, _ in docs], np.int64)
     return {
@@ -134,7 +134,7 @@ def _paragraph_rows(
         if len(found) >= 1 << PARA_BITS:
             msg = f"{doc.id}: {len(found):,} paragraphs; the Spark engine takes up to {(1 << PARA_BITS) - 1:,}"
             raise InputError(msg)
-    signed = _sign_chunk(
+    signed = sign_chunk(
         (
             [[p.text for p in ps] for ps in paras],
             dataclasses.replace(config, level="paragraph"),

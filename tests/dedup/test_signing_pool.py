@@ -92,7 +92,7 @@ def test_a_workers_error_is_raised_by_result(monkeypatch: pytest.MonkeyPatch) ->
         msg = "signing failed"
         raise RuntimeError(msg)
 
-    monkeypatch.setattr(signing_pool, "_sign_chunk", broken)  # before the fork: workers have it
+    monkeypatch.setattr(signing_pool, "sign_chunk", broken)  # before the fork: workers have it
     pool = SigningPool(2)
     try:
         signing = pool.start([("a", ["some words here"])], DedupConfig(), False)
