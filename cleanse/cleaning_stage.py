@@ -32,12 +32,11 @@ log = logging.getLogger(__name__)
 CLEANING_FAILED = "input.cleaning-failed"
 
 # Characters of documents under way in the cleaning workers at most (about, past the next 512):
-# one and a half runner batches (32 MB each), so that while the runner settles and writes a
-# batch, the workers clean the next one instead of waiting. Settling a batch takes the parent
-# about as long as cleaning one takes two workers (since the compiled line pass of s9), so one
-# batch's worth left the workers idle at the end of most batches the parent settled; the 16 MB
-# more cost the parent up to about 50 MB while it settles (benchmarks/README.md, s10).
-CLEANING_AHEAD = 48_000_000
+# one runner batch (32 MB), so that while the runner settles and writes a batch, the workers
+# clean the next one instead of waiting. With the duplicate stage's batch signed ahead (held while
+# the one before is settled) 48 MB gave no faster a 2-worker run and 7 % more memory on 1 GB;
+# 16 MB left the workers waiting (benchmarks/README.md, "End of s13").
+CLEANING_AHEAD = 32_000_000
 
 
 def _clean_one(cleaner: Cleaner, doc: Item) -> Item:
