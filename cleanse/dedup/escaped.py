@@ -19,10 +19,37 @@ from cleanse.dedup.stream import WINDOW_CHARS
 from cleanse.document import Document
 from cleanse.records import RecordMeta
 
-__all__ = ["EscapedText", "escaped_text"]
+__all__ = ["EscapedText", "OneText", "escaped_text"]
 
 
-class EscapedText(Sequence[str]):
+class OneText(Sequence[str]):
+    """The paragraphs of a whole document as the duplicate engine takes them: one, its text,
+    made only when it is read (`text`, which each kind says how to make)."""
+
+    __slots__ = ()
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self.text()][index]
+        if index not in (0, -1):
+            raise IndexError(index)
+        return self.text()
+
+    def __iter__(self) -> Iterator[str]:
+        yield self.text()
+
+
+class EscapedText(OneText):
     """The paragraphs the duplicate engine takes for a whole document, one (its text), with the
     bytes of the text's JSON string in its line (`body`, without the quotes) and the text's
     length in characters (`chars`). The text itself is joined from the document's lines only
@@ -36,22 +63,8 @@ class EscapedText(Sequence[str]):
         self.body = body
         self.chars = doc.chars
 
-    def __len__(self) -> int:
-        return 1
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self._doc.text][index]
-        if index not in (0, -1):
-            raise IndexError(index)
+    def text(self) -> str:
         return self._doc.text
-
-    def __iter__(self) -> Iterator[str]:
-        yield self._doc.text
 
     def __reduce__(self) -> tuple[type[list[str]], tuple[list[str]]]:
         return list, ([self._doc.text],)

@@ -14,13 +14,13 @@ import mmap
 import multiprocessing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
 from cleanse.dedup import signatures as sig
 from cleanse.dedup.config import DedupConfig
-from cleanse.dedup.escaped import EscapedText
+from cleanse.dedup.escaped import EscapedText, OneText
 from cleanse.dedup.stream import Text, document_stream, strip_markup
 from cleanse.parallel import ordered_map, same_function
 
@@ -137,7 +137,7 @@ def sign_chunk(args: tuple[Sequence[Sequence[str]], DedupConfig, bool]) -> Signe
     return out
 
 
-class SentEscaped(Sequence[str]):
+class SentEscaped(OneText):
     r"""An `escaped.EscapedText` as it travels to a signing worker kept for a run
     (`cleanse.dedup.signing_pool`): the bytes of the text's JSON string and the text's length in
     characters, without the document (pickled, an EscapedText is its text, joined from the
@@ -154,19 +154,8 @@ class SentEscaped(Sequence[str]):
         self.body = memoryview(body)
         self.chars = chars
 
-    def __len__(self) -> int:
-        return 1
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
+    def text(self) -> str:
         text: str = json.loads(b'"' + bytes(self.body) + b'"')
-        if isinstance(index, slice):
-            return [text][index]
-        if index not in (0, -1):
-            raise IndexError(index)
         return text
 
     def __reduce__(self) -> tuple[type[SentEscaped], tuple[bytes, int]]:
